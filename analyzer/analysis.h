@@ -1,0 +1,51 @@
+// TraceAnalyzer: the per-trace pipeline shared by every subcommand —
+// Normalize, optional clock-skew adjustment, critical path, summary — feeding a
+// mergeable Profile. Knows nothing about where traces come from.
+#ifndef TRACE_ANALYZE_ANALYZER_ANALYSIS_H_
+#define TRACE_ANALYZE_ANALYZER_ANALYSIS_H_
+
+#include <cstddef>
+
+#include "analyzer/clock_skew.h"
+#include "analyzer/critical_path.h"
+#include "analyzer/model.h"
+#include "analyzer/profile.h"
+#include "analyzer/results.h"
+
+namespace trace_analyze::analyzer {
+
+struct AnalysisOptions {
+  CpOptions cp;
+  bool adjust_clock_skew = false;
+  ClockSkewOptions clock_skew;
+  size_t max_heaviest = 20;  // heaviest critical-path spans kept
+};
+
+// "jaeger" / "causal".
+const char* CpModeName(CpMode mode);
+
+class TraceAnalyzer {
+ public:
+  explicit TraceAnalyzer(const AnalysisOptions& options);
+
+  // Normalises `trace` in place (mode-dependent: Jaeger mode drops spans
+  // without a start time, causal mode repairs them), computes its critical
+  // path and adds its summary to the profile. The returned path is valid
+  // until the next call.
+  const CriticalPath& Analyze(Trace& trace);
+
+  const Profile& profile() const { return profile_; }
+  const AnalysisOptions& options() const { return options_; }
+
+ private:
+  AnalysisOptions options_;
+  Profile profile_;
+  CriticalPath path_;
+};
+
+// Resolves a computed path into a render-ready TracePath.
+TracePath MakeTracePath(const Trace& trace, const CriticalPath& path);
+
+}  // namespace trace_analyze::analyzer
+
+#endif  // TRACE_ANALYZE_ANALYZER_ANALYSIS_H_

@@ -1,0 +1,216 @@
+#include "analyzer/profile.h"
+
+#include <algorithm>
+#include <array>
+#include <string_view>
+#include <tuple>
+
+#include "analyzer/stats.h"
+
+namespace trace_analyze::analyzer {
+namespace {
+
+// Keeps `ranked` sorted by HeavySpan::RanksBefore and at most `max` long.
+void KeepTop(std::vector<HeavySpan>& ranked, size_t max) {
+  std::sort(ranked.begin(), ranked.end(),
+            [](const HeavySpan& a, const HeavySpan& b) { return a.RanksBefore(b); });
+  if (ranked.size() > max) ranked.resize(max);
+}
+
+void MergeEntry(Profile::Entry& into, const Profile::Entry& from) {
+  into.critical_us += from.critical_us;
+  into.self_us += from.self_us;
+  into.spans += from.spans;
+  into.per_trace_critical_us.insert(into.per_trace_critical_us.end(),
+                                    from.per_trace_critical_us.begin(),
+                                    from.per_trace_critical_us.end());
+}
+
+ProfileRow MakeRow(std::string service, std::string operation, const Profile::Entry& e,
+                   int64_t total_critical_us) {
+  ProfileRow row;
+  row.service = std::move(service);
+  row.operation = std::move(operation);
+  row.critical_us = e.critical_us;
+  row.share = total_critical_us > 0
+                  ? static_cast<double>(e.critical_us) / static_cast<double>(total_critical_us)
+                  : 0.0;
+  row.traces = e.per_trace_critical_us.size();
+  row.spans = e.spans;
+  row.self_us = e.self_us;
+  static constexpr std::array<double, 3> kPs = {50, 95, 99};
+  const std::vector<int64_t> p = Percentiles(e.per_trace_critical_us, kPs);
+  row.p50_us = p[0];
+  row.p95_us = p[1];
+  row.p99_us = p[2];
+  return row;
+}
+
+RootLatencyRow MakeRootRow(std::string service, std::string operation,
+                           const std::vector<int64_t>& durations, uint64_t errors) {
+  RootLatencyRow row;
+  row.service = std::move(service);
+  row.operation = std::move(operation);
+  row.traces = durations.size();
+  row.errors = errors;
+  static constexpr std::array<double, 5> kPs = {50, 90, 95, 99, 100};
+  const std::vector<int64_t> p = Percentiles(durations, kPs);
+  row.p50_us = p[0];
+  row.p90_us = p[1];
+  row.p95_us = p[2];
+  row.p99_us = p[3];
+  row.max_us = p[4];
+  return row;
+}
+
+// critical_us descending, then service, then operation.
+bool RowRanksBefore(const ProfileRow& a, const ProfileRow& b) {
+  return std::tie(b.critical_us, a.service, a.operation) <
+         std::tie(a.critical_us, b.service, b.operation);
+}
+
+}  // namespace
+
+bool HeavySpan::RanksBefore(const HeavySpan& o) const {
+  return std::tie(o.critical_us, trace_id, span_id) < std::tie(critical_us, o.trace_id, o.span_id);
+}
+
+TraceSummary Summarize(const Trace& trace, const CriticalPath& path, size_t max_heaviest) {
+  TraceSummary s;
+  s.trace_id = std::string(trace.trace_id);
+  s.quality = trace.quality;
+  if (trace.spans.empty()) return s;
+
+  s.start_us = trace.StartUs();
+  s.duration_us = trace.EndUs() - s.start_us;
+  s.critical_path_us = path.total_us;
+  if (!trace.topology.roots.empty()) {
+    const Span& root = trace.spans[trace.topology.roots.front()];
+    s.root_service = std::string(root.service);
+    s.root_operation = std::string(root.operation);
+  }
+
+  const std::vector<int64_t> critical = CriticalTimePerSpan(trace, path);
+  const std::vector<int64_t> self = SelfTimePerSpan(trace);
+
+  // Group spans by (service, operation) with one sort instead of a map.
+  std::vector<SpanIndex> order(trace.spans.size());
+  for (SpanIndex i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](SpanIndex a, SpanIndex b) {
+    const Span& x = trace.spans[a];
+    const Span& y = trace.spans[b];
+    return std::tie(x.service, x.operation) < std::tie(y.service, y.operation);
+  });
+  for (SpanIndex i : order) {
+    const Span& span = trace.spans[i];
+    s.error = s.error || span.error;
+    if (s.ops.empty() || s.ops.back().service != span.service ||
+        s.ops.back().operation != span.operation) {
+      s.ops.push_back({std::string(span.service), std::string(span.operation), 0, 0, 0});
+    }
+    TraceSummary::Op& op = s.ops.back();
+    op.critical_us += critical[i];
+    op.self_us += self[i];
+    ++op.spans;
+  }
+
+  for (SpanIndex i = 0; i < trace.spans.size(); ++i) {
+    if (critical[i] <= 0) continue;
+    const Span& span = trace.spans[i];
+    s.heaviest.push_back({s.trace_id, std::string(span.span_id), std::string(span.service),
+                          std::string(span.operation), critical[i], span.duration_us});
+  }
+  KeepTop(s.heaviest, max_heaviest);
+  return s;
+}
+
+void Profile::Add(const TraceSummary& summary) {
+  ++traces_;
+  critical_path_us_ += summary.critical_path_us;
+  quality_.Merge(summary.quality);
+
+  // ops are sorted by service, so each service's ops are contiguous.
+  for (size_t i = 0; i < summary.ops.size();) {
+    const std::string& service = summary.ops[i].service;
+    Entry service_total;
+    for (; i < summary.ops.size() && summary.ops[i].service == service; ++i) {
+      const TraceSummary::Op& op = summary.ops[i];
+      Entry& e = by_operation_[OpKey(op.service, op.operation)];
+      e.critical_us += op.critical_us;
+      e.self_us += op.self_us;
+      e.spans += op.spans;
+      e.per_trace_critical_us.push_back(op.critical_us);
+      service_total.critical_us += op.critical_us;
+      service_total.self_us += op.self_us;
+      service_total.spans += op.spans;
+    }
+    service_total.per_trace_critical_us.push_back(service_total.critical_us);
+    MergeEntry(by_service_[service], service_total);
+  }
+
+  if (!summary.ops.empty()) {
+    RootEntry& root = by_root_[OpKey(summary.root_service, summary.root_operation)];
+    root.durations_us.push_back(summary.duration_us);
+    if (summary.error) ++root.errors;
+  }
+  AddHeavy(summary.heaviest);
+}
+
+void Profile::AddHeavy(const std::vector<HeavySpan>& spans) {
+  heaviest_.insert(heaviest_.end(), spans.begin(), spans.end());
+  KeepTop(heaviest_, max_heaviest_);
+}
+
+void Profile::Merge(const Profile& other) {
+  traces_ += other.traces_;
+  critical_path_us_ += other.critical_path_us_;
+  quality_.Merge(other.quality_);
+  for (const auto& [key, e] : other.by_service_) MergeEntry(by_service_[key], e);
+  for (const auto& [key, e] : other.by_operation_) MergeEntry(by_operation_[key], e);
+  for (const auto& [key, e] : other.by_root_) {
+    RootEntry& into = by_root_[key];
+    into.durations_us.insert(into.durations_us.end(), e.durations_us.begin(),
+                             e.durations_us.end());
+    into.errors += e.errors;
+  }
+  AddHeavy(other.heaviest_);
+}
+
+ProfileReport BuildProfileReport(const Profile& profile, size_t top_n) {
+  ProfileReport report;
+  report.traces = profile.traces();
+  report.critical_path_us = profile.critical_path_us();
+
+  std::vector<int64_t> all_durations;
+  uint64_t all_errors = 0;
+  std::vector<RootLatencyRow> roots;
+  for (const auto& [key, e] : profile.by_root()) {
+    all_durations.insert(all_durations.end(), e.durations_us.begin(), e.durations_us.end());
+    all_errors += e.errors;
+    roots.push_back(MakeRootRow(key.first, key.second, e.durations_us, e.errors));
+  }
+  std::stable_sort(roots.begin(), roots.end(), [](const RootLatencyRow& a,
+                                                   const RootLatencyRow& b) {
+    return a.traces > b.traces;  // ties keep the map's (service, operation) order
+  });
+  report.root_latency.push_back(MakeRootRow("", "all", all_durations, all_errors));
+  report.root_latency.insert(report.root_latency.end(), roots.begin(), roots.end());
+
+  for (const auto& [service, e] : profile.by_service()) {
+    report.by_service.push_back(MakeRow(service, "", e, profile.critical_path_us()));
+  }
+  for (const auto& [key, e] : profile.by_operation()) {
+    report.by_operation.push_back(MakeRow(key.first, key.second, e, profile.critical_path_us()));
+  }
+  std::sort(report.by_service.begin(), report.by_service.end(), RowRanksBefore);
+  std::sort(report.by_operation.begin(), report.by_operation.end(), RowRanksBefore);
+  report.heaviest = profile.heaviest();
+  if (top_n > 0) {
+    if (report.by_service.size() > top_n) report.by_service.resize(top_n);
+    if (report.by_operation.size() > top_n) report.by_operation.resize(top_n);
+    if (report.heaviest.size() > top_n) report.heaviest.resize(top_n);
+  }
+  return report;
+}
+
+}  // namespace trace_analyze::analyzer

@@ -1,0 +1,137 @@
+// Critical-path profile over many traces (CRISP-style aggregation): which
+// services and operations own the end-to-end latency.
+//
+// Built from per-trace TraceSummary values that own their data, so shards of
+// traces can be summarised separately (other threads, processes, CI jobs) and
+// merged exactly: Merge(A, B) reports the same numbers as adding A's and B's
+// summaries to one Profile.
+#ifndef TRACE_ANALYZE_ANALYZER_PROFILE_H_
+#define TRACE_ANALYZE_ANALYZER_PROFILE_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "analyzer/critical_path.h"
+#include "analyzer/data_quality.h"
+#include "analyzer/model.h"
+
+namespace trace_analyze::analyzer {
+
+// One span's share of a critical path, for the "heaviest spans" list.
+struct HeavySpan {
+  std::string trace_id;
+  std::string span_id;
+  std::string service;
+  std::string operation;
+  int64_t critical_us = 0;  // µs of this span's own sections on the path
+  int64_t duration_us = 0;
+
+  // Ranking: critical time descending, then trace id, then span id.
+  bool RanksBefore(const HeavySpan& o) const;
+};
+
+struct TraceSummary {
+  struct Op {
+    std::string service;
+    std::string operation;
+    int64_t critical_us = 0;  // Σ of the op's own sections on the path
+    int64_t self_us = 0;      // Σ self time (SelfTimePerSpan) of its spans
+    uint32_t spans = 0;
+  };
+
+  std::string trace_id;
+  std::string root_service;    // of the earliest root; "" for an empty trace
+  std::string root_operation;
+  int64_t start_us = 0;
+  int64_t duration_us = 0;       // trace extent: last span end − first span start
+  int64_t critical_path_us = 0;  // Σ section lengths (== duration_us for one root)
+  bool error = false;            // any span marked as error
+  std::vector<Op> ops;           // sorted by (service, operation)
+  std::vector<HeavySpan> heaviest;  // this trace's top spans by critical time
+  DataQuality quality;
+};
+
+// Requires Normalize() and the trace's critical path.
+TraceSummary Summarize(const Trace& trace, const CriticalPath& path, size_t max_heaviest);
+
+class Profile {
+ public:
+  // Per service or per operation.
+  struct Entry {
+    int64_t critical_us = 0;
+    int64_t self_us = 0;
+    uint64_t spans = 0;
+    // One sample per trace in which the key has spans: its critical-path µs in
+    // that trace (0 when none of its time was critical).
+    std::vector<int64_t> per_trace_critical_us;
+  };
+  struct RootEntry {
+    std::vector<int64_t> durations_us;  // one per trace
+    uint64_t errors = 0;                // traces with an error span
+  };
+  using OpKey = std::pair<std::string, std::string>;  // (service, operation)
+
+  explicit Profile(size_t max_heaviest = 20) : max_heaviest_(max_heaviest) {}
+
+  void Add(const TraceSummary& summary);
+  void Merge(const Profile& other);
+
+  uint64_t traces() const { return traces_; }
+  int64_t critical_path_us() const { return critical_path_us_; }
+  const DataQuality& quality() const { return quality_; }
+  const std::map<std::string, Entry, std::less<>>& by_service() const { return by_service_; }
+  const std::map<OpKey, Entry, std::less<>>& by_operation() const { return by_operation_; }
+  const std::map<OpKey, RootEntry, std::less<>>& by_root() const { return by_root_; }
+  const std::vector<HeavySpan>& heaviest() const { return heaviest_; }
+
+ private:
+  void AddHeavy(const std::vector<HeavySpan>& spans);
+
+  size_t max_heaviest_;
+  uint64_t traces_ = 0;
+  int64_t critical_path_us_ = 0;
+  DataQuality quality_;
+  std::map<std::string, Entry, std::less<>> by_service_;
+  std::map<OpKey, Entry, std::less<>> by_operation_;
+  std::map<OpKey, RootEntry, std::less<>> by_root_;
+  std::vector<HeavySpan> heaviest_;  // ranked, at most max_heaviest_
+};
+
+// A ranked, render-ready view of a Profile: what `analyze` reports.
+struct ProfileRow {
+  std::string service;
+  std::string operation;  // "" in by-service rows
+  int64_t critical_us = 0;
+  double share = 0;        // critical_us / Σ critical-path time of all traces
+  uint64_t traces = 0;     // traces in which the key has spans
+  uint64_t spans = 0;
+  int64_t self_us = 0;
+  int64_t p50_us = 0, p95_us = 0, p99_us = 0;  // of per-trace critical time
+};
+
+struct RootLatencyRow {
+  std::string service;    // "" and operation "all" for the all-traces row
+  std::string operation;
+  uint64_t traces = 0;
+  uint64_t errors = 0;
+  int64_t p50_us = 0, p90_us = 0, p95_us = 0, p99_us = 0, max_us = 0;
+};
+
+struct ProfileReport {
+  uint64_t traces = 0;
+  int64_t critical_path_us = 0;
+  std::vector<RootLatencyRow> root_latency;  // "all" first, then by traces desc, name
+  std::vector<ProfileRow> by_service;        // critical_us desc, then name
+  std::vector<ProfileRow> by_operation;      // critical_us desc, then service, operation
+  std::vector<HeavySpan> heaviest;
+};
+
+// top_n limits by_service, by_operation and heaviest (0 = no limit).
+ProfileReport BuildProfileReport(const Profile& profile, size_t top_n);
+
+}  // namespace trace_analyze::analyzer
+
+#endif  // TRACE_ANALYZE_ANALYZER_PROFILE_H_

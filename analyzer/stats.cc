@@ -1,0 +1,26 @@
+#include "analyzer/stats.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace trace_analyze::analyzer {
+
+int64_t PercentileOfSorted(std::span<const int64_t> sorted, double p) {
+  if (sorted.empty()) return 0;
+  const double n = static_cast<double>(sorted.size());
+  // Rank in 1..n; the small epsilon keeps e.g. 0.95 * 100 from rounding up.
+  double rank = std::ceil(p / 100.0 * n - 1e-9);
+  rank = std::clamp(rank, 1.0, n);
+  return sorted[static_cast<size_t>(rank) - 1];
+}
+
+std::vector<int64_t> Percentiles(std::span<const int64_t> samples, std::span<const double> ps) {
+  std::vector<int64_t> sorted(samples.begin(), samples.end());
+  std::sort(sorted.begin(), sorted.end());
+  std::vector<int64_t> out;
+  out.reserve(ps.size());
+  for (double p : ps) out.push_back(PercentileOfSorted(sorted, p));
+  return out;
+}
+
+}  // namespace trace_analyze::analyzer

@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""End-to-end benchmark: `trace-analyze analyze` vs Python's json.load.
+
+Generates (once) a Jaeger UI JSON file of ~1,000,000 spans, then times, in the
+same run and on the same file in the page cache, each command REPEAT times:
+  baseline:  python3 -c 'import json,sys; json.load(open(sys.argv[1]))'
+  ours:      trace-analyze analyze FILE --format json -o /dev/null-like temp
+and prints median wall time, MB/s, spans/s, peak RSS and the ratios against
+the targets (>= 50x faster than the Python parse; peak RSS <= 1/4 of the input).
+
+  bench/bench.py [--binary build/cli/trace-analyze] [--file /tmp/ta-bench-1m.json]
+                 [--repeat 3] [--extra-args "..."]
+Exit 0 always (a benchmark reports; it does not gate), unless a command fails.
+"""
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def run(cmd):
+    """Runs cmd, returns (wall seconds, peak RSS bytes of the child)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    err = proc.stderr.read().decode(errors="replace")
+    proc.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit("benchmark command failed: %s\n%s" % (" ".join(cmd), err))
+    return wall, usage.ru_maxrss * 1024
+
+
+def measure(name, cmd, repeat):
+    walls, rss = [], []
+    for _ in range(repeat):
+        w, r = run(cmd)
+        walls.append(w)
+        rss.append(r)
+    return {"name": name, "wall": statistics.median(walls), "rss": max(rss), "walls": walls}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--binary", default=os.path.join(HERE, "..", "build", "cli", "trace-analyze"))
+    ap.add_argument("--file", default=os.path.join(tempfile.gettempdir(), "ta-bench-1m.json"))
+    ap.add_argument("--spans", type=int, default=1_000_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--extra-args", default="", help="extra trace-analyze arguments")
+    ap.add_argument("--no-baseline", action="store_true", help="skip the Python baseline")
+    args = ap.parse_args()
+
+    if not os.path.exists(args.file):
+        subprocess.run([sys.executable, os.path.join(HERE, "gen_jaeger.py"), args.file,
+                        "--spans", str(args.spans)], check=True)
+    size = os.path.getsize(args.file)
+    with open(args.file, "rb") as f:  # warm the page cache
+        while f.read(1 << 24):
+            pass
+
+    out = os.path.join(tempfile.gettempdir(), "ta-bench-report.json")
+    ours_cmd = [args.binary, "analyze", args.file, "--format", "json", "-o", out] + \
+        args.extra_args.split()
+    ours = measure("trace-analyze analyze", ours_cmd, args.repeat)
+    with open(out) as f:
+        report = json.load(f)
+    spans = report["dataQuality"]["spans"]
+    traces = report["traces"]
+
+    results = [ours]
+    if not args.no_baseline:
+        base_cmd = [sys.executable, "-c", "import json,sys; json.load(open(sys.argv[1]))", args.file]
+        results.append(measure("python3 json.load", base_cmd, max(1, min(args.repeat, 2))))
+
+    print("file: %s (%.1f MB, %d traces, %d spans); cpus: %d" % (
+        args.file, size / 1e6, traces, spans, os.cpu_count()))
+    print("%-24s %9s %10s %12s %12s" % ("command", "wall s", "MB/s", "spans/s", "peak RSS MB"))
+    for r in results:
+        print("%-24s %9.3f %10.1f %12.0f %12.1f" % (
+            r["name"], r["wall"], size / 1e6 / r["wall"], spans / r["wall"], r["rss"] / 1e6))
+    print("trace-analyze peak RSS / input size: %.3f (target <= 0.25)" % (ours["rss"] / size))
+    if not args.no_baseline:
+        base = results[1]
+        print("speed-up vs python json.load: %.1fx (target >= 50x)" % (base["wall"] / ours["wall"]))
+        print("python peak RSS / input size: %.2f" % (base["rss"] / size))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+// The subcommands. Each registers its options on the CLI11 app and returns
+// the function that runs it once parsing succeeded.
+#ifndef TRACE_ANALYZE_CLI_COMMANDS_H_
+#define TRACE_ANALYZE_CLI_COMMANDS_H_
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "analyzer/analysis.h"
+
+namespace trace_analyze::cli {
+
+// Runs a parsed subcommand; returns the exit code.
+using CommandRunner = std::function<int(std::ostream& out, std::ostream& err)>;
+
+// A registered subcommand and what runs it once parsing succeeded.
+struct Command {
+  CLI::App* app = nullptr;
+  CommandRunner run;
+};
+
+// Options every analysis subcommand shares.
+struct CommonOptions {
+  std::vector<std::string> inputs;
+  std::string format = "text";
+  std::string output;  // "" = stdout
+  bool strict = false;
+  std::string cp_mode = "jaeger";
+  bool adjust_clock_skew = false;
+
+  analyzer::AnalysisOptions ToAnalysisOptions() const;
+};
+
+// Adds INPUT..., --format, -o, --strict, --cp-mode, --adjust-clock-skew.
+void AddCommonOptions(CLI::App& command, CommonOptions& options);
+
+// Renders with the chosen writer and sends the report to -o or `out`.
+// `render` receives the stream and write options. Returns the exit code.
+int EmitReport(const CommonOptions& options,
+               const std::function<void(std::ostream&, bool color, int width)>& render,
+               std::ostream& out, std::ostream& err);
+
+Command AddAnalyzeCommand(CLI::App& app);
+Command AddCriticalPathCommand(CLI::App& app);
+
+}  // namespace trace_analyze::cli
+
+#endif  // TRACE_ANALYZE_CLI_COMMANDS_H_

@@ -1,0 +1,39 @@
+// Runs inputs through a TraceAnalyzer, collecting what was read and skipped.
+#ifndef TRACE_ANALYZE_CLI_INGEST_H_
+#define TRACE_ANALYZE_CLI_INGEST_H_
+
+#include <functional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "analyzer/analysis.h"
+#include "analyzer/results.h"
+#include "analyzer/status.h"
+
+namespace trace_analyze::cli {
+
+struct IngestOptions {
+  std::vector<std::string> inputs;
+  bool strict = false;
+};
+
+struct IngestResult {
+  analyzer::InputSummary input;
+  analyzer::DataQuality quality;  // decode + normalisation, all traces
+};
+
+// Called after each trace is analysed, with its path (valid during the call).
+using AnalyzedTraceCallback =
+    std::function<void(const analyzer::Trace&, const analyzer::CriticalPath&)>;
+
+// Reads every input and analyses each trace. Skipped input is printed to
+// `err` as warnings (the first 20) and summarised in the result. Fails (exit 2)
+// when strict and anything was skipped, or when no trace could be read at all
+// although input problems occurred.
+Result<IngestResult> Ingest(const IngestOptions& options, analyzer::TraceAnalyzer& analyzer,
+                            const AnalyzedTraceCallback& on_trace, std::ostream& err);
+
+}  // namespace trace_analyze::cli
+
+#endif  // TRACE_ANALYZE_CLI_INGEST_H_

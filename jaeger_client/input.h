@@ -1,0 +1,68 @@
+// Reading traces from files, folders and stdin: format sniffing, streaming,
+// decompression, and per-trace error isolation.
+#ifndef TRACE_ANALYZE_JAEGER_CLIENT_INPUT_H_
+#define TRACE_ANALYZE_JAEGER_CLIENT_INPUT_H_
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyzer/data_quality.h"
+#include "analyzer/model.h"
+#include "analyzer/status.h"
+
+namespace trace_analyze::jaeger {
+
+struct ReadOptions {
+  // When true the first undecodable trace or document is a fatal error;
+  // otherwise it is skipped, counted and reported, and reading goes on.
+  bool strict = false;
+};
+
+// One skipped piece of input, e.g. "traces.json: byte 1834: trace 4bf9...:
+// span 3: 'duration' is a string, expected a number".
+struct InputProblem {
+  std::string source;     // file name, or "<stdin>"
+  uint64_t offset = 0;    // byte offset of the problem (or of the document holding it)
+  std::string trace_id;   // "" when unknown
+  std::string message;
+
+  std::string ToString() const;
+};
+
+struct ReadStats {
+  uint64_t files = 0;
+  uint64_t bytes = 0;  // uncompressed bytes read
+  std::vector<InputProblem> problems;  // in input order
+  // Decode-level counters (skipped_traces, empty_traces). Per-trace counters
+  // (non_hex_ids, ...) travel in Trace::quality instead.
+  analyzer::DataQuality quality;
+};
+
+// Called once per decoded trace, in input order. The reader reuses the Trace
+// after the call returns, so the callee must copy what it keeps — or
+// std::move the whole trace out. A non-ok result stops reading and is returned.
+using TraceCallback = std::function<Status(analyzer::Trace&)>;
+
+// Reads every input in order. An input is a file, a folder (recursively: files
+// ending in .json, .jsonl, .ndjson, optionally followed by .gz or .zst; sorted
+// by path) or "-" for stdin. The format (Jaeger UI JSON, OTLP JSON, Zipkin v2
+// JSON, JSON Lines of any of them, gzip/zstd compression) is sniffed from the
+// content, never taken from the file name. A file that cannot be opened or
+// decoded at all is an Error (kInput); a bad trace inside a good file is a
+// problem in `stats` unless options.strict.
+Status ReadInputs(std::span<const std::string> inputs, const ReadOptions& options,
+                  const TraceCallback& on_trace, ReadStats* stats);
+
+// Decodes one in-memory document (already decompressed) of any supported
+// format. Used by ReadInputs, the network clients, tests and fuzzers.
+Status DecodeBuffer(std::string_view bytes, std::string_view source_name,
+                    const ReadOptions& options, const TraceCallback& on_trace,
+                    ReadStats* stats);
+
+}  // namespace trace_analyze::jaeger
+
+#endif  // TRACE_ANALYZE_JAEGER_CLIENT_INPUT_H_

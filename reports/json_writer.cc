@@ -1,0 +1,128 @@
+#include "reports/json_writer.h"
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+namespace trace_analyze::reports {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// Shares are rounded to 4 decimals so the printed value is stable.
+double Round4(double x) { return std::round(x * 1e4) / 1e4; }
+
+Json InputJson(const analyzer::InputSummary& in) {
+  Json problems = Json::array();
+  for (const std::string& p : in.problems) problems.push_back(p);
+  return Json{{"files", in.files},
+              {"bytes", in.bytes},
+              {"problemsTotal", in.problems_total},
+              {"problems", std::move(problems)}};
+}
+
+Json QualityJson(const analyzer::DataQuality& q) {
+  Json out = Json::object();
+  q.ForEach([&](std::string_view name, uint64_t value) { out[std::string(name)] = value; });
+  return out;
+}
+
+Json RowJson(const analyzer::ProfileRow& r, bool with_operation) {
+  Json row{{"service", r.service}};
+  if (with_operation) row["operation"] = r.operation;
+  row["criticalPathUs"] = r.critical_us;
+  row["share"] = Round4(r.share);
+  row["traces"] = r.traces;
+  row["spans"] = r.spans;
+  row["selfUs"] = r.self_us;
+  row["p50Us"] = r.p50_us;
+  row["p95Us"] = r.p95_us;
+  row["p99Us"] = r.p99_us;
+  return row;
+}
+
+// Invalid UTF-8 in span names or tags is replaced (U+FFFD), never fatal.
+void Dump(const Json& doc, std::ostream& out) {
+  out << doc.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
+}
+
+}  // namespace
+
+void JsonWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const WriteOptions&,
+                              std::ostream& out) const {
+  const analyzer::ProfileReport& p = result.profile;
+  Json latency = Json::array();
+  for (const analyzer::RootLatencyRow& r : p.root_latency) {
+    latency.push_back(Json{{"service", r.service},
+                           {"operation", r.operation},
+                           {"traces", r.traces},
+                           {"errors", r.errors},
+                           {"p50Us", r.p50_us},
+                           {"p90Us", r.p90_us},
+                           {"p95Us", r.p95_us},
+                           {"p99Us", r.p99_us},
+                           {"maxUs", r.max_us}});
+  }
+  Json services = Json::array();
+  for (const analyzer::ProfileRow& r : p.by_service) services.push_back(RowJson(r, false));
+  Json operations = Json::array();
+  for (const analyzer::ProfileRow& r : p.by_operation) operations.push_back(RowJson(r, true));
+  Json heaviest = Json::array();
+  for (const analyzer::HeavySpan& h : p.heaviest) {
+    heaviest.push_back(Json{{"traceID", h.trace_id},
+                            {"spanID", h.span_id},
+                            {"service", h.service},
+                            {"operation", h.operation},
+                            {"criticalPathUs", h.critical_us},
+                            {"durationUs", h.duration_us}});
+  }
+  Json doc{{"schema", "trace-analyze/analyze/v1"},
+           {"criticalPathMode", result.cp_mode},
+           {"input", InputJson(result.input)},
+           {"dataQuality", QualityJson(result.quality)},
+           {"traces", p.traces},
+           {"criticalPathUs", p.critical_path_us},
+           {"latency", std::move(latency)},
+           {"services", std::move(services)},
+           {"operations", std::move(operations)},
+           {"heaviestSpans", std::move(heaviest)}};
+  Dump(doc, out);
+}
+
+void JsonWriter::WriteCriticalPath(const analyzer::CriticalPathResult& result,
+                                   const WriteOptions&, std::ostream& out) const {
+  Json traces = Json::array();
+  for (const analyzer::TracePath& t : result.traces) {
+    Json sections = Json::array();
+    for (const analyzer::PathSection& s : t.sections) {
+      sections.push_back(Json{{"spanID", s.span_id},
+                              {"service", s.service},
+                              {"operation", s.operation},
+                              {"startUs", s.start_us},
+                              {"endUs", s.end_us}});
+    }
+    Json spans = Json::array();
+    for (const analyzer::PathSpan& s : t.spans) {
+      spans.push_back(Json{{"spanID", s.span_id},
+                           {"service", s.service},
+                           {"operation", s.operation},
+                           {"startUs", s.start_us},
+                           {"durationUs", s.duration_us},
+                           {"selfUs", s.self_us},
+                           {"criticalPathUs", s.critical_us}});
+    }
+    traces.push_back(Json{{"traceID", t.trace_id},
+                          {"startUs", t.start_us},
+                          {"durationUs", t.duration_us},
+                          {"criticalPathUs", t.critical_path_us},
+                          {"criticalPath", std::move(sections)},
+                          {"spans", std::move(spans)}});
+  }
+  Json doc{{"schema", "trace-analyze/critical-path/v1"},
+           {"criticalPathMode", result.cp_mode},
+           {"input", InputJson(result.input)},
+           {"dataQuality", QualityJson(result.quality)},
+           {"traces", std::move(traces)}};
+  Dump(doc, out);
+}
+
+}  // namespace trace_analyze::reports

@@ -1,0 +1,164 @@
+#include "reports/text_writer.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <string>
+
+#include "reports/format.h"
+#include "reports/text_table.h"
+
+namespace trace_analyze::reports {
+namespace {
+
+using Align = TextTable::Align;
+
+std::string Heading(const WriteOptions& o, const std::string& text) {
+  return o.color ? "\x1b[1m" + text + "\x1b[0m" : text;
+}
+
+std::string Plural(uint64_t n, const char* word) {
+  return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
+}
+
+void WriteInput(const analyzer::InputSummary& in, const analyzer::DataQuality& q,
+                const WriteOptions& o, std::ostream& out) {
+  out << '\n' << Heading(o, "Data quality") << '\n';
+  // Two counters per line, in the documented order; all of them, zeros too.
+  std::vector<std::pair<std::string, uint64_t>> counters;
+  q.ForEach([&](std::string_view n, uint64_t v) { counters.emplace_back(std::string(n), v); });
+  for (size_t i = 0; i < counters.size(); i += 2) {
+    std::string line = fmt::format("  {:<24}{:>10}", counters[i].first, counters[i].second);
+    if (i + 1 < counters.size()) {
+      line += fmt::format("    {:<24}{:>10}", counters[i + 1].first, counters[i + 1].second);
+    }
+    out << line << '\n';
+  }
+  if (in.problems_total > 0) {
+    out << '\n'
+        << Heading(o, fmt::format("Skipped input ({})", Plural(in.problems_total, "problem")))
+        << '\n';
+    for (const std::string& p : in.problems) out << "  " << p << '\n';
+    if (in.problems_total > in.problems.size()) {
+      out << fmt::format("  … and {} more\n", in.problems_total - in.problems.size());
+    }
+  }
+}
+
+std::string OpName(const std::string& service, const std::string& operation) {
+  return operation.empty() ? service : service + " " + operation;
+}
+
+}  // namespace
+
+void TextWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const WriteOptions& o,
+                              std::ostream& out) const {
+  const analyzer::ProfileReport& p = result.profile;
+  out << fmt::format("trace-analyze: {}, {} from {} ({}), critical path: {} mode\n",
+                     Plural(p.traces, "trace"), Plural(result.quality.spans, "span"),
+                     Plural(result.input.files, "file"), FormatBytes(result.input.bytes),
+                     result.cp_mode);
+
+  out << '\n' << Heading(o, "Latency by root operation (ms)") << '\n';
+  TextTable latency({{"root operation", Align::kLeft}, {"traces"}, {"errors"}, {"p50"},
+                     {"p90"}, {"p95"}, {"p99"}, {"max"}});
+  for (const analyzer::RootLatencyRow& r : p.root_latency) {
+    latency.AddRow({OpName(r.service, r.operation), std::to_string(r.traces),
+                    std::to_string(r.errors), FormatMs(r.p50_us), FormatMs(r.p90_us),
+                    FormatMs(r.p95_us), FormatMs(r.p99_us), FormatMs(r.max_us)});
+  }
+  latency.Write(out);
+
+  const auto write_profile = [&](const std::string& title,
+                                 const std::vector<analyzer::ProfileRow>& rows,
+                                 bool with_operation) {
+    out << '\n' << Heading(o, title) << '\n';
+    std::vector<TextTable::Column> cols = {{"service", Align::kLeft, 40}};
+    if (with_operation) cols.push_back({"operation", Align::kLeft, 50});
+    for (const char* h : {"on path", "share", "p50", "p95", "p99", "traces"}) cols.push_back({h});
+    TextTable table(std::move(cols));
+    for (const analyzer::ProfileRow& r : rows) {
+      std::vector<std::string> cells = {r.service};
+      if (with_operation) cells.push_back(r.operation);
+      for (std::string c : {FormatMs(r.critical_us), FormatPercent(r.share), FormatMs(r.p50_us),
+                            FormatMs(r.p95_us), FormatMs(r.p99_us), std::to_string(r.traces)}) {
+        cells.push_back(std::move(c));
+      }
+      table.AddRow(std::move(cells));
+    }
+    table.Write(out);
+  };
+  write_profile("Critical path by service (ms; p50/p95/p99 per trace)", p.by_service, false);
+  write_profile("Critical path by operation (ms; p50/p95/p99 per trace)", p.by_operation, true);
+
+  out << '\n' << Heading(o, "Heaviest critical-path spans (ms)") << '\n';
+  TextTable heavy({{"on path"}, {"duration"}, {"service", Align::kLeft, 40},
+                   {"operation", Align::kLeft, 50}, {"trace", Align::kLeft}, {"span", Align::kLeft}});
+  for (const analyzer::HeavySpan& h : p.heaviest) {
+    heavy.AddRow({FormatMs(h.critical_us), FormatMs(h.duration_us), h.service, h.operation,
+                  h.trace_id, h.span_id});
+  }
+  heavy.Write(out);
+
+  WriteInput(result.input, result.quality, o, out);
+}
+
+void TextWriter::WriteCriticalPath(const analyzer::CriticalPathResult& result,
+                                   const WriteOptions& o, std::ostream& out) const {
+  static constexpr const char* kPalette[] = {"\x1b[36m", "\x1b[33m", "\x1b[35m",
+                                             "\x1b[32m", "\x1b[34m", "\x1b[31m"};
+  const int bar_width = std::max(20, o.width - 60);
+  bool first = true;
+  for (const analyzer::TracePath& t : result.traces) {
+    if (!first) out << '\n';
+    first = false;
+    out << Heading(o, fmt::format("Trace {}", t.trace_id))
+        << fmt::format("  duration {} ms, critical path {} ms, {}\n", FormatMs(t.duration_us),
+                       FormatMs(t.critical_path_us), Plural(t.sections.size(), "section"));
+
+    // Waterfall: one line per section, bar placed on the trace's time axis.
+    std::vector<std::string> services;  // first-seen order, for colours
+    TextTable table({{"start"}, {"length"}, {"service", Align::kLeft, 24},
+                     {"operation", Align::kLeft, 32}, {"", Align::kLeft, 0}});
+    const double scale = t.duration_us > 0 ? static_cast<double>(bar_width) /
+                                                 static_cast<double>(t.duration_us)
+                                           : 0.0;
+    for (const analyzer::PathSection& s : t.sections) {
+      const int from = static_cast<int>(static_cast<double>(s.start_us - t.start_us) * scale);
+      int to = static_cast<int>(static_cast<double>(s.end_us - t.start_us) * scale);
+      to = std::clamp(std::max(to, from + 1), 1, bar_width);
+      std::string bar = "|" + std::string(static_cast<size_t>(std::min(from, bar_width - 1)), ' ');
+      std::string fill;
+      for (int i = std::min(from, bar_width - 1); i < to; ++i) fill += "█";
+      if (o.color) {
+        auto it = std::find(services.begin(), services.end(), s.service);
+        size_t idx = static_cast<size_t>(it - services.begin());
+        if (it == services.end()) services.push_back(s.service);
+        fill = std::string(kPalette[idx % std::size(kPalette)]) + fill + "\x1b[0m";
+      }
+      bar += fill;
+      table.AddRow({FormatMs(s.start_us - t.start_us), FormatMs(s.end_us - s.start_us), s.service,
+                    s.operation, bar});
+    }
+    table.Write(out);
+
+    out << "\n  Spans on the critical path (ms)\n";
+    TextTable spans({{"on path"}, {"share"}, {"self"}, {"duration"},
+                     {"service / operation", Align::kLeft, 70}, {"span", Align::kLeft}});
+    for (const analyzer::PathSpan& s : t.spans) {
+      const double share = t.critical_path_us > 0 ? static_cast<double>(s.critical_us) /
+                                                        static_cast<double>(t.critical_path_us)
+                                                  : 0.0;
+      spans.AddRow({FormatMs(s.critical_us), FormatPercent(share), FormatMs(s.self_us),
+                    FormatMs(s.duration_us),
+                    std::string(std::min<size_t>(s.depth, 20) * 2, ' ') + s.service + " " +
+                        s.operation,
+                    s.span_id});
+    }
+    spans.Write(out, 4);
+  }
+  if (result.traces.empty()) out << "no traces\n";
+  WriteInput(result.input, result.quality, o, out);
+}
+
+}  // namespace trace_analyze::reports

@@ -1,0 +1,40 @@
+// Report writers: render an analysis result in one format. Writers never
+// compute anything; they only format what the analyzer produced. Output is
+// deterministic (fixed ordering and float formatting, no timestamps).
+#ifndef TRACE_ANALYZE_REPORTS_WRITER_H_
+#define TRACE_ANALYZE_REPORTS_WRITER_H_
+
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyzer/results.h"
+
+namespace trace_analyze::reports {
+
+struct WriteOptions {
+  bool color = false;  // ANSI colour; the CLI sets it only on a TTY without NO_COLOR
+  int width = 100;     // terminal columns for waterfalls
+};
+
+class ReportWriter {
+ public:
+  virtual ~ReportWriter() = default;
+  // The --format value, e.g. "text", "json".
+  virtual std::string_view name() const = 0;
+  virtual void WriteAnalyze(const analyzer::AnalyzeResult& result, const WriteOptions& options,
+                            std::ostream& out) const = 0;
+  virtual void WriteCriticalPath(const analyzer::CriticalPathResult& result,
+                                 const WriteOptions& options, std::ostream& out) const = 0;
+};
+
+// Every registered writer, in --help order.
+const std::vector<const ReportWriter*>& AllReportWriters();
+// nullptr if no writer has that name.
+const ReportWriter* FindReportWriter(std::string_view name);
+std::vector<std::string> ReportWriterNames();
+
+}  // namespace trace_analyze::reports
+
+#endif  // TRACE_ANALYZE_REPORTS_WRITER_H_

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Sets up trace-analyze on Debian 12 and builds it. Idempotent: installs only
+# missing packages (apt-get), reuses the build folder, safe to re-run.
+#
+#   scripts/setup.sh demo   install, build, run `trace-analyze analyze` on fixtures/
+#   scripts/setup.sh test   install, build, run the format check and the whole test suite
+#   scripts/setup.sh build  install and build only
+#
+# Environment: BUILD_DIR (default: build), JOBS (default: 2).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+mode="${1:-build}"
+build_dir="${BUILD_DIR:-build}"
+jobs="${JOBS:-2}"
+
+# Every Debian package the build, the tests and the benchmarks need.
+packages=(
+  g++ cmake ninja-build pkg-config git python3
+  libsimdjson-dev nlohmann-json3-dev libcli11-dev libfmt-dev
+  libgtest-dev libgmock-dev zlib1g-dev libzstd-dev zstd
+  clang-format
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if ((${#missing[@]} > 0)); then
+  echo "setup: installing ${missing[*]}"
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "setup: run as root (or with sudo) to install packages" >&2
+    exit 2
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTA_WERROR=ON >/dev/null
+cmake --build "$build_dir" -j "$jobs"
+
+case "$mode" in
+  demo)
+    "$build_dir/cli/trace-analyze" analyze fixtures/traces/
+    ;;
+  test)
+    scripts/check-format.sh
+    ctest --test-dir "$build_dir" --output-on-failure -j "$jobs"
+    ;;
+  build) ;;
+  *)
+    echo "usage: scripts/setup.sh demo|test|build" >&2
+    exit 2
+    ;;
+esac

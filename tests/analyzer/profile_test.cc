@@ -1,0 +1,122 @@
+#include "analyzer/profile.h"
+
+#include <gtest/gtest.h>
+
+#include "analyzer/analysis.h"
+#include "tests/testing/trace_builder.h"
+
+namespace trace_analyze::analyzer {
+namespace {
+
+using testing::TraceBuilder;
+
+// gw [0,100] calls db [10,40] then cache [50,60]; jaeger path:
+// gw[0,10] db[10,40] gw[40,50] cache[50,60] gw[60,100].
+Trace SequentialTrace(const std::string& id, int64_t offset, int64_t db_us) {
+  return TraceBuilder(id)
+      .Span("a", "", "gw", "GET /", offset, 100 + db_us - 30)
+      .Span("b", "a", "db", "query", offset + 10, db_us)
+      .Span("c", "a", "cache", "get", offset + 20 + db_us, 10)
+      .Build();
+}
+
+TEST(ProfileTest, SummarizeAttributesCriticalTimeToOperations) {
+  TraceAnalyzer analyzer(AnalysisOptions{});
+  Trace t = SequentialTrace("t1", 1000, 30);
+  analyzer.Analyze(t);
+  const Profile& p = analyzer.profile();
+  ASSERT_EQ(p.traces(), 1u);
+  EXPECT_EQ(p.critical_path_us(), 100);
+  EXPECT_EQ(p.by_service().at("gw").critical_us, 60);
+  EXPECT_EQ(p.by_service().at("db").critical_us, 30);
+  EXPECT_EQ(p.by_service().at("cache").critical_us, 10);
+  EXPECT_EQ(p.by_operation().at({"db", "query"}).spans, 1u);
+  EXPECT_EQ(p.by_root().at({"gw", "GET /"}).durations_us, (std::vector<int64_t>{100}));
+}
+
+TEST(ProfileTest, ReportRanksAndComputesShares) {
+  TraceAnalyzer analyzer(AnalysisOptions{});
+  for (int i = 0; i < 4; ++i) {
+    Trace t = SequentialTrace("t" + std::to_string(i), 1000 * i, 30 + 10 * i);
+    analyzer.Analyze(t);
+  }
+  const ProfileReport r = BuildProfileReport(analyzer.profile(), 0);
+  EXPECT_EQ(r.traces, 4u);
+  // Durations 100, 110, 120, 130: db 30+40+50+60 = 180, gw 4*60 = 240, cache 40.
+  EXPECT_EQ(r.critical_path_us, 460);
+  ASSERT_EQ(r.by_service.size(), 3u);
+  EXPECT_EQ(r.by_service[0].service, "gw");
+  EXPECT_EQ(r.by_service[0].critical_us, 240);
+  EXPECT_EQ(r.by_service[1].service, "db");
+  EXPECT_EQ(r.by_service[1].p50_us, 40);
+  EXPECT_EQ(r.by_service[1].p95_us, 60);
+  EXPECT_DOUBLE_EQ(r.by_service[1].share, 180.0 / 460.0);
+  EXPECT_EQ(r.by_service[2].service, "cache");
+  ASSERT_EQ(r.root_latency.size(), 2u);
+  EXPECT_EQ(r.root_latency[0].operation, "all");
+  EXPECT_EQ(r.root_latency[0].p50_us, 110);
+  EXPECT_EQ(r.root_latency[0].p90_us, 130);
+  EXPECT_EQ(r.root_latency[0].max_us, 130);
+  EXPECT_EQ(r.root_latency[1].service, "gw");
+  // Every gw root (and t3's db) has 60 µs on the path; ties break by trace id.
+  ASSERT_FALSE(r.heaviest.empty());
+  EXPECT_EQ(r.heaviest[0].critical_us, 60);
+  EXPECT_EQ(r.heaviest[0].trace_id, "t0");
+  EXPECT_EQ(r.heaviest[1].trace_id, "t1");
+}
+
+TEST(ProfileTest, TopNLimitsRankings) {
+  TraceAnalyzer analyzer(AnalysisOptions{});
+  Trace t = SequentialTrace("t1", 0, 30);
+  analyzer.Analyze(t);
+  const ProfileReport r = BuildProfileReport(analyzer.profile(), 2);
+  EXPECT_EQ(r.by_service.size(), 2u);
+  EXPECT_EQ(r.by_operation.size(), 2u);
+  EXPECT_EQ(r.heaviest.size(), 2u);
+}
+
+TEST(ProfileTest, MergeOfShardsEqualsOneProfile) {
+  AnalysisOptions options;
+  options.max_heaviest = 3;
+  TraceAnalyzer all(options), shard_a(options), shard_b(options);
+  for (int i = 0; i < 10; ++i) {
+    Trace t1 = SequentialTrace("t" + std::to_string(i), 100 * i, 10 + 7 * i);
+    Trace t2 = SequentialTrace("t" + std::to_string(i), 100 * i, 10 + 7 * i);
+    all.Analyze(t1);
+    (i % 3 == 0 ? shard_a : shard_b).Analyze(t2);
+  }
+  Profile merged = shard_a.profile();
+  merged.Merge(shard_b.profile());
+  const ProfileReport expected = BuildProfileReport(all.profile(), 0);
+  const ProfileReport actual = BuildProfileReport(merged, 0);
+  EXPECT_EQ(actual.traces, expected.traces);
+  EXPECT_EQ(actual.critical_path_us, expected.critical_path_us);
+  ASSERT_EQ(actual.by_operation.size(), expected.by_operation.size());
+  for (size_t i = 0; i < actual.by_operation.size(); ++i) {
+    EXPECT_EQ(actual.by_operation[i].operation, expected.by_operation[i].operation);
+    EXPECT_EQ(actual.by_operation[i].critical_us, expected.by_operation[i].critical_us);
+    EXPECT_EQ(actual.by_operation[i].p50_us, expected.by_operation[i].p50_us);
+    EXPECT_EQ(actual.by_operation[i].p95_us, expected.by_operation[i].p95_us);
+    EXPECT_EQ(actual.by_operation[i].p99_us, expected.by_operation[i].p99_us);
+  }
+  ASSERT_EQ(actual.heaviest.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(actual.heaviest[i].trace_id, expected.heaviest[i].trace_id);
+    EXPECT_EQ(actual.heaviest[i].critical_us, expected.heaviest[i].critical_us);
+  }
+  EXPECT_EQ(actual.root_latency[0].p95_us, expected.root_latency[0].p95_us);
+}
+
+TEST(ProfileTest, ErrorsCountedPerRootOperation) {
+  TraceAnalyzer analyzer(AnalysisOptions{});
+  Trace ok = SequentialTrace("t1", 0, 30);
+  Trace bad = TraceBuilder("t2").Span("a", "", "gw", "GET /", 0, 50).Error().Build();
+  analyzer.Analyze(ok);
+  analyzer.Analyze(bad);
+  const ProfileReport r = BuildProfileReport(analyzer.profile(), 0);
+  EXPECT_EQ(r.root_latency[0].errors, 1u);
+  EXPECT_EQ(r.root_latency[1].errors, 1u);
+}
+
+}  // namespace
+}  // namespace trace_analyze::analyzer

@@ -1,0 +1,155 @@
+// Exit codes and messages of the CLI, as a user and a CI job see them.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "tests/cli/cli_test_util.h"
+
+namespace trace_analyze::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+constexpr const char* kTrace = R"({"data":[{"traceID":"00000000000000aa","spans":[
+ {"traceID":"00000000000000aa","spanID":"0000000000000001","operationName":"GET /",
+  "references":[],"startTime":1000,"duration":100,"tags":[],"logs":[],"processID":"p1"},
+ {"traceID":"00000000000000aa","spanID":"0000000000000002","operationName":"query",
+  "references":[{"refType":"CHILD_OF","traceID":"00000000000000aa","spanID":"0000000000000001"}],
+  "startTime":1010,"duration":30,"tags":[],"logs":[],"processID":"p2"}],
+ "processes":{"p1":{"serviceName":"gw","tags":[]},"p2":{"serviceName":"db","tags":[]}}}]})";
+
+TEST(CliTest, NoArgumentsIsUsageError) {
+  const CliRun run = RunTool({});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.err, HasSubstr("subcommand"));
+}
+
+TEST(CliTest, HelpExitsZeroAndShowsExamplesAndExitCodes) {
+  for (const char* cmd : {"analyze", "critical-path"}) {
+    const CliRun run = RunTool({cmd, "--help"});
+    EXPECT_EQ(run.exit_code, 0) << cmd;
+    EXPECT_THAT(run.out, HasSubstr("Examples:")) << cmd;
+    EXPECT_THAT(run.out, HasSubstr("Exit codes:")) << cmd;
+  }
+  EXPECT_EQ(RunTool({"--help"}).exit_code, 0);
+}
+
+TEST(CliTest, UnknownFormatIsUsageError) {
+  TempDir dir;
+  const CliRun run = RunTool({"analyze", dir.File("t.json", kTrace), "--format", "yaml"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.err, HasSubstr("--format"));
+}
+
+TEST(CliTest, MissingFileIsInputError) {
+  const CliRun run = RunTool({"analyze", "/nonexistent/trace.json"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.err, HasSubstr("/nonexistent/trace.json"));
+  EXPECT_EQ(run.out, "");
+}
+
+TEST(CliTest, MalformedInputsNameTheFileAndExitTwo) {
+  TempDir dir;
+  const struct {
+    const char* name;
+    std::string content;
+  } cases[] = {
+      {"truncated.json", std::string(kTrace).substr(0, 200)},
+      {"empty.json", ""},
+      {"garbage.json", std::string("\x00\x01\xff\xfe binary \x89PNG", 17)},
+      {"wrongtype.json", R"({"data":[{"traceID":"aa","spans":"not a list"}]})"},
+  };
+  for (const auto& c : cases) {
+    const std::string path = dir.File(c.name, c.content);
+    const CliRun run = RunTool({"analyze", path});
+    EXPECT_EQ(run.exit_code, 2) << c.name << ": " << run.err;
+    EXPECT_THAT(run.err, HasSubstr(path)) << c.name;
+    EXPECT_THAT(run.err, StartsWith("trace-analyze: ")) << c.name;
+    EXPECT_EQ(run.out, "") << c.name << ": no half-written report";
+  }
+}
+
+TEST(CliTest, TruncatedFileErrorGivesByteOffset) {
+  TempDir dir;
+  const std::string path = dir.File("t.json", std::string(kTrace).substr(0, 200));
+  const CliRun run = RunTool({"analyze", path});
+  EXPECT_THAT(run.err, HasSubstr("byte "));
+}
+
+TEST(CliTest, OneBadTraceIsSkippedReportedAndTheRestAnalysed) {
+  TempDir dir;
+  std::string two = kTrace;
+  // Append a broken second trace inside the same envelope.
+  two.insert(two.rfind(']'), R"(,{"traceID":"bb","spans":[{"spanID":"01","duration":"slow"}]})");
+  const std::string path = dir.File("mixed.json", two);
+  const CliRun run = RunTool({"analyze", path, "--format", "json"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.err, HasSubstr("warning: skipped"));
+  EXPECT_THAT(run.err, HasSubstr("mixed.json"));
+  EXPECT_THAT(run.out, HasSubstr(R"("skippedTraces": 1)"));
+  EXPECT_THAT(run.out, HasSubstr(R"("traces": 1,)"));
+
+  const CliRun strict = RunTool({"analyze", path, "--strict"});
+  EXPECT_EQ(strict.exit_code, 2);
+  EXPECT_EQ(strict.out, "");
+  EXPECT_THAT(strict.err, HasSubstr("mixed.json"));
+}
+
+TEST(CliTest, CriticalPathJsonHasTheDocumentedShape) {
+  TempDir dir;
+  const CliRun run =
+      RunTool({"critical-path", dir.File("t.json", kTrace), "--format", "json", "--trace", "AA"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr(R"("schema": "trace-analyze/critical-path/v1")"));
+  EXPECT_THAT(run.out, HasSubstr(R"("traceID": "00000000000000aa")"));
+  EXPECT_THAT(run.out, HasSubstr(R"("durationUs": 100)"));
+  // gw [1000,1010], db [1010,1040], gw [1040,1100] in ascending start order.
+  const size_t first = run.out.find(R"("startUs": 1000,)");
+  const size_t db = run.out.find(R"("startUs": 1010,)");
+  const size_t last = run.out.find(R"("startUs": 1040,)");
+  EXPECT_NE(first, std::string::npos);
+  EXPECT_LT(first, db);
+  EXPECT_LT(db, last);
+}
+
+TEST(CliTest, UnknownTraceIdIsAnError) {
+  TempDir dir;
+  const CliRun run = RunTool({"critical-path", dir.File("t.json", kTrace), "--trace", "ff"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.err, HasSubstr("trace 00000000000000ff not found"));
+}
+
+TEST(CliTest, OutputFileIsWrittenAtomicallyAndNeverOverAnInput) {
+  TempDir dir;
+  const std::string input = dir.File("t.json", kTrace);
+  const std::string report = (dir.path() / "report.json").string();
+  CliRun run = RunTool({"analyze", input, "--format", "json", "-o", report});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out, "");
+  EXPECT_THAT(ReadFile(report), StartsWith("{\n  \"schema\": \"trace-analyze/analyze/v1\""));
+  // No temporary files are left behind.
+  size_t files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
+    (void)e;
+    ++files;
+  }
+  EXPECT_EQ(files, 2u);
+
+  run = RunTool({"analyze", input, "-o", input});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.err, HasSubstr("refusing to overwrite an input"));
+  EXPECT_EQ(ReadFile(input), kTrace);
+}
+
+TEST(CliTest, TextReportHasNoColourWhenNotATerminal) {
+  TempDir dir;
+  const CliRun run = RunTool({"analyze", dir.File("t.json", kTrace)});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out.find('\x1b'), std::string::npos);
+  EXPECT_THAT(run.out, HasSubstr("Critical path by service"));
+  EXPECT_THAT(run.out, HasSubstr("Data quality"));
+}
+
+}  // namespace
+}  // namespace trace_analyze::testing
