@@ -9,7 +9,9 @@ namespace trace_analyze::analyzer {
 const char* CpModeName(CpMode mode) { return mode == CpMode::kJaeger ? "jaeger" : "causal"; }
 
 TraceAnalyzer::TraceAnalyzer(const AnalysisOptions& options)
-    : options_(options), profile_(options.max_heaviest) {}
+    : options_(options),
+      profile_(options.max_heaviest),
+      findings_(options.detectors.max_examples) {}
 
 const CriticalPath& TraceAnalyzer::Analyze(Trace& trace) {
   NormalizeOptions normalize;
@@ -17,7 +19,12 @@ const CriticalPath& TraceAnalyzer::Analyze(Trace& trace) {
   Normalize(trace, normalize);
   if (options_.adjust_clock_skew) AdjustClockSkew(trace, options_.clock_skew);
   path_ = ComputeCriticalPath(trace, options_.cp);
-  profile_.Add(Summarize(trace, path_, options_.max_heaviest));
+  TraceSummary summary = Summarize(trace, path_, options_.max_heaviest);
+  if (options_.find_bottlenecks) {
+    findings_.Add(summary.trace_id, summary.duration_us,
+                  FindBottlenecks(trace, path_, options_.detectors, options_.cp));
+  }
+  profile_.Add(summary);
   return path_;
 }
 

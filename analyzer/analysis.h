@@ -1,6 +1,7 @@
 // TraceAnalyzer: the per-trace pipeline shared by every subcommand —
-// Normalize, optional clock-skew adjustment, critical path, summary — feeding a
-// mergeable Profile. Knows nothing about where traces come from.
+// Normalize, optional clock-skew adjustment, critical path, summary, bottleneck
+// finders — feeding a mergeable Profile and FindingsCollector. Knows nothing
+// about where traces come from.
 #ifndef TRACE_ANALYZE_ANALYZER_ANALYSIS_H_
 #define TRACE_ANALYZE_ANALYZER_ANALYSIS_H_
 
@@ -8,6 +9,8 @@
 
 #include "analyzer/clock_skew.h"
 #include "analyzer/critical_path.h"
+#include "analyzer/detector_config.h"
+#include "analyzer/detectors.h"
 #include "analyzer/model.h"
 #include "analyzer/profile.h"
 #include "analyzer/results.h"
@@ -19,6 +22,8 @@ struct AnalysisOptions {
   bool adjust_clock_skew = false;
   ClockSkewOptions clock_skew;
   size_t max_heaviest = 20;  // heaviest critical-path spans kept
+  bool find_bottlenecks = true;
+  DetectorConfig detectors;
 };
 
 // "jaeger" / "causal".
@@ -35,11 +40,13 @@ class TraceAnalyzer {
   const CriticalPath& Analyze(Trace& trace);
 
   const Profile& profile() const { return profile_; }
+  const FindingsCollector& findings() const { return findings_; }
   const AnalysisOptions& options() const { return options_; }
 
  private:
   AnalysisOptions options_;
   Profile profile_;
+  FindingsCollector findings_;
   CriticalPath path_;
 };
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "analyzer/data_quality.h"
+#include "analyzer/detectors.h"
 #include "analyzer/profile.h"
 
 namespace trace_analyze::analyzer {
@@ -27,6 +28,8 @@ struct AnalyzeResult {
   InputSummary input;
   DataQuality quality;  // decode + normalisation counters over all input
   ProfileReport profile;
+  bool findings_enabled = true;
+  std::vector<Finding> findings;  // ranked; suppressed ones last, flagged
 };
 
 // One section of a trace's critical path, resolved to names.

@@ -1,8 +1,12 @@
 // `trace-analyze analyze`: the aggregate critical-path report.
+#include <fmt/format.h>
+
 #include <memory>
+#include <optional>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/config.h"
 #include "cli/ingest.h"
 #include "reports/writer.h"
 
@@ -12,6 +16,11 @@ namespace {
 struct AnalyzeOptions {
   CommonOptions common;
   size_t top = 10;
+  std::string config_file;
+  bool no_findings = false;
+  std::optional<int64_t> min_saving_us;
+  std::optional<size_t> n_plus_one_min_calls;
+  std::optional<size_t> repeated_min_calls;
 };
 
 }  // namespace
@@ -21,19 +30,53 @@ Command AddAnalyzeCommand(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "analyze", "Aggregate critical-path report: which services and operations own the latency");
   AddCommonOptions(*cmd, options->common);
-  cmd->add_option("--top", options->top, "Rows per ranking (0 = all)")->capture_default_str();
+  cmd->add_option("--top", options->top, "Rows per ranking and findings shown (0 = all)")
+      ->capture_default_str();
+  cmd->add_option("--config", options->config_file,
+                  "Detector thresholds, ignore rules and dependency hints (docs/config.md)")
+      ->type_name("FILE");
+  cmd->add_flag("--no-findings", options->no_findings, "Skip the bottleneck finders");
+  cmd->add_option("--min-saving", options->min_saving_us,
+                  "Report sequential patterns saving at least this many µs per trace (p50); "
+                  "default 500")
+      ->type_name("US");
+  cmd->add_option("--n-plus-one-min-calls", options->n_plus_one_min_calls,
+                  "Calls of one template under one parent that make an N+1 loop; default 5")
+      ->type_name("N")
+      ->check(CLI::Range(2, 1000000));
+  cmd->add_option("--repeated-min-calls", options->repeated_min_calls,
+                  "Identical calls in one trace that make a cache candidate; default 2")
+      ->type_name("N")
+      ->check(CLI::Range(2, 1000000));
   cmd->footer(R"(Examples:
   trace-analyze analyze traces.json
   trace-analyze analyze traces/ --format json -o report.json
   zstd -dc traces.json.zst | trace-analyze analyze - --top 20
   trace-analyze analyze otlp-export.jsonl --cp-mode causal
+  trace-analyze analyze traces/ --config trace-analyze.json --top 0 --format json
 
 Exit codes: 0 success, 2 usage or input error (nothing readable, or --strict and a
 trace was skipped), 3 backend error.)");
 
   return {cmd, [options](std::ostream& out, std::ostream& err) -> int {
     const CommonOptions& common = options->common;
-    analyzer::TraceAnalyzer analyzer(common.ToAnalysisOptions());
+    analyzer::AnalysisOptions analysis = common.ToAnalysisOptions();
+    analysis.find_bottlenecks = !options->no_findings;
+    if (!options->config_file.empty()) {
+      const Status loaded = LoadConfigFile(options->config_file, &analysis.detectors);
+      if (!loaded.ok()) {
+        err << "trace-analyze: error: " << loaded.error().message << '\n';
+        return kExitUsage;
+      }
+    }
+    if (options->min_saving_us) analysis.detectors.sequential.min_saving_us = *options->min_saving_us;
+    if (options->n_plus_one_min_calls) {
+      analysis.detectors.n_plus_one.min_calls = *options->n_plus_one_min_calls;
+    }
+    if (options->repeated_min_calls) {
+      analysis.detectors.repeated.min_calls = *options->repeated_min_calls;
+    }
+    analyzer::TraceAnalyzer analyzer(analysis);
     IngestOptions ingest{common.inputs, common.strict};
     Result<IngestResult> read = Ingest(ingest, analyzer, nullptr, err);
     if (!read.ok()) {
@@ -45,6 +88,13 @@ trace was skipped), 3 backend error.)");
     result.input = std::move(read.value().input);
     result.quality = read.value().quality;
     result.profile = analyzer::BuildProfileReport(analyzer.profile(), options->top);
+    result.findings_enabled = analysis.find_bottlenecks;
+    if (result.findings_enabled) {
+      result.findings = analyzer.findings().Build(analysis.detectors);
+      if (options->top > 0 && result.findings.size() > options->top) {
+        result.findings.resize(options->top);
+      }
+    }
     const reports::ReportWriter* writer = reports::FindReportWriter(common.format);
     return EmitReport(
         common,

@@ -41,6 +41,40 @@ Json RowJson(const analyzer::ProfileRow& r, bool with_operation) {
 }
 
 // Invalid UTF-8 in span names or tags is replaced (U+FFFD), never fatal.
+Json OpJson(const analyzer::OpName& o) {
+  return Json{{"service", o.service}, {"operation", o.operation}};
+}
+
+Json SavingJson(const analyzer::Saving& s) {
+  return Json{{"p50Us", s.p50_us},
+              {"p95Us", s.p95_us},
+              {"p50Share", Round4(s.p50_share)},
+              {"p95Share", Round4(s.p95_share)},
+              {"totalUs", s.total_us}};
+}
+
+Json FindingJson(const analyzer::Finding& f) {
+  Json sequence = Json::array();
+  for (const analyzer::OpName& o : f.sequence) sequence.push_back(OpJson(o));
+  Json out{{"kind", analyzer::FindingKindName(f.kind)},
+           {"fingerprint", f.fingerprint},
+           {"confidence", analyzer::ConfidenceName(f.confidence)},
+           {"reasons", f.reasons},
+           {"parent", OpJson(f.parent)},
+           {"sequence", std::move(sequence)},
+           {"instances", f.instances},
+           {"traces", f.traces},
+           {"savings",
+            Json{{"optimistic", SavingJson(f.optimistic)}, {"realistic", SavingJson(f.realistic)}}},
+           {"exampleTraceIds", f.example_trace_ids},
+           {"orders", f.orders},
+           {"callsP50", f.calls_p50},
+           {"callsMax", f.calls_max},
+           {"exampleKey", f.example_key}};
+  if (f.suppressed) out["suppressedReason"] = f.suppressed_reason;
+  return out;
+}
+
 void Dump(const Json& doc, std::ostream& out) {
   out << doc.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
 }
@@ -85,6 +119,15 @@ void JsonWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Write
            {"services", std::move(services)},
            {"operations", std::move(operations)},
            {"heaviestSpans", std::move(heaviest)}};
+  if (result.findings_enabled) {
+    Json findings = Json::array();
+    Json suppressed = Json::array();
+    for (const analyzer::Finding& f : result.findings) {
+      (f.suppressed ? suppressed : findings).push_back(FindingJson(f));
+    }
+    doc["findings"] = std::move(findings);
+    doc["suppressedFindings"] = std::move(suppressed);
+  }
   Dump(doc, out);
 }
 

@@ -45,7 +45,38 @@ void WriteInput(const analyzer::InputSummary& in, const analyzer::DataQuality& q
   }
 }
 
+void WriteFindings(const std::vector<analyzer::Finding>& findings, const WriteOptions& o,
+                   std::ostream& out) {
+  size_t shown = 0, suppressed = 0;
+  for (const analyzer::Finding& f : findings) (f.suppressed ? suppressed : shown)++;
+  out << '\n' << Heading(o, fmt::format("Findings ({})", shown)) << '\n';
+  if (shown == 0) out << "  none\n";
+  size_t rank = 0;
+  for (const analyzer::Finding& f : findings) {
+    if (f.suppressed) continue;
+    out << fmt::format("  {}. [{}] {} confidence, saves {} ms/trace p50 ({} p95), {} in {}\n",
+                       ++rank, analyzer::FindingKindName(f.kind),
+                       analyzer::ConfidenceName(f.confidence), FormatMs(f.realistic.p50_us),
+                       FormatMs(f.realistic.p95_us), Plural(f.instances, "instance"),
+                       Plural(f.traces, "trace"));
+    for (const std::string& r : f.reasons) out << "     - " << r << '\n';
+    out << fmt::format("     optimistic bound {} ms p50 ({} of trace); fingerprint {}\n",
+                       FormatMs(f.optimistic.p50_us), FormatPercent(f.optimistic.p50_share),
+                       f.fingerprint);
+    if (!f.example_key.empty()) out << "     e.g. " << f.example_key << '\n';
+    if (!f.example_trace_ids.empty()) {
+      std::string ids;
+      for (const std::string& id : f.example_trace_ids) ids += (ids.empty() ? "" : ", ") + id;
+      out << "     example traces: " << ids << '\n';
+    }
+  }
+  if (suppressed > 0) {
+    out << fmt::format("  ({} suppressed by the config)\n", suppressed);
+  }
+}
+
 std::string OpName(const std::string& service, const std::string& operation) {
+  if (service.empty()) return operation;
   return operation.empty() ? service : service + " " + operation;
 }
 
@@ -100,6 +131,7 @@ void TextWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Write
   }
   heavy.Write(out);
 
+  if (result.findings_enabled) WriteFindings(result.findings, o, out);
   WriteInput(result.input, result.quality, o, out);
 }
 

@@ -37,7 +37,7 @@ TEST(ProfileTest, SummarizeAttributesCriticalTimeToOperations) {
 TEST(ProfileTest, ReportRanksAndComputesShares) {
   TraceAnalyzer analyzer(AnalysisOptions{});
   for (int i = 0; i < 4; ++i) {
-    Trace t = SequentialTrace("t" + std::to_string(i), 1000 * i, 30 + 10 * i);
+    Trace t = SequentialTrace("t" + std::to_string(i), 1000 * (i + 1), 30 + 10 * i);
     analyzer.Analyze(t);
   }
   const ProfileReport r = BuildProfileReport(analyzer.profile(), 0);
@@ -67,7 +67,7 @@ TEST(ProfileTest, ReportRanksAndComputesShares) {
 
 TEST(ProfileTest, TopNLimitsRankings) {
   TraceAnalyzer analyzer(AnalysisOptions{});
-  Trace t = SequentialTrace("t1", 0, 30);
+  Trace t = SequentialTrace("t1", 1000, 30);
   analyzer.Analyze(t);
   const ProfileReport r = BuildProfileReport(analyzer.profile(), 2);
   EXPECT_EQ(r.by_service.size(), 2u);
@@ -80,8 +80,8 @@ TEST(ProfileTest, MergeOfShardsEqualsOneProfile) {
   options.max_heaviest = 3;
   TraceAnalyzer all(options), shard_a(options), shard_b(options);
   for (int i = 0; i < 10; ++i) {
-    Trace t1 = SequentialTrace("t" + std::to_string(i), 100 * i, 10 + 7 * i);
-    Trace t2 = SequentialTrace("t" + std::to_string(i), 100 * i, 10 + 7 * i);
+    Trace t1 = SequentialTrace("t" + std::to_string(i), 100 * (i + 1), 10 + 7 * i);
+    Trace t2 = SequentialTrace("t" + std::to_string(i), 100 * (i + 1), 10 + 7 * i);
     all.Analyze(t1);
     (i % 3 == 0 ? shard_a : shard_b).Analyze(t2);
   }
@@ -109,8 +109,8 @@ TEST(ProfileTest, MergeOfShardsEqualsOneProfile) {
 
 TEST(ProfileTest, ErrorsCountedPerRootOperation) {
   TraceAnalyzer analyzer(AnalysisOptions{});
-  Trace ok = SequentialTrace("t1", 0, 30);
-  Trace bad = TraceBuilder("t2").Span("a", "", "gw", "GET /", 0, 50).Error().Build();
+  Trace ok = SequentialTrace("t1", 1000, 30);
+  Trace bad = TraceBuilder("t2").Span("a", "", "gw", "GET /", 1000, 50).Error().Build();
   analyzer.Analyze(ok);
   analyzer.Analyze(bad);
   const ProfileReport r = BuildProfileReport(analyzer.profile(), 0);

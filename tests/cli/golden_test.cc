@@ -18,6 +18,9 @@ struct GoldenCase {
   std::vector<std::string> args;
 };
 
+// Names the case in failure messages instead of dumping its bytes.
+void PrintTo(const GoldenCase& c, std::ostream* os) { *os << c.name; }
+
 class GoldenTest : public ::testing::TestWithParam<std::tuple<GoldenCase, std::string>> {};
 
 TEST_P(GoldenTest, MatchesGolden) {

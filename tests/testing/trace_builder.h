@@ -4,6 +4,8 @@
 //       .Span("b", "a", "db", "query", 10, 30).Attr("db.statement", "SELECT 1")
 //       .Build();
 // Ids are used verbatim (no normalisation); parent "" means no reference.
+// Start times are relative to `epoch_us` (Jaeger mode drops spans starting at
+// 0, so tests that are not about that use a non-zero epoch).
 #ifndef TRACE_ANALYZE_TESTS_TESTING_TRACE_BUILDER_H_
 #define TRACE_ANALYZE_TESTS_TESTING_TRACE_BUILDER_H_
 
@@ -19,7 +21,8 @@ namespace trace_analyze::testing {
 
 class TraceBuilder {
  public:
-  explicit TraceBuilder(std::string trace_id = "t1") : trace_id_(std::move(trace_id)) {}
+  explicit TraceBuilder(std::string trace_id = "t1", int64_t epoch_us = 0)
+      : trace_id_(std::move(trace_id)), epoch_us_(epoch_us) {}
 
   // Adds a span with one reference of type `ref` to `parent` (none if "").
   TraceBuilder& Span(std::string id, std::string parent, std::string service,
@@ -30,7 +33,7 @@ class TraceBuilder {
     s.id = std::move(id);
     s.service = std::move(service);
     s.operation = std::move(operation);
-    s.start_us = start_us;
+    s.start_us = epoch_us_ + start_us;
     s.duration_us = duration_us;
     s.kind = kind;
     if (!parent.empty()) s.refs.push_back({ref, trace_id_, std::move(parent)});
@@ -106,6 +109,7 @@ class TraceBuilder {
     std::vector<std::pair<std::string, std::string>> attrs;
   };
   std::string trace_id_;
+  int64_t epoch_us_;
   std::vector<SpanSpec> spans_;
 };
 

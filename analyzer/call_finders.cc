@@ -1,0 +1,229 @@
+// N+1 loops and repeated identical calls: spans grouped by what they call.
+#include <algorithm>
+#include <string>
+
+#include "analyzer/finders_internal.h"
+#include "analyzer/parameterize.h"
+
+namespace trace_analyze::analyzer::internal {
+namespace {
+
+// Attributes that hold the call's parameters, in order of preference.
+constexpr std::string_view kCallAttributes[] = {
+    "db.statement", "db.query.text", "http.url", "url.full", "http.target", "url.path",
+};
+// Attributes that, with the call text, make two calls identical.
+constexpr std::string_view kKeyAttributes[] = {
+    "http.method", "http.request.method", "rpc.service", "rpc.method", "db.name",
+    "db.namespace", "messaging.destination", "messaging.destination.name",
+};
+
+bool IsReadOnly(std::string_view method_or_statement) {
+  std::string head;
+  for (char c : method_or_statement.substr(0, 8)) {
+    if (c == ' ') break;
+    head.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  }
+  return head == "GET" || head == "HEAD" || head == "SELECT";
+}
+
+}  // namespace
+
+std::string_view CallText(const Trace& trace, const Span& span, bool* from_attribute) {
+  for (std::string_view key : kCallAttributes) {
+    std::string_view v = trace.FindAttr(span, key);
+    if (!v.empty()) {
+      *from_attribute = true;
+      return v;
+    }
+  }
+  *from_attribute = false;
+  return span.operation;
+}
+
+OpName NameOf(const Span& span) {
+  return {std::string(span.service), Parameterize(span.operation)};
+}
+
+int64_t UnionLength(std::vector<std::pair<int64_t, int64_t>>& intervals) {
+  std::sort(intervals.begin(), intervals.end());
+  int64_t total = 0, cur_start = 0, cur_end = INT64_MIN;
+  for (const auto& [s, e] : intervals) {
+    if (s > cur_end) {
+      if (cur_end != INT64_MIN) total += cur_end - cur_start;
+      cur_start = s;
+      cur_end = e;
+    } else {
+      cur_end = std::max(cur_end, e);
+    }
+  }
+  if (cur_end != INT64_MIN) total += cur_end - cur_start;
+  return total;
+}
+
+bool BlocksParent(const Trace& trace, SpanIndex child) {
+  const SpanIndex parent = trace.topology.tree_parent[child];
+  if (parent == kNoSpan) return true;
+  if (trace.topology.tree_parent_ref[child] == RefType::kFollowsFrom) return false;
+  return !(trace.spans[parent].kind == SpanKind::kProducer &&
+           trace.spans[child].kind == SpanKind::kConsumer);
+}
+
+namespace {
+
+// (hash of the grouping key, span) pairs, sorted so equal keys are adjacent.
+// Keys are 64-bit FNV-1a hashes: a collision between two different calls in
+// one trace (probability ~n²/2^64) would merge their groups.
+using KeyedSpans = std::vector<std::pair<uint64_t, SpanIndex>>;
+
+void SortKeyed(KeyedSpans& keyed) {
+  std::sort(keyed.begin(), keyed.end());
+}
+
+// Calls `fn(begin, end)` for each run of equal keys of at least `min` spans.
+template <class Fn>
+void ForEachGroup(const KeyedSpans& keyed, size_t min, Fn&& fn) {
+  for (size_t i = 0; i < keyed.size();) {
+    size_t j = i;
+    while (j < keyed.size() && keyed[j].first == keyed[i].first) ++j;
+    if (j - i >= min) fn(i, j);
+    i = j;
+  }
+}
+
+}  // namespace
+
+void FindNPlusOne(const FinderContext& ctx, std::vector<uint8_t>* in_loop,
+                  std::vector<FindingInstance>* out) {
+  const Trace& t = ctx.trace;
+  const NPlusOneConfig& cfg = ctx.config.n_plus_one;
+  std::string templ;  // reused: no allocation per span
+  KeyedSpans keyed;
+  std::vector<SpanIndex> members;
+  std::vector<std::string_view> params;
+  std::vector<std::pair<int64_t, int64_t>> intervals;
+  for (SpanIndex p = 0; p < t.spans.size(); ++p) {
+    const auto children = t.topology.ChildrenOf(p);
+    if (children.size() < cfg.min_calls) continue;
+    // Group by (service, call template).
+    keyed.clear();
+    for (SpanIndex c : children) {
+      bool from_attr = false;
+      ParameterizeInto(CallText(t, t.spans[c], &from_attr), &templ);
+      keyed.emplace_back(StableHash64(templ, StableHash64(t.spans[c].service)), c);
+    }
+    SortKeyed(keyed);
+    ForEachGroup(keyed, cfg.min_calls, [&](size_t begin, size_t end) {
+      members.clear();
+      params.clear();
+      for (size_t k = begin; k < end; ++k) {
+        members.push_back(keyed[k].second);
+        bool from_attr = false;
+        params.push_back(CallText(t, t.spans[keyed[k].second], &from_attr));
+      }
+      std::sort(members.begin(), members.end());  // input order: a deterministic first member
+      std::sort(params.begin(), params.end());
+      if (static_cast<size_t>(std::unique(params.begin(), params.end()) - params.begin()) <
+          cfg.min_distinct_params) {
+        return;
+      }
+      FindingInstance f;
+      f.kind = FindingKind::kNPlusOne;
+      f.parent = NameOf(t.spans[p]);
+      f.sequence = {NameOf(t.spans[members.front()])};
+      intervals.clear();
+      int64_t longest = 0;
+      for (SpanIndex c : members) {
+        const Span& s = t.spans[c];
+        f.total_us += s.duration_us;
+        f.critical_us += ctx.critical[c];
+        longest = std::max(longest, s.duration_us);
+        intervals.emplace_back(s.start_us, s.end_us());
+        (*in_loop)[c] = 1;
+      }
+      if (f.total_us < cfg.min_total_us) return;
+      f.calls = static_cast<uint32_t>(members.size());
+      f.union_us = UnionLength(intervals);
+      // Batching turns the loop into about one call as long as the longest.
+      f.optimistic_us = std::max<int64_t>(0, f.union_us - longest);
+      f.realistic_us = std::clamp<int64_t>(f.critical_us - longest, 0, f.optimistic_us);
+      bool from_attr = false;
+      f.example_key = Parameterize(CallText(t, t.spans[members.front()], &from_attr));
+      f.fingerprint = StableHash("n_plus_one\x1f" + f.parent.service + "\x1f" +
+                                 f.parent.operation + "\x1f" + f.sequence[0].service + "\x1f" +
+                                 f.example_key);
+      out->push_back(std::move(f));
+    });
+  }
+}
+
+void FindRepeatedCalls(const FinderContext& ctx, std::vector<FindingInstance>* out) {
+  const Trace& t = ctx.trace;
+  const RepeatedCallConfig& cfg = ctx.config.repeated;
+  // The identity of a call (service, operation, call text, key attributes) as
+  // a hash; 0 when the call text has no parameters (then "identical" cannot
+  // be told).
+  std::vector<uint64_t> identity(t.spans.size(), 0);
+  for (SpanIndex i = 0; i < t.spans.size(); ++i) {
+    const Span& s = t.spans[i];
+    bool from_attr = false;
+    const std::string_view text = CallText(t, s, &from_attr);
+    if (!from_attr) continue;
+    uint64_t h = StableHash64(s.service);
+    h = StableHash64(s.operation, StableHash64("\x1f", h));
+    h = StableHash64(text, StableHash64("\x1f", h));
+    for (std::string_view k : kKeyAttributes) h = StableHash64(t.FindAttr(s, k), StableHash64("\x1f", h));
+    identity[i] = h == 0 ? 1 : h;
+  }
+  KeyedSpans keyed;
+  for (SpanIndex i = 0; i < t.spans.size(); ++i) {
+    if (identity[i] == 0) continue;
+    // A span whose parent is the same call is one call seen by two layers of
+    // instrumentation (e.g. a proxy and its handler), not a repeat.
+    const SpanIndex parent = t.topology.tree_parent[i];
+    if (parent != kNoSpan && identity[parent] == identity[i]) continue;
+    keyed.emplace_back(identity[i], i);
+  }
+  SortKeyed(keyed);
+  std::vector<SpanIndex> members;
+  std::vector<std::pair<int64_t, int64_t>> intervals;
+  ForEachGroup(keyed, cfg.min_calls, [&](size_t begin, size_t end) {
+    members.clear();
+    for (size_t k = begin; k < end; ++k) members.push_back(keyed[k].second);
+    std::sort(members.begin(), members.end(), [&](SpanIndex a, SpanIndex b) {
+      return t.spans[a].start_us != t.spans[b].start_us ? t.spans[a].start_us < t.spans[b].start_us
+                                                         : a < b;
+    });
+    const Span& first = t.spans[members.front()];
+    FindingInstance f;
+    f.kind = FindingKind::kRepeatedCall;
+    const SpanIndex parent = t.topology.tree_parent[members.front()];
+    f.parent = parent == kNoSpan ? OpName{} : NameOf(t.spans[parent]);
+    f.sequence = {NameOf(first)};
+    bool from_attr = false;
+    const std::string_view text = CallText(t, first, &from_attr);
+    intervals.clear();
+    int64_t max_critical = 0;
+    for (SpanIndex c : members) {
+      f.total_us += t.spans[c].duration_us;
+      f.critical_us += ctx.critical[c];
+      max_critical = std::max(max_critical, ctx.critical[c]);
+      intervals.emplace_back(t.spans[c].start_us, t.spans[c].end_us());
+    }
+    f.calls = static_cast<uint32_t>(members.size());
+    f.union_us = UnionLength(intervals);
+    // A cache would serve every call after the first.
+    f.optimistic_us = f.total_us - first.duration_us;
+    f.realistic_us = std::clamp<int64_t>(f.critical_us - max_critical, 0, f.optimistic_us);
+    if (f.optimistic_us < cfg.min_wasted_us) return;
+    f.example_key = std::string(text);
+    std::string_view method = t.FindAttr(first, "http.method");
+    if (method.empty()) method = t.FindAttr(first, "http.request.method");
+    f.read_only = IsReadOnly(method.empty() ? text : method);
+    f.fingerprint = StableHash("repeated_call\x1f" + f.sequence[0].service + "\x1f" +
+                               f.sequence[0].operation + "\x1f" + Parameterize(text));
+    out->push_back(std::move(f));
+  });
+}
+
+}  // namespace trace_analyze::analyzer::internal

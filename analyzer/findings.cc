@@ -1,0 +1,339 @@
+// FindBottlenecks() and the aggregation of instances into findings.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <regex>
+
+#include "analyzer/detectors.h"
+#include "analyzer/finders_internal.h"
+#include "analyzer/stats.h"
+
+namespace trace_analyze::analyzer {
+namespace {
+
+constexpr double kPpm = 1e6;
+
+int64_t SharePpm(int64_t us, int64_t trace_us) {
+  return trace_us > 0 ? static_cast<int64_t>(static_cast<double>(us) * kPpm /
+                                             static_cast<double>(trace_us))
+                      : 0;
+}
+
+Saving MakeSaving(const std::vector<int64_t>& per_trace, const std::vector<int64_t>& share_ppm,
+                  int64_t total) {
+  static constexpr std::array<double, 2> kPs = {50, 95};
+  const std::vector<int64_t> us = Percentiles(per_trace, kPs);
+  const std::vector<int64_t> share = Percentiles(share_ppm, kPs);
+  return {us[0], us[1], static_cast<double>(share[0]) / kPpm,
+          static_cast<double>(share[1]) / kPpm, total};
+}
+
+std::string Percent(uint64_t part, uint64_t whole) {
+  return fmt::format("{:.0f}%", whole ? 100.0 * static_cast<double>(part) /
+                                            static_cast<double>(whole)
+                                      : 0.0);
+}
+
+std::string Instances(uint64_t n) { return fmt::format("{} instance{}", n, n == 1 ? "" : "s"); }
+
+std::string Describe(const OpName& o) { return o.service + " " + o.operation; }
+
+// Whether the hint names this operation ("service:operation" or "operation").
+bool HintMatches(const std::string& name, const OpName& op) {
+  return name == op.operation || name == op.service + ":" + op.operation;
+}
+
+const DependencyHint* FindHint(const DetectorConfig& config, const std::vector<OpName>& seq) {
+  for (const DependencyHint& h : config.dependencies) {
+    for (size_t i = 0; i < seq.size(); ++i) {
+      for (size_t j = 0; j < seq.size(); ++j) {
+        if (i != j && HintMatches(h.first, seq[i]) && HintMatches(h.second, seq[j])) return &h;
+      }
+    }
+  }
+  return nullptr;
+}
+
+bool FullMatch(const std::string& pattern, const std::string& text) {
+  try {
+    return std::regex_match(text, std::regex(pattern));
+  } catch (const std::regex_error&) {
+    return false;  // validated when the config is loaded
+  }
+}
+
+const IgnoreRule* FindIgnoreRule(const DetectorConfig& config, const Finding& f) {
+  for (const IgnoreRule& rule : config.ignore) {
+    if (!rule.fingerprint.empty()) {
+      if (rule.fingerprint == f.fingerprint) return &rule;
+      continue;
+    }
+    if (rule.service_regex.empty() && rule.operation_regex.empty()) continue;
+    std::vector<OpName> ops = f.sequence;
+    ops.push_back(f.parent);
+    for (const OpName& op : ops) {
+      if ((rule.service_regex.empty() || FullMatch(rule.service_regex, op.service)) &&
+          (rule.operation_regex.empty() || FullMatch(rule.operation_regex, op.operation))) {
+        return &rule;
+      }
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+const char* FindingKindName(FindingKind kind) {
+  switch (kind) {
+    case FindingKind::kSequential: return "sequential";
+    case FindingKind::kNPlusOne: return "n_plus_one";
+    case FindingKind::kRepeatedCall: return "repeated_call";
+  }
+  return "";
+}
+
+const char* ConfidenceName(Confidence confidence) {
+  switch (confidence) {
+    case Confidence::kLow: return "low";
+    case Confidence::kMedium: return "medium";
+    case Confidence::kHigh: return "high";
+  }
+  return "";
+}
+
+std::vector<FindingInstance> FindBottlenecks(const Trace& trace, const CriticalPath& path,
+                                             const DetectorConfig& config, const CpOptions& cp) {
+  std::vector<FindingInstance> out;
+  if (trace.spans.empty()) return out;
+  const std::vector<int64_t> critical = CriticalTimePerSpan(trace, path);
+  const internal::FinderContext ctx{trace, path, critical, config, cp};
+  std::vector<uint8_t> in_loop(trace.spans.size(), 0);
+  if (config.n_plus_one.enabled) {
+    internal::FindNPlusOne(ctx, &in_loop, &out);
+  } else {
+    std::vector<FindingInstance> ignored;  // still keeps loops out of chains
+    internal::FindNPlusOne(ctx, &in_loop, &ignored);
+  }
+  if (config.repeated.enabled) internal::FindRepeatedCalls(ctx, &out);
+  if (config.sequential.enabled) internal::FindSequential(ctx, in_loop, &out);
+  return out;
+}
+
+void FindingsCollector::Add(const std::string& trace_id, int64_t trace_duration_us,
+                            const std::vector<FindingInstance>& instances) {
+  // Instances of one pattern in one trace add up to that trace's saving.
+  std::map<std::string, std::pair<int64_t, int64_t>> per_trace;  // fingerprint -> savings
+  for (const FindingInstance& f : instances) {
+    Pattern& p = patterns_[f.fingerprint];
+    p.kind = f.kind;
+    p.parent = f.parent;
+    auto& order = p.orders[f.order_key];
+    if (order.second == 0) order.first = f.sequence;
+    ++order.second;
+    ++p.instances;
+    p.optimistic_total += f.optimistic_us;
+    p.realistic_total += f.realistic_us;
+    if (f.value_flow) {
+      ++p.value_flow;
+      if (p.value_flow_detail.empty() || f.value_flow_detail < p.value_flow_detail) {
+        p.value_flow_detail = f.value_flow_detail;
+      }
+    }
+    if (f.intervening_work) ++p.intervening;
+    if (f.kind == FindingKind::kRepeatedCall && !f.read_only) ++p.writes;
+    p.calls.push_back(f.calls);
+    p.union_us.push_back(f.union_us);
+    p.total_us.push_back(f.total_us);
+    if (!f.example_key.empty() && (p.example_key.empty() || f.example_key < p.example_key)) {
+      p.example_key = f.example_key;
+    }
+    auto& saving = per_trace[f.fingerprint];
+    saving.first += f.optimistic_us;
+    saving.second += f.realistic_us;
+  }
+  for (const auto& [fingerprint, saving] : per_trace) {
+    Pattern& p = patterns_[fingerprint];
+    p.optimistic_per_trace.push_back(saving.first);
+    p.realistic_per_trace.push_back(saving.second);
+    p.optimistic_share_ppm.push_back(SharePpm(saving.first, trace_duration_us));
+    p.realistic_share_ppm.push_back(SharePpm(saving.second, trace_duration_us));
+    p.examples.emplace_back(saving.second, trace_id);
+    std::sort(p.examples.begin(), p.examples.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    if (p.examples.size() > max_examples_) p.examples.resize(max_examples_);
+  }
+}
+
+void FindingsCollector::Merge(const FindingsCollector& other) {
+  for (const auto& [fingerprint, o] : other.patterns_) {
+    Pattern& p = patterns_[fingerprint];
+    p.kind = o.kind;
+    p.parent = o.parent;
+    for (const auto& [key, order] : o.orders) {
+      auto& mine = p.orders[key];
+      if (mine.second == 0) mine.first = order.first;
+      mine.second += order.second;
+    }
+    p.instances += o.instances;
+    const auto append = [](std::vector<int64_t>& a, const std::vector<int64_t>& b) {
+      a.insert(a.end(), b.begin(), b.end());
+    };
+    append(p.optimistic_per_trace, o.optimistic_per_trace);
+    append(p.realistic_per_trace, o.realistic_per_trace);
+    append(p.optimistic_share_ppm, o.optimistic_share_ppm);
+    append(p.realistic_share_ppm, o.realistic_share_ppm);
+    append(p.calls, o.calls);
+    append(p.union_us, o.union_us);
+    append(p.total_us, o.total_us);
+    p.optimistic_total += o.optimistic_total;
+    p.realistic_total += o.realistic_total;
+    p.value_flow += o.value_flow;
+    if (!o.value_flow_detail.empty() &&
+        (p.value_flow_detail.empty() || o.value_flow_detail < p.value_flow_detail)) {
+      p.value_flow_detail = o.value_flow_detail;
+    }
+    p.intervening += o.intervening;
+    p.writes += o.writes;
+    if (!o.example_key.empty() && (p.example_key.empty() || o.example_key < p.example_key)) {
+      p.example_key = o.example_key;
+    }
+    p.examples.insert(p.examples.end(), o.examples.begin(), o.examples.end());
+    std::sort(p.examples.begin(), p.examples.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    if (p.examples.size() > max_examples_) p.examples.resize(max_examples_);
+  }
+}
+
+std::vector<Finding> FindingsCollector::Build(const DetectorConfig& config) const {
+  std::vector<Finding> findings;
+  for (const auto& [fingerprint, p] : patterns_) {
+    Finding f;
+    f.kind = p.kind;
+    f.fingerprint = fingerprint;
+    f.parent = p.parent;
+    f.instances = p.instances;
+    f.traces = p.optimistic_per_trace.size();
+    f.optimistic = MakeSaving(p.optimistic_per_trace, p.optimistic_share_ppm, p.optimistic_total);
+    f.realistic = MakeSaving(p.realistic_per_trace, p.realistic_share_ppm, p.realistic_total);
+    for (const auto& [saving, id] : p.examples) f.example_trace_ids.push_back(id);
+    f.orders = p.orders.size();
+    // The most frequent order (ties: smallest key) is the one shown.
+    const auto* top = &*p.orders.begin();
+    for (const auto& o : p.orders) {
+      if (o.second.second > top->second.second) top = &o;
+    }
+    f.sequence = top->second.first;
+    static constexpr std::array<double, 1> kP50 = {50};
+    f.calls_p50 = Percentiles(p.calls, kP50)[0];
+    f.calls_max = p.calls.empty() ? 0 : *std::max_element(p.calls.begin(), p.calls.end());
+    f.example_key = p.example_key;
+
+    switch (p.kind) {
+      case FindingKind::kSequential: {
+        if (f.optimistic.p50_us < config.sequential.min_saving_us) continue;
+        std::string chain;
+        for (const OpName& o : f.sequence) chain += (chain.empty() ? "" : " → ") + Describe(o);
+        const DependencyHint* hint = FindHint(config, f.sequence);
+        const bool flows = p.value_flow * 10 >= p.instances && p.value_flow > 0;
+        const bool intervenes = p.intervening * 2 >= p.instances && p.intervening > 0;
+        const bool reordered = p.orders.size() > 1;
+        if (hint != nullptr) {
+          f.confidence = hint->dependent ? Confidence::kLow : Confidence::kHigh;
+          f.reasons.push_back(fmt::format("The config declares {} and {} {}{}.", hint->first,
+                                          hint->second,
+                                          hint->dependent ? "dependent" : "independent",
+                                          hint->reason.empty() ? "" : ": " + hint->reason));
+        } else if (flows) {
+          f.confidence = Confidence::kLow;
+        } else if (reordered) {
+          f.confidence = intervenes ? Confidence::kMedium : Confidence::kHigh;
+        } else {
+          f.confidence = intervenes ? Confidence::kLow : Confidence::kMedium;
+        }
+        if (reordered) {
+          f.reasons.push_back(fmt::format(
+              "The children ran in {} different orders across {}: their order does not "
+              "matter, strong evidence that they are independent.",
+              p.orders.size(), Instances(p.instances)));
+        } else {
+          f.reasons.push_back(fmt::format(
+              "The children always ran in the same order ({}); timing alone cannot "
+              "show whether one needs the other's result.",
+              Instances(p.instances)));
+        }
+        if (p.value_flow > 0) {
+          f.reasons.push_back(fmt::format(
+              "In {} of instances a value produced by or passed to an earlier child reappears in "
+              "a later one ({}): evidence of dependence.",
+              Percent(p.value_flow, p.instances), p.value_flow_detail));
+        } else {
+          f.reasons.push_back("No value of an earlier child reappears in a later child's "
+                              "attributes.");
+        }
+        if (p.intervening > 0) {
+          f.reasons.push_back(fmt::format(
+              "In {} of instances other work of the parent ran between the children: the later "
+              "child may wait for it.",
+              Percent(p.intervening, p.instances)));
+        }
+        f.reasons.insert(f.reasons.begin(),
+                         fmt::format("{} ran one after another under {}; running them "
+                                     "concurrently would save about {} µs per trace (p50).",
+                                     chain, Describe(f.parent), f.realistic.p50_us));
+        break;
+      }
+      case FindingKind::kNPlusOne: {
+        static constexpr std::array<double, 1> kP50Only = {50};
+        const int64_t union_p50 = Percentiles(p.union_us, kP50Only)[0];
+        const int64_t total_p50 = Percentiles(p.total_us, kP50Only)[0];
+        const bool sequential_loop = union_p50 * 10 >= total_p50 * 8;
+        f.confidence = sequential_loop ? Confidence::kHigh : Confidence::kMedium;
+        f.reasons.push_back(fmt::format(
+            "{} calls {} {} times per instance (p50; max {}) with different parameters: "
+            "batch them into one call.",
+            Describe(f.parent), Describe(f.sequence.front()), f.calls_p50, f.calls_max));
+        f.reasons.push_back(
+            sequential_loop
+                ? fmt::format("The calls ran one after another (union {} µs of {} µs total, p50).",
+                              union_p50, total_p50)
+                : fmt::format("The calls already overlap (union {} µs of {} µs total, p50); "
+                              "batching saves per-call overhead.",
+                              union_p50, total_p50));
+        break;
+      }
+      case FindingKind::kRepeatedCall: {
+        f.confidence = p.writes == 0 ? Confidence::kHigh : Confidence::kMedium;
+        f.reasons.push_back(fmt::format(
+            "{} was called {} times per trace (p50; max {}) with identical parameters: cache "
+            "the result or reuse it.",
+            Describe(f.sequence.front()), f.calls_p50, f.calls_max));
+        if (p.writes > 0) {
+          f.reasons.push_back("The call may write (not GET/HEAD/SELECT): check that repeating "
+                              "it is not intended before caching.");
+        }
+        break;
+      }
+    }
+    if (const IgnoreRule* rule = FindIgnoreRule(config, f)) {
+      f.suppressed = true;
+      f.suppressed_reason = rule->reason.empty() ? "ignored by the config" : rule->reason;
+    }
+    findings.push_back(std::move(f));
+  }
+  std::sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
+    if (a.suppressed != b.suppressed) return !a.suppressed;
+    if (a.realistic.total_us != b.realistic.total_us) {
+      return a.realistic.total_us > b.realistic.total_us;
+    }
+    if (a.optimistic.total_us != b.optimistic.total_us) {
+      return a.optimistic.total_us > b.optimistic.total_us;
+    }
+    return a.fingerprint < b.fingerprint;
+  });
+  return findings;
+}
+
+}  // namespace trace_analyze::analyzer

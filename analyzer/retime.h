@@ -1,0 +1,24 @@
+// What-if re-timing for savings estimates.
+#ifndef TRACE_ANALYZE_ANALYZER_RETIME_H_
+#define TRACE_ANALYZE_ANALYZER_RETIME_H_
+
+#include <cstdint>
+#include <span>
+
+#include "analyzer/critical_path.h"
+#include "analyzer/model.h"
+
+namespace trace_analyze::analyzer {
+
+// The critical-path length (µs) `trace` would have if `members` (children of
+// `parent` that ran one after another) had all started at the first member's
+// start. Model: each member's subtree moves with it; work in the parent that
+// started at or after the chain's old end moves earlier by the time gained,
+// and the parent ends earlier by as much, but never before its last child;
+// the gain propagates to each ancestor the same way. Requires Normalize().
+int64_t CriticalPathIfConcurrent(const Trace& trace, SpanIndex parent,
+                                 std::span<const SpanIndex> members, const CpOptions& cp);
+
+}  // namespace trace_analyze::analyzer
+
+#endif  // TRACE_ANALYZE_ANALYZER_RETIME_H_

@@ -1,0 +1,207 @@
+// Sequential siblings that could run in parallel: per parent, the longest
+// chains of blocking children that ran back to back, with the evidence for
+// and against their independence.
+#include <algorithm>
+#include <set>
+#include <string>
+
+#include "analyzer/finders_internal.h"
+#include "analyzer/parameterize.h"
+#include "analyzer/retime.h"
+
+namespace trace_analyze::analyzer::internal {
+namespace {
+
+constexpr size_t kMaxChainsPerParent = 8;
+constexpr size_t kMaxPredecessorScan = 64;  // bounds the DP on very wide parents
+constexpr size_t kMaxTokenSpans = 64;       // spans of a subtree scanned for values
+
+struct Candidate {
+  SpanIndex span;
+  int64_t start, end;
+};
+
+// The best chain of at least cfg.min_chain_length among `cands` (sorted by
+// end): maximal Σ duration, then more members, then earliest. Returns member
+// positions in start order; empty when there is no such chain.
+std::vector<size_t> BestChain(const std::vector<Candidate>& cands, const SequentialConfig& cfg,
+                              int64_t overlap_tolerance) {
+  const size_t n = cands.size();
+  std::vector<int64_t> total(n);
+  std::vector<size_t> length(n), prev(n, SIZE_MAX);
+  size_t best = SIZE_MAX;
+  for (size_t j = 0; j < n; ++j) {
+    const int64_t dur_j = cands[j].end - cands[j].start;
+    total[j] = dur_j;
+    length[j] = 1;
+    const int64_t widest_gap =
+        cfg.max_gap_us + static_cast<int64_t>(cfg.max_gap_fraction * static_cast<double>(dur_j));
+    for (size_t k = 1; k <= std::min(j, kMaxPredecessorScan); ++k) {
+      const size_t i = j - k;
+      const Candidate& a = cands[i];
+      if (a.end < cands[j].start - widest_gap) break;  // earlier ends are farther still
+      if (a.end > cands[j].start + overlap_tolerance) continue;  // overlaps j
+      const int64_t dur_i = a.end - a.start;
+      const int64_t gap = cands[j].start - a.end;
+      const int64_t allowed = cfg.max_gap_us + static_cast<int64_t>(cfg.max_gap_fraction *
+                                                                    static_cast<double>(
+                                                                        std::min(dur_i, dur_j)));
+      if (gap > allowed) continue;
+      if (total[i] + dur_j > total[j] ||
+          (total[i] + dur_j == total[j] && length[i] + 1 > length[j])) {
+        total[j] = total[i] + dur_j;
+        length[j] = length[i] + 1;
+        prev[j] = i;
+      }
+    }
+    if (length[j] >= cfg.min_chain_length &&
+        (best == SIZE_MAX || total[j] > total[best] ||
+         (total[j] == total[best] && length[j] > length[best]))) {
+      best = j;
+    }
+  }
+  std::vector<size_t> chain;
+  if (best == SIZE_MAX) return chain;
+  for (size_t j = best; j != SIZE_MAX; j = prev[j]) chain.push_back(j);
+  std::reverse(chain.begin(), chain.end());
+  return chain;
+}
+
+// Value tokens in the attributes of `root` and its subtree (bounded).
+void SubtreeTokens(const Trace& t, SpanIndex root, std::vector<std::string>* out) {
+  std::vector<SpanIndex> stack = {root};
+  size_t visited = 0;
+  while (!stack.empty() && visited++ < kMaxTokenSpans) {
+    const SpanIndex i = stack.back();
+    stack.pop_back();
+    for (const Attribute& a : t.AttrsOf(t.spans[i])) ExtractValueTokens(a.value, out);
+    for (SpanIndex c : t.topology.ChildrenOf(i)) stack.push_back(c);
+  }
+}
+
+// Finds a value of `earlier` (or its subtree) in `later`'s subtree that the
+// parent did not already have; describes it in `detail`.
+bool ValueFlows(const Trace& t, SpanIndex parent, SpanIndex earlier, SpanIndex later,
+                std::string* detail) {
+  std::vector<std::string> from_parent, produced;
+  for (const Attribute& a : t.AttrsOf(t.spans[parent])) ExtractValueTokens(a.value, &from_parent);
+  SubtreeTokens(t, earlier, &produced);
+  const std::set<std::string> inherited(from_parent.begin(), from_parent.end());
+  std::set<std::string> candidates;
+  for (std::string& v : produced) {
+    if (inherited.count(v) == 0) candidates.insert(std::move(v));
+  }
+  if (candidates.empty()) return false;
+  std::vector<SpanIndex> stack = {later};
+  size_t visited = 0;
+  while (!stack.empty() && visited++ < kMaxTokenSpans) {
+    const SpanIndex i = stack.back();
+    stack.pop_back();
+    for (const Attribute& a : t.AttrsOf(t.spans[i])) {
+      std::vector<std::string> found;
+      ExtractValueTokens(a.value, &found);
+      for (const std::string& v : found) {
+        if (candidates.count(v) != 0) {
+          *detail = "value '" + v + "' from " + std::string(t.spans[earlier].operation) +
+                    " appears in " + std::string(t.spans[i].operation) + " (" +
+                    std::string(a.key) + ")";
+          return true;
+        }
+      }
+    }
+    for (SpanIndex c : t.topology.ChildrenOf(i)) stack.push_back(c);
+  }
+  return false;
+}
+
+}  // namespace
+
+void FindSequential(const FinderContext& ctx, const std::vector<uint8_t>& in_loop,
+                    std::vector<FindingInstance>* out) {
+  const Trace& t = ctx.trace;
+  const SequentialConfig& cfg = ctx.config.sequential;
+  std::vector<Candidate> cands;
+  for (SpanIndex p = 0; p < t.spans.size(); ++p) {
+    const auto children = t.topology.ChildrenOf(p);
+    if (children.size() < cfg.min_chain_length) continue;
+    const int64_t tolerance = static_cast<int64_t>(cfg.overlap_tolerance_fraction *
+                                                   static_cast<double>(t.spans[p].duration_us));
+    cands.clear();
+    for (SpanIndex c : children) {
+      const Span& s = t.spans[c];
+      if (in_loop[c] || s.duration_us < cfg.min_span_us || !BlocksParent(t, c)) continue;
+      cands.push_back({c, s.start_us, s.end_us()});
+    }
+    std::sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) {
+      return a.end != b.end ? a.end < b.end : a.start < b.start;
+    });
+    for (size_t round = 0; round < kMaxChainsPerParent && cands.size() >= cfg.min_chain_length;
+         ++round) {
+      const std::vector<size_t> pos = BestChain(cands, cfg, tolerance);
+      if (pos.size() < cfg.min_chain_length) break;
+      std::vector<SpanIndex> members;
+      for (size_t k : pos) members.push_back(cands[k].span);
+
+      FindingInstance f;
+      f.kind = FindingKind::kSequential;
+      f.parent = NameOf(t.spans[p]);
+      int64_t longest = 0, critical_members = 0;
+      std::string order;
+      for (SpanIndex m : members) {
+        const Span& s = t.spans[m];
+        f.sequence.push_back(NameOf(s));
+        order += f.sequence.back().service + "\x1f" + f.sequence.back().operation + "\x1e";
+        f.total_us += s.duration_us;
+        longest = std::max(longest, s.duration_us);
+        f.critical_us += ctx.critical[m];
+        if (ctx.critical[m] > 0) ++critical_members;
+      }
+      f.calls = static_cast<uint32_t>(members.size());
+      f.union_us = t.spans[members.back()].end_us() - t.spans[members.front()].start_us;
+      f.optimistic_us = f.total_us - longest;
+      // Re-timing only matters when at least two members were on the path.
+      if (critical_members >= 2) {
+        f.realistic_us = std::clamp<int64_t>(
+            ctx.path.total_us - CriticalPathIfConcurrent(t, p, members, ctx.cp), 0,
+            f.optimistic_us);
+      }
+      std::vector<OpName> sorted = f.sequence;
+      std::sort(sorted.begin(), sorted.end());
+      std::string key = "sequential\x1f" + f.parent.service + "\x1f" + f.parent.operation;
+      for (const OpName& o : sorted) key += "\x1e" + o.service + "\x1f" + o.operation;
+      f.fingerprint = StableHash(key);
+      f.order_key = StableHash(order);
+
+      // Evidence between consecutive members.
+      for (size_t k = 0; k + 1 < members.size(); ++k) {
+        const Span& a = t.spans[members[k]];
+        const Span& b = t.spans[members[k + 1]];
+        if (!f.value_flow) {
+          f.value_flow = ValueFlows(t, p, members[k], members[k + 1], &f.value_flow_detail);
+        }
+        for (SpanIndex c : children) {
+          const Span& s = t.spans[c];
+          if (c == members[k] || c == members[k + 1]) continue;
+          if (s.start_us >= a.end_us() - tolerance && s.end_us() <= b.start_us + tolerance &&
+              BlocksParent(t, c)) {
+            f.intervening_work = true;
+          }
+        }
+      }
+      out->push_back(std::move(f));
+
+      // Remove the members and look for another chain.
+      std::vector<Candidate> rest;
+      for (size_t k = 0, next = 0; k < cands.size(); ++k) {
+        if (next < pos.size() && pos[next] == k) {
+          ++next;
+        } else {
+          rest.push_back(cands[k]);
+        }
+      }
+      cands.swap(rest);
+    }
+  }
+}
+
+}  // namespace trace_analyze::analyzer::internal

@@ -1,0 +1,19 @@
+// Streaming decompressors: gzip (zlib inflate, multi-member) and zstd
+// (ZSTD_decompressStream, multi-frame). Memory stays bounded by the fixed
+// input buffer and the caller's output buffer, whatever the ratio.
+#ifndef TRACE_ANALYZE_JAEGER_CLIENT_DECOMPRESS_H_
+#define TRACE_ANALYZE_JAEGER_CLIENT_DECOMPRESS_H_
+
+#include <memory>
+
+#include "jaeger_client/byte_source.h"
+
+namespace trace_analyze::jaeger {
+
+// Both take the compressed stream (starting at its magic number).
+std::unique_ptr<ByteSource> MakeGzipSource(std::unique_ptr<ByteSource> compressed);
+std::unique_ptr<ByteSource> MakeZstdSource(std::unique_ptr<ByteSource> compressed);
+
+}  // namespace trace_analyze::jaeger
+
+#endif  // TRACE_ANALYZE_JAEGER_CLIENT_DECOMPRESS_H_

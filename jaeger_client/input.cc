@@ -1,0 +1,119 @@
+// ReadInputs / DecodeBuffer: wiring of sources, the splitting pipeline and
+// the decoders (see input.h for the contract).
+#include "jaeger_client/input.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <memory>
+#include <system_error>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "jaeger_client/batch.h"
+#include "jaeger_client/byte_source.h"
+#include "jaeger_client/input_files.h"
+#include "jaeger_client/pipeline.h"
+#include "jaeger_client/unit_decoder.h"
+
+namespace trace_analyze::jaeger {
+namespace {
+
+constexpr size_t kMaxChunk = (size_t{2} << 20) - PaddedBuffer::kPadding;
+constexpr size_t kMinChunk = size_t{64} << 10;
+// Inputs at least this big (or of unknown size: pipes, stdin) are split on a
+// reader thread; for smaller ones a thread costs more than it saves.
+constexpr uint64_t kThreadedFrom = uint64_t{4} << 20;
+
+// A buffer that holds a small input whole, so it is read in one go.
+size_t ChunkSizeFor(uint64_t size_hint) {
+  if (size_hint == 0) return kMaxChunk;
+  return static_cast<size_t>(std::clamp<uint64_t>(size_hint + 1, kMinChunk, kMaxChunk));
+}
+
+Error Named(std::string_view name, const Error& error) {
+  return Error{error.code, fmt::format("{}: {}", name, error.message)};
+}
+
+class Reader {
+ public:
+  Reader(const ReadOptions& options, const TraceCallback& on_trace, ReadStats* stats)
+      : stats_(stats), decoder_(options, on_trace, stats) {}
+
+  Status ReadPath(const std::string& path) {
+    std::error_code ec;
+    if (path != "-" && std::filesystem::is_directory(path, ec)) {
+      Result<std::vector<std::string>> files = ListTraceFiles(path);
+      if (!files.ok()) return files.error();
+      for (const std::string& file : files.value()) {
+        if (Status s = ReadFile(file); !s.ok()) return s;
+      }
+      return OkStatus();
+    }
+    return ReadFile(path);
+  }
+
+  Status ReadBuffer(std::string_view bytes, std::string_view name) {
+    Result<std::unique_ptr<ByteSource>> source =
+        MakeDecodingSource(std::make_unique<MemorySource>(bytes));
+    if (!source.ok()) return Named(name, source.error());
+    PipelineOptions options;
+    options.chunk_size = ChunkSizeFor(bytes.size());
+    return Decode(source.value().get(), name, options);
+  }
+
+ private:
+  Status ReadFile(const std::string& path) {
+    const std::string name = path == "-" ? "<stdin>" : path;
+    Result<std::unique_ptr<ByteSource>> raw = OpenFileSource(path);
+    if (!raw.ok()) return Named(name, raw.error());
+    const uint64_t raw_size = raw.value()->SizeHint();
+    Result<std::unique_ptr<ByteSource>> source = MakeDecodingSource(std::move(raw).value());
+    if (!source.ok()) return Named(name, source.error());
+    ++stats_->files;
+    PipelineOptions options;
+    options.chunk_size = ChunkSizeFor(source.value()->SizeHint());
+    options.threaded = raw_size == 0 || raw_size >= kThreadedFrom;
+    return Decode(source.value().get(), name, options);
+  }
+
+  Status Decode(ByteSource* source, std::string_view name, const PipelineOptions& options) {
+    decoder_.BeginSource(name);
+    if (Status s = RunPipeline(source, name, options, &pool_, &decoder_, &stats_->bytes);
+        !s.ok()) {
+      return s;
+    }
+    return decoder_.EndSource();
+  }
+
+  ReadStats* stats_;
+  BatchPool pool_;
+  UnitDecoder decoder_;
+};
+
+}  // namespace
+
+std::string InputProblem::ToString() const {
+  if (trace_id.empty()) return fmt::format("{}: byte {}: {}", source, offset, message);
+  return fmt::format("{}: byte {}: trace {}: {}", source, offset, trace_id, message);
+}
+
+Status ReadInputs(std::span<const std::string> inputs, const ReadOptions& options,
+                  const TraceCallback& on_trace, ReadStats* stats) {
+  ReadStats unused;
+  Reader reader(options, on_trace, stats != nullptr ? stats : &unused);
+  for (const std::string& input : inputs) {
+    if (Status s = reader.ReadPath(input); !s.ok()) return s;
+  }
+  return OkStatus();
+}
+
+Status DecodeBuffer(std::string_view bytes, std::string_view source_name,
+                    const ReadOptions& options, const TraceCallback& on_trace,
+                    ReadStats* stats) {
+  ReadStats unused;
+  Reader reader(options, on_trace, stats != nullptr ? stats : &unused);
+  return reader.ReadBuffer(bytes, source_name);
+}
+
+}  // namespace trace_analyze::jaeger

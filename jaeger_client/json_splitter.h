@@ -1,0 +1,93 @@
+// JsonSplitter: cuts an input stream into independently decodable units
+// (one Jaeger trace, one OTLP document, one Zipkin span, ...) without parsing
+// it, reading chunk by chunk into reused batch buffers. Memory stays bounded
+// by the chunk size and the largest single unit, whatever the file size.
+//
+// Top-level shapes (any number of them in a row, so JSON Lines and
+// concatenated JSON work; a UTF-8 BOM is skipped at the start):
+//  * `{"data":[...], "errors":..., ...}` (keys in any order): each `data`
+//    element becomes a kJaegerTrace unit (streamed), `errors` a
+//    kEnvelopeErrors unit, a `data` object one kJaegerTrace unit.
+//  * any other object: one unit for the whole object, its kind taken from its
+//    first deciding key (see sniff.h).
+//  * `[...]`: one unit per element, each classified with ClassifyValue.
+// A value that does not close, or bytes that cannot start or continue this
+// structure, are an error; what is inside a unit is the decoders' business.
+#ifndef TRACE_ANALYZE_JAEGER_CLIENT_JSON_SPLITTER_H_
+#define TRACE_ANALYZE_JAEGER_CLIENT_JSON_SPLITTER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "analyzer/status.h"
+#include "jaeger_client/batch.h"
+#include "jaeger_client/byte_source.h"
+#include "jaeger_client/sniff.h"
+#include "jaeger_client/value_scanner.h"
+
+namespace trace_analyze::jaeger {
+
+class JsonSplitter {
+ public:
+  // Receives each filled batch, in input order. Returns false to stop reading
+  // (the consumer has failed or finished); the batch is consumed either way.
+  using EmitFn = std::function<bool(std::unique_ptr<Batch>)>;
+
+  // Reads `chunk_size` bytes at a time (buffers grow only for units that do
+  // not fit). `source` and `pool` must outlive the splitter.
+  JsonSplitter(ByteSource* source, BatchPool* pool, size_t chunk_size);
+
+  // Splits the whole input. Errors carry no source name: "empty input" or
+  // "byte N: <what>". Returns OkStatus when `emit` asked to stop.
+  Status Run(const EmitFn& emit);
+
+  uint64_t bytes_read() const { return bytes_read_; }
+
+ private:
+  enum class ArrayContext : uint8_t { kTopLevel, kEnvelopeData };
+  static constexpr int kEof = -1;
+
+  Status SplitTopArray();
+  Status SplitTopObject();
+  Status SplitArrayElements(ArrayContext context, uint64_t array_start);
+  Status SplitWholeObject(uint64_t start, DocKind kind);
+  // Scans the value at pos_ and sets [*begin, *end); pos_ moves past it.
+  Status ScanValue(uint64_t* begin, uint64_t* end);
+  Status ReadKey();
+
+  // Next non-whitespace byte at or after pos_ (pos_ moves to it), or kEof.
+  Result<int> PeekNonSpace();
+  // Reads more input; false at end of input.
+  Result<bool> More();
+  Status Rotate();
+  void Record(UnitKind kind, uint64_t begin, uint64_t end);
+
+  const char* At(uint64_t offset) const { return batch_->buffer.data() + (offset - base_); }
+  Error Truncated(uint64_t value_start) const;
+  Error Unexpected(uint64_t offset, std::string_view expected) const;
+
+  ByteSource* source_;
+  BatchPool* pool_;
+  size_t chunk_size_;
+  const EmitFn* emit_ = nullptr;
+  bool stopped_ = false;  // emit_ returned false
+
+  std::unique_ptr<Batch> batch_;
+  // All positions are offsets in the input stream; batch_ holds [base_, end_).
+  uint64_t base_ = 0;
+  uint64_t end_ = 0;
+  uint64_t pos_ = 0;   // next byte to look at
+  uint64_t keep_ = 0;  // first byte still needed (carried over on refill)
+  bool eof_ = false;
+  uint64_t bytes_read_ = 0;
+
+  ValueScanner scanner_;
+  std::string key_;  // the object key just read (raw, escapes undecoded)
+};
+
+}  // namespace trace_analyze::jaeger
+
+#endif  // TRACE_ANALYZE_JAEGER_CLIENT_JSON_SPLITTER_H_

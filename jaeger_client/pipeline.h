@@ -1,0 +1,32 @@
+// Runs one input through the splitter and the decoder: inline, or with the
+// splitter (read, decompress, split) on a second thread feeding the calling
+// thread through a bounded queue of reused batches. The callback always runs
+// on the calling thread; memory stays bounded by the queue depth.
+#ifndef TRACE_ANALYZE_JAEGER_CLIENT_PIPELINE_H_
+#define TRACE_ANALYZE_JAEGER_CLIENT_PIPELINE_H_
+
+#include <cstddef>
+#include <cstdint>
+
+#include "analyzer/status.h"
+#include "jaeger_client/batch.h"
+#include "jaeger_client/byte_source.h"
+#include "jaeger_client/unit_decoder.h"
+
+namespace trace_analyze::jaeger {
+
+struct PipelineOptions {
+  size_t chunk_size = size_t{4} << 20;  // bytes per read / batch buffer
+  bool threaded = false;                // split on a reader thread
+};
+
+// Decodes all of `source` with `decoder` (BeginSource/EndSource are the
+// caller's). Split errors come back prefixed with `name`: "<name>: byte N:
+// ...". Units found before an error are still decoded. Adds the bytes read
+// to *bytes_read.
+Status RunPipeline(ByteSource* source, std::string_view name, const PipelineOptions& options,
+                   BatchPool* pool, UnitDecoder* decoder, uint64_t* bytes_read);
+
+}  // namespace trace_analyze::jaeger
+
+#endif  // TRACE_ANALYZE_JAEGER_CLIENT_PIPELINE_H_

@@ -1,0 +1,268 @@
+#include "jaeger_client/unit_decoder.h"
+
+#include <algorithm>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "jaeger_client/ids.h"
+#include "jaeger_client/zipkin_shared_spans.h"
+
+namespace trace_analyze::jaeger {
+namespace {
+
+// What an unrecognised array element looks like, from its first byte.
+std::string DescribeUnknown(std::string_view bytes) {
+  const char c = bytes.empty() ? '\0' : bytes.front();
+  std::string_view what = "a number";
+  if (c == '{') {
+    return "unrecognised element: an object without any key of a Jaeger trace ('spans'), "
+           "Jaeger span ('spanID'), OTLP document ('resourceSpans') or Zipkin span ('traceId')";
+  }
+  if (c == '"') what = "a string";
+  if (c == 't' || c == 'f') what = "a boolean";
+  if (c == 'n') what = "null";
+  return fmt::format("unrecognised element: expected a trace object, got {}", what);
+}
+
+}  // namespace
+
+UnitDecoder::UnitDecoder(const ReadOptions& options, const TraceCallback& on_trace,
+                         ReadStats* stats)
+    : options_(options), on_trace_(on_trace), stats_(stats) {}
+
+void UnitDecoder::BeginSource(std::string_view source) {
+  source_.assign(source);
+  groups_.Clear();
+  zipkin_spans_ = 0;
+}
+
+Status UnitDecoder::DecodeBatch(const Batch& batch) {
+  for (const Unit& unit : batch.units) {
+    if (Status s = DecodeUnit(batch, unit); !s.ok()) return s;
+  }
+  return OkStatus();
+}
+
+Status UnitDecoder::Skip(const Unit& unit, const char* unit_begin, const char* location,
+                         std::string_view trace_id, std::string message) {
+  uint64_t offset = unit.offset;
+  const size_t size = unit.end - unit.begin;
+  if (location != nullptr && location >= unit_begin && location <= unit_begin + size) {
+    offset += static_cast<uint64_t>(location - unit_begin);
+  }
+  InputProblem problem{source_, offset, std::string(trace_id), std::move(message)};
+  if (options_.strict) return Error{ErrorCode::kInput, problem.ToString()};
+  stats_->problems.push_back(std::move(problem));
+  ++stats_->quality.skipped_traces;
+  return OkStatus();
+}
+
+Status UnitDecoder::Deliver(analyzer::Trace& trace) {
+  if (trace.spans.empty()) {
+    ++stats_->quality.empty_traces;
+    return OkStatus();
+  }
+  return on_trace_(trace);
+}
+
+void UnitDecoder::CommitStaged(bool zipkin) {
+  for (uint32_t i = 0; i < staging_.spans.size(); ++i) {
+    groups_.Add(staging_, i, staged_[i], zipkin);
+  }
+}
+
+Status UnitDecoder::DecodeUnit(const Batch& batch, const Unit& unit) {
+  const std::string_view bytes = batch.Bytes(unit);
+  if (unit.kind == UnitKind::kUnknown) {
+    return Skip(unit, bytes.data(), nullptr, {}, DescribeUnknown(bytes));
+  }
+  if (unit.kind == UnitKind::kEnvelopeErrors && bytes == "null") return OkStatus();
+
+  // Grow geometrically: simdjson would otherwise reallocate for every new
+  // largest unit.
+  if (bytes.size() > parser_.capacity()) {
+    const size_t capacity = std::max(bytes.size(), 2 * parser_.capacity());
+    if (auto ec = parser_.allocate(capacity); ec) {
+      return Skip(unit, bytes.data(), nullptr, {}, JsonErrorText(ec));
+    }
+  }
+  ondemand::document doc;
+  if (auto ec = parser_.iterate(bytes.data(), bytes.size(), batch.CapacityFrom(unit)).get(doc);
+      ec) {
+    return Skip(unit, bytes.data(), nullptr, {}, JsonErrorText(ec));
+  }
+  ondemand::value root;
+  if (auto ec = doc.get_value().get(root); ec) {
+    return Skip(unit, bytes.data(), nullptr, {}, JsonErrorText(ec));
+  }
+
+  DecodeError error;
+  switch (unit.kind) {
+    case UnitKind::kJaegerTrace:
+      return DecodeJaegerTrace(root, unit, bytes.data());
+    case UnitKind::kJaegerEnvelope:
+      return DecodeEnvelope(root, unit, bytes.data());
+    case UnitKind::kEnvelopeErrors:
+      return ReportApiErrors(root, unit, bytes.data());
+    case UnitKind::kJaegerSpan: {
+      staging_.Reset();
+      staged_.clear();
+      std::string_view trace_id;
+      if (!jaeger_.DecodeSpan(root, &staging_, &trace_id, &error)) {
+        return Skip(unit, bytes.data(), error.location, {}, std::move(error.message));
+      }
+      staged_.push_back({trace_id, staging_.quality.non_hex_ids > 0, false});
+      CommitStaged(false);
+      return OkStatus();
+    }
+    case UnitKind::kOtlp:
+      staging_.Reset();
+      staged_.clear();
+      if (!otlp_.DecodeDocument(root, &staging_, &staged_, &error)) {
+        return Skip(unit, bytes.data(), error.location, {}, std::move(error.message));
+      }
+      CommitStaged(false);
+      return OkStatus();
+    case UnitKind::kZipkinSpan:
+      staging_.Reset();
+      staged_.clear();
+      if (!zipkin_.DecodeSpan(root, zipkin_spans_++, &staging_, &staged_, &error)) {
+        return Skip(unit, bytes.data(), error.location, {}, std::move(error.message));
+      }
+      CommitStaged(true);
+      return OkStatus();
+    case UnitKind::kZipkinSpanList:
+      return DecodeZipkinList(root, unit, bytes.data());
+    case UnitKind::kUnknown:
+      break;
+  }
+  return OkStatus();
+}
+
+Status UnitDecoder::DecodeJaegerTrace(ondemand::value value, const Unit& unit,
+                                      const char* unit_begin) {
+  trace_.Reset();
+  DecodeError error;
+  if (!jaeger_.DecodeTrace(value, &trace_, &error)) {
+    return Skip(unit, unit_begin, error.location, trace_.trace_id, std::move(error.message));
+  }
+  trace_.source = trace_.arena.Store(source_);
+  return Deliver(trace_);
+}
+
+Status UnitDecoder::DecodeEnvelope(ondemand::value value, const Unit& unit,
+                                   const char* unit_begin) {
+  ondemand::object envelope;
+  if (value.get_object().get(envelope)) {
+    return Skip(unit, unit_begin, nullptr, {}, Mismatch(value, "an object"));
+  }
+  for (auto field_result : envelope) {
+    ondemand::field& field = field_result.value_unsafe();
+    if (auto ec = field_result.error(); ec) {
+      return Skip(unit, unit_begin, nullptr, {}, JsonErrorText(ec));
+    }
+    const std::string_view key = RawKey(field);
+    ondemand::value& v = field.value();
+    if (KeyIs(key, "errors")) {
+      if (Status s = ReportApiErrors(v, unit, unit_begin); !s.ok()) return s;
+      continue;
+    }
+    if (!KeyIs(key, "data")) continue;
+    ondemand::json_type type{};
+    if (auto ec = v.type().get(type); ec) return Skip(unit, unit_begin, Where(v), {}, JsonErrorText(ec));
+    if (type == ondemand::json_type::object) {
+      if (Status s = DecodeJaegerTrace(v, unit, unit_begin); !s.ok()) return s;
+    } else if (type == ondemand::json_type::array) {
+      ondemand::array traces;
+      if (auto ec = v.get_array().get(traces); ec) {
+        return Skip(unit, unit_begin, Where(v), {}, JsonErrorText(ec));
+      }
+      for (auto trace_result : traces) {
+        ondemand::value& trace_value = trace_result.value_unsafe();
+        if (auto ec = trace_result.error(); ec) {
+          return Skip(unit, unit_begin, nullptr, {}, JsonErrorText(ec));
+        }
+        if (Status s = DecodeJaegerTrace(trace_value, unit, unit_begin); !s.ok()) return s;
+      }
+    }
+  }
+  return OkStatus();
+}
+
+Status UnitDecoder::ReportApiErrors(ondemand::value errors, const Unit& unit,
+                                    const char* unit_begin) {
+  // errors: null or [{"code": 404, "msg": "trace not found", "traceID": "..."}].
+  // They describe traces the server could not return: problems, not skips.
+  ondemand::array list;
+  if (errors.get_array().get(list)) return OkStatus();
+  for (auto item_result : list) {
+    ondemand::value item_value;
+    ondemand::object item;
+    if (std::move(item_result).get(item_value) || item_value.get_object().get(item)) continue;
+    const char* where = Where(item_value);
+    int64_t code = 0;
+    bool has_code = false;
+    std::string_view msg;
+    std::string trace_id;
+    for (auto field_result : item) {
+      ondemand::field field;
+      if (std::move(field_result).get(field)) break;
+      const std::string_view key = RawKey(field);
+      ondemand::value& v = field.value();
+      if (KeyIs(key, "code")) {
+        has_code = ReadInt64(v, true, &code, &read_failure_);
+      } else if (KeyIs(key, "msg")) {
+        if (!ReadValueText(v, &msg, &read_failure_)) msg = {};
+      } else if (KeyIs(key, "traceID")) {
+        std::string_view raw;
+        if (ReadString(v, &raw, &read_failure_)) NormalizeTraceIdInto(raw, &trace_id);
+      }
+    }
+    uint64_t offset = unit.offset;
+    if (where >= unit_begin) offset += static_cast<uint64_t>(where - unit_begin);
+    stats_->problems.push_back(
+        {source_, offset, trace_id,
+         has_code ? fmt::format("API error {}: {}", code, msg) : fmt::format("API error: {}", msg)});
+  }
+  return OkStatus();
+}
+
+Status UnitDecoder::DecodeZipkinList(ondemand::value list_value, const Unit& unit,
+                                     const char* unit_begin) {
+  staging_.Reset();
+  staged_.clear();
+  ondemand::array list;
+  if (list_value.get_array().get(list)) {
+    return Skip(unit, unit_begin, nullptr, {}, Mismatch(list_value, "an array"));
+  }
+  size_t index = 0;
+  for (auto span_result : list) {
+    ondemand::value& span_value = span_result.value_unsafe();
+    if (auto ec = span_result.error(); ec) {
+      return Skip(unit, unit_begin, nullptr, {}, JsonErrorText(ec));
+    }
+    DecodeError error;
+    if (!zipkin_.DecodeSpan(span_value, index++, &staging_, &staged_, &error)) {
+      // The whole list (normally one trace) is skipped: nothing was committed.
+      const std::string_view trace_id = staged_.empty() ? std::string_view() : staged_[0].trace_id;
+      return Skip(unit, unit_begin, error.location, trace_id, std::move(error.message));
+    }
+  }
+  CommitStaged(true);
+  return OkStatus();
+}
+
+Status UnitDecoder::EndSource() {
+  Status status = OkStatus();
+  for (size_t i = 0; i < groups_.size() && status.ok(); ++i) {
+    TraceGroups::Group& group = groups_.group(i);
+    if (group.zipkin) SplitZipkinSharedSpans(&group.trace, group.shared);
+    group.trace.source = group.trace.arena.Store(source_);
+    status = Deliver(group.trace);
+  }
+  groups_.Clear();
+  return status;
+}
+
+}  // namespace trace_analyze::jaeger

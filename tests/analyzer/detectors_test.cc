@@ -1,0 +1,358 @@
+// The bottleneck finders on hand-built traces: each rule and each piece of
+// evidence (docs/detectors.md).
+#include "analyzer/detectors.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "analyzer/analysis.h"
+#include "tests/testing/trace_builder.h"
+
+namespace trace_analyze::analyzer {
+namespace {
+
+using ::testing::HasSubstr;
+// Every trace starts at this epoch (µs), so no span starts at 0.
+constexpr int64_t kEpoch = 1'700'000'000'000'000;
+
+testing::TraceBuilder TraceBuilder(const std::string& id) { return testing::TraceBuilder(id, kEpoch); }
+
+// P [0,1100] runs A, B, C back to back (10 µs gaps), 300 µs each.
+// `order` gives which operation runs first, second, third.
+testing::TraceBuilder Chain(const std::string& id, std::vector<std::string> order = {"A", "B", "C"}) {
+  testing::TraceBuilder b = TraceBuilder(id);
+  b.Span("p", "", "api", "handle", 0, 1100);
+  const int64_t starts[] = {100, 410, 720};
+  for (size_t i = 0; i < 3; ++i) b.Span("c" + order[i], "p", "svc", order[i], starts[i], 300);
+  return b;
+}
+
+std::vector<Finding> Detect(const std::vector<Trace*>& traces, const DetectorConfig& config = {},
+                         CpMode mode = CpMode::kJaeger) {
+  AnalysisOptions options;
+  options.detectors = config;
+  options.cp.mode = mode;
+  TraceAnalyzer analyzer(options);
+  for (Trace* t : traces) analyzer.Analyze(*t);
+  return analyzer.findings().Build(config);
+}
+
+std::vector<Finding> OfKind(const std::vector<Finding>& all, FindingKind kind) {
+  std::vector<Finding> out;
+  for (const Finding& f : all) {
+    if (f.kind == kind) out.push_back(f);
+  }
+  return out;
+}
+
+TEST(SequentialFinderTest, FlagsBackToBackChainWithSavings) {
+  Trace t = Chain("t1").Build();
+  const auto found = OfKind(Detect({&t}), FindingKind::kSequential);
+  ASSERT_EQ(found.size(), 1u);
+  const Finding& f = found[0];
+  EXPECT_EQ(f.parent, (OpName{"api", "handle"}));
+  EXPECT_EQ(f.sequence, (std::vector<OpName>{{"svc", "A"}, {"svc", "B"}, {"svc", "C"}}));
+  EXPECT_EQ(f.instances, 1u);
+  EXPECT_EQ(f.traces, 1u);
+  // Σ 900 − max 300.
+  EXPECT_EQ(f.optimistic.p50_us, 600);
+  // Re-timed: the chain ends at 400 instead of 1020, the parent at 480: the
+  // critical path drops from 1100 to 480, capped by the optimistic bound.
+  EXPECT_EQ(f.realistic.p50_us, 600);
+  EXPECT_NEAR(f.realistic.p50_share, 600.0 / 1100.0, 1e-6);  // stored in parts per million
+  EXPECT_EQ(f.confidence, Confidence::kMedium);
+  EXPECT_EQ(f.example_trace_ids, (std::vector<std::string>{"t1"}));
+  EXPECT_EQ(f.fingerprint.size(), 16u);
+}
+
+TEST(SequentialFinderTest, RealisticSavingIsBoundedByTheCriticalPath) {
+  // A long concurrent sibling L [50,1050] dominates: making A, B, C
+  // concurrent cannot shorten the trace.
+  Trace t = Chain("t1").Span("l", "p", "svc", "L", 50, 1000).Build();
+  const auto found = OfKind(Detect({&t}), FindingKind::kSequential);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].optimistic.p50_us, 600);
+  EXPECT_EQ(found[0].realistic.p50_us, 0);
+}
+
+TEST(SequentialFinderTest, OrderPermutationAcrossTracesIsStrongEvidence) {
+  Trace t1 = Chain("t1", {"A", "B", "C"}).Build();
+  Trace t2 = Chain("t2", {"B", "A", "C"}).Build();
+  const auto found = OfKind(Detect({&t1, &t2}), FindingKind::kSequential);
+  ASSERT_EQ(found.size(), 1u) << "permutations share one fingerprint";
+  EXPECT_EQ(found[0].orders, 2u);
+  EXPECT_EQ(found[0].instances, 2u);
+  EXPECT_EQ(found[0].traces, 2u);
+  EXPECT_EQ(found[0].confidence, Confidence::kHigh);
+  EXPECT_THAT(found[0].reasons[1], HasSubstr("2 different orders"));
+}
+
+TEST(SequentialFinderTest, StableOrderIsMediumConfidence) {
+  Trace t1 = Chain("t1").Build();
+  Trace t2 = Chain("t2").Build();
+  const auto found = OfKind(Detect({&t1, &t2}), FindingKind::kSequential);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].orders, 1u);
+  EXPECT_EQ(found[0].confidence, Confidence::kMedium);
+  EXPECT_EQ(found[0].optimistic.total_us, 1200);
+}
+
+TEST(SequentialFinderTest, ValueFlowIsEvidenceOfDependence) {
+  testing::TraceBuilder b = TraceBuilder("t1");
+  b.Span("p", "", "api", "handle", 0, 1400)
+      .Span("a", "p", "users", "lookup", 100, 600)
+      .Attr("http.url", "/users/by-email?e=x")
+      .Attr("user.id", "48213")
+      .Span("b", "p", "orders", "list", 710, 600)
+      .Attr("db.statement", "SELECT * FROM orders WHERE user_id = 48213");
+  Trace t = b.Build();
+  const auto found = OfKind(Detect({&t}), FindingKind::kSequential);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].confidence, Confidence::kLow);
+  EXPECT_THAT(found[0].reasons[2], HasSubstr("value '48213' from lookup appears in list"));
+}
+
+TEST(SequentialFinderTest, ValueTheParentAlreadyHadIsNotFlow) {
+  testing::TraceBuilder b = TraceBuilder("t1");
+  b.Span("p", "", "api", "handle", 0, 1400)
+      .Attr("http.url", "/cart/48213")
+      .Span("a", "p", "users", "lookup", 100, 600)
+      .Attr("user.id", "48213")
+      .Span("b", "p", "orders", "list", 710, 600)
+      .Attr("db.statement", "SELECT * FROM orders WHERE user_id = 48213");
+  Trace t = b.Build();
+  const auto found = OfKind(Detect({&t}), FindingKind::kSequential);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].confidence, Confidence::kMedium);
+}
+
+TEST(SequentialFinderTest, InterveningParentWorkLowersConfidence) {
+  // A 5 µs child between A and B: too short to be a member, but the later
+  // child may wait for it.
+  Trace t = Chain("t1").Span("x", "p", "api", "compute", 402, 5).Build();
+  const auto found = OfKind(Detect({&t}), FindingKind::kSequential);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].confidence, Confidence::kLow);
+  EXPECT_THAT(found[0].reasons.back(), HasSubstr("other work of the parent ran between"));
+}
+
+TEST(SequentialFinderTest, OverlappingSiblingsAreNotFlagged) {
+  Trace t = TraceBuilder("t1")
+                .Span("p", "", "api", "handle", 0, 1100)
+                .Span("a", "p", "svc", "A", 100, 400)
+                .Span("b", "p", "svc", "B", 200, 400)
+                .Span("c", "p", "svc", "C", 250, 500)
+                .Build();
+  EXPECT_TRUE(OfKind(Detect({&t}), FindingKind::kSequential).empty());
+}
+
+TEST(SequentialFinderTest, AsyncChildrenAreNotFlagged) {
+  const auto two = [](RefType ref, SpanKind parent_kind, SpanKind child_kind) {
+    return TraceBuilder("t1")
+        .Span("p", "", "api", "handle", 0, 1400, parent_kind)
+        .Span("a", "p", "svc", "A", 100, 600, child_kind)
+        .Span("b", "p", "svc", "B", 710, 600, child_kind, ref)
+        .Build();
+  };
+  for (CpMode mode : {CpMode::kJaeger, CpMode::kCausal}) {
+    // The same shape with blocking children is flagged...
+    Trace blocking = two(RefType::kChildOf, SpanKind::kServer, SpanKind::kClient);
+    EXPECT_EQ(OfKind(Detect({&blocking}, {}, mode), FindingKind::kSequential).size(), 1u);
+    // ...but not when the later child is FOLLOWS_FROM, or both are consumers
+    // of a producer.
+    Trace follows = two(RefType::kFollowsFrom, SpanKind::kServer, SpanKind::kClient);
+    EXPECT_TRUE(OfKind(Detect({&follows}, {}, mode), FindingKind::kSequential).empty());
+    Trace consumer = two(RefType::kChildOf, SpanKind::kProducer, SpanKind::kConsumer);
+    EXPECT_TRUE(OfKind(Detect({&consumer}, {}, mode), FindingKind::kSequential).empty());
+  }
+}
+
+TEST(SequentialFinderTest, LargeGapsBreakTheChain) {
+  // B starts 2 ms after A ends: more than the allowed 1000 + 0.25 × 300 µs.
+  Trace t = TraceBuilder("t1")
+                .Span("p", "", "api", "handle", 0, 5000)
+                .Span("a", "p", "svc", "A", 100, 600)
+                .Span("b", "p", "svc", "B", 2700, 600)
+                .Build();
+  EXPECT_TRUE(OfKind(Detect({&t}), FindingKind::kSequential).empty());
+}
+
+TEST(SequentialFinderTest, DependencyHintsDecideConfidence) {
+  DetectorConfig config;
+  config.dependencies.push_back({"svc:A", "B", true, "B reads what A writes"});
+  Trace t1 = Chain("t1", {"A", "B", "C"}).Build();
+  Trace t2 = Chain("t2", {"B", "A", "C"}).Build();
+  auto found = OfKind(Detect({&t1, &t2}, config), FindingKind::kSequential);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].confidence, Confidence::kLow);
+  EXPECT_THAT(found[0].reasons[1], HasSubstr("declares svc:A and B dependent: B reads"));
+
+  config.dependencies[0].dependent = false;
+  Trace t3 = Chain("t3").Build();
+  found = OfKind(Detect({&t3}, config), FindingKind::kSequential);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].confidence, Confidence::kHigh);
+}
+
+TEST(SequentialFinderTest, MinSavingThreshold) {
+  DetectorConfig config;
+  config.sequential.min_saving_us = 601;
+  Trace t = Chain("t1").Build();
+  EXPECT_TRUE(OfKind(Detect({&t}, config), FindingKind::kSequential).empty());
+}
+
+// P runs 6 queries for different ids, each preceded by a 1 µs pool acquire.
+Trace NPlusOneTrace(const std::string& id, int queries = 6) {
+  testing::TraceBuilder b = TraceBuilder(id);
+  b.Span("p", "", "api", "list", 0, 1000);
+  for (int i = 0; i < queries; ++i) {
+    const int64_t t = 10 + i * 102;
+    b.Span("acq" + std::to_string(i), "p", "api", "pool.acquire", t, 1);
+    b.Span("q" + std::to_string(i), "p", "db", "SELECT", t + 1, 100)
+        .Attr("db.statement", "SELECT * FROM items WHERE id = " + std::to_string(100 + i));
+  }
+  return b.Build();
+}
+
+TEST(NPlusOneFinderTest, FlagsLoopDespiteInterleavedNoise) {
+  Trace t = NPlusOneTrace("t1");
+  const auto all = Detect({&t});
+  const auto found = OfKind(all, FindingKind::kNPlusOne);
+  ASSERT_EQ(found.size(), 1u);
+  const Finding& f = found[0];
+  EXPECT_EQ(f.parent, (OpName{"api", "list"}));
+  EXPECT_EQ(f.sequence, (std::vector<OpName>{{"db", "SELECT"}}));
+  EXPECT_EQ(f.calls_p50, 6);
+  EXPECT_EQ(f.example_key, "SELECT * FROM items WHERE id = {n}");
+  // Union 600 µs − the longest call 100 µs.
+  EXPECT_EQ(f.optimistic.p50_us, 500);
+  EXPECT_GT(f.realistic.p50_us, 0);
+  EXPECT_LE(f.realistic.p50_us, 500);
+  EXPECT_EQ(f.confidence, Confidence::kHigh);
+  // The loop is not also reported as a sequential chain, nor the acquires.
+  EXPECT_TRUE(OfKind(all, FindingKind::kSequential).empty());
+  EXPECT_TRUE(OfKind(all, FindingKind::kRepeatedCall).empty());
+}
+
+TEST(NPlusOneFinderTest, BelowMinCallsIsNotALoop) {
+  Trace t = NPlusOneTrace("t1", 4);
+  EXPECT_TRUE(OfKind(Detect({&t}), FindingKind::kNPlusOne).empty());
+  DetectorConfig config;
+  config.n_plus_one.min_calls = 4;
+  EXPECT_EQ(OfKind(Detect({&t}, config), FindingKind::kNPlusOne).size(), 1u);
+}
+
+TEST(NPlusOneFinderTest, ConcurrentLoopIsMediumConfidence) {
+  testing::TraceBuilder b = TraceBuilder("t1");
+  b.Span("p", "", "api", "list", 0, 1000);
+  for (int i = 0; i < 5; ++i) {
+    b.Span("q" + std::to_string(i), "p", "cat", "GET /items/" + std::to_string(i + 1), 10, 100);
+  }
+  Trace t = b.Build();
+  const auto found = OfKind(Detect({&t}), FindingKind::kNPlusOne);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].sequence[0].operation, "GET /items/{n}");
+  EXPECT_EQ(found[0].confidence, Confidence::kMedium);
+  EXPECT_EQ(found[0].optimistic.p50_us, 0);  // already concurrent: union 100 − 100
+}
+
+TEST(RepeatedCallFinderTest, IdenticalReadsAreCacheCandidates) {
+  Trace t = TraceBuilder("t1")
+                .Span("p", "", "api", "page", 0, 1000)
+                .Span("a", "p", "cfg", "GET", 10, 100)
+                .Attr("http.url", "/config/flags")
+                .Attr("http.method", "GET")
+                .Span("b", "p", "cfg", "GET", 200, 120)
+                .Attr("http.url", "/config/flags")
+                .Attr("http.method", "GET")
+                .Span("c", "p", "cfg", "GET", 400, 90)
+                .Attr("http.url", "/config/other")
+                .Attr("http.method", "GET")
+                .Build();
+  const auto found = OfKind(Detect({&t}), FindingKind::kRepeatedCall);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].calls_p50, 2);
+  EXPECT_EQ(found[0].example_key, "/config/flags");
+  EXPECT_EQ(found[0].optimistic.p50_us, 120);  // every call after the first
+  EXPECT_EQ(found[0].confidence, Confidence::kHigh);
+}
+
+TEST(RepeatedCallFinderTest, OneCallSeenByTwoInstrumentationLayersIsNotARepeat) {
+  // A proxy span and its handler child carry the same operation and URL.
+  Trace t = TraceBuilder("t1")
+                .Span("p", "", "nginx", "/compose", 0, 1000)
+                .Attr("http.url", "http://h/compose")
+                .Span("c", "p", "nginx", "/compose", 10, 900)
+                .Attr("http.url", "http://h/compose")
+                .Build();
+  EXPECT_TRUE(OfKind(Detect({&t}), FindingKind::kRepeatedCall).empty());
+}
+
+TEST(RepeatedCallFinderTest, RepeatedWritesAreMediumConfidence) {
+  Trace t = TraceBuilder("t1")
+                .Span("p", "", "api", "page", 0, 1000)
+                .Span("a", "p", "db", "INSERT", 10, 100)
+                .Attr("db.statement", "INSERT INTO log VALUES (1)")
+                .Span("b", "p", "db", "INSERT", 200, 100)
+                .Attr("db.statement", "INSERT INTO log VALUES (1)")
+                .Build();
+  const auto found = OfKind(Detect({&t}), FindingKind::kRepeatedCall);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].confidence, Confidence::kMedium);
+}
+
+TEST(FindingsTest, IgnoreRulesSuppressWithReason) {
+  DetectorConfig config;
+  config.ignore.push_back({"", "db", "", "known loop, batched in PERF-12"});
+  Trace t1 = NPlusOneTrace("t1");
+  Trace t2 = Chain("t2").Build();
+  const auto found = Detect({&t1, &t2}, config);
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_FALSE(found[0].suppressed);
+  EXPECT_EQ(found[0].kind, FindingKind::kSequential);
+  EXPECT_TRUE(found[1].suppressed);
+  EXPECT_EQ(found[1].suppressed_reason, "known loop, batched in PERF-12");
+
+  config.ignore = {{found[0].fingerprint, "", "", ""}};
+  const auto again = Detect({&t1, &t2}, config);
+  EXPECT_TRUE(again[1].suppressed);
+  EXPECT_EQ(again[1].kind, FindingKind::kSequential);
+}
+
+TEST(FindingsTest, RankedByTotalRealisticSaving) {
+  Trace a1 = Chain("a1").Build();
+  Trace a2 = Chain("a2").Build();
+  Trace n1 = NPlusOneTrace("n1");
+  const auto found = Detect({&n1, &a1, &a2});
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_GE(found[0].realistic.total_us, found[1].realistic.total_us);
+  EXPECT_EQ(found[0].kind, FindingKind::kSequential);
+}
+
+TEST(FindingsTest, MergeOfShardsEqualsOneCollector) {
+  DetectorConfig config;
+  AnalysisOptions options;
+  TraceAnalyzer all(options), a(options), b(options);
+  for (int i = 0; i < 6; ++i) {
+    const std::string id = "t" + std::to_string(i);
+    Trace x = i % 2 ? Chain(id, {"B", "A", "C"}).Build() : NPlusOneTrace(id);
+    Trace y = i % 2 ? Chain(id, {"B", "A", "C"}).Build() : NPlusOneTrace(id);
+    all.Analyze(x);
+    (i < 3 ? a : b).Analyze(y);
+  }
+  FindingsCollector merged = a.findings();
+  merged.Merge(b.findings());
+  const auto expected = all.findings().Build(config);
+  const auto actual = merged.Build(config);
+  ASSERT_EQ(actual.size(), expected.size());
+  for (size_t i = 0; i < actual.size(); ++i) {
+    EXPECT_EQ(actual[i].fingerprint, expected[i].fingerprint);
+    EXPECT_EQ(actual[i].instances, expected[i].instances);
+    EXPECT_EQ(actual[i].realistic.p95_us, expected[i].realistic.p95_us);
+    EXPECT_EQ(actual[i].example_trace_ids, expected[i].example_trace_ids);
+    EXPECT_EQ(actual[i].reasons, expected[i].reasons);
+  }
+}
+
+}  // namespace
+}  // namespace trace_analyze::analyzer

@@ -1,0 +1,102 @@
+#include "cli/config.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "tests/cli/cli_test_util.h"
+
+namespace trace_analyze::cli {
+namespace {
+
+using ::testing::HasSubstr;
+
+// The example in docs/config.md must stay valid and mean what it says.
+TEST(ConfigTest, DocumentedExampleParses) {
+  const std::string doc = testing::ReadFile("docs/config.md");
+  const size_t begin = doc.find("```jsonc\n");
+  ASSERT_NE(begin, std::string::npos);
+  const size_t end = doc.find("```", begin + 9);
+  analyzer::DetectorConfig config;
+  const Status s = ParseConfig(doc.substr(begin + 9, end - begin - 9), "docs/config.md", &config);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(config.sequential.min_saving_us, 500);
+  EXPECT_EQ(config.n_plus_one.min_calls, 5u);
+  ASSERT_EQ(config.ignore.size(), 2u);
+  EXPECT_EQ(config.ignore[0].fingerprint, "3f2a9c0d51e8b7a4");
+  EXPECT_EQ(config.ignore[1].service_regex, "legacy-.*");
+  ASSERT_EQ(config.dependencies.size(), 2u);
+  EXPECT_TRUE(config.dependencies[0].dependent);
+  EXPECT_FALSE(config.dependencies[1].dependent);
+  EXPECT_EQ(config.dependencies[1].second, "ads");
+}
+
+TEST(ConfigTest, DefaultsMatchTheDocumentedOnes) {
+  // docs/detectors.md and docs/config.md state these defaults.
+  const analyzer::DetectorConfig d;
+  EXPECT_EQ(d.sequential.min_chain_length, 2u);
+  EXPECT_EQ(d.sequential.max_gap_us, 1000);
+  EXPECT_DOUBLE_EQ(d.sequential.max_gap_fraction, 0.25);
+  EXPECT_DOUBLE_EQ(d.sequential.overlap_tolerance_fraction, 0.01);
+  EXPECT_EQ(d.sequential.min_span_us, 100);
+  EXPECT_EQ(d.sequential.min_saving_us, 500);
+  EXPECT_EQ(d.n_plus_one.min_calls, 5u);
+  EXPECT_EQ(d.n_plus_one.min_distinct_params, 2u);
+  EXPECT_EQ(d.repeated.min_calls, 2u);
+  EXPECT_EQ(d.max_examples, 3u);
+}
+
+TEST(ConfigTest, ErrorsNameTheFileAndKey) {
+  analyzer::DetectorConfig c;
+  const struct {
+    const char* text;
+    const char* message;
+  } cases[] = {
+      {R"({"sequentail": {}})", "c.json: unknown key 'sequentail'"},
+      {R"({"sequential": {"minGap": 1}})", "c.json: unknown key 'sequential.minGap'"},
+      {R"({"nPlusOne": {"minCalls": "five"}})",
+       "c.json: 'nPlusOne.minCalls' must be a non-negative integer"},
+      {R"({"ignore": [{"service": "(", "reason": "x"}]})",
+       "c.json: 'ignore[0].service': invalid regular expression '('"},
+      {R"({"ignore": [{"reason": "x"}]})", "needs a fingerprint, service or operation"},
+      {R"({"dependencies": [{"operations": ["a"]}]})", "must be a list of two names"},
+      {R"({"dependencies": [{"operations": ["a", "b"], "relation": "maybe"}]})",
+       "must be \"dependent\" or \"independent\""},
+      {"{not json", "c.json: byte "},
+  };
+  for (const auto& tc : cases) {
+    const Status s = ParseConfig(tc.text, "c.json", &c);
+    ASSERT_FALSE(s.ok()) << tc.text;
+    EXPECT_THAT(s.error().message, HasSubstr(tc.message)) << tc.text;
+  }
+}
+
+TEST(ConfigTest, CliUsesConfigAndFlagsOverride) {
+  testing::TempDir dir;
+  const std::string config = dir.File("c.json", R"({"nPlusOne": {"minCalls": 3}})");
+  const std::string bad = dir.File("bad.json", R"({"nope": 1})");
+  const std::string trace = dir.File("t.json", R"({"data":[{"traceID":"a1","spans":[
+    {"traceID":"a1","spanID":"01","operationName":"list","references":[],"startTime":1000,
+     "duration":1000,"tags":[],"processID":"p1"},
+    {"traceID":"a1","spanID":"02","operationName":"GET /item/1","references":[
+      {"refType":"CHILD_OF","traceID":"a1","spanID":"01"}],"startTime":1010,"duration":100,
+     "tags":[],"processID":"p1"},
+    {"traceID":"a1","spanID":"03","operationName":"GET /item/2","references":[
+      {"refType":"CHILD_OF","traceID":"a1","spanID":"01"}],"startTime":1120,"duration":100,
+     "tags":[],"processID":"p1"},
+    {"traceID":"a1","spanID":"04","operationName":"GET /item/3","references":[
+      {"refType":"CHILD_OF","traceID":"a1","spanID":"01"}],"startTime":1230,"duration":100,
+     "tags":[],"processID":"p1"}],
+    "processes":{"p1":{"serviceName":"shop","tags":[]}}}]})");
+  auto run = testing::RunTool({"analyze", trace, "--format", "json", "--config", config});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr(R"("kind": "n_plus_one")"));
+  run = testing::RunTool(
+      {"analyze", trace, "--format", "json", "--config", config, "--n-plus-one-min-calls", "4"});
+  EXPECT_THAT(run.out, ::testing::Not(HasSubstr(R"("kind": "n_plus_one")")));
+  run = testing::RunTool({"analyze", trace, "--config", bad});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.err, HasSubstr("bad.json: unknown key 'nope'"));
+}
+
+}  // namespace
+}  // namespace trace_analyze::cli
