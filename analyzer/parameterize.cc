@@ -2,16 +2,29 @@
 
 #include <fmt/format.h>
 
-#include <cctype>
+#include <array>
 
 namespace trace_analyze::analyzer {
 namespace {
 
-bool IsHex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsWordChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+// Character classes by table: this runs over every span name and attribute
+// value, and the <cctype> functions are calls into the C locale.
+enum : uint8_t { kDigit = 1, kHexLetter = 2, kWord = 4 };
+
+constexpr std::array<uint8_t, 256> MakeClasses() {
+  std::array<uint8_t, 256> t{};
+  for (int c = '0'; c <= '9'; ++c) t[c] = kDigit | kWord;
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = kWord | (c <= 'f' ? kHexLetter : 0);
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = kWord | (c <= 'F' ? kHexLetter : 0);
+  t['_'] = kWord;
+  return t;
 }
+constexpr std::array<uint8_t, 256> kClasses = MakeClasses();
+
+uint8_t ClassOf(char c) { return kClasses[static_cast<unsigned char>(c)]; }
+bool IsHex(char c) { return (ClassOf(c) & (kDigit | kHexLetter)) != 0; }
+bool IsDigit(char c) { return (ClassOf(c) & kDigit) != 0; }
+bool IsWordChar(char c) { return (ClassOf(c) & kWord) != 0; }
 
 // Length of a UUID (8-4-4-4-12 hex) at text[i], or 0.
 size_t UuidLength(std::string_view text, size_t i) {

@@ -2,7 +2,6 @@
 // chains of blocking children that ran back to back, with the evidence for
 // and against their independence.
 #include <algorithm>
-#include <set>
 #include <string>
 
 #include "analyzer/finders_internal.h"
@@ -67,8 +66,10 @@ std::vector<size_t> BestChain(const std::vector<Candidate>& cands, const Sequent
   return chain;
 }
 
-// Value tokens in the attributes of `root` and its subtree (bounded).
+// Value tokens in the attributes of `root` and its subtree (bounded), sorted
+// and unique.
 void SubtreeTokens(const Trace& t, SpanIndex root, std::vector<std::string>* out) {
+  out->clear();
   std::vector<SpanIndex> stack = {root};
   size_t visited = 0;
   while (!stack.empty() && visited++ < kMaxTokenSpans) {
@@ -77,31 +78,33 @@ void SubtreeTokens(const Trace& t, SpanIndex root, std::vector<std::string>* out
     for (const Attribute& a : t.AttrsOf(t.spans[i])) ExtractValueTokens(a.value, out);
     for (SpanIndex c : t.topology.ChildrenOf(i)) stack.push_back(c);
   }
+  std::sort(out->begin(), out->end());
+  out->erase(std::unique(out->begin(), out->end()), out->end());
+}
+
+bool Contains(const std::vector<std::string>& sorted, const std::string& v) {
+  return std::binary_search(sorted.begin(), sorted.end(), v);
 }
 
 // Finds a value of `earlier` (or its subtree) in `later`'s subtree that the
-// parent did not already have; describes it in `detail`.
-bool ValueFlows(const Trace& t, SpanIndex parent, SpanIndex earlier, SpanIndex later,
-                std::string* detail) {
-  std::vector<std::string> from_parent, produced;
-  for (const Attribute& a : t.AttrsOf(t.spans[parent])) ExtractValueTokens(a.value, &from_parent);
+// parent did not already have (`inherited`, sorted); describes it in `detail`.
+bool ValueFlows(const Trace& t, const std::vector<std::string>& inherited, SpanIndex earlier,
+                SpanIndex later, std::string* detail) {
+  std::vector<std::string> produced;
   SubtreeTokens(t, earlier, &produced);
-  const std::set<std::string> inherited(from_parent.begin(), from_parent.end());
-  std::set<std::string> candidates;
-  for (std::string& v : produced) {
-    if (inherited.count(v) == 0) candidates.insert(std::move(v));
-  }
-  if (candidates.empty()) return false;
+  std::erase_if(produced, [&](const std::string& v) { return Contains(inherited, v); });
+  if (produced.empty()) return false;
   std::vector<SpanIndex> stack = {later};
+  std::vector<std::string> found;
   size_t visited = 0;
   while (!stack.empty() && visited++ < kMaxTokenSpans) {
     const SpanIndex i = stack.back();
     stack.pop_back();
     for (const Attribute& a : t.AttrsOf(t.spans[i])) {
-      std::vector<std::string> found;
+      found.clear();
       ExtractValueTokens(a.value, &found);
       for (const std::string& v : found) {
-        if (candidates.count(v) != 0) {
+        if (Contains(produced, v)) {
           *detail = "value '" + v + "' from " + std::string(t.spans[earlier].operation) +
                     " appears in " + std::string(t.spans[i].operation) + " (" +
                     std::string(a.key) + ")";
@@ -121,12 +124,14 @@ void FindSequential(const FinderContext& ctx, const std::vector<uint8_t>& in_loo
   const Trace& t = ctx.trace;
   const SequentialConfig& cfg = ctx.config.sequential;
   std::vector<Candidate> cands;
+  std::vector<std::string> inherited;  // value tokens of the current parent, sorted
   for (SpanIndex p = 0; p < t.spans.size(); ++p) {
     const auto children = t.topology.ChildrenOf(p);
     if (children.size() < cfg.min_chain_length) continue;
     const int64_t tolerance = static_cast<int64_t>(cfg.overlap_tolerance_fraction *
                                                    static_cast<double>(t.spans[p].duration_us));
     cands.clear();
+    bool parent_tokens_ready = false;
     for (SpanIndex c : children) {
       const Span& s = t.spans[c];
       if (in_loop[c] || s.duration_us < cfg.min_span_us || !BlocksParent(t, c)) continue;
@@ -173,11 +178,18 @@ void FindSequential(const FinderContext& ctx, const std::vector<uint8_t>& in_loo
       f.order_key = StableHash(order);
 
       // Evidence between consecutive members.
+      if (!parent_tokens_ready) {
+        inherited.clear();
+        for (const Attribute& a : t.AttrsOf(t.spans[p])) ExtractValueTokens(a.value, &inherited);
+        std::sort(inherited.begin(), inherited.end());
+        parent_tokens_ready = true;
+      }
       for (size_t k = 0; k + 1 < members.size(); ++k) {
         const Span& a = t.spans[members[k]];
         const Span& b = t.spans[members[k + 1]];
         if (!f.value_flow) {
-          f.value_flow = ValueFlows(t, p, members[k], members[k + 1], &f.value_flow_detail);
+          f.value_flow =
+              ValueFlows(t, inherited, members[k], members[k + 1], &f.value_flow_detail);
         }
         for (SpanIndex c : children) {
           const Span& s = t.spans[c];

@@ -27,7 +27,7 @@ enum class UnitKind : uint8_t {
 
 struct Unit {
   UnitKind kind = UnitKind::kUnknown;
-  size_t begin = 0;     // byte range in Batch::data()
+  size_t begin = 0;  // byte range in Batch::data()
   size_t end = 0;
   uint64_t offset = 0;  // input offset of `begin` (uncompressed bytes)
 };

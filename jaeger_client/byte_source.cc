@@ -1,6 +1,7 @@
 #include "jaeger_client/byte_source.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -8,8 +9,6 @@
 #include <cerrno>
 #include <cstring>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "jaeger_client/decompress.h"
 #include "jaeger_client/sniff.h"
@@ -55,8 +54,8 @@ Result<size_t> FdSource::Read(char* out, size_t n) {
       return static_cast<size_t>(got);
     }
     if (errno == EINTR) continue;
-    return Error{ErrorCode::kInput, fmt::format("byte {}: read error: {}", offset_,
-                                                std::strerror(errno))};
+    return Error{ErrorCode::kInput,
+                 fmt::format("byte {}: read error: {}", offset_, std::strerror(errno))};
   }
 }
 

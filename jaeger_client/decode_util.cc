@@ -1,17 +1,17 @@
 #include "jaeger_client/decode_util.h"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <cmath>
 #include <cstring>
-
-#include <fmt/format.h>
 
 namespace trace_analyze::jaeger {
 namespace {
 
 std::string_view TrimTrailingSpace(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' ||
-                        s.back() == '\t')) {
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t')) {
     s.remove_suffix(1);
   }
   return s;
@@ -64,12 +64,18 @@ bool ParseDecimal(std::string_view s, int64_t* out) {
 
 std::string_view JsonTypeName(ondemand::json_type type) {
   switch (type) {
-    case ondemand::json_type::array: return "array";
-    case ondemand::json_type::object: return "object";
-    case ondemand::json_type::number: return "number";
-    case ondemand::json_type::string: return "string";
-    case ondemand::json_type::boolean: return "boolean";
-    case ondemand::json_type::null: return "null";
+    case ondemand::json_type::array:
+      return "array";
+    case ondemand::json_type::object:
+      return "object";
+    case ondemand::json_type::number:
+      return "number";
+    case ondemand::json_type::string:
+      return "string";
+    case ondemand::json_type::boolean:
+      return "boolean";
+    case ondemand::json_type::null:
+      return "null";
   }
   return "unknown";
 }
@@ -112,9 +118,9 @@ bool ReadInt64(ondemand::value& v, bool allow_string, int64_t* out, std::string*
     *failure = fmt::format("expected an integer, got string \"{}\"", s.substr(0, 40));
     return false;
   }
-  *failure = fmt::format("expected {}, got {}",
-                         allow_string ? "an integer (number or string)" : "a number",
-                         JsonTypeName(type));
+  *failure =
+      fmt::format("expected {}, got {}",
+                  allow_string ? "an integer (number or string)" : "a number", JsonTypeName(type));
   return false;
 }
 
@@ -217,13 +223,27 @@ void AppendJsonString(std::string_view s, std::string* out) {
   out->push_back('"');
   for (char c : s) {
     switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      case '\b': out->append("\\b"); break;
-      case '\f': out->append("\\f"); break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      case '\b':
+        out->append("\\b");
+        break;
+      case '\f':
+        out->append("\\f");
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           fmt::format_to(std::back_inserter(*out), "\\u{:04x}", static_cast<int>(c));

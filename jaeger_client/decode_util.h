@@ -4,13 +4,13 @@
 #ifndef TRACE_ANALYZE_JAEGER_CLIENT_DECODE_UTIL_H_
 #define TRACE_ANALYZE_JAEGER_CLIENT_DECODE_UTIL_H_
 
+#include <simdjson.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
-
-#include <simdjson.h>
 
 #include "analyzer/model.h"
 

@@ -1,5 +1,6 @@
 #include "jaeger_client/decompress.h"
 
+#include <fmt/format.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -8,8 +9,6 @@
 #include <memory>
 #include <utility>
 #include <vector>
-
-#include <fmt/format.h>
 
 namespace trace_analyze::jaeger {
 namespace {
@@ -53,9 +52,8 @@ class CompressedInput {
 };
 
 Error CorruptError(std::string_view format, uint64_t offset, std::string_view detail) {
-  return Error{ErrorCode::kInput,
-               fmt::format("byte {} of the {} stream: corrupt {} data ({})", offset, format,
-                           format, detail)};
+  return Error{ErrorCode::kInput, fmt::format("byte {} of the {} stream: corrupt {} data ({})",
+                                              offset, format, format, detail)};
 }
 
 class GzipSource : public ByteSource {

@@ -2,13 +2,13 @@
 // the decoders (see input.h for the contract).
 #include "jaeger_client/input.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <system_error>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "jaeger_client/batch.h"
 #include "jaeger_client/byte_source.h"
@@ -79,8 +79,7 @@ class Reader {
 
   Status Decode(ByteSource* source, std::string_view name, const PipelineOptions& options) {
     decoder_.BeginSource(name);
-    if (Status s = RunPipeline(source, name, options, &pool_, &decoder_, &stats_->bytes);
-        !s.ok()) {
+    if (Status s = RunPipeline(source, name, options, &pool_, &decoder_, &stats_->bytes); !s.ok()) {
       return s;
     }
     return decoder_.EndSource();
@@ -109,8 +108,7 @@ Status ReadInputs(std::span<const std::string> inputs, const ReadOptions& option
 }
 
 Status DecodeBuffer(std::string_view bytes, std::string_view source_name,
-                    const ReadOptions& options, const TraceCallback& on_trace,
-                    ReadStats* stats) {
+                    const ReadOptions& options, const TraceCallback& on_trace, ReadStats* stats) {
   ReadStats unused;
   Reader reader(options, on_trace, stats != nullptr ? stats : &unused);
   return reader.ReadBuffer(bytes, source_name);

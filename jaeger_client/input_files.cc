@@ -1,10 +1,10 @@
 #include "jaeger_client/input_files.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <system_error>
-
-#include <fmt/format.h>
 
 namespace trace_analyze::jaeger {
 namespace {

@@ -1,9 +1,9 @@
 #include "jaeger_client/jaeger_json_decoder.h"
 
+#include <fmt/format.h>
+
 #include <cstring>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "jaeger_client/ids.h"
 
@@ -31,8 +31,7 @@ std::string ElementFailure(size_t index, std::string_view field, std::string_vie
 
 }  // namespace
 
-const std::string& JaegerJsonDecoder::NormalizeTraceIdCached(std::string_view raw,
-                                                           bool* is_hex) {
+const std::string& JaegerJsonDecoder::NormalizeTraceIdCached(std::string_view raw, bool* is_hex) {
   if (!cache_valid_ || raw != cache_raw_trace_id_) {
     cache_raw_trace_id_.assign(raw);
     cache_trace_id_hex_ = NormalizeTraceIdInto(raw, &cache_trace_id_);
@@ -49,8 +48,7 @@ std::string_view JaegerJsonDecoder::StoreTraceId(std::string_view raw, Trace* tr
   return last_stored_trace_id_;
 }
 
-bool JaegerJsonDecoder::DecodeTrace(ondemand::value trace_value, Trace* trace,
-                                    DecodeError* error) {
+bool JaegerJsonDecoder::DecodeTrace(ondemand::value trace_value, Trace* trace, DecodeError* error) {
   processes_.clear();
   pending_.clear();
   last_process_ = 0;
@@ -130,7 +128,7 @@ bool JaegerJsonDecoder::DecodeTrace(ondemand::value trace_value, Trace* trace,
   return true;
 }
 
-bool JaegerJsonDecoder::DecodeSpan(ondemand::value span_value, Trace* trace,
+bool JaegerJsonDecoder::DecodeSpan(ondemand::value span_value, size_t index, Trace* trace,
                                    std::string_view* span_trace_id, DecodeError* error) {
   processes_.clear();
   pending_.clear();
@@ -138,9 +136,11 @@ bool JaegerJsonDecoder::DecodeSpan(ondemand::value span_value, Trace* trace,
   last_stored_trace_id_ = {};
   const uint32_t first = static_cast<uint32_t>(trace->spans.size());
   pending_.emplace_back();
-  if (!DecodeSpanObject(span_value, first, trace, &pending_.back(), error)) return false;
-  *span_trace_id = pending_.back().has_trace_id ? trace->arena.Store(span_trace_id_)
-                                                 : std::string_view();
+  if (!DecodeSpanObject(span_value, static_cast<uint32_t>(index), trace, &pending_.back(), error)) {
+    return false;
+  }
+  *span_trace_id =
+      pending_.back().has_trace_id ? trace->arena.Store(span_trace_id_) : std::string_view();
   // References without a traceID point into the span's own trace.
   const std::string_view saved = trace->trace_id;
   trace->trace_id = *span_trace_id;
@@ -149,8 +149,8 @@ bool JaegerJsonDecoder::DecodeSpan(ondemand::value span_value, Trace* trace,
   return true;
 }
 
-bool JaegerJsonDecoder::DecodeSpanObject(ondemand::value span_value, uint32_t index,
-                                         Trace* trace, PendingSpan* pending, DecodeError* error) {
+bool JaegerJsonDecoder::DecodeSpanObject(ondemand::value span_value, uint32_t index, Trace* trace,
+                                         PendingSpan* pending, DecodeError* error) {
   const char* span_where = Where(span_value);
   analyzer::Span span;
   span.has_start = false;
@@ -344,9 +344,8 @@ bool JaegerJsonDecoder::DecodeReferences(ondemand::value refs_value, Trace* trac
   return true;
 }
 
-bool JaegerJsonDecoder::DecodeTags(ondemand::value tags_value, Trace* trace,
-                                   analyzer::Span* span, const char** where,
-                                   std::string* failure) {
+bool JaegerJsonDecoder::DecodeTags(ondemand::value tags_value, Trace* trace, analyzer::Span* span,
+                                   const char** where, std::string* failure) {
   ondemand::json_type type{};
   if (auto ec = tags_value.type().get(type); ec) {
     *failure = JsonErrorText(ec);
@@ -409,8 +408,8 @@ bool JaegerJsonDecoder::DecodeTags(ondemand::value tags_value, Trace* trace,
   return true;
 }
 
-bool JaegerJsonDecoder::DecodeProcess(ondemand::value process_value, Trace* trace,
-                                      Process* process, std::string* failure) {
+bool JaegerJsonDecoder::DecodeProcess(ondemand::value process_value, Trace* trace, Process* process,
+                                      std::string* failure) {
   ondemand::object obj;
   if (process_value.get_object().get(obj)) {
     *failure = Mismatch(process_value, "an object");

@@ -29,8 +29,9 @@ class JaegerJsonDecoder {
 
   // Decodes one span object and appends it to `trace` (with its references
   // and attributes). The span's own normalised trace id (may be "") is
-  // stored in trace->arena and returned in `span_trace_id`.
-  bool DecodeSpan(ondemand::value span_value, analyzer::Trace* trace,
+  // stored in trace->arena and returned in `span_trace_id`. `index` names the
+  // span in messages.
+  bool DecodeSpan(ondemand::value span_value, size_t index, analyzer::Trace* trace,
                   std::string_view* span_trace_id, DecodeError* error);
 
  private:
@@ -43,7 +44,7 @@ class JaegerJsonDecoder {
   struct PendingSpan {
     std::string_view process_id;  // document view
     int32_t embedded_process = -1;
-    bool has_trace_id = false;    // the span has its own traceID
+    bool has_trace_id = false;  // the span has its own traceID
     bool trace_id_hex = true;
     bool span_id_hex = true;
   };
@@ -68,14 +69,14 @@ class JaegerJsonDecoder {
   std::vector<Process> processes_;
   std::vector<PendingSpan> pending_;
   std::string id_scratch_;
-  std::string read_failure_;  // set by the Read* helpers on failure
+  std::string read_failure_;   // set by the Read* helpers on failure
   std::string span_trace_id_;  // normalised traceID of the current span
   std::string cache_raw_trace_id_;
   std::string cache_trace_id_;
   bool cache_trace_id_hex_ = true;
   bool cache_valid_ = false;
   std::string_view last_stored_trace_id_;  // in the current trace's arena
-  size_t last_process_ = 0;    // FindProcess cache: spans come grouped by process
+  size_t last_process_ = 0;                // FindProcess cache: spans come grouped by process
 };
 
 }  // namespace trace_analyze::jaeger

@@ -1,10 +1,10 @@
 #include "jaeger_client/json_splitter.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstring>
 #include <utility>
-
-#include <fmt/format.h>
 
 namespace trace_analyze::jaeger {
 namespace {
@@ -100,9 +100,9 @@ Result<bool> JsonSplitter::More() {
 // full one, with its finished units, to the consumer.
 Status JsonSplitter::Rotate() {
   const size_t carry = static_cast<size_t>(end_ - keep_);
-  size_t capacity = std::max(chunk_size_, batch_->buffer.capacity());
-  // Grow only when one unit fills most of the buffer: doubling keeps the
-  // total copying linear in the unit's size.
+  // Grow only when one unit fills most of a chunk: doubling keeps the total
+  // copying linear in the unit's size. Pooled buffers never shrink.
+  size_t capacity = chunk_size_;
   if (carry > capacity / 2) capacity = 2 * carry;
   std::unique_ptr<Batch> next = pool_->Acquire();
   next->buffer.Reserve(capacity);
@@ -120,12 +120,15 @@ Status JsonSplitter::Rotate() {
 }
 
 Result<int> JsonSplitter::PeekNonSpace() {
+  // Whitespace is dropped on refill unless earlier bytes are still needed.
+  const bool droppable = keep_ == pos_;
   while (true) {
     while (pos_ < end_) {
       const char c = *At(pos_);
       if (!IsJsonSpace(c)) return static_cast<int>(static_cast<unsigned char>(c));
       ++pos_;
     }
+    if (droppable) keep_ = pos_;
     Result<bool> more = More();
     if (!more.ok()) return more.error();
     if (!more.value()) return kEof;
@@ -133,8 +136,8 @@ Result<int> JsonSplitter::PeekNonSpace() {
 }
 
 void JsonSplitter::Record(UnitKind kind, uint64_t begin, uint64_t end) {
-  batch_->units.push_back(Unit{kind, static_cast<size_t>(begin - base_),
-                               static_cast<size_t>(end - base_), begin});
+  batch_->units.push_back(
+      Unit{kind, static_cast<size_t>(begin - base_), static_cast<size_t>(end - base_), begin});
 }
 
 Status JsonSplitter::ScanValue(uint64_t* begin, uint64_t* end) {
@@ -192,13 +195,26 @@ Status JsonSplitter::SplitArrayElements(ArrayContext context, uint64_t array_sta
       if (element.front() == '{') kind = UnitKind::kJaegerTrace;
     } else {
       switch (ClassifyValue(element)) {
-        case DocKind::kJaegerEnvelope: kind = UnitKind::kJaegerEnvelope; break;
-        case DocKind::kJaegerTrace: kind = UnitKind::kJaegerTrace; break;
-        case DocKind::kJaegerSpan: kind = UnitKind::kJaegerSpan; break;
-        case DocKind::kOtlp: kind = UnitKind::kOtlp; break;
-        case DocKind::kZipkinSpan: kind = UnitKind::kZipkinSpan; break;
-        case DocKind::kZipkinSpanList: kind = UnitKind::kZipkinSpanList; break;
-        case DocKind::kUnknown: break;
+        case DocKind::kJaegerEnvelope:
+          kind = UnitKind::kJaegerEnvelope;
+          break;
+        case DocKind::kJaegerTrace:
+          kind = UnitKind::kJaegerTrace;
+          break;
+        case DocKind::kJaegerSpan:
+          kind = UnitKind::kJaegerSpan;
+          break;
+        case DocKind::kOtlp:
+          kind = UnitKind::kOtlp;
+          break;
+        case DocKind::kZipkinSpan:
+          kind = UnitKind::kZipkinSpan;
+          break;
+        case DocKind::kZipkinSpanList:
+          kind = UnitKind::kZipkinSpanList;
+          break;
+        case DocKind::kUnknown:
+          break;
       }
     }
     Record(kind, begin, end);
@@ -250,8 +266,8 @@ Status JsonSplitter::SplitTopObject() {
   keep_ = start;
   // Until a key decides the shape, keep the whole object: it may turn out to
   // be one unit (a single trace, an OTLP document, ...).
-  bool envelope = false;        // decided: a Jaeger API envelope, streamed
-  bool envelope_keys = false;   // saw total/limit/offset/errors while undecided
+  bool envelope = false;       // decided: a Jaeger API envelope, streamed
+  bool envelope_keys = false;  // saw total/limit/offset/errors while undecided
   bool data_done = false;
   bool have_errors = false;
   uint64_t errors_begin = 0;
@@ -336,8 +352,8 @@ Status JsonSplitter::SplitTopObject() {
     if (!envelope_keys) {
       return Error{ErrorCode::kInput,
                    fmt::format("byte {}: unrecognised JSON document: no key of a Jaeger "
-                               "('data', 'traceID', 'spans'), OTLP ('resourceSpans', 'result') "
-                               "or Zipkin ('traceId', 'id') trace",
+                               "('data', 'spans'), OTLP ('resourceSpans', 'result') or Zipkin "
+                               "('traceId', 'id') trace",
                                start)};
     }
     // An envelope without `data`, e.g. an error response.
@@ -355,13 +371,26 @@ Status JsonSplitter::SplitWholeObject(uint64_t start, DocKind kind) {
   if (Status s = ScanValue(&begin, &end); !s.ok() || stopped_) return s;
   UnitKind unit = UnitKind::kUnknown;
   switch (kind) {
-    case DocKind::kJaegerTrace: unit = UnitKind::kJaegerTrace; break;
-    case DocKind::kJaegerSpan: unit = UnitKind::kJaegerSpan; break;
-    case DocKind::kJaegerEnvelope: unit = UnitKind::kJaegerEnvelope; break;
-    case DocKind::kOtlp: unit = UnitKind::kOtlp; break;
-    case DocKind::kZipkinSpan: unit = UnitKind::kZipkinSpan; break;
-    case DocKind::kZipkinSpanList: unit = UnitKind::kZipkinSpanList; break;
-    case DocKind::kUnknown: break;
+    case DocKind::kJaegerTrace:
+      unit = UnitKind::kJaegerTrace;
+      break;
+    case DocKind::kJaegerSpan:
+      unit = UnitKind::kJaegerSpan;
+      break;
+    case DocKind::kJaegerEnvelope:
+      unit = UnitKind::kJaegerEnvelope;
+      break;
+    case DocKind::kOtlp:
+      unit = UnitKind::kOtlp;
+      break;
+    case DocKind::kZipkinSpan:
+      unit = UnitKind::kZipkinSpan;
+      break;
+    case DocKind::kZipkinSpanList:
+      unit = UnitKind::kZipkinSpanList;
+      break;
+    case DocKind::kUnknown:
+      break;
   }
   Record(unit, begin, end);
   keep_ = pos_;

@@ -1,11 +1,10 @@
 #include "jaeger_client/otlp_json_decoder.h"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <charconv>
-
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "jaeger_client/ids.h"
 
@@ -19,8 +18,8 @@ using analyzer::Trace;
 constexpr int kMaxAnyValueDepth = 64;
 
 std::string_view TrimTrailingSpace(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' ||
-                        s.back() == '\t')) {
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t')) {
     s.remove_suffix(1);
   }
   return s;
@@ -55,12 +54,18 @@ bool Base64ToHex(std::string_view in, size_t bytes, std::string* hex) {
 // OTLP enums are integers; servers before Jaeger v1.54 wrote their names.
 SpanKind KindFromNumber(int64_t n) {
   switch (n) {
-    case 1: return SpanKind::kInternal;
-    case 2: return SpanKind::kServer;
-    case 3: return SpanKind::kClient;
-    case 4: return SpanKind::kProducer;
-    case 5: return SpanKind::kConsumer;
-    default: return SpanKind::kUnspecified;
+    case 1:
+      return SpanKind::kInternal;
+    case 2:
+      return SpanKind::kServer;
+    case 3:
+      return SpanKind::kClient;
+    case 4:
+      return SpanKind::kProducer;
+    case 5:
+      return SpanKind::kConsumer;
+    default:
+      return SpanKind::kUnspecified;
   }
 }
 
@@ -130,9 +135,8 @@ bool OtlpJsonDecoder::DecodeTracesData(ondemand::object data, Trace* staging,
   return true;
 }
 
-bool OtlpJsonDecoder::DecodeResourceSpans(ondemand::value value, size_t rs_index,
-                                          Trace* staging, std::vector<StagedSpan>* staged,
-                                          DecodeError* error) {
+bool OtlpJsonDecoder::DecodeResourceSpans(ondemand::value value, size_t rs_index, Trace* staging,
+                                          std::vector<StagedSpan>* staged, DecodeError* error) {
   auto fail = [&](const char* where, std::string message) {
     error->location = where;
     error->message = fmt::format("resourceSpans[{}]: {}", rs_index, message);
@@ -213,17 +217,17 @@ bool OtlpJsonDecoder::DecodeResourceSpans(ondemand::value value, size_t rs_index
           ondemand::value& spans_value = scope_field.value();
           ondemand::array spans;
           if (spans_value.get_array().get(spans)) {
-            return fail(Where(spans_value), fmt::format("scopeSpans[{}]: field 'spans': {}",
-                                                        scope_index,
-                                                        Mismatch(spans_value, "an array")));
+            return fail(Where(spans_value),
+                        fmt::format("scopeSpans[{}]: field 'spans': {}", scope_index,
+                                    Mismatch(spans_value, "an array")));
           }
           size_t span_index = 0;
           for (auto span_result : spans) {
             ondemand::value& span_value = span_result.value_unsafe();
             if (auto ec = span_result.error(); ec) {
               error->location = Where(spans_value);
-              error->message = SpanPath(rs_index, scope_index, span_index, {}) + ": " +
-                               JsonErrorText(ec);
+              error->message =
+                  SpanPath(rs_index, scope_index, span_index, {}) + ": " + JsonErrorText(ec);
               return false;
             }
             if (!DecodeSpan(span_value, SpanPath(rs_index, scope_index, span_index, {}), staging,
@@ -258,7 +262,8 @@ bool OtlpJsonDecoder::StoreId(ondemand::value value, bool trace, Trace* staging,
     *out = {};
     return true;
   }
-  bool hex = trace ? NormalizeTraceIdInto(raw, &id_scratch_) : NormalizeSpanIdInto(raw, &id_scratch_);
+  bool hex =
+      trace ? NormalizeTraceIdInto(raw, &id_scratch_) : NormalizeSpanIdInto(raw, &id_scratch_);
   if (!hex) {
     std::string decoded;
     if (Base64ToHex(raw, trace ? 16 : 8, &decoded)) {
@@ -470,8 +475,8 @@ bool OtlpJsonDecoder::DecodeLinks(ondemand::value value, Trace* staging, std::st
       bool hex = true;
       std::string id_failure;
       if (KeyIs(key, "traceId") || KeyIs(key, "spanId")) {
-        if (!StoreId(v, KeyIs(key, "traceId"), staging, KeyIs(key, "traceId") ? &out.trace_id : &out.span_id,
-                     &hex, &id_failure)) {
+        if (!StoreId(v, KeyIs(key, "traceId"), staging,
+                     KeyIs(key, "traceId") ? &out.trace_id : &out.span_id, &hex, &id_failure)) {
           *where = Where(v);
           *failure = fmt::format("element {}: field '{}': {}", index, key, id_failure);
           return false;
@@ -587,9 +592,10 @@ bool OtlpJsonDecoder::AppendAnyValueJson(ondemand::value value, int depth, std::
         return false;
       }
       int64_t ignored = 0;
-      const bool quoted_int = type == ondemand::json_type::string && KeyIs(key, "intValue") &&
-                              std::from_chars(text.data(), text.data() + text.size(), ignored).ptr ==
-                                  text.data() + text.size();
+      const bool quoted_int =
+          type == ondemand::json_type::string && KeyIs(key, "intValue") &&
+          std::from_chars(text.data(), text.data() + text.size(), ignored).ptr ==
+              text.data() + text.size();
       if (type == ondemand::json_type::string && !quoted_int) {
         AppendJsonString(text, out);  // "NaN", "Infinity"
       } else {
@@ -613,7 +619,8 @@ bool OtlpJsonDecoder::AppendCompositeJson(ondemand::value body_value, bool is_ar
   }
   ondemand::object body;
   if (body_value.get_object().get(body)) {
-    *failure = Mismatch(body_value, is_array ? "an object (ArrayValue)" : "an object (KeyValueList)");
+    *failure =
+        Mismatch(body_value, is_array ? "an object (ArrayValue)" : "an object (KeyValueList)");
     return false;
   }
   out->push_back(is_array ? '[' : '{');

@@ -50,14 +50,13 @@ class OtlpJsonDecoder {
   // Attribute value text; composite values are rendered into scratch_.
   bool AnyValueText(ondemand::value value, std::string_view* out, std::string* failure);
   // Appends an AnyValue as plain JSON ("a", 1, true, [..], {..}; null if empty).
-  bool AppendAnyValueJson(ondemand::value value, int depth, std::string* out,
-                          std::string* failure);
+  bool AppendAnyValueJson(ondemand::value value, int depth, std::string* out, std::string* failure);
   // Appends an ArrayValue {"values":[...]} or KeyValueList as JSON.
   bool AppendCompositeJson(ondemand::value body, bool is_array, int depth, std::string* out,
                            std::string* failure);
   // Normalised id stored in staging's arena. `trace` selects trace-id rules.
-  bool StoreId(ondemand::value value, bool trace, analyzer::Trace* staging,
-               std::string_view* out, bool* is_hex, std::string* failure);
+  bool StoreId(ondemand::value value, bool trace, analyzer::Trace* staging, std::string_view* out,
+               bool* is_hex, std::string* failure);
 
   std::vector<Link> links_;
   std::string id_scratch_;

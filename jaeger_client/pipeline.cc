@@ -1,13 +1,13 @@
 #include "jaeger_client/pipeline.h"
 
+#include <fmt/format.h>
+
 #include <condition_variable>
 #include <deque>
 #include <memory>
 #include <mutex>
 #include <thread>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "jaeger_client/json_splitter.h"
 

@@ -19,9 +19,9 @@ namespace trace_analyze::jaeger {
 
 // Per-span facts a staging Trace cannot hold.
 struct StagedSpan {
-  std::string_view trace_id;  // normalised; "" when the input had none
-  bool non_hex = false;       // span id or trace id kept verbatim
-  bool zipkin_shared = false; // Zipkin `shared: true`
+  std::string_view trace_id;   // normalised; "" when the input had none
+  bool non_hex = false;        // span id or trace id kept verbatim
+  bool zipkin_shared = false;  // Zipkin `shared: true`
 };
 
 class TraceGroups {

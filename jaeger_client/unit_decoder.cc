@@ -1,9 +1,9 @@
 #include "jaeger_client/unit_decoder.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "jaeger_client/ids.h"
 #include "jaeger_client/zipkin_shared_spans.h"
@@ -34,7 +34,7 @@ UnitDecoder::UnitDecoder(const ReadOptions& options, const TraceCallback& on_tra
 void UnitDecoder::BeginSource(std::string_view source) {
   source_.assign(source);
   groups_.Clear();
-  zipkin_spans_ = 0;
+  span_elements_ = 0;
 }
 
 Status UnitDecoder::DecodeBatch(const Batch& batch) {
@@ -109,7 +109,7 @@ Status UnitDecoder::DecodeUnit(const Batch& batch, const Unit& unit) {
       staging_.Reset();
       staged_.clear();
       std::string_view trace_id;
-      if (!jaeger_.DecodeSpan(root, &staging_, &trace_id, &error)) {
+      if (!jaeger_.DecodeSpan(root, span_elements_++, &staging_, &trace_id, &error)) {
         return Skip(unit, bytes.data(), error.location, {}, std::move(error.message));
       }
       staged_.push_back({trace_id, staging_.quality.non_hex_ids > 0, false});
@@ -127,7 +127,7 @@ Status UnitDecoder::DecodeUnit(const Batch& batch, const Unit& unit) {
     case UnitKind::kZipkinSpan:
       staging_.Reset();
       staged_.clear();
-      if (!zipkin_.DecodeSpan(root, zipkin_spans_++, &staging_, &staged_, &error)) {
+      if (!zipkin_.DecodeSpan(root, span_elements_++, &staging_, &staged_, &error)) {
         return Skip(unit, bytes.data(), error.location, {}, std::move(error.message));
       }
       CommitStaged(true);
@@ -170,7 +170,8 @@ Status UnitDecoder::DecodeEnvelope(ondemand::value value, const Unit& unit,
     }
     if (!KeyIs(key, "data")) continue;
     ondemand::json_type type{};
-    if (auto ec = v.type().get(type); ec) return Skip(unit, unit_begin, Where(v), {}, JsonErrorText(ec));
+    if (auto ec = v.type().get(type); ec)
+      return Skip(unit, unit_begin, Where(v), {}, JsonErrorText(ec));
     if (type == ondemand::json_type::object) {
       if (Status s = DecodeJaegerTrace(v, unit, unit_begin); !s.ok()) return s;
     } else if (type == ondemand::json_type::array) {
@@ -221,9 +222,9 @@ Status UnitDecoder::ReportApiErrors(ondemand::value errors, const Unit& unit,
     }
     uint64_t offset = unit.offset;
     if (where >= unit_begin) offset += static_cast<uint64_t>(where - unit_begin);
-    stats_->problems.push_back(
-        {source_, offset, trace_id,
-         has_code ? fmt::format("API error {}: {}", code, msg) : fmt::format("API error: {}", msg)});
+    stats_->problems.push_back({source_, offset, trace_id,
+                                has_code ? fmt::format("API error {}: {}", code, msg)
+                                         : fmt::format("API error: {}", msg)});
   }
   return OkStatus();
 }

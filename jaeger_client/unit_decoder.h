@@ -5,12 +5,12 @@
 #ifndef TRACE_ANALYZE_JAEGER_CLIENT_UNIT_DECODER_H_
 #define TRACE_ANALYZE_JAEGER_CLIENT_UNIT_DECODER_H_
 
+#include <simdjson.h>
+
 #include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <simdjson.h>
 
 #include "analyzer/model.h"
 #include "analyzer/status.h"
@@ -66,9 +66,8 @@ class UnitDecoder {
   analyzer::Trace staging_;  // spans of one unit before grouping
   std::vector<StagedSpan> staged_;
   TraceGroups groups_;
-  size_t zipkin_spans_ = 0;
+  size_t span_elements_ = 0;  // top-level span elements seen in this source (messages)
   std::string read_failure_;  // set by the Read* helpers on failure
-  // Zipkin spans seen in this source, for messages
 };
 
 }  // namespace trace_analyze::jaeger

@@ -33,11 +33,11 @@ BlockMasks ComputeMasks(const char* p) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
     const __m128i folded = _mm_or_si128(v, case_bit);
     const int shift = 16 * k;
-    m.quote |= static_cast<uint64_t>(
-                   static_cast<uint16_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote))))
-               << shift;
-    m.backslash |= static_cast<uint64_t>(static_cast<uint16_t>(
-                       _mm_movemask_epi8(_mm_cmpeq_epi8(v, backslash))))
+    m.quote |=
+        static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote))))
+        << shift;
+    m.backslash |= static_cast<uint64_t>(
+                       static_cast<uint16_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, backslash))))
                    << shift;
     m.open |= static_cast<uint64_t>(
                   static_cast<uint16_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(folded, open))))
@@ -54,11 +54,22 @@ BlockMasks ComputeMasks(const char* p) {
   for (size_t i = 0; i < kBlock; ++i) {
     const uint64_t bit = uint64_t{1} << i;
     switch (p[i]) {
-      case '"': m.quote |= bit; break;
-      case '\\': m.backslash |= bit; break;
-      case '[': case '{': m.open |= bit; break;
-      case ']': case '}': m.close |= bit; break;
-      default: break;
+      case '"':
+        m.quote |= bit;
+        break;
+      case '\\':
+        m.backslash |= bit;
+        break;
+      case '[':
+      case '{':
+        m.open |= bit;
+        break;
+      case ']':
+      case '}':
+        m.close |= bit;
+        break;
+      default:
+        break;
     }
   }
   return m;
@@ -197,8 +208,17 @@ size_t ValueScanner::ScanString(const char* data, size_t n) {
 size_t ValueScanner::ScanScalar(const char* data, size_t n) {
   for (size_t i = 0; i < n; ++i) {
     switch (data[i]) {
-      case ',': case ']': case '}': case '[': case '{': case '"': case ':':
-      case ' ': case '\t': case '\r': case '\n':
+      case ',':
+      case ']':
+      case '}':
+      case '[':
+      case '{':
+      case '"':
+      case ':':
+      case ' ':
+      case '\t':
+      case '\r':
+      case '\n':
         return i;
       default:
         break;

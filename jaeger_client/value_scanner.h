@@ -39,9 +39,9 @@ class ValueScanner {
   static size_t ScanScalar(const char* data, size_t n);
 
   Mode mode_ = Mode::kContainer;
-  bool started_ = false;        // the first byte has been consumed
-  int64_t depth_ = 0;           // open brackets, container mode
-  uint64_t in_string_ = 0;      // all-ones when the previous block ended inside a string
+  bool started_ = false;         // the first byte has been consumed
+  int64_t depth_ = 0;            // open brackets, container mode
+  uint64_t in_string_ = 0;       // all-ones when the previous block ended inside a string
   bool escape_pending_ = false;  // the previous byte was an unescaped backslash
 };
 

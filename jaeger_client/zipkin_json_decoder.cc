@@ -1,8 +1,8 @@
 #include "jaeger_client/zipkin_json_decoder.h"
 
-#include <utility>
-
 #include <fmt/format.h>
+
+#include <utility>
 
 #include "jaeger_client/ids.h"
 
@@ -89,12 +89,13 @@ bool ZipkinJsonDecoder::DecodeSpan(ondemand::value span_value, size_t index,
         }
         const std::string_view name = RawKey(endpoint_field);
         std::string_view* target = KeyIs(name, "serviceName") ? &service
-                                   : name == "ipv4"      ? &ipv4
-                                   : name == "ipv6"      ? &ipv6
-                                                         : nullptr;
+                                   : name == "ipv4"           ? &ipv4
+                                   : name == "ipv6"           ? &ipv6
+                                                              : nullptr;
         if (target == nullptr) continue;
         if (!ReadString(endpoint_field.value(), target, &read_failure_)) {
-          return fail(Where(endpoint_field.value()), fmt::format("{}.{}", key, name), read_failure_);
+          return fail(Where(endpoint_field.value()), fmt::format("{}.{}", key, name),
+                      read_failure_);
         }
       }
     } else if (KeyIs(key, "tags")) {
@@ -121,7 +122,8 @@ bool ZipkinJsonDecoder::DecodeSpan(ondemand::value span_value, size_t index,
         staging->attributes.push_back({tag_key, staging->arena.Store(tag_value)});
       }
     } else if (KeyIs(key, "shared")) {
-      if (auto ec = v.get_bool().get(shared); ec) return fail(Where(v), key, Mismatch(v, "a boolean"));
+      if (auto ec = v.get_bool().get(shared); ec)
+        return fail(Where(v), key, Mismatch(v, "a boolean"));
     }
   }
   if (span.span_id.empty()) return fail(span_where, "id", "missing");

@@ -26,9 +26,8 @@ void SplitZipkinSharedSpans(analyzer::Trace* trace, std::span<const uint8_t> sha
   std::vector<analyzer::Span>& spans = trace->spans;
   std::vector<SpanIndex> order(spans.size());
   std::iota(order.begin(), order.end(), SpanIndex{0});
-  std::stable_sort(order.begin(), order.end(), [&](SpanIndex a, SpanIndex b) {
-    return spans[a].span_id < spans[b].span_id;
-  });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](SpanIndex a, SpanIndex b) { return spans[a].span_id < spans[b].span_id; });
 
   std::vector<SharedId> shared_ids;  // sorted by id, as `order` is
   for (size_t begin = 0; begin < order.size();) {
@@ -83,9 +82,8 @@ void SplitZipkinSharedSpans(analyzer::Trace* trace, std::span<const uint8_t> sha
     for (uint32_t r = child.refs_begin; r < child.refs_begin + child.refs_count; ++r) {
       analyzer::Reference& ref = trace->references[r];
       if (ref.trace_id != trace->trace_id) continue;
-      auto it = std::lower_bound(
-          shared_ids.begin(), shared_ids.end(), ref.span_id,
-          [](const SharedId& g, std::string_view id) { return g.id < id; });
+      auto it = std::lower_bound(shared_ids.begin(), shared_ids.end(), ref.span_id,
+                                 [](const SharedId& g, std::string_view id) { return g.id < id; });
       if (it == shared_ids.end() || it->id != ref.span_id) continue;
       if (child.service == spans[it->client].service) continue;
       for (SpanIndex s : it->servers) {

@@ -1,0 +1,71 @@
+#include "jaeger_client/ids.h"
+
+#include <gtest/gtest.h>
+
+namespace trace_analyze::jaeger {
+namespace {
+
+TEST(NormalizeTraceIdTest, PadsShortHexTo16Digits) {
+  bool hex = false;
+  EXPECT_EQ(NormalizeTraceId("abc", &hex), "0000000000000abc");
+  EXPECT_TRUE(hex);
+  EXPECT_EQ(NormalizeTraceId("1"), "0000000000000001");
+}
+
+TEST(NormalizeTraceIdTest, SixtyFourAndOneHundredTwentyEightBitFormsAreEqual) {
+  EXPECT_EQ(NormalizeTraceId("0000000000000abc"), "0000000000000abc");
+  EXPECT_EQ(NormalizeTraceId("00000000000000000000000000000abc"), "0000000000000abc");
+  EXPECT_EQ(NormalizeTraceId("00000000000000000000000000000001"), "0000000000000001");
+}
+
+TEST(NormalizeTraceIdTest, KeepsThirtyTwoDigitsWhenTheHighHalfIsSet) {
+  EXPECT_EQ(NormalizeTraceId("5B8EFFF798038103D269B633813FC60C"),
+            "5b8efff798038103d269b633813fc60c");
+  // 17 significant digits no longer fit in 64 bits.
+  EXPECT_EQ(NormalizeTraceId("10000000000000000"), "00000000000000010000000000000000");
+}
+
+TEST(NormalizeTraceIdTest, LowerCasesUpperCaseHex) {
+  EXPECT_EQ(NormalizeTraceId("00202D6C6C17BFE5"), "00202d6c6c17bfe5");
+}
+
+TEST(NormalizeTraceIdTest, KeepsNonHexVerbatimAndFlagsIt) {
+  bool hex = true;
+  EXPECT_EQ(NormalizeTraceId("trace-abc", &hex), "trace-abc");
+  EXPECT_FALSE(hex);
+  hex = true;
+  EXPECT_EQ(NormalizeTraceId(std::string(33, 'a'), &hex), std::string(33, 'a'));
+  EXPECT_FALSE(hex);
+  hex = true;
+  EXPECT_EQ(NormalizeTraceId("", &hex), "");
+  EXPECT_FALSE(hex);
+}
+
+TEST(NormalizeSpanIdTest, PadsAndLowerCases) {
+  bool hex = false;
+  EXPECT_EQ(NormalizeSpanId("ABC", &hex), "0000000000000abc");
+  EXPECT_TRUE(hex);
+  EXPECT_EQ(NormalizeSpanId("eee19b7ec3c1b174"), "eee19b7ec3c1b174");
+}
+
+TEST(NormalizeSpanIdTest, KeepsNonHexAndTooLongVerbatim) {
+  bool hex = true;
+  EXPECT_EQ(NormalizeSpanId("span-a", &hex), "span-a");
+  EXPECT_FALSE(hex);
+  hex = true;
+  EXPECT_EQ(NormalizeSpanId("00000000000000001", &hex), "00000000000000001");
+  EXPECT_FALSE(hex);
+}
+
+TEST(NormalizeIdIntoTest, ReusesTheOutputAndReportsHexness) {
+  std::string out = "previous contents that are longer";
+  EXPECT_TRUE(NormalizeTraceIdInto("AB", &out));
+  EXPECT_EQ(out, "00000000000000ab");
+  EXPECT_FALSE(NormalizeSpanIdInto("x1", &out));
+  EXPECT_EQ(out, "x1");
+  EXPECT_TRUE(NormalizeSpanIdInto("1", &out));
+  EXPECT_EQ(out, "0000000000000001");
+}
+
+}  // namespace
+}  // namespace trace_analyze::jaeger

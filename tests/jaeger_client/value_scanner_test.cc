@@ -1,0 +1,90 @@
+#include "jaeger_client/value_scanner.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "jaeger_client/sniff.h"
+
+namespace trace_analyze::jaeger {
+namespace {
+
+constexpr size_t kNotFound = ValueScanner::kNotFound;
+
+TEST(FindValueEndTest, FindsTheEndOfContainersStringsAndScalars) {
+  EXPECT_EQ(FindValueEnd(R"({"a":[1,2]},{"b":2})"), 11u);
+  EXPECT_EQ(FindValueEnd(R"([[],{}] tail)"), 7u);
+  EXPECT_EQ(FindValueEnd(R"("abc",1)"), 5u);
+  EXPECT_EQ(FindValueEnd("123,"), 3u);
+  EXPECT_EQ(FindValueEnd("true"), 4u);  // a scalar may run to the end
+}
+
+TEST(FindValueEndTest, IgnoresBracketsAndEscapedQuotesInsideStrings) {
+  EXPECT_EQ(FindValueEnd(R"({"a":"}]\"{["},1)"), 14u);
+  // An escaped backslash does not escape the closing quote.
+  EXPECT_EQ(FindValueEnd(R"({"a":"\\"},2)"), 10u);
+  EXPECT_EQ(FindValueEnd(R"(["\\\"]"])"), 9u);
+}
+
+TEST(FindValueEndTest, ReportsUnclosedValues) {
+  EXPECT_EQ(FindValueEnd(R"({"a":[1,2])"), kNotFound);
+  EXPECT_EQ(FindValueEnd(R"({"a":"}")"), kNotFound);
+  // Only the depth is tracked: a mismatched bracket still closes the value
+  // (simdjson rejects such slices later).
+  EXPECT_EQ(FindValueEnd(R"({"a":"}"])"), 9u);
+  EXPECT_EQ(FindValueEnd(R"("abc)"), kNotFound);
+}
+
+TEST(FindValueEndTest, HandlesDeepNestingWithoutRecursion) {
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  EXPECT_EQ(FindValueEnd(deep), deep.size());
+  EXPECT_EQ(FindValueEnd(std::string(100000, '[')), kNotFound);
+}
+
+// Feeding a value in pieces must give the same end as scanning it whole,
+// whatever the piece size: strings, escapes and 64-byte blocks straddle the
+// boundaries.
+TEST(ValueScannerTest, ChunkedScanningMatchesWholeScanning) {
+  std::string json = "{";
+  for (int i = 0; i < 40; ++i) {
+    json += R"("k)" + std::to_string(i) + R"(":["a\\\"]}{","\\",{"x":"\"\\\\"}],)";
+  }
+  json += R"("end":"}"})";
+  const std::string input = json + ",[1]";
+  const size_t whole = FindValueEnd(input);
+  ASSERT_EQ(whole, json.size());
+  for (size_t piece = 1; piece <= 130; ++piece) {
+    ValueScanner scanner;
+    scanner.Start(input[0]);
+    size_t end = kNotFound;
+    for (size_t from = 0; from < input.size() && end == kNotFound; from += piece) {
+      const size_t n = std::min(piece, input.size() - from);
+      const size_t got = scanner.Scan(input.data() + from, n);
+      if (got != kNotFound) end = from + got;
+    }
+    EXPECT_EQ(end, whole) << "piece size " << piece;
+  }
+}
+
+TEST(ClassifyValueTest, RecognisesEachShapeByItsKeys) {
+  EXPECT_EQ(ClassifyValue(R"({"traceID":"1","spans":[]})"), DocKind::kJaegerTrace);
+  EXPECT_EQ(ClassifyValue(R"({"traceID":"1","spanID":"2"})"), DocKind::kJaegerSpan);
+  EXPECT_EQ(ClassifyValue(R"({"total":0,"data":[]})"), DocKind::kJaegerEnvelope);
+  EXPECT_EQ(ClassifyValue(R"({"errors":null})"), DocKind::kJaegerEnvelope);
+  EXPECT_EQ(ClassifyValue(R"({"resourceSpans":[]})"), DocKind::kOtlp);
+  EXPECT_EQ(ClassifyValue(R"({"result":{}})"), DocKind::kOtlp);
+  EXPECT_EQ(ClassifyValue(R"({"duration":1,"traceId":"a","id":"b"})"), DocKind::kZipkinSpan);
+  EXPECT_EQ(ClassifyValue(R"([{"traceId":"a"}])"), DocKind::kZipkinSpanList);
+  EXPECT_EQ(ClassifyValue(R"({"foo":{"spans":[]}})"), DocKind::kUnknown);
+  EXPECT_EQ(ClassifyValue("42"), DocKind::kUnknown);
+}
+
+TEST(SniffCompressionTest, UsesMagicNumbers) {
+  EXPECT_EQ(SniffCompression(std::string_view("\x1f\x8b\x08\x00", 4)), Compression::kGzip);
+  EXPECT_EQ(SniffCompression(std::string_view("\x28\xb5\x2f\xfd", 4)), Compression::kZstd);
+  EXPECT_EQ(SniffCompression("{\"da"), Compression::kNone);
+  EXPECT_EQ(SniffCompression(""), Compression::kNone);
+}
+
+}  // namespace
+}  // namespace trace_analyze::jaeger
