@@ -56,10 +56,10 @@ struct PathSpan {
 struct TracePath {
   std::string trace_id;
   int64_t start_us = 0;
-  int64_t duration_us = 0;       // trace extent
-  int64_t critical_path_us = 0;  // Σ section lengths
+  int64_t duration_us = 0;            // trace extent
+  int64_t critical_path_us = 0;       // Σ section lengths
   std::vector<PathSection> sections;  // ascending start
-  std::vector<PathSpan> spans;        // spans with critical time, in section order of first appearance
+  std::vector<PathSpan> spans;  // spans with critical time, in section order of first appearance
 };
 
 // `trace-analyze critical-path`.

@@ -56,14 +56,14 @@ void CheckRegex(const std::string& pattern, const std::string& where) {
   try {
     std::regex re(pattern);
   } catch (const std::regex_error& e) {
-    throw ConfigError{fmt::format("'{}': invalid regular expression '{}': {}", where, pattern,
-                                  e.what())};
+    throw ConfigError{
+        fmt::format("'{}': invalid regular expression '{}': {}", where, pattern, e.what())};
   }
 }
 
 void Apply(const Json& doc, analyzer::DetectorConfig* c) {
-  CheckKeys(doc, "", {"sequential", "nPlusOne", "repeatedCalls", "ignore", "dependencies",
-                      "maxExamples"});
+  CheckKeys(doc, "",
+            {"sequential", "nPlusOne", "repeatedCalls", "ignore", "dependencies", "maxExamples"});
   Read(doc, "", "maxExamples", &c->max_examples);
   if (doc.contains("sequential")) {
     const Json& s = doc["sequential"];
@@ -153,8 +153,8 @@ Status ParseConfig(const std::string& text, const std::string& source,
   try {
     doc = Json::parse(text, /*cb=*/nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/true);
   } catch (const Json::parse_error& e) {
-    return Error{ErrorCode::kInput, fmt::format("{}: byte {}: not valid JSON: {}", source,
-                                                e.byte, e.what())};
+    return Error{ErrorCode::kInput,
+                 fmt::format("{}: byte {}: not valid JSON: {}", source, e.byte, e.what())};
   }
   try {
     Apply(doc, config);

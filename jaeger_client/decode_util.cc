@@ -20,11 +20,11 @@ std::string_view TrimTrailingSpace(std::string_view s) {
 // analyzer::ParseSpanKind, with a fast path for the usual lower-case names.
 analyzer::SpanKind ParseKind(std::string_view name) {
   using analyzer::SpanKind;
-  if (name == "server") return SpanKind::kServer;
-  if (name == "client") return SpanKind::kClient;
-  if (name == "internal") return SpanKind::kInternal;
-  if (name == "producer") return SpanKind::kProducer;
-  if (name == "consumer") return SpanKind::kConsumer;
+  if (KeyIs(name, "server")) return SpanKind::kServer;
+  if (KeyIs(name, "client")) return SpanKind::kClient;
+  if (KeyIs(name, "internal")) return SpanKind::kInternal;
+  if (KeyIs(name, "producer")) return SpanKind::kProducer;
+  if (KeyIs(name, "consumer")) return SpanKind::kConsumer;
   return analyzer::ParseSpanKind(name);
 }
 
@@ -188,14 +188,14 @@ void ApplySpanAttribute(std::string_view key, std::string_view value, analyzer::
   // Dispatch on length first: this runs for every tag of every span.
   switch (key.size()) {
     case 5:  // error
-      if (KeyIs(key, "error") && value == "true") span->error = true;
+      if (KeyIs(key, "error") && KeyIs(value, "true")) span->error = true;
       return;
     case 9:  // span.kind
       if (KeyIs(key, "span.kind")) span->kind = ParseKind(value);
       return;
     case 16:  // otel.status_code, http.status_code
       if (KeyIs(key, "otel.status_code")) {
-        if (value == "ERROR") span->error = true;
+        if (KeyIs(value, "ERROR")) span->error = true;
         return;
       }
       [[fallthrough]];

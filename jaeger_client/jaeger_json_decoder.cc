@@ -32,7 +32,7 @@ std::string ElementFailure(size_t index, std::string_view field, std::string_vie
 }  // namespace
 
 const std::string& JaegerJsonDecoder::NormalizeTraceIdCached(std::string_view raw, bool* is_hex) {
-  if (!cache_valid_ || raw != cache_raw_trace_id_) {
+  if (!cache_valid_ || !BytesEqual(raw, cache_raw_trace_id_)) {
     cache_raw_trace_id_.assign(raw);
     cache_trace_id_hex_ = NormalizeTraceIdInto(raw, &cache_trace_id_);
     cache_valid_ = true;
@@ -43,8 +43,8 @@ const std::string& JaegerJsonDecoder::NormalizeTraceIdCached(std::string_view ra
 
 std::string_view JaegerJsonDecoder::StoreTraceId(std::string_view raw, Trace* trace) {
   const std::string& id = NormalizeTraceIdCached(raw, nullptr);
-  if (id == trace->trace_id) return trace->trace_id;
-  if (id != last_stored_trace_id_) last_stored_trace_id_ = trace->arena.Store(id);
+  if (BytesEqual(id, trace->trace_id)) return trace->trace_id;
+  if (!BytesEqual(id, last_stored_trace_id_)) last_stored_trace_id_ = trace->arena.Store(id);
   return last_stored_trace_id_;
 }
 
@@ -461,14 +461,11 @@ bool JaegerJsonDecoder::DecodeProcess(ondemand::value process_value, Trace* trac
 }
 
 const JaegerJsonDecoder::Process* JaegerJsonDecoder::FindProcess(std::string_view id) {
-  auto same = [](std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size()) == 0;
-  };
-  if (last_process_ < processes_.size() && same(processes_[last_process_].id, id)) {
+  if (last_process_ < processes_.size() && BytesEqual(processes_[last_process_].id, id)) {
     return &processes_[last_process_];
   }
   for (size_t i = 0; i < processes_.size(); ++i) {
-    if (!processes_[i].id.empty() && same(processes_[i].id, id)) {
+    if (!processes_[i].id.empty() && BytesEqual(processes_[i].id, id)) {
       last_process_ = i;
       return &processes_[i];
     }

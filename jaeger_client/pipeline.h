@@ -16,7 +16,7 @@
 namespace trace_analyze::jaeger {
 
 struct PipelineOptions {
-  size_t chunk_size = size_t{4} << 20;  // bytes per read / batch buffer
+  size_t chunk_size = size_t{1} << 20;  // bytes per read / batch buffer
   bool threaded = false;                // split on a reader thread
 };
 

@@ -27,6 +27,7 @@ constexpr KeyKind kDecidingKeys[] = {
     {"parentSpanID", DocKind::kJaegerSpan},
     {"resourceSpans", DocKind::kOtlp},
     {"result", DocKind::kOtlp},
+    {"batches", DocKind::kOtlp},  // Tempo's older OTLP JSON
     {"traceId", DocKind::kZipkinSpan},
     {"id", DocKind::kZipkinSpan},
     {"parentId", DocKind::kZipkinSpan},

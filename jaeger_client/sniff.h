@@ -23,7 +23,7 @@ enum class DocKind : uint8_t {
   kJaegerEnvelope,  // {"data": ..., "total", "limit", "offset", "errors"}
   kJaegerTrace,     // {"traceID", "spans", "processes"}
   kJaegerSpan,      // {"spanID", "operationName", "references", ...}
-  kOtlp,            // {"resourceSpans"} or the api_v3 wrapper {"result"}
+  kOtlp,            // {"resourceSpans"}, the api_v3 wrapper {"result"}, Tempo {"batches"}
   kZipkinSpan,      // {"traceId", "id", "localEndpoint", ...}
   kZipkinSpanList,  // [span, ...]: one element of a Zipkin list of traces
 };

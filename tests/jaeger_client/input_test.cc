@@ -1,6 +1,7 @@
 // ReadInputs over files: compression sniffing, folders, stdin-like buffers,
 // and streaming of inputs larger than the reader's buffers.
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -66,8 +67,8 @@ class InputTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = fs::temp_directory_path() /
-           ("ta_input_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-            "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+           ("ta_input_test_" + std::to_string(::getpid()) + "_" + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }

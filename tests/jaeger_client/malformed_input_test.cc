@@ -2,6 +2,7 @@
 // per-trace problems that skip one trace and keep reading.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -48,8 +49,9 @@ TEST(MalformedInputTest, EmptyInputs) {
   EXPECT_EQ(DecodeString(" \r\n\t").error(), "test.json: empty input");
   EXPECT_EQ(DecodeString("\xEF\xBB\xBF\n").error(), "test.json: empty input");
 
-  const std::string path =
-      (std::filesystem::temp_directory_path() / "ta_malformed_empty.json").string();
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("ta_malformed_empty_" + std::to_string(::getpid()) + ".json"))
+                               .string();
   std::ofstream(path).close();
   const auto d = testing::ReadPaths({path});
   EXPECT_EQ(d.error(), path + ": empty input");

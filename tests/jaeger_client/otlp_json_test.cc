@@ -169,6 +169,17 @@ TEST(OtlpJsonTest, Base64IdsOfOldApiV3Servers) {
   EXPECT_EQ(d.traces.at(0).quality.non_hex_ids, 0u);
 }
 
+TEST(OtlpJsonTest, TempoBatchesWithInstrumentationLibrarySpans) {
+  const auto d = DecodeString(R"({"batches":[{"resource":{"attributes":[
+      {"key":"service.name","value":{"stringValue":"tempo-svc"}}]},
+      "instrumentationLibrarySpans":[{"spans":[{"traceId":"AAAAAAAAAAAAAAAAAAAAAQ==",
+        "spanId":"AAAAAAAAALQ=","name":"op"}]}]}]})");
+  ASSERT_TRUE(d.status.ok()) << d.error();
+  ASSERT_EQ(d.traces.size(), 1u);
+  EXPECT_EQ(d.traces[0].spans.at(0).service, "tempo-svc");
+  EXPECT_EQ(d.traces[0].spans.at(0).span_id, "00000000000000b4");
+}
+
 TEST(OtlpJsonTest, BadSpanSkipsTheWholeDocument) {
   const std::string json =
       R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"01","spanId":"01"},)"
