@@ -70,6 +70,34 @@ bool RowRanksBefore(const ProfileRow& a, const ProfileRow& b) {
          std::tie(a.critical_us, b.service, b.operation);
 }
 
+// ';' separates frames and '\n' lines in the folded format.
+void AppendFrame(std::string_view name, std::string* out) {
+  for (char c : name) out->push_back(c == ';' ? ':' : (c == '\n' || c == '\r') ? ' ' : c);
+}
+
+void AddStacks(const Trace& trace, const std::vector<int64_t>& critical,
+               std::vector<std::pair<std::string, int64_t>>* stacks) {
+  std::vector<SpanIndex> chain;
+  for (SpanIndex i = 0; i < trace.spans.size(); ++i) {
+    if (critical[i] <= 0) continue;
+    chain.clear();
+    for (SpanIndex p = i; p != kNoSpan && chain.size() < kMaxStackDepth;
+         p = trace.topology.tree_parent[p]) {
+      chain.push_back(p);
+    }
+    std::string stack;
+    if (trace.topology.tree_parent[chain.back()] != kNoSpan) stack = "…;";
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+      const Span& span = trace.spans[*it];
+      if (it != chain.rbegin()) stack.push_back(';');
+      AppendFrame(span.service, &stack);
+      stack.push_back(';');
+      AppendFrame(span.operation, &stack);
+    }
+    stacks->emplace_back(std::move(stack), critical[i]);
+  }
+}
+
 }  // namespace
 
 bool HeavySpan::RanksBefore(const HeavySpan& o) const {
@@ -143,6 +171,7 @@ TraceSummary Summarize(const Trace& trace, const CriticalPath& path, size_t max_
                           std::string(span.operation), critical[i], span.duration_us});
   }
   KeepTop(s.heaviest, max_heaviest);
+  AddStacks(trace, critical, &s.stacks);
   return s;
 }
 
@@ -176,6 +205,14 @@ void Profile::Add(const TraceSummary& summary) {
     if (summary.error) ++root.errors;
   }
   AddHeavy(summary.heaviest);
+  for (const auto& [stack, us] : summary.stacks) {
+    auto it = stacks_.find(stack);
+    if (it == stacks_.end()) {
+      stacks_.emplace(stack, us);
+    } else {
+      it->second += us;
+    }
+  }
 }
 
 void Profile::AddHeavy(const std::vector<HeavySpan>& spans) {
@@ -195,6 +232,7 @@ void Profile::Merge(const Profile& other) {
     into.errors += e.errors;
   }
   AddHeavy(other.heaviest_);
+  for (const auto& [stack, us] : other.stacks_) stacks_[stack] += us;
 }
 
 ProfileReport BuildProfileReport(const Profile& profile, size_t top_n) {
@@ -226,6 +264,7 @@ ProfileReport BuildProfileReport(const Profile& profile, size_t top_n) {
   std::sort(report.by_service.begin(), report.by_service.end(), RowRanksBefore);
   std::sort(report.by_operation.begin(), report.by_operation.end(), RowRanksBefore);
   report.heaviest = profile.heaviest();
+  report.stacks.assign(profile.stacks().begin(), profile.stacks().end());
   if (top_n > 0) {
     if (report.by_service.size() > top_n) report.by_service.resize(top_n);
     if (report.by_operation.size() > top_n) report.by_operation.resize(top_n);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "analyzer/analysis.h"
+#include "reports/writer.h"
 
 namespace trace_analyze::cli {
 
@@ -27,7 +28,8 @@ struct Command {
 struct CommonOptions {
   std::vector<std::string> inputs;
   std::string format = "text";
-  std::string output;  // "" = stdout
+  std::string output;                // "" = stdout
+  std::vector<std::string> reports;  // extra outputs, "FORMAT=FILE"
   bool strict = false;
   std::string cp_mode = "jaeger";
   bool adjust_clock_skew = false;
@@ -38,11 +40,14 @@ struct CommonOptions {
 // Adds INPUT..., --format, -o, --strict, --cp-mode, --adjust-clock-skew.
 void AddCommonOptions(CLI::App& command, CommonOptions& options);
 
-// Renders with the chosen writer and sends the report to -o or `out`.
-// `render` receives the stream and write options. Returns the exit code.
-int EmitReport(const CommonOptions& options,
-               const std::function<void(std::ostream&, bool color, int width)>& render,
-               std::ostream& out, std::ostream& err);
+// Renders the report with the --format writer to -o or `out`, and with each
+// --report FORMAT=FILE writer to its file (all rendered before any is
+// written). `render(writer, stream, options)` renders one. Returns the exit
+// code (0, or 2 when a file cannot be written).
+using RenderFn =
+    std::function<void(const reports::ReportWriter&, std::ostream&, const reports::WriteOptions&)>;
+int EmitReports(const CommonOptions& options, const RenderFn& render, std::ostream& out,
+                std::ostream& err);
 
 Command AddAnalyzeCommand(CLI::App& app);
 Command AddCriticalPathCommand(CLI::App& app);

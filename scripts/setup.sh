@@ -19,7 +19,7 @@ packages=(
   g++ cmake ninja-build pkg-config git python3
   libsimdjson-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev zlib1g-dev libzstd-dev zstd
-  clang-format
+  clang-format chromium
 )
 
 missing=()
