@@ -123,7 +123,10 @@ std::vector<FindingInstance> FindBottlenecks(const Trace& trace, const CriticalP
 void FindingsCollector::Add(const std::string& trace_id, int64_t trace_duration_us,
                             const std::vector<FindingInstance>& instances) {
   // Instances of one pattern in one trace add up to that trace's saving.
-  std::map<std::string, std::pair<int64_t, int64_t>> per_trace;  // fingerprint -> savings
+  struct PerTrace {
+    int64_t optimistic = 0, realistic = 0, critical = 0;
+  };
+  std::map<std::string, PerTrace> per_trace;  // by fingerprint
   for (const FindingInstance& f : instances) {
     Pattern& p = patterns_[f.fingerprint];
     p.kind = f.kind;
@@ -148,17 +151,19 @@ void FindingsCollector::Add(const std::string& trace_id, int64_t trace_duration_
     if (!f.example_key.empty() && (p.example_key.empty() || f.example_key < p.example_key)) {
       p.example_key = f.example_key;
     }
-    auto& saving = per_trace[f.fingerprint];
-    saving.first += f.optimistic_us;
-    saving.second += f.realistic_us;
+    PerTrace& saving = per_trace[f.fingerprint];
+    saving.optimistic += f.optimistic_us;
+    saving.realistic += f.realistic_us;
+    saving.critical += f.critical_us;
   }
   for (const auto& [fingerprint, saving] : per_trace) {
     Pattern& p = patterns_[fingerprint];
-    p.optimistic_per_trace.push_back(saving.first);
-    p.realistic_per_trace.push_back(saving.second);
-    p.optimistic_share_ppm.push_back(SharePpm(saving.first, trace_duration_us));
-    p.realistic_share_ppm.push_back(SharePpm(saving.second, trace_duration_us));
-    p.examples.emplace_back(saving.second, trace_id);
+    p.optimistic_per_trace.push_back(saving.optimistic);
+    p.realistic_per_trace.push_back(saving.realistic);
+    p.optimistic_share_ppm.push_back(SharePpm(saving.optimistic, trace_duration_us));
+    p.realistic_share_ppm.push_back(SharePpm(saving.realistic, trace_duration_us));
+    p.critical_per_trace.push_back(saving.critical);
+    p.examples.emplace_back(saving.realistic, trace_id);
     std::sort(p.examples.begin(), p.examples.end(), [](const auto& a, const auto& b) {
       return a.first != b.first ? a.first > b.first : a.second < b.second;
     });
@@ -184,6 +189,7 @@ void FindingsCollector::Merge(const FindingsCollector& other) {
     append(p.realistic_per_trace, o.realistic_per_trace);
     append(p.optimistic_share_ppm, o.optimistic_share_ppm);
     append(p.realistic_share_ppm, o.realistic_share_ppm);
+    append(p.critical_per_trace, o.critical_per_trace);
     append(p.calls, o.calls);
     append(p.union_us, o.union_us);
     append(p.total_us, o.total_us);
@@ -230,6 +236,7 @@ std::vector<Finding> FindingsCollector::Build(const DetectorConfig& config) cons
     f.calls_p50 = Percentiles(p.calls, kP50)[0];
     f.calls_max = p.calls.empty() ? 0 : *std::max_element(p.calls.begin(), p.calls.end());
     f.example_key = p.example_key;
+    f.critical_p50_us = Percentiles(p.critical_per_trace, kP50)[0];
 
     switch (p.kind) {
       case FindingKind::kSequential: {
