@@ -64,7 +64,7 @@ const Profile::Entry* Find(const Map& map, const Key& key) {
 
 void Test(CpShiftRow& row, const Profile::Entry* b, const Profile::Entry* c, const Profile& pb,
           const Profile& pc, const SignificanceOptions& statistics) {
-  const RankTest t = MannWhitneyU(Padded(b, pb.traces()), Padded(c, pc.traces()), statistics);
+  const MeanTest t = WelchTTest(Padded(b, pb.traces()), Padded(c, pc.traces()), statistics);
   if (!t.tested) return;
   row.p_value = t.p_value;
   row.significant = t.p_value < statistics.alpha;

@@ -14,8 +14,9 @@
 namespace trace_analyze::analyzer {
 
 // Rows are ranked by |change_us| descending, then by name, and cut to `top`
-// (0 = all); only the kept service and operation rows get a Mann–Whitney test
-// (over per-trace critical time, 0 for traces without the key).
+// (0 = all); only the kept service and operation rows get a significance
+// test: Welch's t-test of the mean per-trace critical time (0 for traces
+// without the key), which is what the rows report.
 CpShift BuildCpShift(const Profile& baseline, const Profile& candidate,
                      const DiffSideCollector& baseline_paths,
                      const DiffSideCollector& candidate_paths, size_t top,

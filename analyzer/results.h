@@ -142,7 +142,7 @@ struct CpShiftRow {
   std::optional<double> change_pct;
   double baseline_share = 0;  // of the side's critical-path time
   double candidate_share = 0;
-  std::optional<double> p_value;  // Mann–Whitney over per-trace time (not for paths)
+  std::optional<double> p_value;  // Welch's t-test of the per-trace means (not for paths)
   bool significant = false;
 };
 

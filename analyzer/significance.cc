@@ -106,7 +106,76 @@ double FisherExactP(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2) {
   return std::min(1.0, p);
 }
 
+// Continued fraction of the incomplete beta function (modified Lentz),
+// converging for x < (a + 1) / (a + b + 2).
+double BetaContinuedFraction(double a, double b, double x) {
+  constexpr double kTiny = 1e-300;
+  constexpr double kEpsilon = 1e-15;
+  double c = 1, d = 1 - (a + b) * x / (a + 1);
+  if (std::fabs(d) < kTiny) d = kTiny;
+  d = 1 / d;
+  double h = d;
+  for (int m = 1; m <= 1000; ++m) {
+    const double dm = m;
+    double num = dm * (b - dm) * x / ((a + 2 * dm - 1) * (a + 2 * dm));
+    for (int step = 0; step < 2; ++step) {
+      d = 1 + num * d;
+      if (std::fabs(d) < kTiny) d = kTiny;
+      c = 1 + num / c;
+      if (std::fabs(c) < kTiny) c = kTiny;
+      d = 1 / d;
+      h *= d * c;
+      num = -(a + dm) * (a + b + dm) * x / ((a + 2 * dm) * (a + 2 * dm + 1));
+    }
+    if (std::fabs(d * c - 1) < kEpsilon) break;
+  }
+  return h;
+}
+
+// The regularised incomplete beta function I_x(a, b).
+double IncompleteBeta(double a, double b, double x) {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const double front = std::exp(std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) +
+                                a * std::log(x) + b * std::log1p(-x));
+  if (x < (a + 1) / (a + b + 2)) return front * BetaContinuedFraction(a, b, x) / a;
+  return 1 - front * BetaContinuedFraction(b, a, 1 - x) / b;
+}
+
 }  // namespace
+
+double StudentTwoSidedP(double t, double df) {
+  if (!(df > 0)) return 1;
+  return std::clamp(IncompleteBeta(df / 2, 0.5, df / (df + t * t)), 0.0, 1.0);
+}
+
+MeanTest WelchTTest(std::span<const int64_t> baseline, std::span<const int64_t> candidate,
+                    const SignificanceOptions& options) {
+  MeanTest out;
+  const size_t n1 = baseline.size(), n2 = candidate.size();
+  if (n1 < options.min_samples || n2 < options.min_samples || n1 < 2 || n2 < 2) return out;
+  out.tested = true;
+  const auto moments = [](std::span<const int64_t> v) {
+    double mean = 0;
+    for (int64_t x : v) mean += static_cast<double>(x);
+    mean /= static_cast<double>(v.size());
+    double ss = 0;
+    for (int64_t x : v) ss += (static_cast<double>(x) - mean) * (static_cast<double>(x) - mean);
+    return std::pair(mean, ss / static_cast<double>(v.size() - 1));
+  };
+  const auto [m1, v1] = moments(baseline);
+  const auto [m2, v2] = moments(candidate);
+  const double s1 = v1 / static_cast<double>(n1), s2 = v2 / static_cast<double>(n2);
+  if (s1 + s2 <= 0) {  // both sides constant: any difference is certain
+    out.p_value = m1 == m2 ? 1.0 : 0.0;
+    return out;
+  }
+  out.t = (m2 - m1) / std::sqrt(s1 + s2);
+  out.df = (s1 + s2) * (s1 + s2) /
+           (s1 * s1 / static_cast<double>(n1 - 1) + s2 * s2 / static_cast<double>(n2 - 1));
+  out.p_value = StudentTwoSidedP(out.t, out.df);
+  return out;
+}
 
 RankTest MannWhitneyU(std::span<const int64_t> baseline, std::span<const int64_t> candidate,
                       const SignificanceOptions& options) {

@@ -35,6 +35,20 @@ struct RankTest {
 RankTest MannWhitneyU(std::span<const int64_t> baseline, std::span<const int64_t> candidate,
                       const SignificanceOptions& options = {});
 
+// Welch's t-test of equal means (two-sided; unequal variances), with the
+// Welch–Satterthwaite degrees of freedom and the Student-t distribution.
+struct MeanTest {
+  bool tested = false;  // false: a side has fewer than min_samples values
+  double t = 0;         // > 0: the candidate's mean is larger
+  double df = 0;
+  double p_value = 1;
+};
+MeanTest WelchTTest(std::span<const int64_t> baseline, std::span<const int64_t> candidate,
+                    const SignificanceOptions& options = {});
+
+// P(|T| >= |t|) for Student's t with `df` > 0 degrees of freedom.
+double StudentTwoSidedP(double t, double df);
+
 // A two-sided confidence interval of a relative change, in percent.
 struct ChangeCi {
   double low_pct = 0;

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <random>
 #include <vector>
 
@@ -124,6 +125,27 @@ TEST(BootstrapTest, MatchesBruteForceResampling) {
     EXPECT_NEAR(fast->low_pct, low, 3.0) << p;
     EXPECT_NEAR(fast->high_pct, high, 3.0) << p;
   }
+}
+
+TEST(WelchTest, StudentTailsMatchTheTables) {
+  EXPECT_NEAR(StudentTwoSidedP(2.228138852, 10), 0.05, 1e-8);
+  EXPECT_NEAR(StudentTwoSidedP(4.032142984, 5), 0.01, 1e-8);
+  EXPECT_NEAR(StudentTwoSidedP(12.70620474, 1), 0.05, 1e-8);
+  EXPECT_NEAR(StudentTwoSidedP(-1.959963985, 1e7), 0.05, 1e-6);
+  EXPECT_DOUBLE_EQ(StudentTwoSidedP(0, 10), 1.0);
+}
+
+TEST(WelchTest, MeansAndDegreesOfFreedom) {
+  // Equal variances and sizes: df = 2n − 2 and t = Δ / sqrt(2 s² / n).
+  const MeanTest t = WelchTTest(Range(1, 10), Range(4, 13));
+  ASSERT_TRUE(t.tested);
+  EXPECT_NEAR(t.df, 18, 1e-9);
+  EXPECT_NEAR(t.t, 3.0 / std::sqrt(2 * (55.0 / 6.0) / 10), 1e-9);
+  EXPECT_NEAR(t.p_value, StudentTwoSidedP(t.t, 18), 1e-15);
+  EXPECT_FALSE(WelchTTest(Range(1, 7), Range(1, 7)).tested);
+  const std::vector<int64_t> a(10, 5), b(10, 6);
+  EXPECT_DOUBLE_EQ(WelchTTest(a, b).p_value, 0.0);
+  EXPECT_DOUBLE_EQ(WelchTTest(a, a).p_value, 1.0);
 }
 
 TEST(ProportionTest, ZTestForLargeCounts) {
