@@ -35,8 +35,11 @@ struct CommonOptions {
   analyzer::AnalysisOptions ToAnalysisOptions() const;
 };
 
-// Adds INPUT..., --format, -o, --strict, --cp-mode, --adjust-clock-skew.
+// Adds INPUT..., then AddReportOptions.
 void AddCommonOptions(CLI::App& command, CommonOptions& options);
+// Adds --format, -o, --strict, --cp-mode, --adjust-clock-skew (commands with
+// their own inputs, like diff's --baseline/--candidate).
+void AddReportOptions(CLI::App& command, CommonOptions& options);
 
 // Renders with the chosen writer and sends the report to -o or `out`.
 // `render` receives the stream and write options. Returns the exit code.
@@ -46,6 +49,8 @@ int EmitReport(const CommonOptions& options,
 
 Command AddAnalyzeCommand(CLI::App& app);
 Command AddCriticalPathCommand(CLI::App& app);
+Command AddDiffCommand(CLI::App& app);    // diff_command.cc
+Command AddVerifyCommand(CLI::App& app);  // diff_command.cc
 
 }  // namespace trace_analyze::cli
 

@@ -7,19 +7,12 @@
 
 #include "reports/format.h"
 #include "reports/text_table.h"
+#include "reports/text_util.h"
 
 namespace trace_analyze::reports {
 namespace {
 
 using Align = TextTable::Align;
-
-std::string Heading(const WriteOptions& o, const std::string& text) {
-  return o.color ? "\x1b[1m" + text + "\x1b[0m" : text;
-}
-
-std::string Plural(uint64_t n, const char* word) {
-  return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
-}
 
 void WriteInput(const analyzer::InputSummary& in, const analyzer::DataQuality& q,
                 const WriteOptions& o, std::ostream& out) {
@@ -159,7 +152,7 @@ void TextWriter::WriteCriticalPath(const analyzer::CriticalPathResult& result,
       const int from = static_cast<int>(static_cast<double>(s.start_us - t.start_us) * scale);
       int to = static_cast<int>(static_cast<double>(s.end_us - t.start_us) * scale);
       to = std::clamp(std::max(to, from + 1), 1, bar_width);
-      std::string bar = "|" + std::string(static_cast<size_t>(std::min(from, bar_width - 1)), ' ');
+      std::string bar = fmt::format("|{:{}}", "", std::min(from, bar_width - 1));
       std::string fill;
       for (int i = std::min(from, bar_width - 1); i < to; ++i) fill += "█";
       if (o.color) {
