@@ -199,10 +199,10 @@ VerifyRow RowOf(const VerifyPlanEntry& e, const PatternObservation* obs) {
     row.status = VerifyStatus::kPartial;
   }
   row.reason = fmt::format(
-      "all members overlapped in {} of {} instances ({:.1f}%, {} needed), some in {} more; "
-      "concurrency {:.2f}",
-      obs->parallel, obs->instances, 100 * overlap, fmt::format("{:.0f}%", 100 * e.min_overlap_share),
-      obs->partial, *row.concurrency);
+      "all members overlapped in {} of {} instances ({:.1f}%; parallel from {:.0f}%), only some "
+      "of them in {}, none in {}; concurrency {:.2f}",
+      obs->parallel, obs->instances, 100 * overlap, 100 * e.min_overlap_share, obs->partial,
+      obs->instances - obs->parallel - obs->partial, *row.concurrency);
   if (row.realised_saving_us) {
     row.reason += fmt::format("; critical-path time of the members {} → {} per trace (p50): {} "
                               "saved of {} predicted",

@@ -72,7 +72,7 @@ void ApplyTargets(const Json& doc, std::vector<analyzer::TargetSpec>* targets) {
     for (const Json& t : doc["targets"]) {
       const std::string where = fmt::format("targets[{}]", i++);
       if (!t.is_string()) throw ConfigError{fmt::format("'{}' must be a string", where)};
-      Result<analyzer::TargetSpec> spec = analyzer::ParseTarget(t.get<std::string>(), where);
+      Result<analyzer::TargetSpec> spec = analyzer::ParseTarget(t.get<std::string>(), "config " + where);
       if (!spec.ok()) throw ConfigError{fmt::format("'{}': {}", where, spec.error().message)};
       targets->push_back(std::move(spec).value());
     }
@@ -97,7 +97,8 @@ void ApplyTargets(const Json& doc, std::vector<analyzer::TargetSpec>* targets) {
       }
       Result<analyzer::TargetSpec> spec = analyzer::MakeBudget(
           operation, static_cast<int>(percentile), target,
-          acceptable.empty() ? std::nullopt : std::optional<std::string_view>(acceptable), where);
+          acceptable.empty() ? std::nullopt : std::optional<std::string_view>(acceptable),
+          "config " + where);
       if (!spec.ok()) throw ConfigError{fmt::format("'{}': {}", where, spec.error().message)};
       targets->push_back(std::move(spec).value());
     }

@@ -46,6 +46,16 @@ std::vector<GoldenCase> Cases() {
       {"critical-path-hotel",
        {"critical-path", "fixtures/traces/dsb-hotelreservation_single_00202d6c6c17bfe5.json"}},
       {"critical-path-yelp", {"critical-path", "fixtures/traces/zipkin-lens_yelp.json"}},
+      // fixtures/diff: a chain that became concurrent; every gate kind.
+      {"diff-checkout",
+       {"diff", "--baseline", "fixtures/diff/baseline.json", "--candidate",
+        "fixtures/diff/candidate.json", "--target", "p95_latency_reduction>=30%", "--target",
+        "error_rate_increase<=0", "--target", "throughput_increase>=20%/0%", "--target",
+        "overlap_share>=90%", "--budget", "frontend:POST /checkout=50ms/80ms"}},
+      {"verify-checkout",
+       {"verify", "--baseline", "fixtures/diff/baseline.json", "--candidate",
+        "fixtures/diff/candidate.json", "--expect",
+        "frontend:POST /checkout>cart:GetCart,pricing:Quote,inventory:Reserve"}},
   };
 }
 
