@@ -61,8 +61,8 @@ TracePath MakeTracePath(const Trace& trace, const CriticalPath& path) {
     listed[s.span] = 1;
     const Span& span = trace.spans[s.span];
     out.spans.push_back({std::string(span.span_id), std::string(span.service),
-                         std::string(span.operation), span.start_us, span.duration_us,
-                         self[s.span], critical[s.span], depth[s.span]});
+                         std::string(span.operation), span.start_us, span.duration_us, self[s.span],
+                         critical[s.span], depth[s.span]});
   }
   return out;
 }

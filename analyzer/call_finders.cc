@@ -14,8 +14,8 @@ constexpr std::string_view kCallAttributes[] = {
 };
 // Attributes that, with the call text, make two calls identical.
 constexpr std::string_view kKeyAttributes[] = {
-    "http.method", "http.request.method", "rpc.service", "rpc.method", "db.name",
-    "db.namespace", "messaging.destination", "messaging.destination.name",
+    "http.method", "http.request.method", "rpc.service",           "rpc.method",
+    "db.name",     "db.namespace",        "messaging.destination", "messaging.destination.name",
 };
 
 bool IsReadOnly(std::string_view method_or_statement) {
@@ -76,9 +76,7 @@ namespace {
 // one trace (probability ~n²/2^64) would merge their groups.
 using KeyedSpans = std::vector<std::pair<uint64_t, SpanIndex>>;
 
-void SortKeyed(KeyedSpans& keyed) {
-  std::sort(keyed.begin(), keyed.end());
-}
+void SortKeyed(KeyedSpans& keyed) { std::sort(keyed.begin(), keyed.end()); }
 
 // Calls `fn(begin, end)` for each run of equal keys of at least `min` spans.
 template <class Fn>
@@ -149,9 +147,8 @@ void FindNPlusOne(const FinderContext& ctx, std::vector<uint8_t>* in_loop,
       f.realistic_us = std::clamp<int64_t>(f.critical_us - longest, 0, f.optimistic_us);
       bool from_attr = false;
       f.example_key = Parameterize(CallText(t, t.spans[members.front()], &from_attr));
-      f.fingerprint = StableHash("n_plus_one\x1f" + f.parent.service + "\x1f" +
-                                 f.parent.operation + "\x1f" + f.sequence[0].service + "\x1f" +
-                                 f.example_key);
+      f.fingerprint = StableHash("n_plus_one\x1f" + f.parent.service + "\x1f" + f.parent.operation +
+                                 "\x1f" + f.sequence[0].service + "\x1f" + f.example_key);
       out->push_back(std::move(f));
     });
   }
@@ -172,7 +169,8 @@ void FindRepeatedCalls(const FinderContext& ctx, std::vector<FindingInstance>* o
     uint64_t h = StableHash64(s.service);
     h = StableHash64(s.operation, StableHash64("\x1f", h));
     h = StableHash64(text, StableHash64("\x1f", h));
-    for (std::string_view k : kKeyAttributes) h = StableHash64(t.FindAttr(s, k), StableHash64("\x1f", h));
+    for (std::string_view k : kKeyAttributes)
+      h = StableHash64(t.FindAttr(s, k), StableHash64("\x1f", h));
     identity[i] = h == 0 ? 1 : h;
   }
   KeyedSpans keyed;
@@ -192,7 +190,7 @@ void FindRepeatedCalls(const FinderContext& ctx, std::vector<FindingInstance>* o
     for (size_t k = begin; k < end; ++k) members.push_back(keyed[k].second);
     std::sort(members.begin(), members.end(), [&](SpanIndex a, SpanIndex b) {
       return t.spans[a].start_us != t.spans[b].start_us ? t.spans[a].start_us < t.spans[b].start_us
-                                                         : a < b;
+                                                        : a < b;
     });
     const Span& first = t.spans[members.front()];
     FindingInstance f;

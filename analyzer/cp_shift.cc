@@ -9,8 +9,7 @@ namespace trace_analyze::analyzer {
 namespace {
 
 int64_t PerTrace(int64_t total_us, uint64_t traces) {
-  return traces > 0 ? std::llround(static_cast<double>(total_us) / static_cast<double>(traces))
-                    : 0;
+  return traces > 0 ? std::llround(static_cast<double>(total_us) / static_cast<double>(traces)) : 0;
 }
 
 double Share(int64_t part, int64_t whole) {
@@ -40,7 +39,8 @@ CpShiftRow MakeRow(int64_t baseline_total, uint64_t baseline_traces, int64_t bas
 
 bool RanksBefore(const CpShiftRow& a, const CpShiftRow& b) {
   const int64_t ca = std::llabs(a.change_us), cb = std::llabs(b.change_us);
-  return std::tie(cb, a.service, a.operation, a.path) < std::tie(ca, b.service, b.operation, b.path);
+  return std::tie(cb, a.service, a.operation, a.path) <
+         std::tie(ca, b.service, b.operation, b.path);
 }
 
 void Rank(std::vector<CpShiftRow>& rows, size_t top) {

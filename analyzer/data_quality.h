@@ -14,18 +14,18 @@ struct DataQuality {
   uint64_t traces = 0;  // traces analysed
   uint64_t spans = 0;   // spans analysed (after de-duplication)
   // Ingest (decoders).
-  uint64_t skipped_traces = 0;      // traces/documents that could not be decoded
-  uint64_t empty_traces = 0;        // traces without spans (ignored)
-  uint64_t non_hex_ids = 0;         // ids kept as opaque strings
-  uint64_t zipkin_shared_spans = 0; // Zipkin server halves split from their client
+  uint64_t skipped_traces = 0;       // traces/documents that could not be decoded
+  uint64_t empty_traces = 0;         // traces without spans (ignored)
+  uint64_t non_hex_ids = 0;          // ids kept as opaque strings
+  uint64_t zipkin_shared_spans = 0;  // Zipkin server halves split from their client
   // Structure (Normalize).
-  uint64_t duplicate_spans = 0;       // byte-identical copies removed
-  uint64_t duplicate_span_ids = 0;    // distinct spans sharing an id, renamed <id>_<n>
-  uint64_t orphan_spans = 0;          // parent reference not found in the trace
-  uint64_t multi_root_traces = 0;     // traces with more than one root
-  uint64_t parent_cycles = 0;         // reference cycles broken
-  uint64_t follows_from_refs = 0;     // FOLLOWS_FROM references seen
-  uint64_t cross_trace_refs = 0;      // references into another trace (ignored)
+  uint64_t duplicate_spans = 0;          // byte-identical copies removed
+  uint64_t duplicate_span_ids = 0;       // distinct spans sharing an id, renamed <id>_<n>
+  uint64_t orphan_spans = 0;             // parent reference not found in the trace
+  uint64_t multi_root_traces = 0;        // traces with more than one root
+  uint64_t parent_cycles = 0;            // reference cycles broken
+  uint64_t follows_from_refs = 0;        // FOLLOWS_FROM references seen
+  uint64_t cross_trace_refs = 0;         // references into another trace (ignored)
   uint64_t children_outside_parent = 0;  // child interval not inside parent (clock skew)
   // Timing.
   uint64_t missing_start_times = 0;  // start 0 or absent

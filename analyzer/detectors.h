@@ -33,8 +33,8 @@ struct OpName {
 // One occurrence of a pattern in one trace.
 struct FindingInstance {
   FindingKind kind = FindingKind::kSequential;
-  std::string fingerprint;      // the pattern (order-insensitive for sequential)
-  std::string order_key;        // sequential: the observed order; "" otherwise
+  std::string fingerprint;  // the pattern (order-insensitive for sequential)
+  std::string order_key;    // sequential: the observed order; "" otherwise
   OpName parent;
   std::vector<OpName> sequence;  // flagged children, in start order
   int64_t optimistic_us = 0;     // upper bound of the saving
@@ -79,8 +79,8 @@ struct Finding {
   Saving optimistic;
   Saving realistic;
   std::vector<std::string> example_trace_ids;  // largest realistic saving first
-  uint64_t orders = 0;  // distinct orders seen (sequential)
-  int64_t calls_p50 = 0, calls_max = 0;  // spans per instance
+  uint64_t orders = 0;                         // distinct orders seen (sequential)
+  int64_t calls_p50 = 0, calls_max = 0;        // spans per instance
   // Sequential: the flagged children's time on the critical path per trace
   // (Σ over the trace's instances), p50 over the traces with the pattern.
   int64_t critical_p50_us = 0;

@@ -82,8 +82,8 @@ std::vector<LatencyChange> BuildLatency(const Profile& b, const Profile& c,
         row.ci_high_pct = ci->high_pct;
       }
       if (test.tested) row.p_value = test.p_value;
-      row.significant = test.tested && ci && row.change_pct && test.p_value < stats.alpha &&
-                        ci->ExcludesZero();
+      row.significant =
+          test.tested && ci && row.change_pct && test.p_value < stats.alpha && ci->ExcludesZero();
       rows.push_back(std::move(row));
     }
   }
@@ -176,9 +176,15 @@ FindingsDiff BuildFindingsDiff(const std::vector<Finding>& baseline,
       ch.candidate_traces = c->traces;
     }
     switch (ch.status) {
-      case FindingChangeStatus::kResolved: ++out.resolved; break;
-      case FindingChangeStatus::kNew: ++out.added; break;
-      case FindingChangeStatus::kPersisting: ++out.persisting; break;
+      case FindingChangeStatus::kResolved:
+        ++out.resolved;
+        break;
+      case FindingChangeStatus::kNew:
+        ++out.added;
+        break;
+      case FindingChangeStatus::kPersisting:
+        ++out.persisting;
+        break;
     }
     changes.push_back(std::move(ch));
   }
@@ -249,9 +255,9 @@ DiffResult BuildDiff(const DiffSideData& baseline, const DiffSideData& candidate
   r.error_rate = BuildErrorRate(*baseline.profile, *candidate.profile, options.statistics);
   r.critical_path = BuildCpShift(*baseline.profile, *candidate.profile, *baseline.collector,
                                  *candidate.collector, options.top, options.statistics);
-  r.findings = BuildFindingsDiff(ReportedFindings(*baseline.findings, options.detectors),
-                                 ReportedFindings(*candidate.findings, options.detectors),
-                                 options.top);
+  r.findings =
+      BuildFindingsDiff(ReportedFindings(*baseline.findings, options.detectors),
+                        ReportedFindings(*candidate.findings, options.detectors), options.top);
   r.verify = BuildVerifyRows(plan, candidate.collector->patterns());
 
   std::vector<TargetSpec> targets = options.targets;
@@ -269,8 +275,7 @@ DiffResult BuildDiff(const DiffSideData& baseline, const DiffSideData& candidate
   return r;
 }
 
-DiffSession::DiffSession(const AnalysisOptions& analysis, DiffOptions options,
-                         VerifyConfig verify)
+DiffSession::DiffSession(const AnalysisOptions& analysis, DiffOptions options, VerifyConfig verify)
     : analysis_(analysis),
       options_(std::move(options)),
       verify_(std::move(verify)),
@@ -293,8 +298,8 @@ void DiffSession::ObserveBaseline(const Trace& trace, const CriticalPath& path) 
 
 void DiffSession::StartCandidate() {
   plan_ = PlanVerification(ReportedFindings(baseline_.findings(), options_.detectors),
-                           AllSequentialPatterns(baseline_.findings(), options_.detectors),
-                           verify_, options_.top);
+                           AllSequentialPatterns(baseline_.findings(), options_.detectors), verify_,
+                           options_.top);
   DiffSideOptions o = SideOptions();
   o.patterns = PatternsToObserve(plan_);
   candidate_ = std::make_unique<TraceAnalyzer>(analysis_);
@@ -312,11 +317,11 @@ void DiffSession::ObserveCandidate(const Trace& trace, const CriticalPath& path)
 
 DiffResult DiffSession::Finish(DiffSideSummary baseline, DiffSideSummary candidate) const {
   assert(candidate_ != nullptr && "StartCandidate() first");
-  return BuildDiff({&baseline_.profile(), &baseline_.findings(), &baseline_collector_,
-                    std::move(baseline)},
-                   {&candidate_->profile(), &candidate_->findings(), candidate_collector_.get(),
-                    std::move(candidate)},
-                   plan_, options_);
+  return BuildDiff(
+      {&baseline_.profile(), &baseline_.findings(), &baseline_collector_, std::move(baseline)},
+      {&candidate_->profile(), &candidate_->findings(), candidate_collector_.get(),
+       std::move(candidate)},
+      plan_, options_);
 }
 
 void DiffSession::AddBaseline(Trace& trace) { ObserveBaseline(trace, baseline_.Analyze(trace)); }

@@ -35,7 +35,7 @@ struct DiffOptions {
   std::string cp_mode = "jaeger";
   SignificanceOptions statistics;
   DetectorConfig detectors;  // thresholds and suppression of both sides' findings
-  size_t top = 10;  // rows per critical-path ranking and per findings status (0 = all)
+  size_t top = 10;           // rows per critical-path ranking and per findings status (0 = all)
   std::vector<TargetSpec> targets;  // flags, config and budgets (expectations add their own)
 };
 

@@ -15,9 +15,9 @@ namespace {
 constexpr double kPpm = 1e6;
 
 int64_t SharePpm(int64_t us, int64_t trace_us) {
-  return trace_us > 0 ? static_cast<int64_t>(static_cast<double>(us) * kPpm /
-                                             static_cast<double>(trace_us))
-                      : 0;
+  return trace_us > 0
+             ? static_cast<int64_t>(static_cast<double>(us) * kPpm / static_cast<double>(trace_us))
+             : 0;
 }
 
 Saving MakeSaving(const std::vector<int64_t>& per_trace, const std::vector<int64_t>& share_ppm,
@@ -25,14 +25,13 @@ Saving MakeSaving(const std::vector<int64_t>& per_trace, const std::vector<int64
   static constexpr std::array<double, 2> kPs = {50, 95};
   const std::vector<int64_t> us = Percentiles(per_trace, kPs);
   const std::vector<int64_t> share = Percentiles(share_ppm, kPs);
-  return {us[0], us[1], static_cast<double>(share[0]) / kPpm,
-          static_cast<double>(share[1]) / kPpm, total};
+  return {us[0], us[1], static_cast<double>(share[0]) / kPpm, static_cast<double>(share[1]) / kPpm,
+          total};
 }
 
 std::string Percent(uint64_t part, uint64_t whole) {
-  return fmt::format("{:.0f}%", whole ? 100.0 * static_cast<double>(part) /
-                                            static_cast<double>(whole)
-                                      : 0.0);
+  return fmt::format("{:.0f}%",
+                     whole ? 100.0 * static_cast<double>(part) / static_cast<double>(whole) : 0.0);
 }
 
 std::string Instances(uint64_t n) { return fmt::format("{} instance{}", n, n == 1 ? "" : "s"); }
@@ -86,18 +85,24 @@ const IgnoreRule* FindIgnoreRule(const DetectorConfig& config, const Finding& f)
 
 const char* FindingKindName(FindingKind kind) {
   switch (kind) {
-    case FindingKind::kSequential: return "sequential";
-    case FindingKind::kNPlusOne: return "n_plus_one";
-    case FindingKind::kRepeatedCall: return "repeated_call";
+    case FindingKind::kSequential:
+      return "sequential";
+    case FindingKind::kNPlusOne:
+      return "n_plus_one";
+    case FindingKind::kRepeatedCall:
+      return "repeated_call";
   }
   return "";
 }
 
 const char* ConfidenceName(Confidence confidence) {
   switch (confidence) {
-    case Confidence::kLow: return "low";
-    case Confidence::kMedium: return "medium";
-    case Confidence::kHigh: return "high";
+    case Confidence::kLow:
+      return "low";
+    case Confidence::kMedium:
+      return "medium";
+    case Confidence::kHigh:
+      return "high";
   }
   return "";
 }
@@ -261,15 +266,15 @@ std::vector<Finding> FindingsCollector::Build(const DetectorConfig& config) cons
           f.confidence = intervenes ? Confidence::kLow : Confidence::kMedium;
         }
         if (reordered) {
-          f.reasons.push_back(fmt::format(
-              "The children ran in {} different orders across {}: their order does not "
-              "matter, strong evidence that they are independent.",
-              p.orders.size(), Instances(p.instances)));
+          f.reasons.push_back(
+              fmt::format("The children ran in {} different orders across {}: their order does not "
+                          "matter, strong evidence that they are independent.",
+                          p.orders.size(), Instances(p.instances)));
         } else {
-          f.reasons.push_back(fmt::format(
-              "The children always ran in the same order ({}); timing alone cannot "
-              "show whether one needs the other's result.",
-              Instances(p.instances)));
+          f.reasons.push_back(
+              fmt::format("The children always ran in the same order ({}); timing alone cannot "
+                          "show whether one needs the other's result.",
+                          Instances(p.instances)));
         }
         if (p.value_flow > 0) {
           f.reasons.push_back(fmt::format(
@@ -277,8 +282,9 @@ std::vector<Finding> FindingsCollector::Build(const DetectorConfig& config) cons
               "a later one ({}): evidence of dependence.",
               Percent(p.value_flow, p.instances), p.value_flow_detail));
         } else {
-          f.reasons.push_back("No value of an earlier child reappears in a later child's "
-                              "attributes.");
+          f.reasons.push_back(
+              "No value of an earlier child reappears in a later child's "
+              "attributes.");
         }
         if (p.intervening > 0) {
           f.reasons.push_back(fmt::format(
@@ -318,8 +324,9 @@ std::vector<Finding> FindingsCollector::Build(const DetectorConfig& config) cons
             "the result or reuse it.",
             Describe(f.sequence.front()), f.calls_p50, f.calls_max));
         if (p.writes > 0) {
-          f.reasons.push_back("The call may write (not GET/HEAD/SELECT): check that repeating "
-                              "it is not intended before caching.");
+          f.reasons.push_back(
+              "The call may write (not GET/HEAD/SELECT): check that repeating "
+              "it is not intended before caching.");
         }
         break;
       }

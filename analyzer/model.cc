@@ -8,8 +8,7 @@ namespace trace_analyze::analyzer {
 namespace {
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) ==
                   std::tolower(static_cast<unsigned char>(y));
          });
@@ -19,19 +18,25 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 
 std::string_view SpanKindName(SpanKind kind) {
   switch (kind) {
-    case SpanKind::kInternal: return "internal";
-    case SpanKind::kServer: return "server";
-    case SpanKind::kClient: return "client";
-    case SpanKind::kProducer: return "producer";
-    case SpanKind::kConsumer: return "consumer";
-    case SpanKind::kUnspecified: break;
+    case SpanKind::kInternal:
+      return "internal";
+    case SpanKind::kServer:
+      return "server";
+    case SpanKind::kClient:
+      return "client";
+    case SpanKind::kProducer:
+      return "producer";
+    case SpanKind::kConsumer:
+      return "consumer";
+    case SpanKind::kUnspecified:
+      break;
   }
   return "";
 }
 
 SpanKind ParseSpanKind(std::string_view name) {
-  for (SpanKind k : {SpanKind::kInternal, SpanKind::kServer, SpanKind::kClient,
-                     SpanKind::kProducer, SpanKind::kConsumer}) {
+  for (SpanKind k : {SpanKind::kInternal, SpanKind::kServer, SpanKind::kClient, SpanKind::kProducer,
+                     SpanKind::kConsumer}) {
     if (EqualsIgnoreCase(name, SpanKindName(k))) return k;
   }
   return SpanKind::kUnspecified;

@@ -54,12 +54,12 @@ struct Span {
   int64_t start_us = 0;     // µs since epoch
   int64_t duration_us = 0;  // µs, >= 0 after Normalize()
   SpanKind kind = SpanKind::kUnspecified;
-  bool error = false;         // error=true tag, OTLP status ERROR, HTTP status >= 500
-  bool has_start = true;      // false when the input had no (or a zero) start time
-  bool has_duration = true;   // false when the input had no duration
-  uint32_t refs_begin = 0;    // into Trace::references, in input order
+  bool error = false;        // error=true tag, OTLP status ERROR, HTTP status >= 500
+  bool has_start = true;     // false when the input had no (or a zero) start time
+  bool has_duration = true;  // false when the input had no duration
+  uint32_t refs_begin = 0;   // into Trace::references, in input order
   uint32_t refs_count = 0;
-  uint32_t attrs_begin = 0;   // into Trace::attributes, in input order
+  uint32_t attrs_begin = 0;  // into Trace::attributes, in input order
   uint32_t attrs_count = 0;
 
   int64_t end_us() const { return start_us + duration_us; }
@@ -97,8 +97,8 @@ struct Trace {
   std::vector<Reference> references;
   std::vector<Attribute> attributes;
   StringArena arena;
-  Topology topology;       // valid after Normalize()
-  DataQuality quality;     // anomalies of this trace (decode + normalise)
+  Topology topology;    // valid after Normalize()
+  DataQuality quality;  // anomalies of this trace (decode + normalise)
 
   Trace() = default;
   Trace(Trace&&) noexcept = default;

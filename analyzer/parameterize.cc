@@ -89,11 +89,21 @@ void ParameterizeInto(std::string_view text, std::string* out_ptr) {
   for (size_t i = 0; i < text.size();) {
     const Token t = NextToken(text, i);
     switch (t.kind) {
-      case Token::kUuid: out += "{uuid}"; break;
-      case Token::kHex: out += "{id}"; break;
-      case Token::kNumber: out += "{n}"; break;
-      case Token::kLiteral: out += '?'; break;
-      case Token::kOther: out.append(text.substr(i, t.length)); break;
+      case Token::kUuid:
+        out += "{uuid}";
+        break;
+      case Token::kHex:
+        out += "{id}";
+        break;
+      case Token::kNumber:
+        out += "{n}";
+        break;
+      case Token::kLiteral:
+        out += '?';
+        break;
+      case Token::kOther:
+        out.append(text.substr(i, t.length));
+        break;
     }
     i += t.length;
   }

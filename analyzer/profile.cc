@@ -169,8 +169,7 @@ void Profile::Merge(const Profile& other) {
   for (const auto& [key, e] : other.by_operation_) MergeEntry(by_operation_[key], e);
   for (const auto& [key, e] : other.by_root_) {
     RootEntry& into = by_root_[key];
-    into.durations_us.insert(into.durations_us.end(), e.durations_us.begin(),
-                             e.durations_us.end());
+    into.durations_us.insert(into.durations_us.end(), e.durations_us.begin(), e.durations_us.end());
     into.errors += e.errors;
   }
   AddHeavy(other.heaviest_);
@@ -189,10 +188,10 @@ ProfileReport BuildProfileReport(const Profile& profile, size_t top_n) {
     all_errors += e.errors;
     roots.push_back(MakeRootRow(key.first, key.second, e.durations_us, e.errors));
   }
-  std::stable_sort(roots.begin(), roots.end(), [](const RootLatencyRow& a,
-                                                   const RootLatencyRow& b) {
-    return a.traces > b.traces;  // ties keep the map's (service, operation) order
-  });
+  std::stable_sort(roots.begin(), roots.end(),
+                   [](const RootLatencyRow& a, const RootLatencyRow& b) {
+                     return a.traces > b.traces;  // ties keep the map's (service, operation) order
+                   });
   report.root_latency.push_back(MakeRootRow("", "all", all_durations, all_errors));
   report.root_latency.insert(report.root_latency.end(), roots.begin(), roots.end());
 

@@ -43,13 +43,13 @@ struct TraceSummary {
   };
 
   std::string trace_id;
-  std::string root_service;    // of the earliest root; "" for an empty trace
+  std::string root_service;  // of the earliest root; "" for an empty trace
   std::string root_operation;
   int64_t start_us = 0;
-  int64_t duration_us = 0;       // trace extent: last span end − first span start
-  int64_t critical_path_us = 0;  // Σ section lengths (== duration_us for one root)
-  bool error = false;            // any span marked as error
-  std::vector<Op> ops;           // sorted by (service, operation)
+  int64_t duration_us = 0;          // trace extent: last span end − first span start
+  int64_t critical_path_us = 0;     // Σ section lengths (== duration_us for one root)
+  bool error = false;               // any span marked as error
+  std::vector<Op> ops;              // sorted by (service, operation)
   std::vector<HeavySpan> heaviest;  // this trace's top spans by critical time
   DataQuality quality;
 };
@@ -105,15 +105,15 @@ struct ProfileRow {
   std::string service;
   std::string operation;  // "" in by-service rows
   int64_t critical_us = 0;
-  double share = 0;        // critical_us / Σ critical-path time of all traces
-  uint64_t traces = 0;     // traces in which the key has spans
+  double share = 0;     // critical_us / Σ critical-path time of all traces
+  uint64_t traces = 0;  // traces in which the key has spans
   uint64_t spans = 0;
   int64_t self_us = 0;
   int64_t p50_us = 0, p95_us = 0, p99_us = 0;  // of per-trace critical time
 };
 
 struct RootLatencyRow {
-  std::string service;    // "" and operation "all" for the all-traces row
+  std::string service;  // "" and operation "all" for the all-traces row
   std::string operation;
   uint64_t traces = 0;
   uint64_t errors = 0;

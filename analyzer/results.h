@@ -58,10 +58,10 @@ struct PathSpan {
 struct TracePath {
   std::string trace_id;
   int64_t start_us = 0;
-  int64_t duration_us = 0;       // trace extent
-  int64_t critical_path_us = 0;  // Σ section lengths
+  int64_t duration_us = 0;            // trace extent
+  int64_t critical_path_us = 0;       // Σ section lengths
   std::vector<PathSection> sections;  // ascending start
-  std::vector<PathSpan> spans;        // spans with critical time, in section order of first appearance
+  std::vector<PathSpan> spans;  // spans with critical time, in section order of first appearance
 };
 
 // `trace-analyze critical-path`.
@@ -85,15 +85,15 @@ struct DiffSideSummary {
 
 // The change of one percentile of one root operation's end-to-end latency.
 struct LatencyChange {
-  std::string service;     // "" with operation "all": every trace
+  std::string service;  // "" with operation "all": every trace
   std::string operation;
   std::string percentile;  // "p50", "p90", "p95", "p99"
   uint64_t baseline_traces = 0;
   uint64_t candidate_traces = 0;
   std::optional<int64_t> baseline_us;  // nullopt: no traces on that side
   std::optional<int64_t> candidate_us;
-  std::optional<double> change_pct;    // 100 × (candidate − baseline) / baseline
-  std::optional<double> ci_low_pct;    // bootstrap CI of change_pct
+  std::optional<double> change_pct;  // 100 × (candidate − baseline) / baseline
+  std::optional<double> ci_low_pct;  // bootstrap CI of change_pct
   std::optional<double> ci_high_pct;
   std::optional<double> p_value;  // Mann–Whitney U over the root operation's latencies
   bool significant = false;       // p_value < alpha and the CI excludes 0
@@ -116,7 +116,7 @@ struct ErrorRateChange {
   uint64_t candidate_traces = 0;
   uint64_t baseline_errors = 0;  // traces with an error span
   uint64_t candidate_errors = 0;
-  std::optional<double> baseline;   // share of traces, [0, 1]
+  std::optional<double> baseline;  // share of traces, [0, 1]
   std::optional<double> candidate;
   std::optional<double> change_points;  // percentage points: 100 × (candidate − baseline)
   std::optional<double> p_value;
@@ -132,11 +132,11 @@ const char* PresenceName(Presence presence);
 // side, as mean µs per trace over all of the side's traces (so the rows of
 // one kind add up to the mean critical-path length).
 struct CpShiftRow {
-  std::string service;    // service and operation rows
-  std::string operation;  // operation rows
-  std::string path;       // path rows: "svc op > svc op > …"
+  std::string service;                  // service and operation rows
+  std::string operation;                // operation rows
+  std::string path;                     // path rows: "svc op > svc op > …"
   Presence presence = Presence::kBoth;  // where the key had spans (paths: critical time)
-  int64_t baseline_us = 0;  // per trace
+  int64_t baseline_us = 0;              // per trace
   int64_t candidate_us = 0;
   int64_t change_us = 0;
   std::optional<double> change_pct;
@@ -194,14 +194,14 @@ struct VerifyRow {
   uint64_t traces_baseline = 0;
   uint64_t instances_candidate = 0;
   uint64_t traces_candidate = 0;
-  std::optional<double> overlap_share;  // candidate instances whose members all overlap
-  std::optional<double> partial_share;  // ... with some, not all, pairs overlapping
-  std::optional<double> concurrency;    // p50 over instances of Σ durations / union length
-  int64_t predicted_saving_us = 0;      // the baseline finding's realistic p50 per trace
-  std::optional<int64_t> baseline_critical_us;   // members' critical-path µs per trace, p50
+  std::optional<double> overlap_share;          // candidate instances whose members all overlap
+  std::optional<double> partial_share;          // ... with some, not all, pairs overlapping
+  std::optional<double> concurrency;            // p50 over instances of Σ durations / union length
+  int64_t predicted_saving_us = 0;              // the baseline finding's realistic p50 per trace
+  std::optional<int64_t> baseline_critical_us;  // members' critical-path µs per trace, p50
   std::optional<int64_t> candidate_critical_us;
-  std::optional<int64_t> realised_saving_us;     // baseline − candidate critical
-  double min_overlap_share = 0.9;  // from which the pattern counts as parallel
+  std::optional<int64_t> realised_saving_us;  // baseline − candidate critical
+  double min_overlap_share = 0.9;             // from which the pattern counts as parallel
   VerifyStatus status = VerifyStatus::kAbsent;
   std::string reason;
 };

@@ -38,13 +38,13 @@ std::vector<size_t> BestChain(const std::vector<Candidate>& cands, const Sequent
     for (size_t k = 1; k <= std::min(j, kMaxPredecessorScan); ++k) {
       const size_t i = j - k;
       const Candidate& a = cands[i];
-      if (a.end < cands[j].start - widest_gap) break;  // earlier ends are farther still
+      if (a.end < cands[j].start - widest_gap) break;            // earlier ends are farther still
       if (a.end > cands[j].start + overlap_tolerance) continue;  // overlaps j
       const int64_t dur_i = a.end - a.start;
       const int64_t gap = cands[j].start - a.end;
-      const int64_t allowed = cfg.max_gap_us + static_cast<int64_t>(cfg.max_gap_fraction *
-                                                                    static_cast<double>(
-                                                                        std::min(dur_i, dur_j)));
+      const int64_t allowed =
+          cfg.max_gap_us +
+          static_cast<int64_t>(cfg.max_gap_fraction * static_cast<double>(std::min(dur_i, dur_j)));
       if (gap > allowed) continue;
       if (total[i] + dur_j > total[j] ||
           (total[i] + dur_j == total[j] && length[i] + 1 > length[j])) {
@@ -106,8 +106,8 @@ bool ValueFlows(const Trace& t, const std::vector<std::string>& inherited, SpanI
       for (const std::string& v : found) {
         if (Contains(produced, v)) {
           *detail = "value '" + v + "' from " + std::string(t.spans[earlier].operation) +
-                    " appears in " + std::string(t.spans[i].operation) + " (" +
-                    std::string(a.key) + ")";
+                    " appears in " + std::string(t.spans[i].operation) + " (" + std::string(a.key) +
+                    ")";
           return true;
         }
       }
@@ -166,9 +166,9 @@ void FindSequential(const FinderContext& ctx, const std::vector<uint8_t>& in_loo
       f.optimistic_us = f.total_us - longest;
       // Re-timing only matters when at least two members were on the path.
       if (critical_members >= 2) {
-        f.realistic_us = std::clamp<int64_t>(
-            ctx.path.total_us - CriticalPathIfConcurrent(t, p, members, ctx.cp), 0,
-            f.optimistic_us);
+        f.realistic_us =
+            std::clamp<int64_t>(ctx.path.total_us - CriticalPathIfConcurrent(t, p, members, ctx.cp),
+                                0, f.optimistic_us);
       }
       f.fingerprint = SequentialFingerprint(f.parent, f.sequence);
       f.order_key = StableHash(order);
@@ -184,8 +184,7 @@ void FindSequential(const FinderContext& ctx, const std::vector<uint8_t>& in_loo
         const Span& a = t.spans[members[k]];
         const Span& b = t.spans[members[k + 1]];
         if (!f.value_flow) {
-          f.value_flow =
-              ValueFlows(t, inherited, members[k], members[k + 1], &f.value_flow_detail);
+          f.value_flow = ValueFlows(t, inherited, members[k], members[k + 1], &f.value_flow_detail);
         }
         for (SpanIndex c : children) {
           const Span& s = t.spans[c];

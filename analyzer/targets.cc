@@ -14,14 +14,14 @@ namespace trace_analyze::analyzer {
 namespace {
 
 enum class MetricKind {
-  kLatencyChange,    // pNN_latency_{reduction,increase}: % change of a latency row
-  kLatency,          // pNN_latency: the candidate's latency
-  kThroughputChange, // throughput_{increase,reduction}
-  kErrorRateChange,  // error_rate_{increase,reduction}: percentage points
-  kErrorRate,        // error_rate: the candidate's share of error traces
-  kOverlapShare,     // overlap_share: a verify row's share of overlapping instances
-  kRealisedSaving,   // realised_saving: realised / predicted saving
-  kDuration,         // pNN_duration: the candidate's span durations of an operation
+  kLatencyChange,     // pNN_latency_{reduction,increase}: % change of a latency row
+  kLatency,           // pNN_latency: the candidate's latency
+  kThroughputChange,  // throughput_{increase,reduction}
+  kErrorRateChange,   // error_rate_{increase,reduction}: percentage points
+  kErrorRate,         // error_rate: the candidate's share of error traces
+  kOverlapShare,      // overlap_share: a verify row's share of overlapping instances
+  kRealisedSaving,    // realised_saving: realised / predicted saving
+  kDuration,          // pNN_duration: the candidate's span durations of an operation
 };
 enum class Unit { kPercent, kPoints, kMicros, kRatio };
 enum class ScopeRule { kNone, kOptional, kRequired };
@@ -38,45 +38,60 @@ constexpr int kPercentiles[] = {50, 90, 95, 99};
 
 const char* UnitName(Unit u) {
   switch (u) {
-    case Unit::kPercent: return "%";
-    case Unit::kPoints: return "pp";
-    case Unit::kMicros: return "us";
-    case Unit::kRatio: return "x";
+    case Unit::kPercent:
+      return "%";
+    case Unit::kPoints:
+      return "pp";
+    case Unit::kMicros:
+      return "us";
+    case Unit::kRatio:
+      return "x";
   }
   return "";
 }
 
 const char* OpText(TargetOp op) {
   switch (op) {
-    case TargetOp::kGe: return ">=";
-    case TargetOp::kGt: return ">";
-    case TargetOp::kLe: return "<=";
-    case TargetOp::kLt: return "<";
+    case TargetOp::kGe:
+      return ">=";
+    case TargetOp::kGt:
+      return ">";
+    case TargetOp::kLe:
+      return "<=";
+    case TargetOp::kLt:
+      return "<";
   }
   return "";
 }
 
 bool Holds(double value, TargetOp op, double threshold) {
   switch (op) {
-    case TargetOp::kGe: return value >= threshold;
-    case TargetOp::kGt: return value > threshold;
-    case TargetOp::kLe: return value <= threshold;
-    case TargetOp::kLt: return value < threshold;
+    case TargetOp::kGe:
+      return value >= threshold;
+    case TargetOp::kGt:
+      return value > threshold;
+    case TargetOp::kLe:
+      return value <= threshold;
+    case TargetOp::kLt:
+      return value < threshold;
   }
   return false;
 }
 
 std::optional<Metric> LookupMetric(std::string_view name) {
-  if (name == "throughput_increase") return Metric{MetricKind::kThroughputChange, Unit::kPercent, ScopeRule::kNone};
+  if (name == "throughput_increase")
+    return Metric{MetricKind::kThroughputChange, Unit::kPercent, ScopeRule::kNone};
   if (name == "throughput_reduction") {
     return Metric{MetricKind::kThroughputChange, Unit::kPercent, ScopeRule::kNone, -1};
   }
-  if (name == "error_rate_increase") return Metric{MetricKind::kErrorRateChange, Unit::kPoints, ScopeRule::kNone};
+  if (name == "error_rate_increase")
+    return Metric{MetricKind::kErrorRateChange, Unit::kPoints, ScopeRule::kNone};
   if (name == "error_rate_reduction") {
     return Metric{MetricKind::kErrorRateChange, Unit::kPoints, ScopeRule::kNone, -1};
   }
   if (name == "error_rate") return Metric{MetricKind::kErrorRate, Unit::kPercent, ScopeRule::kNone};
-  if (name == "overlap_share") return Metric{MetricKind::kOverlapShare, Unit::kPercent, ScopeRule::kOptional};
+  if (name == "overlap_share")
+    return Metric{MetricKind::kOverlapShare, Unit::kPercent, ScopeRule::kOptional};
   if (name == "realised_saving") {
     return Metric{MetricKind::kRealisedSaving, Unit::kPercent, ScopeRule::kOptional};
   }
@@ -94,8 +109,10 @@ std::optional<Metric> LookupMetric(std::string_view name) {
   if (rest == "latency_increase") {
     return Metric{MetricKind::kLatencyChange, Unit::kPercent, ScopeRule::kOptional, 1, p};
   }
-  if (rest == "latency") return Metric{MetricKind::kLatency, Unit::kMicros, ScopeRule::kOptional, 1, p};
-  if (rest == "duration") return Metric{MetricKind::kDuration, Unit::kMicros, ScopeRule::kRequired, 1, p};
+  if (rest == "latency")
+    return Metric{MetricKind::kLatency, Unit::kMicros, ScopeRule::kOptional, 1, p};
+  if (rest == "duration")
+    return Metric{MetricKind::kDuration, Unit::kMicros, ScopeRule::kRequired, 1, p};
   return std::nullopt;
 }
 
@@ -160,10 +177,14 @@ Status ParseLevels(std::string_view text, std::string_view levels, Unit unit, Ta
 
 std::string FormatValue(double v, Unit unit) {
   switch (unit) {
-    case Unit::kPercent: return fmt::format("{:.1f}%", v);
-    case Unit::kPoints: return fmt::format("{:.2f} pp", v);
-    case Unit::kMicros: return fmt::format("{:.3f} ms", v / 1e3);
-    case Unit::kRatio: return fmt::format("{:.2f}x", v);
+    case Unit::kPercent:
+      return fmt::format("{:.1f}%", v);
+    case Unit::kPoints:
+      return fmt::format("{:.2f} pp", v);
+    case Unit::kMicros:
+      return fmt::format("{:.3f} ms", v / 1e3);
+    case Unit::kRatio:
+      return fmt::format("{:.2f}x", v);
   }
   return "";
 }
@@ -178,10 +199,10 @@ std::string NotTested(uint64_t baseline, uint64_t candidate, size_t min) {
 // What one target measured.
 struct Measured {
   std::optional<double> value;
-  std::string missing;     // why there is no value
-  bool change = false;     // a change between the sides: needs evidence (see Level)
+  std::string missing;  // why there is no value
+  bool change = false;  // a change between the sides: needs evidence (see Level)
   bool significant = false;
-  std::string evidence;    // p-value / CI, or why the change was not tested
+  std::string evidence;  // p-value / CI, or why the change was not tested
 };
 
 bool ScopeNames(const std::string& scope, const std::string& service,
@@ -203,8 +224,8 @@ Measured MeasureLatency(const Metric& m, const std::string& scope, const DiffRes
     if (c.percentile == pct) row = &c;
   }
   if (keys.size() > 1) {
-    out.missing = fmt::format("'{}' names {} root operations; write service:operation", scope,
-                              keys.size());
+    out.missing =
+        fmt::format("'{}' names {} root operations; write service:operation", scope, keys.size());
     return out;
   }
   if (row == nullptr) {
@@ -263,7 +284,8 @@ Measured Measure(const Metric& m, const TargetSpec& spec, const std::vector<Dura
   Measured out;
   switch (m.kind) {
     case MetricKind::kLatencyChange:
-    case MetricKind::kLatency: return MeasureLatency(m, spec.scope, r);
+    case MetricKind::kLatency:
+      return MeasureLatency(m, spec.scope, r);
     case MetricKind::kThroughputChange: {
       const ThroughputChange& t = r.throughput;
       out.change = true;
@@ -273,9 +295,9 @@ Measured Measure(const Metric& m, const TargetSpec& spec, const std::vector<Dura
       }
       out.value = m.sign * *t.change_pct;
       out.significant = t.significant;
-      out.evidence = t.p_value ? FormatP(*t.p_value)
-                               : NotTested(t.baseline_traces, t.candidate_traces,
-                                           r.statistics.min_samples);
+      out.evidence =
+          t.p_value ? FormatP(*t.p_value)
+                    : NotTested(t.baseline_traces, t.candidate_traces, r.statistics.min_samples);
       return out;
     }
     case MetricKind::kErrorRateChange:
@@ -296,9 +318,9 @@ Measured Measure(const Metric& m, const TargetSpec& spec, const std::vector<Dura
       }
       out.value = m.sign * *e.change_points;
       out.significant = e.significant;
-      out.evidence = e.p_value ? FormatP(*e.p_value)
-                               : NotTested(e.baseline_traces, e.candidate_traces,
-                                           r.statistics.min_samples);
+      out.evidence =
+          e.p_value ? FormatP(*e.p_value)
+                    : NotTested(e.baseline_traces, e.candidate_traces, r.statistics.min_samples);
       return out;
     }
     case MetricKind::kOverlapShare:
@@ -308,9 +330,10 @@ Measured Measure(const Metric& m, const TargetSpec& spec, const std::vector<Dura
           return MeasureVerify(m, v);
         }
       }
-      out.missing = fmt::format("no verified pattern '{}' (name a baseline finding's fingerprint "
-                                "or an expectation)",
-                                spec.scope);
+      out.missing = fmt::format(
+          "no verified pattern '{}' (name a baseline finding's fingerprint "
+          "or an expectation)",
+          spec.scope);
       return out;
     }
     case MetricKind::kDuration: {
@@ -322,12 +345,13 @@ Measured Measure(const Metric& m, const TargetSpec& spec, const std::vector<Dura
           return out;
         }
         out.value = static_cast<double>(Percentiles(s.candidate, ps)[0]);
-        out.evidence = s.baseline.empty()
-                           ? "no baseline spans"
-                           : fmt::format("baseline {} over {} spans",
-                                         FormatValue(static_cast<double>(Percentiles(s.baseline, ps)[0]),
-                                                     Unit::kMicros),
-                                         s.baseline.size());
+        out.evidence =
+            s.baseline.empty()
+                ? "no baseline spans"
+                : fmt::format("baseline {} over {} spans",
+                              FormatValue(static_cast<double>(Percentiles(s.baseline, ps)[0]),
+                                          Unit::kMicros),
+                              s.baseline.size());
         return out;
       }
       out.missing = fmt::format("no spans of '{}'", spec.scope);
@@ -370,9 +394,10 @@ TargetRow Evaluate(const TargetSpec& spec, const Metric& metric, const Measured&
   }
   const bool unproven = Holds(*m.value, spec.op, spec.target);  // met, but not significant
   const std::string miss =
-      unproven ? fmt::format("{} would meet the target {}, but the change is not significant{}; "
-                             "a target that needs a change needs evidence",
-                             value, goal, evidence)
+      unproven ? fmt::format(
+                     "{} would meet the target {}, but the change is not significant{}; "
+                     "a target that needs a change needs evidence",
+                     value, goal, evidence)
                : fmt::format("{} misses the target {} by {}{}", value, goal,
                              FormatValue(std::fabs(*row.distance), metric.unit), evidence);
   if (spec.acceptable && Level(m, spec.op, *spec.acceptable)) {
@@ -406,12 +431,12 @@ Result<TargetSpec> ParseTarget(std::string_view text, std::string origin) {
   }
   const std::optional<Metric> metric = LookupMetric(spec.metric);
   if (!metric) {
-    return Bad(text, fmt::format(
-                         "unknown metric '{}' (pNN_latency_reduction, pNN_latency_increase, "
-                         "pNN_latency, pNN_duration, throughput_increase, throughput_reduction, "
-                         "error_rate_increase, error_rate_reduction, error_rate, overlap_share, "
-                         "realised_saving; NN is 50, 90, 95 or 99)",
-                         spec.metric));
+    return Bad(text,
+               fmt::format("unknown metric '{}' (pNN_latency_reduction, pNN_latency_increase, "
+                           "pNN_latency, pNN_duration, throughput_increase, throughput_reduction, "
+                           "error_rate_increase, error_rate_reduction, error_rate, overlap_share, "
+                           "realised_saving; NN is 50, 90, 95 or 99)",
+                           spec.metric));
   }
   std::string_view rest = Strip(t.substr(i));
   if (!rest.empty() && rest.front() == '[') {
@@ -447,9 +472,8 @@ Result<TargetSpec> ParseTarget(std::string_view text, std::string origin) {
   return spec;
 }
 
-Result<TargetSpec> MakeBudget(const std::string& operation, int percentile,
-                              std::string_view target, std::optional<std::string_view> acceptable,
-                              std::string origin) {
+Result<TargetSpec> MakeBudget(const std::string& operation, int percentile, std::string_view target,
+                              std::optional<std::string_view> acceptable, std::string origin) {
   const std::string text = fmt::format("p{}_duration[{}] <= {}{}", percentile, operation, target,
                                        acceptable ? fmt::format("/{}", *acceptable) : "");
   if (operation.empty()) return Bad(text, "the budget needs an operation");
@@ -472,8 +496,8 @@ Result<TargetSpec> ParseBudget(std::string_view text, std::string origin) {
   const size_t slash = levels.find('/');
   std::optional<std::string_view> acceptable;
   if (slash != std::string_view::npos) acceptable = levels.substr(slash + 1);
-  return MakeBudget(std::string(Strip(text.substr(0, eq))), 95, levels.substr(0, slash),
-                    acceptable, std::move(origin));
+  return MakeBudget(std::string(Strip(text.substr(0, eq))), 95, levels.substr(0, slash), acceptable,
+                    std::move(origin));
 }
 
 std::vector<std::string> DurationScopes(const std::vector<TargetSpec>& targets) {
@@ -509,8 +533,7 @@ void EvaluateTargets(const std::vector<TargetSpec>& targets,
       }
       continue;
     }
-    result->targets.push_back(
-        Evaluate(spec, *metric, Measure(*metric, spec, durations, *result)));
+    result->targets.push_back(Evaluate(spec, *metric, Measure(*metric, spec, durations, *result)));
   }
   std::vector<std::string> failed;
   size_t acceptable = 0;
@@ -523,15 +546,14 @@ void EvaluateTargets(const std::vector<TargetSpec>& targets,
   if (n == 0) {
     result->verdict_reason = "no targets: nothing to gate";
   } else if (failed.empty()) {
-    result->verdict_reason =
-        fmt::format("{}{}", n == 1 ? "the target holds" : fmt::format("all {} targets hold", n),
-                    acceptable > 0 ? fmt::format(" ({} only at the acceptable level)", acceptable)
-                                   : "");
+    result->verdict_reason = fmt::format(
+        "{}{}", n == 1 ? "the target holds" : fmt::format("all {} targets hold", n),
+        acceptable > 0 ? fmt::format(" ({} only at the acceptable level)", acceptable) : "");
   } else {
     std::string names;
     for (const std::string& f : failed) names += (names.empty() ? "" : ", ") + f;
-    result->verdict_reason = fmt::format("{} of {} target{} failed: {}", failed.size(), n,
-                                         n == 1 ? "" : "s", names);
+    result->verdict_reason =
+        fmt::format("{} of {} target{} failed: {}", failed.size(), n, n == 1 ? "" : "s", names);
   }
 }
 

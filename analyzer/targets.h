@@ -46,9 +46,8 @@ Result<TargetSpec> ParseBudget(std::string_view text, std::string origin);
 
 // A budget in parts (the config file's object form); `percentile` is 50, 90,
 // 95 or 99.
-Result<TargetSpec> MakeBudget(const std::string& operation, int percentile,
-                              std::string_view target, std::optional<std::string_view> acceptable,
-                              std::string origin);
+Result<TargetSpec> MakeBudget(const std::string& operation, int percentile, std::string_view target,
+                              std::optional<std::string_view> acceptable, std::string origin);
 
 // The operations whose span durations the targets need (scopes of
 // pNN_duration targets, without duplicates, in order).

@@ -112,9 +112,8 @@ struct InstanceShape {
 InstanceShape Measure(const Trace& t, std::span<const int64_t> critical,
                       std::vector<SpanIndex>& members, int64_t tolerance) {
   InstanceShape out;
-  std::sort(members.begin(), members.end(), [&](SpanIndex a, SpanIndex b) {
-    return t.spans[a].start_us < t.spans[b].start_us;
-  });
+  std::sort(members.begin(), members.end(),
+            [&](SpanIndex a, SpanIndex b) { return t.spans[a].start_us < t.spans[b].start_us; });
   int64_t max_start = INT64_MIN, min_end = INT64_MAX, running_end = INT64_MIN, total = 0;
   std::vector<std::pair<int64_t, int64_t>> intervals;
   for (size_t k = 0; k < members.size(); ++k) {
@@ -204,10 +203,11 @@ VerifyRow RowOf(const VerifyPlanEntry& e, const PatternObservation* obs) {
       obs->parallel, obs->instances, 100 * overlap, 100 * e.min_overlap_share, obs->partial,
       obs->instances - obs->parallel - obs->partial, *row.concurrency);
   if (row.realised_saving_us) {
-    row.reason += fmt::format("; critical-path time of the members {} → {} per trace (p50): {} "
-                              "saved of {} predicted",
-                              Ms(*row.baseline_critical_us), Ms(*row.candidate_critical_us),
-                              Ms(*row.realised_saving_us), Ms(row.predicted_saving_us));
+    row.reason += fmt::format(
+        "; critical-path time of the members {} → {} per trace (p50): {} "
+        "saved of {} predicted",
+        Ms(*row.baseline_critical_us), Ms(*row.candidate_critical_us), Ms(*row.realised_saving_us),
+        Ms(row.predicted_saving_us));
   } else {
     row.reason += "; no saving to compare: the baseline did not flag the pattern";
   }

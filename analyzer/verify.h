@@ -20,7 +20,7 @@ namespace trace_analyze::analyzer {
 // A pattern to look for: spans named `parent` (service, parameterised
 // operation) with descendants named `members`.
 struct PatternDef {
-  std::string fingerprint;      // SequentialFingerprint(parent, members)
+  std::string fingerprint;  // SequentialFingerprint(parent, members)
   OpName parent;
   std::vector<OpName> members;  // sorted; a name may repeat (it must then occur that often)
 };
@@ -28,9 +28,9 @@ struct PatternDef {
 // An expectation from the config file or --expect: a pattern that should now
 // run concurrently, named by fingerprint or defined by its names.
 struct Expectation {
-  std::string name;         // as the user wrote it; names targets and rows
-  std::string fingerprint;  // given, or SequentialFingerprint of the names below
-  std::optional<PatternDef> pattern;  // set when defined by parent and children
+  std::string name;                         // as the user wrote it; names targets and rows
+  std::string fingerprint;                  // given, or SequentialFingerprint of the names below
+  std::optional<PatternDef> pattern;        // set when defined by parent and children
   std::optional<double> min_overlap_share;  // default: VerifyConfig::parallel_share
 };
 
@@ -53,9 +53,9 @@ std::optional<PatternDef> MakePatternDef(const std::string& parent,
 // What one side saw of one pattern; mergeable like Profile.
 struct PatternObservation {
   uint64_t instances = 0;
-  uint64_t parallel = 0;  // instances whose members all overlap pairwise
-  uint64_t partial = 0;   // instances with some, but not every, pair overlapping
-  uint64_t traces = 0;    // traces with at least one instance
+  uint64_t parallel = 0;                    // instances whose members all overlap pairwise
+  uint64_t partial = 0;                     // instances with some, but not every, pair overlapping
+  uint64_t traces = 0;                      // traces with at least one instance
   std::vector<int64_t> concurrency_milli;   // per instance: 1000 × Σ durations / union length
   std::vector<int64_t> critical_per_trace;  // per trace: Σ members' critical-path µs
 
@@ -78,7 +78,7 @@ struct VerifyPlanEntry {
   bool expected = false;          // named by an expectation
   std::optional<PatternDef> def;  // nullopt: a fingerprint the baseline never produced
   OpName parent;
-  std::vector<OpName> sequence;   // display order: the baseline's most frequent order
+  std::vector<OpName> sequence;  // display order: the baseline's most frequent order
   double min_overlap_share = 0.9;
   bool flagged = false;  // the baseline's sequential finder found the pattern
   uint64_t instances_baseline = 0;

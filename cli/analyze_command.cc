@@ -59,50 +59,51 @@ Exit codes: 0 success, 2 usage or input error (nothing readable, or --strict and
 trace was skipped), 3 backend error.)");
 
   return {cmd, [options](std::ostream& out, std::ostream& err) -> int {
-    const CommonOptions& common = options->common;
-    analyzer::AnalysisOptions analysis = common.ToAnalysisOptions();
-    analysis.find_bottlenecks = !options->no_findings;
-    if (!options->config_file.empty()) {
-      const Status loaded = LoadConfigFile(options->config_file, &analysis.detectors);
-      if (!loaded.ok()) {
-        err << "trace-analyze: error: " << loaded.error().message << '\n';
-        return kExitUsage;
-      }
-    }
-    if (options->min_saving_us) analysis.detectors.sequential.min_saving_us = *options->min_saving_us;
-    if (options->n_plus_one_min_calls) {
-      analysis.detectors.n_plus_one.min_calls = *options->n_plus_one_min_calls;
-    }
-    if (options->repeated_min_calls) {
-      analysis.detectors.repeated.min_calls = *options->repeated_min_calls;
-    }
-    analyzer::TraceAnalyzer analyzer(analysis);
-    IngestOptions ingest{common.inputs, common.strict};
-    Result<IngestResult> read = Ingest(ingest, analyzer, nullptr, err);
-    if (!read.ok()) {
-      err << "trace-analyze: error: " << read.error().message << '\n';
-      return static_cast<int>(read.error().code);
-    }
-    analyzer::AnalyzeResult result;
-    result.cp_mode = analyzer::CpModeName(analyzer.options().cp.mode);
-    result.input = std::move(read.value().input);
-    result.quality = read.value().quality;
-    result.profile = analyzer::BuildProfileReport(analyzer.profile(), options->top);
-    result.findings_enabled = analysis.find_bottlenecks;
-    if (result.findings_enabled) {
-      result.findings = analyzer.findings().Build(analysis.detectors);
-      if (options->top > 0 && result.findings.size() > options->top) {
-        result.findings.resize(options->top);
-      }
-    }
-    const reports::ReportWriter* writer = reports::FindReportWriter(common.format);
-    return EmitReport(
-        common,
-        [&](std::ostream& os, bool color, int width) {
-          writer->WriteAnalyze(result, reports::WriteOptions{color, width}, os);
-        },
-        out, err);
-  }};
+            const CommonOptions& common = options->common;
+            analyzer::AnalysisOptions analysis = common.ToAnalysisOptions();
+            analysis.find_bottlenecks = !options->no_findings;
+            if (!options->config_file.empty()) {
+              const Status loaded = LoadConfigFile(options->config_file, &analysis.detectors);
+              if (!loaded.ok()) {
+                err << "trace-analyze: error: " << loaded.error().message << '\n';
+                return kExitUsage;
+              }
+            }
+            if (options->min_saving_us)
+              analysis.detectors.sequential.min_saving_us = *options->min_saving_us;
+            if (options->n_plus_one_min_calls) {
+              analysis.detectors.n_plus_one.min_calls = *options->n_plus_one_min_calls;
+            }
+            if (options->repeated_min_calls) {
+              analysis.detectors.repeated.min_calls = *options->repeated_min_calls;
+            }
+            analyzer::TraceAnalyzer analyzer(analysis);
+            IngestOptions ingest{common.inputs, common.strict};
+            Result<IngestResult> read = Ingest(ingest, analyzer, nullptr, err);
+            if (!read.ok()) {
+              err << "trace-analyze: error: " << read.error().message << '\n';
+              return static_cast<int>(read.error().code);
+            }
+            analyzer::AnalyzeResult result;
+            result.cp_mode = analyzer::CpModeName(analyzer.options().cp.mode);
+            result.input = std::move(read.value().input);
+            result.quality = read.value().quality;
+            result.profile = analyzer::BuildProfileReport(analyzer.profile(), options->top);
+            result.findings_enabled = analysis.find_bottlenecks;
+            if (result.findings_enabled) {
+              result.findings = analyzer.findings().Build(analysis.detectors);
+              if (options->top > 0 && result.findings.size() > options->top) {
+                result.findings.resize(options->top);
+              }
+            }
+            const reports::ReportWriter* writer = reports::FindReportWriter(common.format);
+            return EmitReport(
+                common,
+                [&](std::ostream& os, bool color, int width) {
+                  writer->WriteAnalyze(result, reports::WriteOptions{color, width}, os);
+                },
+                out, err);
+          }};
 }
 
 }  // namespace trace_analyze::cli

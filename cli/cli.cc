@@ -1,8 +1,8 @@
 #include "cli/cli.h"
 
 #include <CLI/CLI.hpp>
-#include <vector>
 #include <ostream>
+#include <vector>
 
 #include "cli/commands.h"
 
@@ -14,9 +14,10 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
       "trace-analyze"};
   app.set_version_flag("--version", "trace-analyze 0.1.0");
   app.require_subcommand(1);
-  app.footer("Run 'trace-analyze COMMAND --help' for a command's options and examples.\n"
-             "Exit codes: 0 success, 1 a gate/target failed, 2 usage or input error, "
-             "3 backend/network error.");
+  app.footer(
+      "Run 'trace-analyze COMMAND --help' for a command's options and examples.\n"
+      "Exit codes: 0 success, 1 a gate/target failed, 2 usage or input error, "
+      "3 backend/network error.");
 
   const std::vector<Command> commands = {AddAnalyzeCommand(app), AddCriticalPathCommand(app),
                                          AddDiffCommand(app), AddVerifyCommand(app)};

@@ -31,8 +31,9 @@ void AddReportOptions(CLI::App& command, CommonOptions& options) {
   command.add_option("--format,-f", options.format, "Report format")
       ->check(CLI::IsMember(reports::ReportWriterNames()))
       ->capture_default_str();
-  command.add_option("--output,-o", options.output,
-                     "Write the report to FILE (atomically) instead of stdout")
+  command
+      .add_option("--output,-o", options.output,
+                  "Write the report to FILE (atomically) instead of stdout")
       ->type_name("FILE");
   command.add_flag("--strict", options.strict,
                    "Fail (exit 2) on the first undecodable trace instead of skipping it");

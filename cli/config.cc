@@ -58,8 +58,8 @@ void CheckRegex(const std::string& pattern, const std::string& where) {
   try {
     std::regex re(pattern);
   } catch (const std::regex_error& e) {
-    throw ConfigError{fmt::format("'{}': invalid regular expression '{}': {}", where, pattern,
-                                  e.what())};
+    throw ConfigError{
+        fmt::format("'{}': invalid regular expression '{}': {}", where, pattern, e.what())};
   }
 }
 
@@ -72,7 +72,8 @@ void ApplyTargets(const Json& doc, std::vector<analyzer::TargetSpec>* targets) {
     for (const Json& t : doc["targets"]) {
       const std::string where = fmt::format("targets[{}]", i++);
       if (!t.is_string()) throw ConfigError{fmt::format("'{}' must be a string", where)};
-      Result<analyzer::TargetSpec> spec = analyzer::ParseTarget(t.get<std::string>(), "config " + where);
+      Result<analyzer::TargetSpec> spec =
+          analyzer::ParseTarget(t.get<std::string>(), "config " + where);
       if (!spec.ok()) throw ConfigError{fmt::format("'{}': {}", where, spec.error().message)};
       targets->push_back(std::move(spec).value());
     }
@@ -132,9 +133,8 @@ void ApplyVerify(const Json& doc, analyzer::VerifyConfig* v) {
     std::vector<std::string> children;
     if (e.contains("children")) {
       const Json& c = e["children"];
-      if (!c.is_array() || !std::all_of(c.begin(), c.end(), [](const Json& x) {
-            return x.is_string();
-          })) {
+      if (!c.is_array() ||
+          !std::all_of(c.begin(), c.end(), [](const Json& x) { return x.is_string(); })) {
         throw ConfigError{fmt::format("'{}.children' must be a list of names", where)};
       }
       for (const Json& x : c) children.push_back(x.get<std::string>());
@@ -145,8 +145,7 @@ void ApplyVerify(const Json& doc, analyzer::VerifyConfig* v) {
       x = analyzer::ParseExpectation(fingerprint, &error);
       if (x && x->pattern) x.reset();  // a fingerprint field must hold a fingerprint
       if (!x) {
-        throw ConfigError{
-            fmt::format("'{}.fingerprint' must be 16 lower-case hex digits", where)};
+        throw ConfigError{fmt::format("'{}.fingerprint' must be 16 lower-case hex digits", where)};
       }
     } else if (fingerprint.empty() && !parent.empty()) {
       x = analyzer::Expectation{};
@@ -170,8 +169,9 @@ void ApplyVerify(const Json& doc, analyzer::VerifyConfig* v) {
 }
 
 void Apply(const Json& doc, ConfigFile* config) {
-  CheckKeys(doc, "", {"sequential", "nPlusOne", "repeatedCalls", "ignore", "dependencies",
-                      "maxExamples", "targets", "budgets", "verify"});
+  CheckKeys(doc, "",
+            {"sequential", "nPlusOne", "repeatedCalls", "ignore", "dependencies", "maxExamples",
+             "targets", "budgets", "verify"});
   ApplyTargets(doc, &config->targets);
   ApplyVerify(doc, &config->verify);
   analyzer::DetectorConfig* c = &config->detectors;
@@ -263,8 +263,8 @@ Status ParseConfig(const std::string& text, const std::string& source, ConfigFil
   try {
     doc = Json::parse(text, /*cb=*/nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/true);
   } catch (const Json::parse_error& e) {
-    return Error{ErrorCode::kInput, fmt::format("{}: byte {}: not valid JSON: {}", source,
-                                                e.byte, e.what())};
+    return Error{ErrorCode::kInput,
+                 fmt::format("{}: byte {}: not valid JSON: {}", source, e.byte, e.what())};
   }
   try {
     Apply(doc, config);

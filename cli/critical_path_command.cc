@@ -38,44 +38,45 @@ JSON output: {"schema":"trace-analyze/critical-path/v1","traces":[{"traceID","du
 Exit codes: 0 success, 2 usage or input error (also: a requested --trace not found).)");
 
   return {cmd, [options](std::ostream& out, std::ostream& err) -> int {
-    const CommonOptions& common = options->common;
-    std::set<std::string> wanted;
-    for (const std::string& id : options->trace_ids) wanted.insert(jaeger::NormalizeTraceId(id));
+            const CommonOptions& common = options->common;
+            std::set<std::string> wanted;
+            for (const std::string& id : options->trace_ids)
+              wanted.insert(jaeger::NormalizeTraceId(id));
 
-    analyzer::TraceAnalyzer analyzer(common.ToAnalysisOptions());
-    analyzer::CriticalPathResult result;
-    result.cp_mode = analyzer::CpModeName(analyzer.options().cp.mode);
-    std::set<std::string> found;
-    IngestOptions ingest{common.inputs, common.strict};
-    Result<IngestResult> read = Ingest(
-        ingest, analyzer,
-        [&](const analyzer::Trace& trace, const analyzer::CriticalPath& path) {
-          const std::string id(trace.trace_id);
-          if (!wanted.empty() && wanted.count(id) == 0) return;
-          found.insert(id);
-          result.traces.push_back(analyzer::MakeTracePath(trace, path));
-        },
-        err);
-    if (!read.ok()) {
-      err << "trace-analyze: error: " << read.error().message << '\n';
-      return static_cast<int>(read.error().code);
-    }
-    result.input = std::move(read.value().input);
-    result.quality = read.value().quality;
-    for (const std::string& id : wanted) {
-      if (found.count(id) == 0) {
-        err << fmt::format("trace-analyze: error: trace {} not found in the input\n", id);
-        return kExitUsage;
-      }
-    }
-    const reports::ReportWriter* writer = reports::FindReportWriter(common.format);
-    return EmitReport(
-        common,
-        [&](std::ostream& os, bool color, int width) {
-          writer->WriteCriticalPath(result, reports::WriteOptions{color, width}, os);
-        },
-        out, err);
-  }};
+            analyzer::TraceAnalyzer analyzer(common.ToAnalysisOptions());
+            analyzer::CriticalPathResult result;
+            result.cp_mode = analyzer::CpModeName(analyzer.options().cp.mode);
+            std::set<std::string> found;
+            IngestOptions ingest{common.inputs, common.strict};
+            Result<IngestResult> read = Ingest(
+                ingest, analyzer,
+                [&](const analyzer::Trace& trace, const analyzer::CriticalPath& path) {
+                  const std::string id(trace.trace_id);
+                  if (!wanted.empty() && wanted.count(id) == 0) return;
+                  found.insert(id);
+                  result.traces.push_back(analyzer::MakeTracePath(trace, path));
+                },
+                err);
+            if (!read.ok()) {
+              err << "trace-analyze: error: " << read.error().message << '\n';
+              return static_cast<int>(read.error().code);
+            }
+            result.input = std::move(read.value().input);
+            result.quality = read.value().quality;
+            for (const std::string& id : wanted) {
+              if (found.count(id) == 0) {
+                err << fmt::format("trace-analyze: error: trace {} not found in the input\n", id);
+                return kExitUsage;
+              }
+            }
+            const reports::ReportWriter* writer = reports::FindReportWriter(common.format);
+            return EmitReport(
+                common,
+                [&](std::ostream& os, bool color, int width) {
+                  writer->WriteCriticalPath(result, reports::WriteOptions{color, width}, os);
+                },
+                out, err);
+          }};
 }
 
 }  // namespace trace_analyze::cli

@@ -25,9 +25,9 @@ struct ReadOptions {
 // One skipped piece of input, e.g. "traces.json: byte 1834: trace 4bf9...:
 // span 3: 'duration' is a string, expected a number".
 struct InputProblem {
-  std::string source;     // file name, or "<stdin>"
-  uint64_t offset = 0;    // byte offset of the problem (or of the document holding it)
-  std::string trace_id;   // "" when unknown
+  std::string source;    // file name, or "<stdin>"
+  uint64_t offset = 0;   // byte offset of the problem (or of the document holding it)
+  std::string trace_id;  // "" when unknown
   std::string message;
 
   std::string ToString() const;
@@ -35,7 +35,7 @@ struct InputProblem {
 
 struct ReadStats {
   uint64_t files = 0;
-  uint64_t bytes = 0;  // uncompressed bytes read
+  uint64_t bytes = 0;                  // uncompressed bytes read
   std::vector<InputProblem> problems;  // in input order
   // Decode-level counters (skipped_traces, empty_traces). Per-trace counters
   // (non_hex_ids, ...) travel in Trace::quality instead.
@@ -60,8 +60,7 @@ Status ReadInputs(std::span<const std::string> inputs, const ReadOptions& option
 // Decodes one in-memory document (already decompressed) of any supported
 // format. Used by ReadInputs, the network clients, tests and fuzzers.
 Status DecodeBuffer(std::string_view bytes, std::string_view source_name,
-                    const ReadOptions& options, const TraceCallback& on_trace,
-                    ReadStats* stats);
+                    const ReadOptions& options, const TraceCallback& on_trace, ReadStats* stats);
 
 }  // namespace trace_analyze::jaeger
 

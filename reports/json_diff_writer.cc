@@ -35,9 +35,8 @@ Json SequenceJson(const std::vector<analyzer::OpName>& ops) {
 }
 
 Json SideJson(const analyzer::DiffSideSummary& s) {
-  return Json{{"traces", s.traces},
-              {"input", InputJson(s.input)},
-              {"dataQuality", QualityJson(s.quality)}};
+  return Json{
+      {"traces", s.traces}, {"input", InputJson(s.input)}, {"dataQuality", QualityJson(s.quality)}};
 }
 
 Json TargetsJson(const std::vector<analyzer::TargetRow>& targets) {

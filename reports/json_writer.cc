@@ -101,8 +101,8 @@ void JsonWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Write
   Dump(doc, out);
 }
 
-void JsonWriter::WriteCriticalPath(const analyzer::CriticalPathResult& result,
-                                   const WriteOptions&, std::ostream& out) const {
+void JsonWriter::WriteCriticalPath(const analyzer::CriticalPathResult& result, const WriteOptions&,
+                                   std::ostream& out) const {
   Json traces = Json::array();
   for (const analyzer::TracePath& t : result.traces) {
     Json sections = Json::array();

@@ -93,8 +93,9 @@ void WriteTargets(const analyzer::DiffResult& r, const WriteOptions& o, std::ost
 void WriteLatency(const analyzer::DiffResult& r, bool all_only, const WriteOptions& o,
                   std::ostream& out) {
   out << '\n'
-      << Heading(o, "Latency by root operation (ms; 95% bootstrap CI of the change; "
-                    "Mann–Whitney p)")
+      << Heading(o,
+                 "Latency by root operation (ms; 95% bootstrap CI of the change; "
+                 "Mann–Whitney p)")
       << '\n';
   TextTable table({{"root operation", Align::kLeft, 50},
                    {"traces"},
@@ -111,12 +112,12 @@ void WriteLatency(const analyzer::DiffResult& r, bool all_only, const WriteOptio
     const std::string name = Name(c.service, c.operation);
     const bool first = name != last;
     last = name;
-    table.AddRow({first ? name : "",
-                  first ? fmt::format("{}/{}", c.baseline_traces, c.candidate_traces) : "",
-                  c.percentile, Ms(c.baseline_us), Ms(c.candidate_us), SignedPct(c.change_pct),
-                  c.ci_low_pct ? fmt::format("{:+.1f}%..{:+.1f}%", *c.ci_low_pct, *c.ci_high_pct)
-                               : kNa,
-                  PValue(c.p_value), Significance(c.significant, c.p_value)});
+    table.AddRow(
+        {first ? name : "",
+         first ? fmt::format("{}/{}", c.baseline_traces, c.candidate_traces) : "", c.percentile,
+         Ms(c.baseline_us), Ms(c.candidate_us), SignedPct(c.change_pct),
+         c.ci_low_pct ? fmt::format("{:+.1f}%..{:+.1f}%", *c.ci_low_pct, *c.ci_high_pct) : kNa,
+         PValue(c.p_value), Significance(c.significant, c.p_value)});
   }
   table.Write(out);
   out << fmt::format(
@@ -143,11 +144,11 @@ void WriteRates(const analyzer::DiffResult& r, const WriteOptions& o, std::ostre
   table.AddRow({"throughput", per_s(t.baseline_per_s), per_s(t.candidate_per_s),
                 SignedPct(t.change_pct), PValue(t.p_value),
                 Significance(t.significant, t.p_value)});
-  table.AddRow({"error rate", rate(e.baseline, e.baseline_errors, e.baseline_traces),
-                rate(e.candidate, e.candidate_errors, e.candidate_traces),
-                e.change_points ? fmt::format("{:+.2f} pp", *e.change_points) : kNa,
-                PValue(e.p_value),
-                Significance(e.significant, e.p_value) + (e.test.empty() ? "" : " (" + e.test + ")")});
+  table.AddRow(
+      {"error rate", rate(e.baseline, e.baseline_errors, e.baseline_traces),
+       rate(e.candidate, e.candidate_errors, e.candidate_traces),
+       e.change_points ? fmt::format("{:+.2f} pp", *e.change_points) : kNa, PValue(e.p_value),
+       Significance(e.significant, e.p_value) + (e.test.empty() ? "" : " (" + e.test + ")")});
   table.Write(out);
   out << "  throughput: (traces − 1) / (last − first root start) on each side; only comparable "
          "when both sides were sampled and collected alike\n";
@@ -158,7 +159,8 @@ void WriteVerify(const analyzer::DiffResult& r, const WriteOptions& o, std::ostr
       << Heading(o, fmt::format("Verify: do the baseline's sequential patterns overlap now? ({})",
                                 r.verify.size()))
       << '\n';
-  if (r.verify.empty()) out << "  none: the baseline has no sequential finding and no expectation\n";
+  if (r.verify.empty())
+    out << "  none: the baseline has no sequential finding and no expectation\n";
   size_t rank = 0;
   for (const analyzer::VerifyRow& v : r.verify) {
     std::string tags = "fingerprint " + v.fingerprint;
@@ -203,12 +205,10 @@ void WriteShiftTable(const std::string& title, const std::vector<analyzer::CpShi
     cells.push_back(FormatMs(row.candidate_us));
     cells.push_back(fmt::format("{}{}", row.change_us > 0 ? "+" : "", FormatMs(row.change_us)));
     cells.push_back(SignedPct(row.change_pct));
-    cells.push_back(FormatPercent(row.baseline_share) + " → " +
-                    FormatPercent(row.candidate_share));
+    cells.push_back(FormatPercent(row.baseline_share) + " → " + FormatPercent(row.candidate_share));
     if (kind != 2) cells.push_back(PValue(row.p_value) + (row.significant ? " *" : ""));
-    cells.push_back(row.presence == analyzer::Presence::kBoth
-                        ? ""
-                        : analyzer::PresenceName(row.presence));
+    cells.push_back(
+        row.presence == analyzer::Presence::kBoth ? "" : analyzer::PresenceName(row.presence));
     table.AddRow(std::move(cells));
   }
   table.Write(out);
@@ -238,8 +238,8 @@ void WriteShift(const analyzer::CpShift& cp, const WriteOptions& o, std::ostream
 
 void WriteFindings(const analyzer::FindingsDiff& f, const WriteOptions& o, std::ostream& out) {
   out << '\n'
-      << Heading(o, fmt::format("Findings: {} resolved, {} new, {} persisting", f.resolved,
-                                f.added, f.persisting))
+      << Heading(o, fmt::format("Findings: {} resolved, {} new, {} persisting", f.resolved, f.added,
+                                f.persisting))
       << '\n';
   for (const analyzer::FindingChange& c : f.changes) {
     out << fmt::format("  {:<10} [{}] {} — saving p50 {} → {} ms/trace; fingerprint {}\n",
@@ -257,17 +257,17 @@ void WriteInputs(const analyzer::DiffResult& r, const WriteOptions& o, std::ostr
   for (size_t i = 0; i < b.size(); i += 2) {
     std::string line = fmt::format("  {:<24}{:>9} /{:>9}", b[i].first, b[i].second, c[i].second);
     if (i + 1 < b.size()) {
-      line += fmt::format("    {:<24}{:>9} /{:>9}", b[i + 1].first, b[i + 1].second,
-                          c[i + 1].second);
+      line +=
+          fmt::format("    {:<24}{:>9} /{:>9}", b[i + 1].first, b[i + 1].second, c[i + 1].second);
     }
     out << line << '\n';
   }
-  for (const auto& [side, in] : {std::pair{"baseline", &r.baseline.input},
-                                 std::pair{"candidate", &r.candidate.input}}) {
+  for (const auto& [side, in] :
+       {std::pair{"baseline", &r.baseline.input}, std::pair{"candidate", &r.candidate.input}}) {
     if (in->problems_total == 0) continue;
     out << '\n'
-        << Heading(o, fmt::format("Skipped {} input ({})", side,
-                                  Plural(in->problems_total, "problem")))
+        << Heading(
+               o, fmt::format("Skipped {} input ({})", side, Plural(in->problems_total, "problem")))
         << '\n';
     for (const std::string& p : in->problems) out << "  " << p << '\n';
     if (in->problems_total > in->problems.size()) {

@@ -84,8 +84,14 @@ void TextWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Write
                      result.cp_mode);
 
   out << '\n' << Heading(o, "Latency by root operation (ms)") << '\n';
-  TextTable latency({{"root operation", Align::kLeft}, {"traces"}, {"errors"}, {"p50"},
-                     {"p90"}, {"p95"}, {"p99"}, {"max"}});
+  TextTable latency({{"root operation", Align::kLeft},
+                     {"traces"},
+                     {"errors"},
+                     {"p50"},
+                     {"p90"},
+                     {"p95"},
+                     {"p99"},
+                     {"max"}});
   for (const analyzer::RootLatencyRow& r : p.root_latency) {
     latency.AddRow({OpName(r.service, r.operation), std::to_string(r.traces),
                     std::to_string(r.errors), FormatMs(r.p50_us), FormatMs(r.p90_us),
@@ -116,8 +122,12 @@ void TextWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Write
   write_profile("Critical path by operation (ms; p50/p95/p99 per trace)", p.by_operation, true);
 
   out << '\n' << Heading(o, "Heaviest critical-path spans (ms)") << '\n';
-  TextTable heavy({{"on path"}, {"duration"}, {"service", Align::kLeft, 40},
-                   {"operation", Align::kLeft, 50}, {"trace", Align::kLeft}, {"span", Align::kLeft}});
+  TextTable heavy({{"on path"},
+                   {"duration"},
+                   {"service", Align::kLeft, 40},
+                   {"operation", Align::kLeft, 50},
+                   {"trace", Align::kLeft},
+                   {"span", Align::kLeft}});
   for (const analyzer::HeavySpan& h : p.heaviest) {
     heavy.AddRow({FormatMs(h.critical_us), FormatMs(h.duration_us), h.service, h.operation,
                   h.trace_id, h.span_id});
@@ -143,11 +153,14 @@ void TextWriter::WriteCriticalPath(const analyzer::CriticalPathResult& result,
 
     // Waterfall: one line per section, bar placed on the trace's time axis.
     std::vector<std::string> services;  // first-seen order, for colours
-    TextTable table({{"start"}, {"length"}, {"service", Align::kLeft, 24},
-                     {"operation", Align::kLeft, 32}, {"", Align::kLeft, 0}});
-    const double scale = t.duration_us > 0 ? static_cast<double>(bar_width) /
-                                                 static_cast<double>(t.duration_us)
-                                           : 0.0;
+    TextTable table({{"start"},
+                     {"length"},
+                     {"service", Align::kLeft, 24},
+                     {"operation", Align::kLeft, 32},
+                     {"", Align::kLeft, 0}});
+    const double scale = t.duration_us > 0
+                             ? static_cast<double>(bar_width) / static_cast<double>(t.duration_us)
+                             : 0.0;
     for (const analyzer::PathSection& s : t.sections) {
       const int from = static_cast<int>(static_cast<double>(s.start_us - t.start_us) * scale);
       int to = static_cast<int>(static_cast<double>(s.end_us - t.start_us) * scale);
@@ -168,17 +181,21 @@ void TextWriter::WriteCriticalPath(const analyzer::CriticalPathResult& result,
     table.Write(out);
 
     out << "\n  Spans on the critical path (ms)\n";
-    TextTable spans({{"on path"}, {"share"}, {"self"}, {"duration"},
-                     {"service / operation", Align::kLeft, 70}, {"span", Align::kLeft}});
+    TextTable spans({{"on path"},
+                     {"share"},
+                     {"self"},
+                     {"duration"},
+                     {"service / operation", Align::kLeft, 70},
+                     {"span", Align::kLeft}});
     for (const analyzer::PathSpan& s : t.spans) {
       const double share = t.critical_path_us > 0 ? static_cast<double>(s.critical_us) /
                                                         static_cast<double>(t.critical_path_us)
                                                   : 0.0;
-      spans.AddRow({FormatMs(s.critical_us), FormatPercent(share), FormatMs(s.self_us),
-                    FormatMs(s.duration_us),
-                    std::string(std::min<size_t>(s.depth, 20) * 2, ' ') + s.service + " " +
-                        s.operation,
-                    s.span_id});
+      spans.AddRow(
+          {FormatMs(s.critical_us), FormatPercent(share), FormatMs(s.self_us),
+           FormatMs(s.duration_us),
+           std::string(std::min<size_t>(s.depth, 20) * 2, ' ') + s.service + " " + s.operation,
+           s.span_id});
     }
     spans.Write(out, 4);
   }

@@ -15,11 +15,14 @@ using ::testing::HasSubstr;
 // Every trace starts at this epoch (µs), so no span starts at 0.
 constexpr int64_t kEpoch = 1'700'000'000'000'000;
 
-testing::TraceBuilder TraceBuilder(const std::string& id) { return testing::TraceBuilder(id, kEpoch); }
+testing::TraceBuilder TraceBuilder(const std::string& id) {
+  return testing::TraceBuilder(id, kEpoch);
+}
 
 // P [0,1100] runs A, B, C back to back (10 µs gaps), 300 µs each.
 // `order` gives which operation runs first, second, third.
-testing::TraceBuilder Chain(const std::string& id, std::vector<std::string> order = {"A", "B", "C"}) {
+testing::TraceBuilder Chain(const std::string& id,
+                            std::vector<std::string> order = {"A", "B", "C"}) {
   testing::TraceBuilder b = TraceBuilder(id);
   b.Span("p", "", "api", "handle", 0, 1100);
   const int64_t starts[] = {100, 410, 720};
@@ -28,7 +31,7 @@ testing::TraceBuilder Chain(const std::string& id, std::vector<std::string> orde
 }
 
 std::vector<Finding> Detect(const std::vector<Trace*>& traces, const DetectorConfig& config = {},
-                         CpMode mode = CpMode::kJaeger) {
+                            CpMode mode = CpMode::kJaeger) {
   AnalysisOptions options;
   options.detectors = config;
   options.cp.mode = mode;

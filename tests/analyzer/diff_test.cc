@@ -14,8 +14,8 @@
 namespace trace_analyze::analyzer {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::Checkouts;
+using ::testing::HasSubstr;
 using testing::Id;
 using testing::kEpoch;
 using testing::RunDiff;
@@ -80,11 +80,10 @@ TEST(DiffTest, EqualDistributionsAreNeverCalledSignificant) {
 
 TEST(DiffTest, RegressionInOneOperationHiddenInAnUnchangedP50) {
   // 80 checkouts, identical on both sides; 30 searches twice as slow after.
-  const DiffResult r =
-      RunDiff(Concat(Draw("bc", 80, "checkout", 1000, 500, 7),
-                     Draw("bs", 30, "search", 2000, 500, 8, 80)),
-              Concat(Draw("cc", 80, "checkout", 1000, 500, 7),
-                     Draw("cs", 30, "search", 4000, 1000, 9, 80)));
+  const DiffResult r = RunDiff(
+      Concat(Draw("bc", 80, "checkout", 1000, 500, 7), Draw("bs", 30, "search", 2000, 500, 8, 80)),
+      Concat(Draw("cc", 80, "checkout", 1000, 500, 7),
+             Draw("cs", 30, "search", 4000, 1000, 9, 80)));
   const LatencyChange& all50 = Row(r, "all", "p50");
   EXPECT_EQ(*all50.change_pct, 0.0);
   EXPECT_FALSE(all50.significant);
@@ -112,12 +111,10 @@ TEST(DiffTest, RegressionInOneOperationHiddenInAnUnchangedP50) {
                                      ParseTarget("p50_latency_increase<=1%", "t").value()};
   DiffOptions options;
   options.targets = targets;
-  const DiffResult gated =
-      RunDiff(Concat(Draw("bc", 80, "checkout", 1000, 500, 7),
-                     Draw("bs", 30, "search", 2000, 500, 8, 80)),
-              Concat(Draw("cc", 80, "checkout", 1000, 500, 7),
-                     Draw("cs", 30, "search", 4000, 1000, 9, 80)),
-              options);
+  const DiffResult gated = RunDiff(
+      Concat(Draw("bc", 80, "checkout", 1000, 500, 7), Draw("bs", 30, "search", 2000, 500, 8, 80)),
+      Concat(Draw("cc", 80, "checkout", 1000, 500, 7), Draw("cs", 30, "search", 4000, 1000, 9, 80)),
+      options);
   ASSERT_EQ(gated.targets.size(), 2u);
   EXPECT_EQ(gated.targets[0].status, TargetStatus::kFail);
   EXPECT_EQ(gated.targets[1].status, TargetStatus::kOk);

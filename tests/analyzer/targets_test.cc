@@ -96,8 +96,8 @@ TEST(TargetParseTest, Budgets) {
 // checkout"), a throughput and error-rate change, and one verify row.
 DiffResult Result0() {
   DiffResult r;
-  const auto add = [&](const std::string& service, const std::string& op, const char* p,
-                       int64_t b, int64_t c, bool significant) {
+  const auto add = [&](const std::string& service, const std::string& op, const char* p, int64_t b,
+                       int64_t c, bool significant) {
     LatencyChange row;
     row.service = service;
     row.operation = op;
@@ -112,8 +112,8 @@ DiffResult Result0() {
     row.significant = significant;
     r.latency.push_back(row);
   };
-  add("", "all", "p95", 1000, 600, true);           // −40 %, significant
-  add("cart", "checkout", "p95", 1000, 900, false);  // −10 %, not significant
+  add("", "all", "p95", 1000, 600, true);             // −40 %, significant
+  add("cart", "checkout", "p95", 1000, 900, false);   // −10 %, not significant
   add("cart", "checkout", "p50", 1000, 1080, false);  // +8 %, not significant
   r.throughput.baseline_traces = r.throughput.candidate_traces = 40;
   r.throughput.change_pct = 60;
@@ -148,8 +148,7 @@ std::vector<TargetRow> Evaluate(const std::vector<std::string>& texts,
   return r.targets;
 }
 
-TargetStatus StatusOf(const std::string& text,
-                      const std::vector<DurationSamples>& durations = {}) {
+TargetStatus StatusOf(const std::string& text, const std::vector<DurationSamples>& durations = {}) {
   const std::vector<TargetRow> rows = Evaluate({text}, durations);
   EXPECT_EQ(rows.size(), 1u) << text;
   return rows.empty() ? TargetStatus::kFail : rows[0].status;
@@ -194,7 +193,7 @@ TEST(TargetEvalTest, WhatCannotBeMeasuredFails) {
   EXPECT_EQ(rows[0].status, TargetStatus::kFail);
   EXPECT_FALSE(rows[0].value.has_value());
   EXPECT_THAT(rows[0].reason, HasSubstr("no traces with root operation 'search'"));
-  EXPECT_EQ(StatusOf("p99_latency_reduction>=1%"), TargetStatus::kFail);  // no p99 row
+  EXPECT_EQ(StatusOf("p99_latency_reduction>=1%"), TargetStatus::kFail);             // no p99 row
   EXPECT_EQ(StatusOf("overlap_share[00000000000000bb]>=90%"), TargetStatus::kFail);  // absent
   EXPECT_EQ(StatusOf("overlap_share[nope]>=90%"), TargetStatus::kFail);
 }
@@ -237,13 +236,11 @@ TEST(TargetEvalTest, Verdict) {
   EXPECT_TRUE(r.pass);
   EXPECT_EQ(r.verdict_reason, "no targets: nothing to gate");
 
-  EvaluateTargets({Parse("p95_latency_reduction>=30%"), Parse("throughput_increase>=50%")}, {},
-                  &r);
+  EvaluateTargets({Parse("p95_latency_reduction>=30%"), Parse("throughput_increase>=50%")}, {}, &r);
   EXPECT_TRUE(r.pass);
   EXPECT_EQ(r.verdict_reason, "all 2 targets hold");
 
-  EvaluateTargets({Parse("p95_latency_reduction>=30%"), Parse("error_rate_increase<=0")}, {},
-                  &r);
+  EvaluateTargets({Parse("p95_latency_reduction>=30%"), Parse("error_rate_increase<=0")}, {}, &r);
   EXPECT_FALSE(r.pass);
   EXPECT_EQ(r.verdict_reason, "1 of 2 targets failed: error_rate_increase");
 }

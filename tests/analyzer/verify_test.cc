@@ -11,8 +11,8 @@
 namespace trace_analyze::analyzer {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::Checkouts;
+using ::testing::HasSubstr;
 using testing::kEpoch;
 using testing::RunDiff;
 
@@ -201,8 +201,8 @@ TEST(VerifyTest, ParseExpectation) {
   EXPECT_EQ(names->pattern->parent, (OpName{"api", "GET /users/{n}"}));  // parameterised
   EXPECT_EQ(names->pattern->members,
             (std::vector<OpName>{{"cache", "get"}, {"db", "query"}}));  // sorted
-  EXPECT_EQ(names->fingerprint, SequentialFingerprint({"api", "GET /users/{n}"},
-                                                      {{"db", "query"}, {"cache", "get"}}));
+  EXPECT_EQ(names->fingerprint,
+            SequentialFingerprint({"api", "GET /users/{n}"}, {{"db", "query"}, {"cache", "get"}}));
 
   EXPECT_FALSE(ParseExpectation("checkout", &error).has_value());
   EXPECT_THAT(error, HasSubstr("neither a 16-hex-digit fingerprint"));

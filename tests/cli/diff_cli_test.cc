@@ -46,9 +46,8 @@ TEST(DiffCliTest, EveryHoldingGateExitsZero) {
   const CliRun run = Diff({"--target", "p95_latency_reduction>=30%", "--target",
                            "p50_latency_reduction[frontend:POST /checkout]>=40%", "--target",
                            "error_rate_increase<=0", "--target", "throughput_reduction<=0",
-                           "--target", "overlap_share>=90%", "--target",
-                           "realised_saving>=80%", "--budget",
-                           "frontend:POST /checkout=50ms/80ms", "--expect", kCalls});
+                           "--target", "overlap_share>=90%", "--target", "realised_saving>=80%",
+                           "--budget", "frontend:POST /checkout=50ms/80ms", "--expect", kCalls});
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
   EXPECT_THAT(run.out, HasSubstr("Verdict: PASS — all 8 targets hold"));
   EXPECT_THAT(run.out, Not(HasSubstr("FAIL")));
@@ -70,7 +69,8 @@ TEST(DiffCliTest, EveryFailingGateExitsOne) {
   } cases[] = {
       // The same traces on both sides: no reduction at all.
       {{"--target", "p95_latency_reduction>=30%"}, kBaseline, "p95_latency_reduction"},
-      {{"--target", "p99_latency[frontend:GET /search]<=10ms"}, kCandidate,
+      {{"--target", "p99_latency[frontend:GET /search]<=10ms"},
+       kCandidate,
        "p99_latency[frontend:GET /search]"},
       // +25 % but not significant with 60 traces a side.
       {{"--target", "throughput_increase>=20%"}, kCandidate, "throughput_increase"},
@@ -80,9 +80,11 @@ TEST(DiffCliTest, EveryFailingGateExitsOne) {
       {{"--target", "overlap_share>=90%"}, kBaseline, "overlap_share[8b896e2bf6e8da06]"},
       {{"--expect", kCalls}, kBaseline, "overlap_share[" + kCalls + "]"},
       // An expected pattern that does not exist: absent, never a success.
-      {{"--expect", "frontend:POST /checkout>cart:GetCart,fraud:Check"}, kCandidate,
+      {{"--expect", "frontend:POST /checkout>cart:GetCart,fraud:Check"},
+       kCandidate,
        "overlap_share[frontend:POST /checkout>cart:GetCart,fraud:Check]"},
-      {{"--budget", "frontend:POST /checkout=20ms/30ms"}, kCandidate,
+      {{"--budget", "frontend:POST /checkout=20ms/30ms"},
+       kCandidate,
        "p95_duration[frontend:POST /checkout]"},
       {{"--budget", "payment:Refund=20ms"}, kCandidate, "p95_duration[payment:Refund]"},
   };
@@ -116,8 +118,8 @@ TEST(DiffCliTest, BadTargetsBudgetsAndExpectationsAreUsageErrors) {
 
 TEST(DiffCliTest, InputErrorsExitTwo) {
   TempDir dir;
-  CliRun run = RunTool({"diff", "--baseline", "/nonexistent/before.json", "--candidate",
-                        kCandidate});
+  CliRun run =
+      RunTool({"diff", "--baseline", "/nonexistent/before.json", "--candidate", kCandidate});
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_THAT(run.err, HasSubstr("baseline: "));
   EXPECT_THAT(run.err, HasSubstr("/nonexistent/before.json"));
@@ -147,8 +149,8 @@ TEST(DiffCliTest, InputErrorsExitTwo) {
 
 TEST(DiffCliTest, SidesTakeSeveralInputs) {
   // Repeated flags and several values after one flag both work.
-  CliRun run = RunTool({"diff", "-b", kBaseline, "-b", kBaseline, "-c", kCandidate, kCandidate,
-                        "--format", "json"});
+  CliRun run = RunTool(
+      {"diff", "-b", kBaseline, "-b", kBaseline, "-c", kCandidate, kCandidate, "--format", "json"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_THAT(run.out, HasSubstr(R"("baselineTraces": 120)"));
   EXPECT_THAT(run.out, HasSubstr(R"("files": 2)"));
@@ -187,10 +189,10 @@ TEST(DiffCliTest, VerifyJsonIsTheDiffDocument) {
   const CliRun verify = Diff({"--format", "json"}, "verify");
   const CliRun diff = Diff({"--format", "json"}, "diff");
   ASSERT_EQ(verify.exit_code, 0) << verify.err;
-  for (const char* key : {R"("schema": "trace-analyze/diff/v1")", R"("verdict": "pass")",
-                          R"("targets": [])", R"("verify": [)", R"("latency": [)",
-                          R"("throughput": {)", R"("errorRate": {)", R"("findings": {)",
-                          R"("status": "parallel")"}) {
+  for (const char* key :
+       {R"("schema": "trace-analyze/diff/v1")", R"("verdict": "pass")", R"("targets": [])",
+        R"("verify": [)", R"("latency": [)", R"("throughput": {)", R"("errorRate": {)",
+        R"("findings": {)", R"("status": "parallel")"}) {
     EXPECT_THAT(verify.out, HasSubstr(key)) << key;
   }
   EXPECT_THAT(verify.out, HasSubstr(R"("command": "verify")"));

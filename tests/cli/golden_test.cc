@@ -59,17 +59,17 @@ std::vector<GoldenCase> Cases() {
   };
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Fixtures, GoldenTest,
-    ::testing::Combine(::testing::ValuesIn(Cases()),
-                       ::testing::ValuesIn(reports::ReportWriterNames())),
-    [](const auto& info) {
-      std::string name = std::get<0>(info.param).name + "_" + std::get<1>(info.param);
-      for (char& ch : name) {
-        if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
-      }
-      return name;
-    });
+INSTANTIATE_TEST_SUITE_P(Fixtures, GoldenTest,
+                         ::testing::Combine(::testing::ValuesIn(Cases()),
+                                            ::testing::ValuesIn(reports::ReportWriterNames())),
+                         [](const auto& info) {
+                           std::string name =
+                               std::get<0>(info.param).name + "_" + std::get<1>(info.param);
+                           for (char& ch : name) {
+                             if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+                           }
+                           return name;
+                         });
 
 }  // namespace
 }  // namespace trace_analyze::testing

@@ -25,8 +25,8 @@ class TraceBuilder {
       : trace_id_(std::move(trace_id)), epoch_us_(epoch_us) {}
 
   // Adds a span with one reference of type `ref` to `parent` (none if "").
-  TraceBuilder& Span(std::string id, std::string parent, std::string service,
-                     std::string operation, int64_t start_us, int64_t duration_us,
+  TraceBuilder& Span(std::string id, std::string parent, std::string service, std::string operation,
+                     int64_t start_us, int64_t duration_us,
                      analyzer::SpanKind kind = analyzer::SpanKind::kUnspecified,
                      analyzer::RefType ref = analyzer::RefType::kChildOf) {
     SpanSpec s;
