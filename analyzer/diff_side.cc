@@ -49,6 +49,7 @@ void DiffSideCollector::AddPaths(const Trace& trace, const std::vector<int64_t>&
   // million spans deep.
   std::vector<uint64_t> key(trace.spans.size(), 0);
   std::vector<SpanIndex> chain;
+  std::string operation;  // reused: no allocation per span
   struct OnPath {
     uint64_t key;
     int64_t critical_us;
@@ -63,7 +64,12 @@ void DiffSideCollector::AddPaths(const Trace& trace, const std::vector<int64_t>&
     for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
       const SpanIndex parent = topo.tree_parent[*it];
       const uint64_t seed = parent == kNoSpan ? kStableHashSeed : key[parent];
-      key[*it] = StableHash64(SegmentName(trace.spans[*it]) + '\x1e', seed) | 1;  // never 0
+      const Span& s = trace.spans[*it];
+      ParameterizeInto(s.operation, &operation);
+      // FNV-1a over "service \x1f operation \x1e", extended piece by piece.
+      uint64_t h = StableHash64(
+          "\x1e", StableHash64(operation, StableHash64("\x1f", StableHash64(s.service, seed))));
+      key[*it] = h | 1;  // never 0, which marks "not computed"
     }
     per_trace.push_back({key[i], critical[i], i});
   }

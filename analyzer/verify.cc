@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <unordered_map>
 
 #include "analyzer/finders_internal.h"
 #include "analyzer/parameterize.h"
@@ -44,22 +45,21 @@ bool IsFingerprint(const std::string& s) {
 // than the matching.
 class Names {
  public:
-  explicit Names(const Trace& trace) : trace_(trace), names_(trace.spans.size()) {}
-  const std::string& Operation(SpanIndex i) {
-    if (!done_.empty() && done_[i]) return names_[i];
-    if (done_.empty()) done_.assign(trace_.spans.size(), 0);
-    ParameterizeInto(trace_.spans[i].operation, &names_[i]);
-    done_[i] = 1;
-    return names_[i];
-  }
+  explicit Names(const Trace& trace) : trace_(trace) {}
+  // Compares the service first: most spans are rejected without a name.
   bool Is(SpanIndex i, const OpName& name) {
     return trace_.spans[i].service == name.service && Operation(i) == name.operation;
   }
 
  private:
+  const std::string& Operation(SpanIndex i) {
+    auto [it, added] = names_.try_emplace(i);
+    if (added) ParameterizeInto(trace_.spans[i].operation, &it->second);
+    return it->second;
+  }
+
   const Trace& trace_;
-  std::vector<std::string> names_;
-  std::vector<uint8_t> done_;
+  std::unordered_map<SpanIndex, std::string> names_;
 };
 
 // The pattern's member names with how often each must occur.

@@ -30,6 +30,22 @@ TEST(ConfigTest, DocumentedExampleParses) {
   EXPECT_EQ(config.dependencies[1].second, "ads");
 }
 
+TEST(ConfigTest, DocumentedExampleHasTheDiffSections) {
+  const std::string doc = testing::ReadFile("docs/config.md");
+  const size_t begin = doc.find("```jsonc\n");
+  const size_t end = doc.find("```", begin + 9);
+  ConfigFile config;
+  const Status s = ParseConfig(doc.substr(begin + 9, end - begin - 9), "docs/config.md", &config);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  ASSERT_EQ(config.targets.size(), 4u);
+  EXPECT_EQ(config.targets[2].Name(), "throughput_increase");
+  EXPECT_DOUBLE_EQ(*config.targets[2].acceptable, 20);
+  EXPECT_EQ(config.targets[3].Name(), "p95_duration[cart:checkout]");
+  ASSERT_EQ(config.verify.expectations.size(), 2u);
+  EXPECT_EQ(config.verify.expectations[1].name, "checkout fan-out");
+  EXPECT_EQ(config.verify.expectations[1].pattern->members.size(), 3u);
+}
+
 TEST(ConfigTest, DefaultsMatchTheDocumentedOnes) {
   // docs/detectors.md and docs/config.md state these defaults.
   const analyzer::DetectorConfig d;
@@ -43,6 +59,13 @@ TEST(ConfigTest, DefaultsMatchTheDocumentedOnes) {
   EXPECT_EQ(d.n_plus_one.min_distinct_params, 2u);
   EXPECT_EQ(d.repeated.min_calls, 2u);
   EXPECT_EQ(d.max_examples, 3u);
+  // docs/diff.md, "Defaults".
+  const analyzer::SignificanceOptions stats;
+  EXPECT_DOUBLE_EQ(stats.alpha, 0.05);
+  EXPECT_EQ(stats.min_samples, 8u);
+  EXPECT_EQ(stats.bootstrap_resamples, 2000u);
+  EXPECT_EQ(stats.bootstrap_seed, 42u);
+  EXPECT_DOUBLE_EQ(analyzer::VerifyConfig{}.parallel_share, 0.9);
 }
 
 TEST(ConfigTest, ErrorsNameTheFileAndKey) {
