@@ -37,8 +37,11 @@ struct CommonOptions {
   analyzer::AnalysisOptions ToAnalysisOptions() const;
 };
 
-// Adds INPUT..., --format, -o, --strict, --cp-mode, --adjust-clock-skew.
+// Adds INPUT..., then AddReportOptions.
 void AddCommonOptions(CLI::App& command, CommonOptions& options);
+// Adds --format, -o, --strict, --cp-mode, --adjust-clock-skew (commands with
+// their own inputs, like diff's --baseline/--candidate).
+void AddReportOptions(CLI::App& command, CommonOptions& options);
 
 // Renders the report with the --format writer to -o or `out`, and with each
 // --report FORMAT=FILE writer to its file (all rendered before any is
@@ -51,6 +54,8 @@ int EmitReports(const CommonOptions& options, const RenderFn& render, std::ostre
 
 Command AddAnalyzeCommand(CLI::App& app);
 Command AddCriticalPathCommand(CLI::App& app);
+Command AddDiffCommand(CLI::App& app);    // diff_command.cc
+Command AddVerifyCommand(CLI::App& app);  // diff_command.cc
 
 }  // namespace trace_analyze::cli
 

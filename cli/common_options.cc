@@ -24,6 +24,10 @@ void AddCommonOptions(CLI::App& command, CommonOptions& options) {
                   "Lines; .gz/.zst), or - for stdin")
       ->required()
       ->type_name("INPUT");
+  AddReportOptions(command, options);
+}
+
+void AddReportOptions(CLI::App& command, CommonOptions& options) {
   command.add_option("--format,-f", options.format, "Report format")
       ->check(CLI::IsMember(reports::ReportWriterNames()))
       ->capture_default_str();

@@ -10,41 +10,10 @@
 
 #include "reports/escape.h"
 #include "reports/format.h"
+#include "reports/html_util.h"
 
 namespace trace_analyze::reports {
 namespace {
-
-constexpr const char* kStyle = R"(
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:1200px;
-padding:16px;color:#1d2330}
-h1{font-size:22px}h2{font-size:18px;margin-top:28px;border-bottom:1px solid #dde}
-table{border-collapse:collapse;width:100%;margin:8px 0}th,td{padding:3px 8px;text-align:right;
-border-bottom:1px solid #eef}th{background:#f4f6fb}td.l,th.l{text-align:left}
-.verdict{font-size:16px;padding:8px 12px;border-radius:6px;background:#eaf7ee}
-.verdict.fail{background:#fdecec}.muted{color:#667}.tag{padding:1px 6px;border-radius:8px;
-background:#eef;font-size:12px}.high{background:#d8f3df}.medium{background:#fff2cc}
-.low{background:#f1f1f1}svg{width:100%;height:auto;display:block}
-svg text{font:11px system-ui,sans-serif}code{font-size:12px}
-ul.reasons{margin:4px 0 8px 18px;padding:0}
-@media print{body{max-width:none}h2{break-after:avoid}svg,table{break-inside:avoid}}
-)";
-
-const char* kPalette[] = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2",
-                          "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
-
-// Stable colour per service, independent of the order services appear in.
-std::string ColourOf(const std::string& service) {
-  size_t h = 0;
-  for (unsigned char c : service) h = h * 131 + c;
-  return kPalette[h % std::size(kPalette)];
-}
-
-void Head(const std::string& title, std::ostream& out) {
-  out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-         "<title>"
-      << EscapeHtml(title) << "</title>\n<style>" << kStyle << "</style></head>\n<body>\n";
-}
 
 // A waterfall of the spans on a trace's critical path: each span's whole
 // interval in a light bar, its critical sections in its service colour.
@@ -78,7 +47,7 @@ void Waterfall(const analyzer::TracePath& t, std::ostream& out) {
           "<rect x=\"{:.1f}\" y=\"{:.0f}\" width=\"{:.1f}\" height=\"{}\" fill=\"{}\"/>",
           x(sec.start_us), y + 3,
           std::max(1.0, static_cast<double>(sec.end_us - sec.start_us) * scale), row_h - 6,
-          ColourOf(s.service));
+          ServiceColour(s.service));
     }
     out << "</g>\n";
   }
@@ -150,7 +119,7 @@ void Icicle(const std::vector<std::pair<std::string, int64_t>>& stacks, std::ost
                                    FormatMs(child->total),
                                    FormatPercent(static_cast<double>(child->total) /
                                                  static_cast<double>(root.total)))),
-            x, depth * kRowH, w, kRowH - 1, ColourOf(service));
+            x, depth * kRowH, w, kRowH - 1, ServiceColour(service));
         if (w > 60) {
           const size_t chars = static_cast<size_t>(w / 6.5);
           body += fmt::format("<text x=\"{:.1f}\" y=\"{}\" fill=\"#fff\">{}</text>", x + 3,
@@ -192,16 +161,12 @@ void Quality(const analyzer::InputSummary& in, const analyzer::DataQuality& q, s
   }
 }
 
-std::string Op(const std::string& service, const std::string& operation) {
-  return EscapeHtml(service.empty() ? operation : service + " " + operation);
-}
-
 }  // namespace
 
 void HtmlWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const WriteOptions&,
                               std::ostream& out) const {
   const analyzer::ProfileReport& p = result.profile;
-  Head("trace-analyze report", out);
+  HtmlHead("trace-analyze report", out);
   size_t shown = 0, high = 0;
   for (const analyzer::Finding& f : result.findings) {
     if (f.suppressed) continue;
@@ -223,7 +188,7 @@ void HtmlWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Write
     out << fmt::format(
         "<tr><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
         "<td>{}</td><td>{}</td></tr>\n",
-        Op(r.service, r.operation), r.traces, r.errors, FormatMs(r.p50_us), FormatMs(r.p90_us),
+        HtmlOp(r.service, r.operation), r.traces, r.errors, FormatMs(r.p50_us), FormatMs(r.p90_us),
         FormatMs(r.p95_us), FormatMs(r.p99_us), FormatMs(r.max_us));
   }
   out << "</table>\n";
@@ -238,13 +203,14 @@ void HtmlWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Write
       if (f.suppressed) continue;
       std::string what;
       for (const analyzer::OpName& o : f.sequence) {
-        what += (what.empty() ? "" : " &rarr; ") + Op(o.service, o.operation);
+        what += (what.empty() ? "" : " &rarr; ") + HtmlOp(o.service, o.operation);
       }
       out << fmt::format(
           "<tr><td>{}</td><td class=\"l\"><span class=\"tag\">{}</span> <span class=\"tag {}\">{}"
           "</span> {} <span class=\"muted\">under {}</span><ul class=\"reasons\">",
           ++rank, analyzer::FindingKindName(f.kind), analyzer::ConfidenceName(f.confidence),
-          analyzer::ConfidenceName(f.confidence), what, Op(f.parent.service, f.parent.operation));
+          analyzer::ConfidenceName(f.confidence), what,
+          HtmlOp(f.parent.service, f.parent.operation));
       for (const std::string& r : f.reasons) out << "<li>" << EscapeHtml(r) << "</li>";
       out << "<li>examples:";
       for (const std::string& id : f.example_trace_ids)
@@ -287,7 +253,7 @@ void HtmlWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Write
 
 void HtmlWriter::WriteCriticalPath(const analyzer::CriticalPathResult& result, const WriteOptions&,
                                    std::ostream& out) const {
-  Head("trace-analyze critical path", out);
+  HtmlHead("trace-analyze critical path", out);
   out << fmt::format("<h1>Critical path</h1>\n<p class=\"muted\">{} trace(s), {} mode.</p>\n",
                      result.traces.size(), EscapeHtml(result.cp_mode));
   for (const analyzer::TracePath& t : result.traces) {
