@@ -46,6 +46,21 @@ TEST(ConfigTest, DocumentedExampleHasTheDiffSections) {
   EXPECT_EQ(config.verify.expectations[1].pattern->members.size(), 3u);
 }
 
+// The gate of docs/ci.md is what its CI examples run.
+TEST(ConfigTest, CiGuideExampleParses) {
+  const std::string doc = testing::ReadFile("docs/ci.md");
+  const size_t begin = doc.find("```jsonc\n");
+  ASSERT_NE(begin, std::string::npos);
+  const size_t end = doc.find("```", begin + 9);
+  ConfigFile config;
+  const Status s = ParseConfig(doc.substr(begin + 9, end - begin - 9), "docs/ci.md", &config);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  ASSERT_EQ(config.targets.size(), 4u);
+  EXPECT_EQ(config.targets[0].Name(), "p95_latency_increase");
+  EXPECT_EQ(config.targets[2].Name(), "p99_latency[frontend:POST /checkout]");
+  EXPECT_EQ(config.targets[3].Name(), "p95_duration[cart:GetCart]");
+}
+
 TEST(ConfigTest, DefaultsMatchTheDocumentedOnes) {
   // docs/detectors.md and docs/config.md state these defaults.
   const analyzer::DetectorConfig d;
