@@ -23,6 +23,7 @@ enum class UnitKind : uint8_t {
   kZipkinSpan,      // one Zipkin v2 span
   kZipkinSpanList,  // one array of Zipkin v2 spans (a list-of-traces element)
   kUnknown,         // an array element of no known shape (reported, skipped)
+  kBrokenLine,      // a JSON Lines line that is not a complete document (reported, skipped)
 };
 
 struct Unit {

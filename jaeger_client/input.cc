@@ -41,7 +41,7 @@ Error Named(std::string_view name, const Error& error) {
 class Reader {
  public:
   Reader(const ReadOptions& options, const TraceCallback& on_trace, ReadStats* stats)
-      : stats_(stats), decoder_(options, on_trace, stats) {}
+      : strict_(options.strict), stats_(stats), decoder_(options, on_trace, stats) {}
 
   Status ReadPath(const std::string& path) {
     std::error_code ec;
@@ -62,7 +62,7 @@ class Reader {
     if (!source.ok()) return Named(name, source.error());
     PipelineOptions options;
     options.chunk_size = ChunkSizeFor(bytes.size());
-    return Decode(source.value().get(), name, options);
+    return Decode(source.value().get(), name, options, /*carry_on=*/false);
   }
 
  private:
@@ -77,17 +77,32 @@ class Reader {
     PipelineOptions options;
     options.chunk_size = ChunkSizeFor(source.value()->SizeHint());
     options.threaded = raw_size == 0 || raw_size >= kThreadedFrom;
-    return Decode(source.value().get(), name, options);
+    return Decode(source.value().get(), name, options, /*carry_on=*/!strict_);
   }
 
-  Status Decode(ByteSource* source, std::string_view name, const PipelineOptions& options) {
+  // With `carry_on`, an input that stops being readable part-way (truncated,
+  // garbage, not a trace document) keeps the traces before that point; the
+  // rest of it is a reported problem, and the other inputs are still read.
+  // Files carry on unless --strict; a buffer (a server's response) does not:
+  // its caller decides what a broken body means.
+  Status Decode(ByteSource* source, std::string_view name, const PipelineOptions& options,
+                bool carry_on) {
     decoder_.BeginSource(name);
-    if (Status s = RunPipeline(source, name, options, &pool_, &decoder_, &stats_->bytes); !s.ok()) {
+    SplitFailure failure;
+    if (Status s = RunPipeline(source, name, options, &pool_, &decoder_, &stats_->bytes,
+                               carry_on ? &failure : nullptr);
+        !s.ok()) {
       return s;
     }
-    return decoder_.EndSource();
+    if (Status s = decoder_.EndSource(); !s.ok()) return s;
+    if (failure.failed) {
+      stats_->problems.push_back({std::string(name), failure.offset, "",
+                                  failure.what + "; the rest of this input was skipped"});
+    }
+    return OkStatus();
   }
 
+  bool strict_;
   ReadStats* stats_;
   BatchPool pool_;
   UnitDecoder decoder_;

@@ -51,15 +51,18 @@ using TraceCallback = std::function<Status(analyzer::Trace&)>;
 // ending in .json, .jsonl, .ndjson, optionally followed by .gz or .zst; sorted
 // by path) or "-" for stdin. The format (Jaeger UI JSON, OTLP JSON, Zipkin v2
 // JSON, JSON Lines of any of them, gzip/zstd compression) is sniffed from the
-// content, never taken from the file name. A file that cannot be opened or
-// decoded at all is an Error (kInput); a bad trace inside a good file is a
-// problem in `stats` unless options.strict.
+// content, never taken from the file name. A file that cannot be opened is
+// an Error (kInput). Unless options.strict, a bad trace is a problem in
+// `stats`, and so is an input that stops being readable part-way (truncated,
+// not JSON, not traces): the traces before that point are kept and reading
+// goes on with the next input. Under options.strict both are Errors.
 Status ReadInputs(std::span<const std::string> inputs, const ReadOptions& options,
                   const TraceCallback& on_trace, ReadStats* stats);
 
 // Decodes one in-memory document of any supported format (gzip/zstd bytes are
-// decompressed first). Used by the network clients, tests and fuzzers; it
-// shares its pipeline with ReadInputs.
+// decompressed first). A document that stops being readable part-way is an
+// Error (the traces before that point are still delivered). Used by the network clients, tests and
+// fuzzers; it shares its pipeline with ReadInputs.
 Status DecodeBuffer(std::string_view bytes, std::string_view source_name,
                     const ReadOptions& options, const TraceCallback& on_trace, ReadStats* stats);
 

@@ -21,14 +21,16 @@ std::string Describe(int c) {
 JsonSplitter::JsonSplitter(ByteSource* source, BatchPool* pool, size_t chunk_size)
     : source_(source), pool_(pool), chunk_size_(std::max<size_t>(chunk_size, 4096)) {}
 
-Error JsonSplitter::Truncated(uint64_t value_start) const {
+Error JsonSplitter::Truncated(uint64_t value_start) {
+  error_offset_ = end_;
   return Error{ErrorCode::kInput,
                fmt::format("byte {}: unexpected end of input: the JSON value starting at byte {} "
                            "is not closed (truncated file?)",
                            end_, value_start)};
 }
 
-Error JsonSplitter::Unexpected(uint64_t offset, std::string_view expected) const {
+Error JsonSplitter::Unexpected(uint64_t offset, std::string_view expected) {
+  error_offset_ = offset;
   const int c = offset < end_ ? static_cast<unsigned char>(*At(offset)) : kEof;
   return Error{ErrorCode::kInput,
                fmt::format("byte {}: expected {}, got {}", offset, expected, Describe(c))};
@@ -51,7 +53,10 @@ Status JsonSplitter::Run(const EmitFn& emit) {
   bool any_value = false;
   Status status = OkStatus();
   while (status.ok() && !stopped_) {
+    saw_newline_ = false;
     Result<int> c = PeekNonSpace();
+    const uint64_t doc_start = pos_;
+    const bool starts_line = any_value && saw_newline_;
     if (!c.ok()) {
       status = c.error();
     } else if (c.value() == kEof) {
@@ -65,6 +70,7 @@ Status JsonSplitter::Run(const EmitFn& emit) {
                                           : "'{' or '[' (a JSON trace document)");
     }
     any_value = true;
+    if (!status.ok() && starts_line && c.ok() && SkipBrokenLine(doc_start)) status = OkStatus();
   }
   if (status.ok() && !any_value) status = Error{ErrorCode::kInput, "empty input"};
   // Units found before an error are still handed over.
@@ -126,6 +132,7 @@ Result<int> JsonSplitter::PeekNonSpace() {
     while (pos_ < end_) {
       const char c = *At(pos_);
       if (!IsJsonSpace(c)) return static_cast<int>(static_cast<unsigned char>(c));
+      saw_newline_ = saw_newline_ || c == '\n';
       ++pos_;
     }
     if (droppable) keep_ = pos_;
@@ -133,6 +140,18 @@ Result<int> JsonSplitter::PeekNonSpace() {
     if (!more.ok()) return more.error();
     if (!more.value()) return kEof;
   }
+}
+
+bool JsonSplitter::SkipBrokenLine(uint64_t doc_start) {
+  if (stopped_ || doc_start < keep_ || doc_start < base_ || doc_start >= end_) return false;
+  // Units recorded inside the broken document (elements of a streamed
+  // envelope) stay: they were complete.
+  const std::string_view rest(At(doc_start), static_cast<size_t>(end_ - doc_start));
+  const size_t next = rest.find("\n{");
+  if (next == std::string_view::npos) return false;
+  Record(UnitKind::kBrokenLine, doc_start, doc_start + next);
+  pos_ = keep_ = doc_start + next + 1;
+  return true;
 }
 
 void JsonSplitter::Record(UnitKind kind, uint64_t begin, uint64_t end) {

@@ -13,6 +13,10 @@
 //  * `[...]`: one unit per element, each classified with ClassifyValue.
 // A value that does not close, or bytes that cannot start or continue this
 // structure, are an error; what is inside a unit is the decoders' business.
+// Except in JSON Lines: when a document that starts a line (after an earlier
+// document and a newline) is broken and its bytes are still buffered, it
+// becomes a kBrokenLine unit up to the next line starting with '{', and
+// splitting goes on from there.
 #ifndef TRACE_ANALYZE_JAEGER_CLIENT_JSON_SPLITTER_H_
 #define TRACE_ANALYZE_JAEGER_CLIENT_JSON_SPLITTER_H_
 
@@ -45,6 +49,8 @@ class JsonSplitter {
   Status Run(const EmitFn& emit);
 
   uint64_t bytes_read() const { return bytes_read_; }
+  // After Run() failed: the input offset the error names ("byte N").
+  uint64_t error_offset() const { return error_offset_; }
 
  private:
   enum class ArrayContext : uint8_t { kTopLevel, kEnvelopeData };
@@ -57,6 +63,9 @@ class JsonSplitter {
   // Scans the value at pos_ and sets [*begin, *end); pos_ moves past it.
   Status ScanValue(uint64_t* begin, uint64_t* end);
   Status ReadKey();
+  // After the document at `doc_start` failed: records it as a kBrokenLine
+  // unit and moves to the next "\n{" if both are in the buffer.
+  bool SkipBrokenLine(uint64_t doc_start);
 
   // Next non-whitespace byte at or after pos_ (pos_ moves to it), or kEof.
   Result<int> PeekNonSpace();
@@ -66,8 +75,9 @@ class JsonSplitter {
   void Record(UnitKind kind, uint64_t begin, uint64_t end);
 
   const char* At(uint64_t offset) const { return batch_->buffer.data() + (offset - base_); }
-  Error Truncated(uint64_t value_start) const;
-  Error Unexpected(uint64_t offset, std::string_view expected) const;
+  // Both record the offset they name in error_offset_.
+  Error Truncated(uint64_t value_start);
+  Error Unexpected(uint64_t offset, std::string_view expected);
 
   ByteSource* source_;
   BatchPool* pool_;
@@ -83,6 +93,8 @@ class JsonSplitter {
   uint64_t keep_ = 0;  // first byte still needed (carried over on refill)
   bool eof_ = false;
   uint64_t bytes_read_ = 0;
+  uint64_t error_offset_ = 0;
+  bool saw_newline_ = false;  // PeekNonSpace skipped a '\n' since the last reset
 
   ValueScanner scanner_;
   std::string key_;  // the object key just read (raw, escapes undecoded)

@@ -77,7 +77,8 @@ Status WithName(Status status, std::string_view name) {
 }  // namespace
 
 Status RunPipeline(ByteSource* source, std::string_view name, const PipelineOptions& options,
-                   BatchPool* pool, UnitDecoder* decoder, uint64_t* bytes_read) {
+                   BatchPool* pool, UnitDecoder* decoder, uint64_t* bytes_read,
+                   SplitFailure* failure) {
   JsonSplitter splitter(source, pool, options.chunk_size);
   Status decode_status = OkStatus();
   Status split_status = OkStatus();
@@ -106,6 +107,15 @@ Status RunPipeline(ByteSource* source, std::string_view name, const PipelineOpti
   }
   *bytes_read += splitter.bytes_read();
   if (!decode_status.ok()) return decode_status;
+  if (failure != nullptr && !split_status.ok()) {
+    failure->failed = true;
+    failure->offset = splitter.error_offset();
+    failure->what = split_status.error().message;
+    // The splitter's messages start with the offset they name.
+    const std::string prefix = fmt::format("byte {}: ", failure->offset);
+    if (failure->what.starts_with(prefix)) failure->what.erase(0, prefix.size());
+    return OkStatus();
+  }
   return WithName(std::move(split_status), name);
 }
 

@@ -7,6 +7,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <string_view>
 
 #include "analyzer/status.h"
 #include "jaeger_client/batch.h"
@@ -20,12 +22,22 @@ struct PipelineOptions {
   bool threaded = false;                // split on a reader thread
 };
 
+// Where the input stopped being splittable (truncated, not JSON, not a trace
+// document), when the caller chose to carry on.
+struct SplitFailure {
+  bool failed = false;
+  uint64_t offset = 0;  // the byte the error names
+  std::string what;     // the cause, without "byte N: "
+};
+
 // Decodes all of `source` with `decoder` (BeginSource/EndSource are the
-// caller's). Split errors come back prefixed with `name`: "<name>: byte N:
-// ...". Units found before an error are still decoded. Adds the bytes read
-// to *bytes_read.
+// caller's). Units found before a split error are still decoded. A split
+// error fills *failure and returns OkStatus when `failure` is not null; else
+// it comes back prefixed with `name`: "<name>: byte N: ...". Decoder errors
+// are returned as they are. Adds the bytes read to *bytes_read.
 Status RunPipeline(ByteSource* source, std::string_view name, const PipelineOptions& options,
-                   BatchPool* pool, UnitDecoder* decoder, uint64_t* bytes_read);
+                   BatchPool* pool, UnitDecoder* decoder, uint64_t* bytes_read,
+                   SplitFailure* failure = nullptr);
 
 }  // namespace trace_analyze::jaeger
 

@@ -77,6 +77,11 @@ Status UnitDecoder::DecodeUnit(const Batch& batch, const Unit& unit) {
   if (unit.kind == UnitKind::kUnknown) {
     return Skip(unit, bytes.data(), nullptr, {}, DescribeUnknown(bytes));
   }
+  if (unit.kind == UnitKind::kBrokenLine) {
+    return Skip(unit, bytes.data(), nullptr, {},
+                "this line is not a complete JSON document (truncated or corrupt line?); "
+                "skipped to the next line");
+  }
   if (unit.kind == UnitKind::kEnvelopeErrors && bytes == "null") return OkStatus();
 
   // Grow geometrically: simdjson would otherwise reallocate for every new
@@ -135,6 +140,7 @@ Status UnitDecoder::DecodeUnit(const Batch& batch, const Unit& unit) {
     case UnitKind::kZipkinSpanList:
       return DecodeZipkinList(root, unit, bytes.data());
     case UnitKind::kUnknown:
+    case UnitKind::kBrokenLine:
       break;
   }
   return OkStatus();

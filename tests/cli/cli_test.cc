@@ -96,6 +96,24 @@ TEST(CliTest, OneBadTraceIsSkippedReportedAndTheRestAnalysed) {
   EXPECT_THAT(strict.err, HasSubstr("mixed.json"));
 }
 
+TEST(CliTest, ABrokenFileAmongGoodOnesIsSkippedAndReported) {
+  TempDir dir;
+  const std::string good = dir.File("good.json", kTrace);
+  const std::string truncated = dir.File("truncated.json", std::string(kTrace).substr(0, 200));
+  const std::string empty = dir.File("empty.json", "");
+  const CliRun run = RunTool({"analyze", good, truncated, empty, "--format", "json"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.err, HasSubstr("warning: skipped " + truncated + ": byte 200: unexpected end"));
+  EXPECT_THAT(run.err, HasSubstr("warning: skipped " + empty + ": byte 0: empty input"));
+  EXPECT_THAT(run.out, HasSubstr(R"("traces": 1,)"));
+  EXPECT_THAT(run.out, HasSubstr("the rest of this input was skipped"));
+
+  const CliRun strict = RunTool({"analyze", good, truncated, "--strict"});
+  EXPECT_EQ(strict.exit_code, 2);
+  EXPECT_EQ(strict.out, "");
+  EXPECT_THAT(strict.err, HasSubstr(truncated));
+}
+
 TEST(CliTest, CriticalPathJsonHasTheDocumentedShape) {
   TempDir dir;
   const CliRun run =

@@ -53,9 +53,71 @@ TEST(MalformedInputTest, EmptyInputs) {
                             ("ta_malformed_empty_" + std::to_string(::getpid()) + ".json"))
                                .string();
   std::ofstream(path).close();
+  // A file is a problem, not an error: the other inputs are still read.
   const auto d = testing::ReadPaths({path});
-  EXPECT_EQ(d.error(), path + ": empty input");
+  ASSERT_TRUE(d.status.ok()) << d.error();
+  ASSERT_EQ(d.stats.problems.size(), 1u);
+  EXPECT_EQ(d.stats.problems[0].ToString(),
+            path + ": byte 0: empty input; the rest of this input was skipped");
   std::filesystem::remove(path);
+}
+
+TEST(MalformedInputTest, ABrokenJsonLinesLineIsSkippedAndTheNextLinesRead) {
+  const std::string truncated = R"({"traceID":"2","spans":[{"spanID":"b1")";
+  const std::string otlp_garbage = R"({"resourceSpans":[{]})";
+  const std::string jsonl =
+      std::string(kGood1) + "\r\n" + truncated + "\r\n" + std::string(kGood3) + "\n" +
+      otlp_garbage + "\n" +
+      R"({"traceID":"5","spans":[{"spanID":"e1","startTime":1,"duration":2}]})" + "\n";
+  const auto d = DecodeString(jsonl);
+  ASSERT_TRUE(d.status.ok()) << d.error();
+  ASSERT_EQ(d.traces.size(), 3u);  // 1, 3 and 5
+  ASSERT_EQ(d.stats.problems.size(), 2u);
+  EXPECT_EQ(d.stats.problems[0].ToString(),
+            "test.json: byte " + std::to_string(OffsetOf(jsonl, truncated)) +
+                ": this line is not a complete JSON document (truncated or corrupt line?); "
+                "skipped to the next line");
+  EXPECT_EQ(d.stats.problems[1].offset, OffsetOf(jsonl, otlp_garbage));
+  EXPECT_EQ(d.stats.quality.skipped_traces, 2u);
+
+  // The last line truncated (a file cut short): the lines before it count.
+  const std::string cut = std::string(kGood1) + "\n" + truncated;
+  const auto c = DecodeString(cut);
+  EXPECT_THAT(c.error(), HasSubstr("is not closed (truncated file?)"));
+  EXPECT_EQ(c.traces.size(), 1u);
+
+  ReadOptions strict;
+  strict.strict = true;
+  EXPECT_THAT(DecodeString(jsonl, strict).error(),
+              HasSubstr("this line is not a complete JSON document"));
+}
+
+TEST(MalformedInputTest, ATruncatedFileKeepsItsTracesAndTheNextFileIsRead) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("ta_malformed_trunc_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string truncated =
+      R"({"data":[)" + std::string(kGood1) + R"(,{"traceID":"2","spans":[{"spanID":"b1")";
+  std::ofstream(dir / "a.json") << truncated;
+  std::ofstream(dir / "b.json") << Data(
+      R"({"traceID":"4","spans":[{"spanID":"d1","startTime":1,"duration":2}]})");
+  const auto d = testing::ReadPaths({dir.string()});
+  ASSERT_TRUE(d.status.ok()) << d.error();
+  // Trace 1 from a.json; 1, 4 and 3 from b.json.
+  ASSERT_EQ(d.stats.problems.size(), 1u);
+  EXPECT_EQ(d.stats.problems[0].ToString(),
+            (dir / "a.json").string() + ": byte " + std::to_string(truncated.size()) +
+                ": unexpected end of input: the JSON value starting at byte " +
+                std::to_string(OffsetOf(truncated, R"({"traceID":"2")")) +
+                " is not closed (truncated file?); the rest of this input was skipped");
+  EXPECT_EQ(d.traces.size(), 4u);
+
+  // --strict: the first broken input stops the run.
+  ReadOptions strict;
+  strict.strict = true;
+  const auto s = testing::ReadPaths({dir.string()}, strict);
+  EXPECT_THAT(s.error(), HasSubstr("a.json: byte " + std::to_string(truncated.size())));
+  std::filesystem::remove_all(dir);
 }
 
 TEST(MalformedInputTest, BinaryGarbage) {
