@@ -53,4 +53,26 @@ std::string ChangeInterval(const analyzer::LatencyChange& c) {
   return fmt::format("{:+.1f}%..{:+.1f}%", *c.ci_low_pct, *c.ci_high_pct);
 }
 
+std::string PerSecondOrNa(const std::optional<double>& per_s) {
+  return per_s ? fmt::format("{:.3f}/s", *per_s) : kNa;
+}
+
+std::string ErrorRateOrNa(const std::optional<double>& rate, uint64_t errors, uint64_t traces) {
+  return rate ? fmt::format("{} ({}/{})", FormatPercent(*rate), errors, traces) : kNa;
+}
+
+std::string PointsOrNa(const std::optional<double>& points) {
+  return points ? fmt::format("{:+.2f} pp", *points) : kNa;
+}
+
+std::vector<QualityPair> QualityPairs(const analyzer::DiffResult& r) {
+  std::vector<QualityPair> out;
+  r.baseline.quality.ForEach([&](std::string_view name, uint64_t v) {
+    out.push_back({std::string(name), v, 0});
+  });
+  size_t i = 0;
+  r.candidate.quality.ForEach([&](std::string_view, uint64_t v) { out[i++].candidate = v; });
+  return out;
+}
+
 }  // namespace trace_analyze::reports

@@ -35,6 +35,21 @@ std::string TargetLevel(double v, const std::string& unit);
 std::string SignedTargetLevel(double v, const std::string& unit);
 // The 95% CI of a latency change, "+1.0%..+5.0%", or "n/a".
 std::string ChangeInterval(const analyzer::LatencyChange& c);
+// Traces per second, "4.000/s", or "n/a".
+std::string PerSecondOrNa(const std::optional<double>& per_s);
+// An error rate with its counts, "1.7% (1/60)", or "n/a".
+std::string ErrorRateOrNa(const std::optional<double>& rate, uint64_t errors, uint64_t traces);
+// A change in percentage points, "+0.50 pp", or "n/a".
+std::string PointsOrNa(const std::optional<double>& points);
+
+// One data-quality counter on both sides.
+struct QualityPair {
+  std::string name;
+  uint64_t baseline = 0;
+  uint64_t candidate = 0;
+};
+// Every data-quality counter, in the documented order.
+std::vector<QualityPair> QualityPairs(const analyzer::DiffResult& r);
 
 }  // namespace trace_analyze::reports
 

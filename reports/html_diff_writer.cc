@@ -147,23 +147,16 @@ void Latency(const analyzer::DiffResult& r, bool all_only, std::ostream& out) {
 void Rates(const analyzer::DiffResult& r, std::ostream& out) {
   const analyzer::ThroughputChange& t = r.throughput;
   const analyzer::ErrorRateChange& e = r.error_rate;
-  const auto per_s = [](const std::optional<double>& v) {
-    return v ? fmt::format("{:.3f}/s", *v) : std::string(kNa);
-  };
-  const auto rate = [](const std::optional<double>& v, uint64_t x, uint64_t n) {
-    return v ? fmt::format("{} ({}/{})", FormatPercent(*v), x, n) : std::string(kNa);
-  };
   out << "<h2>Throughput and errors</h2>\n<table><tr><th class=\"l\"></th><th>baseline</th>"
          "<th>candidate</th><th>change</th><th>p</th><th class=\"l\">significant</th></tr>\n";
-  out << "<tr>" << Cell("throughput", true) << Cell(per_s(t.baseline_per_s))
-      << Cell(per_s(t.candidate_per_s)) << Cell(SignedPercent(t.change_pct))
+  out << "<tr>" << Cell("throughput", true) << Cell(PerSecondOrNa(t.baseline_per_s))
+      << Cell(PerSecondOrNa(t.candidate_per_s)) << Cell(SignedPercent(t.change_pct))
       << Cell(FormatPValue(t.p_value)) << Cell(SignificanceLabel(t.significant, t.p_value), true)
       << "</tr>\n";
   out << "<tr>" << Cell("error rate", true)
-      << Cell(rate(e.baseline, e.baseline_errors, e.baseline_traces))
-      << Cell(rate(e.candidate, e.candidate_errors, e.candidate_traces))
-      << Cell(e.change_points ? fmt::format("{:+.2f} pp", *e.change_points) : kNa)
-      << Cell(FormatPValue(e.p_value))
+      << Cell(ErrorRateOrNa(e.baseline, e.baseline_errors, e.baseline_traces))
+      << Cell(ErrorRateOrNa(e.candidate, e.candidate_errors, e.candidate_traces))
+      << Cell(PointsOrNa(e.change_points)) << Cell(FormatPValue(e.p_value))
       << Cell(SignificanceLabel(e.significant, e.p_value) +
                   (e.test.empty() ? "" : " (" + e.test + ")"),
               true)
@@ -266,12 +259,9 @@ void Findings(const analyzer::FindingsDiff& f, std::ostream& out) {
 void Quality(const analyzer::DiffResult& r, std::ostream& out) {
   out << "<h2>Data quality</h2>\n<table><tr><th class=\"l\">counter</th><th>baseline</th>"
          "<th>candidate</th></tr>\n";
-  std::vector<std::pair<std::string, uint64_t>> b, c;
-  r.baseline.quality.ForEach([&](std::string_view n, uint64_t v) { b.emplace_back(n, v); });
-  r.candidate.quality.ForEach([&](std::string_view n, uint64_t v) { c.emplace_back(n, v); });
-  for (size_t i = 0; i < b.size() && i < c.size(); ++i) {
-    out << fmt::format("<tr><td class=\"l\">{}</td><td>{}</td><td>{}</td></tr>\n", b[i].first,
-                       b[i].second, c[i].second);
+  for (const QualityPair& q : QualityPairs(r)) {
+    out << fmt::format("<tr><td class=\"l\">{}</td><td>{}</td><td>{}</td></tr>\n", q.name,
+                       q.baseline, q.candidate);
   }
   out << "</table>\n";
   for (const auto& [side, in] :

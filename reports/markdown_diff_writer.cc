@@ -89,11 +89,9 @@ void KeyLatency(const analyzer::DiffResult& r, std::ostream& out) {
   };
   out << fmt::format(
       "\nThroughput {} → {} ({}, significant: {}); error rate {} → {} ({}, significant: {}).\n\n",
-      t.baseline_per_s ? fmt::format("{:.3f}/s", *t.baseline_per_s) : kNa,
-      t.candidate_per_s ? fmt::format("{:.3f}/s", *t.candidate_per_s) : kNa,
+      PerSecondOrNa(t.baseline_per_s), PerSecondOrNa(t.candidate_per_s),
       SignedPercent(t.change_pct), SignificanceLabel(t.significant, t.p_value), rate(e.baseline),
-      rate(e.candidate), e.change_points ? fmt::format("{:+.2f} pp", *e.change_points) : kNa,
-      SignificanceLabel(e.significant, e.p_value));
+      rate(e.candidate), PointsOrNa(e.change_points), SignificanceLabel(e.significant, e.p_value));
 }
 
 void Verify(const analyzer::DiffResult& r, std::ostream& out) {
@@ -179,11 +177,8 @@ void AllLatency(const analyzer::DiffResult& r, std::ostream& out) {
 void Quality(const analyzer::DiffResult& r, std::ostream& out) {
   out << "<details><summary>Data quality</summary>\n\n| counter | baseline | candidate |\n"
          "|---|---:|---:|\n";
-  std::vector<std::pair<std::string, uint64_t>> b, c;
-  r.baseline.quality.ForEach([&](std::string_view n, uint64_t v) { b.emplace_back(n, v); });
-  r.candidate.quality.ForEach([&](std::string_view n, uint64_t v) { c.emplace_back(n, v); });
-  for (size_t i = 0; i < b.size() && i < c.size(); ++i) {
-    out << fmt::format("| {} | {} | {} |\n", b[i].first, b[i].second, c[i].second);
+  for (const QualityPair& q : QualityPairs(r)) {
+    out << fmt::format("| {} | {} | {} |\n", q.name, q.baseline, q.candidate);
   }
   for (const auto& [side, in] :
        {std::pair{"baseline", &r.baseline.input}, std::pair{"candidate", &r.candidate.input}}) {

@@ -87,25 +87,19 @@ void WriteRates(const analyzer::DiffResult& r, const WriteOptions& o, std::ostre
   out << '\n' << Heading(o, "Throughput and errors") << '\n';
   const analyzer::ThroughputChange& t = r.throughput;
   const analyzer::ErrorRateChange& e = r.error_rate;
-  const auto per_s = [](const std::optional<double>& v) {
-    return v ? fmt::format("{:.3f}/s", *v) : std::string(kNa);
-  };
-  const auto rate = [](const std::optional<double>& v, uint64_t x, uint64_t n) {
-    return v ? fmt::format("{} ({}/{})", FormatPercent(*v), x, n) : std::string(kNa);
-  };
   TextTable table({{"", Align::kLeft},
                    {"baseline"},
                    {"candidate"},
                    {"change"},
                    {"p"},
                    {"significant", Align::kLeft}});
-  table.AddRow({"throughput", per_s(t.baseline_per_s), per_s(t.candidate_per_s),
+  table.AddRow({"throughput", PerSecondOrNa(t.baseline_per_s), PerSecondOrNa(t.candidate_per_s),
                 SignedPercent(t.change_pct), FormatPValue(t.p_value),
                 SignificanceLabel(t.significant, t.p_value)});
   table.AddRow(
-      {"error rate", rate(e.baseline, e.baseline_errors, e.baseline_traces),
-       rate(e.candidate, e.candidate_errors, e.candidate_traces),
-       e.change_points ? fmt::format("{:+.2f} pp", *e.change_points) : kNa, FormatPValue(e.p_value),
+      {"error rate", ErrorRateOrNa(e.baseline, e.baseline_errors, e.baseline_traces),
+       ErrorRateOrNa(e.candidate, e.candidate_errors, e.candidate_traces),
+       PointsOrNa(e.change_points), FormatPValue(e.p_value),
        SignificanceLabel(e.significant, e.p_value) + (e.test.empty() ? "" : " (" + e.test + ")")});
   table.Write(out);
   out << "  throughput: (traces − 1) / (last − first root start) on each side; only comparable "
@@ -209,14 +203,13 @@ void WriteFindings(const analyzer::FindingsDiff& f, const WriteOptions& o, std::
 
 void WriteInputs(const analyzer::DiffResult& r, const WriteOptions& o, std::ostream& out) {
   out << '\n' << Heading(o, "Data quality (baseline / candidate)") << '\n';
-  std::vector<std::pair<std::string, uint64_t>> b, c;
-  r.baseline.quality.ForEach([&](std::string_view n, uint64_t v) { b.emplace_back(n, v); });
-  r.candidate.quality.ForEach([&](std::string_view n, uint64_t v) { c.emplace_back(n, v); });
-  for (size_t i = 0; i < b.size(); i += 2) {
-    std::string line = fmt::format("  {:<24}{:>9} /{:>9}", b[i].first, b[i].second, c[i].second);
-    if (i + 1 < b.size()) {
-      line +=
-          fmt::format("    {:<24}{:>9} /{:>9}", b[i + 1].first, b[i + 1].second, c[i + 1].second);
+  const std::vector<QualityPair> q = QualityPairs(r);
+  for (size_t i = 0; i < q.size(); i += 2) {
+    std::string line =
+        fmt::format("  {:<24}{:>9} /{:>9}", q[i].name, q[i].baseline, q[i].candidate);
+    if (i + 1 < q.size()) {
+      line += fmt::format("    {:<24}{:>9} /{:>9}", q[i + 1].name, q[i + 1].baseline,
+                          q[i + 1].candidate);
     }
     out << line << '\n';
   }
