@@ -20,6 +20,12 @@ struct InputSummary {
   uint64_t bytes = 0;
   uint64_t problems_total = 0;
   std::vector<std::string> problems;  // the first ones, each naming file/offset/trace
+  // Read from a Jaeger server instead of files: "http://jaeger:16686 (HTTP /api)".
+  std::string server;
+  // Not everything that was asked for could be read (traces not found on the
+  // server, failed calls, a truncated search): every report says so.
+  bool partial = false;
+  std::vector<std::string> partial_reasons;
 };
 
 // `trace-analyze analyze`.

@@ -54,9 +54,12 @@ Command AddAnalyzeCommand(CLI::App& app) {
   zstd -dc traces.json.zst | trace-analyze analyze - --top 20
   trace-analyze analyze otlp-export.jsonl --cp-mode causal
   trace-analyze analyze traces/ --config trace-analyze.json --top 0 --format json
+  trace-analyze analyze --jaeger http://localhost:16686 --service frontend --since 2h
+  trace-analyze analyze --jaeger grpc://jaeger:16685 --trace-ids ids.txt --format json
 
 Exit codes: 0 success, 2 usage or input error (nothing readable, or --strict and a
-trace was skipped), 3 backend error.)");
+trace was skipped), 3 backend error (also after writing a report labelled partial when
+requested traces could not be fetched). Server options: docs/jaeger.md.)");
 
   return {cmd, [options](std::ostream& out, std::ostream& err) -> int {
             const CommonOptions& common = options->common;
@@ -78,7 +81,7 @@ trace was skipped), 3 backend error.)");
               analysis.detectors.repeated.min_calls = *options->repeated_min_calls;
             }
             analyzer::TraceAnalyzer analyzer(analysis);
-            IngestOptions ingest{common.inputs, common.strict};
+            IngestOptions ingest{common.inputs, common.strict, &common.jaeger};
             Result<IngestResult> read = Ingest(ingest, analyzer, nullptr, err);
             if (!read.ok()) {
               err << "trace-analyze: error: " << read.error().message << '\n';
@@ -96,13 +99,15 @@ trace was skipped), 3 backend error.)");
                 result.findings.resize(options->top);
               }
             }
+            const bool incomplete = read.value().incomplete;
             const reports::ReportWriter* writer = reports::FindReportWriter(common.format);
-            return EmitReport(
+            const int code = EmitReport(
                 common,
                 [&](std::ostream& os, bool color, int width) {
                   writer->WriteAnalyze(result, reports::WriteOptions{color, width}, os);
                 },
                 out, err);
+            return code == kExitOk && incomplete ? kExitBackend : code;
           }};
 }
 

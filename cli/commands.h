@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "analyzer/analysis.h"
+#include "cli/jaeger_options.h"
 
 namespace trace_analyze::cli {
 
@@ -31,11 +32,14 @@ struct CommonOptions {
   bool strict = false;
   std::string cp_mode = "jaeger";
   bool adjust_clock_skew = false;
+  JaegerCliOptions jaeger;  // --jaeger and friends: read from a server instead of INPUT
 
   analyzer::AnalysisOptions ToAnalysisOptions() const;
 };
 
-// Adds INPUT..., --format, -o, --strict, --cp-mode, --adjust-clock-skew.
+// Adds INPUT..., --format, -o, --strict, --cp-mode, --adjust-clock-skew, and
+// the --jaeger option group (INPUT and --jaeger exclude each other; Ingest
+// checks that exactly one is given).
 void AddCommonOptions(CLI::App& command, CommonOptions& options);
 
 // Renders with the chosen writer and sends the report to -o or `out`.
@@ -46,6 +50,10 @@ int EmitReport(const CommonOptions& options,
 
 Command AddAnalyzeCommand(CLI::App& app);
 Command AddCriticalPathCommand(CLI::App& app);
+// Jaeger server commands (jaeger_commands.cc).
+Command AddServicesCommand(CLI::App& app);
+Command AddOperationsCommand(CLI::App& app);
+Command AddFetchCommand(CLI::App& app);
 
 }  // namespace trace_analyze::cli
 

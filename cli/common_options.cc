@@ -21,8 +21,7 @@ void AddCommonOptions(CLI::App& command, CommonOptions& options) {
   command
       .add_option("inputs", options.inputs,
                   "Trace files or folders (Jaeger UI JSON, OTLP JSON, Zipkin v2 JSON, JSON "
-                  "Lines; .gz/.zst), or - for stdin")
-      ->required()
+                  "Lines; .gz/.zst), or - for stdin; or use --jaeger")
       ->type_name("INPUT");
   command.add_option("--format,-f", options.format, "Report format")
       ->check(CLI::IsMember(reports::ReportWriterNames()))
@@ -42,6 +41,7 @@ void AddCommonOptions(CLI::App& command, CommonOptions& options) {
       ->capture_default_str();
   command.add_flag("--adjust-clock-skew", options.adjust_clock_skew,
                    "Apply Jaeger's clock-skew adjuster before analysis");
+  AddJaegerOptions(command, options.jaeger, /*with_query=*/true);
 }
 
 int EmitReport(const CommonOptions& options,

@@ -76,11 +76,10 @@ void StageApiV2Span(const pb::Span& in, SpanAssembler* assembler) {
   for (const pb::SpanRef& ref : in.references()) {
     bool ok = true;
     const std::string ref_trace = IdFromBytes(ref.trace_id(), true, &ok);
-    t.references.push_back(
-        {ref.ref_type() == pb::FOLLOWS_FROM ? analyzer::RefType::kFollowsFrom
-                                            : analyzer::RefType::kChildOf,
-         ref.trace_id().empty() ? trace_id : t.arena.Store(ref_trace),
-         t.arena.Store(IdFromBytes(ref.span_id(), false, &ok))});
+    t.references.push_back({ref.ref_type() == pb::FOLLOWS_FROM ? analyzer::RefType::kFollowsFrom
+                                                               : analyzer::RefType::kChildOf,
+                            ref.trace_id().empty() ? trace_id : t.arena.Store(ref_trace),
+                            t.arena.Store(IdFromBytes(ref.span_id(), false, &ok))});
   }
   span.refs_count = static_cast<uint32_t>(t.references.size()) - span.refs_begin;
 

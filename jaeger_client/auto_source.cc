@@ -10,9 +10,7 @@ AutoTraceSource::AutoTraceSource(std::vector<std::unique_ptr<TraceSource>> candi
                                  std::function<void(std::string_view)> log)
     : candidates_(std::move(candidates)), log_(std::move(log)) {}
 
-std::string AutoTraceSource::Describe() const {
-  return candidates_[last_used_.load()]->Describe();
-}
+std::string AutoTraceSource::Describe() const { return candidates_[last_used_.load()]->Describe(); }
 
 template <class T>
 CallResult<T> AutoTraceSource::Try(CallKind kind,
@@ -44,12 +42,12 @@ CallResult<std::vector<std::string>> AutoTraceSource::Services() {
 }
 
 CallResult<std::vector<OperationInfo>> AutoTraceSource::Operations(const std::string& service) {
-  return Try<std::vector<OperationInfo>>(
-      kList, [&](TraceSource& s) { return s.Operations(service); });
+  return Try<std::vector<OperationInfo>>(kList,
+                                         [&](TraceSource& s) { return s.Operations(service); });
 }
 
-CallResult<size_t> AutoTraceSource::Search(const SearchQuery& query,
-                                           const TraceCallback& on_trace, ReadStats* stats) {
+CallResult<size_t> AutoTraceSource::Search(const SearchQuery& query, const TraceCallback& on_trace,
+                                           ReadStats* stats) {
   return Try<size_t>(kSearch, [&](TraceSource& s) { return s.Search(query, on_trace, stats); });
 }
 

@@ -33,8 +33,8 @@ std::string_view ApiLabel(ApiKind api);
 // A parsed --jaeger URL. http(s)://host[:port][/base-path] (port defaults to
 // 80/443, as in any URL) or grpc(s)://host[:port] (port defaults to 16685).
 struct ServerUrl {
-  std::string scheme;     // "http", "https", "grpc", "grpcs"
-  std::string host;       // as written; IPv6 literals keep their brackets
+  std::string scheme;  // "http", "https", "grpc", "grpcs"
+  std::string host;    // as written; IPv6 literals keep their brackets
   int port = 0;
   std::string base_path;  // "" or "/jaeger" (no trailing slash); HTTP only
 
@@ -67,10 +67,10 @@ struct ClientOptions {
   std::string bearer_token;
   std::string tenant;  // "" = none; sent in tenant_header
   std::string tenant_header = "x-tenant";
-  std::string ca_file;    // PEM bundle to verify the server with
-  std::string cert_file;  // client certificate (PEM) for mutual TLS
-  std::string key_file;   // its private key (PEM)
-  bool insecure = false;  // skip server certificate verification (only when asked)
+  std::string ca_file;         // PEM bundle to verify the server with
+  std::string cert_file;       // client certificate (PEM) for mutual TLS
+  std::string key_file;        // its private key (PEM)
+  bool insecure = false;       // skip server certificate verification (only when asked)
   int64_t timeout_ms = 30000;  // per call (request + whole response)
   int64_t connect_timeout_ms = 10000;
   RetryPolicy retry;

@@ -63,8 +63,8 @@ CallResult<std::vector<OperationInfo>> GrpcApiV2Source::Operations(const std::st
       });
 }
 
-CallResult<size_t> GrpcApiV2Source::Search(const SearchQuery& query,
-                                           const TraceCallback& on_trace, ReadStats*) {
+CallResult<size_t> GrpcApiV2Source::Search(const SearchQuery& query, const TraceCallback& on_trace,
+                                           ReadStats*) {
   pb::FindTracesRequest request;
   pb::TraceQueryParameters* q = request.mutable_query();
   q->set_service_name(query.service);
@@ -77,22 +77,21 @@ CallResult<size_t> GrpcApiV2Source::Search(const SearchQuery& query,
   q->set_search_depth(query.limit);
   const std::string call = fmt::format("FindTraces(service={})", query.service);
   SpanAssembler assembler;
-  CallStatus status =
-      WithRetries<Ok>(options_.retry, options_.log, [&]() -> CallStatus {
-        assembler = SpanAssembler();
-        grpc::ClientContext context;
-        PrepareGrpcContext(options_, &context);
-        std::unique_ptr<grpc::ClientReader<pb::SpansResponseChunk>> reader =
-            stub_->FindTraces(&context, request);
-        pb::SpansResponseChunk chunk;
-        while (reader->Read(&chunk)) {
-          for (const pb::Span& span : chunk.spans()) StageApiV2Span(span, &assembler);
-          assembler.Commit();
-        }
-        const grpc::Status finished = reader->Finish();
-        if (!finished.ok()) return GrpcError(finished, Describe(), call);
-        return CallOk();
-      });
+  CallStatus status = WithRetries<Ok>(options_.retry, options_.log, [&]() -> CallStatus {
+    assembler = SpanAssembler();
+    grpc::ClientContext context;
+    PrepareGrpcContext(options_, &context);
+    std::unique_ptr<grpc::ClientReader<pb::SpansResponseChunk>> reader =
+        stub_->FindTraces(&context, request);
+    pb::SpansResponseChunk chunk;
+    while (reader->Read(&chunk)) {
+      for (const pb::Span& span : chunk.spans()) StageApiV2Span(span, &assembler);
+      assembler.Commit();
+    }
+    const grpc::Status finished = reader->Finish();
+    if (!finished.ok()) return GrpcError(finished, Describe(), call);
+    return CallOk();
+  });
   if (!status.ok()) return status.error();
   const size_t n = assembler.size();
   if (Status s = assembler.Deliver(Describe() + " " + call, on_trace); !s.ok()) {
@@ -107,22 +106,21 @@ CallStatus GrpcApiV2Source::GetTrace(const std::string& trace_id, const TraceCal
   request.set_trace_id(ApiV2TraceIdBytes(trace_id));
   const std::string call = "GetTrace(" + trace_id + ")";
   SpanAssembler assembler;
-  CallStatus status =
-      WithRetries<Ok>(options_.retry, options_.log, [&]() -> CallStatus {
-        assembler = SpanAssembler();
-        grpc::ClientContext context;
-        PrepareGrpcContext(options_, &context);
-        std::unique_ptr<grpc::ClientReader<pb::SpansResponseChunk>> reader =
-            stub_->GetTrace(&context, request);
-        pb::SpansResponseChunk chunk;
-        while (reader->Read(&chunk)) {
-          for (const pb::Span& span : chunk.spans()) StageApiV2Span(span, &assembler);
-          assembler.Commit();
-        }
-        const grpc::Status finished = reader->Finish();
-        if (!finished.ok()) return GrpcError(finished, Describe(), call);
-        return CallOk();
-      });
+  CallStatus status = WithRetries<Ok>(options_.retry, options_.log, [&]() -> CallStatus {
+    assembler = SpanAssembler();
+    grpc::ClientContext context;
+    PrepareGrpcContext(options_, &context);
+    std::unique_ptr<grpc::ClientReader<pb::SpansResponseChunk>> reader =
+        stub_->GetTrace(&context, request);
+    pb::SpansResponseChunk chunk;
+    while (reader->Read(&chunk)) {
+      for (const pb::Span& span : chunk.spans()) StageApiV2Span(span, &assembler);
+      assembler.Commit();
+    }
+    const grpc::Status finished = reader->Finish();
+    if (!finished.ok()) return GrpcError(finished, Describe(), call);
+    return CallOk();
+  });
   if (!status.ok()) return status;
   if (assembler.size() == 0) {
     return CallError{CallErrorKind::kNotFound,

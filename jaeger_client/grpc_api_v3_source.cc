@@ -61,8 +61,8 @@ CallResult<std::vector<OperationInfo>> GrpcApiV3Source::Operations(const std::st
       });
 }
 
-CallResult<size_t> GrpcApiV3Source::Search(const SearchQuery& query,
-                                           const TraceCallback& on_trace, ReadStats*) {
+CallResult<size_t> GrpcApiV3Source::Search(const SearchQuery& query, const TraceCallback& on_trace,
+                                           ReadStats*) {
   pb::FindTracesRequest request;
   pb::TraceQueryParameters* q = request.mutable_query();
   q->set_service_name(query.service);
@@ -75,19 +75,17 @@ CallResult<size_t> GrpcApiV3Source::Search(const SearchQuery& query,
   q->set_search_depth(query.limit);  // always > 0: servers up to v2.20 pass 0 through
   const std::string call = fmt::format("FindTraces(service={})", query.service);
   SpanAssembler assembler;
-  CallStatus status =
-      WithRetries<Ok>(options_.retry, options_.log, [&]() -> CallStatus {
-        assembler = SpanAssembler();
-        grpc::ClientContext context;
-        PrepareGrpcContext(options_, &context);
-        std::unique_ptr<grpc::ClientReader<TracesData>> reader =
-            stub_->FindTraces(&context, request);
-        TracesData data;
-        while (reader->Read(&data)) AddOtlpTracesData(data, &assembler);
-        const grpc::Status finished = reader->Finish();
-        if (!finished.ok()) return GrpcError(finished, Describe(), call);
-        return CallOk();
-      });
+  CallStatus status = WithRetries<Ok>(options_.retry, options_.log, [&]() -> CallStatus {
+    assembler = SpanAssembler();
+    grpc::ClientContext context;
+    PrepareGrpcContext(options_, &context);
+    std::unique_ptr<grpc::ClientReader<TracesData>> reader = stub_->FindTraces(&context, request);
+    TracesData data;
+    while (reader->Read(&data)) AddOtlpTracesData(data, &assembler);
+    const grpc::Status finished = reader->Finish();
+    if (!finished.ok()) return GrpcError(finished, Describe(), call);
+    return CallOk();
+  });
   if (!status.ok()) return status.error();
   const size_t n = assembler.size();
   if (Status s = assembler.Deliver(Describe() + " " + call, on_trace); !s.ok()) {
@@ -102,19 +100,17 @@ CallStatus GrpcApiV3Source::GetTrace(const std::string& trace_id, const TraceCal
   request.set_trace_id(trace_id);
   const std::string call = "GetTrace(" + trace_id + ")";
   SpanAssembler assembler;
-  CallStatus status =
-      WithRetries<Ok>(options_.retry, options_.log, [&]() -> CallStatus {
-        assembler = SpanAssembler();
-        grpc::ClientContext context;
-        PrepareGrpcContext(options_, &context);
-        std::unique_ptr<grpc::ClientReader<TracesData>> reader =
-            stub_->GetTrace(&context, request);
-        TracesData data;
-        while (reader->Read(&data)) AddOtlpTracesData(data, &assembler);
-        const grpc::Status finished = reader->Finish();
-        if (!finished.ok()) return GrpcError(finished, Describe(), call);
-        return CallOk();
-      });
+  CallStatus status = WithRetries<Ok>(options_.retry, options_.log, [&]() -> CallStatus {
+    assembler = SpanAssembler();
+    grpc::ClientContext context;
+    PrepareGrpcContext(options_, &context);
+    std::unique_ptr<grpc::ClientReader<TracesData>> reader = stub_->GetTrace(&context, request);
+    TracesData data;
+    while (reader->Read(&data)) AddOtlpTracesData(data, &assembler);
+    const grpc::Status finished = reader->Finish();
+    if (!finished.ok()) return GrpcError(finished, Describe(), call);
+    return CallOk();
+  });
   if (!status.ok()) return status;
   if (assembler.size() == 0) {
     return CallError{CallErrorKind::kNotFound,

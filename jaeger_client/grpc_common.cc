@@ -92,8 +92,7 @@ Result<std::shared_ptr<grpc::Channel>> MakeGrpcChannel(const ClientOptions& opti
     grpc::experimental::TlsChannelCredentialsOptions tls;
     tls.set_verify_server_certs(false);
     tls.set_check_call_host(false);
-    tls.set_certificate_verifier(
-        std::make_shared<grpc::experimental::NoOpCertificateVerifier>());
+    tls.set_certificate_verifier(std::make_shared<grpc::experimental::NoOpCertificateVerifier>());
     credentials = grpc::experimental::TlsCredentials(tls);
   } else {
     grpc::SslCredentialsOptions ssl;
@@ -159,8 +158,8 @@ CallError GrpcError(const grpc::Status& status, std::string_view describe, std::
       kind = CallErrorKind::kTimeout;
       break;
     case grpc::StatusCode::UNAVAILABLE:
-      kind = LooksLikeTls(status.error_message()) ? CallErrorKind::kTls
-                                                  : CallErrorKind::kUnavailable;
+      kind =
+          LooksLikeTls(status.error_message()) ? CallErrorKind::kTls : CallErrorKind::kUnavailable;
       break;
     default:
       kind = CallErrorKind::kServer;

@@ -89,20 +89,19 @@ CallError HttpApiBase::Fail(CallErrorKind kind, std::string_view call,
 
 CallResult<HttpResponse> HttpApiBase::Get(const std::string& path) {
   const std::string full = options_.server.base_path + path;
-  return WithRetries<HttpResponse>(
-      options_.retry, options_.log, [&]() -> CallResult<HttpResponse> {
-        CallResult<HttpResponse> r = http_.Get(full);
-        if (!r.ok()) {
-          r.error().message = fmt::format("{}: {}", Describe(), r.error().message);
-          return r;
-        }
-        const long status = r.value().status;  // NOLINT(runtime/int)
-        // Retry transient server failures here; callers interpret the rest.
-        if (status >= 500 || status == 429) {
-          return StatusError(r.value(), "GET " + full);
-        }
-        return r;
-      });
+  return WithRetries<HttpResponse>(options_.retry, options_.log, [&]() -> CallResult<HttpResponse> {
+    CallResult<HttpResponse> r = http_.Get(full);
+    if (!r.ok()) {
+      r.error().message = fmt::format("{}: {}", Describe(), r.error().message);
+      return r;
+    }
+    const long status = r.value().status;  // NOLINT(runtime/int)
+    // Retry transient server failures here; callers interpret the rest.
+    if (status >= 500 || status == 429) {
+      return StatusError(r.value(), "GET " + full);
+    }
+    return r;
+  });
 }
 
 CallError HttpApiBase::StatusError(const HttpResponse& response, std::string_view call) const {

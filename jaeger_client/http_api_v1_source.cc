@@ -15,9 +15,9 @@ namespace {
 CallResult<nlohmann::json> EnvelopeData(const HttpResponse& response) {
   nlohmann::json doc = nlohmann::json::parse(response.body, nullptr, false);
   if (!doc.is_object()) {
-    return CallError{CallErrorKind::kMalformed,
-                     fmt::format("expected a JSON envelope {{\"data\":...}}, got: {}",
-                                 ErrorText(response))};
+    return CallError{
+        CallErrorKind::kMalformed,
+        fmt::format("expected a JSON envelope {{\"data\":...}}, got: {}", ErrorText(response))};
   }
   return doc.contains("data") ? doc["data"] : nlohmann::json();
 }
@@ -86,8 +86,8 @@ CallResult<std::vector<OperationInfo>> HttpApiV1Source::Operations(const std::st
   return out;
 }
 
-CallResult<size_t> HttpApiV1Source::Search(const SearchQuery& query,
-                                           const TraceCallback& on_trace, ReadStats* stats) {
+CallResult<size_t> HttpApiV1Source::Search(const SearchQuery& query, const TraceCallback& on_trace,
+                                           ReadStats* stats) {
   std::string path = "/api/traces?service=" + UrlEncode(query.service);
   if (!query.operation.empty()) path += "&operation=" + UrlEncode(query.operation);
   if (!query.tags.empty()) {
@@ -128,8 +128,7 @@ CallStatus HttpApiV1Source::GetTrace(const std::string& trace_id, const TraceCal
   CallResult<HttpResponse> r = Get(path);
   if (!r.ok()) return r.error();
   if (r.value().status == 404 && !IsRouterNotFound(r.value())) {
-    return Fail(CallErrorKind::kNotFound, call,
-                fmt::format("HTTP 404: {}", ErrorText(r.value())));
+    return Fail(CallErrorKind::kNotFound, call, fmt::format("HTTP 404: {}", ErrorText(r.value())));
   }
   if (r.value().status != 200) return StatusError(r.value(), call);
   CallResult<size_t> n = DecodeTraces(r.value(), call, on_trace, stats);

@@ -43,8 +43,8 @@ CallResult<std::vector<std::string>> HttpApiV3Source::Services() {
   if (!doc.ok()) return Fail(doc.error().kind, call, doc.error().message);
   std::vector<std::string> out;
   // A missing key is an empty list (gogo jsonpb omits nil lists).
-  const nlohmann::json& list = doc.value().contains("services") ? doc.value()["services"]
-                                                                  : nlohmann::json::array();
+  const nlohmann::json& list =
+      doc.value().contains("services") ? doc.value()["services"] : nlohmann::json::array();
   if (list.is_array()) {
     for (const nlohmann::json& s : list) {
       if (s.is_string()) out.push_back(s.get<std::string>());
@@ -80,8 +80,8 @@ CallResult<std::vector<OperationInfo>> HttpApiV3Source::Operations(const std::st
   return out;
 }
 
-CallResult<size_t> HttpApiV3Source::Search(const SearchQuery& query,
-                                           const TraceCallback& on_trace, ReadStats* stats) {
+CallResult<size_t> HttpApiV3Source::Search(const SearchQuery& query, const TraceCallback& on_trace,
+                                           ReadStats* stats) {
   std::string path = "/api/v3/traces?query.service_name=" + UrlEncode(query.service);
   if (!query.operation.empty()) path += "&query.operation_name=" + UrlEncode(query.operation);
   path += "&query.start_time_min=" + UrlEncode(FormatRfc3339(query.start_us));
@@ -119,8 +119,7 @@ CallStatus HttpApiV3Source::GetTrace(const std::string& trace_id, const TraceCal
   CallResult<HttpResponse> r = Get(path);
   if (!r.ok()) return r.error();
   if (IsNoTraces(r.value())) {
-    return Fail(CallErrorKind::kNotFound, call,
-                fmt::format("HTTP 404: {}", ErrorText(r.value())));
+    return Fail(CallErrorKind::kNotFound, call, fmt::format("HTTP 404: {}", ErrorText(r.value())));
   }
   if (r.value().status != 200) return StatusError(r.value(), call);
   CallResult<size_t> n = DecodeTraces(r.value(), call, on_trace, stats);

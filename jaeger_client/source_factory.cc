@@ -40,8 +40,10 @@ Result<std::unique_ptr<TraceSource>> MakeTraceSource(const ClientOptions& option
   }
   Result<std::shared_ptr<grpc::Channel>> channel = MakeGrpcChannel(options);
   if (!channel.ok()) return channel.error();
-  if (api == ApiKind::kGrpcV2) return SourcePtr(std::make_unique<GrpcApiV2Source>(options, channel.value()));
-  if (api == ApiKind::kGrpcV3) return SourcePtr(std::make_unique<GrpcApiV3Source>(options, channel.value()));
+  if (api == ApiKind::kGrpcV2)
+    return SourcePtr(std::make_unique<GrpcApiV2Source>(options, channel.value()));
+  if (api == ApiKind::kGrpcV3)
+    return SourcePtr(std::make_unique<GrpcApiV3Source>(options, channel.value()));
   std::vector<std::unique_ptr<TraceSource>> candidates;
   candidates.push_back(std::make_unique<GrpcApiV3Source>(options, channel.value()));
   candidates.push_back(std::make_unique<GrpcApiV2Source>(options, channel.value()));

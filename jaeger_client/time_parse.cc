@@ -44,9 +44,8 @@ int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
 std::optional<int64_t> ParseRfc3339(std::string_view text) {
   size_t pos = 0;
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  if (!Digits(text, &pos, 4, &year) || !Expect(text, &pos, '-') ||
-      !Digits(text, &pos, 2, &month) || !Expect(text, &pos, '-') ||
-      !Digits(text, &pos, 2, &day)) {
+  if (!Digits(text, &pos, 4, &year) || !Expect(text, &pos, '-') || !Digits(text, &pos, 2, &month) ||
+      !Expect(text, &pos, '-') || !Digits(text, &pos, 2, &day)) {
     return std::nullopt;
   }
   if (pos < text.size() && text[pos] == ' ') {
@@ -89,7 +88,8 @@ std::optional<int64_t> ParseRfc3339(std::string_view text) {
     return std::nullopt;  // RFC 3339 requires a zone
   }
   if (pos != text.size()) return std::nullopt;
-  const int64_t days = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  const int64_t days =
+      DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   const int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offset_s;
   return secs * 1000000 + frac_us;
 }
