@@ -48,6 +48,8 @@ std::string_view ApiLabel(ApiKind api) {
 
 std::string ServerUrl::HostPort() const { return fmt::format("{}:{}", host, port); }
 
+std::string ServerUrl::Origin() const { return fmt::format("{}://{}:{}", scheme, host, port); }
+
 std::string ServerUrl::Display() const {
   return fmt::format("{}://{}:{}{}", scheme, host, port, base_path);
 }

@@ -42,6 +42,8 @@ struct ServerUrl {
   bool grpc() const { return scheme == "grpc" || scheme == "grpcs"; }
   // "http://host:16686/jaeger": names the server in every message.
   std::string Display() const;
+  // "http://host:16686": scheme and authority, without the base path.
+  std::string Origin() const;
   // "host:port", the gRPC target.
   std::string HostPort() const;
   // Whether the host is a loopback address (tokens over plaintext are fine there).

@@ -61,7 +61,7 @@ std::string ContentType(CURL* curl) {
 
 HttpClient::HttpClient(const ClientOptions& options) : options_(options) {
   GlobalInit();
-  base_url_ = options.server.Display();
+  base_url_ = options.server.Origin();
   curl_slist* list = nullptr;
   list = curl_slist_append(list, "Accept: application/json");
   for (const auto& [name, value] : options.headers) {

@@ -28,7 +28,8 @@ class HttpClient {
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
-  // GETs server base URL + `path_and_query` (which starts with '/'). Any HTTP
+  // GETs the server's origin + `path_and_query` (which starts with '/' and
+  // includes any base path). Any HTTP
   // status is a response; transport failures are CallErrors: kUnavailable
   // (refused, reset, DNS, empty reply), kTimeout, kTls, kMalformed (truncated
   // or undecodable body). Their messages are "GET <path>: <cause>"; the
