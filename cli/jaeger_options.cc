@@ -304,6 +304,9 @@ Result<std::unique_ptr<JaegerConnection>> Connect(const JaegerCliOptions& o, std
 
 Result<JaegerRunResult> RunJaegerQuery(const JaegerCliOptions& o,
                                        const jaeger::TraceCallback& on_trace, std::ostream& err) {
+  if (Result<jaeger::ServerUrl> url = jaeger::ParseServerUrl(o.url); !url.ok()) {
+    return url.error();
+  }
   Result<std::vector<std::string>> ids = CollectTraceIds(o);
   if (!ids.ok()) return ids.error();
   const bool search = !o.service.empty();
