@@ -55,9 +55,9 @@ TEST(JaegerCliTest, MissingTracesMakeALabelledPartialReportAndExitThree) {
   FakeJaegerHttp server(&store, {});
   TempDir dir;
   const std::string out = (dir.path() / "report.json").string();
-  CliRun run = RunTool({"analyze", "--jaeger", server.url(), "--trace-id", "a0001", "--trace-id",
-                        "00000000000bbbbb", "--trace-id", "A0002", "--no-cache", "-f", "json",
-                        "-o", out});
+  CliRun run =
+      RunTool({"analyze", "--jaeger", server.url(), "--trace-id", "a0001", "--trace-id",
+               "00000000000bbbbb", "--trace-id", "A0002", "--no-cache", "-f", "json", "-o", out});
   EXPECT_EQ(run.exit_code, 3) << run.err;
   EXPECT_THAT(run.err, HasSubstr("partial results: 1 requested trace not found on the server: "
                                  "00000000000bbbbb"));
@@ -99,9 +99,9 @@ TEST(JaegerCliTest, FetchThenAnalyzeOfflineGivesTheSameReport) {
   EXPECT_EQ(text.rfind("{\"data\":[", 0), 0u);
 
   const CliRun offline = RunTool({"analyze", saved, "-f", "json"});
-  const CliRun online = RunTool(Args({"analyze", "--jaeger", server.url(), "--service",
-                                      "frontend", "--no-cache", "-f", "json"},
-                                     kWindow));
+  const CliRun online = RunTool(Args(
+      {"analyze", "--jaeger", server.url(), "--service", "frontend", "--no-cache", "-f", "json"},
+      kWindow));
   ASSERT_EQ(offline.exit_code, 0) << offline.err;
   ASSERT_EQ(online.exit_code, 0) << online.err;
   nlohmann::json a = nlohmann::json::parse(offline.out);
@@ -127,8 +127,8 @@ TEST(JaegerCliTest, ServicesAndOperations) {
 TEST(JaegerCliTest, GrpcServerWorksForAnalysisAndCriticalPath) {
   const FakeJaegerStore store = Store(3);
   FakeJaegerGrpc server(&store, {});
-  CliRun run = RunTool(Args({"analyze", "--jaeger", server.url(), "--api", "grpc-v2",
-                             "--service", "frontend", "--no-cache", "-f", "json"},
+  CliRun run = RunTool(Args({"analyze", "--jaeger", server.url(), "--api", "grpc-v2", "--service",
+                             "frontend", "--no-cache", "-f", "json"},
                             kWindow));
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(nlohmann::json::parse(run.out)["traces"], 3);
@@ -141,9 +141,9 @@ TEST(JaegerCliTest, SecondRunReadsTheCache) {
   const FakeJaegerStore store = Store(3);
   FakeJaegerHttp server(&store, {});
   TempDir dir;
-  const std::vector<std::string> args = {"analyze",    "--jaeger", server.url(), "--trace-id",
-                                         "a0000",      "--trace-id", "a0002", "--cache-dir",
-                                         dir.path().string(), "-f",   "json"};
+  const std::vector<std::string> args = {
+      "analyze", "--jaeger",    server.url(),        "--trace-id", "a0000", "--trace-id",
+      "a0002",   "--cache-dir", dir.path().string(), "-f",         "json"};
   const CliRun first = RunTool(args);
   ASSERT_EQ(first.exit_code, 0) << first.err;
   EXPECT_EQ(server.RequestsTo("/api/traces/"), 2);
@@ -169,23 +169,22 @@ TEST(JaegerCliTest, TokenNeverAppearsInOutputLogsOrReports) {
   const std::string report = (dir.path() / "r.json").string();
   const std::string saved = (dir.path() / "t.json").string();
   std::vector<CliRun> runs;
-  runs.push_back(RunTool({"analyze", "--jaeger", server.url(), "--token-env",
-                          "TA_TEST_JAEGER_TOKEN", "--trace-id", "a0000", "--trace-id", "bbbbb",
-                          "--verbose", "--header", "X-Api-Key: " + token, "--no-cache", "-f",
-                          "json", "-o", report}));
+  runs.push_back(
+      RunTool({"analyze", "--jaeger", server.url(), "--token-env", "TA_TEST_JAEGER_TOKEN",
+               "--trace-id", "a0000", "--trace-id", "bbbbb", "--verbose", "--header",
+               "X-Api-Key: " + token, "--no-cache", "-f", "json", "-o", report}));
   EXPECT_EQ(runs.back().exit_code, 3) << runs.back().err;  // one trace missing: partial
   EXPECT_THAT(runs.back().err, HasSubstr("Bearer ***"));
-  runs.push_back(RunTool({"fetch", "--jaeger", server.url(), "--token-env",
-                          "TA_TEST_JAEGER_TOKEN", "--trace-id", "a0001", "--verbose",
-                          "--no-cache", "-o", saved}));
+  runs.push_back(RunTool({"fetch", "--jaeger", server.url(), "--token-env", "TA_TEST_JAEGER_TOKEN",
+                          "--trace-id", "a0001", "--verbose", "--no-cache", "-o", saved}));
   EXPECT_EQ(runs.back().exit_code, 0) << runs.back().err;
-  runs.push_back(RunTool({"services", "--jaeger", server.url(), "--token-env",
-                          "TA_TEST_WRONG_TOKEN", "--verbose"}));
+  runs.push_back(RunTool(
+      {"services", "--jaeger", server.url(), "--token-env", "TA_TEST_WRONG_TOKEN", "--verbose"}));
   EXPECT_EQ(runs.back().exit_code, 3);
   EXPECT_THAT(runs.back().err, HasSubstr("HTTP 401"));
-  runs.push_back(RunTool({"services", "--jaeger", "http://127.0.0.1:1", "--token-env",
-                          "TA_TEST_JAEGER_TOKEN", "--header", "Authorization: Bearer " + token,
-                          "--retries", "0", "--verbose"}));
+  runs.push_back(
+      RunTool({"services", "--jaeger", "http://127.0.0.1:1", "--token-env", "TA_TEST_JAEGER_TOKEN",
+               "--header", "Authorization: Bearer " + token, "--retries", "0", "--verbose"}));
   EXPECT_EQ(runs.back().exit_code, 3);
   for (const CliRun& run : runs) {
     EXPECT_THAT(run.out, Not(HasSubstr(token)));

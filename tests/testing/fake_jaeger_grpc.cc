@@ -15,7 +15,9 @@ namespace {
 namespace v2 = ::jaeger::api_v2;
 namespace v3 = ::jaeger::api_v3;
 
-int64_t Us(const google::protobuf::Timestamp& t) { return t.seconds() * 1000000 + t.nanos() / 1000; }
+int64_t Us(const google::protobuf::Timestamp& t) {
+  return t.seconds() * 1000000 + t.nanos() / 1000;
+}
 int64_t Us(const google::protobuf::Duration& d) { return d.seconds() * 1000000 + d.nanos() / 1000; }
 
 std::string BytesToHex(const std::string& bytes) {
@@ -47,7 +49,8 @@ class FakeJaegerGrpc::Impl {
     if (!behaviour.required_token.empty()) {
       auto it = context->client_metadata().find("authorization");
       if (it == context->client_metadata().end() ||
-          std::string(it->second.data(), it->second.size()) != "Bearer " + behaviour.required_token) {
+          std::string(it->second.data(), it->second.size()) !=
+              "Bearer " + behaviour.required_token) {
         return {grpc::StatusCode::UNAUTHENTICATED, "missing or bad token"};
       }
     }
@@ -57,9 +60,10 @@ class FakeJaegerGrpc::Impl {
 
   FakeSearch ToSearch(const google::protobuf::Map<std::string, std::string>& tags,
                       const std::string& service, const std::string& operation,
-                      const google::protobuf::Timestamp& min, const google::protobuf::Timestamp& max,
-                      const google::protobuf::Duration& dmin, const google::protobuf::Duration& dmax,
-                      int depth) {
+                      const google::protobuf::Timestamp& min,
+                      const google::protobuf::Timestamp& max,
+                      const google::protobuf::Duration& dmin,
+                      const google::protobuf::Duration& dmax, int depth) {
     FakeSearch q;
     q.service = service;
     q.operation = operation;
@@ -142,21 +146,22 @@ class FakeJaegerGrpc::Impl {
   class V3 : public v3::QueryService::Service {
    public:
     explicit V3(Impl* impl) : impl_(impl) {}
-    grpc::Status GetTrace(grpc::ServerContext* ctx, const v3::GetTraceRequest* req,
-                          grpc::ServerWriter<::opentelemetry::proto::trace::v1::TracesData>*
-                              writer) override {
+    grpc::Status GetTrace(
+        grpc::ServerContext* ctx, const v3::GetTraceRequest* req,
+        grpc::ServerWriter<::opentelemetry::proto::trace::v1::TracesData>* writer) override {
       if (grpc::Status s = impl_->Enter(ctx); !s.ok()) return s;
       const FakeTrace* t = impl_->store->Get(req->trace_id());
       if (t != nullptr) writer->Write(ToOtlpProto(*t));  // missing: empty OK stream (<= v2.20)
       return grpc::Status::OK;
     }
-    grpc::Status FindTraces(grpc::ServerContext* ctx, const v3::FindTracesRequest* req,
-                            grpc::ServerWriter<::opentelemetry::proto::trace::v1::TracesData>*
-                                writer) override {
+    grpc::Status FindTraces(
+        grpc::ServerContext* ctx, const v3::FindTracesRequest* req,
+        grpc::ServerWriter<::opentelemetry::proto::trace::v1::TracesData>* writer) override {
       if (grpc::Status s = impl_->Enter(ctx); !s.ok()) return s;
       const v3::TraceQueryParameters& q = req->query();
       if (!q.has_start_time_min() || !q.has_start_time_max()) {
-        return {grpc::StatusCode::INVALID_ARGUMENT, "start time min and max are required parameters"};
+        return {grpc::StatusCode::INVALID_ARGUMENT,
+                "start time min and max are required parameters"};
       }
       for (const FakeTrace* t : impl_->store->Find(impl_->ToSearch(
                q.attributes(), q.service_name(), q.operation_name(), q.start_time_min(),

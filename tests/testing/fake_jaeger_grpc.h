@@ -20,9 +20,9 @@ namespace trace_analyze::testing {
 
 struct FakeGrpcBehaviour {
   bool serve_v2 = true;
-  bool serve_v3 = true;  // false: api_v3 calls get UNIMPLEMENTED (pre-v1.25)
-  int fail_first = 0;    // the first N calls fail with UNAVAILABLE
-  int delay_ms = 0;      // every call waits this long first
+  bool serve_v3 = true;        // false: api_v3 calls get UNIMPLEMENTED (pre-v1.25)
+  int fail_first = 0;          // the first N calls fail with UNAVAILABLE
+  int delay_ms = 0;            // every call waits this long first
   std::string required_token;  // when set, calls without it get UNAUTHENTICATED
 };
 
@@ -34,7 +34,7 @@ class FakeJaegerGrpc {
   std::string url() const;  // "grpc://127.0.0.1:<port>"
   int calls() const;
   std::vector<std::string> SeenMetadata() const;  // "key: value"
-  int max_chunk_spans() const;  // largest api_v2 chunk sent
+  int max_chunk_spans() const;                    // largest api_v2 chunk sent
 
   class Impl;  // the two services; public for the .cc file
 

@@ -29,8 +29,8 @@ void ApiError(httplib::Response& res, int status, const std::string& msg) {
 
 void V3Error(httplib::Response& res, int status, const std::string& msg) {
   res.status = status;
-  res.set_content(
-      nlohmann::json{{"error", {{"httpCode", status}, {"message", msg}}}}.dump() + "\n", kPlain);
+  res.set_content(nlohmann::json{{"error", {{"httpCode", status}, {"message", msg}}}}.dump() + "\n",
+                  kPlain);
 }
 
 void GoNotFound(httplib::Response& res) {
@@ -56,7 +56,9 @@ std::string Param(const httplib::Request& req, const char* name) {
 }  // namespace
 
 FakeJaegerHttp::FakeJaegerHttp(const FakeJaegerStore* store, FakeHttpBehaviour behaviour)
-    : store_(store), behaviour_(std::move(behaviour)), server_(std::make_unique<httplib::Server>()) {
+    : store_(store),
+      behaviour_(std::move(behaviour)),
+      server_(std::make_unique<httplib::Server>()) {
   httplib::Server& svr = *server_;
   svr.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     const int n = ++requests_;
@@ -84,12 +86,11 @@ FakeJaegerHttp::FakeJaegerHttp(const FakeJaegerStore* store, FakeHttpBehaviour b
     if (n <= behaviour_.fail_first + behaviour_.drop_first) {
       // Promise a long body, send half of it, then give up: a dropped connection.
       const std::string half = "{\"data\":[{\"traceID\":\"00000000000000aa\",\"spans\":[";
-      res.set_content_provider(
-          half.size() * 2, "application/json",
-          [half](size_t, size_t, httplib::DataSink& sink) {
-            sink.write(half.data(), half.size());
-            return false;
-          });
+      res.set_content_provider(half.size() * 2, "application/json",
+                               [half](size_t, size_t, httplib::DataSink& sink) {
+                                 sink.write(half.data(), half.size());
+                                 return false;
+                               });
       return httplib::Server::HandlerResponse::Handled;
     }
     return httplib::Server::HandlerResponse::Unhandled;
@@ -189,8 +190,7 @@ FakeJaegerHttp::FakeJaegerHttp(const FakeJaegerStore* store, FakeHttpBehaviour b
       const std::string min = Param(req, "query.start_time_min");
       const std::string max = Param(req, "query.start_time_max");
       if (min.empty() || max.empty()) {
-        return V3Error(res, 400,
-                       "query.start_time_min and query.start_time_max are required");
+        return V3Error(res, 400, "query.start_time_min and query.start_time_max are required");
       }
       q.start_us = jaeger::ParseTimeUs(min, 0).value_or(0);
       q.end_us = jaeger::ParseTimeUs(max, 0).value_or(0);

@@ -151,11 +151,13 @@ std::string ToUiJsonTrace(const FakeTrace& t) {
       refs.push_back({{"refType", "CHILD_OF"}, {"traceID", t.trace_id}, {"spanID", s.parent}});
     }
     Json tags = Json::array();
-    for (const auto& [k, v] : s.tags) tags.push_back({{"key", k}, {"type", "string"}, {"value", v}});
+    for (const auto& [k, v] : s.tags)
+      tags.push_back({{"key", k}, {"type", "string"}, {"value", v}});
     if (s.status_code > 0) {
       tags.push_back({{"key", "http.status_code"}, {"type", "int64"}, {"value", s.status_code}});
     }
-    if (!s.kind.empty()) tags.push_back({{"key", "span.kind"}, {"type", "string"}, {"value", s.kind}});
+    if (!s.kind.empty())
+      tags.push_back({{"key", "span.kind"}, {"type", "string"}, {"value", s.kind}});
     if (s.error) tags.push_back({{"key", "error"}, {"type", "bool"}, {"value", true}});
     spans.push_back({{"traceID", t.trace_id},
                      {"spanID", s.span_id},
@@ -173,9 +175,12 @@ std::string ToUiJsonTrace(const FakeTrace& t) {
   for (size_t i = 0; i < services.size(); ++i) {
     processes[fmt::format("p{}", i + 1)] = {
         {"serviceName", services[i]},
-        {"tags", Json::array({{{"key", "hostname"}, {"type", "string"}, {"value", "host-" + services[i]}}})}};
+        {"tags",
+         Json::array(
+             {{{"key", "hostname"}, {"type", "string"}, {"value", "host-" + services[i]}}})}};
   }
-  return Json{{"traceID", t.trace_id}, {"spans", spans}, {"processes", processes}, {"warnings", nullptr}}
+  return Json{
+      {"traceID", t.trace_id}, {"spans", spans}, {"processes", processes}, {"warnings", nullptr}}
       .dump();
 }
 
@@ -190,7 +195,8 @@ std::string ToOtlpJsonResult(const std::vector<const FakeTrace*>& traces) {
   for (const FakeTrace* t : traces) {
     for (const FakeSpan& s : t->spans) {
       Json attrs = Json::array();
-      for (const auto& [k, v] : s.tags) attrs.push_back({{"key", k}, {"value", {{"stringValue", v}}}});
+      for (const auto& [k, v] : s.tags)
+        attrs.push_back({{"key", k}, {"value", {{"stringValue", v}}}});
       if (s.status_code > 0) {
         attrs.push_back({{"key", "http.status_code"},
                          {"value", {{"intValue", std::to_string(s.status_code)}}}});
@@ -207,9 +213,11 @@ std::string ToOtlpJsonResult(const std::vector<const FakeTrace*>& traces) {
       resource_spans.push_back(
           {{"resource",
             {{"attributes",
-              Json::array({{{"key", "service.name"}, {"value", {{"stringValue", s.service}}}},
-                           {{"key", "host.name"}, {"value", {{"stringValue", "host-" + s.service}}}}})}}},
-           {"scopeSpans", Json::array({{{"scope", Json::object()}, {"spans", Json::array({span})}}})}});
+              Json::array(
+                  {{{"key", "service.name"}, {"value", {{"stringValue", s.service}}}},
+                   {{"key", "host.name"}, {"value", {{"stringValue", "host-" + s.service}}}}})}}},
+           {"scopeSpans",
+            Json::array({{{"scope", Json::object()}, {"spans", Json::array({span})}}})}});
     }
   }
   return Json{{"result", {{"resourceSpans", resource_spans}}}}.dump();

@@ -1,6 +1,8 @@
 // Fetching many traces over real protocols: window splitting and
 // de-duplication, fetch by id with missing traces, the cache, and the four
 // APIs agreeing on the same traces.
+#include "jaeger_client/fetcher.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -9,7 +11,6 @@
 #include <fstream>
 #include <set>
 
-#include "jaeger_client/fetcher.h"
 #include "jaeger_client/time_parse.h"
 #include "jaeger_client/trace_cache.h"
 #include "tests/jaeger_client/net/net_test_util.h"
@@ -109,9 +110,8 @@ TEST(FetcherTest, FetchesIdsInOrderAndReportsTheMissingOnes) {
   FakeJaegerHttp server(&store, {});
   const jaeger::ClientOptions options = TestOptions(server.url());
   auto source = MakeSource(options, ApiKind::kHttpV1);
-  const std::vector<std::string> ids = {"00000000000a0007", "00000000000bbbbb",
-                                        "00000000000a0001", "00000000000a0007",
-                                        "00000000000a0004", "00000000000ccccc"};
+  const std::vector<std::string> ids = {"00000000000a0007", "00000000000bbbbb", "00000000000a0001",
+                                        "00000000000a0007", "00000000000a0004", "00000000000ccccc"};
   jaeger::FetchOptions fetch;
   fetch.concurrency = 3;
   std::vector<std::pair<size_t, size_t>> progress;
@@ -158,8 +158,7 @@ TEST(FetcherTest, RefusedConnectionAbortsTheWholeFetch) {
   }
   const jaeger::ClientOptions options = TestOptions(url);
   auto source = MakeSource(options, ApiKind::kHttpV1);
-  const std::vector<std::string> ids = {"00000000000a0000", "00000000000a0001",
-                                        "00000000000a0002"};
+  const std::vector<std::string> ids = {"00000000000a0000", "00000000000a0001", "00000000000a0002"};
   Collected c;
   jaeger::FetchReport report;
   jaeger::CallStatus status = jaeger::FetchByIds(*source, ids, {}, c.Callback(), &report);
@@ -232,11 +231,11 @@ TEST(FetcherTest, AllFourApisAgree) {
   const std::vector<std::string> ids = {"00000000000a0000", "000000000000feed00000000000a0002",
                                         "00000000000a0003"};
   std::vector<std::vector<std::string>> results;
-  for (const auto& [url, api] : std::vector<std::pair<std::string, ApiKind>>{
-           {http.url(), ApiKind::kHttpV1},
-           {http.url(), ApiKind::kHttpV3},
-           {grpc.url(), ApiKind::kGrpcV2},
-           {grpc.url(), ApiKind::kGrpcV3}}) {
+  for (const auto& [url, api] :
+       std::vector<std::pair<std::string, ApiKind>>{{http.url(), ApiKind::kHttpV1},
+                                                    {http.url(), ApiKind::kHttpV3},
+                                                    {grpc.url(), ApiKind::kGrpcV2},
+                                                    {grpc.url(), ApiKind::kGrpcV3}}) {
     const jaeger::ClientOptions options = TestOptions(url);
     auto source = MakeSource(options, api);
     Collected c;

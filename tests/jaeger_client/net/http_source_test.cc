@@ -100,9 +100,9 @@ TEST(HttpSourceTest, NotFoundTraceNamesServerApiCallAndCause) {
   jaeger::CallStatus status = source->GetTrace("00000000000bbbbb", c.Callback(), &c.stats);
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().kind, CallErrorKind::kNotFound);
-  EXPECT_EQ(status.error().message,
-            server.url() +
-                " (HTTP /api): GET /api/traces/00000000000bbbbb: HTTP 404: trace not found");
+  EXPECT_EQ(
+      status.error().message,
+      server.url() + " (HTTP /api): GET /api/traces/00000000000bbbbb: HTTP 404: trace not found");
 }
 
 TEST(HttpSourceTest, BadRequestCarriesJaegersMessageFromTextPlainBody) {
