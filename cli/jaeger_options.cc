@@ -133,6 +133,10 @@ Result<jaeger::SearchQuery> BuildSearch(const JaegerCliOptions& o, int64_t now) 
     return Usage("--max-duration is below --min-duration");
   }
   q.limit = o.limit;
+  // No call needs to return more traces than are wanted in total.
+  if (o.max_traces > 0 && o.max_traces < static_cast<size_t>(q.limit)) {
+    q.limit = static_cast<int>(o.max_traces);
+  }
   return q;
 }
 
@@ -199,7 +203,7 @@ void AddJaegerOptions(CLI::App& cmd, JaegerCliOptions& o, bool with_query) {
   cmd.add_option("--tag", o.tags, "Search: tag key=value that must match (repeatable)")
       ->type_name("K=V")
       ->group(kQueryGroup);
-  cmd.add_option("--since", o.since, "Search: window ending now (default 1h)")
+  cmd.add_option("--since", o.since, "Search: window this long, ending at --to (default 1h)")
       ->type_name("DURATION")
       ->group(kQueryGroup);
   cmd.add_option("--from", o.from, "Search: window start, RFC 3339 or relative (2h = 2 hours ago)")
