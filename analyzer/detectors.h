@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "analyzer/critical_path.h"
@@ -112,7 +113,7 @@ class FindingsCollector {
     uint64_t writes = 0;      // repeated: instances that are not read-only
   };
   size_t max_examples_;
-  std::map<std::string, Pattern> patterns_;  // by fingerprint
+  std::unordered_map<std::string, Pattern> patterns_;  // by fingerprint
 };
 
 }  // namespace trace_analyze::analyzer

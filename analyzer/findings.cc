@@ -128,7 +128,11 @@ std::vector<FindingInstance> FindBottlenecks(const Trace& trace, const CriticalP
 void FindingsCollector::Add(const std::string& trace_id, int64_t trace_duration_us,
                             const std::vector<FindingInstance>& instances) {
   // Instances of one pattern in one trace add up to that trace's saving.
-  std::map<std::string, std::pair<int64_t, int64_t>> per_trace;  // fingerprint -> savings
+  struct TraceSaving {
+    Pattern* pattern;
+    int64_t optimistic, realistic;
+  };
+  std::vector<TraceSaving> per_trace;
   for (const FindingInstance& f : instances) {
     Pattern& p = patterns_[f.fingerprint];
     p.kind = f.kind;
@@ -153,17 +157,19 @@ void FindingsCollector::Add(const std::string& trace_id, int64_t trace_duration_
     if (!f.example_key.empty() && (p.example_key.empty() || f.example_key < p.example_key)) {
       p.example_key = f.example_key;
     }
-    auto& saving = per_trace[f.fingerprint];
-    saving.first += f.optimistic_us;
-    saving.second += f.realistic_us;
+    auto it = std::find_if(per_trace.begin(), per_trace.end(),
+                           [&](const TraceSaving& t) { return t.pattern == &p; });
+    if (it == per_trace.end()) it = per_trace.insert(per_trace.end(), {&p, 0, 0});
+    it->optimistic += f.optimistic_us;
+    it->realistic += f.realistic_us;
   }
-  for (const auto& [fingerprint, saving] : per_trace) {
-    Pattern& p = patterns_[fingerprint];
-    p.optimistic_per_trace.push_back(saving.first);
-    p.realistic_per_trace.push_back(saving.second);
-    p.optimistic_share_ppm.push_back(SharePpm(saving.first, trace_duration_us));
-    p.realistic_share_ppm.push_back(SharePpm(saving.second, trace_duration_us));
-    p.examples.emplace_back(saving.second, trace_id);
+  for (const TraceSaving& saving : per_trace) {
+    Pattern& p = *saving.pattern;
+    p.optimistic_per_trace.push_back(saving.optimistic);
+    p.realistic_per_trace.push_back(saving.realistic);
+    p.optimistic_share_ppm.push_back(SharePpm(saving.optimistic, trace_duration_us));
+    p.realistic_share_ppm.push_back(SharePpm(saving.realistic, trace_duration_us));
+    p.examples.emplace_back(saving.realistic, trace_id);
     std::sort(p.examples.begin(), p.examples.end(), [](const auto& a, const auto& b) {
       return a.first != b.first ? a.first > b.first : a.second < b.second;
     });

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <tuple>
 
+#include "analyzer/parameterize.h"
 #include "analyzer/stats.h"
 
 namespace trace_analyze::analyzer {
@@ -69,6 +70,34 @@ bool RowRanksBefore(const ProfileRow& a, const ProfileRow& b) {
          std::tie(a.critical_us, b.service, b.operation);
 }
 
+// ';' separates frames and '\n' lines in the folded format.
+void AppendFrame(std::string_view name, std::string* out) {
+  for (char c : name) out->push_back(c == ';' ? ':' : (c == '\n' || c == '\r') ? ' ' : c);
+}
+
+void AddStacks(const Trace& trace, const std::vector<int64_t>& critical,
+               std::vector<std::pair<std::string, int64_t>>* stacks) {
+  std::vector<SpanIndex> chain;
+  for (SpanIndex i = 0; i < trace.spans.size(); ++i) {
+    if (critical[i] <= 0) continue;
+    chain.clear();
+    for (SpanIndex p = i; p != kNoSpan && chain.size() < kMaxStackDepth;
+         p = trace.topology.tree_parent[p]) {
+      chain.push_back(p);
+    }
+    std::string stack;
+    if (trace.topology.tree_parent[chain.back()] != kNoSpan) stack = "…;";
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+      const Span& span = trace.spans[*it];
+      if (it != chain.rbegin()) stack.push_back(';');
+      AppendFrame(span.service, &stack);
+      stack.push_back(';');
+      AppendFrame(span.operation, &stack);
+    }
+    stacks->emplace_back(std::move(stack), critical[i]);
+  }
+}
+
 }  // namespace
 
 bool HeavySpan::RanksBefore(const HeavySpan& o) const {
@@ -93,26 +122,47 @@ TraceSummary Summarize(const Trace& trace, const CriticalPath& path, size_t max_
   const std::vector<int64_t> critical = CriticalTimePerSpan(trace, path);
   const std::vector<int64_t> self = SelfTimePerSpan(trace);
 
-  // Group spans by (service, operation) with one sort instead of a map.
-  std::vector<SpanIndex> order(trace.spans.size());
-  for (SpanIndex i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](SpanIndex a, SpanIndex b) {
-    const Span& x = trace.spans[a];
-    const Span& y = trace.spans[b];
-    return std::tie(x.service, x.operation) < std::tie(y.service, y.operation);
-  });
-  for (SpanIndex i : order) {
+  // Group spans by (service, operation): sort (hash, index) pairs, which is
+  // much cheaper than sorting by two strings, then order the few groups by
+  // name. Spans in one hash run are compared by name, so a hash collision
+  // only splits a run, never merges two operations.
+  std::vector<std::pair<uint64_t, SpanIndex>> keyed(trace.spans.size());
+  for (SpanIndex i = 0; i < keyed.size(); ++i) {
     const Span& span = trace.spans[i];
+    keyed[i] = {StableHash64(span.operation, StableHash64("\x1f", StableHash64(span.service))), i};
     s.error = s.error || span.error;
-    if (s.ops.empty() || s.ops.back().service != span.service ||
-        s.ops.back().operation != span.operation) {
+  }
+  std::sort(keyed.begin(), keyed.end());
+  for (size_t k = 0; k < keyed.size(); ++k) {
+    const Span& span = trace.spans[keyed[k].second];
+    const bool same_run = k > 0 && keyed[k].first == keyed[k - 1].first &&
+                          s.ops.back().service == span.service &&
+                          s.ops.back().operation == span.operation;
+    if (!same_run) {
       s.ops.push_back({std::string(span.service), std::string(span.operation), 0, 0, 0});
     }
     TraceSummary::Op& op = s.ops.back();
-    op.critical_us += critical[i];
-    op.self_us += self[i];
+    op.critical_us += critical[keyed[k].second];
+    op.self_us += self[keyed[k].second];
     ++op.spans;
   }
+  std::sort(s.ops.begin(), s.ops.end(), [](const TraceSummary::Op& a, const TraceSummary::Op& b) {
+    return std::tie(a.service, a.operation) < std::tie(b.service, b.operation);
+  });
+  // Merge runs that a collision split (same names, now adjacent).
+  size_t kept = 0;
+  for (size_t k = 0; k < s.ops.size(); ++k) {
+    if (kept > 0 && s.ops[kept - 1].service == s.ops[k].service &&
+        s.ops[kept - 1].operation == s.ops[k].operation) {
+      s.ops[kept - 1].critical_us += s.ops[k].critical_us;
+      s.ops[kept - 1].self_us += s.ops[k].self_us;
+      s.ops[kept - 1].spans += s.ops[k].spans;
+    } else {
+      if (kept != k) s.ops[kept] = std::move(s.ops[k]);
+      ++kept;
+    }
+  }
+  s.ops.resize(kept);
 
   for (SpanIndex i = 0; i < trace.spans.size(); ++i) {
     if (critical[i] <= 0) continue;
@@ -121,6 +171,7 @@ TraceSummary Summarize(const Trace& trace, const CriticalPath& path, size_t max_
                           std::string(span.operation), critical[i], span.duration_us});
   }
   KeepTop(s.heaviest, max_heaviest);
+  AddStacks(trace, critical, &s.stacks);
   return s;
 }
 
@@ -154,6 +205,14 @@ void Profile::Add(const TraceSummary& summary) {
     if (summary.error) ++root.errors;
   }
   AddHeavy(summary.heaviest);
+  for (const auto& [stack, us] : summary.stacks) {
+    auto it = stacks_.find(stack);
+    if (it == stacks_.end()) {
+      stacks_.emplace(stack, us);
+    } else {
+      it->second += us;
+    }
+  }
 }
 
 void Profile::AddHeavy(const std::vector<HeavySpan>& spans) {
@@ -173,6 +232,7 @@ void Profile::Merge(const Profile& other) {
     into.errors += e.errors;
   }
   AddHeavy(other.heaviest_);
+  for (const auto& [stack, us] : other.stacks_) stacks_[stack] += us;
 }
 
 ProfileReport BuildProfileReport(const Profile& profile, size_t top_n) {
@@ -204,6 +264,7 @@ ProfileReport BuildProfileReport(const Profile& profile, size_t top_n) {
   std::sort(report.by_service.begin(), report.by_service.end(), RowRanksBefore);
   std::sort(report.by_operation.begin(), report.by_operation.end(), RowRanksBefore);
   report.heaviest = profile.heaviest();
+  report.stacks.assign(profile.stacks().begin(), profile.stacks().end());
   if (top_n > 0) {
     if (report.by_service.size() > top_n) report.by_service.resize(top_n);
     if (report.by_operation.size() > top_n) report.by_operation.resize(top_n);

@@ -51,8 +51,14 @@ struct TraceSummary {
   bool error = false;               // any span marked as error
   std::vector<Op> ops;              // sorted by (service, operation)
   std::vector<HeavySpan> heaviest;  // this trace's top spans by critical time
+  // Folded critical-path stacks: "svc;op;svc;op…" (root first, at most
+  // kMaxStackDepth spans) -> µs of the leaf span's own critical time.
+  std::vector<std::pair<std::string, int64_t>> stacks;
   DataQuality quality;
 };
+
+// Deeper call paths are cut to their last kMaxStackDepth spans, marked "…".
+inline constexpr size_t kMaxStackDepth = 64;
 
 // Requires Normalize() and the trace's critical path.
 TraceSummary Summarize(const Trace& trace, const CriticalPath& path, size_t max_heaviest);
@@ -86,6 +92,7 @@ class Profile {
   const std::map<OpKey, Entry, std::less<>>& by_operation() const { return by_operation_; }
   const std::map<OpKey, RootEntry, std::less<>>& by_root() const { return by_root_; }
   const std::vector<HeavySpan>& heaviest() const { return heaviest_; }
+  const std::map<std::string, int64_t, std::less<>>& stacks() const { return stacks_; }
 
  private:
   void AddHeavy(const std::vector<HeavySpan>& spans);
@@ -98,6 +105,7 @@ class Profile {
   std::map<OpKey, Entry, std::less<>> by_operation_;
   std::map<OpKey, RootEntry, std::less<>> by_root_;
   std::vector<HeavySpan> heaviest_;  // ranked, at most max_heaviest_
+  std::map<std::string, int64_t, std::less<>> stacks_;
 };
 
 // A ranked, render-ready view of a Profile: what `analyze` reports.
@@ -127,6 +135,8 @@ struct ProfileReport {
   std::vector<ProfileRow> by_service;        // critical_us desc, then name
   std::vector<ProfileRow> by_operation;      // critical_us desc, then service, operation
   std::vector<HeavySpan> heaviest;
+  // Folded critical-path stacks (see TraceSummary::stacks), sorted by stack.
+  std::vector<std::pair<std::string, int64_t>> stacks;
 };
 
 // top_n limits by_service, by_operation and heaviest (0 = no limit).

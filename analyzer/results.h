@@ -28,16 +28,6 @@ struct InputSummary {
   std::vector<std::string> partial_reasons;
 };
 
-// `trace-analyze analyze`.
-struct AnalyzeResult {
-  std::string cp_mode;  // "jaeger" | "causal"
-  InputSummary input;
-  DataQuality quality;  // decode + normalisation counters over all input
-  ProfileReport profile;
-  bool findings_enabled = true;
-  std::vector<Finding> findings;  // ranked; suppressed ones last, flagged
-};
-
 // One section of a trace's critical path, resolved to names.
 struct PathSection {
   std::string span_id;
@@ -66,6 +56,25 @@ struct TracePath {
   int64_t critical_path_us = 0;       // Σ section lengths
   std::vector<PathSection> sections;  // ascending start
   std::vector<PathSpan> spans;  // spans with critical time, in section order of first appearance
+};
+
+// A trace shown as typical of a latency percentile.
+struct RepresentativeTrace {
+  std::string label;          // "p50", "p95"
+  int64_t percentile_us = 0;  // that percentile of all traces' durations
+  TracePath path;             // the sampled trace closest to it
+};
+
+// `trace-analyze analyze`.
+struct AnalyzeResult {
+  std::string cp_mode;  // "jaeger" | "causal"
+  InputSummary input;
+  DataQuality quality;  // decode + normalisation counters over all input
+  ProfileReport profile;
+  bool findings_enabled = true;
+  std::vector<Finding> findings;  // ranked; suppressed ones last, flagged
+  bool fail_on_findings = false;  // --fail-on-findings: high-confidence findings fail the run
+  std::vector<RepresentativeTrace> representatives;  // typical p50 / p95 traces
 };
 
 // `trace-analyze critical-path`.

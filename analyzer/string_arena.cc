@@ -4,7 +4,7 @@
 
 namespace trace_analyze::analyzer {
 
-char* StringArena::Allocate(size_t n) {
+char* StringArena::AllocateSlow(size_t n) {
   while (current_ < blocks_.size()) {
     Block& b = blocks_[current_];
     if (b.size - used_ >= n) {

@@ -25,7 +25,15 @@ class StringArena {
   std::string_view Store(std::string_view s);
 
   // Returns a writable region of `n` bytes (for building strings in place).
-  char* Allocate(size_t n);
+  // Inline fast path: this runs for every string of every decoded span.
+  char* Allocate(size_t n) {
+    if (current_ < blocks_.size() && blocks_[current_].size - used_ >= n) {
+      char* p = blocks_[current_].data.get() + used_;
+      used_ += n;
+      return p;
+    }
+    return AllocateSlow(n);
+  }
 
   // Forgets all stored strings; keeps the memory for reuse.
   void Reset();
@@ -33,6 +41,8 @@ class StringArena {
   size_t bytes_reserved() const;
 
  private:
+  char* AllocateSlow(size_t n);
+
   struct Block {
     std::unique_ptr<char[]> data;
     size_t size = 0;

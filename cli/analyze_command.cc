@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 
+#include "analyzer/path_sampler.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/config.h"
@@ -18,10 +19,80 @@ struct AnalyzeOptions {
   size_t top = 10;
   std::string config_file;
   bool no_findings = false;
+  bool fail_on_findings = false;
   std::optional<int64_t> min_saving_us;
   std::optional<size_t> n_plus_one_min_calls;
   std::optional<size_t> repeated_min_calls;
 };
+
+int Run(const AnalyzeOptions& options, std::ostream& out, std::ostream& err) {
+  const CommonOptions& common = options.common;
+  analyzer::AnalysisOptions analysis = common.ToAnalysisOptions();
+  analysis.find_bottlenecks = !options.no_findings;
+  if (!options.config_file.empty()) {
+    const Status loaded = LoadConfigFile(options.config_file, &analysis.detectors);
+    if (!loaded.ok()) {
+      err << "trace-analyze: error: " << loaded.error().message << '\n';
+      return kExitUsage;
+    }
+  }
+  if (options.min_saving_us) analysis.detectors.sequential.min_saving_us = *options.min_saving_us;
+  if (options.n_plus_one_min_calls) {
+    analysis.detectors.n_plus_one.min_calls = *options.n_plus_one_min_calls;
+  }
+  if (options.repeated_min_calls)
+    analysis.detectors.repeated.min_calls = *options.repeated_min_calls;
+
+  analyzer::TraceAnalyzer analyzer(analysis);
+  analyzer::PathSampler sampler;
+  const IngestOptions ingest{common.inputs, common.strict, &common.jaeger};
+  Result<IngestResult> read = Ingest(
+      ingest, analyzer,
+      [&](const analyzer::Trace& trace, const analyzer::CriticalPath& path) {
+        sampler.Offer(trace, path);
+      },
+      err);
+  if (!read.ok()) {
+    err << "trace-analyze: error: " << read.error().message << '\n';
+    return static_cast<int>(read.error().code);
+  }
+
+  analyzer::AnalyzeResult result;
+  result.cp_mode = analyzer::CpModeName(analyzer.options().cp.mode);
+  result.input = std::move(read.value().input);
+  result.quality = read.value().quality;
+  result.profile = analyzer::BuildProfileReport(analyzer.profile(), options.top);
+  static constexpr double kRepresentative[] = {50, 95};
+  result.representatives = sampler.Representatives(kRepresentative);
+  result.fail_on_findings = options.fail_on_findings;
+  result.findings_enabled = analysis.find_bottlenecks;
+  if (result.findings_enabled) {
+    result.findings = analyzer.findings().Build(analysis.detectors);
+    if (options.top > 0 && result.findings.size() > options.top)
+      result.findings.resize(options.top);
+  }
+
+  const int written = EmitReports(
+      common,
+      [&](const reports::ReportWriter& writer, std::ostream& os,
+          const reports::WriteOptions& write_options) {
+        writer.WriteAnalyze(result, write_options, os);
+      },
+      out, err);
+  if (written != kExitOk) return written;
+  // A report labelled partial still fails the run: the backend could not
+  // deliver everything asked for (this outranks the findings gate).
+  if (read.value().incomplete) return kExitBackend;
+  bool gate_failed = false;
+  for (const analyzer::Finding& f : result.findings) {
+    gate_failed = gate_failed || (!f.suppressed && f.confidence == analyzer::Confidence::kHigh);
+  }
+  if (options.fail_on_findings && gate_failed) {
+    err << "trace-analyze: high-confidence findings and --fail-on-findings: exit 1\n";
+    return kExitGateFailed;
+  }
+  return kExitOk;
+}
 
 }  // namespace
 
@@ -36,6 +107,9 @@ Command AddAnalyzeCommand(CLI::App& app) {
                   "Detector thresholds, ignore rules and dependency hints (docs/config.md)")
       ->type_name("FILE");
   cmd->add_flag("--no-findings", options->no_findings, "Skip the bottleneck finders");
+  cmd->add_flag("--fail-on-findings", options->fail_on_findings,
+                "Exit 1 when a high-confidence finding is not suppressed (a CI gate; JUnit "
+                "reports each as a failing testcase)");
   cmd->add_option("--min-saving", options->min_saving_us,
                   "Report sequential patterns saving at least this many µs per trace (p50); "
                   "default 500")
@@ -54,61 +128,17 @@ Command AddAnalyzeCommand(CLI::App& app) {
   zstd -dc traces.json.zst | trace-analyze analyze - --top 20
   trace-analyze analyze otlp-export.jsonl --cp-mode causal
   trace-analyze analyze traces/ --config trace-analyze.json --top 0 --format json
+  trace-analyze analyze traces/ --report markdown=summary.md --report html=report.html
+  trace-analyze analyze traces/ --fail-on-findings --format junit -o results.xml
   trace-analyze analyze --jaeger http://localhost:16686 --service frontend --since 2h
   trace-analyze analyze --jaeger grpc://jaeger:16685 --trace-ids ids.txt --format json
 
-Exit codes: 0 success, 2 usage or input error (nothing readable, or --strict and a
-trace was skipped), 3 backend error (also after writing a report labelled partial when
-requested traces could not be fetched). Server options: docs/jaeger.md.)");
+Exit codes: 0 success, 1 --fail-on-findings and a high-confidence finding, 2 usage
+or input error (nothing readable, or --strict and a trace was skipped), 3 backend error
+(also after writing a report labelled partial when requested traces could not be
+fetched). Server options: docs/jaeger.md.)");
 
-  return {cmd, [options](std::ostream& out, std::ostream& err) -> int {
-            const CommonOptions& common = options->common;
-            analyzer::AnalysisOptions analysis = common.ToAnalysisOptions();
-            analysis.find_bottlenecks = !options->no_findings;
-            if (!options->config_file.empty()) {
-              const Status loaded = LoadConfigFile(options->config_file, &analysis.detectors);
-              if (!loaded.ok()) {
-                err << "trace-analyze: error: " << loaded.error().message << '\n';
-                return kExitUsage;
-              }
-            }
-            if (options->min_saving_us)
-              analysis.detectors.sequential.min_saving_us = *options->min_saving_us;
-            if (options->n_plus_one_min_calls) {
-              analysis.detectors.n_plus_one.min_calls = *options->n_plus_one_min_calls;
-            }
-            if (options->repeated_min_calls) {
-              analysis.detectors.repeated.min_calls = *options->repeated_min_calls;
-            }
-            analyzer::TraceAnalyzer analyzer(analysis);
-            IngestOptions ingest{common.inputs, common.strict, &common.jaeger};
-            Result<IngestResult> read = Ingest(ingest, analyzer, nullptr, err);
-            if (!read.ok()) {
-              err << "trace-analyze: error: " << read.error().message << '\n';
-              return static_cast<int>(read.error().code);
-            }
-            analyzer::AnalyzeResult result;
-            result.cp_mode = analyzer::CpModeName(analyzer.options().cp.mode);
-            result.input = std::move(read.value().input);
-            result.quality = read.value().quality;
-            result.profile = analyzer::BuildProfileReport(analyzer.profile(), options->top);
-            result.findings_enabled = analysis.find_bottlenecks;
-            if (result.findings_enabled) {
-              result.findings = analyzer.findings().Build(analysis.detectors);
-              if (options->top > 0 && result.findings.size() > options->top) {
-                result.findings.resize(options->top);
-              }
-            }
-            const bool incomplete = read.value().incomplete;
-            const reports::ReportWriter* writer = reports::FindReportWriter(common.format);
-            const int code = EmitReport(
-                common,
-                [&](std::ostream& os, bool color, int width) {
-                  writer->WriteAnalyze(result, reports::WriteOptions{color, width}, os);
-                },
-                out, err);
-            return code == kExitOk && incomplete ? kExitBackend : code;
-          }};
+  return {cmd, [options](std::ostream& out, std::ostream& err) { return Run(*options, out, err); }};
 }
 
 }  // namespace trace_analyze::cli

@@ -12,6 +12,7 @@
 
 #include "analyzer/analysis.h"
 #include "cli/jaeger_options.h"
+#include "reports/writer.h"
 
 namespace trace_analyze::cli {
 
@@ -28,7 +29,8 @@ struct Command {
 struct CommonOptions {
   std::vector<std::string> inputs;
   std::string format = "text";
-  std::string output;  // "" = stdout
+  std::string output;                // "" = stdout
+  std::vector<std::string> reports;  // extra outputs, "FORMAT=FILE"
   bool strict = false;
   std::string cp_mode = "jaeger";
   bool adjust_clock_skew = false;
@@ -37,16 +39,19 @@ struct CommonOptions {
   analyzer::AnalysisOptions ToAnalysisOptions() const;
 };
 
-// Adds INPUT..., --format, -o, --strict, --cp-mode, --adjust-clock-skew, and
+// Adds INPUT..., --format, -o, --report, --strict, --cp-mode, --adjust-clock-skew, and
 // the --jaeger option group (INPUT and --jaeger exclude each other; Ingest
 // checks that exactly one is given).
 void AddCommonOptions(CLI::App& command, CommonOptions& options);
 
-// Renders with the chosen writer and sends the report to -o or `out`.
-// `render` receives the stream and write options. Returns the exit code.
-int EmitReport(const CommonOptions& options,
-               const std::function<void(std::ostream&, bool color, int width)>& render,
-               std::ostream& out, std::ostream& err);
+// Renders the report with the --format writer to -o or `out`, and with each
+// --report FORMAT=FILE writer to its file (all rendered before any is
+// written). `render(writer, stream, options)` renders one. Returns the exit
+// code (0, or 2 when a file cannot be written).
+using RenderFn =
+    std::function<void(const reports::ReportWriter&, std::ostream&, const reports::WriteOptions&)>;
+int EmitReports(const CommonOptions& options, const RenderFn& render, std::ostream& out,
+                std::ostream& err);
 
 Command AddAnalyzeCommand(CLI::App& app);
 Command AddCriticalPathCommand(CLI::App& app);

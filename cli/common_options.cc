@@ -30,6 +30,20 @@ void AddCommonOptions(CLI::App& command, CommonOptions& options) {
       .add_option("--output,-o", options.output,
                   "Write the report to FILE (atomically) instead of stdout")
       ->type_name("FILE");
+  command
+      .add_option("--report", options.reports,
+                  "Also write the report in another format to a file, e.g. --report "
+                  "markdown=summary.md --report html=report.html (repeatable; formats as "
+                  "--format)")
+      ->type_name("FORMAT=FILE")
+      ->check([](const std::string& v) -> std::string {
+        const size_t eq = v.find('=');
+        if (eq == std::string::npos || eq + 1 == v.size()) return "expected FORMAT=FILE";
+        if (reports::FindReportWriter(v.substr(0, eq)) == nullptr) {
+          return "unknown format '" + v.substr(0, eq) + "'";
+        }
+        return "";
+      });
   command.add_flag("--strict", options.strict,
                    "Fail (exit 2) on the first undecodable trace instead of skipping it");
   command
@@ -44,26 +58,35 @@ void AddCommonOptions(CLI::App& command, CommonOptions& options) {
   AddJaegerOptions(command, options.jaeger, /*with_query=*/true);
 }
 
-int EmitReport(const CommonOptions& options,
-               const std::function<void(std::ostream&, bool color, int width)>& render,
-               std::ostream& out, std::ostream& err) {
+int EmitReports(const CommonOptions& options, const RenderFn& render, std::ostream& out,
+                std::ostream& err) {
   const bool to_stdout = options.output.empty() || options.output == "-";
   // Colour and the terminal's width only when the report really goes to a
   // terminal (not to a file, a pipe, or a test's string stream).
   const bool to_terminal = to_stdout && &out == &std::cout && StdoutIsTerminal();
-  // Render completely before writing anything: never a half-written report.
-  std::ostringstream buffer;
-  render(buffer, to_terminal && options.format == "text" && ColorAllowed(),
-         to_terminal ? TerminalWidth() : 100);
-  if (to_stdout) {
-    out << buffer.str();
-    out.flush();
-    return kExitOk;
+  // Render everything before writing anything: never a half-written report.
+  std::ostringstream primary;
+  render(*reports::FindReportWriter(options.format), primary,
+         reports::WriteOptions{to_terminal && options.format == "text" && ColorAllowed(),
+                               to_terminal ? TerminalWidth() : 100});
+  std::vector<std::pair<std::string, std::string>> files;  // path, content
+  if (!to_stdout) files.emplace_back(options.output, primary.str());
+  for (const std::string& spec : options.reports) {
+    const size_t eq = spec.find('=');
+    std::ostringstream rendered;
+    render(*reports::FindReportWriter(spec.substr(0, eq)), rendered, reports::WriteOptions{});
+    files.emplace_back(spec.substr(eq + 1), rendered.str());
   }
-  const Status written = WriteFileAtomically(options.output, buffer.str(), options.inputs);
-  if (!written.ok()) {
-    err << "trace-analyze: error: " << written.error().message << '\n';
-    return kExitUsage;
+  for (const auto& [path, content] : files) {
+    const Status written = WriteFileAtomically(path, content, options.inputs);
+    if (!written.ok()) {
+      err << "trace-analyze: error: " << written.error().message << '\n';
+      return kExitUsage;
+    }
+  }
+  if (to_stdout) {
+    out << primary.str();
+    out.flush();
   }
   return kExitOk;
 }

@@ -80,11 +80,11 @@ Exit codes: 0 success, 2 usage or input error (also: a requested --trace not fou
                 return kExitUsage;
               }
             }
-            const reports::ReportWriter* writer = reports::FindReportWriter(common.format);
-            const int code = EmitReport(
+            const int code = EmitReports(
                 common,
-                [&](std::ostream& os, bool color, int width) {
-                  writer->WriteCriticalPath(result, reports::WriteOptions{color, width}, os);
+                [&](const reports::ReportWriter& writer, std::ostream& os,
+                    const reports::WriteOptions& write_options) {
+                  writer.WriteCriticalPath(result, write_options, os);
                 },
                 out, err);
             return code == kExitOk && incomplete ? kExitBackend : code;

@@ -1,4 +1,8 @@
+#include "reports/collapsed_writer.h"
+#include "reports/html_writer.h"
 #include "reports/json_writer.h"
+#include "reports/junit_writer.h"
+#include "reports/markdown_writer.h"
 #include "reports/text_writer.h"
 #include "reports/writer.h"
 
@@ -7,7 +11,12 @@ namespace trace_analyze::reports {
 const std::vector<const ReportWriter*>& AllReportWriters() {
   static const TextWriter kText;
   static const JsonWriter kJson;
-  static const std::vector<const ReportWriter*> kAll = {&kText, &kJson};
+  static const MarkdownWriter kMarkdown;
+  static const HtmlWriter kHtml;
+  static const JunitWriter kJunit;
+  static const CollapsedWriter kCollapsed;
+  static const std::vector<const ReportWriter*> kAll = {&kText, &kJson,  &kMarkdown,
+                                                        &kHtml, &kJunit, &kCollapsed};
   return kAll;
 }
 

@@ -153,3 +153,65 @@ TEST(CliTest, TextReportHasNoColourWhenNotATerminal) {
 
 }  // namespace
 }  // namespace trace_analyze::testing
+
+namespace trace_analyze::testing {
+namespace {
+
+// Two traces where gw runs A, B, C back to back, in different orders: one
+// high-confidence sequential finding.
+std::string PermutedChains() {
+  std::string data = R"({"data":[)";
+  const char* orders[2][3] = {{"A", "B", "C"}, {"B", "A", "C"}};
+  for (int t = 0; t < 2; ++t) {
+    const std::string id = "00000000000000a" + std::to_string(t);
+    data += std::string(t ? "," : "") + R"({"traceID":")" + id + R"(","spans":[)" +
+            R"({"traceID":")" + id + R"(","spanID":"0000000000000001","operationName":"handle",)" +
+            R"("references":[],"startTime":1000000,"duration":11000,"tags":[],"processID":"p1"})";
+    for (int i = 0; i < 3; ++i) {
+      data += R"(,{"traceID":")" + id + R"(","spanID":"000000000000000)" + std::to_string(i + 2) +
+              R"(","operationName":")" + orders[t][i] +
+              R"(","references":[{"refType":"CHILD_OF","traceID":")" + id +
+              R"(","spanID":"0000000000000001"}],"startTime":)" +
+              std::to_string(1001000 + i * 3100) +
+              R"(,"duration":3000,"tags":[],"processID":"p1"})";
+    }
+    data += R"(],"processes":{"p1":{"serviceName":"gw","tags":[]}}})";
+  }
+  return data + "]}";
+}
+
+TEST(CliGateTest, FailOnFindingsExitsOneAndJunitShowsTheFailure) {
+  TempDir dir;
+  const std::string input = dir.File("t.json", PermutedChains());
+  CliRun run = RunTool({"analyze", input});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("[sequential] high confidence"));
+  const std::string junit = (dir.path() / "results.xml").string();
+  run = RunTool({"analyze", input, "--fail-on-findings", "--report", "junit=" + junit});
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_THAT(run.err, HasSubstr("--fail-on-findings"));
+  EXPECT_THAT(ReadFile(junit), HasSubstr("failures=\"1\""));
+  // Suppressing the finding makes the gate pass.
+  const std::string config =
+      dir.File("c.json", R"({"ignore":[{"service":"gw","reason":"accepted"}]})");
+  run = RunTool({"analyze", input, "--fail-on-findings", "--config", config});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+}
+
+TEST(CliGateTest, SeveralReportsInOneRun) {
+  TempDir dir;
+  const std::string input = dir.File("t.json", PermutedChains());
+  const std::string md = (dir.path() / "s.md").string();
+  const std::string html = (dir.path() / "r.html").string();
+  const CliRun run = RunTool({"analyze", input, "--format", "json", "--report", "markdown=" + md,
+                              "--report", "html=" + html});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.out, StartsWith("{"));
+  EXPECT_THAT(ReadFile(md), StartsWith("✅ **trace-analyze**"));
+  EXPECT_THAT(ReadFile(html), StartsWith("<!DOCTYPE html>"));
+  EXPECT_EQ(RunTool({"analyze", input, "--report", "pdf=x.pdf"}).exit_code, 2);
+  EXPECT_EQ(RunTool({"analyze", input, "--report", "html"}).exit_code, 2);
+}
+
+}  // namespace
+}  // namespace trace_analyze::testing

@@ -1,0 +1,23 @@
+// Folded stacks ("frame;frame;… value", one per line) for flamegraph.pl and
+// speedscope: the aggregated critical path, frames alternating service and
+// operation, values in µs of critical-path time.
+#ifndef TRACE_ANALYZE_REPORTS_COLLAPSED_WRITER_H_
+#define TRACE_ANALYZE_REPORTS_COLLAPSED_WRITER_H_
+
+#include "reports/writer.h"
+
+namespace trace_analyze::reports {
+
+class CollapsedWriter : public ReportWriter {
+ public:
+  std::string_view name() const override { return "collapsed"; }
+  void WriteAnalyze(const analyzer::AnalyzeResult& result, const WriteOptions& options,
+                    std::ostream& out) const override;
+  // Per trace: "trace <id>;service;operation µs" for each span on its path.
+  void WriteCriticalPath(const analyzer::CriticalPathResult& result, const WriteOptions& options,
+                         std::ostream& out) const override;
+};
+
+}  // namespace trace_analyze::reports
+
+#endif  // TRACE_ANALYZE_REPORTS_COLLAPSED_WRITER_H_

@@ -1,0 +1,303 @@
+#include "reports/html_writer.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "reports/escape.h"
+#include "reports/format.h"
+
+namespace trace_analyze::reports {
+namespace {
+
+constexpr const char* kStyle = R"(
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:1200px;
+padding:16px;color:#1d2330}
+h1{font-size:22px}h2{font-size:18px;margin-top:28px;border-bottom:1px solid #dde}
+table{border-collapse:collapse;width:100%;margin:8px 0}th,td{padding:3px 8px;text-align:right;
+border-bottom:1px solid #eef}th{background:#f4f6fb}td.l,th.l{text-align:left}
+.verdict{font-size:16px;padding:8px 12px;border-radius:6px;background:#eaf7ee}
+.verdict.fail{background:#fdecec}.muted{color:#667}.tag{padding:1px 6px;border-radius:8px;
+background:#eef;font-size:12px}.high{background:#d8f3df}.medium{background:#fff2cc}
+.low{background:#f1f1f1}svg{width:100%;height:auto;display:block}
+svg text{font:11px system-ui,sans-serif}code{font-size:12px}
+ul.reasons{margin:4px 0 8px 18px;padding:0}
+@media print{body{max-width:none}h2{break-after:avoid}svg,table{break-inside:avoid}}
+)";
+
+const char* kPalette[] = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2",
+                          "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
+
+// Stable colour per service, independent of the order services appear in.
+std::string ColourOf(const std::string& service) {
+  size_t h = 0;
+  for (unsigned char c : service) h = h * 131 + c;
+  return kPalette[h % std::size(kPalette)];
+}
+
+void Head(const std::string& title, std::ostream& out) {
+  out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+         "<title>"
+      << EscapeHtml(title) << "</title>\n<style>" << kStyle << "</style></head>\n<body>\n";
+}
+
+// A waterfall of the spans on a trace's critical path: each span's whole
+// interval in a light bar, its critical sections in its service colour.
+void Waterfall(const analyzer::TracePath& t, std::ostream& out) {
+  const int label_w = 360, bar_w = 780, row_h = 18, width = label_w + bar_w + 10;
+  const size_t rows = std::min<size_t>(t.spans.size(), 200);
+  const double scale =
+      t.duration_us > 0 ? static_cast<double>(bar_w) / static_cast<double>(t.duration_us) : 0;
+  const auto x = [&](int64_t us) { return label_w + static_cast<double>(us - t.start_us) * scale; };
+  out << fmt::format(
+      "<svg viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"critical path waterfall\">\n", width,
+      rows * row_h + 24);
+  for (size_t i = 0; i < rows; ++i) {
+    const analyzer::PathSpan& s = t.spans[i];
+    const double y = static_cast<double>(i * row_h);
+    const std::string label =
+        std::string(std::min<size_t>(s.depth, 12) * 2, ' ') + s.service + " " + s.operation;
+    out << fmt::format(
+        "<g><title>{}</title>",
+        EscapeHtml(fmt::format("{} {}\nspan {}\nduration {} ms, self {} ms, on critical path {} ms",
+                               s.service, s.operation, s.span_id, FormatMs(s.duration_us),
+                               FormatMs(s.self_us), FormatMs(s.critical_us))));
+    out << fmt::format("<text x=\"{}\" y=\"{:.0f}\" xml:space=\"preserve\">{}</text>", 2, y + 13,
+                       EscapeHtml(label.size() > 60 ? label.substr(0, 59) + "…" : label));
+    out << fmt::format(
+        "<rect x=\"{:.1f}\" y=\"{:.0f}\" width=\"{:.1f}\" height=\"{}\" fill=\"#dfe3ec\"/>",
+        x(s.start_us), y + 3, std::max(1.0, static_cast<double>(s.duration_us) * scale), row_h - 6);
+    for (const analyzer::PathSection& sec : t.sections) {
+      if (sec.span_id != s.span_id) continue;
+      out << fmt::format(
+          "<rect x=\"{:.1f}\" y=\"{:.0f}\" width=\"{:.1f}\" height=\"{}\" fill=\"{}\"/>",
+          x(sec.start_us), y + 3,
+          std::max(1.0, static_cast<double>(sec.end_us - sec.start_us) * scale), row_h - 6,
+          ColourOf(s.service));
+    }
+    out << "</g>\n";
+  }
+  out << fmt::format("<text x=\"{}\" y=\"{}\" class=\"muted\">0 ms</text>", label_w,
+                     rows * row_h + 18);
+  out << fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{} ms</text>", width - 10,
+                     rows * row_h + 18, FormatMs(t.duration_us));
+  out << "</svg>\n";
+  if (t.spans.size() > rows) {
+    out << fmt::format("<p class=\"muted\">First {} of {} spans on the path.</p>\n", rows,
+                       t.spans.size());
+  }
+}
+
+// An icicle of the aggregated critical path: frames are "service operation"
+// nodes of the call tree, widths proportional to critical-path time.
+struct Node {
+  std::string name;
+  int64_t total = 0;
+  std::map<std::string, std::unique_ptr<Node>> children;
+};
+
+void Icicle(const std::vector<std::pair<std::string, int64_t>>& stacks, std::ostream& out) {
+  Node root;
+  for (const auto& [stack, us] : stacks) {
+    root.total += us;
+    Node* n = &root;
+    size_t pos = 0;
+    while (pos <= stack.size()) {
+      size_t a = stack.find(';', pos);
+      if (a == std::string::npos) break;
+      size_t b = stack.find(';', a + 1);
+      if (b == std::string::npos) b = stack.size();
+      const std::string name = stack.substr(pos, a - pos) + " " + stack.substr(a + 1, b - a - 1);
+      auto& child = n->children[name];
+      if (!child) child = std::make_unique<Node>(Node{name, 0, {}});
+      child->total += us;
+      n = child.get();
+      pos = b + 1;
+    }
+  }
+  if (root.total <= 0) {
+    out << "<p class=\"muted\">No critical-path time.</p>\n";
+    return;
+  }
+  constexpr int kWidth = 1160, kRowH = 20, kMaxDepth = 14;
+  std::string body;
+  int depth_used = 0;
+  struct Item {
+    const Node* node;
+    double x;
+    int depth;
+  };
+  std::vector<Item> stack = {{&root, 0, -1}};
+  while (!stack.empty()) {
+    const Item it = stack.back();
+    stack.pop_back();
+    double x = it.x;
+    for (const auto& [name, child] : it.node->children) {
+      const double w = static_cast<double>(child->total) / static_cast<double>(root.total) * kWidth;
+      const int depth = it.depth + 1;
+      if (w >= 0.5 && depth < kMaxDepth) {
+        depth_used = std::max(depth_used, depth + 1);
+        const std::string service = name.substr(0, name.find(' '));
+        body += fmt::format(
+            "<g><title>{}</title><rect x=\"{:.1f}\" y=\"{}\" width=\"{:.1f}\" height=\"{}\" "
+            "fill=\"{}\" stroke=\"#fff\"/>",
+            EscapeHtml(fmt::format("{}\n{} ms on the critical path ({})", name,
+                                   FormatMs(child->total),
+                                   FormatPercent(static_cast<double>(child->total) /
+                                                 static_cast<double>(root.total)))),
+            x, depth * kRowH, w, kRowH - 1, ColourOf(service));
+        if (w > 60) {
+          const size_t chars = static_cast<size_t>(w / 6.5);
+          body += fmt::format("<text x=\"{:.1f}\" y=\"{}\" fill=\"#fff\">{}</text>", x + 3,
+                              depth * kRowH + 14,
+                              EscapeHtml(name.size() > chars ? name.substr(0, chars) + "…" : name));
+        }
+        body += "</g>\n";
+        stack.push_back({child.get(), x, depth});
+      }
+      x += w;
+    }
+  }
+  out << fmt::format(
+             "<svg viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"critical path icicle\">\n",
+             kWidth, std::max(1, depth_used) * kRowH)
+      << body << "</svg>\n";
+}
+
+void Quality(const analyzer::InputSummary& in, const analyzer::DataQuality& q, std::ostream& out) {
+  out << "<h2>Data quality</h2>\n<table><tr><th class=\"l\">counter</th><th>value</th>"
+         "<th class=\"l\">counter</th><th>value</th></tr>\n";
+  std::vector<std::pair<std::string, uint64_t>> counters;
+  q.ForEach([&](std::string_view n, uint64_t v) { counters.emplace_back(std::string(n), v); });
+  for (size_t i = 0; i < counters.size(); i += 2) {
+    out << fmt::format("<tr><td class=\"l\">{}</td><td>{}</td>", counters[i].first,
+                       counters[i].second);
+    if (i + 1 < counters.size()) {
+      out << fmt::format("<td class=\"l\">{}</td><td>{}</td>", counters[i + 1].first,
+                         counters[i + 1].second);
+    }
+    out << "</tr>\n";
+  }
+  out << "</table>\n";
+  if (in.problems_total > 0) {
+    out << fmt::format("<p>{} piece(s) of input skipped:</p><ul>\n", in.problems_total);
+    for (const std::string& p : in.problems)
+      out << "<li><code>" << EscapeHtml(p) << "</code></li>\n";
+    out << "</ul>\n";
+  }
+}
+
+std::string Op(const std::string& service, const std::string& operation) {
+  return EscapeHtml(service.empty() ? operation : service + " " + operation);
+}
+
+}  // namespace
+
+void HtmlWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const WriteOptions&,
+                              std::ostream& out) const {
+  const analyzer::ProfileReport& p = result.profile;
+  Head("trace-analyze report", out);
+  size_t shown = 0, high = 0;
+  for (const analyzer::Finding& f : result.findings) {
+    if (f.suppressed) continue;
+    ++shown;
+    high += f.confidence == analyzer::Confidence::kHigh ? 1 : 0;
+  }
+  const bool failed = result.fail_on_findings && high > 0;
+  out << "<h1>trace-analyze report</h1>\n";
+  out << fmt::format(
+      "<p class=\"verdict{}\">{} {} traces, {} spans from {} files ({}); {} findings, {} high "
+      "confidence; critical-path mode {}.</p>\n",
+      failed ? " fail" : "", failed ? "&#10007;" : "&#10003;", p.traces, result.quality.spans,
+      result.input.files, FormatBytes(result.input.bytes), shown, high, EscapeHtml(result.cp_mode));
+
+  out << "<h2>Latency by root operation</h2>\n<table><tr><th class=\"l\">root operation</th>"
+         "<th>traces</th><th>errors</th><th>p50 ms</th><th>p90 ms</th><th>p95 ms</th>"
+         "<th>p99 ms</th><th>max ms</th></tr>\n";
+  for (const analyzer::RootLatencyRow& r : p.root_latency) {
+    out << fmt::format(
+        "<tr><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+        "<td>{}</td><td>{}</td></tr>\n",
+        Op(r.service, r.operation), r.traces, r.errors, FormatMs(r.p50_us), FormatMs(r.p90_us),
+        FormatMs(r.p95_us), FormatMs(r.p99_us), FormatMs(r.max_us));
+  }
+  out << "</table>\n";
+
+  if (result.findings_enabled) {
+    out << "<h2>Findings</h2>\n";
+    if (shown == 0) out << "<p>No bottleneck found.</p>\n";
+    out << "<table><tr><th>#</th><th class=\"l\">finding</th><th>saves p50 ms</th>"
+           "<th>p95 ms</th><th>instances</th><th>traces</th></tr>\n";
+    size_t rank = 0;
+    for (const analyzer::Finding& f : result.findings) {
+      if (f.suppressed) continue;
+      std::string what;
+      for (const analyzer::OpName& o : f.sequence) {
+        what += (what.empty() ? "" : " &rarr; ") + Op(o.service, o.operation);
+      }
+      out << fmt::format(
+          "<tr><td>{}</td><td class=\"l\"><span class=\"tag\">{}</span> <span class=\"tag {}\">{}"
+          "</span> {} <span class=\"muted\">under {}</span><ul class=\"reasons\">",
+          ++rank, analyzer::FindingKindName(f.kind), analyzer::ConfidenceName(f.confidence),
+          analyzer::ConfidenceName(f.confidence), what, Op(f.parent.service, f.parent.operation));
+      for (const std::string& r : f.reasons) out << "<li>" << EscapeHtml(r) << "</li>";
+      out << "<li>examples:";
+      for (const std::string& id : f.example_trace_ids)
+        out << " <code>" << EscapeHtml(id) << "</code>";
+      out << fmt::format("; fingerprint <code>{}</code></li></ul></td>", f.fingerprint);
+      out << fmt::format("<td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                         FormatMs(f.realistic.p50_us), FormatMs(f.realistic.p95_us), f.instances,
+                         f.traces);
+    }
+    out << "</table>\n";
+  }
+
+  for (const analyzer::RepresentativeTrace& r : result.representatives) {
+    out << fmt::format(
+        "<h2>A {} trace: <code>{}</code></h2>\n<p class=\"muted\">{} ms (the {} of all traces is "
+        "{} ms); the critical path is coloured, the rest of each span grey.</p>\n",
+        EscapeHtml(r.label), EscapeHtml(r.path.trace_id), FormatMs(r.path.duration_us),
+        EscapeHtml(r.label), FormatMs(r.percentile_us));
+    Waterfall(r.path, out);
+  }
+
+  out << "<h2>Aggregated critical path</h2>\n<p class=\"muted\">Call paths on the critical "
+         "path of all traces; width is critical-path time.</p>\n";
+  Icicle(p.stacks, out);
+
+  out << "<h2>Critical path by service</h2>\n<table><tr><th class=\"l\">service</th>"
+         "<th>on path ms</th><th>share</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th>"
+         "<th>traces</th></tr>\n";
+  for (const analyzer::ProfileRow& r : p.by_service) {
+    out << fmt::format(
+        "<tr><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+        "<td>{}</td></tr>\n",
+        EscapeHtml(r.service), FormatMs(r.critical_us), FormatPercent(r.share), FormatMs(r.p50_us),
+        FormatMs(r.p95_us), FormatMs(r.p99_us), r.traces);
+  }
+  out << "</table>\n";
+  Quality(result.input, result.quality, out);
+  out << "</body></html>\n";
+}
+
+void HtmlWriter::WriteCriticalPath(const analyzer::CriticalPathResult& result, const WriteOptions&,
+                                   std::ostream& out) const {
+  Head("trace-analyze critical path", out);
+  out << fmt::format("<h1>Critical path</h1>\n<p class=\"muted\">{} trace(s), {} mode.</p>\n",
+                     result.traces.size(), EscapeHtml(result.cp_mode));
+  for (const analyzer::TracePath& t : result.traces) {
+    out << fmt::format("<h2>Trace <code>{}</code>: {} ms, critical path {} ms</h2>\n",
+                       EscapeHtml(t.trace_id), FormatMs(t.duration_us),
+                       FormatMs(t.critical_path_us));
+    Waterfall(t, out);
+  }
+  Quality(result.input, result.quality, out);
+  out << "</body></html>\n";
+}
+
+}  // namespace trace_analyze::reports

@@ -1,0 +1,96 @@
+#include "reports/junit_writer.h"
+
+#include <fmt/format.h>
+
+#include <string>
+#include <vector>
+
+#include "reports/escape.h"
+#include "reports/format.h"
+
+namespace trace_analyze::reports {
+namespace {
+
+struct TestCase {
+  std::string classname;
+  std::string name;
+  std::string failure;  // "" = passed
+  std::string output;   // system-out
+};
+
+void WriteSuite(const std::string& suite, const std::vector<TestCase>& cases, std::ostream& out) {
+  size_t failures = 0;
+  for (const TestCase& c : cases) failures += c.failure.empty() ? 0 : 1;
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out << fmt::format("<testsuites name=\"trace-analyze\" tests=\"{}\" failures=\"{}\">\n",
+                     cases.size(), failures);
+  out << fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\">\n",
+                     EscapeXml(suite), cases.size(), failures);
+  for (const TestCase& c : cases) {
+    out << fmt::format("    <testcase classname=\"{}\" name=\"{}\"", EscapeXml(c.classname),
+                       EscapeXml(c.name));
+    if (c.failure.empty() && c.output.empty()) {
+      out << "/>\n";
+      continue;
+    }
+    out << ">\n";
+    if (!c.failure.empty()) {
+      out << fmt::format("      <failure message=\"{}\">{}</failure>\n", EscapeXml(c.failure),
+                         EscapeXml(c.output));
+    } else {
+      out << fmt::format("      <system-out>{}</system-out>\n", EscapeXml(c.output));
+    }
+    out << "    </testcase>\n";
+  }
+  out << "  </testsuite>\n</testsuites>\n";
+}
+
+std::string Op(const analyzer::OpName& o) { return o.service + " " + o.operation; }
+
+}  // namespace
+
+void JunitWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const WriteOptions&,
+                               std::ostream& out) const {
+  std::vector<TestCase> cases;
+  TestCase input{"trace-analyze.input", "input is readable", "", ""};
+  input.output = fmt::format("{} traces, {} spans from {} files; {} pieces of input skipped",
+                             result.profile.traces, result.quality.spans, result.input.files,
+                             result.input.problems_total);
+  cases.push_back(std::move(input));
+  if (result.fail_on_findings) {
+    for (const analyzer::Finding& f : result.findings) {
+      if (f.suppressed || f.confidence != analyzer::Confidence::kHigh) continue;
+      std::string what;
+      for (const analyzer::OpName& o : f.sequence) what += (what.empty() ? "" : " -> ") + Op(o);
+      TestCase c;
+      c.classname = std::string("trace-analyze.findings.") + analyzer::FindingKindName(f.kind);
+      c.name = fmt::format("{} under {} [{}]", what, Op(f.parent), f.fingerprint);
+      c.failure = fmt::format(
+          "{}: saves {} ms per trace (p50), {} ms (p95); {} instances in {} "
+          "traces",
+          analyzer::FindingKindName(f.kind), FormatMs(f.realistic.p50_us),
+          FormatMs(f.realistic.p95_us), f.instances, f.traces);
+      for (const std::string& r : f.reasons) c.output += r + "\n";
+      cases.push_back(std::move(c));
+    }
+  }
+  WriteSuite("trace-analyze analyze", cases, out);
+}
+
+void JunitWriter::WriteCriticalPath(const analyzer::CriticalPathResult& result, const WriteOptions&,
+                                    std::ostream& out) const {
+  std::vector<TestCase> cases;
+  for (const analyzer::TracePath& t : result.traces) {
+    TestCase c{"trace-analyze.critical-path", "trace " + t.trace_id, "", ""};
+    c.output =
+        fmt::format("duration {} ms, critical path {} ms, {} sections\n", FormatMs(t.duration_us),
+                    FormatMs(t.critical_path_us), t.sections.size());
+    for (const analyzer::PathSpan& s : t.spans) {
+      c.output += fmt::format("{} ms {} {}\n", FormatMs(s.critical_us), s.service, s.operation);
+    }
+    cases.push_back(std::move(c));
+  }
+  WriteSuite("trace-analyze critical-path", cases, out);
+}
+
+}  // namespace trace_analyze::reports
