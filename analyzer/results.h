@@ -26,6 +26,10 @@ struct InputSummary {
   // server, failed calls, a truncated search): every report says so.
   bool partial = false;
   std::vector<std::string> partial_reasons;
+  // Jaeger UI base URL (http(s), no trailing slash): HTML and Markdown link
+  // trace ids to "<ui_url>/trace/<id>". "" = no links (files, or gRPC without
+  // --jaeger-ui-url).
+  std::string ui_url;
 };
 
 // One section of a trace's critical path, resolved to names.

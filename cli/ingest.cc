@@ -122,6 +122,7 @@ Result<IngestResult> Ingest(const IngestOptions& options, analyzer::TraceAnalyze
 
   IngestResult result;
   result.input.server = run.server;
+  result.input.ui_url = run.ui_url;
   result.input.partial = !run.partial_reasons.empty();
   result.input.partial_reasons = run.partial_reasons;
   result.incomplete = run.incomplete;

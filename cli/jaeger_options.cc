@@ -140,6 +140,34 @@ Result<jaeger::SearchQuery> BuildSearch(const JaegerCliOptions& o, int64_t now) 
   return q;
 }
 
+// The Jaeger UI base that reports link trace ids to: --jaeger-ui-url, else
+// the --jaeger URL itself when it is HTTP(S) (the query service serves the
+// UI), else none. Only plain http(s) URLs without credentials, query or
+// fragment: the result is pasted into HTML and Markdown reports people share.
+Result<std::string> UiUrl(const JaegerCliOptions& o, const jaeger::ServerUrl& server) {
+  if (o.ui_url.empty()) return server.grpc() ? std::string() : server.Display();
+  auto bad = [&](std::string_view why) {
+    return Usage(fmt::format("--jaeger-ui-url '{}': {} (expected http(s)://host[:port][/path])",
+                             o.ui_url, why));
+  };
+  std::string lower = o.ui_url.substr(0, 8);
+  for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  const size_t sep = lower.rfind("http://", 0) == 0 ? 7 : lower.rfind("https://", 0) == 0 ? 8 : 0;
+  if (sep == 0) return bad("not an http(s) URL");
+  for (char c : o.ui_url) {
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f)
+      return bad("space or control character");
+  }
+  const std::string_view rest = std::string_view(o.ui_url).substr(sep);
+  const std::string_view authority = rest.substr(0, rest.find('/'));
+  if (authority.empty()) return bad("no host");
+  if (authority.find('@') != std::string_view::npos) return bad("credentials in the URL");
+  if (o.ui_url.find_first_of("?#") != std::string::npos) return bad("query or fragment");
+  std::string url = o.ui_url;
+  while (url.size() > sep && url.back() == '/') url.pop_back();
+  return url;
+}
+
 // Serialises log lines from worker threads.
 std::function<void(std::string_view)> MakeLog(bool verbose, std::ostream& err) {
   if (!verbose) return {};
@@ -155,11 +183,12 @@ std::function<void(std::string_view)> MakeLog(bool verbose, std::ostream& err) {
 JaegerConnection::~JaegerConnection() = default;
 
 void AddJaegerOptions(CLI::App& cmd, JaegerCliOptions& o, bool with_query) {
-  cmd.add_option("--jaeger", o.url,
-                 "Jaeger server: http(s)://host:16686[/base-path] or grpc(s)://host:16685 "
-                 "(instead of INPUT files)")
-      ->type_name("URL")
-      ->group(kServerGroup);
+  CLI::Option* jaeger_url =
+      cmd.add_option("--jaeger", o.url,
+                     "Jaeger server: http(s)://host:16686[/base-path] or grpc(s)://host:16685 "
+                     "(instead of INPUT files)")
+          ->type_name("URL")
+          ->group(kServerGroup);
   cmd.add_option("--api", o.api,
                  "Query API: auto probes (HTTP /api then /api/v3; gRPC api_v3 then api_v2)")
       ->check(CLI::IsMember({"auto", "http", "http-v3", "grpc-v2", "grpc-v3"}))
@@ -198,6 +227,12 @@ void AddJaegerOptions(CLI::App& cmd, JaegerCliOptions& o, bool with_query) {
   cmd.add_flag("--verbose", o.verbose, "Log requests, retries and fallbacks on stderr")
       ->group(kServerGroup);
   if (!with_query) return;
+  cmd.add_option("--jaeger-ui-url", o.ui_url,
+                 "Jaeger UI that HTML and Markdown reports link trace ids to (default: the "
+                 "--jaeger URL if HTTP(S); gRPC servers get no links without it)")
+      ->type_name("URL")
+      ->needs(jaeger_url)
+      ->group(kServerGroup);
   cmd.add_option("--service", o.service, "Search: service name")->group(kQueryGroup);
   cmd.add_option("--operation", o.operation, "Search: operation name")->group(kQueryGroup);
   cmd.add_option("--tag", o.tags, "Search: tag key=value that must match (repeatable)")
@@ -330,6 +365,8 @@ Result<JaegerRunResult> RunJaegerQuery(const JaegerCliOptions& o,
   }
   Result<int64_t> settle = Duration(o.cache_settle, "--cache-settle");
   if (!settle.ok()) return settle.error();
+  Result<std::string> ui_url = UiUrl(o, jaeger::ParseServerUrl(o.url).value());
+  if (!ui_url.ok()) return ui_url.error();
   Result<std::unique_ptr<JaegerConnection>> conn = Connect(o, err);
   if (!conn.ok()) return conn.error();
   jaeger::TraceSource& source = *conn.value()->source;
@@ -369,6 +406,7 @@ Result<JaegerRunResult> RunJaegerQuery(const JaegerCliOptions& o,
 
   JaegerRunResult result;
   result.server = source.Describe();
+  result.ui_url = std::move(ui_url).value();
   result.traces = report.traces;
   result.stats = std::move(report.stats);
   result.partial_reasons = report.PartialReasons();

@@ -24,6 +24,9 @@ namespace trace_analyze::cli {
 
 struct JaegerCliOptions {
   std::string url;  // --jaeger; "" = read INPUT files instead
+  // --jaeger-ui-url: where reports link trace ids. "" = the --jaeger URL for
+  // HTTP(S) servers, no links for gRPC.
+  std::string ui_url;
   std::string api = "auto";
   // Search.
   std::string service;
@@ -77,6 +80,7 @@ Result<std::unique_ptr<JaegerConnection>> Connect(const JaegerCliOptions& option
 // What a query run fetched.
 struct JaegerRunResult {
   std::string server;  // "http://jaeger:16686 (HTTP /api)"
+  std::string ui_url;  // Jaeger UI base for trace links, "" = none
   size_t traces = 0;
   jaeger::ReadStats stats;                   // bytes, undecodable traces in responses
   std::vector<std::string> partial_reasons;  // empty = complete

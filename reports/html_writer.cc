@@ -26,6 +26,8 @@ background:#eef;font-size:12px}.high{background:#d8f3df}.medium{background:#fff2
 .low{background:#f1f1f1}svg{width:100%;height:auto;display:block}
 svg text{font:11px system-ui,sans-serif}code{font-size:12px}
 ul.reasons{margin:4px 0 8px 18px;padding:0}
+.partial{padding:8px 12px;border-radius:6px;background:#fff2cc;border-left:4px solid #d9a400}
+.verdict.partial{background:#fff2cc;border-left:none}
 @media print{body{max-width:none}h2{break-after:avoid}svg,table{break-inside:avoid}}
 )";
 
@@ -196,6 +198,33 @@ std::string Op(const std::string& service, const std::string& operation) {
   return EscapeHtml(service.empty() ? operation : service + " " + operation);
 }
 
+// A trace id, linked to its page in the Jaeger UI when the traces came from one.
+std::string TraceRef(const analyzer::InputSummary& in, const std::string& trace_id) {
+  const std::string code = "<code>" + EscapeHtml(trace_id) + "</code>";
+  const std::string url = JaegerTraceUrl(in.ui_url, trace_id);
+  if (url.empty()) return code;
+  return fmt::format("<a href=\"{}\" title=\"open in the Jaeger UI\">{}</a>", EscapeHtml(url),
+                     code);
+}
+
+// Where the traces came from: the server, or the files read.
+std::string Source(const analyzer::InputSummary& in) {
+  if (!in.server.empty()) return EscapeHtml(in.server);
+  return fmt::format("{} files ({})", in.files, FormatBytes(in.bytes));
+}
+
+// Partial results say so before any number.
+void Partial(const analyzer::InputSummary& in, std::ostream& out) {
+  if (!in.partial) return;
+  out << "<div class=\"partial\" role=\"alert\"><strong>&#9888; Partial results:</strong> not "
+         "every requested trace could be read";
+  if (!in.server.empty()) out << " from " << EscapeHtml(in.server);
+  out << "; everything below covers only the traces that were.\n<ul>";
+  for (const std::string& reason : in.partial_reasons)
+    out << "<li>" << EscapeHtml(reason) << "</li>";
+  out << "</ul></div>\n";
+}
+
 }  // namespace
 
 void HtmlWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const WriteOptions&,
@@ -210,11 +239,18 @@ void HtmlWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Write
   }
   const bool failed = result.fail_on_findings && high > 0;
   out << "<h1>trace-analyze report</h1>\n";
+  Partial(result.input, out);
   out << fmt::format(
-      "<p class=\"verdict{}\">{} {} traces, {} spans from {} files ({}); {} findings, {} high "
+      "<p class=\"verdict{}\">{} {} traces, {} spans from {}; {} findings, {} high "
       "confidence; critical-path mode {}.</p>\n",
-      failed ? " fail" : "", failed ? "&#10007;" : "&#10003;", p.traces, result.quality.spans,
-      result.input.files, FormatBytes(result.input.bytes), shown, high, EscapeHtml(result.cp_mode));
+      failed                 ? " fail"
+      : result.input.partial ? " partial"
+                             : "",
+      failed                 ? "&#10007;"
+      : result.input.partial ? "&#9888;"
+                             : "&#10003;",
+      p.traces, result.quality.spans, Source(result.input), shown, high,
+      EscapeHtml(result.cp_mode));
 
   out << "<h2>Latency by root operation</h2>\n<table><tr><th class=\"l\">root operation</th>"
          "<th>traces</th><th>errors</th><th>p50 ms</th><th>p90 ms</th><th>p95 ms</th>"
@@ -247,8 +283,7 @@ void HtmlWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Write
           analyzer::ConfidenceName(f.confidence), what, Op(f.parent.service, f.parent.operation));
       for (const std::string& r : f.reasons) out << "<li>" << EscapeHtml(r) << "</li>";
       out << "<li>examples:";
-      for (const std::string& id : f.example_trace_ids)
-        out << " <code>" << EscapeHtml(id) << "</code>";
+      for (const std::string& id : f.example_trace_ids) out << ' ' << TraceRef(result.input, id);
       out << fmt::format("; fingerprint <code>{}</code></li></ul></td>", f.fingerprint);
       out << fmt::format("<td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
                          FormatMs(f.realistic.p50_us), FormatMs(f.realistic.p95_us), f.instances,
@@ -259,9 +294,9 @@ void HtmlWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Write
 
   for (const analyzer::RepresentativeTrace& r : result.representatives) {
     out << fmt::format(
-        "<h2>A {} trace: <code>{}</code></h2>\n<p class=\"muted\">{} ms (the {} of all traces is "
+        "<h2>A {} trace: {}</h2>\n<p class=\"muted\">{} ms (the {} of all traces is "
         "{} ms); the critical path is coloured, the rest of each span grey.</p>\n",
-        EscapeHtml(r.label), EscapeHtml(r.path.trace_id), FormatMs(r.path.duration_us),
+        EscapeHtml(r.label), TraceRef(result.input, r.path.trace_id), FormatMs(r.path.duration_us),
         EscapeHtml(r.label), FormatMs(r.percentile_us));
     Waterfall(r.path, out);
   }
@@ -288,11 +323,13 @@ void HtmlWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Write
 void HtmlWriter::WriteCriticalPath(const analyzer::CriticalPathResult& result, const WriteOptions&,
                                    std::ostream& out) const {
   Head("trace-analyze critical path", out);
-  out << fmt::format("<h1>Critical path</h1>\n<p class=\"muted\">{} trace(s), {} mode.</p>\n",
-                     result.traces.size(), EscapeHtml(result.cp_mode));
+  out << "<h1>Critical path</h1>\n";
+  Partial(result.input, out);
+  out << fmt::format("<p class=\"muted\">{} trace(s) from {}, {} mode.</p>\n", result.traces.size(),
+                     Source(result.input), EscapeHtml(result.cp_mode));
   for (const analyzer::TracePath& t : result.traces) {
-    out << fmt::format("<h2>Trace <code>{}</code>: {} ms, critical path {} ms</h2>\n",
-                       EscapeHtml(t.trace_id), FormatMs(t.duration_us),
+    out << fmt::format("<h2>Trace {}: {} ms, critical path {} ms</h2>\n",
+                       TraceRef(result.input, t.trace_id), FormatMs(t.duration_us),
                        FormatMs(t.critical_path_us));
     Waterfall(t, out);
   }

@@ -21,6 +21,7 @@ Json InputJson(const analyzer::InputSummary& in) {
   if (!in.server.empty()) out["server"] = in.server;
   out["partial"] = in.partial;
   out["partialReasons"] = in.partial_reasons;
+  if (!in.ui_url.empty()) out["uiUrl"] = in.ui_url;
   return out;
 }
 
