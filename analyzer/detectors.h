@@ -51,6 +51,10 @@ struct FindingInstance {
   bool read_only = false;         // repeated: GET/HEAD/SELECT, so safe to cache
 };
 
+// The fingerprint of a sequential pattern: `parent` and the set of its
+// flagged children (service, parameterised operation), in any order.
+std::string SequentialFingerprint(const OpName& parent, std::vector<OpName> members);
+
 // Runs the enabled finders on one analysed trace (Normalize()d, with its
 // critical path computed with `cp`).
 std::vector<FindingInstance> FindBottlenecks(const Trace& trace, const CriticalPath& path,
@@ -78,6 +82,9 @@ struct Finding {
   std::vector<std::string> example_trace_ids;  // largest realistic saving first
   uint64_t orders = 0;                         // distinct orders seen (sequential)
   int64_t calls_p50 = 0, calls_max = 0;        // spans per instance
+  // Sequential: the flagged children's time on the critical path per trace
+  // (Σ over the trace's instances), p50 over the traces with the pattern.
+  int64_t critical_p50_us = 0;
   std::string example_key;
   bool suppressed = false;
   std::string suppressed_reason;
@@ -108,6 +115,7 @@ class FindingsCollector {
     std::string value_flow_detail;  // smallest non-empty, for determinism
     uint64_t intervening = 0;
     std::vector<std::pair<int64_t, std::string>> examples;  // (realistic, trace id)
+    std::vector<int64_t> critical_per_trace;  // Σ FindingInstance::critical_us per trace
     std::vector<int64_t> calls, union_us, total_us;
     std::string example_key;  // smallest non-empty
     uint64_t writes = 0;      // repeated: instances that are not read-only

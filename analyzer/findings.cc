@@ -130,7 +130,7 @@ void FindingsCollector::Add(const std::string& trace_id, int64_t trace_duration_
   // Instances of one pattern in one trace add up to that trace's saving.
   struct TraceSaving {
     Pattern* pattern;
-    int64_t optimistic, realistic;
+    int64_t optimistic, realistic, critical;
   };
   std::vector<TraceSaving> per_trace;
   for (const FindingInstance& f : instances) {
@@ -159,9 +159,10 @@ void FindingsCollector::Add(const std::string& trace_id, int64_t trace_duration_
     }
     auto it = std::find_if(per_trace.begin(), per_trace.end(),
                            [&](const TraceSaving& t) { return t.pattern == &p; });
-    if (it == per_trace.end()) it = per_trace.insert(per_trace.end(), {&p, 0, 0});
+    if (it == per_trace.end()) it = per_trace.insert(per_trace.end(), {&p, 0, 0, 0});
     it->optimistic += f.optimistic_us;
     it->realistic += f.realistic_us;
+    it->critical += f.critical_us;
   }
   for (const TraceSaving& saving : per_trace) {
     Pattern& p = *saving.pattern;
@@ -169,6 +170,7 @@ void FindingsCollector::Add(const std::string& trace_id, int64_t trace_duration_
     p.realistic_per_trace.push_back(saving.realistic);
     p.optimistic_share_ppm.push_back(SharePpm(saving.optimistic, trace_duration_us));
     p.realistic_share_ppm.push_back(SharePpm(saving.realistic, trace_duration_us));
+    p.critical_per_trace.push_back(saving.critical);
     p.examples.emplace_back(saving.realistic, trace_id);
     std::sort(p.examples.begin(), p.examples.end(), [](const auto& a, const auto& b) {
       return a.first != b.first ? a.first > b.first : a.second < b.second;
@@ -195,6 +197,7 @@ void FindingsCollector::Merge(const FindingsCollector& other) {
     append(p.realistic_per_trace, o.realistic_per_trace);
     append(p.optimistic_share_ppm, o.optimistic_share_ppm);
     append(p.realistic_share_ppm, o.realistic_share_ppm);
+    append(p.critical_per_trace, o.critical_per_trace);
     append(p.calls, o.calls);
     append(p.union_us, o.union_us);
     append(p.total_us, o.total_us);
@@ -241,6 +244,7 @@ std::vector<Finding> FindingsCollector::Build(const DetectorConfig& config) cons
     f.calls_p50 = Percentiles(p.calls, kP50)[0];
     f.calls_max = p.calls.empty() ? 0 : *std::max_element(p.calls.begin(), p.calls.end());
     f.example_key = p.example_key;
+    f.critical_p50_us = Percentiles(p.critical_per_trace, kP50)[0];
 
     switch (p.kind) {
       case FindingKind::kSequential: {

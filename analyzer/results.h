@@ -5,12 +5,14 @@
 #define TRACE_ANALYZE_ANALYZER_RESULTS_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "analyzer/data_quality.h"
 #include "analyzer/detectors.h"
 #include "analyzer/profile.h"
+#include "analyzer/significance.h"
 
 namespace trace_analyze::analyzer {
 
@@ -87,6 +89,193 @@ struct CriticalPathResult {
   InputSummary input;
   DataQuality quality;
   std::vector<TracePath> traces;  // in input order
+};
+
+// ---------------------------------------------------------------------------
+// `trace-analyze diff` and `trace-analyze verify` (one document, docs/diff.md).
+// Optional values are "n/a": not measurable (a side without traces, a zero
+// baseline) or not tested (fewer than SignificanceOptions::min_samples).
+
+struct DiffSideSummary {
+  InputSummary input;
+  DataQuality quality;
+  uint64_t traces = 0;
+};
+
+// The change of one percentile of one root operation's end-to-end latency.
+struct LatencyChange {
+  std::string service;  // "" with operation "all": every trace
+  std::string operation;
+  std::string percentile;  // "p50", "p90", "p95", "p99"
+  uint64_t baseline_traces = 0;
+  uint64_t candidate_traces = 0;
+  std::optional<int64_t> baseline_us;  // nullopt: no traces on that side
+  std::optional<int64_t> candidate_us;
+  std::optional<double> change_pct;  // 100 × (candidate − baseline) / baseline
+  std::optional<double> ci_low_pct;  // bootstrap CI of change_pct
+  std::optional<double> ci_high_pct;
+  std::optional<double> p_value;  // Mann–Whitney U over the root operation's latencies
+  bool significant = false;       // p_value < alpha and the CI excludes 0
+};
+
+struct ThroughputChange {
+  uint64_t baseline_traces = 0;
+  uint64_t candidate_traces = 0;
+  int64_t baseline_window_us = 0;  // last − first root start
+  int64_t candidate_window_us = 0;
+  std::optional<double> baseline_per_s;  // (traces − 1) / window; nullopt: < 2 traces or no window
+  std::optional<double> candidate_per_s;
+  std::optional<double> change_pct;
+  std::optional<double> p_value;  // Poisson rate comparison
+  bool significant = false;
+};
+
+struct ErrorRateChange {
+  uint64_t baseline_traces = 0;
+  uint64_t candidate_traces = 0;
+  uint64_t baseline_errors = 0;  // traces with an error span
+  uint64_t candidate_errors = 0;
+  std::optional<double> baseline;  // share of traces, [0, 1]
+  std::optional<double> candidate;
+  std::optional<double> change_points;  // percentage points: 100 × (candidate − baseline)
+  std::optional<double> p_value;
+  std::string test;  // "fisher" or "z" ("" when not tested)
+  bool significant = false;
+};
+
+enum class Presence { kBoth, kAppeared, kDisappeared };
+// "both", "appeared", "disappeared".
+const char* PresenceName(Presence presence);
+
+// Critical-path time of one key (service, operation or ancestral path) on each
+// side, as mean µs per trace over all of the side's traces (so the rows of
+// one kind add up to the mean critical-path length).
+struct CpShiftRow {
+  std::string service;                  // service and operation rows
+  std::string operation;                // operation rows
+  std::string path;                     // path rows: "svc op > svc op > …"
+  Presence presence = Presence::kBoth;  // where the key had spans (paths: critical time)
+  int64_t baseline_us = 0;              // per trace
+  int64_t candidate_us = 0;
+  int64_t change_us = 0;
+  std::optional<double> change_pct;
+  double baseline_share = 0;  // of the side's critical-path time
+  double candidate_share = 0;
+  std::optional<double> p_value;  // Welch's t-test of the per-trace means (not for paths)
+  bool significant = false;
+};
+
+struct CpShift {
+  // Ranked by |change_us| descending, then name; at most `top` each.
+  std::vector<CpShiftRow> services;
+  std::vector<CpShiftRow> operations;
+  std::vector<CpShiftRow> paths;
+  // Every operation with spans on one side only, by name.
+  std::vector<OpName> appeared;
+  std::vector<OpName> disappeared;
+};
+
+enum class FindingChangeStatus { kResolved, kNew, kPersisting };
+// "resolved", "new", "persisting".
+const char* FindingChangeStatusName(FindingChangeStatus status);
+
+struct FindingChange {
+  FindingChangeStatus status = FindingChangeStatus::kPersisting;
+  FindingKind kind = FindingKind::kSequential;
+  std::string fingerprint;
+  OpName parent;
+  std::vector<OpName> sequence;
+  std::optional<int64_t> baseline_saving_us;  // realistic saving p50 per trace
+  std::optional<int64_t> candidate_saving_us;
+  uint64_t baseline_traces = 0;
+  uint64_t candidate_traces = 0;
+};
+
+struct FindingsDiff {
+  uint64_t resolved = 0, added = 0, persisting = 0;  // totals
+  // Resolved, then new, then persisting; each by saving descending, then
+  // fingerprint, at most `top` of each status.
+  std::vector<FindingChange> changes;
+};
+
+enum class VerifyStatus { kParallel, kPartial, kStillSequential, kAbsent, kUnknown };
+// "parallel", "partial", "still_sequential", "absent", "unknown".
+const char* VerifyStatusName(VerifyStatus status);
+
+struct VerifyRow {
+  std::string fingerprint;
+  std::string name;       // the expectation's name; "" for patterns found in the baseline
+  bool expected = false;  // named by an expectation
+  bool flagged_in_baseline = false;
+  OpName parent;
+  std::vector<OpName> sequence;
+  uint64_t instances_baseline = 0;
+  uint64_t traces_baseline = 0;
+  uint64_t instances_candidate = 0;
+  uint64_t traces_candidate = 0;
+  std::optional<double> overlap_share;          // candidate instances whose members all overlap
+  std::optional<double> partial_share;          // ... with some, not all, pairs overlapping
+  std::optional<double> concurrency;            // p50 over instances of Σ durations / union length
+  int64_t predicted_saving_us = 0;              // the baseline finding's realistic p50 per trace
+  std::optional<int64_t> baseline_critical_us;  // members' critical-path µs per trace, p50
+  std::optional<int64_t> candidate_critical_us;
+  std::optional<int64_t> realised_saving_us;  // baseline − candidate critical
+  double min_overlap_share = 0.9;             // from which the pattern counts as parallel
+  VerifyStatus status = VerifyStatus::kAbsent;
+  std::string reason;
+};
+
+enum class TargetStatus { kOk, kAcceptable, kFail };
+// "OK", "ACCEPTABLE", "FAIL".
+const char* TargetStatusName(TargetStatus status);
+
+struct TargetRow {
+  std::string name;    // metric[scope], e.g. "p95_latency_reduction", "overlap_share[3f2a…]"
+  std::string origin;  // "--target", "--budget", "--expect", "config targets[0]", ...
+  std::string op;      // ">=", ">", "<=", "<"
+  std::string unit;    // "%", "pp" (percentage points), "us", "x" (a ratio)
+  std::optional<double> value;  // measured; nullopt: could not be measured
+  double target = 0;
+  std::optional<double> acceptable;
+  std::optional<double> distance;  // value − target, in `unit` (signed)
+  TargetStatus status = TargetStatus::kFail;
+  std::string reason;
+};
+
+// End-to-end latency of all traces on each side, for distribution charts:
+// the nearest-rank percentiles 0, 1, …, 100 (101 values, µs); empty for a
+// side without traces.
+struct LatencyDistribution {
+  std::vector<int64_t> baseline_us;
+  std::vector<int64_t> candidate_us;
+};
+
+// One folded critical-path stack ("svc;op;svc;op…", as ProfileReport::stacks)
+// on both sides, as mean µs per trace so sides of different sizes compare:
+// the input of a differential flame graph.
+struct StackChange {
+  std::string stack;
+  int64_t baseline_us = 0;
+  int64_t candidate_us = 0;
+};
+
+struct DiffResult {
+  std::string command;  // "diff" | "verify"
+  std::string cp_mode;
+  SignificanceOptions statistics;
+  DiffSideSummary baseline;
+  DiffSideSummary candidate;
+  std::vector<LatencyChange> latency;  // "all" first, then by traces desc, name; p50..p99 each
+  ThroughputChange throughput;
+  ErrorRateChange error_rate;
+  CpShift critical_path;
+  FindingsDiff findings;
+  std::vector<VerifyRow> verify;
+  std::vector<TargetRow> targets;
+  LatencyDistribution distribution;
+  std::vector<StackChange> stacks;  // by stack name; stacks absent on a side have 0 there
+  bool pass = true;                 // no target failed
+  std::string verdict_reason;
 };
 
 }  // namespace trace_analyze::analyzer

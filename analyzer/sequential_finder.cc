@@ -170,11 +170,7 @@ void FindSequential(const FinderContext& ctx, const std::vector<uint8_t>& in_loo
             std::clamp<int64_t>(ctx.path.total_us - CriticalPathIfConcurrent(t, p, members, ctx.cp),
                                 0, f.optimistic_us);
       }
-      std::vector<OpName> sorted = f.sequence;
-      std::sort(sorted.begin(), sorted.end());
-      std::string key = "sequential\x1f" + f.parent.service + "\x1f" + f.parent.operation;
-      for (const OpName& o : sorted) key += "\x1e" + o.service + "\x1f" + o.operation;
-      f.fingerprint = StableHash(key);
+      f.fingerprint = SequentialFingerprint(f.parent, f.sequence);
       f.order_key = StableHash(order);
 
       // Evidence between consecutive members.
@@ -216,3 +212,14 @@ void FindSequential(const FinderContext& ctx, const std::vector<uint8_t>& in_loo
 }
 
 }  // namespace trace_analyze::analyzer::internal
+
+namespace trace_analyze::analyzer {
+
+std::string SequentialFingerprint(const OpName& parent, std::vector<OpName> members) {
+  std::sort(members.begin(), members.end());
+  std::string key = "sequential\x1f" + parent.service + "\x1f" + parent.operation;
+  for (const OpName& o : members) key += "\x1e" + o.service + "\x1f" + o.operation;
+  return StableHash(key);
+}
+
+}  // namespace trace_analyze::analyzer

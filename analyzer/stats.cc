@@ -5,13 +5,17 @@
 
 namespace trace_analyze::analyzer {
 
+size_t NearestRankIndex(size_t n, double p) {
+  const double count = static_cast<double>(n);
+  // Rank in 1..n; the small epsilon keeps e.g. 0.95 * 100 from rounding up.
+  double rank = std::ceil(p / 100.0 * count - 1e-9);
+  rank = std::clamp(rank, 1.0, count);
+  return static_cast<size_t>(rank) - 1;
+}
+
 int64_t PercentileOfSorted(std::span<const int64_t> sorted, double p) {
   if (sorted.empty()) return 0;
-  const double n = static_cast<double>(sorted.size());
-  // Rank in 1..n; the small epsilon keeps e.g. 0.95 * 100 from rounding up.
-  double rank = std::ceil(p / 100.0 * n - 1e-9);
-  rank = std::clamp(rank, 1.0, n);
-  return sorted[static_cast<size_t>(rank) - 1];
+  return sorted[NearestRankIndex(sorted.size(), p)];
 }
 
 std::vector<int64_t> Percentiles(std::span<const int64_t> samples, std::span<const double> ps) {

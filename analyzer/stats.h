@@ -4,11 +4,16 @@
 #ifndef TRACE_ANALYZE_ANALYZER_STATS_H_
 #define TRACE_ANALYZE_ANALYZER_STATS_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <vector>
 
 namespace trace_analyze::analyzer {
+
+// The 0-based index of the nearest-rank p-th percentile among n > 0 sorted
+// samples: rank ceil(p/100 × n) clamped to [1, n], minus one.
+size_t NearestRankIndex(size_t n, double p);
 
 // `sorted` must be ascending; p in [0, 100]. Returns 0 for an empty input.
 int64_t PercentileOfSorted(std::span<const int64_t> sorted, double p);

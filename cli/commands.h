@@ -39,10 +39,12 @@ struct CommonOptions {
   analyzer::AnalysisOptions ToAnalysisOptions() const;
 };
 
-// Adds INPUT..., --format, -o, --report, --strict, --cp-mode, --adjust-clock-skew, and
-// the --jaeger option group (INPUT and --jaeger exclude each other; Ingest
-// checks that exactly one is given).
+// Adds INPUT..., AddReportOptions, and the --jaeger option group (INPUT and
+// --jaeger exclude each other; Ingest checks that exactly one is given).
 void AddCommonOptions(CLI::App& command, CommonOptions& options);
+// Adds --format, -o, --report, --strict, --cp-mode, --adjust-clock-skew (commands with
+// their own inputs, like diff's --baseline/--candidate).
+void AddReportOptions(CLI::App& command, CommonOptions& options);
 
 // Renders the report with the --format writer to -o or `out`, and with each
 // --report FORMAT=FILE writer to its file (all rendered before any is
@@ -55,6 +57,8 @@ int EmitReports(const CommonOptions& options, const RenderFn& render, std::ostre
 
 Command AddAnalyzeCommand(CLI::App& app);
 Command AddCriticalPathCommand(CLI::App& app);
+Command AddDiffCommand(CLI::App& app);    // diff_command.cc
+Command AddVerifyCommand(CLI::App& app);  // diff_command.cc
 // Jaeger server commands (jaeger_commands.cc).
 Command AddServicesCommand(CLI::App& app);
 Command AddOperationsCommand(CLI::App& app);

@@ -23,6 +23,11 @@ void AddCommonOptions(CLI::App& command, CommonOptions& options) {
                   "Trace files or folders (Jaeger UI JSON, OTLP JSON, Zipkin v2 JSON, JSON "
                   "Lines; .gz/.zst), or - for stdin; or use --jaeger")
       ->type_name("INPUT");
+  AddReportOptions(command, options);
+  AddJaegerOptions(command, options.jaeger, /*with_query=*/true);
+}
+
+void AddReportOptions(CLI::App& command, CommonOptions& options) {
   command.add_option("--format,-f", options.format, "Report format")
       ->check(CLI::IsMember(reports::ReportWriterNames()))
       ->capture_default_str();
@@ -55,7 +60,6 @@ void AddCommonOptions(CLI::App& command, CommonOptions& options) {
       ->capture_default_str();
   command.add_flag("--adjust-clock-skew", options.adjust_clock_skew,
                    "Apply Jaeger's clock-skew adjuster before analysis");
-  AddJaegerOptions(command, options.jaeger, /*with_query=*/true);
 }
 
 int EmitReports(const CommonOptions& options, const RenderFn& render, std::ostream& out,

@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -61,9 +63,118 @@ void CheckRegex(const std::string& pattern, const std::string& where) {
   }
 }
 
-void Apply(const Json& doc, analyzer::DetectorConfig* c) {
+// "targets": ["expression", ...] and "budgets": [{"operation", "percentile",
+// "target", "acceptable"}, ...].
+void ApplyTargets(const Json& doc, std::vector<analyzer::TargetSpec>* targets) {
+  if (doc.contains("targets")) {
+    if (!doc["targets"].is_array()) throw ConfigError{"'targets' must be a list of strings"};
+    size_t i = 0;
+    for (const Json& t : doc["targets"]) {
+      const std::string where = fmt::format("targets[{}]", i++);
+      if (!t.is_string()) throw ConfigError{fmt::format("'{}' must be a string", where)};
+      Result<analyzer::TargetSpec> spec =
+          analyzer::ParseTarget(t.get<std::string>(), "config " + where);
+      if (!spec.ok()) throw ConfigError{fmt::format("'{}': {}", where, spec.error().message)};
+      targets->push_back(std::move(spec).value());
+    }
+  }
+  if (doc.contains("budgets")) {
+    if (!doc["budgets"].is_array()) throw ConfigError{"'budgets' must be a list"};
+    size_t i = 0;
+    for (const Json& b : doc["budgets"]) {
+      const std::string where = fmt::format("budgets[{}]", i++);
+      CheckKeys(b, where, {"operation", "percentile", "target", "acceptable", "reason"});
+      std::string operation, target, acceptable;
+      int64_t percentile = 95;
+      Read(b, where, "operation", &operation);
+      Read(b, where, "target", &target);
+      Read(b, where, "acceptable", &acceptable);
+      Read(b, where, "percentile", &percentile);
+      if (operation.empty() || target.empty()) {
+        throw ConfigError{fmt::format("'{}' needs an operation and a target", where)};
+      }
+      if (percentile != 50 && percentile != 90 && percentile != 95 && percentile != 99) {
+        throw ConfigError{fmt::format("'{}.percentile' must be 50, 90, 95 or 99", where)};
+      }
+      Result<analyzer::TargetSpec> spec = analyzer::MakeBudget(
+          operation, static_cast<int>(percentile), target,
+          acceptable.empty() ? std::nullopt : std::optional<std::string_view>(acceptable),
+          "config " + where);
+      if (!spec.ok()) throw ConfigError{fmt::format("'{}': {}", where, spec.error().message)};
+      targets->push_back(std::move(spec).value());
+    }
+  }
+}
+
+// "verify": {"parallelShare": 0.9, "expectations": [{"fingerprint"} or
+// {"parent", "children"}, with optional "name", "minOverlapShare", "reason"]}.
+void ApplyVerify(const Json& doc, analyzer::VerifyConfig* v) {
+  if (!doc.contains("verify")) return;
+  const Json& s = doc["verify"];
+  CheckKeys(s, "verify", {"parallelShare", "expectations"});
+  const auto read_share = [](const Json& object, const std::string& where, const char* key,
+                             double* value) {
+    Read(object, where, key, value);
+    if (object.contains(key) && (*value <= 0 || *value > 1)) {
+      throw ConfigError{fmt::format("'{}.{}' must be a share in (0, 1]", where, key)};
+    }
+  };
+  read_share(s, "verify", "parallelShare", &v->parallel_share);
+  if (!s.contains("expectations")) return;
+  if (!s["expectations"].is_array()) throw ConfigError{"'verify.expectations' must be a list"};
+  size_t i = 0;
+  for (const Json& e : s["expectations"]) {
+    const std::string where = fmt::format("verify.expectations[{}]", i++);
+    CheckKeys(e, where, {"name", "fingerprint", "parent", "children", "minOverlapShare", "reason"});
+    std::string name, fingerprint, parent;
+    Read(e, where, "name", &name);
+    Read(e, where, "fingerprint", &fingerprint);
+    Read(e, where, "parent", &parent);
+    std::vector<std::string> children;
+    if (e.contains("children")) {
+      const Json& c = e["children"];
+      if (!c.is_array() ||
+          !std::all_of(c.begin(), c.end(), [](const Json& x) { return x.is_string(); })) {
+        throw ConfigError{fmt::format("'{}.children' must be a list of names", where)};
+      }
+      for (const Json& x : c) children.push_back(x.get<std::string>());
+    }
+    std::string error;
+    std::optional<analyzer::Expectation> x;
+    if (!fingerprint.empty() && parent.empty() && children.empty()) {
+      x = analyzer::ParseExpectation(fingerprint, &error);
+      if (x && x->pattern) x.reset();  // a fingerprint field must hold a fingerprint
+      if (!x) {
+        throw ConfigError{fmt::format("'{}.fingerprint' must be 16 lower-case hex digits", where)};
+      }
+    } else if (fingerprint.empty() && !parent.empty()) {
+      x = analyzer::Expectation{};
+      x->pattern = analyzer::MakePatternDef(parent, children, &error);
+      if (!x->pattern) throw ConfigError{fmt::format("'{}': {}", where, error)};
+      x->fingerprint = x->pattern->fingerprint;
+      x->name = parent + ">";
+      for (size_t k = 0; k < children.size(); ++k) x->name += (k ? "," : "") + children[k];
+    } else {
+      throw ConfigError{
+          fmt::format("'{}' needs either a fingerprint or a parent and children", where)};
+    }
+    if (!name.empty()) x->name = name;
+    if (e.contains("minOverlapShare")) {
+      double share = 0;
+      read_share(e, where, "minOverlapShare", &share);
+      x->min_overlap_share = share;
+    }
+    v->expectations.push_back(std::move(*x));
+  }
+}
+
+void Apply(const Json& doc, ConfigFile* config) {
   CheckKeys(doc, "",
-            {"sequential", "nPlusOne", "repeatedCalls", "ignore", "dependencies", "maxExamples"});
+            {"sequential", "nPlusOne", "repeatedCalls", "ignore", "dependencies", "maxExamples",
+             "targets", "budgets", "verify"});
+  ApplyTargets(doc, &config->targets);
+  ApplyVerify(doc, &config->verify);
+  analyzer::DetectorConfig* c = &config->detectors;
   Read(doc, "", "maxExamples", &c->max_examples);
   if (doc.contains("sequential")) {
     const Json& s = doc["sequential"];
@@ -147,8 +258,7 @@ void Apply(const Json& doc, analyzer::DetectorConfig* c) {
 
 }  // namespace
 
-Status ParseConfig(const std::string& text, const std::string& source,
-                   analyzer::DetectorConfig* config) {
+Status ParseConfig(const std::string& text, const std::string& source, ConfigFile* config) {
   Json doc;
   try {
     doc = Json::parse(text, /*cb=*/nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/true);
@@ -164,7 +274,24 @@ Status ParseConfig(const std::string& text, const std::string& source,
   return OkStatus();
 }
 
+Status ParseConfig(const std::string& text, const std::string& source,
+                   analyzer::DetectorConfig* config) {
+  ConfigFile file;
+  file.detectors = *config;
+  const Status parsed = ParseConfig(text, source, &file);
+  if (parsed.ok()) *config = std::move(file.detectors);
+  return parsed;
+}
+
 Status LoadConfigFile(const std::string& path, analyzer::DetectorConfig* config) {
+  ConfigFile file;
+  file.detectors = *config;
+  const Status loaded = LoadConfigFile(path, &file);
+  if (loaded.ok()) *config = std::move(file.detectors);
+  return loaded;
+}
+
+Status LoadConfigFile(const std::string& path, ConfigFile* config) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error{ErrorCode::kInput, fmt::format("{}: cannot open config file", path)};
   std::ostringstream text;

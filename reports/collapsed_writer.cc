@@ -29,4 +29,11 @@ void CollapsedWriter::WriteCriticalPath(const analyzer::CriticalPathResult& resu
   }
 }
 
+void CollapsedWriter::WriteDiff(const analyzer::DiffResult& result, const WriteOptions&,
+                                std::ostream& out) const {
+  for (const analyzer::StackChange& s : result.stacks) {
+    out << s.stack << ' ' << s.baseline_us << ' ' << s.candidate_us << '\n';
+  }
+}
+
 }  // namespace trace_analyze::reports

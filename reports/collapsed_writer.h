@@ -16,6 +16,11 @@ class CollapsedWriter : public ReportWriter {
   // Per trace: "trace <id>;service;operation µs" for each span on its path.
   void WriteCriticalPath(const analyzer::CriticalPathResult& result, const WriteOptions& options,
                          std::ostream& out) const override;
+  // Differential folded stacks, "stack baseline candidate" (mean µs per trace
+  // on each side), the two-column input flamegraph.pl draws as a differential
+  // flame graph (coloured by the change).
+  void WriteDiff(const analyzer::DiffResult& result, const WriteOptions& options,
+                 std::ostream& out) const override;
 };
 
 }  // namespace trace_analyze::reports

@@ -10,43 +10,10 @@
 
 #include "reports/escape.h"
 #include "reports/format.h"
+#include "reports/html_util.h"
 
 namespace trace_analyze::reports {
 namespace {
-
-constexpr const char* kStyle = R"(
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:1200px;
-padding:16px;color:#1d2330}
-h1{font-size:22px}h2{font-size:18px;margin-top:28px;border-bottom:1px solid #dde}
-table{border-collapse:collapse;width:100%;margin:8px 0}th,td{padding:3px 8px;text-align:right;
-border-bottom:1px solid #eef}th{background:#f4f6fb}td.l,th.l{text-align:left}
-.verdict{font-size:16px;padding:8px 12px;border-radius:6px;background:#eaf7ee}
-.verdict.fail{background:#fdecec}.muted{color:#667}.tag{padding:1px 6px;border-radius:8px;
-background:#eef;font-size:12px}.high{background:#d8f3df}.medium{background:#fff2cc}
-.low{background:#f1f1f1}svg{width:100%;height:auto;display:block}
-svg text{font:11px system-ui,sans-serif}code{font-size:12px}
-ul.reasons{margin:4px 0 8px 18px;padding:0}
-.partial{padding:8px 12px;border-radius:6px;background:#fff2cc;border-left:4px solid #d9a400}
-.verdict.partial{background:#fff2cc;border-left:none}
-@media print{body{max-width:none}h2{break-after:avoid}svg,table{break-inside:avoid}}
-)";
-
-const char* kPalette[] = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2",
-                          "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
-
-// Stable colour per service, independent of the order services appear in.
-std::string ColourOf(const std::string& service) {
-  size_t h = 0;
-  for (unsigned char c : service) h = h * 131 + c;
-  return kPalette[h % std::size(kPalette)];
-}
-
-void Head(const std::string& title, std::ostream& out) {
-  out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-         "<title>"
-      << EscapeHtml(title) << "</title>\n<style>" << kStyle << "</style></head>\n<body>\n";
-}
 
 // A waterfall of the spans on a trace's critical path: each span's whole
 // interval in a light bar, its critical sections in its service colour.
@@ -80,7 +47,7 @@ void Waterfall(const analyzer::TracePath& t, std::ostream& out) {
           "<rect x=\"{:.1f}\" y=\"{:.0f}\" width=\"{:.1f}\" height=\"{}\" fill=\"{}\"/>",
           x(sec.start_us), y + 3,
           std::max(1.0, static_cast<double>(sec.end_us - sec.start_us) * scale), row_h - 6,
-          ColourOf(s.service));
+          ServiceColour(s.service));
     }
     out << "</g>\n";
   }
@@ -152,7 +119,7 @@ void Icicle(const std::vector<std::pair<std::string, int64_t>>& stacks, std::ost
                                    FormatMs(child->total),
                                    FormatPercent(static_cast<double>(child->total) /
                                                  static_cast<double>(root.total)))),
-            x, depth * kRowH, w, kRowH - 1, ColourOf(service));
+            x, depth * kRowH, w, kRowH - 1, ServiceColour(service));
         if (w > 60) {
           const size_t chars = static_cast<size_t>(w / 6.5);
           body += fmt::format("<text x=\"{:.1f}\" y=\"{}\" fill=\"#fff\">{}</text>", x + 3,
@@ -194,43 +161,12 @@ void Quality(const analyzer::InputSummary& in, const analyzer::DataQuality& q, s
   }
 }
 
-std::string Op(const std::string& service, const std::string& operation) {
-  return EscapeHtml(service.empty() ? operation : service + " " + operation);
-}
-
-// A trace id, linked to its page in the Jaeger UI when the traces came from one.
-std::string TraceRef(const analyzer::InputSummary& in, const std::string& trace_id) {
-  const std::string code = "<code>" + EscapeHtml(trace_id) + "</code>";
-  const std::string url = JaegerTraceUrl(in.ui_url, trace_id);
-  if (url.empty()) return code;
-  return fmt::format("<a href=\"{}\" title=\"open in the Jaeger UI\">{}</a>", EscapeHtml(url),
-                     code);
-}
-
-// Where the traces came from: the server, or the files read.
-std::string Source(const analyzer::InputSummary& in) {
-  if (!in.server.empty()) return EscapeHtml(in.server);
-  return fmt::format("{} files ({})", in.files, FormatBytes(in.bytes));
-}
-
-// Partial results say so before any number.
-void Partial(const analyzer::InputSummary& in, std::ostream& out) {
-  if (!in.partial) return;
-  out << "<div class=\"partial\" role=\"alert\"><strong>&#9888; Partial results:</strong> not "
-         "every requested trace could be read";
-  if (!in.server.empty()) out << " from " << EscapeHtml(in.server);
-  out << "; everything below covers only the traces that were.\n<ul>";
-  for (const std::string& reason : in.partial_reasons)
-    out << "<li>" << EscapeHtml(reason) << "</li>";
-  out << "</ul></div>\n";
-}
-
 }  // namespace
 
 void HtmlWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const WriteOptions&,
                               std::ostream& out) const {
   const analyzer::ProfileReport& p = result.profile;
-  Head("trace-analyze report", out);
+  HtmlHead("trace-analyze report", out);
   size_t shown = 0, high = 0;
   for (const analyzer::Finding& f : result.findings) {
     if (f.suppressed) continue;
@@ -239,7 +175,7 @@ void HtmlWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Write
   }
   const bool failed = result.fail_on_findings && high > 0;
   out << "<h1>trace-analyze report</h1>\n";
-  Partial(result.input, out);
+  HtmlPartial(result.input, out);
   out << fmt::format(
       "<p class=\"verdict{}\">{} {} traces, {} spans from {}; {} findings, {} high "
       "confidence; critical-path mode {}.</p>\n",
@@ -249,7 +185,7 @@ void HtmlWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Write
       failed                 ? "&#10007;"
       : result.input.partial ? "&#9888;"
                              : "&#10003;",
-      p.traces, result.quality.spans, Source(result.input), shown, high,
+      p.traces, result.quality.spans, HtmlSource(result.input), shown, high,
       EscapeHtml(result.cp_mode));
 
   out << "<h2>Latency by root operation</h2>\n<table><tr><th class=\"l\">root operation</th>"
@@ -259,7 +195,7 @@ void HtmlWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Write
     out << fmt::format(
         "<tr><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
         "<td>{}</td><td>{}</td></tr>\n",
-        Op(r.service, r.operation), r.traces, r.errors, FormatMs(r.p50_us), FormatMs(r.p90_us),
+        HtmlOp(r.service, r.operation), r.traces, r.errors, FormatMs(r.p50_us), FormatMs(r.p90_us),
         FormatMs(r.p95_us), FormatMs(r.p99_us), FormatMs(r.max_us));
   }
   out << "</table>\n";
@@ -274,16 +210,18 @@ void HtmlWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Write
       if (f.suppressed) continue;
       std::string what;
       for (const analyzer::OpName& o : f.sequence) {
-        what += (what.empty() ? "" : " &rarr; ") + Op(o.service, o.operation);
+        what += (what.empty() ? "" : " &rarr; ") + HtmlOp(o.service, o.operation);
       }
       out << fmt::format(
           "<tr><td>{}</td><td class=\"l\"><span class=\"tag\">{}</span> <span class=\"tag {}\">{}"
           "</span> {} <span class=\"muted\">under {}</span><ul class=\"reasons\">",
           ++rank, analyzer::FindingKindName(f.kind), analyzer::ConfidenceName(f.confidence),
-          analyzer::ConfidenceName(f.confidence), what, Op(f.parent.service, f.parent.operation));
+          analyzer::ConfidenceName(f.confidence), what,
+          HtmlOp(f.parent.service, f.parent.operation));
       for (const std::string& r : f.reasons) out << "<li>" << EscapeHtml(r) << "</li>";
       out << "<li>examples:";
-      for (const std::string& id : f.example_trace_ids) out << ' ' << TraceRef(result.input, id);
+      for (const std::string& id : f.example_trace_ids)
+        out << ' ' << HtmlTraceRef(result.input, id);
       out << fmt::format("; fingerprint <code>{}</code></li></ul></td>", f.fingerprint);
       out << fmt::format("<td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
                          FormatMs(f.realistic.p50_us), FormatMs(f.realistic.p95_us), f.instances,
@@ -296,8 +234,8 @@ void HtmlWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Write
     out << fmt::format(
         "<h2>A {} trace: {}</h2>\n<p class=\"muted\">{} ms (the {} of all traces is "
         "{} ms); the critical path is coloured, the rest of each span grey.</p>\n",
-        EscapeHtml(r.label), TraceRef(result.input, r.path.trace_id), FormatMs(r.path.duration_us),
-        EscapeHtml(r.label), FormatMs(r.percentile_us));
+        EscapeHtml(r.label), HtmlTraceRef(result.input, r.path.trace_id),
+        FormatMs(r.path.duration_us), EscapeHtml(r.label), FormatMs(r.percentile_us));
     Waterfall(r.path, out);
   }
 
@@ -322,14 +260,14 @@ void HtmlWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Write
 
 void HtmlWriter::WriteCriticalPath(const analyzer::CriticalPathResult& result, const WriteOptions&,
                                    std::ostream& out) const {
-  Head("trace-analyze critical path", out);
+  HtmlHead("trace-analyze critical path", out);
   out << "<h1>Critical path</h1>\n";
-  Partial(result.input, out);
+  HtmlPartial(result.input, out);
   out << fmt::format("<p class=\"muted\">{} trace(s) from {}, {} mode.</p>\n", result.traces.size(),
-                     Source(result.input), EscapeHtml(result.cp_mode));
+                     HtmlSource(result.input), EscapeHtml(result.cp_mode));
   for (const analyzer::TracePath& t : result.traces) {
     out << fmt::format("<h2>Trace {}: {} ms, critical path {} ms</h2>\n",
-                       TraceRef(result.input, t.trace_id), FormatMs(t.duration_us),
+                       HtmlTraceRef(result.input, t.trace_id), FormatMs(t.duration_us),
                        FormatMs(t.critical_path_us));
     Waterfall(t, out);
   }

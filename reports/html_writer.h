@@ -15,6 +15,8 @@ class HtmlWriter : public ReportWriter {
                     std::ostream& out) const override;
   void WriteCriticalPath(const analyzer::CriticalPathResult& result, const WriteOptions& options,
                          std::ostream& out) const override;
+  void WriteDiff(const analyzer::DiffResult& result, const WriteOptions& options,
+                 std::ostream& out) const override;
 };
 
 }  // namespace trace_analyze::reports

@@ -1,35 +1,9 @@
 #include "reports/json_writer.h"
 
-#include <cmath>
-#include <nlohmann/json.hpp>
+#include "reports/json_util.h"
 
 namespace trace_analyze::reports {
 namespace {
-
-using Json = nlohmann::ordered_json;
-
-// Shares are rounded to 4 decimals so the printed value is stable.
-double Round4(double x) { return std::round(x * 1e4) / 1e4; }
-
-Json InputJson(const analyzer::InputSummary& in) {
-  Json problems = Json::array();
-  for (const std::string& p : in.problems) problems.push_back(p);
-  Json out{{"files", in.files},
-           {"bytes", in.bytes},
-           {"problemsTotal", in.problems_total},
-           {"problems", std::move(problems)}};
-  if (!in.server.empty()) out["server"] = in.server;
-  out["partial"] = in.partial;
-  out["partialReasons"] = in.partial_reasons;
-  if (!in.ui_url.empty()) out["uiUrl"] = in.ui_url;
-  return out;
-}
-
-Json QualityJson(const analyzer::DataQuality& q) {
-  Json out = Json::object();
-  q.ForEach([&](std::string_view name, uint64_t value) { out[std::string(name)] = value; });
-  return out;
-}
 
 Json RowJson(const analyzer::ProfileRow& r, bool with_operation) {
   Json row{{"service", r.service}};
@@ -43,11 +17,6 @@ Json RowJson(const analyzer::ProfileRow& r, bool with_operation) {
   row["p95Us"] = r.p95_us;
   row["p99Us"] = r.p99_us;
   return row;
-}
-
-// Invalid UTF-8 in span names or tags is replaced (U+FFFD), never fatal.
-Json OpJson(const analyzer::OpName& o) {
-  return Json{{"service", o.service}, {"operation", o.operation}};
 }
 
 Json SavingJson(const analyzer::Saving& s) {
@@ -78,10 +47,6 @@ Json FindingJson(const analyzer::Finding& f) {
            {"exampleKey", f.example_key}};
   if (f.suppressed) out["suppressedReason"] = f.suppressed_reason;
   return out;
-}
-
-void Dump(const Json& doc, std::ostream& out) {
-  out << doc.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "reports/diff_format.h"
 #include "reports/escape.h"
 #include "reports/format.h"
 
@@ -138,6 +139,33 @@ void JunitWriter::WriteCriticalPath(const analyzer::CriticalPathResult& result, 
     cases.push_back(std::move(c));
   }
   WriteSuite("trace-analyze critical-path", Properties(result.input), cases, out);
+}
+
+void JunitWriter::WriteDiff(const analyzer::DiffResult& result, const WriteOptions&,
+                            std::ostream& out) const {
+  std::vector<TestCase> cases;
+  for (const auto& [side, s] :
+       {std::pair{"baseline", &result.baseline}, std::pair{"candidate", &result.candidate}}) {
+    TestCase c{"trace-analyze.input", fmt::format("{} input is readable", side), "", ""};
+    c.output = fmt::format("{} traces, {} spans from {} files; {} pieces of input skipped",
+                           s->traces, s->quality.spans, s->input.files, s->input.problems_total);
+    cases.push_back(std::move(c));
+  }
+  for (const analyzer::TargetRow& t : result.targets) {
+    TestCase c;
+    c.classname = "trace-analyze." + result.command + ".targets";
+    c.name = fmt::format("{} {} {}", t.name, t.op, TargetLevel(t.target, t.unit));
+    const std::string numbers = fmt::format(
+        "{}: measured {}, goal {} {}{}, {} from the goal", analyzer::TargetStatusName(t.status),
+        t.value ? TargetLevel(*t.value, t.unit) : kNa, t.op, TargetLevel(t.target, t.unit),
+        t.acceptable ? fmt::format(" (acceptable {} {})", t.op, TargetLevel(*t.acceptable, t.unit))
+                     : "",
+        t.distance ? SignedTargetLevel(*t.distance, t.unit) : kNa);
+    if (t.status == analyzer::TargetStatus::kFail) c.failure = numbers;
+    c.output = (c.failure.empty() ? numbers + "\n" : "") + t.reason + " (" + t.origin + ")\n";
+    cases.push_back(std::move(c));
+  }
+  WriteSuite("trace-analyze " + result.command, {}, cases, out);
 }
 
 }  // namespace trace_analyze::reports

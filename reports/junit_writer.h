@@ -1,7 +1,9 @@
 // JUnit XML for CI systems: one testcase per gate, so failures show natively.
 // For `analyze`, each high-confidence finding is a failing testcase when
 // --fail-on-findings is set; `critical-path` gets one passing testcase per
-// trace. Structure: testsuites > testsuite > testcase (> failure | system-out).
+// trace; `diff`/`verify` get one testcase per target (failing when the target
+// fails, ACCEPTABLE passes with a note) and one per side's input. Structure: testsuites > testsuite
+// > testcase (> failure | system-out).
 #ifndef TRACE_ANALYZE_REPORTS_JUNIT_WRITER_H_
 #define TRACE_ANALYZE_REPORTS_JUNIT_WRITER_H_
 
@@ -16,6 +18,8 @@ class JunitWriter : public ReportWriter {
                     std::ostream& out) const override;
   void WriteCriticalPath(const analyzer::CriticalPathResult& result, const WriteOptions& options,
                          std::ostream& out) const override;
+  void WriteDiff(const analyzer::DiffResult& result, const WriteOptions& options,
+                 std::ostream& out) const override;
 };
 
 }  // namespace trace_analyze::reports

@@ -20,6 +20,8 @@ class MarkdownWriter : public ReportWriter {
                     std::ostream& out) const override;
   void WriteCriticalPath(const analyzer::CriticalPathResult& result, const WriteOptions& options,
                          std::ostream& out) const override;
+  void WriteDiff(const analyzer::DiffResult& result, const WriteOptions& options,
+                 std::ostream& out) const override;
 };
 
 // Cuts `text` at a line boundary so that it fits `limit` characters with the

@@ -7,19 +7,12 @@
 
 #include "reports/format.h"
 #include "reports/text_table.h"
+#include "reports/text_util.h"
 
 namespace trace_analyze::reports {
 namespace {
 
 using Align = TextTable::Align;
-
-std::string Heading(const WriteOptions& o, const std::string& text) {
-  return o.color ? "\x1b[1m" + text + "\x1b[0m" : text;
-}
-
-std::string Plural(uint64_t n, const char* word) {
-  return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
-}
 
 void WriteInput(const analyzer::InputSummary& in, const analyzer::DataQuality& q,
                 const WriteOptions& o, std::ostream& out) {

@@ -14,6 +14,8 @@ class TextWriter : public ReportWriter {
                     std::ostream& out) const override;
   void WriteCriticalPath(const analyzer::CriticalPathResult& result, const WriteOptions& options,
                          std::ostream& out) const override;
+  void WriteDiff(const analyzer::DiffResult& result, const WriteOptions& options,
+                 std::ostream& out) const override;
 };
 
 }  // namespace trace_analyze::reports

@@ -27,6 +27,10 @@ class ReportWriter {
                             std::ostream& out) const = 0;
   virtual void WriteCriticalPath(const analyzer::CriticalPathResult& result,
                                  const WriteOptions& options, std::ostream& out) const = 0;
+  // `diff` and `verify` (result.command tells which): one document; every
+  // format shows the verdict, and every target with its numbers and reason.
+  virtual void WriteDiff(const analyzer::DiffResult& result, const WriteOptions& options,
+                         std::ostream& out) const = 0;
 };
 
 // Every registered writer, in --help order.

@@ -2,6 +2,7 @@
 // evidence (docs/detectors.md).
 #include "analyzer/detectors.h"
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -210,8 +211,8 @@ Trace NPlusOneTrace(const std::string& id, int queries = 6) {
   b.Span("p", "", "api", "list", 0, 1000);
   for (int i = 0; i < queries; ++i) {
     const int64_t t = 10 + i * 102;
-    b.Span("acq" + std::to_string(i), "p", "api", "pool.acquire", t, 1);
-    b.Span("q" + std::to_string(i), "p", "db", "SELECT", t + 1, 100)
+    b.Span(fmt::format("acq{}", i), "p", "api", "pool.acquire", t, 1);
+    b.Span(fmt::format("q{}", i), "p", "db", "SELECT", t + 1, 100)
         .Attr("db.statement", "SELECT * FROM items WHERE id = " + std::to_string(100 + i));
   }
   return b.Build();
@@ -249,7 +250,7 @@ TEST(NPlusOneFinderTest, ConcurrentLoopIsMediumConfidence) {
   testing::TraceBuilder b = TraceBuilder("t1");
   b.Span("p", "", "api", "list", 0, 1000);
   for (int i = 0; i < 5; ++i) {
-    b.Span("q" + std::to_string(i), "p", "cat", "GET /items/" + std::to_string(i + 1), 10, 100);
+    b.Span(fmt::format("q{}", i), "p", "cat", fmt::format("GET /items/{}", i + 1), 10, 100);
   }
   Trace t = b.Build();
   const auto found = OfKind(Detect({&t}), FindingKind::kNPlusOne);
@@ -337,7 +338,7 @@ TEST(FindingsTest, MergeOfShardsEqualsOneCollector) {
   AnalysisOptions options;
   TraceAnalyzer all(options), a(options), b(options);
   for (int i = 0; i < 6; ++i) {
-    const std::string id = "t" + std::to_string(i);
+    const std::string id = fmt::format("t{}", i);
     Trace x = i % 2 ? Chain(id, {"B", "A", "C"}).Build() : NPlusOneTrace(id);
     Trace y = i % 2 ? Chain(id, {"B", "A", "C"}).Build() : NPlusOneTrace(id);
     all.Analyze(x);

@@ -1,5 +1,6 @@
 #include "analyzer/profile.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "analyzer/analysis.h"
@@ -37,7 +38,7 @@ TEST(ProfileTest, SummarizeAttributesCriticalTimeToOperations) {
 TEST(ProfileTest, ReportRanksAndComputesShares) {
   TraceAnalyzer analyzer(AnalysisOptions{});
   for (int i = 0; i < 4; ++i) {
-    Trace t = SequentialTrace("t" + std::to_string(i), 1000 * (i + 1), 30 + 10 * i);
+    Trace t = SequentialTrace(fmt::format("t{}", i), 1000 * (i + 1), 30 + 10 * i);
     analyzer.Analyze(t);
   }
   const ProfileReport r = BuildProfileReport(analyzer.profile(), 0);
@@ -80,8 +81,8 @@ TEST(ProfileTest, MergeOfShardsEqualsOneProfile) {
   options.max_heaviest = 3;
   TraceAnalyzer all(options), shard_a(options), shard_b(options);
   for (int i = 0; i < 10; ++i) {
-    Trace t1 = SequentialTrace("t" + std::to_string(i), 100 * (i + 1), 10 + 7 * i);
-    Trace t2 = SequentialTrace("t" + std::to_string(i), 100 * (i + 1), 10 + 7 * i);
+    Trace t1 = SequentialTrace(fmt::format("t{}", i), 100 * (i + 1), 10 + 7 * i);
+    Trace t2 = SequentialTrace(fmt::format("t{}", i), 100 * (i + 1), 10 + 7 * i);
     all.Analyze(t1);
     (i % 3 == 0 ? shard_a : shard_b).Analyze(t2);
   }

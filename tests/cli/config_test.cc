@@ -30,6 +30,22 @@ TEST(ConfigTest, DocumentedExampleParses) {
   EXPECT_EQ(config.dependencies[1].second, "ads");
 }
 
+TEST(ConfigTest, DocumentedExampleHasTheDiffSections) {
+  const std::string doc = testing::ReadFile("docs/config.md");
+  const size_t begin = doc.find("```jsonc\n");
+  const size_t end = doc.find("```", begin + 9);
+  ConfigFile config;
+  const Status s = ParseConfig(doc.substr(begin + 9, end - begin - 9), "docs/config.md", &config);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  ASSERT_EQ(config.targets.size(), 4u);
+  EXPECT_EQ(config.targets[2].Name(), "throughput_increase");
+  EXPECT_DOUBLE_EQ(*config.targets[2].acceptable, 20);
+  EXPECT_EQ(config.targets[3].Name(), "p95_duration[cart:checkout]");
+  ASSERT_EQ(config.verify.expectations.size(), 2u);
+  EXPECT_EQ(config.verify.expectations[1].name, "checkout fan-out");
+  EXPECT_EQ(config.verify.expectations[1].pattern->members.size(), 3u);
+}
+
 TEST(ConfigTest, DefaultsMatchTheDocumentedOnes) {
   // docs/detectors.md and docs/config.md state these defaults.
   const analyzer::DetectorConfig d;
@@ -43,6 +59,13 @@ TEST(ConfigTest, DefaultsMatchTheDocumentedOnes) {
   EXPECT_EQ(d.n_plus_one.min_distinct_params, 2u);
   EXPECT_EQ(d.repeated.min_calls, 2u);
   EXPECT_EQ(d.max_examples, 3u);
+  // docs/diff.md, "Defaults".
+  const analyzer::SignificanceOptions stats;
+  EXPECT_DOUBLE_EQ(stats.alpha, 0.05);
+  EXPECT_EQ(stats.min_samples, 8u);
+  EXPECT_EQ(stats.bootstrap_resamples, 2000u);
+  EXPECT_EQ(stats.bootstrap_seed, 42u);
+  EXPECT_DOUBLE_EQ(analyzer::VerifyConfig{}.parallel_share, 0.9);
 }
 
 TEST(ConfigTest, ErrorsNameTheFileAndKey) {
@@ -64,6 +87,68 @@ TEST(ConfigTest, ErrorsNameTheFileAndKey) {
       {"{not json", "c.json: byte "},
   };
   for (const auto& tc : cases) {
+    const Status s = ParseConfig(tc.text, "c.json", &c);
+    ASSERT_FALSE(s.ok()) << tc.text;
+    EXPECT_THAT(s.error().message, HasSubstr(tc.message)) << tc.text;
+  }
+}
+
+TEST(ConfigTest, DiffSectionsParse) {
+  ConfigFile c;
+  const Status s = ParseConfig(R"({
+    "targets": ["p95_latency_reduction >= 30%/20%"],
+    "budgets": [{"operation": "checkout", "target": "100ms", "acceptable": "200ms"},
+                {"operation": "cart:get", "percentile": 99, "target": "5ms"}],
+    "verify": {"parallelShare": 0.75, "expectations": [
+      {"fingerprint": "3f2a9c0d51e8b7a4"},
+      {"parent": "api:handle", "children": ["svc:A", "svc:B"], "minOverlapShare": 0.5}]}})",
+                               "c.json", &c);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  ASSERT_EQ(c.targets.size(), 3u);
+  EXPECT_EQ(c.targets[0].Name(), "p95_latency_reduction");
+  EXPECT_EQ(c.targets[0].origin, "config targets[0]");
+  EXPECT_DOUBLE_EQ(*c.targets[0].acceptable, 20);
+  EXPECT_EQ(c.targets[1].Name(), "p95_duration[checkout]");
+  EXPECT_DOUBLE_EQ(*c.targets[1].acceptable, 200'000);
+  EXPECT_EQ(c.targets[2].Name(), "p99_duration[cart:get]");
+  EXPECT_DOUBLE_EQ(c.verify.parallel_share, 0.75);
+  ASSERT_EQ(c.verify.expectations.size(), 2u);
+  EXPECT_EQ(c.verify.expectations[0].name, "3f2a9c0d51e8b7a4");
+  EXPECT_EQ(c.verify.expectations[1].name, "api:handle>svc:A,svc:B");
+  EXPECT_DOUBLE_EQ(*c.verify.expectations[1].min_overlap_share, 0.5);
+  // `analyze` accepts the same file and keeps only the detector settings.
+  analyzer::DetectorConfig d;
+  EXPECT_TRUE(ParseConfig(R"({"targets": ["error_rate <= 1%"]})", "c.json", &d).ok());
+}
+
+TEST(ConfigTest, DiffSectionErrorsNameTheKey) {
+  const struct {
+    const char* text;
+    const char* message;
+  } cases[] = {
+      {R"({"targets": "p95_latency_reduction >= 30%"})", "'targets' must be a list of strings"},
+      {R"({"targets": [30]})", "'targets[0]' must be a string"},
+      {R"({"targets": ["p95 >= 30%"]})", "'targets[0]': target 'p95 >= 30%': unknown metric"},
+      {R"({"budgets": [{"operation": "x"}]})", "'budgets[0]' needs an operation and a target"},
+      {R"({"budgets": [{"operation": "x", "target": "1ms", "percentile": 97}]})",
+       "'budgets[0].percentile' must be 50, 90, 95 or 99"},
+      {R"({"budgets": [{"operation": "x", "target": "1"}]})", "needs a time unit"},
+      {R"({"budgets": [{"operation": "x", "target": "1ms", "max": "2ms"}]})",
+       "unknown key 'budgets[0].max'"},
+      {R"({"verify": {"parallelShare": 1.5}})", "'verify.parallelShare' must be a share in (0, 1]"},
+      {R"({"verify": {"expectations": [{}]}})",
+       "'verify.expectations[0]' needs either a fingerprint or a parent and children"},
+      {R"({"verify": {"expectations": [{"fingerprint": "XYZ"}]}})",
+       "'verify.expectations[0].fingerprint' must be 16 lower-case hex digits"},
+      {R"({"verify": {"expectations": [{"parent": "api:h", "children": ["svc:A"]}]}})",
+       "'verify.expectations[0]': a pattern needs at least two children"},
+      {R"({"verify": {"expectations": [{"parent": "h", "children": ["s:A", "s:B"]}]}})",
+       "'h' must be service:operation"},
+      {R"({"verify": {"expectations": [{"parent": "a:h", "children": "s:A"}]}})",
+       "'verify.expectations[0].children' must be a list of names"},
+  };
+  for (const auto& tc : cases) {
+    ConfigFile c;
     const Status s = ParseConfig(tc.text, "c.json", &c);
     ASSERT_FALSE(s.ok()) << tc.text;
     EXPECT_THAT(s.error().message, HasSubstr(tc.message)) << tc.text;

@@ -16,6 +16,7 @@ namespace {
 struct GoldenCase {
   std::string name;  // golden file stem
   std::vector<std::string> args;
+  int exit_code = 0;  // 1: a gate fails, and the report shows it
 };
 
 // Names the case in failure messages instead of dumping its bytes.
@@ -28,7 +29,7 @@ TEST_P(GoldenTest, MatchesGolden) {
   std::vector<std::string> args = c.args;
   args.insert(args.end(), {"--format", format});
   const CliRun run = RunTool(args);
-  ASSERT_EQ(run.exit_code, 0) << run.err;
+  ASSERT_EQ(run.exit_code, c.exit_code) << run.err;
   const std::string ext = format == "text" ? "txt" : format;
   const std::filesystem::path path = "tests/golden/" + c.name + "." + ext;
   if (std::getenv("TA_UPDATE_GOLDEN") != nullptr) {
@@ -46,6 +47,22 @@ std::vector<GoldenCase> Cases() {
       {"critical-path-hotel",
        {"critical-path", "fixtures/traces/dsb-hotelreservation_single_00202d6c6c17bfe5.json"}},
       {"critical-path-yelp", {"critical-path", "fixtures/traces/zipkin-lens_yelp.json"}},
+      // fixtures/diff: a chain that became concurrent; every gate kind.
+      {"diff-checkout",
+       {"diff", "--baseline", "fixtures/diff/baseline.json", "--candidate",
+        "fixtures/diff/candidate.json", "--target", "p95_latency_reduction>=30%", "--target",
+        "error_rate_increase<=0", "--target", "throughput_increase>=20%/0%", "--target",
+        "overlap_share>=90%", "--budget", "frontend:POST /checkout=50ms/80ms"}},
+      // Targets that fail: the FAIL verdict, failing JUnit testcases, exit 1.
+      {"diff-checkout-fail",
+       {"diff", "--baseline", "fixtures/diff/baseline.json", "--candidate",
+        "fixtures/diff/candidate.json", "--target", "p95_latency_reduction>=90%/50%", "--target",
+        "p50_latency<=1ms", "--budget", "cart:GetCart=1ms"},
+       1},
+      {"verify-checkout",
+       {"verify", "--baseline", "fixtures/diff/baseline.json", "--candidate",
+        "fixtures/diff/candidate.json", "--expect",
+        "frontend:POST /checkout>cart:GetCart,pricing:Quote,inventory:Reserve"}},
   };
 }
 

@@ -1,24 +1,24 @@
 #!/usr/bin/env bash
-# Opens HTML reports in headless Chromium: each must render (the DOM has the
-# report's SVGs), log no console message, and make no network request.
-# Chromium's verbose log shows both: ":CONSOLE" lines and one
-# "NotifyBeforeURLRequest: URL" per request (Chromium's own requests to
-# Google's update/account hosts are ignored; every host resolves to nothing).
-# The pages: a report generated from FIXTURES_DIR, and any EXTRA_HTML given
-# (the Jaeger golden, whose trace ids link to the Jaeger UI: links must not
-# load anything). Saves a screenshot of each for review: OUT_DIR/*.png.
-# Usage: html_in_browser_test.sh TRACE_ANALYZE FIXTURES_DIR OUT_DIR [EXTRA_HTML...]
+# Opens HTML reports (analyze, diff, and a Jaeger one) in headless Chromium:
+# each must render (the DOM has the report's SVGs and its key heading), log no console
+# message, and make no network request. Chromium's verbose log shows both:
+# ":CONSOLE" lines and one "NotifyBeforeURLRequest: URL" per request
+# (Chromium's own requests to Google's update/account hosts are ignored; every
+# host resolves to nothing). Saves a screenshot of each for review:
+# OUT_DIR/<name>.png.
+# Usage: html_in_browser_test.sh TRACE_ANALYZE FIXTURES_DIR OUT_DIR JAEGER_HTML
+#   FIXTURES_DIR: the project's fixtures/ (traces/ and diff/ are used).
+#   JAEGER_HTML: a report read from a Jaeger server (the partial golden): its
+#   warning box must show, and its trace ids link to the Jaeger UI, which must
+#   not make the page load anything.
 set -euo pipefail
-tool="$1" fixtures="$2" out="$3"
-shift 3
+tool="$1" fixtures="$2" out="$3" jaeger_html="$4"
 browser=$(command -v chromium || command -v chromium-browser || true)
 if [[ -z "$browser" ]]; then
   echo "chromium not installed: skipped"
   exit 77
 fi
 mkdir -p "$out"
-report="$out/html-report.html"
-"$tool" analyze "$fixtures" --format html -o "$report"
 profile=$(mktemp -d)
 trap 'rm -rf "$profile"' EXIT
 flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run
@@ -26,26 +26,32 @@ flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run
   --user-data-dir="$profile" --host-resolver-rules="MAP * ~NOTFOUND"
   --enable-logging=stderr --v=1)
 
-# check_page HTML NAME: renders, no console output, no request; NAME.png.
-check_page() {
-  local page="$1" name="$2" dom
-  dom=$(timeout 60 "$browser" "${flags[@]}" --dump-dom "file://$page" 2>"$out/$name.log")
+# check NAME MARKER: opens OUT_DIR/NAME.html; MARKER must be in the DOM.
+check() {
+  local name="$1" marker="$2" report="$out/$1.html" log="$out/$1.browser.log"
+  local dom
+  dom=$(timeout 60 "$browser" "${flags[@]}" --dump-dom "file://$report" 2>"$log")
   timeout 60 "$browser" "${flags[@]}" --window-size=1280,2400 \
-    --screenshot="$out/$name.png" "file://$page" 2>>"$out/$name.log" >/dev/null
-  if ! grep -q "<svg" <<<"$dom" || ! grep -q "Findings" <<<"$dom"; then
-    echo "FAIL: $page did not render (no <svg> or Findings in the DOM)"
+    --screenshot="$out/$name.png" "file://$report" 2>>"$log" >/dev/null
+  if ! grep -q "<svg" <<<"$dom" || ! grep -q "$marker" <<<"$dom"; then
+    echo "FAIL: $name did not render (no <svg> or '$marker' in the DOM)"
     exit 1
   fi
-  if grep -E ":CONSOLE|NotifyBeforeURLRequest: [a-z]+://" "$out/$name.log" \
+  if grep -E ":CONSOLE|NotifyBeforeURLRequest: [a-z]+://" "$log" \
       | grep -v -E "NotifyBeforeURLRequest: https?://[a-z0-9.]*(google\.com|googleapis\.com|gstatic\.com|gvt1\.com)/"; then
-    echo "FAIL: $page: console errors or network requests (above); full log: $out/$name.log"
+    echo "FAIL: $name: console errors or network requests (above); full log: $log"
     exit 1
   fi
-  [[ -s "$out/$name.png" ]] || { echo "FAIL: no screenshot of $page"; exit 1; }
-  echo "ok: $page rendered, no console errors, no network requests; screenshot $out/$name.png"
+  [[ -s "$out/$name.png" ]] || { echo "FAIL: $name: no screenshot"; exit 1; }
+  echo "ok: $name rendered, no console errors, no network requests; screenshot $out/$name.png"
 }
 
-check_page "$report" html-report
-for extra in "$@"; do
-  check_page "$(realpath "$extra")" "$(basename "$extra" .html)"
-done
+"$tool" analyze "$fixtures/traces" --format html -o "$out/analyze.html"
+check analyze "Findings"
+# A diff whose target fails (exit 1) still writes its report.
+"$tool" diff -b "$fixtures/diff/baseline.json" -c "$fixtures/diff/candidate.json" \
+  --target 'p95_latency_reduction>=90%' --format html -o "$out/diff.html" || [[ $? -eq 1 ]]
+check diff "Critical-path shift"
+# Trace ids are links to the Jaeger UI: opening the page loads none of them.
+cp "$jaeger_html" "$out/jaeger-partial.html"
+check jaeger-partial "Partial results"

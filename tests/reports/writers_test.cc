@@ -241,6 +241,90 @@ TEST(EscapeTest, JaegerTraceUrl) {
   EXPECT_EQ(JaegerTraceUrl("http://h", ""), "");
 }
 
+// A diff whose names try to inject markup, with one failing and one
+// acceptable target.
+analyzer::DiffResult HostileDiff() {
+  analyzer::DiffResult r;
+  r.command = "diff";
+  r.cp_mode = "jaeger";
+  r.baseline.traces = 3;
+  r.candidate.traces = 3;
+  r.pass = false;
+  r.verdict_reason = "1 of 2 targets failed: p95_latency_reduction";
+  analyzer::TargetRow fail;
+  fail.name = "p95_latency_reduction";
+  fail.origin = "--target";
+  fail.op = ">=";
+  fail.unit = "%";
+  fail.value = 12.5;
+  fail.target = 30;
+  fail.distance = -17.5;
+  fail.status = analyzer::TargetStatus::kFail;
+  fail.reason = "12.5% misses the target";
+  analyzer::TargetRow acceptable = fail;
+  acceptable.name = "p95_duration[<script>x</script>]";
+  acceptable.unit = "us";
+  acceptable.op = "<=";
+  acceptable.value = 1500;
+  acceptable.target = 1000;
+  acceptable.acceptable = 2000;
+  acceptable.distance = 500;
+  acceptable.status = analyzer::TargetStatus::kAcceptable;
+  acceptable.reason = "within </details> the acceptable level";
+  r.targets = {fail, acceptable};
+  r.latency.push_back({"", "all", "p95", 3, 3, 1000, 875, -12.5, -20.0, -5.0, 0.01, true});
+  analyzer::VerifyRow v;
+  v.fingerprint = "0123456789abcdef";
+  v.parent = {"api", "<img src=x>"};
+  v.sequence = {{"svc", "a|b"}, {"svc", "`c`"}};
+  v.status = analyzer::VerifyStatus::kPartial;
+  r.verify.push_back(v);
+  r.distribution.baseline_us.assign(101, 1000);
+  r.distribution.candidate_us.assign(101, 875);
+  r.stacks.push_back({"api;handle", 1000, 875});
+  return r;
+}
+
+std::string RenderDiff(std::string_view format, const analyzer::DiffResult& r) {
+  std::ostringstream out;
+  FindReportWriter(format)->WriteDiff(r, WriteOptions{}, out);
+  return out.str();
+}
+
+TEST(DiffWritersTest, EveryFormatShowsTheVerdict) {
+  const analyzer::DiffResult r = HostileDiff();
+  EXPECT_THAT(RenderDiff("text", r), HasSubstr("Verdict: FAIL"));
+  EXPECT_THAT(RenderDiff("json", r), HasSubstr("\"verdict\": \"fail\""));
+  EXPECT_THAT(RenderDiff("markdown", r), ::testing::StartsWith("❌ **trace-analyze diff: FAIL**"));
+  EXPECT_THAT(RenderDiff("html", r), HasSubstr("<b>FAIL</b>"));
+  EXPECT_EQ(RenderDiff("collapsed", r), "api;handle 1000 875\n");
+}
+
+TEST(DiffWritersTest, HtmlAndMarkdownEscapeNames) {
+  const analyzer::DiffResult r = HostileDiff();
+  const std::string html = RenderDiff("html", r);
+  EXPECT_THAT(html, Not(HasSubstr("<script")));
+  EXPECT_THAT(html, Not(HasSubstr("<img")));
+  EXPECT_FALSE(std::regex_search(html, std::regex(R"(<[^>]*\s(src|href)\s*=)")));
+  EXPECT_THAT(html, HasSubstr("<polyline"));  // the CDF of both sides
+  const std::string md = RenderDiff("markdown", r);
+  EXPECT_THAT(md, Not(HasSubstr("<script")));
+  EXPECT_THAT(md, Not(HasSubstr("<img")));
+  EXPECT_THAT(md, Not(HasSubstr("within </details>")));
+  EXPECT_THAT(md, HasSubstr("a\\|b"));  // a pipe cannot break the table
+}
+
+TEST(DiffWritersTest, JunitHasOneTestcasePerTargetAndSide) {
+  const std::string xml = RenderDiff("junit", HostileDiff());
+  EXPECT_THAT(xml, HasSubstr("<testsuite name=\"trace-analyze diff\" tests=\"4\" failures=\"1\""));
+  EXPECT_THAT(xml, HasSubstr("name=\"p95_latency_reduction &gt;= 30.0%\">\n      <failure "
+                             "message=\"FAIL: measured 12.5%, goal &gt;= 30.0%, -17.5% from the "
+                             "goal\">"));
+  // ACCEPTABLE passes, with its numbers in system-out.
+  EXPECT_THAT(xml, HasSubstr("<system-out>ACCEPTABLE: measured 1.500 ms"));
+  EXPECT_THAT(xml, Not(HasSubstr("<script")));
+}
+
 TEST(EscapeTest, Formats) {
   EXPECT_EQ(EscapeHtml("a<b>&\"'"), "a&lt;b&gt;&amp;&quot;&#39;");
   EXPECT_EQ(EscapeXml(std::string("a\x01\tb", 4)), "a\tb");

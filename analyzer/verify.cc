@@ -1,0 +1,412 @@
+#include "analyzer/verify.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <map>
+#include <unordered_map>
+
+#include "analyzer/finders_internal.h"
+#include "analyzer/parameterize.h"
+#include "analyzer/stats.h"
+
+namespace trace_analyze::analyzer {
+namespace {
+
+// Members are looked for among the parent's children and grandchildren, so a
+// wrapper span added when the calls were made concurrent (a task, an
+// executor) does not hide them.
+constexpr int kMaxMemberDepth = 2;
+
+std::string Trim(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  return std::string(s);
+}
+
+std::optional<OpName> ParseOpName(const std::string& text, std::string* error) {
+  const std::string name = Trim(text);
+  const size_t colon = name.find(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == name.size()) {
+    *error = "'" + name + "' must be service:operation";
+    return std::nullopt;
+  }
+  return OpName{name.substr(0, colon), Parameterize(name.substr(colon + 1))};
+}
+
+bool IsFingerprint(const std::string& s) {
+  return s.size() == 16 && std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+// Span names computed on demand: parameterising every span would cost more
+// than the matching.
+class Names {
+ public:
+  explicit Names(const Trace& trace) : trace_(trace) {}
+  // Compares the service first: most spans are rejected without a name.
+  bool Is(SpanIndex i, const OpName& name) {
+    return trace_.spans[i].service == name.service && Operation(i) == name.operation;
+  }
+
+ private:
+  const std::string& Operation(SpanIndex i) {
+    auto [it, added] = names_.try_emplace(i);
+    if (added) ParameterizeInto(trace_.spans[i].operation, &it->second);
+    return it->second;
+  }
+
+  const Trace& trace_;
+  std::unordered_map<SpanIndex, std::string> names_;
+};
+
+// The pattern's member names with how often each must occur.
+std::vector<std::pair<OpName, size_t>> MemberCounts(const PatternDef& p) {
+  std::vector<std::pair<OpName, size_t>> out;
+  for (const OpName& m : p.members) {
+    if (!out.empty() && out.back().first == m) {
+      ++out.back().second;
+    } else {
+      out.emplace_back(m, 1);
+    }
+  }
+  return out;
+}
+
+// Descendants of `parent` up to kMaxMemberDepth, breadth first (children in
+// start order), matching a member name; matched spans and spans named like
+// the parent are not searched further. found[k] lists the matches of
+// members[k] in that order.
+void FindMembers(const Trace& t, Names& names, SpanIndex parent, const PatternDef& p,
+                 const std::vector<std::pair<OpName, size_t>>& members,
+                 std::vector<std::vector<SpanIndex>>* found) {
+  found->assign(members.size(), {});
+  std::vector<SpanIndex> level = {parent}, next;
+  for (int depth = 1; depth <= kMaxMemberDepth && !level.empty(); ++depth) {
+    next.clear();
+    for (SpanIndex s : level) {
+      for (SpanIndex c : t.topology.ChildrenOf(s)) {
+        bool matched = false;
+        for (size_t k = 0; k < members.size() && !matched; ++k) {
+          if (names.Is(c, members[k].first)) {
+            (*found)[k].push_back(c);
+            matched = true;
+          }
+        }
+        if (!matched && !names.Is(c, p.parent)) next.push_back(c);
+      }
+    }
+    level.swap(next);
+  }
+}
+
+struct InstanceShape {
+  bool parallel = false;  // every pair overlaps by more than the tolerance
+  bool any = false;       // some pair does
+  int64_t concurrency_milli = 1000;
+  int64_t critical_us = 0;
+};
+
+InstanceShape Measure(const Trace& t, std::span<const int64_t> critical,
+                      std::vector<SpanIndex>& members, int64_t tolerance) {
+  InstanceShape out;
+  std::sort(members.begin(), members.end(),
+            [&](SpanIndex a, SpanIndex b) { return t.spans[a].start_us < t.spans[b].start_us; });
+  int64_t max_start = INT64_MIN, min_end = INT64_MAX, running_end = INT64_MIN, total = 0;
+  std::vector<std::pair<int64_t, int64_t>> intervals;
+  for (size_t k = 0; k < members.size(); ++k) {
+    const Span& s = t.spans[members[k]];
+    // In start order, the earlier span reaching furthest overlaps s the most.
+    if (k > 0 && std::min(running_end, s.end_us()) - s.start_us > tolerance) out.any = true;
+    running_end = std::max(running_end, s.end_us());
+    max_start = std::max(max_start, s.start_us);
+    min_end = std::min(min_end, s.end_us());
+    total += s.duration_us;
+    intervals.emplace_back(s.start_us, s.end_us());
+    out.critical_us += critical[members[k]];
+  }
+  // Every pair overlaps exactly when all intervals share more than the
+  // tolerance: the latest start and the earliest end bound the tightest pair.
+  out.parallel = members.size() >= 2 && min_end - max_start > tolerance;
+  const int64_t union_us = internal::UnionLength(intervals);
+  if (union_us > 0) out.concurrency_milli = total * 1000 / union_us;
+  return out;
+}
+
+std::string Describe(const OpName& o) { return o.service + " " + o.operation; }
+
+std::string DescribeMembers(const std::vector<OpName>& members) {
+  std::string out;
+  for (size_t i = 0; i < members.size(); ++i) {
+    out += (i == 0 ? "" : i + 1 == members.size() ? " and " : ", ") + Describe(members[i]);
+  }
+  return out;
+}
+
+std::string Ms(int64_t us) { return fmt::format("{:.3f} ms", static_cast<double>(us) / 1e3); }
+
+VerifyRow RowOf(const VerifyPlanEntry& e, const PatternObservation* obs) {
+  VerifyRow row;
+  row.fingerprint = e.fingerprint;
+  row.name = e.name;
+  row.expected = e.expected;
+  row.flagged_in_baseline = e.flagged;
+  row.parent = e.parent;
+  row.sequence = e.sequence;
+  row.instances_baseline = e.instances_baseline;
+  row.traces_baseline = e.traces_baseline;
+  row.predicted_saving_us = e.predicted_saving_us;
+  if (e.flagged) row.baseline_critical_us = e.baseline_critical_us;
+  row.min_overlap_share = e.min_overlap_share;
+  if (obs == nullptr) {
+    row.status = VerifyStatus::kUnknown;
+    row.reason = fmt::format(
+        "fingerprint {} is not among the baseline's sequential patterns, so the spans to look for "
+        "are unknown; name the expectation by parent and children instead",
+        e.fingerprint);
+    return row;
+  }
+  row.instances_candidate = obs->instances;
+  row.traces_candidate = obs->traces;
+  if (obs->instances == 0) {
+    row.status = VerifyStatus::kAbsent;
+    row.reason = fmt::format(
+        "no instance in the candidate: no {} span with {} among its children or grandchildren "
+        "(renamed, removed, or not in the sample); not a success",
+        Describe(e.parent), DescribeMembers(e.def->members));
+    return row;
+  }
+  const double n = static_cast<double>(obs->instances);
+  const double overlap = static_cast<double>(obs->parallel) / n;
+  const double partial = static_cast<double>(obs->partial) / n;
+  const double none = static_cast<double>(obs->instances - obs->parallel - obs->partial) / n;
+  row.overlap_share = overlap;
+  row.partial_share = partial;
+  static constexpr std::array<double, 1> kP50 = {50};
+  row.concurrency = static_cast<double>(Percentiles(obs->concurrency_milli, kP50)[0]) / 1000.0;
+  row.candidate_critical_us = Percentiles(obs->critical_per_trace, kP50)[0];
+  if (row.baseline_critical_us) {
+    row.realised_saving_us = *row.baseline_critical_us - *row.candidate_critical_us;
+  }
+  if (overlap >= e.min_overlap_share) {
+    row.status = VerifyStatus::kParallel;
+  } else if (none >= e.min_overlap_share) {
+    row.status = VerifyStatus::kStillSequential;
+  } else {
+    row.status = VerifyStatus::kPartial;
+  }
+  row.reason = fmt::format(
+      "all members overlapped in {} of {} instances ({:.1f}%; parallel from {:.0f}%), only some "
+      "of them in {}, none in {}; concurrency {:.2f}",
+      obs->parallel, obs->instances, 100 * overlap, 100 * e.min_overlap_share, obs->partial,
+      obs->instances - obs->parallel - obs->partial, *row.concurrency);
+  if (row.realised_saving_us) {
+    row.reason += fmt::format(
+        "; critical-path time of the members {} → {} per trace (p50): {} "
+        "saved of {} predicted",
+        Ms(*row.baseline_critical_us), Ms(*row.candidate_critical_us), Ms(*row.realised_saving_us),
+        Ms(row.predicted_saving_us));
+  } else {
+    row.reason += "; no saving to compare: the baseline did not flag the pattern";
+  }
+  return row;
+}
+
+}  // namespace
+
+std::optional<PatternDef> MakePatternDef(const std::string& parent,
+                                         const std::vector<std::string>& children,
+                                         std::string* error) {
+  PatternDef def;
+  const std::optional<OpName> p = ParseOpName(parent, error);
+  if (!p) return std::nullopt;
+  def.parent = *p;
+  if (children.size() < 2) {
+    *error = "a pattern needs at least two children";
+    return std::nullopt;
+  }
+  for (const std::string& c : children) {
+    const std::optional<OpName> m = ParseOpName(c, error);
+    if (!m) return std::nullopt;
+    def.members.push_back(*m);
+  }
+  std::sort(def.members.begin(), def.members.end());
+  def.fingerprint = SequentialFingerprint(def.parent, def.members);
+  return def;
+}
+
+std::optional<Expectation> ParseExpectation(const std::string& text, std::string* error) {
+  Expectation e;
+  e.name = Trim(text);
+  if (IsFingerprint(e.name)) {
+    e.fingerprint = e.name;
+    return e;
+  }
+  const size_t arrow = e.name.find('>');
+  if (arrow == std::string::npos) {
+    *error = "'" + e.name +
+             "' is neither a 16-hex-digit fingerprint nor parent>child,child "
+             "(service:operation names)";
+    return std::nullopt;
+  }
+  std::vector<std::string> children;
+  for (size_t from = arrow + 1;;) {
+    const size_t comma = e.name.find(',', from);
+    children.push_back(e.name.substr(from, comma == std::string::npos ? comma : comma - from));
+    if (comma == std::string::npos) break;
+    from = comma + 1;
+  }
+  e.pattern = MakePatternDef(e.name.substr(0, arrow), children, error);
+  if (!e.pattern) return std::nullopt;
+  e.fingerprint = e.pattern->fingerprint;
+  return e;
+}
+
+void PatternObservation::Merge(const PatternObservation& o) {
+  instances += o.instances;
+  parallel += o.parallel;
+  partial += o.partial;
+  traces += o.traces;
+  concurrency_milli.insert(concurrency_milli.end(), o.concurrency_milli.begin(),
+                           o.concurrency_milli.end());
+  critical_per_trace.insert(critical_per_trace.end(), o.critical_per_trace.begin(),
+                            o.critical_per_trace.end());
+}
+
+void ObservePatterns(const Trace& trace, std::span<const int64_t> critical,
+                     std::span<const PatternDef> patterns, double overlap_tolerance_fraction,
+                     std::vector<PatternObservation>* observations) {
+  observations->resize(patterns.size());
+  if (patterns.empty() || trace.spans.empty()) return;
+  // Only spans of a parent's service can be a parent: test those names only.
+  std::vector<std::string_view> parent_services;
+  for (const PatternDef& p : patterns) parent_services.push_back(p.parent.service);
+  std::sort(parent_services.begin(), parent_services.end());
+  Names names(trace);
+  std::vector<std::vector<SpanIndex>> found;
+  std::vector<SpanIndex> members;
+  for (size_t pi = 0; pi < patterns.size(); ++pi) {
+    const PatternDef& p = patterns[pi];
+    const auto counts = MemberCounts(p);
+    PatternObservation& obs = (*observations)[pi];
+    int64_t trace_critical = 0;
+    bool seen = false;
+    for (SpanIndex s = 0; s < trace.spans.size(); ++s) {
+      if (!std::binary_search(parent_services.begin(), parent_services.end(),
+                              trace.spans[s].service) ||
+          !names.Is(s, p.parent)) {
+        continue;
+      }
+      FindMembers(trace, names, s, p, counts, &found);
+      // Instance i takes the i-th occurrence(s) of every member name.
+      size_t instances = SIZE_MAX;
+      for (size_t k = 0; k < counts.size(); ++k) {
+        instances = std::min(instances, found[k].size() / counts[k].second);
+      }
+      const int64_t tolerance = static_cast<int64_t>(
+          overlap_tolerance_fraction * static_cast<double>(trace.spans[s].duration_us));
+      for (size_t i = 0; i < instances; ++i) {
+        members.clear();
+        for (size_t k = 0; k < counts.size(); ++k) {
+          const size_t n = counts[k].second;
+          members.insert(members.end(), found[k].begin() + static_cast<ptrdiff_t>(i * n),
+                         found[k].begin() + static_cast<ptrdiff_t>((i + 1) * n));
+        }
+        const InstanceShape shape = Measure(trace, critical, members, tolerance);
+        ++obs.instances;
+        if (shape.parallel) {
+          ++obs.parallel;
+        } else if (shape.any) {
+          ++obs.partial;
+        }
+        obs.concurrency_milli.push_back(shape.concurrency_milli);
+        trace_critical += shape.critical_us;
+        seen = true;
+      }
+    }
+    if (seen) {
+      ++obs.traces;
+      obs.critical_per_trace.push_back(trace_critical);
+    }
+  }
+}
+
+std::vector<VerifyPlanEntry> PlanVerification(const std::vector<Finding>& reported,
+                                              const std::vector<Finding>& all_sequential,
+                                              const VerifyConfig& config, size_t top) {
+  std::map<std::string, const Finding*> by_fingerprint;
+  for (const Finding& f : all_sequential) {
+    if (f.kind == FindingKind::kSequential) by_fingerprint[f.fingerprint] = &f;
+  }
+  std::vector<VerifyPlanEntry> plan;
+  const auto add = [&](const std::string& fingerprint, const Finding* f) -> VerifyPlanEntry& {
+    VerifyPlanEntry& e = plan.emplace_back();
+    e.fingerprint = fingerprint;
+    e.min_overlap_share = config.parallel_share;
+    if (f != nullptr) {
+      e.flagged = true;
+      e.parent = f->parent;
+      e.sequence = f->sequence;
+      e.instances_baseline = f->instances;
+      e.traces_baseline = f->traces;
+      e.predicted_saving_us = f->realistic.p50_us;
+      e.baseline_critical_us = f->critical_p50_us;
+      PatternDef def{f->fingerprint, f->parent, f->sequence};
+      std::sort(def.members.begin(), def.members.end());
+      e.def = std::move(def);
+    }
+    return e;
+  };
+  for (const Expectation& x : config.expectations) {
+    auto it = by_fingerprint.find(x.fingerprint);
+    VerifyPlanEntry& e = add(x.fingerprint, it == by_fingerprint.end() ? nullptr : it->second);
+    e.name = x.name;
+    e.expected = true;
+    if (x.min_overlap_share) e.min_overlap_share = *x.min_overlap_share;
+    if (!e.def && x.pattern) {
+      e.def = x.pattern;
+      e.parent = x.pattern->parent;
+      e.sequence = x.pattern->members;
+    }
+  }
+  size_t listed = 0;
+  for (const Finding& f : reported) {
+    if (f.kind != FindingKind::kSequential || f.suppressed) continue;
+    if (top > 0 && listed == top) break;
+    const bool expected = std::any_of(plan.begin(), plan.end(), [&](const VerifyPlanEntry& e) {
+      return e.fingerprint == f.fingerprint;
+    });
+    if (expected) continue;
+    add(f.fingerprint, &f);
+    ++listed;
+  }
+  return plan;
+}
+
+std::vector<VerifyRow> BuildVerifyRows(const std::vector<VerifyPlanEntry>& plan,
+                                       const std::vector<PatternObservation>& observed) {
+  std::vector<VerifyRow> rows;
+  size_t next = 0;
+  for (const VerifyPlanEntry& e : plan) {
+    const PatternObservation* obs = nullptr;
+    if (e.def) {
+      static const PatternObservation kNone;
+      obs = next < observed.size() ? &observed[next] : &kNone;
+      ++next;
+    }
+    rows.push_back(RowOf(e, obs));
+  }
+  return rows;
+}
+
+std::vector<PatternDef> PatternsToObserve(const std::vector<VerifyPlanEntry>& plan) {
+  std::vector<PatternDef> out;
+  for (const VerifyPlanEntry& e : plan) {
+    if (e.def) out.push_back(*e.def);
+  }
+  return out;
+}
+
+}  // namespace trace_analyze::analyzer

@@ -1,0 +1,56 @@
+#include "reports/diff_format.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "reports/format.h"
+
+namespace trace_analyze::reports {
+
+std::string MsOrNa(const std::optional<int64_t>& us) { return us ? FormatMs(*us) : kNa; }
+
+std::string SignedPercent(const std::optional<double>& pct) {
+  return pct ? fmt::format("{:+.1f}%", *pct) : kNa;
+}
+
+std::string FormatPValue(const std::optional<double>& p) {
+  if (!p) return kNa;
+  return *p < 0.001 ? "<0.001" : fmt::format("{:.3f}", *p);
+}
+
+std::string SignificanceLabel(bool significant, const std::optional<double>& p) {
+  if (!p) return "untested";
+  return significant ? "yes" : "no";
+}
+
+std::string OpLabel(const std::string& service, const std::string& operation) {
+  if (service.empty()) return operation;
+  return operation.empty() ? service : service + " " + operation;
+}
+
+std::string PatternLabel(const analyzer::OpName& parent, const std::vector<analyzer::OpName>& seq) {
+  std::string out = OpLabel(parent.service, parent.operation) + ": ";
+  for (size_t i = 0; i < seq.size(); ++i) {
+    out += (i ? " → " : "") + OpLabel(seq[i].service, seq[i].operation);
+  }
+  return out;
+}
+
+std::string TargetLevel(double v, const std::string& unit) {
+  if (unit == "%") return fmt::format("{:.1f}%", v);
+  if (unit == "pp") return fmt::format("{:.2f} pp", v);
+  if (unit == "us") return FormatMs(static_cast<int64_t>(std::llround(v))) + " ms";
+  return fmt::format("{:.2f}x", v);
+}
+
+std::string SignedTargetLevel(double v, const std::string& unit) {
+  return fmt::format("{}{}", v >= 0 ? "+" : "-", TargetLevel(std::fabs(v), unit));
+}
+
+std::string ChangeInterval(const analyzer::LatencyChange& c) {
+  if (!c.ci_low_pct || !c.ci_high_pct) return kNa;
+  return fmt::format("{:+.1f}%..{:+.1f}%", *c.ci_low_pct, *c.ci_high_pct);
+}
+
+}  // namespace trace_analyze::reports

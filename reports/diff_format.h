@@ -1,0 +1,41 @@
+// Value formatting shared by the `diff` / `verify` reports of every
+// human-readable format (private to reports/), so text, Markdown, HTML and
+// JUnit print the same numbers the same way. Results are plain text: callers
+// escape them for their format.
+#ifndef TRACE_ANALYZE_REPORTS_DIFF_FORMAT_H_
+#define TRACE_ANALYZE_REPORTS_DIFF_FORMAT_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analyzer/results.h"
+
+namespace trace_analyze::reports {
+
+// What a value that could not be measured or tested prints as.
+inline constexpr const char* kNa = "n/a";
+
+// µs as ms ("1.234"), or "n/a".
+std::string MsOrNa(const std::optional<int64_t>& us);
+// A signed percentage with 1 decimal ("+12.3%"), or "n/a".
+std::string SignedPercent(const std::optional<double>& pct);
+// A p-value with 3 decimals, "<0.001", or "n/a".
+std::string FormatPValue(const std::optional<double>& p);
+// "yes", "no", or "untested" when a side had too few samples (no p-value).
+std::string SignificanceLabel(bool significant, const std::optional<double>& p);
+// "service operation"; "operation" alone when the service is empty.
+std::string OpLabel(const std::string& service, const std::string& operation);
+// "parent: a → b → c".
+std::string PatternLabel(const analyzer::OpName& parent, const std::vector<analyzer::OpName>& seq);
+// A target level in its unit: "30.0%", "1.50 pp", "100.000 ms", "2.50x".
+std::string TargetLevel(double v, const std::string& unit);
+// The same with an explicit sign: "+5.0%", "-1.50 pp".
+std::string SignedTargetLevel(double v, const std::string& unit);
+// The 95% CI of a latency change, "+1.0%..+5.0%", or "n/a".
+std::string ChangeInterval(const analyzer::LatencyChange& c);
+
+}  // namespace trace_analyze::reports
+
+#endif  // TRACE_ANALYZE_REPORTS_DIFF_FORMAT_H_

@@ -1,0 +1,80 @@
+#include "reports/html_util.h"
+
+#include <fmt/format.h>
+
+#include <iterator>
+
+#include "reports/escape.h"
+#include "reports/format.h"
+
+namespace trace_analyze::reports {
+
+namespace {
+
+constexpr const char* kStyle = R"(
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:1200px;
+padding:16px;color:#1d2330}
+h1{font-size:22px}h2{font-size:18px;margin-top:28px;border-bottom:1px solid #dde}
+table{border-collapse:collapse;width:100%;margin:8px 0}th,td{padding:3px 8px;text-align:right;
+border-bottom:1px solid #eef}th{background:#f4f6fb}td.l,th.l{text-align:left}
+.verdict{font-size:16px;padding:8px 12px;border-radius:6px;background:#eaf7ee}
+.verdict.fail{background:#fdecec}.muted{color:#667}.tag{padding:1px 6px;border-radius:8px;
+background:#eef;font-size:12px}.high{background:#d8f3df}.medium{background:#fff2cc}
+.low{background:#f1f1f1}svg{width:100%;height:auto;display:block}
+svg text{font:11px system-ui,sans-serif}code{font-size:12px}
+ul.reasons{margin:4px 0 8px 18px;padding:0}
+.st-OK{color:#1a7f37}.st-ACCEPTABLE{color:#9a6700}.st-FAIL{color:#cf222e;font-weight:600}
+.legend{display:inline-block;width:12px;height:3px;vertical-align:middle;margin:0 4px}
+.partial{padding:8px 12px;border-radius:6px;background:#fff2cc;border-left:4px solid #d9a400}
+.verdict.partial{background:#fff2cc;border-left:none}
+@media print{body{max-width:none}h2{break-after:avoid}svg,table{break-inside:avoid}}
+)";
+
+const char* kPalette[] = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2",
+                          "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
+
+}  // namespace
+
+// Stable colour per service, independent of the order services appear in.
+std::string ServiceColour(const std::string& service) {
+  size_t h = 0;
+  for (unsigned char c : service) h = h * 131 + c;
+  return kPalette[h % std::size(kPalette)];
+}
+
+void HtmlHead(const std::string& title, std::ostream& out) {
+  out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+         "<title>"
+      << EscapeHtml(title) << "</title>\n<style>" << kStyle << "</style></head>\n<body>\n";
+}
+
+std::string HtmlOp(const std::string& service, const std::string& operation) {
+  return EscapeHtml(service.empty() ? operation : service + " " + operation);
+}
+
+std::string HtmlTraceRef(const analyzer::InputSummary& in, const std::string& trace_id) {
+  const std::string code = "<code>" + EscapeHtml(trace_id) + "</code>";
+  const std::string url = JaegerTraceUrl(in.ui_url, trace_id);
+  if (url.empty()) return code;
+  return fmt::format("<a href=\"{}\" title=\"open in the Jaeger UI\">{}</a>", EscapeHtml(url),
+                     code);
+}
+
+std::string HtmlSource(const analyzer::InputSummary& in) {
+  if (!in.server.empty()) return EscapeHtml(in.server);
+  return fmt::format("{} files ({})", in.files, FormatBytes(in.bytes));
+}
+
+void HtmlPartial(const analyzer::InputSummary& in, std::ostream& out) {
+  if (!in.partial) return;
+  out << "<div class=\"partial\" role=\"alert\"><strong>&#9888; Partial results:</strong> not "
+         "every requested trace could be read";
+  if (!in.server.empty()) out << " from " << EscapeHtml(in.server);
+  out << "; everything below covers only the traces that were.\n<ul>";
+  for (const std::string& reason : in.partial_reasons)
+    out << "<li>" << EscapeHtml(reason) << "</li>";
+  out << "</ul></div>\n";
+}
+
+}  // namespace trace_analyze::reports

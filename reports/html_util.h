@@ -1,0 +1,31 @@
+// Page skeleton and helpers shared by the HTML reports (private to
+// reports/): one stylesheet, one colour per service, escaped names.
+#ifndef TRACE_ANALYZE_REPORTS_HTML_UTIL_H_
+#define TRACE_ANALYZE_REPORTS_HTML_UTIL_H_
+
+#include <ostream>
+#include <string>
+
+#include "analyzer/results.h"
+
+namespace trace_analyze::reports {
+
+// Writes the doctype, <head> (title, inline stylesheet) and opens <body>.
+// The page loads nothing from anywhere: it must work offline.
+void HtmlHead(const std::string& title, std::ostream& out);
+// A stable colour per service, independent of the order services appear in.
+std::string ServiceColour(const std::string& service);
+// "service operation", HTML-escaped.
+std::string HtmlOp(const std::string& service, const std::string& operation);
+// A trace id in <code>, linked to its page in the Jaeger UI when the traces
+// came from one (InputSummary::ui_url).
+std::string HtmlTraceRef(const analyzer::InputSummary& in, const std::string& trace_id);
+// Where the traces came from, HTML-escaped: the server, or "N files (size)".
+std::string HtmlSource(const analyzer::InputSummary& in);
+// A warning box listing why the input is partial; nothing when it is not.
+// Written before any number.
+void HtmlPartial(const analyzer::InputSummary& in, std::ostream& out);
+
+}  // namespace trace_analyze::reports
+
+#endif  // TRACE_ANALYZE_REPORTS_HTML_UTIL_H_

@@ -1,0 +1,39 @@
+#include "reports/json_util.h"
+
+#include <cmath>
+#include <string>
+#include <utility>
+
+namespace trace_analyze::reports {
+
+double Round4(double x) { return std::round(x * 1e4) / 1e4; }
+
+Json InputJson(const analyzer::InputSummary& in) {
+  Json problems = Json::array();
+  for (const std::string& p : in.problems) problems.push_back(p);
+  Json out{{"files", in.files},
+           {"bytes", in.bytes},
+           {"problemsTotal", in.problems_total},
+           {"problems", std::move(problems)}};
+  if (!in.server.empty()) out["server"] = in.server;
+  out["partial"] = in.partial;
+  out["partialReasons"] = in.partial_reasons;
+  if (!in.ui_url.empty()) out["uiUrl"] = in.ui_url;
+  return out;
+}
+
+Json QualityJson(const analyzer::DataQuality& q) {
+  Json out = Json::object();
+  q.ForEach([&](std::string_view name, uint64_t value) { out[std::string(name)] = value; });
+  return out;
+}
+
+Json OpJson(const analyzer::OpName& o) {
+  return Json{{"service", o.service}, {"operation", o.operation}};
+}
+
+void Dump(const Json& doc, std::ostream& out) {
+  out << doc.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
+}
+
+}  // namespace trace_analyze::reports

@@ -1,0 +1,31 @@
+// Building blocks shared by the JSON documents (private to reports/: the
+// public headers never expose nlohmann::json).
+#ifndef TRACE_ANALYZE_REPORTS_JSON_UTIL_H_
+#define TRACE_ANALYZE_REPORTS_JSON_UTIL_H_
+
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "analyzer/results.h"
+
+namespace trace_analyze::reports {
+
+using Json = nlohmann::ordered_json;
+
+// Shares are rounded to 4 decimals so the printed value is stable.
+double Round4(double x);
+
+// The documented `input` and `dataQuality` blocks (docs/json-schema.md).
+Json InputJson(const analyzer::InputSummary& in);
+Json QualityJson(const analyzer::DataQuality& q);
+
+// {"service", "operation"}. Invalid UTF-8 in names is replaced (U+FFFD) when
+// dumped, never fatal.
+Json OpJson(const analyzer::OpName& o);
+
+// Pretty-printed (2 spaces) with a final newline.
+void Dump(const Json& doc, std::ostream& out);
+
+}  // namespace trace_analyze::reports
+
+#endif  // TRACE_ANALYZE_REPORTS_JSON_UTIL_H_
