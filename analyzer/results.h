@@ -97,9 +97,13 @@ struct CriticalPathResult {
 // baseline) or not tested (fewer than SignificanceOptions::min_samples).
 
 struct DiffSideSummary {
-  InputSummary input;
+  InputSummary input;  // the files read, or the Jaeger server (partial results, UI links)
   DataQuality quality;
   uint64_t traces = 0;
+  // A side searched on a Jaeger server: its window of trace start times,
+  // [start, end), RFC 3339 in UTC. Both empty for a side read from files.
+  std::string window_start;
+  std::string window_end;
 };
 
 // The change of one percentile of one root operation's end-to-end latency.

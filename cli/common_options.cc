@@ -24,7 +24,7 @@ void AddCommonOptions(CLI::App& command, CommonOptions& options) {
                   "Lines; .gz/.zst), or - for stdin; or use --jaeger")
       ->type_name("INPUT");
   AddReportOptions(command, options);
-  AddJaegerOptions(command, options.jaeger, /*with_query=*/true);
+  AddJaegerOptions(command, options.jaeger, JaegerFlags::kQuery);
 }
 
 void AddReportOptions(CLI::App& command, CommonOptions& options) {

@@ -148,7 +148,9 @@ Result<IngestResult> Ingest(const IngestOptions& options, analyzer::TraceAnalyze
                              run.partial_reasons.empty() ? "" : run.partial_reasons.front())};
   }
   if (from_server && analyzer.profile().traces() == 0) {
-    err << "trace-analyze: warning: no trace matched the query on " << run.server << '\n';
+    const std::string& label = options.jaeger->label;
+    err << "trace-analyze: warning: " << (label.empty() ? "" : label + ": ")
+        << "no trace matched the query on " << run.server << '\n';
   }
   if (analyzer.profile().traces() == 0 && !stats.problems.empty()) {
     return Error{ErrorCode::kInput,

@@ -28,7 +28,7 @@ int Fail(std::ostream& err, const Error& error) {
 }
 
 void AddListOptions(CLI::App* cmd, ListOptions& o) {
-  AddJaegerOptions(*cmd, o.jaeger, /*with_query=*/false);
+  AddJaegerOptions(*cmd, o.jaeger, JaegerFlags::kServer);
   cmd->get_option("--jaeger")->required();
   cmd->add_option("--format,-f", o.format, "Output format")
       ->check(CLI::IsMember({"text", "json"}))
@@ -101,7 +101,7 @@ Command AddFetchCommand(CLI::App& app) {
   auto o = std::make_shared<FetchOptions>();
   CLI::App* cmd = app.add_subcommand(
       "fetch", "Save traces from a Jaeger server as Jaeger UI JSON, for offline use");
-  AddJaegerOptions(*cmd, o->jaeger, /*with_query=*/true);
+  AddJaegerOptions(*cmd, o->jaeger, JaegerFlags::kQuery);
   cmd->get_option("--jaeger")->required();
   cmd->add_option("--output,-o", o->output, "Write to FILE (atomically) instead of stdout")
       ->type_name("FILE");

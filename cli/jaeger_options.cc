@@ -84,6 +84,31 @@ Result<std::vector<std::string>> CollectTraceIds(const JaegerCliOptions& o) {
   return ids;
 }
 
+// The search window from --since / --from / --to.
+Status SinceFromTo(const JaegerCliOptions& o, int64_t now, jaeger::SearchQuery* q) {
+  if (!o.since.empty() && !o.from.empty()) return Usage("--since and --from exclude each other");
+  q->end_us = now;
+  if (!o.to.empty()) {
+    std::optional<int64_t> to = jaeger::ParseTimeUs(o.to, now);
+    if (!to)
+      return Usage(fmt::format("--to '{}': expected RFC 3339 or a relative time like 2h", o.to));
+    q->end_us = *to;
+  }
+  if (!o.from.empty()) {
+    std::optional<int64_t> from = jaeger::ParseTimeUs(o.from, now);
+    if (!from) {
+      return Usage(
+          fmt::format("--from '{}': expected RFC 3339 or a relative time like 2h", o.from));
+    }
+    q->start_us = *from;
+  } else {
+    Result<int64_t> since = Duration(o.since.empty() ? "1h" : o.since, "--since");
+    if (!since.ok()) return since.error();
+    q->start_us = q->end_us - since.value();
+  }
+  return OkStatus();
+}
+
 Result<jaeger::SearchQuery> BuildSearch(const JaegerCliOptions& o, int64_t now) {
   jaeger::SearchQuery q;
   q.service = o.service;
@@ -95,25 +120,11 @@ Result<jaeger::SearchQuery> BuildSearch(const JaegerCliOptions& o, int64_t now) 
     }
     q.tags.emplace_back(tag.substr(0, eq), tag.substr(eq + 1));
   }
-  if (!o.since.empty() && !o.from.empty()) return Usage("--since and --from exclude each other");
-  q.end_us = now;
-  if (!o.to.empty()) {
-    std::optional<int64_t> to = jaeger::ParseTimeUs(o.to, now);
-    if (!to)
-      return Usage(fmt::format("--to '{}': expected RFC 3339 or a relative time like 2h", o.to));
-    q.end_us = *to;
-  }
-  if (!o.from.empty()) {
-    std::optional<int64_t> from = jaeger::ParseTimeUs(o.from, now);
-    if (!from) {
-      return Usage(
-          fmt::format("--from '{}': expected RFC 3339 or a relative time like 2h", o.from));
-    }
-    q.start_us = *from;
-  } else {
-    Result<int64_t> since = Duration(o.since.empty() ? "1h" : o.since, "--since");
-    if (!since.ok()) return since.error();
-    q.start_us = q.end_us - since.value();
+  if (o.window) {
+    q.start_us = o.window->start_us;
+    q.end_us = o.window->end_us;
+  } else if (Status w = SinceFromTo(o, now, &q); !w.ok()) {
+    return w.error();
   }
   if (q.start_us >= q.end_us) {
     return Usage(fmt::format("empty time window: {} is not before {}",
@@ -182,7 +193,7 @@ std::function<void(std::string_view)> MakeLog(bool verbose, std::ostream& err) {
 
 JaegerConnection::~JaegerConnection() = default;
 
-void AddJaegerOptions(CLI::App& cmd, JaegerCliOptions& o, bool with_query) {
+void AddJaegerOptions(CLI::App& cmd, JaegerCliOptions& o, JaegerFlags flags) {
   CLI::Option* jaeger_url =
       cmd.add_option("--jaeger", o.url,
                      "Jaeger server: http(s)://host:16686[/base-path] or grpc(s)://host:16685 "
@@ -226,7 +237,8 @@ void AddJaegerOptions(CLI::App& cmd, JaegerCliOptions& o, bool with_query) {
       ->group(kServerGroup);
   cmd.add_flag("--verbose", o.verbose, "Log requests, retries and fallbacks on stderr")
       ->group(kServerGroup);
-  if (!with_query) return;
+  if (flags == JaegerFlags::kServer) return;
+  const bool with_window_and_ids = flags == JaegerFlags::kQuery;
   cmd.add_option("--jaeger-ui-url", o.ui_url,
                  "Jaeger UI that HTML and Markdown reports link trace ids to (default: the "
                  "--jaeger URL if HTTP(S); gRPC servers get no links without it)")
@@ -238,15 +250,18 @@ void AddJaegerOptions(CLI::App& cmd, JaegerCliOptions& o, bool with_query) {
   cmd.add_option("--tag", o.tags, "Search: tag key=value that must match (repeatable)")
       ->type_name("K=V")
       ->group(kQueryGroup);
-  cmd.add_option("--since", o.since, "Search: window this long, ending at --to (default 1h)")
-      ->type_name("DURATION")
-      ->group(kQueryGroup);
-  cmd.add_option("--from", o.from, "Search: window start, RFC 3339 or relative (2h = 2 hours ago)")
-      ->type_name("TIME")
-      ->group(kQueryGroup);
-  cmd.add_option("--to", o.to, "Search: window end, RFC 3339 or relative (default now)")
-      ->type_name("TIME")
-      ->group(kQueryGroup);
+  if (with_window_and_ids) {
+    cmd.add_option("--since", o.since, "Search: window this long, ending at --to (default 1h)")
+        ->type_name("DURATION")
+        ->group(kQueryGroup);
+    cmd.add_option("--from", o.from,
+                   "Search: window start, RFC 3339 or relative (2h = 2 hours ago)")
+        ->type_name("TIME")
+        ->group(kQueryGroup);
+    cmd.add_option("--to", o.to, "Search: window end, RFC 3339 or relative (default now)")
+        ->type_name("TIME")
+        ->group(kQueryGroup);
+  }
   cmd.add_option("--min-duration", o.min_duration, "Search: minimum trace duration (e.g. 100ms)")
       ->type_name("DURATION")
       ->group(kQueryGroup);
@@ -262,12 +277,14 @@ void AddJaegerOptions(CLI::App& cmd, JaegerCliOptions& o, bool with_query) {
                  "window is split")
       ->type_name("N")
       ->group(kQueryGroup);
-  cmd.add_option("--trace-id", o.trace_ids, "Fetch this trace (repeatable)")
-      ->type_name("ID")
-      ->group(kQueryGroup);
-  cmd.add_option("--trace-ids", o.trace_ids_file, "Fetch the trace ids listed in FILE")
-      ->type_name("FILE")
-      ->group(kQueryGroup);
+  if (with_window_and_ids) {
+    cmd.add_option("--trace-id", o.trace_ids, "Fetch this trace (repeatable)")
+        ->type_name("ID")
+        ->group(kQueryGroup);
+    cmd.add_option("--trace-ids", o.trace_ids_file, "Fetch the trace ids listed in FILE")
+        ->type_name("FILE")
+        ->group(kQueryGroup);
+  }
   cmd.add_option("--concurrency", o.concurrency, "Parallel trace fetches")
       ->capture_default_str()
       ->check(CLI::Range(1, 64))
@@ -411,8 +428,9 @@ Result<JaegerRunResult> RunJaegerQuery(const JaegerCliOptions& o,
   result.stats = std::move(report.stats);
   result.partial_reasons = report.PartialReasons();
   result.incomplete = !report.not_found.empty() || !report.failed.empty();
+  const std::string side = o.label.empty() ? "" : o.label + ": ";
   for (const std::string& reason : result.partial_reasons) {
-    err << "trace-analyze: warning: partial results: " << reason << '\n';
+    err << "trace-analyze: warning: " << side << "partial results: " << reason << '\n';
   }
   if (o.verbose) {
     err << fmt::format(

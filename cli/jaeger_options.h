@@ -7,12 +7,14 @@
 #include <CLI/CLI.hpp>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
 #include "analyzer/status.h"
 #include "jaeger_client/input.h"
+#include "jaeger_client/time_parse.h"
 
 namespace trace_analyze::jaeger {
 class TraceSource;
@@ -59,13 +61,25 @@ struct JaegerCliOptions {
   bool no_cache = false;
   std::string cache_settle = "5m";
   bool verbose = false;
+  // Set by diff/verify for one side, not a flag: the search window of trace
+  // start times, both ends included (it replaces --since/--from/--to), and
+  // the side's name, which prefixes warnings ("baseline: ...").
+  std::optional<jaeger::TimeRange> window;
+  std::string label;
 
   bool given() const { return !url.empty(); }
 };
 
-// Adds the connection options, and with `with_query` also the search and
-// trace-id options, in their own help groups.
-void AddJaegerOptions(CLI::App& command, JaegerCliOptions& options, bool with_query);
+// Which of the Jaeger flags a command takes.
+enum class JaegerFlags {
+  kServer,  // the connection only (services, operations)
+  kQuery,   // + what to fetch: search with its time window, trace ids, cache
+  kSearch,  // + search filters and cache, without time window or ids: the
+            //   command sets each search's window (diff, verify)
+};
+
+// Adds the options of `flags`, in their own help groups.
+void AddJaegerOptions(CLI::App& command, JaegerCliOptions& options, JaegerFlags flags);
 
 // A connected source plus everything it borrows. Errors are usage errors (bad
 // URL, unset token variable, ...), code kInput.

@@ -143,6 +143,20 @@ std::optional<int64_t> ParseTimeUs(std::string_view text, int64_t now_us) {
   return std::nullopt;
 }
 
+std::optional<TimeRange> ParseTimeRange(std::string_view text, int64_t now_us) {
+  const size_t dots = text.find("..");
+  if (dots == std::string_view::npos) {
+    std::optional<int64_t> length = ParseDurationUs(text);
+    if (!length) return std::nullopt;
+    return TimeRange{now_us - *length, now_us};
+  }
+  if (text.find("..", dots + 1) != std::string_view::npos) return std::nullopt;  // "1h...2h"
+  std::optional<int64_t> from = ParseTimeUs(text.substr(0, dots), now_us);
+  std::optional<int64_t> to = ParseTimeUs(text.substr(dots + 2), now_us);
+  if (!from || !to) return std::nullopt;
+  return TimeRange{*from, *to};
+}
+
 std::string FormatRfc3339(int64_t us) {
   int64_t secs = us / 1000000;
   int64_t frac = us % 1000000;

@@ -21,6 +21,18 @@ std::optional<int64_t> ParseDurationUs(std::string_view text);
 // "now", or a duration meaning that long before `now_us` ("1h", "2d").
 std::optional<int64_t> ParseTimeUs(std::string_view text, int64_t now_us);
 
+// A time window [start, end), µs.
+struct TimeRange {
+  int64_t start_us = 0;
+  int64_t end_us = 0;
+};
+
+// A window as `diff --baseline-window` takes it: "FROM..TO", each end as
+// ParseTimeUs reads it ("2024-05-01T10:00:00Z..2024-05-01T10:30:00Z",
+// "3h..2h", "90m..now"), or a single duration D meaning "D..now". The result
+// may be empty or reversed: callers say why that is wrong.
+std::optional<TimeRange> ParseTimeRange(std::string_view text, int64_t now_us);
+
 // RFC 3339 in UTC with µs when non-zero: "2024-05-01T10:00:00.123456Z".
 std::string FormatRfc3339(int64_t us);
 

@@ -66,10 +66,11 @@ std::string HtmlSource(const analyzer::InputSummary& in) {
   return fmt::format("{} files ({})", in.files, FormatBytes(in.bytes));
 }
 
-void HtmlPartial(const analyzer::InputSummary& in, std::ostream& out) {
+void HtmlPartial(const analyzer::InputSummary& in, std::ostream& out, std::string_view side) {
   if (!in.partial) return;
-  out << "<div class=\"partial\" role=\"alert\"><strong>&#9888; Partial results:</strong> not "
-         "every requested trace could be read";
+  out << "<div class=\"partial\" role=\"alert\"><strong>&#9888; Partial results"
+      << (side.empty() ? "" : " (" + EscapeHtml(side) + ")")
+      << ":</strong> not every requested trace could be read";
   if (!in.server.empty()) out << " from " << EscapeHtml(in.server);
   out << "; everything below covers only the traces that were.\n<ul>";
   for (const std::string& reason : in.partial_reasons)

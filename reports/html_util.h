@@ -5,6 +5,7 @@
 
 #include <ostream>
 #include <string>
+#include <string_view>
 
 #include "analyzer/results.h"
 
@@ -22,9 +23,9 @@ std::string HtmlOp(const std::string& service, const std::string& operation);
 std::string HtmlTraceRef(const analyzer::InputSummary& in, const std::string& trace_id);
 // Where the traces came from, HTML-escaped: the server, or "N files (size)".
 std::string HtmlSource(const analyzer::InputSummary& in);
-// A warning box listing why the input is partial; nothing when it is not.
-// Written before any number.
-void HtmlPartial(const analyzer::InputSummary& in, std::ostream& out);
+// A warning box listing why the input is partial; for a diff, `side` names
+// the side. Nothing when the input is complete. Written before any number.
+void HtmlPartial(const analyzer::InputSummary& in, std::ostream& out, std::string_view side = {});
 
 }  // namespace trace_analyze::reports
 

@@ -20,15 +20,25 @@ struct TestCase {
   std::string output;   // system-out
 };
 
+using PropertyList = std::vector<std::pair<std::string, std::string>>;
+
 // Suite properties: where the traces came from and whether the result is
-// partial (only for a Jaeger server; file input has none).
-std::vector<std::pair<std::string, std::string>> Properties(const analyzer::InputSummary& in) {
-  std::vector<std::pair<std::string, std::string>> props;
-  if (in.server.empty()) return props;
-  props.emplace_back("jaeger.server", in.server);
-  if (!in.ui_url.empty()) props.emplace_back("jaeger.ui", in.ui_url);
-  props.emplace_back("partial", in.partial ? "true" : "false");
-  for (const std::string& reason : in.partial_reasons) props.emplace_back("partial.reason", reason);
+// partial (only for a Jaeger server; file input has none). `prefix` names a
+// diff side: "baseline.partial".
+void AddProperties(const analyzer::InputSummary& in, const std::string& prefix,
+                   PropertyList& props) {
+  if (in.server.empty()) return;
+  props.emplace_back(prefix + "jaeger.server", in.server);
+  if (!in.ui_url.empty()) props.emplace_back(prefix + "jaeger.ui", in.ui_url);
+  props.emplace_back(prefix + "partial", in.partial ? "true" : "false");
+  for (const std::string& reason : in.partial_reasons) {
+    props.emplace_back(prefix + "partial.reason", reason);
+  }
+}
+
+PropertyList Properties(const analyzer::InputSummary& in) {
+  PropertyList props;
+  AddProperties(in, "", props);
   return props;
 }
 
@@ -48,8 +58,7 @@ std::string Source(const analyzer::InputSummary& in) {
   return fmt::format("{} files", in.files);
 }
 
-void WriteSuite(const std::string& suite,
-                const std::vector<std::pair<std::string, std::string>>& properties,
+void WriteSuite(const std::string& suite, const PropertyList& properties,
                 const std::vector<TestCase>& cases, std::ostream& out) {
   size_t failures = 0;
   for (const TestCase& c : cases) failures += c.failure.empty() ? 0 : 1;
@@ -144,12 +153,19 @@ void JunitWriter::WriteCriticalPath(const analyzer::CriticalPathResult& result, 
 void JunitWriter::WriteDiff(const analyzer::DiffResult& result, const WriteOptions&,
                             std::ostream& out) const {
   std::vector<TestCase> cases;
+  PropertyList properties;
   for (const auto& [side, s] :
        {std::pair{"baseline", &result.baseline}, std::pair{"candidate", &result.candidate}}) {
     TestCase c{"trace-analyze.input", fmt::format("{} input is readable", side), "", ""};
-    c.output = fmt::format("{} traces, {} spans from {} files; {} pieces of input skipped",
-                           s->traces, s->quality.spans, s->input.files, s->input.problems_total);
+    c.output = fmt::format("{} traces, {} spans from {}; {} pieces of input skipped", s->traces,
+                           s->quality.spans, DiffSideSource(*s), s->input.problems_total);
+    MarkPartial(s->input, c);
     cases.push_back(std::move(c));
+    AddProperties(s->input, std::string(side) + ".", properties);
+    if (!s->window_start.empty()) {
+      properties.emplace_back(std::string(side) + ".window",
+                              s->window_start + ".." + s->window_end);
+    }
   }
   for (const analyzer::TargetRow& t : result.targets) {
     TestCase c;
@@ -165,7 +181,7 @@ void JunitWriter::WriteDiff(const analyzer::DiffResult& result, const WriteOptio
     c.output = (c.failure.empty() ? numbers + "\n" : "") + t.reason + " (" + t.origin + ")\n";
     cases.push_back(std::move(c));
   }
-  WriteSuite("trace-analyze " + result.command, {}, cases, out);
+  WriteSuite("trace-analyze " + result.command, properties, cases, out);
 }
 
 }  // namespace trace_analyze::reports

@@ -6,6 +6,7 @@
 
 #include "reports/escape.h"
 #include "reports/format.h"
+#include "reports/markdown_util.h"
 
 namespace trace_analyze::reports {
 namespace {
@@ -13,36 +14,6 @@ namespace {
 std::string Op(const std::string& service, const std::string& operation) {
   if (service.empty()) return EscapeMarkdown(operation);
   return EscapeMarkdown(service) + " · " + EscapeMarkdown(operation);
-}
-
-// An id as inline code when it is made of id characters only, else as
-// escaped plain text (a code span shows escapes literally and could be ended
-// early by a backtick).
-std::string Code(const std::string& text) {
-  for (char c : text) {
-    const bool id_char = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-                         (c >= 'A' && c <= 'Z') || c == '-' || c == '_' || c == '.' || c == ':';
-    if (!id_char) return EscapeMarkdown(text);
-  }
-  return "`" + text + "`";
-}
-
-// A trace id, linked to its page in the Jaeger UI when the traces came from one.
-std::string TraceRef(const analyzer::InputSummary& in, const std::string& trace_id) {
-  const std::string url = JaegerTraceUrl(in.ui_url, trace_id);
-  if (url.empty()) return Code(trace_id);
-  return fmt::format("[{}]({})", Code(trace_id), url);
-}
-
-// Partial results say so right under the verdict, before any number.
-void WritePartial(const analyzer::InputSummary& in, std::ostream& out) {
-  if (!in.partial) return;
-  out << "> ⚠️ **Partial results**: not every requested trace could be read";
-  if (!in.server.empty()) out << " from " << EscapeMarkdown(in.server);
-  out << "; everything below covers only the traces that were.\n>\n";
-  for (const std::string& reason : in.partial_reasons) {
-    out << "> - " << EscapeMarkdown(reason) << '\n';
-  }
 }
 
 void WriteQuality(const analyzer::InputSummary& in, const analyzer::DataQuality& q,
@@ -102,7 +73,7 @@ void MarkdownWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const W
                      p.traces, shown, high, failed ? " — failing on high-confidence findings" : "",
                      partial ? " — **partial results**" : "");
   if (partial) {
-    WritePartial(result.input, out);
+    WriteMarkdownPartial(result.input, out);
     out << '\n';
   }
   if (!p.root_latency.empty()) {
@@ -139,7 +110,8 @@ void MarkdownWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const W
       for (const std::string& r : f.reasons) out << "   - " << EscapeMarkdown(r) << '\n';
       if (!f.example_trace_ids.empty()) {
         out << "   - example traces:";
-        for (const std::string& id : f.example_trace_ids) out << ' ' << TraceRef(result.input, id);
+        for (const std::string& id : f.example_trace_ids)
+          out << ' ' << MarkdownTraceRef(result.input, id);
         out << '\n';
       }
       out << "\n   </details>\n";
@@ -175,11 +147,11 @@ void MarkdownWriter::WriteCriticalPath(const analyzer::CriticalPathResult& resul
                      result.input.partial ? " — **partial results**" : "");
   if (result.input.partial) {
     out << '\n';
-    WritePartial(result.input, out);
+    WriteMarkdownPartial(result.input, out);
   }
   for (const analyzer::TracePath& t : result.traces) {
     out << fmt::format("\n### Trace {}: {} ms, critical path {} ms\n\n",
-                       TraceRef(result.input, t.trace_id), FormatMs(t.duration_us),
+                       MarkdownTraceRef(result.input, t.trace_id), FormatMs(t.duration_us),
                        FormatMs(t.critical_path_us));
     out << "| on path ms | share | self ms | span |\n|---:|---:|---:|---|\n";
     for (const analyzer::PathSpan& s : t.spans) {

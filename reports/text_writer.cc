@@ -68,14 +68,6 @@ void WriteFindings(const std::vector<analyzer::Finding>& findings, const WriteOp
   }
 }
 
-// A partial result says so first, before any number a reader might trust.
-void WritePartial(const analyzer::InputSummary& in, const WriteOptions& o, std::ostream& out) {
-  if (!in.partial) return;
-  out << Heading(o, "PARTIAL RESULTS: not every requested trace could be read") << '\n';
-  for (const std::string& reason : in.partial_reasons) out << "  - " << reason << '\n';
-  out << '\n';
-}
-
 std::string Source(const analyzer::InputSummary& in) {
   if (!in.server.empty()) return in.server;
   return fmt::format("{} ({})", Plural(in.files, "file"), FormatBytes(in.bytes));

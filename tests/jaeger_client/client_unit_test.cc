@@ -46,6 +46,29 @@ TEST(TimeParseTest, Rfc3339AndRelativeTimes) {
   }
 }
 
+TEST(TimeParseTest, Ranges) {
+  constexpr int64_t kHour = 3600LL * 1000000;
+  constexpr int64_t kNow = 10 * kHour;
+  const auto range = [](std::string_view text) -> std::optional<std::pair<int64_t, int64_t>> {
+    std::optional<TimeRange> r = ParseTimeRange(text, kNow);
+    if (!r) return std::nullopt;
+    return std::pair{r->start_us, r->end_us};
+  };
+  EXPECT_THAT(range("2023-11-14T22:00:00Z..2023-11-14T22:30:00.5Z"),
+              Optional(std::pair{1699999200LL * 1000000, 1700001000LL * 1000000 + 500000}));
+  EXPECT_THAT(range("3h..2h"), Optional(std::pair{7 * kHour, 8 * kHour}));
+  EXPECT_THAT(range("90m..now"), Optional(std::pair{kNow - kHour * 3 / 2, kNow}));
+  EXPECT_THAT(range("30m"), Optional(std::pair{kNow - kHour / 2, kNow}));
+  EXPECT_THAT(range("2023-11-14T22:00:00+01:00..1h"),
+              Optional(std::pair{1699995600LL * 1000000, 9 * kHour}));
+  // Reversed and empty ranges parse: the caller rejects them with context.
+  EXPECT_THAT(range("1h..2h"), Optional(std::pair{9 * kHour, 8 * kHour}));
+  for (const char* bad : {"", "..", "1h..", "..1h", "now", "1h...2h", "2023-11-14T22:00:00Z",
+                          "1h/2h", "yesterday..now"}) {
+    EXPECT_EQ(ParseTimeRange(bad, kNow), std::nullopt) << bad;
+  }
+}
+
 TEST(TimeParseTest, FormatsRoundTrip) {
   EXPECT_EQ(FormatRfc3339(1700000000LL * 1000000), "2023-11-14T22:13:20Z");
   EXPECT_EQ(FormatRfc3339(1700000000LL * 1000000 + 123456), "2023-11-14T22:13:20.123456Z");

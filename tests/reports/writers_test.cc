@@ -325,6 +325,70 @@ TEST(DiffWritersTest, JunitHasOneTestcasePerTargetAndSide) {
   EXPECT_THAT(xml, Not(HasSubstr("<script")));
 }
 
+// HostileDiff with both sides from a Jaeger server and the baseline partial;
+// the server, window and reason try to inject markup.
+analyzer::DiffResult HostilePartialDiff(bool pass) {
+  analyzer::DiffResult r = HostileDiff();
+  r.pass = pass;
+  for (analyzer::DiffSideSummary* s : {&r.baseline, &r.candidate}) {
+    s->input.server = "http://jaeger:16686/<b>j</b> (HTTP /api)";
+    s->window_start = "2024-05-01T09:00:00Z";
+    s->window_end = "2024-05-01T10:00:00Z";
+  }
+  r.baseline.input.partial = true;
+  r.baseline.input.partial_reasons = {"search failed: <script>x</script>|y"};
+  return r;
+}
+
+TEST(DiffWritersTest, APartialSideIsLabelledInEveryFormatButFoldedStacks) {
+  const analyzer::DiffResult r = HostilePartialDiff(/*pass=*/true);
+  const std::string text = RenderDiff("text", r);
+  EXPECT_THAT(text, ::testing::StartsWith("PARTIAL RESULTS (baseline): not every requested trace "
+                                          "could be read\n  - search failed: <script>x</script>|y"
+                                          "\n\ntrace-analyze diff: baseline 3 traces "
+                                          "(http://jaeger:16686/<b>j</b> (HTTP /api), "
+                                          "2024-05-01T09:00:00Z..2024-05-01T10:00:00Z)"));
+  EXPECT_THAT(text, Not(HasSubstr("PARTIAL RESULTS (candidate)")));
+
+  const std::string json = RenderDiff("json", r);
+  EXPECT_THAT(json, HasSubstr("\"window\": {\n      \"start\": \"2024-05-01T09:00:00Z\",\n"
+                              "      \"end\": \"2024-05-01T10:00:00Z\"\n    }"));
+  EXPECT_THAT(json, HasSubstr("\"partial\": true"));
+
+  const std::string md = RenderDiff("markdown", r);
+  EXPECT_THAT(md, ::testing::StartsWith("⚠️ **trace-analyze diff: PASS**"));
+  EXPECT_THAT(md, HasSubstr("— **partial results (baseline)**"));
+  EXPECT_THAT(md, HasSubstr("> - search failed: &lt;script&gt;x&lt;/script&gt;\\|y\n"));
+  EXPECT_THAT(md, Not(HasSubstr("<script")));
+  EXPECT_THAT(md, Not(HasSubstr("<b>")));
+
+  const std::string html = RenderDiff("html", r);
+  EXPECT_THAT(html, HasSubstr("<strong>&#9888; Partial results (baseline):</strong>"));
+  EXPECT_THAT(html, HasSubstr("<li>search failed: &lt;script&gt;x&lt;/script&gt;|y</li>"));
+  EXPECT_THAT(html, HasSubstr("<p class=\"verdict partial\">&#9888; <b>PASS</b>"));
+  EXPECT_THAT(html, Not(HasSubstr("<script")));
+  EXPECT_THAT(html, Not(HasSubstr("<b>j")));
+
+  const std::string xml = RenderDiff("junit", r);
+  EXPECT_THAT(xml, HasSubstr("<property name=\"baseline.partial\" value=\"true\"/>"));
+  EXPECT_THAT(xml, HasSubstr("<property name=\"candidate.partial\" value=\"false\"/>"));
+  EXPECT_THAT(xml, HasSubstr("<property name=\"baseline.window\" "
+                             "value=\"2024-05-01T09:00:00Z..2024-05-01T10:00:00Z\"/>"));
+  EXPECT_THAT(xml, HasSubstr("name=\"baseline input is readable\">\n      <failure message=\""
+                             "partial results: not every requested trace could be read from "
+                             "http://jaeger:16686/&lt;b&gt;j&lt;/b&gt; (HTTP /api)\">"));
+  EXPECT_THAT(xml, Not(HasSubstr("<script")));
+
+  EXPECT_EQ(RenderDiff("collapsed", r), "api;handle 1000 875\n");
+
+  // A failed verdict stays a failure, still labelled partial.
+  const analyzer::DiffResult failed = HostilePartialDiff(/*pass=*/false);
+  EXPECT_THAT(RenderDiff("markdown", failed),
+              ::testing::StartsWith("❌ **trace-analyze diff: FAIL"));
+  EXPECT_THAT(RenderDiff("markdown", failed), HasSubstr("— **partial results (baseline)**"));
+  EXPECT_THAT(RenderDiff("html", failed), HasSubstr("<p class=\"verdict fail\">&#10007; <b>FAIL"));
+}
+
 TEST(EscapeTest, Formats) {
   EXPECT_EQ(EscapeHtml("a<b>&\"'"), "a&lt;b&gt;&amp;&quot;&#39;");
   EXPECT_EQ(EscapeXml(std::string("a\x01\tb", 4)), "a\tb");

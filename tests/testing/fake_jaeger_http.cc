@@ -159,6 +159,7 @@ FakeJaegerHttp::FakeJaegerHttp(const FakeJaegerStore* store, FakeHttpBehaviour b
     if (req.has_param("maxDuration")) {
       q.max_duration_us = jaeger::ParseDurationUs(Param(req, "maxDuration")).value_or(0);
     }
+    if (FailSearch(q)) return ApiError(res, behaviour_.fail_status, "storage unavailable");
     res.set_content(ToUiJsonEnvelope(store_->Find(q)), "application/json");
   });
   svr.Get(R"(/api/traces/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
@@ -205,6 +206,7 @@ FakeJaegerHttp::FakeJaegerHttp(const FakeJaegerStore* store, FakeHttpBehaviour b
       if (req.has_param("query.duration_min")) {
         q.min_duration_us = jaeger::ParseDurationUs(Param(req, "query.duration_min")).value_or(0);
       }
+      if (FailSearch(q)) return V3Error(res, behaviour_.fail_status, "storage unavailable");
       std::vector<const FakeTrace*> found = store_->Find(q);
       if (found.empty()) return V3Error(res, 404, "No traces found");
       res.set_content(ToOtlpJsonResult(found), "application/json");

@@ -6,6 +6,7 @@
 #define TRACE_ANALYZE_TESTS_TESTING_FAKE_JAEGER_HTTP_H_
 
 #include <atomic>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -33,6 +34,11 @@ struct FakeHttpBehaviour {
   int fail_status = 503;
   // The first `drop_first` requests send half of a body and close the connection.
   int drop_first = 0;
+  // > 0: searches (/api/traces, /api/v3/traces) whose window starts after
+  // this time answer `fail_status`. A window search whose first call starts
+  // at this time gets its first call answered and every newer sub-window
+  // failed: a partial search.
+  int64_t fail_searches_starting_after_us = 0;
   int delay_ms = 0;  // every request waits this long first
   // When set, requests without "Authorization: Bearer <token>" get 401.
   std::string required_token;
@@ -53,6 +59,11 @@ class FakeJaegerHttp {
   std::vector<std::string> SeenPaths() const;
 
  private:
+  bool FailSearch(const FakeSearch& q) const {
+    return behaviour_.fail_searches_starting_after_us > 0 &&
+           q.start_us > behaviour_.fail_searches_starting_after_us;
+  }
+
   const FakeJaegerStore* store_;
   FakeHttpBehaviour behaviour_;
   std::unique_ptr<httplib::Server> server_;
