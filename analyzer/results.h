@@ -22,6 +22,16 @@ struct InputSummary {
   uint64_t bytes = 0;
   uint64_t problems_total = 0;
   std::vector<std::string> problems;  // the first ones, each naming file/offset/trace
+  // Read from a Jaeger server instead of files: "http://jaeger:16686 (HTTP /api)".
+  std::string server;
+  // Not everything that was asked for could be read (traces not found on the
+  // server, failed calls, a truncated search): every report says so.
+  bool partial = false;
+  std::vector<std::string> partial_reasons;
+  // Jaeger UI base URL (http(s), no trailing slash): HTML and Markdown link
+  // trace ids to "<ui_url>/trace/<id>". "" = no links (files, or gRPC without
+  // --jaeger-ui-url).
+  std::string ui_url;
 };
 
 // One section of a trace's critical path, resolved to names.
@@ -87,9 +97,13 @@ struct CriticalPathResult {
 // baseline) or not tested (fewer than SignificanceOptions::min_samples).
 
 struct DiffSideSummary {
-  InputSummary input;
+  InputSummary input;  // the files read, or the Jaeger server (partial results, UI links)
   DataQuality quality;
   uint64_t traces = 0;
+  // A side searched on a Jaeger server: its window of trace start times,
+  // [start, end), RFC 3339 in UTC. Both empty for a side read from files.
+  std::string window_start;
+  std::string window_end;
 };
 
 // The change of one percentile of one root operation's end-to-end latency.

@@ -45,7 +45,7 @@ int Run(const AnalyzeOptions& options, std::ostream& out, std::ostream& err) {
 
   analyzer::TraceAnalyzer analyzer(analysis);
   analyzer::PathSampler sampler;
-  const IngestOptions ingest{common.inputs, common.strict};
+  const IngestOptions ingest{common.inputs, common.strict, &common.jaeger};
   Result<IngestResult> read = Ingest(
       ingest, analyzer,
       [&](const analyzer::Trace& trace, const analyzer::CriticalPath& path) {
@@ -80,6 +80,9 @@ int Run(const AnalyzeOptions& options, std::ostream& out, std::ostream& err) {
       },
       out, err);
   if (written != kExitOk) return written;
+  // A report labelled partial still fails the run: the backend could not
+  // deliver everything asked for (this outranks the findings gate).
+  if (read.value().incomplete) return kExitBackend;
   bool gate_failed = false;
   for (const analyzer::Finding& f : result.findings) {
     gate_failed = gate_failed || (!f.suppressed && f.confidence == analyzer::Confidence::kHigh);
@@ -127,9 +130,13 @@ Command AddAnalyzeCommand(CLI::App& app) {
   trace-analyze analyze traces/ --config trace-analyze.json --top 0 --format json
   trace-analyze analyze traces/ --report markdown=summary.md --report html=report.html
   trace-analyze analyze traces/ --fail-on-findings --format junit -o results.xml
+  trace-analyze analyze --jaeger http://localhost:16686 --service frontend --since 2h
+  trace-analyze analyze --jaeger grpc://jaeger:16685 --trace-ids ids.txt --format json
 
 Exit codes: 0 success, 1 --fail-on-findings and a high-confidence finding, 2 usage
-or input error (nothing readable, or --strict and a trace was skipped), 3 backend error.)");
+or input error (nothing readable, or --strict and a trace was skipped), 3 backend error
+(also after writing a report labelled partial when requested traces could not be
+fetched). Server options: docs/jaeger.md.)");
 
   return {cmd, [options](std::ostream& out, std::ostream& err) { return Run(*options, out, err); }};
 }

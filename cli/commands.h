@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "analyzer/analysis.h"
+#include "cli/jaeger_options.h"
 #include "reports/writer.h"
 
 namespace trace_analyze::cli {
@@ -33,13 +34,15 @@ struct CommonOptions {
   bool strict = false;
   std::string cp_mode = "jaeger";
   bool adjust_clock_skew = false;
+  JaegerCliOptions jaeger;  // --jaeger and friends: read from a server instead of INPUT
 
   analyzer::AnalysisOptions ToAnalysisOptions() const;
 };
 
-// Adds INPUT..., then AddReportOptions.
+// Adds INPUT..., AddReportOptions, and the --jaeger option group (INPUT and
+// --jaeger exclude each other; Ingest checks that exactly one is given).
 void AddCommonOptions(CLI::App& command, CommonOptions& options);
-// Adds --format, -o, --strict, --cp-mode, --adjust-clock-skew (commands with
+// Adds --format, -o, --report, --strict, --cp-mode, --adjust-clock-skew (commands with
 // their own inputs, like diff's --baseline/--candidate).
 void AddReportOptions(CLI::App& command, CommonOptions& options);
 
@@ -56,6 +59,10 @@ Command AddAnalyzeCommand(CLI::App& app);
 Command AddCriticalPathCommand(CLI::App& app);
 Command AddDiffCommand(CLI::App& app);    // diff_command.cc
 Command AddVerifyCommand(CLI::App& app);  // diff_command.cc
+// Jaeger server commands (jaeger_commands.cc).
+Command AddServicesCommand(CLI::App& app);
+Command AddOperationsCommand(CLI::App& app);
+Command AddFetchCommand(CLI::App& app);
 
 }  // namespace trace_analyze::cli
 

@@ -21,10 +21,10 @@ void AddCommonOptions(CLI::App& command, CommonOptions& options) {
   command
       .add_option("inputs", options.inputs,
                   "Trace files or folders (Jaeger UI JSON, OTLP JSON, Zipkin v2 JSON, JSON "
-                  "Lines; .gz/.zst), or - for stdin")
-      ->required()
+                  "Lines; .gz/.zst), or - for stdin; or use --jaeger")
       ->type_name("INPUT");
   AddReportOptions(command, options);
+  AddJaegerOptions(command, options.jaeger, JaegerFlags::kQuery);
 }
 
 void AddReportOptions(CLI::App& command, CommonOptions& options) {

@@ -32,10 +32,12 @@ Command AddCriticalPathCommand(CLI::App& app) {
   trace-analyze critical-path trace.json
   trace-analyze critical-path traces/ --trace 4bf92f3577b34da6 --format json
   trace-analyze critical-path traces.json --cp-mode causal
+  trace-analyze critical-path --jaeger http://localhost:16686 --trace 4bf92f3577b34da6
 
 JSON output: {"schema":"trace-analyze/critical-path/v1","traces":[{"traceID","durationUs",
 "criticalPath":[{"spanID","service","operation","startUs","endUs"}]}]} (docs/json-schema.md).
-Exit codes: 0 success, 2 usage or input error (also: a requested --trace not found).)");
+Exit codes: 0 success, 2 usage or input error (also: a requested --trace not found),
+3 backend error (also after a report labelled partial when --jaeger traces are missing).)");
 
   return {cmd, [options](std::ostream& out, std::ostream& err) -> int {
             const CommonOptions& common = options->common;
@@ -47,7 +49,14 @@ Exit codes: 0 success, 2 usage or input error (also: a requested --trace not fou
             analyzer::CriticalPathResult result;
             result.cp_mode = analyzer::CpModeName(analyzer.options().cp.mode);
             std::set<std::string> found;
-            IngestOptions ingest{common.inputs, common.strict};
+            // With --jaeger, --trace ids are fetched when nothing else is asked for.
+            JaegerCliOptions jaeger = common.jaeger;
+            const bool from_server = jaeger.given();
+            if (from_server && jaeger.trace_ids.empty() && jaeger.trace_ids_file.empty() &&
+                jaeger.service.empty()) {
+              jaeger.trace_ids = options->trace_ids;
+            }
+            IngestOptions ingest{common.inputs, common.strict, &jaeger};
             Result<IngestResult> read = Ingest(
                 ingest, analyzer,
                 [&](const analyzer::Trace& trace, const analyzer::CriticalPath& path) {
@@ -63,19 +72,22 @@ Exit codes: 0 success, 2 usage or input error (also: a requested --trace not fou
             }
             result.input = std::move(read.value().input);
             result.quality = read.value().quality;
+            const bool incomplete = read.value().incomplete;
             for (const std::string& id : wanted) {
-              if (found.count(id) == 0) {
+              // From a server, missing traces are already reported as partial.
+              if (found.count(id) == 0 && !from_server) {
                 err << fmt::format("trace-analyze: error: trace {} not found in the input\n", id);
                 return kExitUsage;
               }
             }
-            return EmitReports(
+            const int code = EmitReports(
                 common,
                 [&](const reports::ReportWriter& writer, std::ostream& os,
                     const reports::WriteOptions& write_options) {
                   writer.WriteCriticalPath(result, write_options, os);
                 },
                 out, err);
+            return code == kExitOk && incomplete ? kExitBackend : code;
           }};
 }
 

@@ -1,11 +1,14 @@
 // `trace-analyze diff` and `trace-analyze verify`: compare a baseline with a
 // candidate, verify that flagged sequential patterns now overlap, and gate on
 // targets (exit 1 when one fails). Both commands compute the same document;
-// verify's text report focuses on the patterns. docs/diff.md.
+// verify's text report focuses on the patterns. Each side is INPUT files or
+// a search window on a Jaeger server. docs/diff.md.
 #include <fmt/format.h>
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "analyzer/diff.h"
@@ -13,6 +16,8 @@
 #include "cli/commands.h"
 #include "cli/config.h"
 #include "cli/ingest.h"
+#include "cli/jaeger_options.h"
+#include "jaeger_client/time_parse.h"
 #include "reports/writer.h"
 
 namespace trace_analyze::cli {
@@ -24,6 +29,12 @@ struct DiffCommandOptions {
   // a side is whatever IngestOptions can read.
   std::vector<std::string> baseline;
   std::vector<std::string> candidate;
+  // Or a side is searched on the --jaeger server (common.jaeger) in a window:
+  // its own, or the window before / after a deploy.
+  std::string baseline_window;
+  std::string candidate_window;
+  std::string deploy_time;
+  std::string window;
   std::string config_file;
   std::vector<std::string> targets;
   std::vector<std::string> budgets;
@@ -48,9 +59,156 @@ Expectations (--expect, repeatable; "verify.expectations" in the config file):
   a pattern fingerprint, or parent>child,child as service:operation names; each
   adds the target overlap_share[it] >= 90%.
 
+Jaeger: a side is INPUT files or a search on --jaeger with --service in a
+window: --baseline-window / --candidate-window FROM..TO (RFC 3339, now, or
+relative like 2h = two hours ago) or D (the last D), or --deploy-time T --window
+D for [T-D, T) against [T, T+D). Windows include their start, exclude their end
+and must not overlap. Search filters (--operation, --tag, --min-duration,
+--limit, --max-traces, ...) apply to both sides; docs/jaeger.md.
+
 Exit codes: 0 every target holds (or there are none), 1 a target failed,
 2 usage or input error (bad target syntax, unreadable input, a side without
-traces), 3 backend error. Details: docs/diff.md.)";
+traces, files and a window for one side, overlapping windows), 3 backend error
+(also after writing reports labelled partial when a side could not be fetched
+completely; this outranks 1). Details: docs/diff.md.)";
+
+// One side: INPUT files, or a search on the --jaeger server.
+struct SidePlan {
+  const char* name = "";  // "baseline" | "candidate"
+  std::vector<std::string> inputs;
+  std::optional<jaeger::TimeRange> window;  // [start, end) of trace start times
+};
+
+Error Usage(std::string message) { return Error{ErrorCode::kInput, std::move(message)}; }
+
+std::string WindowText(const jaeger::TimeRange& w) {
+  return jaeger::FormatRfc3339(w.start_us) + ".." + jaeger::FormatRfc3339(w.end_us);
+}
+
+// One side from --NAME INPUT... or --NAME-window RANGE (exactly one).
+Result<SidePlan> PlanSide(const char* name, const std::vector<std::string>& inputs,
+                          const std::string& window, int64_t now) {
+  SidePlan side;
+  side.name = name;
+  side.inputs = inputs;
+  if (window.empty()) {
+    if (inputs.empty()) {
+      return Usage(fmt::format(
+          "no {0}: give --{0} INPUT..., or with --jaeger --{0}-window RANGE (or --deploy-time T "
+          "--window D for both sides)",
+          name));
+    }
+    return side;
+  }
+  if (!inputs.empty()) {
+    return Usage(fmt::format(
+        "--{0} INPUT and --{0}-window exclude each other: a side is either read from files or "
+        "searched on --jaeger",
+        name));
+  }
+  std::optional<jaeger::TimeRange> range = jaeger::ParseTimeRange(window, now);
+  if (!range) {
+    return Usage(fmt::format(
+        "--{}-window '{}': expected FROM..TO (each RFC 3339, now, or relative like 2h = two hours "
+        "ago) or a duration like 30m (the last 30 minutes)",
+        name, window));
+  }
+  if (range->start_us >= range->end_us) {
+    return Usage(fmt::format("--{}-window '{}': empty window, {} is not before {}", name, window,
+                             jaeger::FormatRfc3339(range->start_us),
+                             jaeger::FormatRfc3339(range->end_us)));
+  }
+  side.window = range;
+  return side;
+}
+
+// Decides where each side comes from, resolving relative times against one
+// `now`; warns on `err` about windows that end in the future or come in the
+// reverse order. Every mistake is a usage error.
+Result<std::pair<SidePlan, SidePlan>> PlanSides(const DiffCommandOptions& o, int64_t now,
+                                                std::ostream& err) {
+  SidePlan baseline{"baseline", o.baseline, std::nullopt};
+  SidePlan candidate{"candidate", o.candidate, std::nullopt};
+  const bool deploy = !o.deploy_time.empty() || !o.window.empty();
+  if (deploy) {
+    if (o.deploy_time.empty()) {
+      return Usage(
+          "--window needs --deploy-time T: the baseline is the window before T, the candidate "
+          "the window after");
+    }
+    if (o.window.empty()) return Usage("--deploy-time needs --window D, e.g. --window 30m");
+    if (!o.baseline_window.empty() || !o.candidate_window.empty()) {
+      return Usage(
+          "--deploy-time with --window sets both windows: drop --baseline-window and "
+          "--candidate-window");
+    }
+    if (!o.baseline.empty() || !o.candidate.empty()) {
+      return Usage(
+          "--deploy-time searches both sides on --jaeger: drop --baseline and --candidate INPUT");
+    }
+    const std::optional<int64_t> t = jaeger::ParseTimeUs(o.deploy_time, now);
+    if (!t) {
+      return Usage(fmt::format(
+          "--deploy-time '{}': expected RFC 3339, now, or a relative time like 2h (two hours ago)",
+          o.deploy_time));
+    }
+    const std::optional<int64_t> w = jaeger::ParseDurationUs(o.window);
+    if (!w || *w <= 0) {
+      return Usage(fmt::format("--window '{}': expected a duration like 30m or 2h", o.window));
+    }
+    baseline.window = jaeger::TimeRange{*t - *w, *t};
+    candidate.window = jaeger::TimeRange{*t, *t + *w};
+  } else {
+    Result<SidePlan> b = PlanSide("baseline", o.baseline, o.baseline_window, now);
+    if (!b.ok()) return b.error();
+    Result<SidePlan> c = PlanSide("candidate", o.candidate, o.candidate_window, now);
+    if (!c.ok()) return c.error();
+    baseline = std::move(b).value();
+    candidate = std::move(c).value();
+  }
+  const char* window_flag = deploy             ? "--deploy-time"
+                            : baseline.window  ? "--baseline-window"
+                            : candidate.window ? "--candidate-window"
+                                               : nullptr;
+  const JaegerCliOptions& jaeger = o.common.jaeger;
+  if (window_flag != nullptr && !jaeger.given()) {
+    return Usage(fmt::format("{} searches a Jaeger server: give --jaeger URL", window_flag));
+  }
+  if (window_flag == nullptr && jaeger.given()) {
+    return Usage(
+        "--jaeger needs a window to search: --baseline-window and/or --candidate-window, or "
+        "--deploy-time with --window");
+  }
+  if (window_flag != nullptr && jaeger.service.empty()) {
+    return Usage(fmt::format("{}: a Jaeger search needs --service", window_flag));
+  }
+  if (baseline.window && candidate.window) {
+    const jaeger::TimeRange& b = *baseline.window;
+    const jaeger::TimeRange& c = *candidate.window;
+    // A trace in both windows would count on both sides and hide any change.
+    if (b.start_us < c.end_us && c.start_us < b.end_us) {
+      return Usage(fmt::format(
+          "the baseline window {} and the candidate window {} overlap: a trace in both would "
+          "count on both sides (windows include their start and exclude their end)",
+          WindowText(b), WindowText(c)));
+    }
+    if (c.end_us <= b.start_us) {
+      err << fmt::format(
+          "trace-analyze: warning: the candidate window {} comes before the baseline window {}; "
+          "changes are reported from the baseline to the candidate\n",
+          WindowText(c), WindowText(b));
+    }
+  }
+  for (const SidePlan* side : {&baseline, &candidate}) {
+    if (side->window && side->window->end_us > now) {
+      err << fmt::format(
+          "trace-analyze: warning: the {} window {} ends in the future: it holds only the traces "
+          "so far\n",
+          side->name, WindowText(*side->window));
+    }
+  }
+  return std::pair{std::move(baseline), std::move(candidate)};
+}
 
 int Run(const std::string& command, const DiffCommandOptions& o, std::ostream& out,
         std::ostream& err) {
@@ -89,24 +247,48 @@ int Run(const std::string& command, const DiffCommandOptions& o, std::ostream& o
   analyzer::AnalysisOptions analysis = o.common.ToAnalysisOptions();
   analysis.detectors = config.detectors;
 
+  Result<std::pair<SidePlan, SidePlan>> sides = PlanSides(o, jaeger::NowUs(), err);
+  if (!sides.ok()) return fail(sides.error().message);
+
   analyzer::DiffSession session(analysis, std::move(diff), std::move(verify));
-  const auto read_side = [&](const char* name, const std::vector<std::string>& inputs,
-                             analyzer::TraceAnalyzer& analyzer,
+  bool incomplete = false;  // a side could not be fetched completely: exit 3 after the reports
+  const auto read_side = [&](const SidePlan& side, analyzer::TraceAnalyzer& analyzer,
                              const AnalyzedTraceCallback& observe,
                              analyzer::DiffSideSummary* summary) -> int {
-    Result<IngestResult> read = Ingest({inputs, o.common.strict}, analyzer, observe, err);
+    // A window side runs the --jaeger search with the side's window (the
+    // search takes both ends as inclusive; the side excludes its end).
+    JaegerCliOptions jaeger;
+    IngestOptions ingest{side.inputs, o.common.strict, nullptr};
+    if (side.window) {
+      jaeger = o.common.jaeger;
+      jaeger.window = jaeger::TimeRange{side.window->start_us, side.window->end_us - 1};
+      jaeger.label = side.name;
+      ingest.jaeger = &jaeger;
+    }
+    Result<IngestResult> read = Ingest(ingest, analyzer, observe, err);
     if (!read.ok()) {
-      err << "trace-analyze: error: " << name << ": " << read.error().message << '\n';
+      err << "trace-analyze: error: " << side.name << ": " << read.error().message << '\n';
       return static_cast<int>(read.error().code);
     }
-    if (analyzer.profile().traces() == 0) return fail(fmt::format("{}: no traces", name));
+    if (analyzer.profile().traces() == 0) {
+      if (side.window) {
+        return fail(fmt::format("{}: no trace of service {} started in {}", side.name,
+                                o.common.jaeger.service, WindowText(*side.window)));
+      }
+      return fail(fmt::format("{}: no traces", side.name));
+    }
     summary->input = std::move(read.value().input);
     summary->quality = read.value().quality;
+    if (side.window) {
+      summary->window_start = jaeger::FormatRfc3339(side.window->start_us);
+      summary->window_end = jaeger::FormatRfc3339(side.window->end_us);
+    }
+    incomplete = incomplete || read.value().incomplete;
     return kExitOk;
   };
   analyzer::DiffSideSummary baseline, candidate;
   int code = read_side(
-      "baseline", o.baseline, session.baseline_analyzer(),
+      sides.value().first, session.baseline_analyzer(),
       [&](const analyzer::Trace& t, const analyzer::CriticalPath& p) {
         session.ObserveBaseline(t, p);
       },
@@ -114,7 +296,7 @@ int Run(const std::string& command, const DiffCommandOptions& o, std::ostream& o
   if (code != kExitOk) return code;
   session.StartCandidate();
   code = read_side(
-      "candidate", o.candidate, session.candidate_analyzer(),
+      sides.value().second, session.candidate_analyzer(),
       [&](const analyzer::Trace& t, const analyzer::CriticalPath& p) {
         session.ObserveCandidate(t, p);
       },
@@ -130,6 +312,9 @@ int Run(const std::string& command, const DiffCommandOptions& o, std::ostream& o
       },
       out, err);
   if (code != kExitOk) return code;
+  // Reports labelled partial still fail the run, as in `analyze`: the
+  // backend could not deliver everything asked for (this outranks a target).
+  if (incomplete) return kExitBackend;
   return result.pass ? kExitOk : kExitGateFailed;
 }
 
@@ -139,15 +324,27 @@ Command AddCommand(CLI::App& app, const std::string& name, const std::string& de
   CLI::App* cmd = app.add_subcommand(name, description);
   cmd->add_option("--baseline,-b", options->baseline,
                   "Traces before the change: files, folders or - (repeatable, or several "
-                  "after one flag)")
-      ->required()
+                  "after one flag); or --baseline-window")
       ->type_name("INPUT...");
   cmd->add_option("--candidate,-c", options->candidate,
                   "Traces after the change: files, folders or - (repeatable, or several after "
-                  "one flag)")
-      ->required()
+                  "one flag); or --candidate-window")
       ->type_name("INPUT...");
+  cmd->add_option("--baseline-window", options->baseline_window,
+                  "Search the baseline on --jaeger: traces that started in FROM..TO (RFC 3339, "
+                  "now, or relative like 2h), or in the last D")
+      ->type_name("RANGE");
+  cmd->add_option("--candidate-window", options->candidate_window,
+                  "Search the candidate on --jaeger in FROM..TO, or the last D")
+      ->type_name("RANGE");
+  cmd->add_option("--deploy-time", options->deploy_time,
+                  "Search both sides on --jaeger: the --window before T against the --window "
+                  "after T (RFC 3339, now, or relative like 45m)")
+      ->type_name("T");
+  cmd->add_option("--window", options->window, "Length of each side's window with --deploy-time")
+      ->type_name("DURATION");
   AddReportOptions(*cmd, options->common);
+  AddJaegerOptions(*cmd, options->common.jaeger, JaegerFlags::kSearch);
   cmd->add_option("--config", options->config_file,
                   "Detector settings, targets, budgets and expectations (docs/config.md)")
       ->type_name("FILE");
@@ -191,6 +388,10 @@ Command AddDiffCommand(CLI::App& app) {
   trace-analyze diff -b before/ -c after/ --target 'p95_latency_reduction>=30%' \
       --target 'error_rate_increase<=0' --budget 'cart:checkout=100ms/200ms'
   trace-analyze diff -b before/ -c after/ --config trace-analyze.json
+  trace-analyze diff --jaeger http://jaeger:16686 --service frontend \
+      --baseline-window 2024-05-01T09:00:00Z..2024-05-01T10:00:00Z --candidate-window 1h
+  trace-analyze diff --jaeger http://jaeger:16686 --service frontend \
+      --deploy-time 2024-05-01T10:00:00Z --window 30m --max-traces 1000
 )");
 }
 
@@ -203,6 +404,8 @@ Command AddVerifyCommand(CLI::App& app) {
   trace-analyze verify -b before/ -c after/ --expect 3f2a9c0d51e8b7a4
   trace-analyze verify -b before/ -c after/ --expect 'api:checkout>cart:get,pricing:quote'
   trace-analyze verify -b before/ -c after/ --target 'overlap_share>=90%' --format json
+  trace-analyze verify --jaeger grpc://jaeger:16685 --service frontend --deploy-time 2h \
+      --window 1h
 
 JSON output: the trace-analyze/diff/v1 document (docs/json-schema.md), as diff.
 )");

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <thread>
 
+#include "cli/jaeger_options.h"
 #include "jaeger_client/input.h"
 
 namespace trace_analyze::cli {
@@ -84,21 +85,47 @@ class AnalysisWorker {
 
 Result<IngestResult> Ingest(const IngestOptions& options, analyzer::TraceAnalyzer& analyzer,
                             const AnalyzedTraceCallback& on_trace, std::ostream& err) {
+  const bool from_server = options.jaeger != nullptr && options.jaeger->given();
+  if (from_server && !options.inputs.empty()) {
+    return Error{ErrorCode::kInput, "give either INPUT files or --jaeger URL, not both"};
+  }
+  if (!from_server && options.inputs.empty()) {
+    return Error{ErrorCode::kInput,
+                 "no input: give INPUT files or folders (- for stdin), or --jaeger URL with "
+                 "--service or --trace-id"};
+  }
   jaeger::ReadOptions read;
   read.strict = options.strict;
   jaeger::ReadStats stats;
+  JaegerRunResult run;
   AnalysisWorker worker(analyzer, on_trace);
-  const Status status = jaeger::ReadInputs(
-      options.inputs, read,
-      [&](analyzer::Trace& trace) -> Status {
-        worker.Submit(trace);
-        return OkStatus();
-      },
-      &stats);
-  worker.Finish();
-  if (!status.ok()) return status.error();
+  const jaeger::TraceCallback submit = [&](analyzer::Trace& trace) -> Status {
+    worker.Submit(trace);
+    return OkStatus();
+  };
+  if (from_server) {
+    Result<JaegerRunResult> fetched = RunJaegerQuery(*options.jaeger, submit, err);
+    worker.Finish();
+    if (!fetched.ok()) return fetched.error();
+    run = std::move(fetched).value();
+    stats = std::move(run.stats);
+    if (options.strict && !stats.problems.empty()) {
+      return Error{ErrorCode::kInput,
+                   fmt::format("--strict: {} (and {} more)", stats.problems.front().ToString(),
+                               stats.problems.size() - 1)};
+    }
+  } else {
+    const Status status = jaeger::ReadInputs(options.inputs, read, submit, &stats);
+    worker.Finish();
+    if (!status.ok()) return status.error();
+  }
 
   IngestResult result;
+  result.input.server = run.server;
+  result.input.ui_url = run.ui_url;
+  result.input.partial = !run.partial_reasons.empty();
+  result.input.partial_reasons = run.partial_reasons;
+  result.incomplete = run.incomplete;
   result.input.files = stats.files;
   result.input.bytes = stats.bytes;
   result.input.problems_total = stats.problems.size();
@@ -115,6 +142,16 @@ Result<IngestResult> Ingest(const IngestOptions& options, analyzer::TraceAnalyze
   }
   result.quality = analyzer.profile().quality();
   result.quality.Merge(stats.quality);
+  if (from_server && analyzer.profile().traces() == 0 && run.incomplete) {
+    return Error{ErrorCode::kBackend,
+                 fmt::format("no trace could be fetched from {}: {}", run.server,
+                             run.partial_reasons.empty() ? "" : run.partial_reasons.front())};
+  }
+  if (from_server && analyzer.profile().traces() == 0) {
+    const std::string& label = options.jaeger->label;
+    err << "trace-analyze: warning: " << (label.empty() ? "" : label + ": ")
+        << "no trace matched the query on " << run.server << '\n';
+  }
   if (analyzer.profile().traces() == 0 && !stats.problems.empty()) {
     return Error{ErrorCode::kInput,
                  fmt::format("no trace could be read ({} skipped); first problem: {}",

@@ -13,24 +13,30 @@
 
 namespace trace_analyze::cli {
 
+struct JaegerCliOptions;
+
 struct IngestOptions {
   std::vector<std::string> inputs;
   bool strict = false;
+  // When given (--jaeger URL), traces come from the server instead of inputs.
+  const JaegerCliOptions* jaeger = nullptr;
 };
 
 struct IngestResult {
   analyzer::InputSummary input;
   analyzer::DataQuality quality;  // decode + normalisation, all traces
+  // Requested traces could not be fetched (not found, failed calls): the
+  // report is labelled partial and the command exits 3 after writing it.
+  bool incomplete = false;
 };
 
 // Called after each trace is analysed, with its path (valid during the call).
 using AnalyzedTraceCallback =
     std::function<void(const analyzer::Trace&, const analyzer::CriticalPath&)>;
 
-// Reads every input and analyses each trace. Skipped input is printed to
-// `err` as warnings (the first 20) and summarised in the result. Fails (exit 2)
-// when strict and anything was skipped, or when no trace could be read at all
-// although input problems occurred.
+// Reads every input (or runs the --jaeger query) and analyses each trace. Skipped input is printed
+// to `err` as warnings (the first 20) and summarised in the result. Fails (exit 2) when strict and
+// anything was skipped, or when no trace could be read at all although input problems occurred.
 Result<IngestResult> Ingest(const IngestOptions& options, analyzer::TraceAnalyzer& analyzer,
                             const AnalyzedTraceCallback& on_trace, std::ostream& err);
 

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "jaeger_client/ids.h"
+#include "jaeger_client/otlp_mapping.h"
 
 namespace trace_analyze::jaeger {
 namespace {
@@ -52,23 +53,6 @@ bool Base64ToHex(std::string_view in, size_t bytes, std::string* hex) {
 }
 
 // OTLP enums are integers; servers before Jaeger v1.54 wrote their names.
-SpanKind KindFromNumber(int64_t n) {
-  switch (n) {
-    case 1:
-      return SpanKind::kInternal;
-    case 2:
-      return SpanKind::kServer;
-    case 3:
-      return SpanKind::kClient;
-    case 4:
-      return SpanKind::kProducer;
-    case 5:
-      return SpanKind::kConsumer;
-    default:
-      return SpanKind::kUnspecified;
-  }
-}
-
 SpanKind KindFromName(std::string_view name) {
   constexpr std::string_view kPrefix = "SPAN_KIND_";
   if (name.substr(0, kPrefix.size()) == kPrefix) name.remove_prefix(kPrefix.size());
@@ -335,7 +319,7 @@ bool OtlpJsonDecoder::DecodeSpan(ondemand::value value, std::string_view path, T
       if (!v.get_string().get(name)) {
         kind = KindFromName(name);
       } else if (ReadInt64(v, false, &number, &read_failure_)) {
-        kind = KindFromNumber(number);
+        kind = OtlpKindFromNumber(number);
       } else {
         return fail(Where(v), key, Mismatch(v, "an integer"));
       }
@@ -408,36 +392,11 @@ bool OtlpJsonDecoder::DecodeSpan(ondemand::value value, std::string_view path, T
 
   if (kind != SpanKind::kUnspecified) span.kind = kind;
   if (status_error) span.error = true;
-  if (has_start) {
-    span.start_us = start_ns / 1000;
-    span.has_start = start_ns != 0;
-    if (has_end) {
-      span.duration_us = (end_ns - start_ns) / 1000;
-      span.has_duration = true;
-    }
-  }
+  SetOtlpTimes(has_start, start_ns, has_end, end_ns, &span);
   span.attrs_count = static_cast<uint32_t>(staging->attributes.size()) - span.attrs_begin;
 
   // References: the parent first, then the links (see the header).
-  span.refs_begin = static_cast<uint32_t>(staging->references.size());
-  if (!parent_id.empty()) {
-    RefType parent_type = RefType::kChildOf;
-    for (const Link& link : links_) {
-      if (link.span_id == parent_id && (link.trace_id.empty() || link.trace_id == trace_id)) {
-        parent_type = link.type;
-        break;
-      }
-    }
-    staging->references.push_back({parent_type, trace_id, parent_id});
-  }
-  for (const Link& link : links_) {
-    if (!parent_id.empty() && link.span_id == parent_id &&
-        (link.trace_id.empty() || link.trace_id == trace_id)) {
-      continue;
-    }
-    staging->references.push_back({link.type, link.trace_id, link.span_id});
-  }
-  span.refs_count = static_cast<uint32_t>(staging->references.size()) - span.refs_begin;
+  AppendOtlpReferences(trace_id, parent_id, links_, staging, &span);
   staging->spans.push_back(span);
   staged->push_back({trace_id, !trace_hex || !span_hex, false});
   return true;
@@ -463,7 +422,7 @@ bool OtlpJsonDecoder::DecodeLinks(ondemand::value value, Trace* staging, std::st
       *failure = fmt::format("element {}: {}", index, Mismatch(link_value, "an object"));
       return false;
     }
-    Link out{{}, {}, RefType::kFollowsFrom};
+    OtlpLink out{{}, {}, RefType::kFollowsFrom};
     for (auto field_result : link) {
       ondemand::field& field = field_result.value_unsafe();
       if (auto ec = field_result.error(); ec) {
@@ -504,9 +463,7 @@ bool OtlpJsonDecoder::DecodeLinks(ondemand::value value, Trace* staging, std::st
               attr_value = staging->arena.Store(attr_value);
             }
           }
-          if (attr_key == "opentracing.ref_type") {
-            out.type = attr_value == "child_of" ? RefType::kChildOf : RefType::kFollowsFrom;
-          }
+          if (attr_key == "opentracing.ref_type") out.type = OtlpLinkType(attr_value);
         }
       }
     }

@@ -12,6 +12,7 @@
 
 #include "analyzer/model.h"
 #include "jaeger_client/decode_util.h"
+#include "jaeger_client/otlp_mapping.h"
 #include "jaeger_client/trace_groups.h"
 
 namespace trace_analyze::jaeger {
@@ -33,12 +34,6 @@ class OtlpJsonDecoder {
                       std::vector<StagedSpan>* staged, DecodeError* error);
 
  private:
-  struct Link {
-    std::string_view trace_id;
-    std::string_view span_id;
-    analyzer::RefType type;
-  };
-
   bool DecodeTracesData(ondemand::object data, analyzer::Trace* staging,
                         std::vector<StagedSpan>* staged, DecodeError* error);
   bool DecodeResourceSpans(ondemand::value value, size_t rs_index, analyzer::Trace* staging,
@@ -58,7 +53,7 @@ class OtlpJsonDecoder {
   bool StoreId(ondemand::value value, bool trace, analyzer::Trace* staging, std::string_view* out,
                bool* is_hex, std::string* failure);
 
-  std::vector<Link> links_;
+  std::vector<OtlpLink> links_;
   std::string id_scratch_;
   std::string read_failure_;  // set by the Read* helpers on failure
   std::string scratch_;

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "reports/format.h"
+#include "reports/text_util.h"
 
 namespace trace_analyze::reports {
 
@@ -22,6 +23,22 @@ std::string FormatPValue(const std::optional<double>& p) {
 std::string SignificanceLabel(bool significant, const std::optional<double>& p) {
   if (!p) return "untested";
   return significant ? "yes" : "no";
+}
+
+std::string DiffSideSource(const analyzer::DiffSideSummary& s) {
+  if (s.input.server.empty()) {
+    return fmt::format("{}, {}", Plural(s.input.files, "file"), FormatBytes(s.input.bytes));
+  }
+  if (s.window_start.empty()) return s.input.server;
+  return fmt::format("{}, {}..{}", s.input.server, s.window_start, s.window_end);
+}
+
+std::string PartialSidesLabel(const analyzer::DiffResult& r) {
+  const bool b = r.baseline.input.partial, c = r.candidate.input.partial;
+  if (!b && !c) return "";
+  return fmt::format("partial results ({})", b && c ? "baseline and candidate"
+                                             : b    ? "baseline"
+                                                    : "candidate");
 }
 
 std::string OpLabel(const std::string& service, const std::string& operation) {

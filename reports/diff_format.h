@@ -33,6 +33,13 @@ std::string PatternLabel(const analyzer::OpName& parent, const std::vector<analy
 std::string TargetLevel(double v, const std::string& unit);
 // The same with an explicit sign: "+5.0%", "-1.50 pp".
 std::string SignedTargetLevel(double v, const std::string& unit);
+// Where a side's traces came from: "1 file, 5.2 KiB", or the Jaeger server
+// and the side's window: "http://jaeger:16686 (HTTP /api),
+// 2024-05-01T09:30:00Z..2024-05-01T10:00:00Z".
+std::string DiffSideSource(const analyzer::DiffSideSummary& s);
+// "" when both sides are complete, else "partial results (baseline)",
+// "(candidate)" or "(baseline and candidate)".
+std::string PartialSidesLabel(const analyzer::DiffResult& r);
 // The 95% CI of a latency change, "+1.0%..+5.0%", or "n/a".
 std::string ChangeInterval(const analyzer::LatencyChange& c);
 // Traces per second, "4.000/s", or "n/a".

@@ -16,6 +16,14 @@ std::string EscapeXml(std::string_view text);
 // backslash-escaped, < > as entities, line breaks as spaces.
 std::string EscapeMarkdown(std::string_view text);
 
+// A trace's page in the Jaeger UI, "<ui_url>/trace/<id>", with the id
+// percent-encoded as one path segment and every character of `ui_url` that
+// could end a Markdown link destination or an HTML attribute (space, quotes,
+// parentheses, < >, backslash, non-ASCII, ...) percent-encoded. Still to be
+// HTML-escaped in an href. "" when `ui_url` is not an http(s) URL (no
+// javascript: or data: links) or the id is empty.
+std::string JaegerTraceUrl(std::string_view ui_url, std::string_view trace_id);
+
 }  // namespace trace_analyze::reports
 
 #endif  // TRACE_ANALYZE_REPORTS_ESCAPE_H_

@@ -28,15 +28,24 @@ std::string Cell(const std::string& text, bool left = false) {
 }
 
 std::string Side(const analyzer::DiffSideSummary& s) {
-  return fmt::format("{} traces ({} files, {})", s.traces, s.input.files,
-                     FormatBytes(s.input.bytes));
+  return fmt::format("{} traces ({})", s.traces, DiffSideSource(s));
 }
 
 void Verdict(const analyzer::DiffResult& r, std::ostream& out) {
   out << fmt::format("<h1>trace-analyze {}</h1>\n", EscapeHtml(r.command));
-  out << fmt::format("<p class=\"verdict{}\">{} <b>{}</b> — {}</p>\n", r.pass ? "" : " fail",
-                     r.pass ? "&#10003;" : "&#10007;", r.pass ? "PASS" : "FAIL",
-                     EscapeHtml(r.verdict_reason));
+  HtmlPartial(r.baseline.input, out, "baseline");
+  HtmlPartial(r.candidate.input, out, "candidate");
+  // A partial side turns a pass into a warning (a failure stays a failure).
+  const std::string partial = PartialSidesLabel(r);
+  out << fmt::format("<p class=\"verdict{}\">{} <b>{}</b> — {}{}</p>\n",
+                     !r.pass           ? " fail"
+                     : partial.empty() ? ""
+                                       : " partial",
+                     !r.pass           ? "&#10007;"
+                     : partial.empty() ? "&#10003;"
+                                       : "&#9888;",
+                     r.pass ? "PASS" : "FAIL", EscapeHtml(r.verdict_reason),
+                     partial.empty() ? "" : " — " + EscapeHtml(partial));
   out << fmt::format("<p class=\"muted\">Baseline {}; candidate {}; critical-path mode {}.</p>\n",
                      EscapeHtml(Side(r.baseline)), EscapeHtml(Side(r.candidate)),
                      EscapeHtml(r.cp_mode));

@@ -1,8 +1,11 @@
 #include "reports/html_util.h"
 
+#include <fmt/format.h>
+
 #include <iterator>
 
 #include "reports/escape.h"
+#include "reports/format.h"
 
 namespace trace_analyze::reports {
 
@@ -22,6 +25,8 @@ svg text{font:11px system-ui,sans-serif}code{font-size:12px}
 ul.reasons{margin:4px 0 8px 18px;padding:0}
 .st-OK{color:#1a7f37}.st-ACCEPTABLE{color:#9a6700}.st-FAIL{color:#cf222e;font-weight:600}
 .legend{display:inline-block;width:12px;height:3px;vertical-align:middle;margin:0 4px}
+.partial{padding:8px 12px;border-radius:6px;background:#fff2cc;border-left:4px solid #d9a400}
+.verdict.partial{background:#fff2cc;border-left:none}
 @media print{body{max-width:none}h2{break-after:avoid}svg,table{break-inside:avoid}}
 )";
 
@@ -46,6 +51,31 @@ void HtmlHead(const std::string& title, std::ostream& out) {
 
 std::string HtmlOp(const std::string& service, const std::string& operation) {
   return EscapeHtml(service.empty() ? operation : service + " " + operation);
+}
+
+std::string HtmlTraceRef(const analyzer::InputSummary& in, const std::string& trace_id) {
+  const std::string code = "<code>" + EscapeHtml(trace_id) + "</code>";
+  const std::string url = JaegerTraceUrl(in.ui_url, trace_id);
+  if (url.empty()) return code;
+  return fmt::format("<a href=\"{}\" title=\"open in the Jaeger UI\">{}</a>", EscapeHtml(url),
+                     code);
+}
+
+std::string HtmlSource(const analyzer::InputSummary& in) {
+  if (!in.server.empty()) return EscapeHtml(in.server);
+  return fmt::format("{} files ({})", in.files, FormatBytes(in.bytes));
+}
+
+void HtmlPartial(const analyzer::InputSummary& in, std::ostream& out, std::string_view side) {
+  if (!in.partial) return;
+  out << "<div class=\"partial\" role=\"alert\"><strong>&#9888; Partial results"
+      << (side.empty() ? "" : " (" + EscapeHtml(side) + ")")
+      << ":</strong> not every requested trace could be read";
+  if (!in.server.empty()) out << " from " << EscapeHtml(in.server);
+  out << "; everything below covers only the traces that were.\n<ul>";
+  for (const std::string& reason : in.partial_reasons)
+    out << "<li>" << EscapeHtml(reason) << "</li>";
+  out << "</ul></div>\n";
 }
 
 }  // namespace trace_analyze::reports

@@ -5,6 +5,9 @@
 
 #include <ostream>
 #include <string>
+#include <string_view>
+
+#include "analyzer/results.h"
 
 namespace trace_analyze::reports {
 
@@ -15,6 +18,14 @@ void HtmlHead(const std::string& title, std::ostream& out);
 std::string ServiceColour(const std::string& service);
 // "service operation", HTML-escaped.
 std::string HtmlOp(const std::string& service, const std::string& operation);
+// A trace id in <code>, linked to its page in the Jaeger UI when the traces
+// came from one (InputSummary::ui_url).
+std::string HtmlTraceRef(const analyzer::InputSummary& in, const std::string& trace_id);
+// Where the traces came from, HTML-escaped: the server, or "N files (size)".
+std::string HtmlSource(const analyzer::InputSummary& in);
+// A warning box listing why the input is partial; for a diff, `side` names
+// the side. Nothing when the input is complete. Written before any number.
+void HtmlPartial(const analyzer::InputSummary& in, std::ostream& out, std::string_view side = {});
 
 }  // namespace trace_analyze::reports
 

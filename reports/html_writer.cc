@@ -175,11 +175,18 @@ void HtmlWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Write
   }
   const bool failed = result.fail_on_findings && high > 0;
   out << "<h1>trace-analyze report</h1>\n";
+  HtmlPartial(result.input, out);
   out << fmt::format(
-      "<p class=\"verdict{}\">{} {} traces, {} spans from {} files ({}); {} findings, {} high "
+      "<p class=\"verdict{}\">{} {} traces, {} spans from {}; {} findings, {} high "
       "confidence; critical-path mode {}.</p>\n",
-      failed ? " fail" : "", failed ? "&#10007;" : "&#10003;", p.traces, result.quality.spans,
-      result.input.files, FormatBytes(result.input.bytes), shown, high, EscapeHtml(result.cp_mode));
+      failed                 ? " fail"
+      : result.input.partial ? " partial"
+                             : "",
+      failed                 ? "&#10007;"
+      : result.input.partial ? "&#9888;"
+                             : "&#10003;",
+      p.traces, result.quality.spans, HtmlSource(result.input), shown, high,
+      EscapeHtml(result.cp_mode));
 
   out << "<h2>Latency by root operation</h2>\n<table><tr><th class=\"l\">root operation</th>"
          "<th>traces</th><th>errors</th><th>p50 ms</th><th>p90 ms</th><th>p95 ms</th>"
@@ -214,7 +221,7 @@ void HtmlWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Write
       for (const std::string& r : f.reasons) out << "<li>" << EscapeHtml(r) << "</li>";
       out << "<li>examples:";
       for (const std::string& id : f.example_trace_ids)
-        out << " <code>" << EscapeHtml(id) << "</code>";
+        out << ' ' << HtmlTraceRef(result.input, id);
       out << fmt::format("; fingerprint <code>{}</code></li></ul></td>", f.fingerprint);
       out << fmt::format("<td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
                          FormatMs(f.realistic.p50_us), FormatMs(f.realistic.p95_us), f.instances,
@@ -225,10 +232,10 @@ void HtmlWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Write
 
   for (const analyzer::RepresentativeTrace& r : result.representatives) {
     out << fmt::format(
-        "<h2>A {} trace: <code>{}</code></h2>\n<p class=\"muted\">{} ms (the {} of all traces is "
+        "<h2>A {} trace: {}</h2>\n<p class=\"muted\">{} ms (the {} of all traces is "
         "{} ms); the critical path is coloured, the rest of each span grey.</p>\n",
-        EscapeHtml(r.label), EscapeHtml(r.path.trace_id), FormatMs(r.path.duration_us),
-        EscapeHtml(r.label), FormatMs(r.percentile_us));
+        EscapeHtml(r.label), HtmlTraceRef(result.input, r.path.trace_id),
+        FormatMs(r.path.duration_us), EscapeHtml(r.label), FormatMs(r.percentile_us));
     Waterfall(r.path, out);
   }
 
@@ -254,11 +261,13 @@ void HtmlWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Write
 void HtmlWriter::WriteCriticalPath(const analyzer::CriticalPathResult& result, const WriteOptions&,
                                    std::ostream& out) const {
   HtmlHead("trace-analyze critical path", out);
-  out << fmt::format("<h1>Critical path</h1>\n<p class=\"muted\">{} trace(s), {} mode.</p>\n",
-                     result.traces.size(), EscapeHtml(result.cp_mode));
+  out << "<h1>Critical path</h1>\n";
+  HtmlPartial(result.input, out);
+  out << fmt::format("<p class=\"muted\">{} trace(s) from {}, {} mode.</p>\n", result.traces.size(),
+                     HtmlSource(result.input), EscapeHtml(result.cp_mode));
   for (const analyzer::TracePath& t : result.traces) {
-    out << fmt::format("<h2>Trace <code>{}</code>: {} ms, critical path {} ms</h2>\n",
-                       EscapeHtml(t.trace_id), FormatMs(t.duration_us),
+    out << fmt::format("<h2>Trace {}: {} ms, critical path {} ms</h2>\n",
+                       HtmlTraceRef(result.input, t.trace_id), FormatMs(t.duration_us),
                        FormatMs(t.critical_path_us));
     Waterfall(t, out);
   }

@@ -35,8 +35,12 @@ Json SequenceJson(const std::vector<analyzer::OpName>& ops) {
 }
 
 Json SideJson(const analyzer::DiffSideSummary& s) {
-  return Json{
-      {"traces", s.traces}, {"input", InputJson(s.input)}, {"dataQuality", QualityJson(s.quality)}};
+  Json out{{"traces", s.traces}, {"input", InputJson(s.input)}};
+  // The Jaeger search window; null for a side read from files.
+  out["window"] = s.window_start.empty() ? Json(nullptr)
+                                         : Json{{"start", s.window_start}, {"end", s.window_end}};
+  out["dataQuality"] = QualityJson(s.quality);
+  return out;
 }
 
 Json TargetsJson(const std::vector<analyzer::TargetRow>& targets) {

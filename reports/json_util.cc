@@ -11,10 +11,15 @@ double Round4(double x) { return std::round(x * 1e4) / 1e4; }
 Json InputJson(const analyzer::InputSummary& in) {
   Json problems = Json::array();
   for (const std::string& p : in.problems) problems.push_back(p);
-  return Json{{"files", in.files},
-              {"bytes", in.bytes},
-              {"problemsTotal", in.problems_total},
-              {"problems", std::move(problems)}};
+  Json out{{"files", in.files},
+           {"bytes", in.bytes},
+           {"problemsTotal", in.problems_total},
+           {"problems", std::move(problems)}};
+  if (!in.server.empty()) out["server"] = in.server;
+  out["partial"] = in.partial;
+  out["partialReasons"] = in.partial_reasons;
+  if (!in.ui_url.empty()) out["uiUrl"] = in.ui_url;
+  return out;
 }
 
 Json QualityJson(const analyzer::DataQuality& q) {

@@ -20,7 +20,46 @@ struct TestCase {
   std::string output;   // system-out
 };
 
-void WriteSuite(const std::string& suite, const std::vector<TestCase>& cases, std::ostream& out) {
+using PropertyList = std::vector<std::pair<std::string, std::string>>;
+
+// Suite properties: where the traces came from and whether the result is
+// partial (only for a Jaeger server; file input has none). `prefix` names a
+// diff side: "baseline.partial".
+void AddProperties(const analyzer::InputSummary& in, const std::string& prefix,
+                   PropertyList& props) {
+  if (in.server.empty()) return;
+  props.emplace_back(prefix + "jaeger.server", in.server);
+  if (!in.ui_url.empty()) props.emplace_back(prefix + "jaeger.ui", in.ui_url);
+  props.emplace_back(prefix + "partial", in.partial ? "true" : "false");
+  for (const std::string& reason : in.partial_reasons) {
+    props.emplace_back(prefix + "partial.reason", reason);
+  }
+}
+
+PropertyList Properties(const analyzer::InputSummary& in) {
+  PropertyList props;
+  AddProperties(in, "", props);
+  return props;
+}
+
+// A partial result fails the input testcase, so CI shows it next to the
+// findings; the reasons are its body.
+void MarkPartial(const analyzer::InputSummary& in, TestCase& input) {
+  if (!in.partial) return;
+  input.failure = "partial results: not every requested trace could be read" +
+                  (in.server.empty() ? std::string() : " from " + in.server);
+  std::string reasons;
+  for (const std::string& reason : in.partial_reasons) reasons += reason + "\n";
+  input.output = reasons + input.output;
+}
+
+std::string Source(const analyzer::InputSummary& in) {
+  if (!in.server.empty()) return in.server;
+  return fmt::format("{} files", in.files);
+}
+
+void WriteSuite(const std::string& suite, const PropertyList& properties,
+                const std::vector<TestCase>& cases, std::ostream& out) {
   size_t failures = 0;
   for (const TestCase& c : cases) failures += c.failure.empty() ? 0 : 1;
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
@@ -28,6 +67,14 @@ void WriteSuite(const std::string& suite, const std::vector<TestCase>& cases, st
                      cases.size(), failures);
   out << fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\">\n",
                      EscapeXml(suite), cases.size(), failures);
+  if (!properties.empty()) {
+    out << "    <properties>\n";
+    for (const auto& [name, value] : properties) {
+      out << fmt::format("      <property name=\"{}\" value=\"{}\"/>\n", EscapeXml(name),
+                         EscapeXml(value));
+    }
+    out << "    </properties>\n";
+  }
   for (const TestCase& c : cases) {
     out << fmt::format("    <testcase classname=\"{}\" name=\"{}\"", EscapeXml(c.classname),
                        EscapeXml(c.name));
@@ -55,9 +102,10 @@ void JunitWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Writ
                                std::ostream& out) const {
   std::vector<TestCase> cases;
   TestCase input{"trace-analyze.input", "input is readable", "", ""};
-  input.output = fmt::format("{} traces, {} spans from {} files; {} pieces of input skipped",
-                             result.profile.traces, result.quality.spans, result.input.files,
-                             result.input.problems_total);
+  input.output =
+      fmt::format("{} traces, {} spans from {}; {} pieces of input skipped", result.profile.traces,
+                  result.quality.spans, Source(result.input), result.input.problems_total);
+  MarkPartial(result.input, input);
   cases.push_back(std::move(input));
   if (result.fail_on_findings) {
     for (const analyzer::Finding& f : result.findings) {
@@ -76,12 +124,19 @@ void JunitWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Writ
       cases.push_back(std::move(c));
     }
   }
-  WriteSuite("trace-analyze analyze", cases, out);
+  WriteSuite("trace-analyze analyze", Properties(result.input), cases, out);
 }
 
 void JunitWriter::WriteCriticalPath(const analyzer::CriticalPathResult& result, const WriteOptions&,
                                     std::ostream& out) const {
   std::vector<TestCase> cases;
+  if (!result.input.server.empty()) {
+    // From a server, whether every requested trace arrived is a check of its own.
+    TestCase input{"trace-analyze.input", "requested traces were read", "", ""};
+    input.output = fmt::format("{} traces from {}", result.traces.size(), result.input.server);
+    MarkPartial(result.input, input);
+    cases.push_back(std::move(input));
+  }
   for (const analyzer::TracePath& t : result.traces) {
     TestCase c{"trace-analyze.critical-path", "trace " + t.trace_id, "", ""};
     c.output =
@@ -92,18 +147,25 @@ void JunitWriter::WriteCriticalPath(const analyzer::CriticalPathResult& result, 
     }
     cases.push_back(std::move(c));
   }
-  WriteSuite("trace-analyze critical-path", cases, out);
+  WriteSuite("trace-analyze critical-path", Properties(result.input), cases, out);
 }
 
 void JunitWriter::WriteDiff(const analyzer::DiffResult& result, const WriteOptions&,
                             std::ostream& out) const {
   std::vector<TestCase> cases;
+  PropertyList properties;
   for (const auto& [side, s] :
        {std::pair{"baseline", &result.baseline}, std::pair{"candidate", &result.candidate}}) {
     TestCase c{"trace-analyze.input", fmt::format("{} input is readable", side), "", ""};
-    c.output = fmt::format("{} traces, {} spans from {} files; {} pieces of input skipped",
-                           s->traces, s->quality.spans, s->input.files, s->input.problems_total);
+    c.output = fmt::format("{} traces, {} spans from {}; {} pieces of input skipped", s->traces,
+                           s->quality.spans, DiffSideSource(*s), s->input.problems_total);
+    MarkPartial(s->input, c);
     cases.push_back(std::move(c));
+    AddProperties(s->input, std::string(side) + ".", properties);
+    if (!s->window_start.empty()) {
+      properties.emplace_back(std::string(side) + ".window",
+                              s->window_start + ".." + s->window_end);
+    }
   }
   for (const analyzer::TargetRow& t : result.targets) {
     TestCase c;
@@ -119,7 +181,7 @@ void JunitWriter::WriteDiff(const analyzer::DiffResult& result, const WriteOptio
     c.output = (c.failure.empty() ? numbers + "\n" : "") + t.reason + " (" + t.origin + ")\n";
     cases.push_back(std::move(c));
   }
-  WriteSuite("trace-analyze " + result.command, cases, out);
+  WriteSuite("trace-analyze " + result.command, properties, cases, out);
 }
 
 }  // namespace trace_analyze::reports

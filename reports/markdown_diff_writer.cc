@@ -14,19 +14,13 @@
 #include "reports/diff_format.h"
 #include "reports/escape.h"
 #include "reports/format.h"
+#include "reports/markdown_util.h"
 #include "reports/markdown_writer.h"
 
 namespace trace_analyze::reports {
 namespace {
 
 std::string Md(const std::string& text) { return EscapeMarkdown(text); }
-
-// Inline code when that is safe: backslash escapes and entities do not work
-// inside a code span, so text with markup characters is escaped plain text.
-std::string CodeSpan(const std::string& text) {
-  if (text.find_first_of("`<>&|\\\r\n") != std::string::npos) return Md(text);
-  return "`" + text + "`";
-}
 
 const char* StatusIcon(analyzer::TargetStatus s) {
   switch (s) {
@@ -43,13 +37,29 @@ const char* StatusIcon(analyzer::TargetStatus s) {
 void Verdict(const analyzer::DiffResult& r, std::ostream& out) {
   std::string targets;
   for (const analyzer::TargetRow& t : r.targets) {
-    targets += fmt::format("{}{} {}", targets.empty() ? ": " : ", ", StatusIcon(t.status),
-                           CodeSpan(t.name) + " " + Md(t.op + " " + TargetLevel(t.target, t.unit)));
+    targets +=
+        fmt::format("{}{} {}", targets.empty() ? ": " : ", ", StatusIcon(t.status),
+                    MarkdownCode(t.name) + " " + Md(t.op + " " + TargetLevel(t.target, t.unit)));
   }
-  out << fmt::format("{} **trace-analyze {}: {}** — {}{}\n\n", r.pass ? "✅" : "❌", r.command,
-                     r.pass ? "PASS" : "FAIL", Md(r.verdict_reason), targets);
-  out << fmt::format("Baseline {} traces, candidate {} traces; critical-path mode {}.\n\n",
-                     r.baseline.traces, r.candidate.traces, Md(r.cp_mode));
+  // A partial side turns a pass into a warning: the verdict rests on
+  // incomplete data (a failure stays a failure).
+  const std::string partial = PartialSidesLabel(r);
+  out << fmt::format("{} **trace-analyze {}: {}** — {}{}{}\n\n",
+                     !r.pass           ? "❌"
+                     : partial.empty() ? "✅"
+                                       : "⚠️",
+                     r.command, r.pass ? "PASS" : "FAIL", Md(r.verdict_reason), targets,
+                     partial.empty() ? "" : " — **" + partial + "**");
+  for (const auto& [side, in] :
+       {std::pair{"baseline", &r.baseline.input}, std::pair{"candidate", &r.candidate.input}}) {
+    if (!in->partial) continue;
+    WriteMarkdownPartial(*in, out, side);
+    out << '\n';
+  }
+  out << fmt::format(
+      "Baseline {} traces ({}), candidate {} traces ({}); critical-path mode {}.\n\n",
+      r.baseline.traces, Md(DiffSideSource(r.baseline)), r.candidate.traces,
+      Md(DiffSideSource(r.candidate)), Md(r.cp_mode));
 }
 
 void Targets(const analyzer::DiffResult& r, std::ostream& out) {

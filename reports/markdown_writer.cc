@@ -6,6 +6,7 @@
 
 #include "reports/escape.h"
 #include "reports/format.h"
+#include "reports/markdown_util.h"
 
 namespace trace_analyze::reports {
 namespace {
@@ -64,9 +65,17 @@ void MarkdownWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const W
   const bool failed = result.fail_on_findings && high > 0;
   size_t shown = 0;
   for (const analyzer::Finding& f : result.findings) shown += f.suppressed ? 0 : 1;
-  out << fmt::format("{} **trace-analyze**: {} traces, {} findings ({} high confidence){}\n\n",
-                     failed ? "❌" : "✅", p.traces, shown, high,
-                     failed ? " — failing on high-confidence findings" : "");
+  const bool partial = result.input.partial;
+  out << fmt::format("{} **trace-analyze**: {} traces, {} findings ({} high confidence){}{}\n\n",
+                     failed    ? "❌"
+                     : partial ? "⚠️"
+                               : "✅",
+                     p.traces, shown, high, failed ? " — failing on high-confidence findings" : "",
+                     partial ? " — **partial results**" : "");
+  if (partial) {
+    WriteMarkdownPartial(result.input, out);
+    out << '\n';
+  }
   if (!p.root_latency.empty()) {
     const analyzer::RootLatencyRow& all = p.root_latency.front();
     out << fmt::format(
@@ -101,7 +110,8 @@ void MarkdownWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const W
       for (const std::string& r : f.reasons) out << "   - " << EscapeMarkdown(r) << '\n';
       if (!f.example_trace_ids.empty()) {
         out << "   - example traces:";
-        for (const std::string& id : f.example_trace_ids) out << " `" << EscapeMarkdown(id) << '`';
+        for (const std::string& id : f.example_trace_ids)
+          out << ' ' << MarkdownTraceRef(result.input, id);
         out << '\n';
       }
       out << "\n   </details>\n";
@@ -132,11 +142,16 @@ void MarkdownWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const W
 void MarkdownWriter::WriteCriticalPath(const analyzer::CriticalPathResult& result,
                                        const WriteOptions&, std::ostream& os) const {
   std::ostringstream out;
-  out << fmt::format("**trace-analyze critical path** ({} mode), {} trace(s)\n", result.cp_mode,
-                     result.traces.size());
+  out << fmt::format("{}**trace-analyze critical path** ({} mode), {} trace(s){}\n",
+                     result.input.partial ? "⚠️ " : "", result.cp_mode, result.traces.size(),
+                     result.input.partial ? " — **partial results**" : "");
+  if (result.input.partial) {
+    out << '\n';
+    WriteMarkdownPartial(result.input, out);
+  }
   for (const analyzer::TracePath& t : result.traces) {
-    out << fmt::format("\n### Trace `{}`: {} ms, critical path {} ms\n\n",
-                       EscapeMarkdown(t.trace_id), FormatMs(t.duration_us),
+    out << fmt::format("\n### Trace {}: {} ms, critical path {} ms\n\n",
+                       MarkdownTraceRef(result.input, t.trace_id), FormatMs(t.duration_us),
                        FormatMs(t.critical_path_us));
     out << "| on path ms | share | self ms | span |\n|---:|---:|---:|---|\n";
     for (const analyzer::PathSpan& s : t.spans) {

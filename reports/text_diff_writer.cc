@@ -232,9 +232,10 @@ void WriteInputs(const analyzer::DiffResult& r, const WriteOptions& o, std::ostr
 void TextWriter::WriteDiff(const analyzer::DiffResult& r, const WriteOptions& o,
                            std::ostream& out) const {
   const auto side = [](const analyzer::DiffSideSummary& s) {
-    return fmt::format("{} ({}, {})", Plural(s.traces, "trace"), Plural(s.input.files, "file"),
-                       FormatBytes(s.input.bytes));
+    return fmt::format("{} ({})", Plural(s.traces, "trace"), DiffSideSource(s));
   };
+  WritePartial(r.baseline.input, o, out, "baseline");
+  WritePartial(r.candidate.input, o, out, "candidate");
   out << fmt::format("trace-analyze {}: baseline {}, candidate {}; critical path: {} mode\n",
                      r.command, side(r.baseline), side(r.candidate), r.cp_mode);
   WriteVerdict(r, o, out);

@@ -12,4 +12,14 @@ std::string Plural(uint64_t n, const char* word) {
   return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
 }
 
+void WritePartial(const analyzer::InputSummary& in, const WriteOptions& o, std::ostream& out,
+                  std::string_view side) {
+  if (!in.partial) return;
+  out << Heading(o, fmt::format("PARTIAL RESULTS{}: not every requested trace could be read",
+                                side.empty() ? "" : fmt::format(" ({})", side)))
+      << '\n';
+  for (const std::string& reason : in.partial_reasons) out << "  - " << reason << '\n';
+  out << '\n';
+}
+
 }  // namespace trace_analyze::reports

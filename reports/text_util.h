@@ -3,7 +3,9 @@
 #define TRACE_ANALYZE_REPORTS_TEXT_UTIL_H_
 
 #include <cstdint>
+#include <ostream>
 #include <string>
+#include <string_view>
 
 #include "reports/writer.h"
 
@@ -13,6 +15,11 @@ namespace trace_analyze::reports {
 std::string Heading(const WriteOptions& o, const std::string& text);
 // "1 trace", "2 traces".
 std::string Plural(uint64_t n, const char* word);
+// A partial input says so first, before any number a reader might trust:
+// "PARTIAL RESULTS[ (side)]: ..." and one line per reason. Nothing when the
+// input is complete.
+void WritePartial(const analyzer::InputSummary& in, const WriteOptions& o, std::ostream& out,
+                  std::string_view side = {});
 
 }  // namespace trace_analyze::reports
 

@@ -68,6 +68,11 @@ void WriteFindings(const std::vector<analyzer::Finding>& findings, const WriteOp
   }
 }
 
+std::string Source(const analyzer::InputSummary& in) {
+  if (!in.server.empty()) return in.server;
+  return fmt::format("{} ({})", Plural(in.files, "file"), FormatBytes(in.bytes));
+}
+
 std::string OpName(const std::string& service, const std::string& operation) {
   if (service.empty()) return operation;
   return operation.empty() ? service : service + " " + operation;
@@ -78,10 +83,10 @@ std::string OpName(const std::string& service, const std::string& operation) {
 void TextWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const WriteOptions& o,
                               std::ostream& out) const {
   const analyzer::ProfileReport& p = result.profile;
-  out << fmt::format("trace-analyze: {}, {} from {} ({}), critical path: {} mode\n",
+  WritePartial(result.input, o, out);
+  out << fmt::format("trace-analyze: {}, {} from {}, critical path: {} mode\n",
                      Plural(p.traces, "trace"), Plural(result.quality.spans, "span"),
-                     Plural(result.input.files, "file"), FormatBytes(result.input.bytes),
-                     result.cp_mode);
+                     Source(result.input), result.cp_mode);
 
   out << '\n' << Heading(o, "Latency by root operation (ms)") << '\n';
   TextTable latency({{"root operation", Align::kLeft},
@@ -143,6 +148,7 @@ void TextWriter::WriteCriticalPath(const analyzer::CriticalPathResult& result,
   static constexpr const char* kPalette[] = {"\x1b[36m", "\x1b[33m", "\x1b[35m",
                                              "\x1b[32m", "\x1b[34m", "\x1b[31m"};
   const int bar_width = std::max(20, o.width - 60);
+  WritePartial(result.input, o, out);
   bool first = true;
   for (const analyzer::TracePath& t : result.traces) {
     if (!first) out << '\n';

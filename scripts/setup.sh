@@ -20,6 +20,10 @@ packages=(
   libsimdjson-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev zlib1g-dev libzstd-dev zstd
   clang-format chromium
+  # Jaeger query clients: HTTP (libcurl), gRPC + protobuf code generation,
+  # and cpp-httplib for the tests' in-process HTTP server.
+  libcurl4-openssl-dev libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc
+  libcpp-httplib-dev
 )
 
 missing=()

@@ -26,7 +26,7 @@ TEST(CliTest, NoArgumentsIsUsageError) {
 }
 
 TEST(CliTest, HelpExitsZeroAndShowsExamplesAndExitCodes) {
-  for (const char* cmd : {"analyze", "critical-path"}) {
+  for (const char* cmd : {"analyze", "critical-path", "services", "operations", "fetch"}) {
     const CliRun run = RunTool({cmd, "--help"});
     EXPECT_EQ(run.exit_code, 0) << cmd;
     EXPECT_THAT(run.out, HasSubstr("Examples:")) << cmd;

@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# Opens generated HTML reports (analyze, diff) in headless Chromium: each must
-# render (the DOM has the report's SVGs and its key heading), log no console
+# Opens HTML reports (analyze, diff, and a Jaeger one) in headless Chromium:
+# each must render (the DOM has the report's SVGs and its key heading), log no console
 # message, and make no network request. Chromium's verbose log shows both:
 # ":CONSOLE" lines and one "NotifyBeforeURLRequest: URL" per request
 # (Chromium's own requests to Google's update/account hosts are ignored; every
 # host resolves to nothing). Saves a screenshot of each for review:
 # OUT_DIR/<name>.png.
-# Usage: html_in_browser_test.sh TRACE_ANALYZE FIXTURES_DIR OUT_DIR
+# Usage: html_in_browser_test.sh TRACE_ANALYZE FIXTURES_DIR OUT_DIR JAEGER_HTML
 #   FIXTURES_DIR: the project's fixtures/ (traces/ and diff/ are used).
+#   JAEGER_HTML: a report read from a Jaeger server (the partial golden): its
+#   warning box must show, and its trace ids link to the Jaeger UI, which must
+#   not make the page load anything.
 set -euo pipefail
-tool="$1" fixtures="$2" out="$3"
+tool="$1" fixtures="$2" out="$3" jaeger_html="$4"
 browser=$(command -v chromium || command -v chromium-browser || true)
 if [[ -z "$browser" ]]; then
   echo "chromium not installed: skipped"
@@ -49,3 +52,6 @@ check analyze "Findings"
 "$tool" diff -b "$fixtures/diff/baseline.json" -c "$fixtures/diff/candidate.json" \
   --target 'p95_latency_reduction>=90%' --format html -o "$out/diff.html" || [[ $? -eq 1 ]]
 check diff "Critical-path shift"
+# Trace ids are links to the Jaeger UI: opening the page loads none of them.
+cp "$jaeger_html" "$out/jaeger-partial.html"
+check jaeger-partial "Partial results"

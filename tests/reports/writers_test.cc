@@ -131,6 +131,116 @@ TEST(WritersTest, CollapsedIsOneStackPerLine) {
   EXPECT_EQ(Render("collapsed", HostileResult(false)), "<b>svc</b>;op&amp 1000\n");
 }
 
+// HostileResult as if read from a Jaeger server that lost a trace; the UI
+// base, the reasons and a trace id try to inject markup too.
+analyzer::AnalyzeResult HostilePartialResult(std::string ui_url) {
+  analyzer::AnalyzeResult r = HostileResult(true);
+  r.input.server = "http://jaeger:16686 (HTTP /api)";
+  r.input.ui_url = std::move(ui_url);
+  r.input.partial = true;
+  r.input.partial_reasons = {"1 requested trace not found on the server: <b>x</b>|y"};
+  r.findings[0].example_trace_ids = {"abc123", "\"><script>alert(1)</script>)[x](y"};
+  return r;
+}
+
+TEST(WritersTest, HtmlLinksExampleTracesToTheJaegerUi) {
+  const std::string html =
+      Render("html", HostilePartialResult("https://ui.example/jaeger\"'<x>( )"));
+  EXPECT_THAT(html, HasSubstr("<a href=\"https://ui.example/jaeger%22%27%3Cx%3E%28%20%29/trace/"
+                              "abc123\" title=\"open in the Jaeger UI\"><code>abc123</code></a>"));
+  // A hostile id is percent-encoded in the link and escaped in the text.
+  EXPECT_THAT(html,
+              HasSubstr("/trace/%22%3E%3Cscript%3Ealert%281%29%3C%2Fscript%3E%29%5Bx%5D%28y\""));
+  EXPECT_THAT(html,
+              HasSubstr("<code>&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;)[x](y</code>"));
+  EXPECT_THAT(html, Not(HasSubstr("<script")));
+  EXPECT_THAT(html, Not(HasSubstr("<b>x")));
+  // Still self-contained: links go only to the Jaeger UI, nothing is loaded.
+  EXPECT_FALSE(std::regex_search(html, std::regex(R"(<[^>]*\ssrc\s*=)")));
+  EXPECT_FALSE(std::regex_search(html, std::regex(R"(href="(?!https://ui\.example/))")));
+}
+
+TEST(WritersTest, MarkdownLinksExampleTracesToTheJaegerUi) {
+  const std::string md = Render("markdown", HostilePartialResult("http://ui:16686/"));
+  EXPECT_THAT(md, HasSubstr("example traces: [`abc123`](http://ui:16686/trace/abc123) "));
+  // The hostile id: escaped text (no code span), a percent-encoded destination
+  // that no ')' or space can end early.
+  EXPECT_THAT(md, HasSubstr("[\"&gt;&lt;script&gt;alert(1)&lt;/script&gt;)\\[x\\](y]("
+                            "http://ui:16686/trace/"
+                            "%22%3E%3Cscript%3Ealert%281%29%3C%2Fscript%3E%29%5Bx%5D%28y)"));
+  EXPECT_THAT(md, Not(HasSubstr("<script")));
+}
+
+TEST(WritersTest, NoLinksWithoutAnHttpUiUrl) {
+  for (const std::string ui : {"", "javascript:alert(1)", "data:text/html,x", "ftp://x"}) {
+    EXPECT_THAT(Render("html", HostilePartialResult(ui)), Not(HasSubstr("href="))) << ui;
+    EXPECT_THAT(Render("markdown", HostilePartialResult(ui)), Not(HasSubstr("/trace/"))) << ui;
+  }
+}
+
+TEST(WritersTest, PartialResultsAreLabelledInEveryFormatButFoldedStacks) {
+  const analyzer::AnalyzeResult r = HostilePartialResult("");
+  EXPECT_THAT(Render("text", r), ::testing::StartsWith("PARTIAL RESULTS"));
+  EXPECT_THAT(Render("json", r), HasSubstr("\"partial\": true"));
+  const std::string md = Render("markdown", r);
+  EXPECT_THAT(md, ::testing::StartsWith("❌ **trace-analyze**"));  // the gate still fails
+  EXPECT_THAT(md, HasSubstr("— **partial results**"));
+  EXPECT_THAT(md,
+              HasSubstr("> - 1 requested trace not found on the server: &lt;b&gt;x&lt;/b&gt;\\|y"));
+  const std::string html = Render("html", r);
+  EXPECT_THAT(html, HasSubstr("<div class=\"partial\" role=\"alert\">"));
+  EXPECT_THAT(html, HasSubstr("<li>1 requested trace not found on the server: "
+                              "&lt;b&gt;x&lt;/b&gt;|y</li>"));
+  const std::string xml = Render("junit", r);
+  EXPECT_THAT(xml, HasSubstr("<property name=\"partial\" value=\"true\"/>"));
+  EXPECT_THAT(xml, HasSubstr("<property name=\"partial.reason\" value=\"1 requested trace not "
+                             "found on the server: &lt;b&gt;x&lt;/b&gt;|y\"/>"));
+  EXPECT_THAT(xml, HasSubstr("<failure message=\"partial results: not every requested trace "
+                             "could be read from http://jaeger:16686 (HTTP /api)\">"));
+  EXPECT_THAT(xml, HasSubstr("tests=\"2\" failures=\"2\""));
+  // Folded stacks have no comment syntax: unchanged (the CLI warns and exits 3).
+  EXPECT_EQ(Render("collapsed", r), "<b>svc</b>;op&amp 1000\n");
+  // Without a failing gate the verdict shows a warning instead of a tick.
+  analyzer::AnalyzeResult no_gate = r;
+  no_gate.fail_on_findings = false;
+  EXPECT_THAT(Render("markdown", no_gate), ::testing::StartsWith("⚠️ **trace-analyze**"));
+  EXPECT_THAT(Render("html", no_gate), HasSubstr("<p class=\"verdict partial\">&#9888; "));
+}
+
+TEST(WritersTest, CriticalPathReportsArePartialAndLinkedToo) {
+  analyzer::CriticalPathResult r;
+  r.cp_mode = "jaeger";
+  r.input.server = "grpc://jaeger:16685 (gRPC api_v3)";
+  r.input.ui_url = "http://ui:16686";
+  r.input.partial = true;
+  r.input.partial_reasons = {"1 requested trace not found on the server: 00ff"};
+  analyzer::TracePath t;
+  t.trace_id = "0abc";
+  r.traces.push_back(t);
+  const auto render = [&](std::string_view format) {
+    std::ostringstream out;
+    FindReportWriter(format)->WriteCriticalPath(r, WriteOptions{}, out);
+    return out.str();
+  };
+  EXPECT_THAT(render("text"), ::testing::StartsWith("PARTIAL RESULTS"));
+  EXPECT_THAT(render("json"), HasSubstr("\"partial\": true"));
+  EXPECT_THAT(render("markdown"), HasSubstr("### Trace [`0abc`](http://ui:16686/trace/0abc)"));
+  EXPECT_THAT(render("markdown"), HasSubstr("> ⚠️ **Partial results**"));
+  EXPECT_THAT(render("html"), HasSubstr("<h2>Trace <a href=\"http://ui:16686/trace/0abc\""));
+  EXPECT_THAT(render("html"), HasSubstr("<div class=\"partial\""));
+  EXPECT_THAT(render("junit"), HasSubstr("name=\"requested traces were read\">\n      <failure"));
+}
+
+TEST(EscapeTest, JaegerTraceUrl) {
+  EXPECT_EQ(JaegerTraceUrl("http://h:16686", "ab12"), "http://h:16686/trace/ab12");
+  EXPECT_EQ(JaegerTraceUrl("HTTPS://h/base//", "ab12"), "HTTPS://h/base/trace/ab12");
+  EXPECT_EQ(JaegerTraceUrl("http://[::1]:16686/a b", "x/y?z"),
+            "http://[::1]:16686/a%20b/trace/x%2Fy%3Fz");
+  EXPECT_EQ(JaegerTraceUrl("javascript:alert(1)//", "ab"), "");
+  EXPECT_EQ(JaegerTraceUrl("", "ab"), "");
+  EXPECT_EQ(JaegerTraceUrl("http://h", ""), "");
+}
+
 // A diff whose names try to inject markup, with one failing and one
 // acceptable target.
 analyzer::DiffResult HostileDiff() {
@@ -213,6 +323,70 @@ TEST(DiffWritersTest, JunitHasOneTestcasePerTargetAndSide) {
   // ACCEPTABLE passes, with its numbers in system-out.
   EXPECT_THAT(xml, HasSubstr("<system-out>ACCEPTABLE: measured 1.500 ms"));
   EXPECT_THAT(xml, Not(HasSubstr("<script")));
+}
+
+// HostileDiff with both sides from a Jaeger server and the baseline partial;
+// the server, window and reason try to inject markup.
+analyzer::DiffResult HostilePartialDiff(bool pass) {
+  analyzer::DiffResult r = HostileDiff();
+  r.pass = pass;
+  for (analyzer::DiffSideSummary* s : {&r.baseline, &r.candidate}) {
+    s->input.server = "http://jaeger:16686/<b>j</b> (HTTP /api)";
+    s->window_start = "2024-05-01T09:00:00Z";
+    s->window_end = "2024-05-01T10:00:00Z";
+  }
+  r.baseline.input.partial = true;
+  r.baseline.input.partial_reasons = {"search failed: <script>x</script>|y"};
+  return r;
+}
+
+TEST(DiffWritersTest, APartialSideIsLabelledInEveryFormatButFoldedStacks) {
+  const analyzer::DiffResult r = HostilePartialDiff(/*pass=*/true);
+  const std::string text = RenderDiff("text", r);
+  EXPECT_THAT(text, ::testing::StartsWith("PARTIAL RESULTS (baseline): not every requested trace "
+                                          "could be read\n  - search failed: <script>x</script>|y"
+                                          "\n\ntrace-analyze diff: baseline 3 traces "
+                                          "(http://jaeger:16686/<b>j</b> (HTTP /api), "
+                                          "2024-05-01T09:00:00Z..2024-05-01T10:00:00Z)"));
+  EXPECT_THAT(text, Not(HasSubstr("PARTIAL RESULTS (candidate)")));
+
+  const std::string json = RenderDiff("json", r);
+  EXPECT_THAT(json, HasSubstr("\"window\": {\n      \"start\": \"2024-05-01T09:00:00Z\",\n"
+                              "      \"end\": \"2024-05-01T10:00:00Z\"\n    }"));
+  EXPECT_THAT(json, HasSubstr("\"partial\": true"));
+
+  const std::string md = RenderDiff("markdown", r);
+  EXPECT_THAT(md, ::testing::StartsWith("⚠️ **trace-analyze diff: PASS**"));
+  EXPECT_THAT(md, HasSubstr("— **partial results (baseline)**"));
+  EXPECT_THAT(md, HasSubstr("> - search failed: &lt;script&gt;x&lt;/script&gt;\\|y\n"));
+  EXPECT_THAT(md, Not(HasSubstr("<script")));
+  EXPECT_THAT(md, Not(HasSubstr("<b>")));
+
+  const std::string html = RenderDiff("html", r);
+  EXPECT_THAT(html, HasSubstr("<strong>&#9888; Partial results (baseline):</strong>"));
+  EXPECT_THAT(html, HasSubstr("<li>search failed: &lt;script&gt;x&lt;/script&gt;|y</li>"));
+  EXPECT_THAT(html, HasSubstr("<p class=\"verdict partial\">&#9888; <b>PASS</b>"));
+  EXPECT_THAT(html, Not(HasSubstr("<script")));
+  EXPECT_THAT(html, Not(HasSubstr("<b>j")));
+
+  const std::string xml = RenderDiff("junit", r);
+  EXPECT_THAT(xml, HasSubstr("<property name=\"baseline.partial\" value=\"true\"/>"));
+  EXPECT_THAT(xml, HasSubstr("<property name=\"candidate.partial\" value=\"false\"/>"));
+  EXPECT_THAT(xml, HasSubstr("<property name=\"baseline.window\" "
+                             "value=\"2024-05-01T09:00:00Z..2024-05-01T10:00:00Z\"/>"));
+  EXPECT_THAT(xml, HasSubstr("name=\"baseline input is readable\">\n      <failure message=\""
+                             "partial results: not every requested trace could be read from "
+                             "http://jaeger:16686/&lt;b&gt;j&lt;/b&gt; (HTTP /api)\">"));
+  EXPECT_THAT(xml, Not(HasSubstr("<script")));
+
+  EXPECT_EQ(RenderDiff("collapsed", r), "api;handle 1000 875\n");
+
+  // A failed verdict stays a failure, still labelled partial.
+  const analyzer::DiffResult failed = HostilePartialDiff(/*pass=*/false);
+  EXPECT_THAT(RenderDiff("markdown", failed),
+              ::testing::StartsWith("❌ **trace-analyze diff: FAIL"));
+  EXPECT_THAT(RenderDiff("markdown", failed), HasSubstr("— **partial results (baseline)**"));
+  EXPECT_THAT(RenderDiff("html", failed), HasSubstr("<p class=\"verdict fail\">&#10007; <b>FAIL"));
 }
 
 TEST(EscapeTest, Formats) {

@@ -1,0 +1,135 @@
+#include "jaeger_client/grpc_api_v2_source.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "jaeger_client/api_v2_convert.h"
+#include "jaeger_client/grpc_common.h"
+#include "jaeger_client/retry.h"
+#include "jaeger_client/span_assembler.h"
+
+namespace trace_analyze::jaeger {
+namespace {
+
+namespace pb = ::jaeger::api_v2;
+
+}  // namespace
+
+GrpcApiV2Source::GrpcApiV2Source(const ClientOptions& options,
+                                 std::shared_ptr<grpc::Channel> channel)
+    : options_(options), stub_(pb::QueryService::NewStub(channel)) {}
+
+std::string GrpcApiV2Source::Describe() const {
+  return fmt::format("{} ({})", options_.server.Display(), ApiLabel(ApiKind::kGrpcV2));
+}
+
+CallResult<std::vector<std::string>> GrpcApiV2Source::Services() {
+  return WithRetries<std::vector<std::string>>(
+      options_.retry, options_.log, [&]() -> CallResult<std::vector<std::string>> {
+        grpc::ClientContext context;
+        PrepareGrpcContext(options_, &context);
+        pb::GetServicesResponse response;
+        const grpc::Status status =
+            stub_->GetServices(&context, pb::GetServicesRequest(), &response);
+        if (!status.ok()) return GrpcError(status, Describe(), "GetServices");
+        std::vector<std::string> out(response.services().begin(), response.services().end());
+        std::sort(out.begin(), out.end());
+        return out;
+      });
+}
+
+CallResult<std::vector<OperationInfo>> GrpcApiV2Source::Operations(const std::string& service) {
+  return WithRetries<std::vector<OperationInfo>>(
+      options_.retry, options_.log, [&]() -> CallResult<std::vector<OperationInfo>> {
+        grpc::ClientContext context;
+        PrepareGrpcContext(options_, &context);
+        pb::GetOperationsRequest request;
+        request.set_service(service);
+        pb::GetOperationsResponse response;
+        const grpc::Status status = stub_->GetOperations(&context, request, &response);
+        if (!status.ok()) return GrpcError(status, Describe(), "GetOperations");
+        std::vector<OperationInfo> out;
+        for (const pb::Operation& op : response.operations()) {
+          out.push_back({op.name(), op.span_kind()});
+        }
+        if (out.empty()) {  // old servers fill only the deprecated list
+          for (const std::string& name : response.operationnames()) out.push_back({name, ""});
+        }
+        std::sort(out.begin(), out.end(), [](const OperationInfo& a, const OperationInfo& b) {
+          return a.name != b.name ? a.name < b.name : a.span_kind < b.span_kind;
+        });
+        return out;
+      });
+}
+
+CallResult<size_t> GrpcApiV2Source::Search(const SearchQuery& query, const TraceCallback& on_trace,
+                                           ReadStats*) {
+  pb::FindTracesRequest request;
+  pb::TraceQueryParameters* q = request.mutable_query();
+  q->set_service_name(query.service);
+  q->set_operation_name(query.operation);
+  for (const auto& [key, value] : query.tags) (*q->mutable_tags())[key] = value;
+  SetTimestamp(query.start_us, q->mutable_start_time_min());
+  SetTimestamp(query.end_us, q->mutable_start_time_max());
+  if (query.min_duration_us > 0) SetDuration(query.min_duration_us, q->mutable_duration_min());
+  if (query.max_duration_us > 0) SetDuration(query.max_duration_us, q->mutable_duration_max());
+  q->set_search_depth(query.limit);
+  const std::string call = fmt::format("FindTraces(service={})", query.service);
+  SpanAssembler assembler;
+  CallStatus status = WithRetries<Ok>(options_.retry, options_.log, [&]() -> CallStatus {
+    assembler = SpanAssembler();
+    grpc::ClientContext context;
+    PrepareGrpcContext(options_, &context);
+    std::unique_ptr<grpc::ClientReader<pb::SpansResponseChunk>> reader =
+        stub_->FindTraces(&context, request);
+    pb::SpansResponseChunk chunk;
+    while (reader->Read(&chunk)) {
+      for (const pb::Span& span : chunk.spans()) StageApiV2Span(span, &assembler);
+      assembler.Commit();
+    }
+    const grpc::Status finished = reader->Finish();
+    if (!finished.ok()) return GrpcError(finished, Describe(), call);
+    return CallOk();
+  });
+  if (!status.ok()) return status.error();
+  const size_t n = assembler.size();
+  if (Status s = assembler.Deliver(Describe() + " " + call, on_trace); !s.ok()) {
+    return CallError{CallErrorKind::kServer, s.error().message};
+  }
+  return n;
+}
+
+CallStatus GrpcApiV2Source::GetTrace(const std::string& trace_id, const TraceCallback& on_trace,
+                                     ReadStats*) {
+  pb::GetTraceRequest request;
+  request.set_trace_id(ApiV2TraceIdBytes(trace_id));
+  const std::string call = "GetTrace(" + trace_id + ")";
+  SpanAssembler assembler;
+  CallStatus status = WithRetries<Ok>(options_.retry, options_.log, [&]() -> CallStatus {
+    assembler = SpanAssembler();
+    grpc::ClientContext context;
+    PrepareGrpcContext(options_, &context);
+    std::unique_ptr<grpc::ClientReader<pb::SpansResponseChunk>> reader =
+        stub_->GetTrace(&context, request);
+    pb::SpansResponseChunk chunk;
+    while (reader->Read(&chunk)) {
+      for (const pb::Span& span : chunk.spans()) StageApiV2Span(span, &assembler);
+      assembler.Commit();
+    }
+    const grpc::Status finished = reader->Finish();
+    if (!finished.ok()) return GrpcError(finished, Describe(), call);
+    return CallOk();
+  });
+  if (!status.ok()) return status;
+  if (assembler.size() == 0) {
+    return CallError{CallErrorKind::kNotFound,
+                     fmt::format("{}: {}: trace not found (empty stream)", Describe(), call)};
+  }
+  if (Status s = assembler.Deliver(Describe() + " " + call, on_trace); !s.ok()) {
+    return CallError{CallErrorKind::kServer, s.error().message};
+  }
+  return CallOk();
+}
+
+}  // namespace trace_analyze::jaeger

@@ -1,0 +1,32 @@
+// TraceSource over the api_v3 HTTP gateway (/api/v3/*, OTLP JSON):
+// docs/jaeger-api.md §4.4. Uses the snake_case parameter names and
+// query.num_traces, which every server from v1.54 on accepts. Servers before
+// v2.19 ignore query.attributes (--tag); "no traces" is a 404 here.
+#ifndef TRACE_ANALYZE_JAEGER_CLIENT_HTTP_API_V3_SOURCE_H_
+#define TRACE_ANALYZE_JAEGER_CLIENT_HTTP_API_V3_SOURCE_H_
+
+#include <string>
+#include <vector>
+
+#include "jaeger_client/http_api_common.h"
+#include "jaeger_client/trace_source.h"
+
+namespace trace_analyze::jaeger {
+
+class HttpApiV3Source : public TraceSource, private HttpApiBase {
+ public:
+  // `options` must outlive the source.
+  explicit HttpApiV3Source(const ClientOptions& options);
+
+  std::string Describe() const override { return HttpApiBase::Describe(); }
+  CallResult<std::vector<std::string>> Services() override;
+  CallResult<std::vector<OperationInfo>> Operations(const std::string& service) override;
+  CallResult<size_t> Search(const SearchQuery& query, const TraceCallback& on_trace,
+                            ReadStats* stats) override;
+  CallStatus GetTrace(const std::string& trace_id, const TraceCallback& on_trace,
+                      ReadStats* stats) override;
+};
+
+}  // namespace trace_analyze::jaeger
+
+#endif  // TRACE_ANALYZE_JAEGER_CLIENT_HTTP_API_V3_SOURCE_H_

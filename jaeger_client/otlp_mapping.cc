@@ -1,0 +1,67 @@
+#include "jaeger_client/otlp_mapping.h"
+
+namespace trace_analyze::jaeger {
+
+using analyzer::RefType;
+using analyzer::SpanKind;
+
+SpanKind OtlpKindFromNumber(int64_t n) {
+  switch (n) {
+    case 1:
+      return SpanKind::kInternal;
+    case 2:
+      return SpanKind::kServer;
+    case 3:
+      return SpanKind::kClient;
+    case 4:
+      return SpanKind::kProducer;
+    case 5:
+      return SpanKind::kConsumer;
+    default:
+      return SpanKind::kUnspecified;
+  }
+}
+
+RefType OtlpLinkType(std::string_view ref_type_attribute) {
+  return ref_type_attribute == "child_of" ? RefType::kChildOf : RefType::kFollowsFrom;
+}
+
+void AppendOtlpReferences(std::string_view trace_id, std::string_view parent_span_id,
+                          std::span<const OtlpLink> links, analyzer::Trace* trace,
+                          analyzer::Span* span) {
+  auto is_parent = [&](const OtlpLink& link) {
+    return !parent_span_id.empty() && link.span_id == parent_span_id &&
+           (link.trace_id.empty() || link.trace_id == trace_id);
+  };
+  span->refs_begin = static_cast<uint32_t>(trace->references.size());
+  if (!parent_span_id.empty()) {
+    RefType parent_type = RefType::kChildOf;
+    for (const OtlpLink& link : links) {
+      if (is_parent(link)) {
+        parent_type = link.type;
+        break;
+      }
+    }
+    trace->references.push_back({parent_type, trace_id, parent_span_id});
+  }
+  for (const OtlpLink& link : links) {
+    if (is_parent(link)) continue;
+    trace->references.push_back({link.type, link.trace_id, link.span_id});
+  }
+  span->refs_count = static_cast<uint32_t>(trace->references.size()) - span->refs_begin;
+}
+
+void SetOtlpTimes(bool has_start, int64_t start_ns, bool has_end, int64_t end_ns,
+                  analyzer::Span* span) {
+  span->has_start = false;
+  span->has_duration = false;
+  if (!has_start) return;
+  span->start_us = start_ns / 1000;
+  span->has_start = start_ns != 0;
+  if (has_end) {
+    span->duration_us = (end_ns - start_ns) / 1000;
+    span->has_duration = true;
+  }
+}
+
+}  // namespace trace_analyze::jaeger
