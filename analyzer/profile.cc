@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "analyzer/parameterize.h"
+#include "analyzer/saturating.h"
 #include "analyzer/stats.h"
 
 namespace trace_analyze::analyzer {
@@ -19,8 +20,8 @@ void KeepTop(std::vector<HeavySpan>& ranked, size_t max) {
 }
 
 void MergeEntry(Profile::Entry& into, const Profile::Entry& from) {
-  into.critical_us += from.critical_us;
-  into.self_us += from.self_us;
+  into.critical_us = SatAdd(into.critical_us, from.critical_us);
+  into.self_us = SatAdd(into.self_us, from.self_us);
   into.spans += from.spans;
   into.per_trace_critical_us.insert(into.per_trace_critical_us.end(),
                                     from.per_trace_critical_us.begin(),
@@ -142,8 +143,8 @@ TraceSummary Summarize(const Trace& trace, const CriticalPath& path, size_t max_
       s.ops.push_back({std::string(span.service), std::string(span.operation), 0, 0, 0});
     }
     TraceSummary::Op& op = s.ops.back();
-    op.critical_us += critical[keyed[k].second];
-    op.self_us += self[keyed[k].second];
+    op.critical_us = SatAdd(op.critical_us, critical[keyed[k].second]);
+    op.self_us = SatAdd(op.self_us, self[keyed[k].second]);
     ++op.spans;
   }
   std::sort(s.ops.begin(), s.ops.end(), [](const TraceSummary::Op& a, const TraceSummary::Op& b) {
@@ -154,8 +155,8 @@ TraceSummary Summarize(const Trace& trace, const CriticalPath& path, size_t max_
   for (size_t k = 0; k < s.ops.size(); ++k) {
     if (kept > 0 && s.ops[kept - 1].service == s.ops[k].service &&
         s.ops[kept - 1].operation == s.ops[k].operation) {
-      s.ops[kept - 1].critical_us += s.ops[k].critical_us;
-      s.ops[kept - 1].self_us += s.ops[k].self_us;
+      s.ops[kept - 1].critical_us = SatAdd(s.ops[kept - 1].critical_us, s.ops[k].critical_us);
+      s.ops[kept - 1].self_us = SatAdd(s.ops[kept - 1].self_us, s.ops[k].self_us);
       s.ops[kept - 1].spans += s.ops[k].spans;
     } else {
       if (kept != k) s.ops[kept] = std::move(s.ops[k]);
@@ -177,7 +178,7 @@ TraceSummary Summarize(const Trace& trace, const CriticalPath& path, size_t max_
 
 void Profile::Add(const TraceSummary& summary) {
   ++traces_;
-  critical_path_us_ += summary.critical_path_us;
+  critical_path_us_ = SatAdd(critical_path_us_, summary.critical_path_us);
   quality_.Merge(summary.quality);
 
   // ops are sorted by service, so each service's ops are contiguous.
@@ -187,12 +188,12 @@ void Profile::Add(const TraceSummary& summary) {
     for (; i < summary.ops.size() && summary.ops[i].service == service; ++i) {
       const TraceSummary::Op& op = summary.ops[i];
       Entry& e = by_operation_[OpKey(op.service, op.operation)];
-      e.critical_us += op.critical_us;
-      e.self_us += op.self_us;
+      e.critical_us = SatAdd(e.critical_us, op.critical_us);
+      e.self_us = SatAdd(e.self_us, op.self_us);
       e.spans += op.spans;
       e.per_trace_critical_us.push_back(op.critical_us);
-      service_total.critical_us += op.critical_us;
-      service_total.self_us += op.self_us;
+      service_total.critical_us = SatAdd(service_total.critical_us, op.critical_us);
+      service_total.self_us = SatAdd(service_total.self_us, op.self_us);
       service_total.spans += op.spans;
     }
     service_total.per_trace_critical_us.push_back(service_total.critical_us);
@@ -210,7 +211,7 @@ void Profile::Add(const TraceSummary& summary) {
     if (it == stacks_.end()) {
       stacks_.emplace(stack, us);
     } else {
-      it->second += us;
+      it->second = SatAdd(it->second, us);
     }
   }
 }
@@ -222,7 +223,7 @@ void Profile::AddHeavy(const std::vector<HeavySpan>& spans) {
 
 void Profile::Merge(const Profile& other) {
   traces_ += other.traces_;
-  critical_path_us_ += other.critical_path_us_;
+  critical_path_us_ = SatAdd(critical_path_us_, other.critical_path_us_);
   quality_.Merge(other.quality_);
   for (const auto& [key, e] : other.by_service_) MergeEntry(by_service_[key], e);
   for (const auto& [key, e] : other.by_operation_) MergeEntry(by_operation_[key], e);
@@ -232,7 +233,7 @@ void Profile::Merge(const Profile& other) {
     into.errors += e.errors;
   }
   AddHeavy(other.heaviest_);
-  for (const auto& [stack, us] : other.stacks_) stacks_[stack] += us;
+  for (const auto& [stack, us] : other.stacks_) stacks_[stack] = SatAdd(stacks_[stack], us);
 }
 
 ProfileReport BuildProfileReport(const Profile& profile, size_t top_n) {

@@ -7,6 +7,7 @@
 #include "analyzer/finders_internal.h"
 #include "analyzer/parameterize.h"
 #include "analyzer/retime.h"
+#include "analyzer/saturating.h"
 
 namespace trace_analyze::analyzer::internal {
 namespace {
@@ -34,21 +35,21 @@ std::vector<size_t> BestChain(const std::vector<Candidate>& cands, const Sequent
     total[j] = dur_j;
     length[j] = 1;
     const int64_t widest_gap =
-        cfg.max_gap_us + static_cast<int64_t>(cfg.max_gap_fraction * static_cast<double>(dur_j));
+        SatAdd(cfg.max_gap_us, SatFromDouble(cfg.max_gap_fraction * static_cast<double>(dur_j)));
     for (size_t k = 1; k <= std::min(j, kMaxPredecessorScan); ++k) {
       const size_t i = j - k;
       const Candidate& a = cands[i];
-      if (a.end < cands[j].start - widest_gap) break;            // earlier ends are farther still
-      if (a.end > cands[j].start + overlap_tolerance) continue;  // overlaps j
+      if (a.end < SatSub(cands[j].start, widest_gap)) break;  // earlier ends are farther still
+      if (a.end > SatAdd(cands[j].start, overlap_tolerance)) continue;  // overlaps j
       const int64_t dur_i = a.end - a.start;
       const int64_t gap = cands[j].start - a.end;
       const int64_t allowed =
-          cfg.max_gap_us +
-          static_cast<int64_t>(cfg.max_gap_fraction * static_cast<double>(std::min(dur_i, dur_j)));
+          SatAdd(cfg.max_gap_us,
+                 SatFromDouble(cfg.max_gap_fraction * static_cast<double>(std::min(dur_i, dur_j))));
       if (gap > allowed) continue;
-      if (total[i] + dur_j > total[j] ||
-          (total[i] + dur_j == total[j] && length[i] + 1 > length[j])) {
-        total[j] = total[i] + dur_j;
+      const int64_t with_i = SatAdd(total[i], dur_j);
+      if (with_i > total[j] || (with_i == total[j] && length[i] + 1 > length[j])) {
+        total[j] = with_i;
         length[j] = length[i] + 1;
         prev[j] = i;
       }
@@ -128,8 +129,10 @@ void FindSequential(const FinderContext& ctx, const std::vector<uint8_t>& in_loo
   for (SpanIndex p = 0; p < t.spans.size(); ++p) {
     const auto children = t.topology.ChildrenOf(p);
     if (children.size() < cfg.min_chain_length) continue;
-    const int64_t tolerance = static_cast<int64_t>(cfg.overlap_tolerance_fraction *
-                                                   static_cast<double>(t.spans[p].duration_us));
+    // Bounded like any time, so the comparisons below cannot overflow.
+    const int64_t tolerance =
+        std::min(kMaxTimeUs, SatFromDouble(cfg.overlap_tolerance_fraction *
+                                           static_cast<double>(t.spans[p].duration_us)));
     cands.clear();
     bool parent_tokens_ready = false;
     for (SpanIndex c : children) {
@@ -156,9 +159,9 @@ void FindSequential(const FinderContext& ctx, const std::vector<uint8_t>& in_loo
         const Span& s = t.spans[m];
         f.sequence.push_back(NameOf(s));
         order += f.sequence.back().service + "\x1f" + f.sequence.back().operation + "\x1e";
-        f.total_us += s.duration_us;
+        f.total_us = SatAdd(f.total_us, s.duration_us);
         longest = std::max(longest, s.duration_us);
-        f.critical_us += ctx.critical[m];
+        f.critical_us = SatAdd(f.critical_us, ctx.critical[m]);
         if (ctx.critical[m] > 0) ++critical_members;
       }
       f.calls = static_cast<uint32_t>(members.size());

@@ -101,7 +101,7 @@ void MarkdownWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const W
       for (const std::string& r : f.reasons) out << "   - " << EscapeMarkdown(r) << '\n';
       if (!f.example_trace_ids.empty()) {
         out << "   - example traces:";
-        for (const std::string& id : f.example_trace_ids) out << " `" << EscapeMarkdown(id) << '`';
+        for (const std::string& id : f.example_trace_ids) out << ' ' << MarkdownCode(id);
         out << '\n';
       }
       out << "\n   </details>\n";
@@ -135,9 +135,8 @@ void MarkdownWriter::WriteCriticalPath(const analyzer::CriticalPathResult& resul
   out << fmt::format("**trace-analyze critical path** ({} mode), {} trace(s)\n", result.cp_mode,
                      result.traces.size());
   for (const analyzer::TracePath& t : result.traces) {
-    out << fmt::format("\n### Trace `{}`: {} ms, critical path {} ms\n\n",
-                       EscapeMarkdown(t.trace_id), FormatMs(t.duration_us),
-                       FormatMs(t.critical_path_us));
+    out << fmt::format("\n### Trace {}: {} ms, critical path {} ms\n\n", MarkdownCode(t.trace_id),
+                       FormatMs(t.duration_us), FormatMs(t.critical_path_us));
     out << "| on path ms | share | self ms | span |\n|---:|---:|---:|---|\n";
     for (const analyzer::PathSpan& s : t.spans) {
       const double share = t.critical_path_us > 0 ? static_cast<double>(s.critical_us) /
