@@ -55,7 +55,14 @@ const DependencyHint* FindHint(const DetectorConfig& config, const std::vector<O
   return nullptr;
 }
 
+// libstdc++'s std::regex matches recursively, one level per character or
+// so: a 100 KiB operation name from a hostile trace overflows the stack with
+// a plain ".*". Longer names never match a regex rule (a fingerprint rule
+// still suppresses their findings).
+constexpr size_t kMaxRegexSubjectBytes = 512;
+
 bool FullMatch(const std::string& pattern, const std::string& text) {
+  if (text.size() > kMaxRegexSubjectBytes) return false;
   try {
     return std::regex_match(text, std::regex(pattern));
   } catch (const std::regex_error&) {

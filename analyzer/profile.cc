@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cstddef>
 #include <string_view>
 #include <tuple>
+#include <unordered_map>
 
 #include "analyzer/parameterize.h"
 #include "analyzer/saturating.h"
@@ -76,26 +78,62 @@ void AppendFrame(std::string_view name, std::string* out) {
   for (char c : name) out->push_back(c == ';' ? ':' : (c == '\n' || c == '\r') ? ' ' : c);
 }
 
+// One entry per distinct stack of the trace. A deep trace has a critical
+// span at every level, so stacks are first keyed by interned frame ids (4
+// bytes a frame) and their text is built once per distinct stack: a
+// million-span chain then costs a hash lookup per span, not a 64-frame string.
 void AddStacks(const Trace& trace, const std::vector<int64_t>& critical,
                std::vector<std::pair<std::string, int64_t>>* stacks) {
-  std::vector<SpanIndex> chain;
+  struct FrameHash {
+    size_t operator()(const std::pair<std::string_view, std::string_view>& f) const {
+      return StableHash64(f.second, StableHash64("\x1f", StableHash64(f.first)));
+    }
+  };
+  std::unordered_map<std::pair<std::string_view, std::string_view>, uint32_t, FrameHash> frame_ids;
+  std::vector<std::string> frames;  // by frame id: "service;operation", escaped
+  std::vector<uint32_t> frame_of(trace.spans.size(), UINT32_MAX);  // lazily filled
+  auto frame = [&](SpanIndex i) {
+    if (frame_of[i] == UINT32_MAX) {
+      const Span& span = trace.spans[i];
+      auto [it, added] = frame_ids.try_emplace({span.service, span.operation},
+                                               static_cast<uint32_t>(frames.size()));
+      if (added) {
+        std::string text;
+        AppendFrame(span.service, &text);
+        text.push_back(';');
+        AppendFrame(span.operation, &text);
+        frames.push_back(std::move(text));
+      }
+      frame_of[i] = it->second;
+    }
+    return frame_of[i];
+  };
+  std::unordered_map<std::string, size_t> index;  // frame-id key -> position in *stacks
+  std::vector<uint32_t> chain;
+  std::string key;
   for (SpanIndex i = 0; i < trace.spans.size(); ++i) {
     if (critical[i] <= 0) continue;
     chain.clear();
+    SpanIndex top = i;
     for (SpanIndex p = i; p != kNoSpan && chain.size() < kMaxStackDepth;
          p = trace.topology.tree_parent[p]) {
-      chain.push_back(p);
+      chain.push_back(frame(p));
+      top = p;
     }
-    std::string stack;
-    if (trace.topology.tree_parent[chain.back()] != kNoSpan) stack = "…;";
-    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
-      const Span& span = trace.spans[*it];
-      if (it != chain.rbegin()) stack.push_back(';');
-      AppendFrame(span.service, &stack);
-      stack.push_back(';');
-      AppendFrame(span.operation, &stack);
+    const bool cut = trace.topology.tree_parent[top] != kNoSpan;
+    key.assign(reinterpret_cast<const char*>(chain.data()), chain.size() * sizeof(uint32_t));
+    key.push_back(cut ? '1' : '0');
+    auto [it, added] = index.try_emplace(key, stacks->size());
+    if (added) {
+      std::string stack = cut ? "…;" : "";
+      for (auto f = chain.rbegin(); f != chain.rend(); ++f) {
+        if (f != chain.rbegin()) stack.push_back(';');
+        stack += frames[*f];
+      }
+      stacks->emplace_back(std::move(stack), critical[i]);
+    } else {
+      (*stacks)[it->second].second = SatAdd((*stacks)[it->second].second, critical[i]);
     }
-    stacks->emplace_back(std::move(stack), critical[i]);
   }
 }
 
@@ -165,8 +203,20 @@ TraceSummary Summarize(const Trace& trace, const CriticalPath& path, size_t max_
   }
   s.ops.resize(kept);
 
+  // The top spans are chosen by index first: materialising a HeavySpan (four
+  // strings) for each of a million critical spans would dominate Summarize.
+  std::vector<SpanIndex> heavy;
   for (SpanIndex i = 0; i < trace.spans.size(); ++i) {
-    if (critical[i] <= 0) continue;
+    if (critical[i] > 0) heavy.push_back(i);
+  }
+  const size_t top = std::min(max_heaviest, heavy.size());
+  std::partial_sort(heavy.begin(), heavy.begin() + static_cast<ptrdiff_t>(top), heavy.end(),
+                    [&](SpanIndex a, SpanIndex b) {  // HeavySpan::RanksBefore within one trace
+                      if (critical[a] != critical[b]) return critical[a] > critical[b];
+                      return trace.spans[a].span_id < trace.spans[b].span_id;
+                    });
+  heavy.resize(top);
+  for (SpanIndex i : heavy) {
     const Span& span = trace.spans[i];
     s.heaviest.push_back({s.trace_id, std::string(span.span_id), std::string(span.service),
                           std::string(span.operation), critical[i], span.duration_us});

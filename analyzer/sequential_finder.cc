@@ -15,6 +15,15 @@ namespace {
 constexpr size_t kMaxChainsPerParent = 8;
 constexpr size_t kMaxPredecessorScan = 64;  // bounds the DP on very wide parents
 constexpr size_t kMaxTokenSpans = 64;       // spans of a subtree scanned for values
+// Longer chains are reported in pieces of this many members (the first ones
+// in start order; the rest stay candidates for the next chain), so that a
+// parent with a million sequential children makes bounded findings.
+constexpr size_t kMaxChainMembers = 64;
+// Re-timing copies the trace and recomputes its critical path: O(n log n)
+// each. Per trace, re-timing stops once it has cost this many span copies
+// (at least one re-timing always runs); later instances estimate the
+// realistic saving from critical time instead (see docs/detectors.md).
+constexpr size_t kRetimeSpanBudget = 2'000'000;
 
 struct Candidate {
   SpanIndex span;
@@ -126,6 +135,7 @@ void FindSequential(const FinderContext& ctx, const std::vector<uint8_t>& in_loo
   const SequentialConfig& cfg = ctx.config.sequential;
   std::vector<Candidate> cands;
   std::vector<std::string> inherited;  // value tokens of the current parent, sorted
+  size_t retime_spans = 0;             // spent of kRetimeSpanBudget
   for (SpanIndex p = 0; p < t.spans.size(); ++p) {
     const auto children = t.topology.ChildrenOf(p);
     if (children.size() < cfg.min_chain_length) continue;
@@ -145,8 +155,9 @@ void FindSequential(const FinderContext& ctx, const std::vector<uint8_t>& in_loo
     });
     for (size_t round = 0; round < kMaxChainsPerParent && cands.size() >= cfg.min_chain_length;
          ++round) {
-      const std::vector<size_t> pos = BestChain(cands, cfg, tolerance);
+      std::vector<size_t> pos = BestChain(cands, cfg, tolerance);
       if (pos.size() < cfg.min_chain_length) break;
+      if (pos.size() > kMaxChainMembers) pos.resize(kMaxChainMembers);
       std::vector<SpanIndex> members;
       for (size_t k : pos) members.push_back(cands[k].span);
 
@@ -169,9 +180,20 @@ void FindSequential(const FinderContext& ctx, const std::vector<uint8_t>& in_loo
       f.optimistic_us = f.total_us - longest;
       // Re-timing only matters when at least two members were on the path.
       if (critical_members >= 2) {
-        f.realistic_us =
-            std::clamp<int64_t>(ctx.path.total_us - CriticalPathIfConcurrent(t, p, members, ctx.cp),
-                                0, f.optimistic_us);
+        if (retime_spans == 0 || retime_spans + t.spans.size() <= kRetimeSpanBudget) {
+          retime_spans += t.spans.size();
+          f.realistic_us = std::clamp<int64_t>(
+              ctx.path.total_us - CriticalPathIfConcurrent(t, p, members, ctx.cp), 0,
+              f.optimistic_us);
+        } else {
+          // Over budget: all the members' critical time but the longest one's
+          // (as the N+1 finder estimates batching).
+          int64_t longest_critical = 0;
+          for (SpanIndex m : members)
+            longest_critical = std::max(longest_critical, ctx.critical[m]);
+          f.realistic_us =
+              std::clamp<int64_t>(f.critical_us - longest_critical, 0, f.optimistic_us);
+        }
       }
       std::vector<OpName> sorted = f.sequence;
       std::sort(sorted.begin(), sorted.end());
@@ -193,13 +215,17 @@ void FindSequential(const FinderContext& ctx, const std::vector<uint8_t>& in_loo
         if (!f.value_flow) {
           f.value_flow = ValueFlows(t, inherited, members[k], members[k + 1], &f.value_flow_detail);
         }
-        for (SpanIndex c : children) {
-          const Span& s = t.spans[c];
-          if (c == members[k] || c == members[k + 1]) continue;
-          if (s.start_us >= a.end_us() - tolerance && s.end_us() <= b.start_us + tolerance &&
-              BlocksParent(t, c)) {
-            f.intervening_work = true;
-          }
+        // Children are sorted by start: only those starting inside the gap
+        // window can sit in it, so a binary search bounds the scan.
+        const int64_t window_begin = a.end_us() - tolerance;
+        const int64_t window_end = b.start_us + tolerance;
+        auto c = std::lower_bound(
+            children.begin(), children.end(), window_begin,
+            [&](SpanIndex x, int64_t start) { return t.spans[x].start_us < start; });
+        for (; c != children.end() && !f.intervening_work && t.spans[*c].start_us <= window_end;
+             ++c) {
+          if (*c == members[k] || *c == members[k + 1]) continue;
+          if (t.spans[*c].end_us() <= window_end && BlocksParent(t, *c)) f.intervening_work = true;
         }
       }
       out->push_back(std::move(f));
