@@ -60,6 +60,12 @@ void ForEachCodePoint(std::string_view text, Fn&& fn) {
   }
 }
 
+// Control characters other than tab, LF and CR: never meaningful in a name,
+// and a parse error (HTML) or invisible noise (Markdown) in a report.
+bool IsStrayControl(uint32_t c) {
+  return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F;
+}
+
 // HTML/XML entity for c, or nullptr.
 const char* HtmlEntity(uint32_t c) {
   switch (c) {
@@ -101,6 +107,8 @@ std::string EscapeHtml(std::string_view text) {
   ForEachCodePoint(text, [&](uint32_t c, std::string_view bytes) {
     if (const char* entity = HtmlEntity(c)) {
       out += entity;
+    } else if (IsStrayControl(c)) {
+      out += kReplacement;
     } else {
       out += bytes;
     }
@@ -151,10 +159,15 @@ std::string EscapeMarkdown(std::string_view text) {
         break;
       case '\n':
       case '\r':
+      case '\t':
         out.push_back(' ');
         break;
       default:
-        out += bytes;
+        if (IsStrayControl(c)) {
+          out += kReplacement;
+        } else {
+          out += bytes;
+        }
     }
   });
   return out;
@@ -167,8 +180,10 @@ std::string MarkdownCode(std::string_view text) {
   ForEachCodePoint(text, [&](uint32_t c, std::string_view bytes) {
     run = c == '`' ? run + 1 : 0;
     longest = std::max(longest, run);
-    if (c == '\n' || c == '\r') {
+    if (c == '\n' || c == '\r' || c == '\t') {
       body.push_back(' ');
+    } else if (IsStrayControl(c)) {
+      body += kReplacement;
     } else {
       body += bytes;
     }

@@ -11,16 +11,19 @@
 
 namespace trace_analyze::reports {
 
-// HTML text and attribute values: & < > " ' as entities.
+// HTML text and attribute values: & < > " ' as entities; control characters
+// other than tab/LF/CR as U+FFFD.
 std::string EscapeHtml(std::string_view text);
 // XML 1.0 (JUnit): as HTML, and characters XML cannot carry (control
 // characters other than tab/LF/CR, U+FFFE, U+FFFF) dropped.
 std::string EscapeXml(std::string_view text);
 // GitHub Markdown table cells and inline text: markup characters
-// backslash-escaped, < > & as entities, line breaks as spaces.
+// backslash-escaped, < > & as entities, line breaks and tabs as spaces, other
+// control characters as U+FFFD.
 std::string EscapeMarkdown(std::string_view text);
 // A Markdown code span showing `text` literally: fenced with more backticks
-// than `text` has in a row, line breaks as spaces. Not for table cells (GitHub
+// than `text` has in a row, line breaks as spaces, control characters as
+// U+FFFD. Not for table cells (GitHub
 // splits cells on '|' even inside code; use EscapeMarkdown there).
 std::string MarkdownCode(std::string_view text);
 // Plain text for a terminal or log: tab, CR and LF become spaces; other C0
