@@ -56,6 +56,9 @@ TracePath MakeTracePath(const Trace& trace, const CriticalPath& path) {
     }
   }
   std::vector<uint8_t> listed(trace.spans.size(), 0);
+  size_t on_path = 0;
+  for (SpanIndex i = 0; i < critical.size(); ++i) on_path += critical[i] > 0 ? 1 : 0;
+  out.spans.reserve(on_path);
   for (const CpSection& s : path.sections) {
     if (listed[s.span]) continue;
     listed[s.span] = 1;

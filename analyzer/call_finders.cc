@@ -4,6 +4,7 @@
 
 #include "analyzer/finders_internal.h"
 #include "analyzer/parameterize.h"
+#include "analyzer/saturating.h"
 
 namespace trace_analyze::analyzer::internal {
 namespace {
@@ -50,14 +51,14 @@ int64_t UnionLength(std::vector<std::pair<int64_t, int64_t>>& intervals) {
   int64_t total = 0, cur_start = 0, cur_end = INT64_MIN;
   for (const auto& [s, e] : intervals) {
     if (s > cur_end) {
-      if (cur_end != INT64_MIN) total += cur_end - cur_start;
+      if (cur_end != INT64_MIN) total = SatAdd(total, cur_end - cur_start);
       cur_start = s;
       cur_end = e;
     } else {
       cur_end = std::max(cur_end, e);
     }
   }
-  if (cur_end != INT64_MIN) total += cur_end - cur_start;
+  if (cur_end != INT64_MIN) total = SatAdd(total, cur_end - cur_start);
   return total;
 }
 
@@ -133,8 +134,8 @@ void FindNPlusOne(const FinderContext& ctx, std::vector<uint8_t>* in_loop,
       int64_t longest = 0;
       for (SpanIndex c : members) {
         const Span& s = t.spans[c];
-        f.total_us += s.duration_us;
-        f.critical_us += ctx.critical[c];
+        f.total_us = SatAdd(f.total_us, s.duration_us);
+        f.critical_us = SatAdd(f.critical_us, ctx.critical[c]);
         longest = std::max(longest, s.duration_us);
         intervals.emplace_back(s.start_us, s.end_us());
         (*in_loop)[c] = 1;
@@ -203,8 +204,8 @@ void FindRepeatedCalls(const FinderContext& ctx, std::vector<FindingInstance>* o
     intervals.clear();
     int64_t max_critical = 0;
     for (SpanIndex c : members) {
-      f.total_us += t.spans[c].duration_us;
-      f.critical_us += ctx.critical[c];
+      f.total_us = SatAdd(f.total_us, t.spans[c].duration_us);
+      f.critical_us = SatAdd(f.critical_us, ctx.critical[c]);
       max_critical = std::max(max_critical, ctx.critical[c]);
       intervals.emplace_back(t.spans[c].start_us, t.spans[c].end_us());
     }

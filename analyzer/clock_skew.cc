@@ -58,7 +58,9 @@ void AdjustClockSkew(Trace& trace, const ClockSkewOptions& options) {
       delta[c] = other_host ? ComputeDelta(child, spans[p].start_us, spans[p].end_us()) : delta[p];
       const int64_t d = delta[c];
       if (d != 0 && (options.max_adjust_us == 0 || std::llabs(d) <= options.max_adjust_us)) {
-        child.start_us += d;
+        // Kept within the model's time bound, so later arithmetic stays safe
+        // (only hostile inputs get near it).
+        child.start_us = std::clamp(child.start_us + d, -kMaxTimeUs, kMaxTimeUs);
         ++adjusted;
         moved = true;
       }

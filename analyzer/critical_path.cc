@@ -58,6 +58,7 @@
 #include <vector>
 
 #include "analyzer/critical_path_sanitize.h"
+#include "analyzer/saturating.h"
 
 namespace trace_analyze::analyzer {
 namespace {
@@ -118,7 +119,8 @@ class CriticalPathWalker {
     if (!std::is_sorted(path.sections.begin(), path.sections.end(), StartLess)) {
       std::stable_sort(path.sections.begin(), path.sections.end(), StartLess);
     }
-    for (const CpSection& s : path.sections) path.total_us += s.end_us - s.start_us;
+    for (const CpSection& s : path.sections)
+      path.total_us = SatAdd(path.total_us, s.end_us - s.start_us);
     return path;
   }
 
@@ -255,10 +257,9 @@ class CriticalPathWalker {
       const SpanIndex* first = CandBegin(s) + cursor_[s];
       const SpanIndex* last = CandEnd(s);
       if (returning) {
-        const auto tolerance =
-            static_cast<int64_t>(tolerance_fraction_ * static_cast<double>(end_[s] - start_[s]));
-        first = std::partition_point(first, last,
-                                     [&](SpanIndex c) { return end_[c] > bound + tolerance; });
+        const int64_t limit = SatAdd(
+            bound, SatFromDouble(tolerance_fraction_ * static_cast<double>(end_[s] - start_[s])));
+        first = std::partition_point(first, last, [&](SpanIndex c) { return end_[c] > limit; });
       }
       // Overlapping candidates that did not start before the bound never
       // qualify later either (bounds only decrease): skip them for good.
@@ -305,7 +306,7 @@ CriticalPath ComputeCriticalPath(const Trace& trace, const CpOptions& options) {
 
 std::vector<int64_t> CriticalTimePerSpan(const Trace& trace, const CriticalPath& path) {
   std::vector<int64_t> out(trace.spans.size(), 0);
-  for (const CpSection& s : path.sections) out[s.span] += s.end_us - s.start_us;
+  for (const CpSection& s : path.sections) out[s.span] = SatAdd(out[s.span], s.end_us - s.start_us);
   return out;
 }
 

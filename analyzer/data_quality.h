@@ -32,6 +32,7 @@ struct DataQuality {
   uint64_t missing_durations = 0;    // duration absent
   uint64_t zero_durations = 0;
   uint64_t negative_durations = 0;   // end before start; clamped to 0
+  uint64_t out_of_range_times = 0;   // start or duration beyond ±kMaxTimeUs; clamped
   uint64_t clock_skew_adjusted = 0;  // spans shifted by --adjust-clock-skew
 
   void Merge(const DataQuality& o);
@@ -66,6 +67,7 @@ inline constexpr DataQualityCounter kDataQualityCounters[] = {
     {"missingDurations", &DataQuality::missing_durations},
     {"zeroDurations", &DataQuality::zero_durations},
     {"negativeDurations", &DataQuality::negative_durations},
+    {"outOfRangeTimes", &DataQuality::out_of_range_times},
     {"clockSkewAdjusted", &DataQuality::clock_skew_adjusted},
 };
 

@@ -7,6 +7,7 @@
 
 #include "analyzer/detectors.h"
 #include "analyzer/finders_internal.h"
+#include "analyzer/saturating.h"
 #include "analyzer/stats.h"
 
 namespace trace_analyze::analyzer {
@@ -16,7 +17,7 @@ constexpr double kPpm = 1e6;
 
 int64_t SharePpm(int64_t us, int64_t trace_us) {
   return trace_us > 0
-             ? static_cast<int64_t>(static_cast<double>(us) * kPpm / static_cast<double>(trace_us))
+             ? SatFromDouble(static_cast<double>(us) * kPpm / static_cast<double>(trace_us))
              : 0;
 }
 
@@ -54,7 +55,14 @@ const DependencyHint* FindHint(const DetectorConfig& config, const std::vector<O
   return nullptr;
 }
 
+// libstdc++'s std::regex matches recursively, one level per character or
+// so: a 100 KiB operation name from a hostile trace overflows the stack with
+// a plain ".*". Longer names never match a regex rule (a fingerprint rule
+// still suppresses their findings).
+constexpr size_t kMaxRegexSubjectBytes = 512;
+
 bool FullMatch(const std::string& pattern, const std::string& text) {
+  if (text.size() > kMaxRegexSubjectBytes) return false;
   try {
     return std::regex_match(text, std::regex(pattern));
   } catch (const std::regex_error&) {
@@ -141,8 +149,8 @@ void FindingsCollector::Add(const std::string& trace_id, int64_t trace_duration_
     if (order.second == 0) order.first = f.sequence;
     ++order.second;
     ++p.instances;
-    p.optimistic_total += f.optimistic_us;
-    p.realistic_total += f.realistic_us;
+    p.optimistic_total = SatAdd(p.optimistic_total, f.optimistic_us);
+    p.realistic_total = SatAdd(p.realistic_total, f.realistic_us);
     if (f.value_flow) {
       ++p.value_flow;
       if (p.value_flow_detail.empty() || f.value_flow_detail < p.value_flow_detail) {
@@ -160,9 +168,9 @@ void FindingsCollector::Add(const std::string& trace_id, int64_t trace_duration_
     auto it = std::find_if(per_trace.begin(), per_trace.end(),
                            [&](const TraceSaving& t) { return t.pattern == &p; });
     if (it == per_trace.end()) it = per_trace.insert(per_trace.end(), {&p, 0, 0, 0});
-    it->optimistic += f.optimistic_us;
-    it->realistic += f.realistic_us;
-    it->critical += f.critical_us;
+    it->optimistic = SatAdd(it->optimistic, f.optimistic_us);
+    it->realistic = SatAdd(it->realistic, f.realistic_us);
+    it->critical = SatAdd(it->critical, f.critical_us);
   }
   for (const TraceSaving& saving : per_trace) {
     Pattern& p = *saving.pattern;
@@ -201,8 +209,8 @@ void FindingsCollector::Merge(const FindingsCollector& other) {
     append(p.calls, o.calls);
     append(p.union_us, o.union_us);
     append(p.total_us, o.total_us);
-    p.optimistic_total += o.optimistic_total;
-    p.realistic_total += o.realistic_total;
+    p.optimistic_total = SatAdd(p.optimistic_total, o.optimistic_total);
+    p.realistic_total = SatAdd(p.realistic_total, o.realistic_total);
     p.value_flow += o.value_flow;
     if (!o.value_flow_detail.empty() &&
         (p.value_flow_detail.empty() || o.value_flow_detail < p.value_flow_detail)) {

@@ -27,6 +27,13 @@ SpanKind ParseSpanKind(std::string_view name);
 
 enum class RefType : uint8_t { kChildOf, kFollowsFrom };
 
+// Bound on |start| and on durations (µs), enforced by Normalize() (values
+// beyond it are clamped and counted as DataQuality::out_of_range_times):
+// 2^53 µs is 285 years after 1970, and the largest integer that JSON readers
+// using doubles keep exactly. With it an end time or the difference of two
+// times never overflows int64; sums over many spans use saturating.h.
+inline constexpr int64_t kMaxTimeUs = int64_t{1} << 53;
+
 // Index of a span in Trace::spans.
 using SpanIndex = uint32_t;
 inline constexpr SpanIndex kNoSpan = UINT32_MAX;

@@ -368,9 +368,9 @@ void BuildChildren(Trace& trace) {
 }  // namespace
 
 // Counter semantics under repeated calls: counters derived from the current
-// spans are recomputed (assigned). The four that count repairs which erase
+// spans are recomputed (assigned). The five that count repairs which erase
 // their own evidence (duplicate_spans, duplicate_span_ids, negative_durations,
-// and missing_start_times in drop mode) are incremented; a second call finds
+// out_of_range_times, and missing_start_times in drop mode) are incremented; a second call finds
 // nothing left to repair, so they stay as they are.
 void Normalize(Trace& trace, const NormalizeOptions& options) {
   DataQuality& q = trace.quality;
@@ -388,6 +388,11 @@ void Normalize(Trace& trace, const NormalizeOptions& options) {
 
   uint64_t missing_durations = 0, zero_durations = 0, missing_starts = 0;
   for (Span& s : spans) {
+    if (s.start_us < -kMaxTimeUs || s.start_us > kMaxTimeUs || s.duration_us > kMaxTimeUs) {
+      s.start_us = std::clamp(s.start_us, -kMaxTimeUs, kMaxTimeUs);
+      s.duration_us = std::min(s.duration_us, kMaxTimeUs);
+      ++q.out_of_range_times;
+    }
     if (!s.has_duration) ++missing_durations;
     if (s.duration_us < 0) {
       s.duration_us = 0;

@@ -17,8 +17,8 @@ struct NormalizeOptions {
 
 // In order:
 //  1. counts span timing anomalies (missing start/duration, zero and negative
-//     durations; negatives are clamped to 0) and references (FOLLOWS_FROM,
-//     cross-trace);
+//     durations, times beyond ±kMaxTimeUs; negatives are clamped to 0, the
+//     others into range) and references (FOLLOWS_FROM, cross-trace);
 //  2. removes byte-identical duplicate spans; renames the second and later
 //     spans sharing an id to "<id>_<n>" (n = 1, 2, ...), as Jaeger UI does;
 //  3. fills trace.topology (tree parent, Jaeger parentSpanID, sorted children

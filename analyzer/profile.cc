@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <array>
+#include <cstddef>
 #include <string_view>
 #include <tuple>
+#include <unordered_map>
 
 #include "analyzer/parameterize.h"
+#include "analyzer/saturating.h"
 #include "analyzer/stats.h"
 
 namespace trace_analyze::analyzer {
@@ -19,8 +22,8 @@ void KeepTop(std::vector<HeavySpan>& ranked, size_t max) {
 }
 
 void MergeEntry(Profile::Entry& into, const Profile::Entry& from) {
-  into.critical_us += from.critical_us;
-  into.self_us += from.self_us;
+  into.critical_us = SatAdd(into.critical_us, from.critical_us);
+  into.self_us = SatAdd(into.self_us, from.self_us);
   into.spans += from.spans;
   into.per_trace_critical_us.insert(into.per_trace_critical_us.end(),
                                     from.per_trace_critical_us.begin(),
@@ -75,26 +78,62 @@ void AppendFrame(std::string_view name, std::string* out) {
   for (char c : name) out->push_back(c == ';' ? ':' : (c == '\n' || c == '\r') ? ' ' : c);
 }
 
+// One entry per distinct stack of the trace. A deep trace has a critical
+// span at every level, so stacks are first keyed by interned frame ids (4
+// bytes a frame) and their text is built once per distinct stack: a
+// million-span chain then costs a hash lookup per span, not a 64-frame string.
 void AddStacks(const Trace& trace, const std::vector<int64_t>& critical,
                std::vector<std::pair<std::string, int64_t>>* stacks) {
-  std::vector<SpanIndex> chain;
+  struct FrameHash {
+    size_t operator()(const std::pair<std::string_view, std::string_view>& f) const {
+      return StableHash64(f.second, StableHash64("\x1f", StableHash64(f.first)));
+    }
+  };
+  std::unordered_map<std::pair<std::string_view, std::string_view>, uint32_t, FrameHash> frame_ids;
+  std::vector<std::string> frames;  // by frame id: "service;operation", escaped
+  std::vector<uint32_t> frame_of(trace.spans.size(), UINT32_MAX);  // lazily filled
+  auto frame = [&](SpanIndex i) {
+    if (frame_of[i] == UINT32_MAX) {
+      const Span& span = trace.spans[i];
+      auto [it, added] = frame_ids.try_emplace({span.service, span.operation},
+                                               static_cast<uint32_t>(frames.size()));
+      if (added) {
+        std::string text;
+        AppendFrame(span.service, &text);
+        text.push_back(';');
+        AppendFrame(span.operation, &text);
+        frames.push_back(std::move(text));
+      }
+      frame_of[i] = it->second;
+    }
+    return frame_of[i];
+  };
+  std::unordered_map<std::string, size_t> index;  // frame-id key -> position in *stacks
+  std::vector<uint32_t> chain;
+  std::string key;
   for (SpanIndex i = 0; i < trace.spans.size(); ++i) {
     if (critical[i] <= 0) continue;
     chain.clear();
+    SpanIndex top = i;
     for (SpanIndex p = i; p != kNoSpan && chain.size() < kMaxStackDepth;
          p = trace.topology.tree_parent[p]) {
-      chain.push_back(p);
+      chain.push_back(frame(p));
+      top = p;
     }
-    std::string stack;
-    if (trace.topology.tree_parent[chain.back()] != kNoSpan) stack = "…;";
-    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
-      const Span& span = trace.spans[*it];
-      if (it != chain.rbegin()) stack.push_back(';');
-      AppendFrame(span.service, &stack);
-      stack.push_back(';');
-      AppendFrame(span.operation, &stack);
+    const bool cut = trace.topology.tree_parent[top] != kNoSpan;
+    key.assign(reinterpret_cast<const char*>(chain.data()), chain.size() * sizeof(uint32_t));
+    key.push_back(cut ? '1' : '0');
+    auto [it, added] = index.try_emplace(key, stacks->size());
+    if (added) {
+      std::string stack = cut ? "…;" : "";
+      for (auto f = chain.rbegin(); f != chain.rend(); ++f) {
+        if (f != chain.rbegin()) stack.push_back(';');
+        stack += frames[*f];
+      }
+      stacks->emplace_back(std::move(stack), critical[i]);
+    } else {
+      (*stacks)[it->second].second = SatAdd((*stacks)[it->second].second, critical[i]);
     }
-    stacks->emplace_back(std::move(stack), critical[i]);
   }
 }
 
@@ -142,8 +181,8 @@ TraceSummary Summarize(const Trace& trace, const CriticalPath& path, size_t max_
       s.ops.push_back({std::string(span.service), std::string(span.operation), 0, 0, 0});
     }
     TraceSummary::Op& op = s.ops.back();
-    op.critical_us += critical[keyed[k].second];
-    op.self_us += self[keyed[k].second];
+    op.critical_us = SatAdd(op.critical_us, critical[keyed[k].second]);
+    op.self_us = SatAdd(op.self_us, self[keyed[k].second]);
     ++op.spans;
   }
   std::sort(s.ops.begin(), s.ops.end(), [](const TraceSummary::Op& a, const TraceSummary::Op& b) {
@@ -154,8 +193,8 @@ TraceSummary Summarize(const Trace& trace, const CriticalPath& path, size_t max_
   for (size_t k = 0; k < s.ops.size(); ++k) {
     if (kept > 0 && s.ops[kept - 1].service == s.ops[k].service &&
         s.ops[kept - 1].operation == s.ops[k].operation) {
-      s.ops[kept - 1].critical_us += s.ops[k].critical_us;
-      s.ops[kept - 1].self_us += s.ops[k].self_us;
+      s.ops[kept - 1].critical_us = SatAdd(s.ops[kept - 1].critical_us, s.ops[k].critical_us);
+      s.ops[kept - 1].self_us = SatAdd(s.ops[kept - 1].self_us, s.ops[k].self_us);
       s.ops[kept - 1].spans += s.ops[k].spans;
     } else {
       if (kept != k) s.ops[kept] = std::move(s.ops[k]);
@@ -164,8 +203,20 @@ TraceSummary Summarize(const Trace& trace, const CriticalPath& path, size_t max_
   }
   s.ops.resize(kept);
 
+  // The top spans are chosen by index first: materialising a HeavySpan (four
+  // strings) for each of a million critical spans would dominate Summarize.
+  std::vector<SpanIndex> heavy;
   for (SpanIndex i = 0; i < trace.spans.size(); ++i) {
-    if (critical[i] <= 0) continue;
+    if (critical[i] > 0) heavy.push_back(i);
+  }
+  const size_t top = std::min(max_heaviest, heavy.size());
+  std::partial_sort(heavy.begin(), heavy.begin() + static_cast<ptrdiff_t>(top), heavy.end(),
+                    [&](SpanIndex a, SpanIndex b) {  // HeavySpan::RanksBefore within one trace
+                      if (critical[a] != critical[b]) return critical[a] > critical[b];
+                      return trace.spans[a].span_id < trace.spans[b].span_id;
+                    });
+  heavy.resize(top);
+  for (SpanIndex i : heavy) {
     const Span& span = trace.spans[i];
     s.heaviest.push_back({s.trace_id, std::string(span.span_id), std::string(span.service),
                           std::string(span.operation), critical[i], span.duration_us});
@@ -177,7 +228,7 @@ TraceSummary Summarize(const Trace& trace, const CriticalPath& path, size_t max_
 
 void Profile::Add(const TraceSummary& summary) {
   ++traces_;
-  critical_path_us_ += summary.critical_path_us;
+  critical_path_us_ = SatAdd(critical_path_us_, summary.critical_path_us);
   quality_.Merge(summary.quality);
 
   // ops are sorted by service, so each service's ops are contiguous.
@@ -187,12 +238,12 @@ void Profile::Add(const TraceSummary& summary) {
     for (; i < summary.ops.size() && summary.ops[i].service == service; ++i) {
       const TraceSummary::Op& op = summary.ops[i];
       Entry& e = by_operation_[OpKey(op.service, op.operation)];
-      e.critical_us += op.critical_us;
-      e.self_us += op.self_us;
+      e.critical_us = SatAdd(e.critical_us, op.critical_us);
+      e.self_us = SatAdd(e.self_us, op.self_us);
       e.spans += op.spans;
       e.per_trace_critical_us.push_back(op.critical_us);
-      service_total.critical_us += op.critical_us;
-      service_total.self_us += op.self_us;
+      service_total.critical_us = SatAdd(service_total.critical_us, op.critical_us);
+      service_total.self_us = SatAdd(service_total.self_us, op.self_us);
       service_total.spans += op.spans;
     }
     service_total.per_trace_critical_us.push_back(service_total.critical_us);
@@ -210,7 +261,7 @@ void Profile::Add(const TraceSummary& summary) {
     if (it == stacks_.end()) {
       stacks_.emplace(stack, us);
     } else {
-      it->second += us;
+      it->second = SatAdd(it->second, us);
     }
   }
 }
@@ -222,7 +273,7 @@ void Profile::AddHeavy(const std::vector<HeavySpan>& spans) {
 
 void Profile::Merge(const Profile& other) {
   traces_ += other.traces_;
-  critical_path_us_ += other.critical_path_us_;
+  critical_path_us_ = SatAdd(critical_path_us_, other.critical_path_us_);
   quality_.Merge(other.quality_);
   for (const auto& [key, e] : other.by_service_) MergeEntry(by_service_[key], e);
   for (const auto& [key, e] : other.by_operation_) MergeEntry(by_operation_[key], e);
@@ -232,7 +283,7 @@ void Profile::Merge(const Profile& other) {
     into.errors += e.errors;
   }
   AddHeavy(other.heaviest_);
-  for (const auto& [stack, us] : other.stacks_) stacks_[stack] += us;
+  for (const auto& [stack, us] : other.stacks_) stacks_[stack] = SatAdd(stacks_[stack], us);
 }
 
 ProfileReport BuildProfileReport(const Profile& profile, size_t top_n) {

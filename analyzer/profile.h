@@ -52,7 +52,8 @@ struct TraceSummary {
   std::vector<Op> ops;              // sorted by (service, operation)
   std::vector<HeavySpan> heaviest;  // this trace's top spans by critical time
   // Folded critical-path stacks: "svc;op;svc;op…" (root first, at most
-  // kMaxStackDepth spans) -> µs of the leaf span's own critical time.
+  // kMaxStackDepth spans) -> µs of the leaf spans' own critical time, one
+  // entry per distinct stack, in order of first appearance.
   std::vector<std::pair<std::string, int64_t>> stacks;
   DataQuality quality;
 };

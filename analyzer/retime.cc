@@ -31,13 +31,13 @@ void ResortChildren(Trace& t, SpanIndex i) {
 
 int64_t CriticalPathIfConcurrent(const Trace& trace, SpanIndex parent,
                                  std::span<const SpanIndex> members, const CpOptions& cp) {
-  // A shadow trace: same strings (views into trace.arena), own times and order.
+  // A shadow trace: same strings (views into trace.arena), own times and
+  // order. The critical path reads only spans and topology, so references and
+  // attributes are not copied (re-timing runs once per finding).
   Trace shadow;
   shadow.trace_id = trace.trace_id;
   shadow.source = trace.source;
   shadow.spans = trace.spans;
-  shadow.references = trace.references;
-  shadow.attributes = trace.attributes;
   shadow.topology = trace.topology;
 
   int64_t chain_start = INT64_MAX, old_end = INT64_MIN, new_end = INT64_MIN;

@@ -7,6 +7,7 @@
 #include "analyzer/finders_internal.h"
 #include "analyzer/parameterize.h"
 #include "analyzer/retime.h"
+#include "analyzer/saturating.h"
 
 namespace trace_analyze::analyzer::internal {
 namespace {
@@ -14,6 +15,15 @@ namespace {
 constexpr size_t kMaxChainsPerParent = 8;
 constexpr size_t kMaxPredecessorScan = 64;  // bounds the DP on very wide parents
 constexpr size_t kMaxTokenSpans = 64;       // spans of a subtree scanned for values
+// Longer chains are reported in pieces of this many members (the first ones
+// in start order; the rest stay candidates for the next chain), so that a
+// parent with a million sequential children makes bounded findings.
+constexpr size_t kMaxChainMembers = 64;
+// Re-timing copies the trace and recomputes its critical path: O(n log n)
+// each. Per trace, re-timing stops once it has cost this many span copies
+// (at least one re-timing always runs); later instances estimate the
+// realistic saving from critical time instead (see docs/detectors.md).
+constexpr size_t kRetimeSpanBudget = 2'000'000;
 
 struct Candidate {
   SpanIndex span;
@@ -34,21 +44,21 @@ std::vector<size_t> BestChain(const std::vector<Candidate>& cands, const Sequent
     total[j] = dur_j;
     length[j] = 1;
     const int64_t widest_gap =
-        cfg.max_gap_us + static_cast<int64_t>(cfg.max_gap_fraction * static_cast<double>(dur_j));
+        SatAdd(cfg.max_gap_us, SatFromDouble(cfg.max_gap_fraction * static_cast<double>(dur_j)));
     for (size_t k = 1; k <= std::min(j, kMaxPredecessorScan); ++k) {
       const size_t i = j - k;
       const Candidate& a = cands[i];
-      if (a.end < cands[j].start - widest_gap) break;            // earlier ends are farther still
-      if (a.end > cands[j].start + overlap_tolerance) continue;  // overlaps j
+      if (a.end < SatSub(cands[j].start, widest_gap)) break;  // earlier ends are farther still
+      if (a.end > SatAdd(cands[j].start, overlap_tolerance)) continue;  // overlaps j
       const int64_t dur_i = a.end - a.start;
       const int64_t gap = cands[j].start - a.end;
       const int64_t allowed =
-          cfg.max_gap_us +
-          static_cast<int64_t>(cfg.max_gap_fraction * static_cast<double>(std::min(dur_i, dur_j)));
+          SatAdd(cfg.max_gap_us,
+                 SatFromDouble(cfg.max_gap_fraction * static_cast<double>(std::min(dur_i, dur_j))));
       if (gap > allowed) continue;
-      if (total[i] + dur_j > total[j] ||
-          (total[i] + dur_j == total[j] && length[i] + 1 > length[j])) {
-        total[j] = total[i] + dur_j;
+      const int64_t with_i = SatAdd(total[i], dur_j);
+      if (with_i > total[j] || (with_i == total[j] && length[i] + 1 > length[j])) {
+        total[j] = with_i;
         length[j] = length[i] + 1;
         prev[j] = i;
       }
@@ -125,11 +135,14 @@ void FindSequential(const FinderContext& ctx, const std::vector<uint8_t>& in_loo
   const SequentialConfig& cfg = ctx.config.sequential;
   std::vector<Candidate> cands;
   std::vector<std::string> inherited;  // value tokens of the current parent, sorted
+  size_t retime_spans = 0;             // spent of kRetimeSpanBudget
   for (SpanIndex p = 0; p < t.spans.size(); ++p) {
     const auto children = t.topology.ChildrenOf(p);
     if (children.size() < cfg.min_chain_length) continue;
-    const int64_t tolerance = static_cast<int64_t>(cfg.overlap_tolerance_fraction *
-                                                   static_cast<double>(t.spans[p].duration_us));
+    // Bounded like any time, so the comparisons below cannot overflow.
+    const int64_t tolerance =
+        std::min(kMaxTimeUs, SatFromDouble(cfg.overlap_tolerance_fraction *
+                                           static_cast<double>(t.spans[p].duration_us)));
     cands.clear();
     bool parent_tokens_ready = false;
     for (SpanIndex c : children) {
@@ -142,8 +155,9 @@ void FindSequential(const FinderContext& ctx, const std::vector<uint8_t>& in_loo
     });
     for (size_t round = 0; round < kMaxChainsPerParent && cands.size() >= cfg.min_chain_length;
          ++round) {
-      const std::vector<size_t> pos = BestChain(cands, cfg, tolerance);
+      std::vector<size_t> pos = BestChain(cands, cfg, tolerance);
       if (pos.size() < cfg.min_chain_length) break;
+      if (pos.size() > kMaxChainMembers) pos.resize(kMaxChainMembers);
       std::vector<SpanIndex> members;
       for (size_t k : pos) members.push_back(cands[k].span);
 
@@ -156,9 +170,9 @@ void FindSequential(const FinderContext& ctx, const std::vector<uint8_t>& in_loo
         const Span& s = t.spans[m];
         f.sequence.push_back(NameOf(s));
         order += f.sequence.back().service + "\x1f" + f.sequence.back().operation + "\x1e";
-        f.total_us += s.duration_us;
+        f.total_us = SatAdd(f.total_us, s.duration_us);
         longest = std::max(longest, s.duration_us);
-        f.critical_us += ctx.critical[m];
+        f.critical_us = SatAdd(f.critical_us, ctx.critical[m]);
         if (ctx.critical[m] > 0) ++critical_members;
       }
       f.calls = static_cast<uint32_t>(members.size());
@@ -166,9 +180,20 @@ void FindSequential(const FinderContext& ctx, const std::vector<uint8_t>& in_loo
       f.optimistic_us = f.total_us - longest;
       // Re-timing only matters when at least two members were on the path.
       if (critical_members >= 2) {
-        f.realistic_us =
-            std::clamp<int64_t>(ctx.path.total_us - CriticalPathIfConcurrent(t, p, members, ctx.cp),
-                                0, f.optimistic_us);
+        if (retime_spans == 0 || retime_spans + t.spans.size() <= kRetimeSpanBudget) {
+          retime_spans += t.spans.size();
+          f.realistic_us = std::clamp<int64_t>(
+              ctx.path.total_us - CriticalPathIfConcurrent(t, p, members, ctx.cp), 0,
+              f.optimistic_us);
+        } else {
+          // Over budget: all the members' critical time but the longest one's
+          // (as the N+1 finder estimates batching).
+          int64_t longest_critical = 0;
+          for (SpanIndex m : members)
+            longest_critical = std::max(longest_critical, ctx.critical[m]);
+          f.realistic_us =
+              std::clamp<int64_t>(f.critical_us - longest_critical, 0, f.optimistic_us);
+        }
       }
       f.fingerprint = SequentialFingerprint(f.parent, f.sequence);
       f.order_key = StableHash(order);
@@ -186,13 +211,17 @@ void FindSequential(const FinderContext& ctx, const std::vector<uint8_t>& in_loo
         if (!f.value_flow) {
           f.value_flow = ValueFlows(t, inherited, members[k], members[k + 1], &f.value_flow_detail);
         }
-        for (SpanIndex c : children) {
-          const Span& s = t.spans[c];
-          if (c == members[k] || c == members[k + 1]) continue;
-          if (s.start_us >= a.end_us() - tolerance && s.end_us() <= b.start_us + tolerance &&
-              BlocksParent(t, c)) {
-            f.intervening_work = true;
-          }
+        // Children are sorted by start: only those starting inside the gap
+        // window can sit in it, so a binary search bounds the scan.
+        const int64_t window_begin = a.end_us() - tolerance;
+        const int64_t window_end = b.start_us + tolerance;
+        auto c = std::lower_bound(
+            children.begin(), children.end(), window_begin,
+            [&](SpanIndex x, int64_t start) { return t.spans[x].start_us < start; });
+        for (; c != children.end() && !f.intervening_work && t.spans[*c].start_us <= window_end;
+             ++c) {
+          if (*c == members[k] || *c == members[k + 1]) continue;
+          if (t.spans[*c].end_us() <= window_end && BlocksParent(t, *c)) f.intervening_work = true;
         }
       }
       out->push_back(std::move(f));

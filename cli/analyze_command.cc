@@ -78,7 +78,8 @@ int Run(const AnalyzeOptions& options, std::ostream& out, std::ostream& err) {
           const reports::WriteOptions& write_options) {
         writer.WriteAnalyze(result, write_options, os);
       },
-      out, err);
+      out, err,
+      std::span<const std::string>(&options.config_file, options.config_file.empty() ? 0 : 1));
   if (written != kExitOk) return written;
   // A report labelled partial still fails the run: the backend could not
   // deliver everything asked for (this outranks the findings gate).

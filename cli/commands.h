@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <ostream>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -48,12 +49,14 @@ void AddReportOptions(CLI::App& command, CommonOptions& options);
 
 // Renders the report with the --format writer to -o or `out`, and with each
 // --report FORMAT=FILE writer to its file (all rendered before any is
-// written). `render(writer, stream, options)` renders one. Returns the exit
-// code (0, or 2 when a file cannot be written).
+// written). `render(writer, stream, options)` renders one. No file is
+// written over an input (options.inputs or `protected_files`, e.g. the config
+// file), and two reports may not name the same file. Returns the exit code
+// (0, or 2 when a file cannot be written).
 using RenderFn =
     std::function<void(const reports::ReportWriter&, std::ostream&, const reports::WriteOptions&)>;
 int EmitReports(const CommonOptions& options, const RenderFn& render, std::ostream& out,
-                std::ostream& err);
+                std::ostream& err, std::span<const std::string> protected_files = {});
 
 Command AddAnalyzeCommand(CLI::App& app);
 Command AddCriticalPathCommand(CLI::App& app);

@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 
@@ -63,7 +64,7 @@ void AddReportOptions(CLI::App& command, CommonOptions& options) {
 }
 
 int EmitReports(const CommonOptions& options, const RenderFn& render, std::ostream& out,
-                std::ostream& err) {
+                std::ostream& err, std::span<const std::string> protected_files) {
   const bool to_stdout = options.output.empty() || options.output == "-";
   // Colour and the terminal's width only when the report really goes to a
   // terminal (not to a file, a pipe, or a test's string stream).
@@ -81,8 +82,22 @@ int EmitReports(const CommonOptions& options, const RenderFn& render, std::ostre
     render(*reports::FindReportWriter(spec.substr(0, eq)), rendered, reports::WriteOptions{});
     files.emplace_back(spec.substr(eq + 1), rendered.str());
   }
+  std::vector<std::string> inputs = options.inputs;
+  inputs.insert(inputs.end(), protected_files.begin(), protected_files.end());
+  for (size_t i = 0; i < files.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      std::error_code ec;
+      if (files[i].first == files[j].first ||
+          std::filesystem::weakly_canonical(files[i].first, ec) ==
+              std::filesystem::weakly_canonical(files[j].first, ec)) {
+        err << "trace-analyze: error: " << files[i].first
+            << ": two reports would be written to the same file\n";
+        return kExitUsage;
+      }
+    }
+  }
   for (const auto& [path, content] : files) {
-    const Status written = WriteFileAtomically(path, content, options.inputs);
+    const Status written = WriteFileAtomically(path, content, inputs);
     if (!written.ok()) {
       err << "trace-analyze: error: " << written.error().message << '\n';
       return kExitUsage;

@@ -265,11 +265,16 @@ Status ParseConfig(const std::string& text, const std::string& source, ConfigFil
   } catch (const Json::parse_error& e) {
     return Error{ErrorCode::kInput,
                  fmt::format("{}: byte {}: not valid JSON: {}", source, e.byte, e.what())};
+  } catch (const Json::exception& e) {
+    // Not a parse_error: e.g. out_of_range.406 for a number beyond double.
+    return Error{ErrorCode::kInput, fmt::format("{}: not valid JSON: {}", source, e.what())};
   }
   try {
     Apply(doc, config);
   } catch (const ConfigError& e) {
     return Error{ErrorCode::kInput, fmt::format("{}: {}", source, e.message)};
+  } catch (const Json::exception& e) {
+    return Error{ErrorCode::kInput, fmt::format("{}: {}", source, e.what())};
   }
   return OkStatus();
 }

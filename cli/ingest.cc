@@ -128,7 +128,7 @@ Result<IngestResult> Ingest(const IngestOptions& options, analyzer::TraceAnalyze
   result.incomplete = run.incomplete;
   result.input.files = stats.files;
   result.input.bytes = stats.bytes;
-  result.input.problems_total = stats.problems.size();
+  result.input.problems_total = stats.problems_total;
   for (const jaeger::InputProblem& p : stats.problems) {
     const std::string text = p.ToString();
     if (result.input.problems.size() < kMaxListedProblems) {
@@ -136,9 +136,9 @@ Result<IngestResult> Ingest(const IngestOptions& options, analyzer::TraceAnalyze
       result.input.problems.push_back(text);
     }
   }
-  if (stats.problems.size() > kMaxListedProblems) {
+  if (stats.problems_total > kMaxListedProblems) {
     err << fmt::format("trace-analyze: warning: … and {} more skipped\n",
-                       stats.problems.size() - kMaxListedProblems);
+                       stats.problems_total - kMaxListedProblems);
   }
   result.quality = analyzer.profile().quality();
   result.quality.Merge(stats.quality);
@@ -155,7 +155,7 @@ Result<IngestResult> Ingest(const IngestOptions& options, analyzer::TraceAnalyze
   if (analyzer.profile().traces() == 0 && !stats.problems.empty()) {
     return Error{ErrorCode::kInput,
                  fmt::format("no trace could be read ({} skipped); first problem: {}",
-                             stats.problems.size(), stats.problems.front().ToString())};
+                             stats.problems_total, stats.problems.front().ToString())};
   }
   return result;
 }

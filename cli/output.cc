@@ -6,23 +6,48 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <vector>
 
+#include "jaeger_client/input_files.h"
+
 namespace trace_analyze::cli {
 namespace fs = std::filesystem;
+namespace {
+
+// Why writing `path` would destroy one of `inputs`, or "" when it would not.
+std::string OverwritesInput(const std::string& path, std::span<const std::string> inputs) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return "";
+  for (const std::string& in : inputs) {
+    if (in == "-" || !fs::exists(in, ec)) continue;
+    if (fs::equivalent(in, path, ec)) return "it is an input file";
+    if (!fs::is_directory(in, ec) || !fs::is_regular_file(path, ec) ||
+        !jaeger::IsTraceFileName(fs::path(path).filename().string())) {
+      continue;
+    }
+    const fs::path folder = fs::canonical(in, ec);
+    if (ec) continue;
+    const fs::path file = fs::canonical(path, ec);
+    if (ec) continue;
+    const auto [f, p] = std::mismatch(folder.begin(), folder.end(), file.begin(), file.end());
+    if (f == folder.end()) return fmt::format("it is a trace file inside the input folder {}", in);
+  }
+  return "";
+}
+
+}  // namespace
 
 Status WriteFileAtomically(const std::string& path, const std::string& content,
                            std::span<const std::string> inputs) {
-  std::error_code ec;
-  for (const std::string& in : inputs) {
-    if (in != "-" && fs::exists(in, ec) && fs::exists(path, ec) && fs::equivalent(in, path, ec)) {
-      return Error{ErrorCode::kInput,
-                   fmt::format("{}: refusing to overwrite an input file with the report", path)};
-    }
+  if (const std::string why = OverwritesInput(path, inputs); !why.empty()) {
+    return Error{
+        ErrorCode::kInput,
+        fmt::format("{}: refusing to overwrite an input file with the report ({})", path, why)};
   }
   const fs::path target(path);
   const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");

@@ -12,7 +12,9 @@
 namespace trace_analyze::cli {
 
 // Writes `content` to `path` atomically: readers see the old file or the whole
-// new one, never a half-written report. Refuses to overwrite any of `inputs`.
+// new one, never a half-written report. Refuses to overwrite any of `inputs`
+// (the same file under any name: links, symlinks, relative paths) or a trace
+// file inside an input folder (one that reading the folder would pick up).
 Status WriteFileAtomically(const std::string& path, const std::string& content,
                            std::span<const std::string> inputs);
 

@@ -84,7 +84,8 @@ Result<std::unique_ptr<ByteSource>> OpenFileSource(const std::string& path) {
   return std::unique_ptr<ByteSource>(std::make_unique<FdSource>(fd, true, size));
 }
 
-Result<std::unique_ptr<ByteSource>> MakeDecodingSource(std::unique_ptr<ByteSource> raw) {
+Result<std::unique_ptr<ByteSource>> MakeDecodingSource(std::unique_ptr<ByteSource> raw,
+                                                       const DecompressLimits& limits) {
   std::string prefix(kMaxMagicSize, '\0');
   size_t have = 0;
   while (have < prefix.size()) {
@@ -98,9 +99,9 @@ Result<std::unique_ptr<ByteSource>> MakeDecodingSource(std::unique_ptr<ByteSourc
   auto source = std::make_unique<PrefixSource>(std::move(prefix), std::move(raw));
   switch (compression) {
     case Compression::kGzip:
-      return MakeGzipSource(std::move(source));
+      return MakeGzipSource(std::move(source), limits);
     case Compression::kZstd:
-      return MakeZstdSource(std::move(source));
+      return MakeZstdSource(std::move(source), limits);
     case Compression::kNone:
       break;
   }

@@ -58,6 +58,15 @@ class MemorySource : public ByteSource {
   std::string_view bytes_;
 };
 
+// Guards against decompression bombs: once a decompressor has produced more
+// than `min_output` bytes, output beyond `max_ratio` times the compressed
+// bytes consumed is an error (max_ratio 0: no limit). Real trace files
+// compress 10-40x (fixtures/, bench/); gzip cannot exceed ~1032x at all.
+struct DecompressLimits {
+  uint64_t max_ratio = 1000;
+  uint64_t min_output = uint64_t{64} << 20;
+};
+
 // Opens `path` for reading ("-" is stdin). Errors name the problem only
 // ("cannot open: No such file or directory"); the caller adds the path.
 Result<std::unique_ptr<ByteSource>> OpenFileSource(const std::string& path);
@@ -65,7 +74,8 @@ Result<std::unique_ptr<ByteSource>> OpenFileSource(const std::string& path);
 // Wraps `raw` in a streaming gzip or zstd decompressor when its first bytes
 // are a gzip (1f 8b) or zstd (28 b5 2f fd) magic number; otherwise returns a
 // source that yields `raw` unchanged. Never looks at file names.
-Result<std::unique_ptr<ByteSource>> MakeDecodingSource(std::unique_ptr<ByteSource> raw);
+Result<std::unique_ptr<ByteSource>> MakeDecodingSource(std::unique_ptr<ByteSource> raw,
+                                                       const DecompressLimits& limits = {});
 
 }  // namespace trace_analyze::jaeger
 

@@ -56,9 +56,37 @@ Error CorruptError(std::string_view format, uint64_t offset, std::string_view de
                                               offset, format, format, detail)};
 }
 
+// Counts output and enforces DecompressLimits.
+class BombGuard {
+ public:
+  BombGuard(std::string_view format, const DecompressLimits& limits)
+      : format_(format), limits_(limits) {}
+
+  // Records `n` more output bytes; an error when the ratio limit is passed.
+  Status Produced(size_t n, uint64_t compressed_consumed) {
+    produced_ += n;
+    if (limits_.max_ratio == 0 || produced_ <= limits_.min_output) return OkStatus();
+    const uint64_t consumed = std::max<uint64_t>(compressed_consumed, 1);
+    if (produced_ / consumed < limits_.max_ratio) return OkStatus();
+    return Error{ErrorCode::kInput,
+                 fmt::format("byte {} of the {} stream: {} bytes decompressed from {} is more than "
+                             "{} times the compressed size: refusing a likely decompression "
+                             "bomb (to read it anyway, decompress it yourself and pipe it in, "
+                             "e.g. zstd -dc FILE | trace-analyze analyze -)",
+                             compressed_consumed, format_, produced_, compressed_consumed,
+                             limits_.max_ratio)};
+  }
+
+ private:
+  std::string_view format_;
+  DecompressLimits limits_;
+  uint64_t produced_ = 0;
+};
+
 class GzipSource : public ByteSource {
  public:
-  explicit GzipSource(std::unique_ptr<ByteSource> compressed) : in_(std::move(compressed)) {
+  GzipSource(std::unique_ptr<ByteSource> compressed, const DecompressLimits& limits)
+      : in_(std::move(compressed)), guard_("gzip", limits) {
     // 16 + MAX_WBITS: expect a gzip header and trailer.
     init_status_ = inflateInit2(&z_, 16 + MAX_WBITS);
   }
@@ -99,7 +127,10 @@ class GzipSource : public ByteSource {
         return CorruptError("gzip", in_.offset(), z_.msg != nullptr ? z_.msg : "inflate failed");
       }
       const size_t produced = capacity - z_.avail_out;
-      if (produced > 0) return produced;
+      if (produced > 0) {
+        if (Status s = guard_.Produced(produced, in_.offset()); !s.ok()) return s.error();
+        return produced;
+      }
       if (at_eof) {
         return Error{ErrorCode::kInput,
                      fmt::format("byte {} of the gzip stream: unexpected end of compressed "
@@ -111,15 +142,18 @@ class GzipSource : public ByteSource {
 
  private:
   CompressedInput in_;
+  BombGuard guard_;
   z_stream z_{};
   int init_status_ = Z_STREAM_ERROR;
   bool member_open_ = true;  // the first member starts right away
 };
 
+// The decoder's window is capped by libzstd's default (128 MiB): a frame that
+// asks for more (zstd --long=28 and up) is an error, not an allocation.
 class ZstdSource : public ByteSource {
  public:
-  explicit ZstdSource(std::unique_ptr<ByteSource> compressed)
-      : in_(std::move(compressed)), dctx_(ZSTD_createDCtx()) {}
+  ZstdSource(std::unique_ptr<ByteSource> compressed, const DecompressLimits& limits)
+      : in_(std::move(compressed)), guard_("zstd", limits), dctx_(ZSTD_createDCtx()) {}
   ~ZstdSource() override { ZSTD_freeDCtx(dctx_); }
   ZstdSource(const ZstdSource&) = delete;
   ZstdSource& operator=(const ZstdSource&) = delete;
@@ -138,7 +172,10 @@ class ZstdSource : public ByteSource {
       in_.Consume(input.pos);
       if (ZSTD_isError(rc)) return CorruptError("zstd", in_.offset(), ZSTD_getErrorName(rc));
       frame_open_ = rc != 0;  // 0: the current frame is complete and flushed
-      if (output.pos > 0) return output.pos;
+      if (output.pos > 0) {
+        if (Status s = guard_.Produced(output.pos, in_.offset()); !s.ok()) return s.error();
+        return output.pos;
+      }
       if (at_eof) {
         return Error{ErrorCode::kInput,
                      fmt::format("byte {} of the zstd stream: unexpected end of compressed "
@@ -150,18 +187,21 @@ class ZstdSource : public ByteSource {
 
  private:
   CompressedInput in_;
+  BombGuard guard_;
   ZSTD_DCtx* dctx_;
   bool frame_open_ = true;
 };
 
 }  // namespace
 
-std::unique_ptr<ByteSource> MakeGzipSource(std::unique_ptr<ByteSource> compressed) {
-  return std::make_unique<GzipSource>(std::move(compressed));
+std::unique_ptr<ByteSource> MakeGzipSource(std::unique_ptr<ByteSource> compressed,
+                                           const DecompressLimits& limits) {
+  return std::make_unique<GzipSource>(std::move(compressed), limits);
 }
 
-std::unique_ptr<ByteSource> MakeZstdSource(std::unique_ptr<ByteSource> compressed) {
-  return std::make_unique<ZstdSource>(std::move(compressed));
+std::unique_ptr<ByteSource> MakeZstdSource(std::unique_ptr<ByteSource> compressed,
+                                           const DecompressLimits& limits) {
+  return std::make_unique<ZstdSource>(std::move(compressed), limits);
 }
 
 }  // namespace trace_analyze::jaeger

@@ -1,6 +1,7 @@
 // Streaming decompressors: gzip (zlib inflate, multi-member) and zstd
 // (ZSTD_decompressStream, multi-frame). Memory stays bounded by the fixed
-// input buffer and the caller's output buffer, whatever the ratio.
+// input buffer, the decoder's window and the caller's output buffer, whatever
+// the ratio; `limits` bounds the ratio itself (decompression bombs).
 #ifndef TRACE_ANALYZE_JAEGER_CLIENT_DECOMPRESS_H_
 #define TRACE_ANALYZE_JAEGER_CLIENT_DECOMPRESS_H_
 
@@ -11,8 +12,10 @@
 namespace trace_analyze::jaeger {
 
 // Both take the compressed stream (starting at its magic number).
-std::unique_ptr<ByteSource> MakeGzipSource(std::unique_ptr<ByteSource> compressed);
-std::unique_ptr<ByteSource> MakeZstdSource(std::unique_ptr<ByteSource> compressed);
+std::unique_ptr<ByteSource> MakeGzipSource(std::unique_ptr<ByteSource> compressed,
+                                           const DecompressLimits& limits = {});
+std::unique_ptr<ByteSource> MakeZstdSource(std::unique_ptr<ByteSource> compressed,
+                                           const DecompressLimits& limits = {});
 
 }  // namespace trace_analyze::jaeger
 

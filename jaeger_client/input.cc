@@ -41,7 +41,7 @@ Error Named(std::string_view name, const Error& error) {
 class Reader {
  public:
   Reader(const ReadOptions& options, const TraceCallback& on_trace, ReadStats* stats)
-      : strict_(options.strict), stats_(stats), decoder_(options, on_trace, stats) {}
+      : options_(options), stats_(stats), decoder_(options, on_trace, stats) {}
 
   Status ReadPath(const std::string& path) {
     std::error_code ec;
@@ -58,10 +58,11 @@ class Reader {
 
   Status ReadBuffer(std::string_view bytes, std::string_view name) {
     Result<std::unique_ptr<ByteSource>> source =
-        MakeDecodingSource(std::make_unique<MemorySource>(bytes));
+        MakeDecodingSource(std::make_unique<MemorySource>(bytes), options_.decompress);
     if (!source.ok()) return Named(name, source.error());
     PipelineOptions options;
     options.chunk_size = ChunkSizeFor(bytes.size());
+    options.max_unit_bytes = options_.max_unit_bytes;
     return Decode(source.value().get(), name, options, /*carry_on=*/false);
   }
 
@@ -71,13 +72,15 @@ class Reader {
     Result<std::unique_ptr<ByteSource>> raw = OpenFileSource(path);
     if (!raw.ok()) return Named(name, raw.error());
     const uint64_t raw_size = raw.value()->SizeHint();
-    Result<std::unique_ptr<ByteSource>> source = MakeDecodingSource(std::move(raw).value());
+    Result<std::unique_ptr<ByteSource>> source =
+        MakeDecodingSource(std::move(raw).value(), options_.decompress);
     if (!source.ok()) return Named(name, source.error());
     ++stats_->files;
     PipelineOptions options;
     options.chunk_size = ChunkSizeFor(source.value()->SizeHint());
+    options.max_unit_bytes = options_.max_unit_bytes;
     options.threaded = raw_size == 0 || raw_size >= kThreadedFrom;
-    return Decode(source.value().get(), name, options, /*carry_on=*/!strict_);
+    return Decode(source.value().get(), name, options, /*carry_on=*/!options_.strict);
   }
 
   // With `carry_on`, an input that stops being readable part-way (truncated,
@@ -102,7 +105,7 @@ class Reader {
     return OkStatus();
   }
 
-  bool strict_;
+  const ReadOptions& options_;
   ReadStats* stats_;
   BatchPool pool_;
   UnitDecoder decoder_;

@@ -13,6 +13,7 @@
 #include "analyzer/data_quality.h"
 #include "analyzer/model.h"
 #include "analyzer/status.h"
+#include "jaeger_client/byte_source.h"
 
 namespace trace_analyze::jaeger {
 
@@ -20,7 +21,18 @@ struct ReadOptions {
   // When true the first undecodable trace or document is a fatal error;
   // otherwise it is skipped, counted and reported, and reading goes on.
   bool strict = false;
+  // One JSON value that must be held whole (a trace, an OTLP document, a
+  // whole object of unknown shape) larger than this is an error for its
+  // input: memory is bounded by it (simdjson needs a few times the value's
+  // size on top). 1 GiB is about two million Jaeger spans in one trace.
+  uint64_t max_unit_bytes = uint64_t{1} << 30;
+  // Decompression bomb guard for .gz/.zst input (byte_source.h).
+  DecompressLimits decompress = {};
 };
+
+// Problems kept in ReadStats::problems; the rest are only counted, so a file
+// of a million broken traces cannot exhaust memory with messages.
+inline constexpr size_t kMaxKeptProblems = 100;
 
 // One skipped piece of input, e.g. "traces.json: byte 1834: trace 4bf9...:
 // span 3: 'duration' is a string, expected a number".
@@ -36,7 +48,8 @@ struct InputProblem {
 struct ReadStats {
   uint64_t files = 0;
   uint64_t bytes = 0;                  // uncompressed bytes read
-  std::vector<InputProblem> problems;  // in input order
+  std::vector<InputProblem> problems;  // the first kMaxKeptProblems, in input order
+  uint64_t problems_total = 0;         // all of them
   // Decode-level counters (skipped_traces, empty_traces). Per-trace counters
   // (non_hex_ids, ...) travel in Trace::quality instead.
   analyzer::DataQuality quality;

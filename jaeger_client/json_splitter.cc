@@ -18,8 +18,12 @@ std::string Describe(int c) {
 
 }  // namespace
 
-JsonSplitter::JsonSplitter(ByteSource* source, BatchPool* pool, size_t chunk_size)
-    : source_(source), pool_(pool), chunk_size_(std::max<size_t>(chunk_size, 4096)) {}
+JsonSplitter::JsonSplitter(ByteSource* source, BatchPool* pool, size_t chunk_size,
+                           uint64_t max_unit_bytes)
+    : source_(source),
+      pool_(pool),
+      chunk_size_(std::max<size_t>(chunk_size, 4096)),
+      max_unit_bytes_(max_unit_bytes) {}
 
 Error JsonSplitter::Truncated(uint64_t value_start) {
   error_offset_ = end_;
@@ -106,6 +110,13 @@ Result<bool> JsonSplitter::More() {
 // full one, with its finished units, to the consumer.
 Status JsonSplitter::Rotate() {
   const size_t carry = static_cast<size_t>(end_ - keep_);
+  if (carry > max_unit_bytes_) {
+    return Error{ErrorCode::kInput,
+                 fmt::format("byte {}: the JSON value starting at byte {} is larger than {} "
+                             "bytes, the most held in memory at once (one trace or document per "
+                             "value; split the input)",
+                             end_, keep_, max_unit_bytes_)};
+  }
   // Grow only when one unit fills most of a chunk: doubling keeps the total
   // copying linear in the unit's size. Pooled buffers never shrink.
   size_t capacity = chunk_size_;

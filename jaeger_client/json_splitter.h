@@ -41,8 +41,10 @@ class JsonSplitter {
   using EmitFn = std::function<bool(std::unique_ptr<Batch>)>;
 
   // Reads `chunk_size` bytes at a time (buffers grow only for units that do
-  // not fit). `source` and `pool` must outlive the splitter.
-  JsonSplitter(ByteSource* source, BatchPool* pool, size_t chunk_size);
+  // not fit, up to about `max_unit_bytes`: a longer unit is an error). `source`
+  // and `pool` must outlive the splitter.
+  JsonSplitter(ByteSource* source, BatchPool* pool, size_t chunk_size,
+               uint64_t max_unit_bytes = uint64_t{1} << 30);
 
   // Splits the whole input. Errors carry no source name: "empty input" or
   // "byte N: <what>". Returns OkStatus when `emit` asked to stop.
@@ -82,6 +84,7 @@ class JsonSplitter {
   ByteSource* source_;
   BatchPool* pool_;
   size_t chunk_size_;
+  uint64_t max_unit_bytes_;
   const EmitFn* emit_ = nullptr;
   bool stopped_ = false;  // emit_ returned false
 

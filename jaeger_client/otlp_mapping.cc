@@ -1,5 +1,7 @@
 #include "jaeger_client/otlp_mapping.h"
 
+#include <cstdint>
+
 namespace trace_analyze::jaeger {
 
 using analyzer::RefType;
@@ -59,7 +61,12 @@ void SetOtlpTimes(bool has_start, int64_t start_ns, bool has_end, int64_t end_ns
   span->start_us = start_ns / 1000;
   span->has_start = start_ns != 0;
   if (has_end) {
-    span->duration_us = (end_ns - start_ns) / 1000;
+    // Any two int64s: the difference may not fit (Normalize bounds times).
+    int64_t duration_ns = 0;
+    if (__builtin_sub_overflow(end_ns, start_ns, &duration_ns)) {
+      duration_ns = end_ns > start_ns ? INT64_MAX : INT64_MIN;
+    }
+    span->duration_us = duration_ns / 1000;
     span->has_duration = true;
   }
 }

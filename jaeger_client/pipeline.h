@@ -18,8 +18,9 @@
 namespace trace_analyze::jaeger {
 
 struct PipelineOptions {
-  size_t chunk_size = size_t{1} << 20;  // bytes per read / batch buffer
-  bool threaded = false;                // split on a reader thread
+  size_t chunk_size = size_t{1} << 20;          // bytes per read / batch buffer
+  bool threaded = false;                        // split on a reader thread
+  uint64_t max_unit_bytes = uint64_t{1} << 30;  // ReadOptions::max_unit_bytes
 };
 
 // Where the input stopped being splittable (truncated, not JSON, not a trace

@@ -25,6 +25,18 @@ std::string DescribeUnknown(std::string_view bytes) {
   return fmt::format("unrecognised element: expected a trace object, got {}", what);
 }
 
+// Input text quoted in problem messages (ids, strings) is cut to this many
+// bytes, so one huge value cannot make a huge message.
+constexpr size_t kMaxQuotedBytes = 200;
+
+// `s` cut to at most `max` bytes at a UTF-8 sequence boundary, marked "…".
+std::string Shorten(std::string_view s, size_t max) {
+  if (s.size() <= max) return std::string(s);
+  size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(s.substr(0, cut)) + "…";
+}
+
 }  // namespace
 
 UnitDecoder::UnitDecoder(const ReadOptions& options, const TraceCallback& on_trace,
@@ -51,11 +63,17 @@ Status UnitDecoder::Skip(const Unit& unit, const char* unit_begin, const char* l
   if (location != nullptr && location >= unit_begin && location <= unit_begin + size) {
     offset += static_cast<uint64_t>(location - unit_begin);
   }
-  InputProblem problem{source_, offset, std::string(trace_id), std::move(message)};
+  InputProblem problem{source_, offset, Shorten(trace_id, kMaxQuotedBytes),
+                       Shorten(message, 4 * kMaxQuotedBytes)};
   if (options_.strict) return Error{ErrorCode::kInput, problem.ToString()};
-  stats_->problems.push_back(std::move(problem));
+  AddProblem(std::move(problem));
   ++stats_->quality.skipped_traces;
   return OkStatus();
+}
+
+void UnitDecoder::AddProblem(InputProblem problem) {
+  ++stats_->problems_total;
+  if (stats_->problems.size() < kMaxKeptProblems) stats_->problems.push_back(std::move(problem));
 }
 
 Status UnitDecoder::Deliver(analyzer::Trace& trace) {
@@ -228,9 +246,10 @@ Status UnitDecoder::ReportApiErrors(ondemand::value errors, const Unit& unit,
     }
     uint64_t offset = unit.offset;
     if (where >= unit_begin) offset += static_cast<uint64_t>(where - unit_begin);
-    stats_->problems.push_back({source_, offset, trace_id,
-                                has_code ? fmt::format("API error {}: {}", code, msg)
-                                         : fmt::format("API error: {}", msg)});
+    const std::string quoted = Shorten(msg, 4 * kMaxQuotedBytes);
+    AddProblem({source_, offset, Shorten(trace_id, kMaxQuotedBytes),
+                has_code ? fmt::format("API error {}: {}", code, quoted)
+                         : fmt::format("API error: {}", quoted)});
   }
   return OkStatus();
 }

@@ -49,6 +49,8 @@ class UnitDecoder {
   Status Deliver(analyzer::Trace& trace);
   // Moves staged spans into their trace groups.
   void CommitStaged(bool zipkin);
+  // Counts a problem and keeps it unless kMaxKeptProblems are kept already.
+  void AddProblem(InputProblem problem);
   // Records a skipped unit, or returns it as an error when strict.
   Status Skip(const Unit& unit, const char* unit_begin, const char* location,
               std::string_view trace_id, std::string message);

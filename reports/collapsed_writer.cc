@@ -1,14 +1,18 @@
 #include "reports/collapsed_writer.h"
 
+#include <algorithm>
 #include <string>
+
+#include "reports/escape.h"
 
 namespace trace_analyze::reports {
 namespace {
 
-// ';' separates frames and '\n' lines in the folded format.
+// ';' separates frames and '\n' lines in the folded format; the output is
+// often read on a terminal, so no control characters either.
 std::string Frame(std::string_view name) {
-  std::string out;
-  for (char c : name) out.push_back(c == ';' ? ':' : (c == '\n' || c == '\r') ? ' ' : c);
+  std::string out = EscapeTerminal(name);
+  std::replace(out.begin(), out.end(), ';', ':');
   return out;
 }
 
@@ -16,7 +20,10 @@ std::string Frame(std::string_view name) {
 
 void CollapsedWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const WriteOptions&,
                                    std::ostream& out) const {
-  for (const auto& [stack, us] : result.profile.stacks) out << stack << ' ' << us << '\n';
+  // analyzer::Summarize already replaced ';' and line breaks in frames.
+  for (const auto& [stack, us] : result.profile.stacks) {
+    out << EscapeTerminal(stack) << ' ' << us << '\n';
+  }
 }
 
 void CollapsedWriter::WriteCriticalPath(const analyzer::CriticalPathResult& result,

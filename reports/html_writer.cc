@@ -36,8 +36,9 @@ void Waterfall(const analyzer::TracePath& t, std::ostream& out) {
         EscapeHtml(fmt::format("{} {}\nspan {}\nduration {} ms, self {} ms, on critical path {} ms",
                                s.service, s.operation, s.span_id, FormatMs(s.duration_us),
                                FormatMs(s.self_us), FormatMs(s.critical_us))));
-    out << fmt::format("<text x=\"{}\" y=\"{:.0f}\" xml:space=\"preserve\">{}</text>", 2, y + 13,
-                       EscapeHtml(label.size() > 60 ? label.substr(0, 59) + "…" : label));
+    out << fmt::format(
+        "<text x=\"{}\" y=\"{:.0f}\" xml:space=\"preserve\">{}</text>", 2, y + 13,
+        EscapeHtml(label.size() > 60 ? std::string(TruncateUtf8(label, 59)) + "…" : label));
     out << fmt::format(
         "<rect x=\"{:.1f}\" y=\"{:.0f}\" width=\"{:.1f}\" height=\"{}\" fill=\"#dfe3ec\"/>",
         x(s.start_us), y + 3, std::max(1.0, static_cast<double>(s.duration_us) * scale), row_h - 6);
@@ -122,9 +123,10 @@ void Icicle(const std::vector<std::pair<std::string, int64_t>>& stacks, std::ost
             x, depth * kRowH, w, kRowH - 1, ServiceColour(service));
         if (w > 60) {
           const size_t chars = static_cast<size_t>(w / 6.5);
-          body += fmt::format("<text x=\"{:.1f}\" y=\"{}\" fill=\"#fff\">{}</text>", x + 3,
-                              depth * kRowH + 14,
-                              EscapeHtml(name.size() > chars ? name.substr(0, chars) + "…" : name));
+          body += fmt::format(
+              "<text x=\"{:.1f}\" y=\"{}\" fill=\"#fff\">{}</text>", x + 3, depth * kRowH + 14,
+              EscapeHtml(name.size() > chars ? std::string(TruncateUtf8(name, chars)) + "…"
+                                             : name));
         }
         body += "</g>\n";
         stack.push_back({child.get(), x, depth});

@@ -2,12 +2,18 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "reports/escape.h"
 
 namespace trace_analyze::reports {
 
 std::string MarkdownCode(const std::string& text) {
-  if (text.find_first_of("`<>&|\\\r\n") != std::string::npos) return EscapeMarkdown(text);
+  const bool risky = std::any_of(text.begin(), text.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u < 0x20 || u == 0x7f || std::string_view("`<>&|\\").find(c) != std::string_view::npos;
+  });
+  if (risky) return EscapeMarkdown(text);  // escapes, entities, control characters
   return "`" + text + "`";
 }
 

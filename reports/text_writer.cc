@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <string>
 
+#include "reports/escape.h"
 #include "reports/format.h"
 #include "reports/text_table.h"
 #include "reports/text_util.h"
@@ -13,6 +14,10 @@ namespace trace_analyze::reports {
 namespace {
 
 using Align = TextTable::Align;
+
+// Every string that came from the input goes through Safe(): no control
+// characters or escape sequences reach the terminal.
+std::string Safe(std::string_view text) { return EscapeTerminal(text); }
 
 void WriteInput(const analyzer::InputSummary& in, const analyzer::DataQuality& q,
                 const WriteOptions& o, std::ostream& out) {
@@ -31,7 +36,7 @@ void WriteInput(const analyzer::InputSummary& in, const analyzer::DataQuality& q
     out << '\n'
         << Heading(o, fmt::format("Skipped input ({})", Plural(in.problems_total, "problem")))
         << '\n';
-    for (const std::string& p : in.problems) out << "  " << p << '\n';
+    for (const std::string& p : in.problems) out << "  " << Safe(p) << '\n';
     if (in.problems_total > in.problems.size()) {
       out << fmt::format("  … and {} more\n", in.problems_total - in.problems.size());
     }
@@ -52,14 +57,14 @@ void WriteFindings(const std::vector<analyzer::Finding>& findings, const WriteOp
                        analyzer::ConfidenceName(f.confidence), FormatMs(f.realistic.p50_us),
                        FormatMs(f.realistic.p95_us), Plural(f.instances, "instance"),
                        Plural(f.traces, "trace"));
-    for (const std::string& r : f.reasons) out << "     - " << r << '\n';
+    for (const std::string& r : f.reasons) out << "     - " << Safe(r) << '\n';
     out << fmt::format("     optimistic bound {} ms p50 ({} of trace); fingerprint {}\n",
                        FormatMs(f.optimistic.p50_us), FormatPercent(f.optimistic.p50_share),
                        f.fingerprint);
-    if (!f.example_key.empty()) out << "     e.g. " << f.example_key << '\n';
+    if (!f.example_key.empty()) out << "     e.g. " << Safe(f.example_key) << '\n';
     if (!f.example_trace_ids.empty()) {
       std::string ids;
-      for (const std::string& id : f.example_trace_ids) ids += (ids.empty() ? "" : ", ") + id;
+      for (const std::string& id : f.example_trace_ids) ids += (ids.empty() ? "" : ", ") + Safe(id);
       out << "     example traces: " << ids << '\n';
     }
   }
@@ -74,8 +79,8 @@ std::string Source(const analyzer::InputSummary& in) {
 }
 
 std::string OpName(const std::string& service, const std::string& operation) {
-  if (service.empty()) return operation;
-  return operation.empty() ? service : service + " " + operation;
+  if (service.empty()) return Safe(operation);
+  return operation.empty() ? Safe(service) : Safe(service + " " + operation);
 }
 
 }  // namespace
@@ -113,8 +118,8 @@ void TextWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Write
     for (const char* h : {"on path", "share", "p50", "p95", "p99", "traces"}) cols.push_back({h});
     TextTable table(std::move(cols));
     for (const analyzer::ProfileRow& r : rows) {
-      std::vector<std::string> cells = {r.service};
-      if (with_operation) cells.push_back(r.operation);
+      std::vector<std::string> cells = {Safe(r.service)};
+      if (with_operation) cells.push_back(Safe(r.operation));
       for (std::string c : {FormatMs(r.critical_us), FormatPercent(r.share), FormatMs(r.p50_us),
                             FormatMs(r.p95_us), FormatMs(r.p99_us), std::to_string(r.traces)}) {
         cells.push_back(std::move(c));
@@ -134,8 +139,8 @@ void TextWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Write
                    {"trace", Align::kLeft},
                    {"span", Align::kLeft}});
   for (const analyzer::HeavySpan& h : p.heaviest) {
-    heavy.AddRow({FormatMs(h.critical_us), FormatMs(h.duration_us), h.service, h.operation,
-                  h.trace_id, h.span_id});
+    heavy.AddRow({FormatMs(h.critical_us), FormatMs(h.duration_us), Safe(h.service),
+                  Safe(h.operation), Safe(h.trace_id), Safe(h.span_id)});
   }
   heavy.Write(out);
 
@@ -153,7 +158,7 @@ void TextWriter::WriteCriticalPath(const analyzer::CriticalPathResult& result,
   for (const analyzer::TracePath& t : result.traces) {
     if (!first) out << '\n';
     first = false;
-    out << Heading(o, fmt::format("Trace {}", t.trace_id))
+    out << Heading(o, fmt::format("Trace {}", Safe(t.trace_id)))
         << fmt::format("  duration {} ms, critical path {} ms, {}\n", FormatMs(t.duration_us),
                        FormatMs(t.critical_path_us), Plural(t.sections.size(), "section"));
 
@@ -183,8 +188,8 @@ void TextWriter::WriteCriticalPath(const analyzer::CriticalPathResult& result,
         fill = std::string(kPalette[idx % std::size(kPalette)]) + fill + "\x1b[0m";
       }
       bar += fill;
-      table.AddRow({FormatMs(s.start_us - t.start_us), FormatMs(s.end_us - s.start_us), s.service,
-                    s.operation, bar});
+      table.AddRow({FormatMs(s.start_us - t.start_us), FormatMs(s.end_us - s.start_us),
+                    Safe(s.service), Safe(s.operation), bar});
     }
     table.Write(out);
 
@@ -199,11 +204,11 @@ void TextWriter::WriteCriticalPath(const analyzer::CriticalPathResult& result,
       const double share = t.critical_path_us > 0 ? static_cast<double>(s.critical_us) /
                                                         static_cast<double>(t.critical_path_us)
                                                   : 0.0;
-      spans.AddRow(
-          {FormatMs(s.critical_us), FormatPercent(share), FormatMs(s.self_us),
-           FormatMs(s.duration_us),
-           std::string(std::min<size_t>(s.depth, 20) * 2, ' ') + s.service + " " + s.operation,
-           s.span_id});
+      spans.AddRow({FormatMs(s.critical_us), FormatPercent(share), FormatMs(s.self_us),
+                    FormatMs(s.duration_us),
+                    std::string(std::min<size_t>(s.depth, 20) * 2, ' ') +
+                        Safe(s.service + " " + s.operation),
+                    Safe(s.span_id)});
     }
     spans.Write(out, 4);
   }

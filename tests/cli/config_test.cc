@@ -170,6 +170,45 @@ TEST(ConfigTest, DiffSectionErrorsNameTheKey) {
   }
 }
 
+// Found by the config fuzzer (fuzz/crashers/config/): nlohmann throws
+// out_of_range, not parse_error, for a number beyond double, which escaped.
+TEST(ConfigTest, HostileDocumentsAreErrorsNotCrashes) {
+  analyzer::DetectorConfig c;
+  const std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
+  const struct {
+    std::string text;
+    const char* message;
+  } cases[] = {
+      {R"({"maxExamples": 88888888888888888888888888881e308})", "number overflow"},
+      {R"({"sequential": {"maxGapFraction": 1e400}})", "number overflow"},
+      {R"({"maxExamples": 18446744073709551615})", "must be a non-negative integer"},
+      {R"({"maxExamples": -1})", "must be a non-negative integer"},
+      {R"({"ignore": )" + deep + "}", "'ignore[0]' must be an object"},
+      {R"({"dependencies": [)" + deep + "]}", "'dependencies[0]' must be an object"},
+      {"{\"ignore\": [{\"service\": \"\xff\xfe\"}]}", "not valid JSON"},
+      {"", "not valid JSON"},
+  };
+  for (const auto& tc : cases) {
+    const Status s = ParseConfig(tc.text, "c.json", &c);
+    ASSERT_FALSE(s.ok()) << tc.text.substr(0, 80);
+    EXPECT_THAT(s.error().message, HasSubstr(tc.message)) << tc.text.substr(0, 80);
+  }
+}
+
+TEST(ConfigTest, ExtremeThresholdsDoNotOverflowTheAnalysis) {
+  // Fractions and gaps near the limits of double and int64 reach the
+  // sequential finder's arithmetic (the sanitizer build checks it).
+  testing::TempDir dir;
+  const std::string config = dir.File("c.json", R"({"sequential": {"maxGapUs": 9223372036854775807,
+    "maxGapFraction": 1e308, "overlapToleranceFraction": 1e308, "minSpanUs": 0, "minSavingUs": 0},
+    "nPlusOne": {"minTotalUs": 9223372036854775807}, "repeatedCalls": {"minWastedUs": 0}})");
+  for (const char* mode : {"jaeger", "causal"}) {
+    const auto run = testing::RunTool(
+        {"analyze", "fixtures/traces", "--format", "json", "--config", config, "--cp-mode", mode});
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+  }
+}
+
 TEST(ConfigTest, CliUsesConfigAndFlagsOverride) {
   testing::TempDir dir;
   const std::string config = dir.File("c.json", R"({"nPlusOne": {"minCalls": 3}})");

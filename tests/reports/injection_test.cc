@@ -1,0 +1,232 @@
+// Markup, terminal and encoding injection from the input, end to end: a trace
+// whose ids, service, operation and tag values are hostile is decoded,
+// analysed and rendered by every writer, and each output must stay
+// well-formed for its format (docs/reliability.md).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "analyzer/analysis.h"
+#include "analyzer/path_sampler.h"
+#include "jaeger_client/input.h"
+#include "reports/escape.h"
+#include "reports/markdown_util.h"
+#include "reports/writer.h"
+
+namespace trace_analyze::reports {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// Names that try to break out of every format. JSON escapes carry control
+// characters (ESC, NUL, BEL, CR/LF) into the model.
+constexpr const char* kService = R"(<script>alert(1)</script>)";
+constexpr const char* kOperation = R"(x|y`z</details><img src=x onerror=alert(1)>\u001b[2J\u0007)";
+constexpr const char* kChild = R"(**bold** [link](http://e.x) # h \u0000 | ` ``)";
+constexpr const char* kTraceId = R"(`id`|</details>\n# )";
+
+std::string HostileJson() {
+  const std::string trace_id = kTraceId;
+  auto span = [&](const std::string& id, const std::string& parent, const std::string& op,
+                  int64_t start, int64_t duration) {
+    std::string refs = parent.empty() ? ""
+                                      : R"({"refType":"CHILD_OF","traceID":")" + trace_id +
+                                            R"(","spanID":")" + parent + R"("})";
+    return R"({"traceID":")" + trace_id + R"(","spanID":")" + id + R"(","operationName":")" + op +
+           R"(","references":[)" + refs + R"(],"startTime":)" + std::to_string(start) +
+           R"(,"duration":)" + std::to_string(duration) +
+           R"(,"processID":"p1","tags":[{"key":"db.statement","type":"string","value":"]]></x>"}]})";
+  };
+  return R"({"data":[{"traceID":")" + trace_id + R"(","spans":[)" +
+         span("r<oot>", "", kOperation, 1'000'000, 10'000) + "," +
+         span("a`b", "r<oot>", kChild, 1'000'100, 3'000) + "," +
+         span("c|d", "r<oot>", std::string(kChild) + "2", 1'003'100, 3'000) + R"(],)" +
+         R"("processes":{"p1":{"serviceName":")" + kService + R"(","tags":[]}}}]})";
+}
+
+struct Rendered {
+  std::string format;
+  std::string analyze;
+  std::string critical_path;
+};
+
+std::vector<Rendered> RenderAll(const std::string& json) {
+  analyzer::AnalysisOptions options;
+  options.detectors.sequential.min_saving_us = 0;
+  analyzer::TraceAnalyzer trace_analyzer(options);
+  analyzer::PathSampler sampler;
+  analyzer::CriticalPathResult paths;
+  jaeger::ReadStats stats;
+  const Status status = jaeger::DecodeBuffer(
+      json, "<evil>|`name`\x1b[31m.json", {},
+      [&](analyzer::Trace& trace) {
+        const analyzer::CriticalPath& path = trace_analyzer.Analyze(trace);
+        sampler.Offer(trace, path);
+        paths.traces.push_back(analyzer::MakeTracePath(trace, path));
+        return OkStatus();
+      },
+      &stats);
+  EXPECT_TRUE(status.ok()) << status.error().message;
+  analyzer::AnalyzeResult result;
+  result.cp_mode = "jaeger";
+  result.input.files = 1;
+  // A file name and a problem message are untrusted too.
+  result.input.problems_total = 1;
+  result.input.problems.push_back("<evil>|`name`\x1b[31m.json: byte 1: trace </details>: \xff");
+  result.quality = trace_analyzer.profile().quality();
+  result.profile = analyzer::BuildProfileReport(trace_analyzer.profile(), 10);
+  static constexpr double kPs[] = {50, 95};
+  result.representatives = sampler.Representatives(kPs);
+  result.findings = trace_analyzer.findings().Build(options.detectors);
+  EXPECT_FALSE(result.findings.empty());  // the finding paths render hostile names too
+  paths.cp_mode = "jaeger";
+  paths.input = result.input;
+  std::vector<Rendered> out;
+  for (const ReportWriter* writer : AllReportWriters()) {
+    std::ostringstream a, c;
+    writer->WriteAnalyze(result, {}, a);
+    writer->WriteCriticalPath(paths, {}, c);
+    out.push_back({std::string(writer->name()), a.str(), c.str()});
+  }
+  return out;
+}
+
+bool IsValidUtf8(const std::string& s) { return ToValidUtf8(s) == s; }
+
+size_t Count(const std::string& text, const std::string& needle) {
+  size_t n = 0;
+  for (size_t p = text.find(needle); p != std::string::npos; p = text.find(needle, p + 1)) ++n;
+  return n;
+}
+
+bool HasControlCharacters(const std::string& s, bool allow_tab) {
+  for (unsigned char c : s) {
+    if (c == '\n' || (allow_tab && c == '\t')) continue;
+    if (c < 0x20 || c == 0x7f) return true;
+  }
+  return false;
+}
+
+TEST(InjectionTest, EveryReportIsValidUtf8WithoutRawControlCharacters) {
+  for (const Rendered& r : RenderAll(HostileJson())) {
+    for (const std::string* text : {&r.analyze, &r.critical_path}) {
+      EXPECT_TRUE(IsValidUtf8(*text)) << r.format;
+      // JSON escapes control characters; the others must not carry them.
+      EXPECT_FALSE(HasControlCharacters(*text, r.format == "junit")) << r.format << ": " << *text;
+      // Names are text, never markup, in the markup formats.
+      if (r.format == "html" || r.format == "markdown" || r.format == "junit") {
+        EXPECT_THAT(*text, Not(HasSubstr("<script>"))) << r.format;
+        EXPECT_THAT(*text, Not(HasSubstr("<img"))) << r.format;
+      }
+    }
+  }
+}
+
+TEST(InjectionTest, HtmlKeepsItsStructure) {
+  for (const Rendered& r : RenderAll(HostileJson())) {
+    if (r.format != "html") continue;
+    for (const std::string* html : {&r.analyze, &r.critical_path}) {
+      EXPECT_THAT(*html, HasSubstr("&lt;script&gt;alert(1)&lt;/script&gt;"));
+      EXPECT_EQ(Count(*html, "<details"), Count(*html, "</details>"));
+      EXPECT_EQ(Count(*html, "<table"), Count(*html, "</table>"));
+      EXPECT_FALSE(std::regex_search(*html, std::regex(R"(<[^>]*\son\w+\s*=)")));  // no handlers
+      EXPECT_EQ(Count(*html, "</html>"), 1u);
+    }
+  }
+}
+
+TEST(InjectionTest, MarkdownKeepsItsStructure) {
+  for (const Rendered& r : RenderAll(HostileJson())) {
+    if (r.format != "markdown") continue;
+    for (const std::string* md : {&r.analyze, &r.critical_path}) {
+      // Block structure: lines that open and close <details> stay paired
+      // (names may only show "</details>" escaped or inside a code span).
+      std::istringstream all(*md);
+      std::string l;
+      size_t opened = 0, closed = 0;
+      while (std::getline(all, l)) {
+        const std::string trimmed = l.substr(std::min(l.find_first_not_of(' '), l.size()));
+        opened += trimmed.rfind("<details>", 0) == 0 ? 1 : 0;
+        closed += trimmed.rfind("</details>", 0) == 0 ? 1 : 0;
+      }
+      EXPECT_EQ(opened, closed);
+      EXPECT_FALSE(std::regex_search(*md, std::regex(R"([^\\]\]\(http)")));  // no live link
+      // Every table row has as many unescaped '|' as its header.
+      std::istringstream lines(*md);
+      std::string line;
+      size_t columns = 0;
+      while (std::getline(lines, line)) {
+        if (line.empty() || line[0] != '|') {
+          columns = 0;
+          continue;
+        }
+        size_t pipes = 0;
+        for (size_t i = 0; i < line.size(); ++i) {
+          if (line[i] == '\\') {
+            ++i;
+          } else if (line[i] == '|') {
+            ++pipes;
+          }
+        }
+        if (columns == 0) columns = pipes;
+        EXPECT_EQ(pipes, columns) << line;
+      }
+      // No line starts a heading or list from a name.
+      EXPECT_THAT(*md, Not(HasSubstr("\n# ")));
+    }
+    // A trace id a code span cannot carry is escaped plain text instead.
+    EXPECT_THAT(r.critical_path, HasSubstr("### Trace \\`id\\`\\|&lt;/details&gt; \\# : "));
+  }
+}
+
+TEST(InjectionTest, JsonRoundTripsNames) {
+  for (const Rendered& r : RenderAll(HostileJson())) {
+    if (r.format != "json") continue;
+    const nlohmann::json doc = nlohmann::json::parse(r.analyze);
+    EXPECT_EQ(doc.dump().find("\\u001b[2J") != std::string::npos, true);
+    EXPECT_THAT(r.analyze, HasSubstr(R"(<script>alert(1)</script>)"));  // data, not markup
+    // The invalid byte in the problem text became U+FFFD.
+    EXPECT_THAT(r.analyze, HasSubstr("\xEF\xBF\xBD"));
+    EXPECT_TRUE(nlohmann::json::parse(r.critical_path).is_object());
+  }
+}
+
+TEST(InjectionTest, TextAndCollapsedCannotDriveTheTerminal) {
+  for (const Rendered& r : RenderAll(HostileJson())) {
+    if (r.format != "text" && r.format != "collapsed") continue;
+    for (const std::string* text : {&r.analyze, &r.critical_path}) {
+      EXPECT_EQ(text->find('\x1b'), std::string::npos) << r.format;
+      EXPECT_EQ(text->find('\a'), std::string::npos) << r.format;
+    }
+  }
+}
+
+TEST(EscapeTest, MarkdownCodeSpans) {
+  EXPECT_EQ(MarkdownCode("abc"), "`abc`");
+  // Text a code span cannot carry safely is escaped plain text instead.
+  EXPECT_EQ(MarkdownCode("a`b"), "a\\`b");
+  EXPECT_EQ(MarkdownCode("a|b"), "a\\|b");
+  EXPECT_EQ(MarkdownCode("a\nb"), EscapeMarkdown("a\nb"));
+  EXPECT_EQ(MarkdownCode("\x1b[31m"), EscapeMarkdown("\x1b[31m"));
+}
+
+TEST(EscapeTest, TerminalUtf8AndXml) {
+  EXPECT_EQ(EscapeTerminal("a\x1b[2Jb\tc\x7f"), "a\xEF\xBF\xBD[2Jb c\xEF\xBF\xBD");
+  EXPECT_EQ(EscapeTerminal("\xC2\x9B"), "\xEF\xBF\xBD");  // C1 CSI
+  EXPECT_EQ(EscapeTerminal("é漢😀"), "é漢😀");
+  EXPECT_EQ(ToValidUtf8("a\xff\xc0\x80\xed\xa0\x80z"),
+            "a\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBDz");
+  EXPECT_EQ(TruncateUtf8("aé", 2), "a");
+  EXPECT_EQ(TruncateUtf8("aé", 3), "aé");
+  EXPECT_EQ(EscapeXml("a\xEF\xBF\xBE<\xff"), "a&lt;\xEF\xBF\xBD");
+  EXPECT_EQ(EscapeHtml("\xe2\x82"), "\xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
+}  // namespace
+}  // namespace trace_analyze::reports
