@@ -3,10 +3,13 @@
 # missing packages (apt-get), reuses the build folder, safe to re-run.
 #
 #   scripts/setup.sh demo   install, build, run `trace-analyze analyze` on fixtures/
-#   scripts/setup.sh test   install, build, run the format check and the whole test suite
+#   scripts/setup.sh test   install, build, run the format check and the whole test suite,
+#                           then build again with ASan+UBSan (build-asan/) and run the suite
+#                           there too (docs/reliability.md)
 #   scripts/setup.sh build  install and build only
 #
-# Environment: BUILD_DIR (default: build), JOBS (default: 2).
+# Environment: BUILD_DIR (default: build), ASAN_BUILD_DIR (default: build-asan),
+# JOBS (default: 2), SANITIZE (default: 1; 0 skips the sanitizer build in `test`).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -24,6 +27,7 @@ packages=(
   # and cpp-httplib for the tests' in-process HTTP server.
   libcurl4-openssl-dev libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc
   libcpp-httplib-dev
+  clang libclang-rt-14-dev  # libFuzzer for scripts/fuzz.sh (clang-14's compiler-rt)
 )
 
 missing=()
@@ -43,8 +47,28 @@ if ((${#missing[@]} > 0)); then
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+start=$SECONDS
 cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTA_WERROR=ON >/dev/null
 cmake --build "$build_dir" -j "$jobs"
+echo "setup: release build took $((SECONDS - start)) s"
+
+# The same suite under AddressSanitizer + UndefinedBehaviorSanitizer: -O1 with
+# line tables (fast to build, readable reports), asserts on, leaks checked, and
+# any UB report aborts the test (-fno-sanitize-recover, CMakeLists.txt).
+sanitizer_suite() {
+  local dir="${ASAN_BUILD_DIR:-build-asan}"
+  local t0=$SECONDS
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1" -DTA_SANITIZE=ON -DTA_WERROR=ON \
+    -DTA_BUILD_BENCH=OFF >/dev/null
+  cmake --build "$dir" -j "$jobs"
+  echo "setup: sanitizer build took $((SECONDS - t0)) s"
+  t0=$SECONDS
+  ASAN_OPTIONS="detect_leaks=1:strict_string_checks=1:${ASAN_OPTIONS:-}" \
+    UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}" \
+    ctest --test-dir "$dir" --output-on-failure -j "$jobs"
+  echo "setup: sanitizer tests took $((SECONDS - t0)) s"
+}
 
 case "$mode" in
   demo)
@@ -52,7 +76,12 @@ case "$mode" in
     ;;
   test)
     scripts/check-format.sh
+    start=$SECONDS
     ctest --test-dir "$build_dir" --output-on-failure -j "$jobs"
+    echo "setup: release tests took $((SECONDS - start)) s"
+    if [[ "${SANITIZE:-1}" != 0 ]]; then
+      sanitizer_suite
+    fi
     ;;
   build) ;;
   *)

@@ -312,7 +312,7 @@ TEST(HostileTracesTest, CombOfSequentialChainsStaysFast) {
         const int64_t parent_base = kEpoch + 1000 * (level - 1);
         return std::pair<int64_t, int64_t>{parent_base + (i % 3 == 1 ? 100 : 400), 300};
       });
-  const Analyzed a = AnalyzeAllModes(t);
+  const Analyzed a = AnalyzeAllModes(t, /*all_variants=*/false);
   EXPECT_EQ(a.quality.spans, kN);
 }
 

@@ -187,6 +187,10 @@ TEST(ConfigTest, HostileDocumentsAreErrorsNotCrashes) {
       {R"({"dependencies": [)" + deep + "]}", "'dependencies[0]' must be an object"},
       {"{\"ignore\": [{\"service\": \"\xff\xfe\"}]}", "not valid JSON"},
       {"", "not valid JSON"},
+      // Found by the config fuzzer: std::regex overflows a long on this.
+      {R"x({"ignore":[{"service":"(a\\18446744073709551615885)","reason":"x"}]})x",
+       "a number of more than 9 digits"},
+      {R"({"ignore":[{"service":")" + std::string(5000, '|') + R"("}]})", "longer than 1000 bytes"},
   };
   for (const auto& tc : cases) {
     const Status s = ParseConfig(tc.text, "c.json", &c);
