@@ -406,6 +406,14 @@ TEST(JaegerFaultsCliTest, FailingServersExitThreeAndNeverShowCredentials) {
                        {"--trace-id", "a0000", "--timeout", "300ms", "--retries", "0"},
                        "DEADLINE_EXCEEDED"});
 
+  FakeGrpcBehaviour truncating;
+  truncating.truncate_messages = true;
+  FakeJaegerGrpc truncated(&store, truncating);
+  scenarios.push_back({"truncated protobuf",
+                       truncated.url(),
+                       {"--api", "grpc-v3", "--trace-id", "a0000", "--retries", "0"},
+                       "truncated or corrupt protobuf"});
+
   RawHttpServer trickling([](const RawHttpServer::Request&, RawHttpServer::Connection& c) {
     if (!c.Send(HttpHead(200, "application/json", -1, "Transfer-Encoding: chunked\r\n"))) return;
     while (c.Send("1\r\n \r\n") && c.Sleep(10)) {
