@@ -338,7 +338,7 @@ TEST(JaegerFaultsCliTest, DefaultCacheFolderIsUnderXdgCacheHomeElseHomeDotCache)
 TEST(JaegerFaultsCliTest, ConcurrencyFlagBoundsRequestsInFlight) {
   const FakeJaegerStore store = Store(8);
   FakeHttpBehaviour slow;
-  slow.delay_ms = 30;
+  slow.delay_ms = 50;
   FakeJaegerHttp server(&store, slow);
   std::vector<std::string> args = {"analyze", "--jaeger",   server.url(), "--concurrency",
                                    "2",       "--no-cache", "-f",         "json"};

@@ -376,7 +376,7 @@ TEST(ServerErrorStormTest, FetchByIdsGivesUpInsteadOfTryingEveryId) {
 TEST(ConcurrencyLimitTest, NeverMoreRequestsInFlightThanTheLimit) {
   const FakeJaegerStore store = MakeStore(12);
   FakeHttpBehaviour slow;
-  slow.delay_ms = 30;
+  slow.delay_ms = 50;
   std::vector<std::string> ids;
   for (const FakeTrace& t : store.traces()) ids.push_back(t.trace_id);
   for (int limit : {1, 3}) {
