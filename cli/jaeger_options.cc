@@ -235,6 +235,12 @@ void AddJaegerOptions(CLI::App& cmd, JaegerCliOptions& o, JaegerFlags flags) {
       ->capture_default_str()
       ->check(CLI::Range(0, 10))
       ->group(kServerGroup);
+  cmd.add_option("--max-response-size", o.max_response_size,
+                 "Largest response one call may receive, after decompression (e.g. 64MiB)")
+      ->transform(CLI::AsSizeValue(false))
+      ->default_str("512MiB")
+      ->type_name("SIZE")
+      ->group(kServerGroup);
   cmd.add_flag("--verbose", o.verbose, "Log requests, retries and fallbacks on stderr")
       ->group(kServerGroup);
   if (flags == JaegerFlags::kServer) return;
@@ -351,6 +357,10 @@ Result<std::unique_ptr<JaegerConnection>> Connect(const JaegerCliOptions& o, std
   c.timeout_ms = std::max<int64_t>(1, timeout.value() / 1000);
   c.connect_timeout_ms = std::min<int64_t>(c.timeout_ms, 10000);
   c.retry.max_attempts = o.retries + 1;
+  if (o.max_response_size == 0 || o.max_response_size > (uint64_t{1} << 40)) {
+    return Usage("--max-response-size: expected a size between 1 byte and 1TiB");
+  }
+  c.max_response_bytes = static_cast<int64_t>(o.max_response_size);
   c.log = MakeLog(o.verbose, err);
   Result<std::unique_ptr<jaeger::TraceSource>> source = jaeger::MakeTraceSource(c, *api);
   if (!source.ok()) return source.error();
@@ -425,9 +435,9 @@ Result<JaegerRunResult> RunJaegerQuery(const JaegerCliOptions& o,
   result.server = source.Describe();
   result.ui_url = std::move(ui_url).value();
   result.traces = report.traces;
-  result.stats = std::move(report.stats);
   result.partial_reasons = report.PartialReasons();
-  result.incomplete = !report.not_found.empty() || !report.failed.empty();
+  result.incomplete = report.incomplete();
+  result.stats = std::move(report.stats);
   const std::string side = o.label.empty() ? "" : o.label + ": ";
   for (const std::string& reason : result.partial_reasons) {
     err << "trace-analyze: warning: " << side << "partial results: " << reason << '\n';

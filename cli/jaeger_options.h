@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -55,6 +56,7 @@ struct JaegerCliOptions {
   bool insecure = false;
   std::string timeout = "30s";
   int retries = 2;
+  uint64_t max_response_size = uint64_t{512} << 20;  // bytes one call may buffer
   int concurrency = 4;
   // Cache.
   std::string cache_dir;

@@ -22,6 +22,8 @@ std::string_view CallErrorKindName(CallErrorKind kind) {
       return "TLS failure";
     case CallErrorKind::kMalformed:
       return "malformed response";
+    case CallErrorKind::kTooLarge:
+      return "response too large";
   }
   return "error";
 }

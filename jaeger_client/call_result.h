@@ -24,6 +24,7 @@ enum class CallErrorKind {
   kServer,       // other 5xx, INTERNAL, UNKNOWN: retried
   kTls,          // TLS handshake or certificate failure: not retried
   kMalformed,    // truncated or undecodable body: retried (it may be a dropped connection)
+  kTooLarge,     // the response exceeds ClientOptions::max_response_bytes: not retried
 };
 
 // "not found", "not served", ... for messages and tests.

@@ -75,6 +75,10 @@ struct ClientOptions {
   bool insecure = false;       // skip server certificate verification (only when asked)
   int64_t timeout_ms = 30000;  // per call (request + whole response)
   int64_t connect_timeout_ms = 10000;
+  // The most one call may buffer: an HTTP body after decompression, the
+  // messages of a gRPC stream together. Larger responses fail (kTooLarge)
+  // instead of exhausting memory.
+  int64_t max_response_bytes = int64_t{512} << 20;
   RetryPolicy retry;
   // Verbose log sink (one line per request, credentials redacted); may be empty.
   std::function<void(std::string_view)> log;

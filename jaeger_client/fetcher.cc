@@ -64,6 +64,11 @@ std::vector<std::string> FetchReport::PartialReasons() const {
     out.push_back(fmt::format("{} requested trace{} not found on the server: {}", not_found.size(),
                               not_found.size() == 1 ? "" : "s", JoinIds(not_found, 10)));
   }
+  if (!stats.problems.empty()) {
+    out.push_back(fmt::format("{} trace{} in the server's responses could not be decoded: {}",
+                              stats.problems.size(), stats.problems.size() == 1 ? "" : "s",
+                              stats.problems.front().ToString()));
+  }
   for (size_t i = 0; i < failed.size() && i < 10; ++i) out.push_back(failed[i]);
   if (failed.size() > 10)
     out.push_back(fmt::format("… and {} more failed calls", failed.size() - 10));
@@ -148,6 +153,7 @@ CallStatus FetchByIds(TraceSource& source, std::span<const std::string> requeste
     return status;
   };
 
+  int failures_before_success = 0;
   for (size_t d = 0; d < ids.size(); ++d) {
     Slot slot;
     {
@@ -160,6 +166,10 @@ CallStatus FetchByIds(TraceSource& source, std::span<const std::string> requeste
       if (slot.error->kind == CallErrorKind::kNotFound) {
         report->not_found.push_back(ids[d]);
       } else if (IsFatal(slot.error->kind, any_success.load())) {
+        return finish(std::move(*slot.error));
+      } else if (!any_success.load() && ++failures_before_success >= kMaxFailuresBeforeSuccess) {
+        slot.error->message +=
+            fmt::format("; giving up: the first {} traces all failed", kMaxFailuresBeforeSuccess);
         return finish(std::move(*slot.error));
       } else {
         report->failed.push_back(slot.error->message);

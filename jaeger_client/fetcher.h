@@ -25,6 +25,9 @@
 
 namespace trace_analyze::jaeger {
 
+// See FetchByIds.
+inline constexpr int kMaxFailuresBeforeSuccess = 3;
+
 struct FetchOptions {
   int concurrency = 4;           // parallel GetTrace calls
   size_t max_traces = 0;         // search: distinct traces wanted; 0 = the query's limit
@@ -49,7 +52,12 @@ struct FetchReport {
   ReadStats stats;                       // undecodable traces in responses, bytes
   std::unordered_set<std::string> seen;  // ids delivered (de-duplication)
 
-  bool partial() const { return !not_found.empty() || !failed.empty() || search_truncated; }
+  // Requested traces are missing: not found, failed, or undecodable in a
+  // response. The CLI reports what it got and exits 3.
+  bool incomplete() const {
+    return !not_found.empty() || !failed.empty() || !stats.problems.empty();
+  }
+  bool partial() const { return incomplete() || search_truncated; }
   // One line per reason, e.g. "2 requested traces not found: 00...aa, 00...bb".
   std::vector<std::string> PartialReasons() const;
 };
@@ -57,9 +65,12 @@ struct FetchReport {
 // Fetches `ids` (normalised hex, any order; duplicates and ids already in
 // report->seen are skipped). Traces reach `on_trace` on the calling thread in
 // the order of `ids`. A missing trace goes to report->not_found; a server
-// error on one trace (5xx, timeout, bad body) to report->failed; errors that
-// would hit every call (TLS, auth, endpoint not served, refused connection
-// before any success) are returned.
+// error on one trace (5xx, timeout, bad or too large body) to
+// report->failed; errors that would hit every call (TLS, auth, endpoint not
+// served, refused connection before any success) are returned, and so is the
+// error of the kMaxFailuresBeforeSuccess-th trace in a row that failed before
+// any succeeded (a server failing everything: stop instead of trying every
+// id).
 CallStatus FetchByIds(TraceSource& source, std::span<const std::string> ids,
                       const FetchOptions& options, const TraceCallback& on_trace,
                       FetchReport* report);

@@ -6,6 +6,7 @@
 
 #include "jaeger_client/api_v2_convert.h"
 #include "jaeger_client/grpc_common.h"
+#include "jaeger_client/redact.h"
 #include "jaeger_client/retry.h"
 #include "jaeger_client/span_assembler.h"
 
@@ -14,11 +15,18 @@ namespace {
 
 namespace pb = ::jaeger::api_v2;
 
+// Streaming methods, read raw (ReadGrpcStream) rather than through the stub.
+constexpr const char* kGetTrace = "/jaeger.api_v2.QueryService/GetTrace";
+constexpr const char* kFindTraces = "/jaeger.api_v2.QueryService/FindTraces";
+
 }  // namespace
 
 GrpcApiV2Source::GrpcApiV2Source(const ClientOptions& options,
                                  std::shared_ptr<grpc::Channel> channel)
-    : options_(options), stub_(pb::QueryService::NewStub(channel)) {}
+    : options_(options),
+      channel_(channel),
+      secrets_(SecretsOf(options)),
+      stub_(pb::QueryService::NewStub(channel)) {}
 
 std::string GrpcApiV2Source::Describe() const {
   return fmt::format("{} ({})", options_.server.Display(), ApiLabel(ApiKind::kGrpcV2));
@@ -32,7 +40,7 @@ CallResult<std::vector<std::string>> GrpcApiV2Source::Services() {
         pb::GetServicesResponse response;
         const grpc::Status status =
             stub_->GetServices(&context, pb::GetServicesRequest(), &response);
-        if (!status.ok()) return GrpcError(status, Describe(), "GetServices");
+        if (!status.ok()) return GrpcError(status, Describe(), "GetServices", options_);
         std::vector<std::string> out(response.services().begin(), response.services().end());
         std::sort(out.begin(), out.end());
         return out;
@@ -48,7 +56,7 @@ CallResult<std::vector<OperationInfo>> GrpcApiV2Source::Operations(const std::st
         request.set_service(service);
         pb::GetOperationsResponse response;
         const grpc::Status status = stub_->GetOperations(&context, request, &response);
-        if (!status.ok()) return GrpcError(status, Describe(), "GetOperations");
+        if (!status.ok()) return GrpcError(status, Describe(), "GetOperations", options_);
         std::vector<OperationInfo> out;
         for (const pb::Operation& op : response.operations()) {
           out.push_back({op.name(), op.span_kind()});
@@ -81,21 +89,19 @@ CallResult<size_t> GrpcApiV2Source::Search(const SearchQuery& query, const Trace
     assembler = SpanAssembler();
     grpc::ClientContext context;
     PrepareGrpcContext(options_, &context);
-    std::unique_ptr<grpc::ClientReader<pb::SpansResponseChunk>> reader =
-        stub_->FindTraces(&context, request);
     pb::SpansResponseChunk chunk;
-    while (reader->Read(&chunk)) {
-      for (const pb::Span& span : chunk.spans()) StageApiV2Span(span, &assembler);
-      assembler.Commit();
-    }
-    const grpc::Status finished = reader->Finish();
-    if (!finished.ok()) return GrpcError(finished, Describe(), call);
-    return CallOk();
+    return ReadGrpcStream(
+        channel_.get(), kFindTraces, request, &context, &chunk,
+        [&] {
+          for (const pb::Span& span : chunk.spans()) StageApiV2Span(span, &assembler);
+          assembler.Commit();
+        },
+        options_, Describe(), call);
   });
   if (!status.ok()) return status.error();
   const size_t n = assembler.size();
   if (Status s = assembler.Deliver(Describe() + " " + call, on_trace); !s.ok()) {
-    return CallError{CallErrorKind::kServer, s.error().message};
+    return CallError{CallErrorKind::kServer, ScrubSecrets(s.error().message, secrets_)};
   }
   return n;
 }
@@ -110,16 +116,14 @@ CallStatus GrpcApiV2Source::GetTrace(const std::string& trace_id, const TraceCal
     assembler = SpanAssembler();
     grpc::ClientContext context;
     PrepareGrpcContext(options_, &context);
-    std::unique_ptr<grpc::ClientReader<pb::SpansResponseChunk>> reader =
-        stub_->GetTrace(&context, request);
     pb::SpansResponseChunk chunk;
-    while (reader->Read(&chunk)) {
-      for (const pb::Span& span : chunk.spans()) StageApiV2Span(span, &assembler);
-      assembler.Commit();
-    }
-    const grpc::Status finished = reader->Finish();
-    if (!finished.ok()) return GrpcError(finished, Describe(), call);
-    return CallOk();
+    return ReadGrpcStream(
+        channel_.get(), kGetTrace, request, &context, &chunk,
+        [&] {
+          for (const pb::Span& span : chunk.spans()) StageApiV2Span(span, &assembler);
+          assembler.Commit();
+        },
+        options_, Describe(), call);
   });
   if (!status.ok()) return status;
   if (assembler.size() == 0) {
@@ -127,7 +131,7 @@ CallStatus GrpcApiV2Source::GetTrace(const std::string& trace_id, const TraceCal
                      fmt::format("{}: {}: trace not found (empty stream)", Describe(), call)};
   }
   if (Status s = assembler.Deliver(Describe() + " " + call, on_trace); !s.ok()) {
-    return CallError{CallErrorKind::kServer, s.error().message};
+    return CallError{CallErrorKind::kServer, ScrubSecrets(s.error().message, secrets_)};
   }
   return CallOk();
 }

@@ -6,6 +6,7 @@
 
 #include "jaeger_client/grpc_common.h"
 #include "jaeger_client/otlp_proto_convert.h"
+#include "jaeger_client/redact.h"
 #include "jaeger_client/retry.h"
 #include "jaeger_client/span_assembler.h"
 
@@ -15,11 +16,18 @@ namespace {
 namespace pb = ::jaeger::api_v3;
 using ::opentelemetry::proto::trace::v1::TracesData;
 
+// Streaming methods, read raw (ReadGrpcStream) rather than through the stub.
+constexpr const char* kGetTrace = "/jaeger.api_v3.QueryService/GetTrace";
+constexpr const char* kFindTraces = "/jaeger.api_v3.QueryService/FindTraces";
+
 }  // namespace
 
 GrpcApiV3Source::GrpcApiV3Source(const ClientOptions& options,
                                  std::shared_ptr<grpc::Channel> channel)
-    : options_(options), stub_(pb::QueryService::NewStub(channel)) {}
+    : options_(options),
+      channel_(channel),
+      secrets_(SecretsOf(options)),
+      stub_(pb::QueryService::NewStub(channel)) {}
 
 std::string GrpcApiV3Source::Describe() const {
   return fmt::format("{} ({})", options_.server.Display(), ApiLabel(ApiKind::kGrpcV3));
@@ -33,7 +41,7 @@ CallResult<std::vector<std::string>> GrpcApiV3Source::Services() {
         pb::GetServicesResponse response;
         const grpc::Status status =
             stub_->GetServices(&context, pb::GetServicesRequest(), &response);
-        if (!status.ok()) return GrpcError(status, Describe(), "GetServices");
+        if (!status.ok()) return GrpcError(status, Describe(), "GetServices", options_);
         std::vector<std::string> out(response.services().begin(), response.services().end());
         std::sort(out.begin(), out.end());
         return out;
@@ -49,7 +57,7 @@ CallResult<std::vector<OperationInfo>> GrpcApiV3Source::Operations(const std::st
         request.set_service(service);
         pb::GetOperationsResponse response;
         const grpc::Status status = stub_->GetOperations(&context, request, &response);
-        if (!status.ok()) return GrpcError(status, Describe(), "GetOperations");
+        if (!status.ok()) return GrpcError(status, Describe(), "GetOperations", options_);
         std::vector<OperationInfo> out;
         for (const pb::Operation& op : response.operations()) {
           out.push_back({op.name(), op.span_kind()});
@@ -79,17 +87,15 @@ CallResult<size_t> GrpcApiV3Source::Search(const SearchQuery& query, const Trace
     assembler = SpanAssembler();
     grpc::ClientContext context;
     PrepareGrpcContext(options_, &context);
-    std::unique_ptr<grpc::ClientReader<TracesData>> reader = stub_->FindTraces(&context, request);
     TracesData data;
-    while (reader->Read(&data)) AddOtlpTracesData(data, &assembler);
-    const grpc::Status finished = reader->Finish();
-    if (!finished.ok()) return GrpcError(finished, Describe(), call);
-    return CallOk();
+    return ReadGrpcStream(
+        channel_.get(), kFindTraces, request, &context, &data,
+        [&] { AddOtlpTracesData(data, &assembler); }, options_, Describe(), call);
   });
   if (!status.ok()) return status.error();
   const size_t n = assembler.size();
   if (Status s = assembler.Deliver(Describe() + " " + call, on_trace); !s.ok()) {
-    return CallError{CallErrorKind::kServer, s.error().message};
+    return CallError{CallErrorKind::kServer, ScrubSecrets(s.error().message, secrets_)};
   }
   return n;
 }
@@ -104,12 +110,10 @@ CallStatus GrpcApiV3Source::GetTrace(const std::string& trace_id, const TraceCal
     assembler = SpanAssembler();
     grpc::ClientContext context;
     PrepareGrpcContext(options_, &context);
-    std::unique_ptr<grpc::ClientReader<TracesData>> reader = stub_->GetTrace(&context, request);
     TracesData data;
-    while (reader->Read(&data)) AddOtlpTracesData(data, &assembler);
-    const grpc::Status finished = reader->Finish();
-    if (!finished.ok()) return GrpcError(finished, Describe(), call);
-    return CallOk();
+    return ReadGrpcStream(
+        channel_.get(), kGetTrace, request, &context, &data,
+        [&] { AddOtlpTracesData(data, &assembler); }, options_, Describe(), call);
   });
   if (!status.ok()) return status;
   if (assembler.size() == 0) {
@@ -117,7 +121,7 @@ CallStatus GrpcApiV3Source::GetTrace(const std::string& trace_id, const TraceCal
                      fmt::format("{}: {}: trace not found (empty stream)", Describe(), call)};
   }
   if (Status s = assembler.Deliver(Describe() + " " + call, on_trace); !s.ok()) {
-    return CallError{CallErrorKind::kServer, s.error().message};
+    return CallError{CallErrorKind::kServer, ScrubSecrets(s.error().message, secrets_)};
   }
   return CallOk();
 }

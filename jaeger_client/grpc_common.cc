@@ -1,10 +1,15 @@
 #include "jaeger_client/grpc_common.h"
 
 #include <fmt/format.h>
+#include <grpcpp/impl/codegen/proto_utils.h>
 #include <grpcpp/security/tls_certificate_verifier.h>
 #include <grpcpp/security/tls_credentials_options.h>
+#include <grpcpp/support/proto_buffer_reader.h>
+#include <grpcpp/support/sync_stream.h>
 
+#include <algorithm>
 #include <chrono>
+#include <climits>
 #include <fstream>
 #include <sstream>
 
@@ -69,6 +74,15 @@ bool LooksLikeTls(std::string_view message) {
   return false;
 }
 
+// A connection that closed before the channel was up ("failed to connect to
+// all addresses; ... Socket closed"): over TLS, the server ending the
+// handshake, typically for a missing or unaccepted client certificate (TLS
+// 1.3 clients learn it only from the closed socket).
+bool IsClosedWhileConnecting(std::string_view message) {
+  return message.find("failed to connect") != std::string_view::npos &&
+         message.find("Socket closed") != std::string_view::npos;
+}
+
 std::string Lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
@@ -79,7 +93,8 @@ std::string Lower(std::string_view s) {
 
 Result<std::shared_ptr<grpc::Channel>> MakeGrpcChannel(const ClientOptions& options) {
   grpc::ChannelArguments args;
-  args.SetMaxReceiveMessageSize(kGrpcMaxReceiveBytes);
+  args.SetMaxReceiveMessageSize(
+      static_cast<int>(std::clamp<int64_t>(options.max_response_bytes, 0, INT_MAX)));
   // Reconnect quickly so that our own retries (retry.h) really try again.
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
@@ -135,7 +150,8 @@ void PrepareGrpcContext(const ClientOptions& options, grpc::ClientContext* conte
   if (options.log && !log_line.empty()) options.log("gRPC metadata:" + log_line);
 }
 
-CallError GrpcError(const grpc::Status& status, std::string_view describe, std::string_view call) {
+CallError GrpcError(const grpc::Status& status, std::string_view describe, std::string_view call,
+                    const ClientOptions& options) {
   CallErrorKind kind = CallErrorKind::kServer;
   switch (status.error_code()) {
     case grpc::StatusCode::NOT_FOUND:
@@ -147,8 +163,13 @@ CallError GrpcError(const grpc::Status& status, std::string_view describe, std::
     case grpc::StatusCode::INVALID_ARGUMENT:
     case grpc::StatusCode::FAILED_PRECONDITION:
     case grpc::StatusCode::OUT_OF_RANGE:
-    case grpc::StatusCode::RESOURCE_EXHAUSTED:  // e.g. a message above our receive limit
       kind = CallErrorKind::kBadRequest;
+      break;
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      // "Received message larger than max (N vs. M)": above our receive limit.
+      kind = status.error_message().find("larger than max") != std::string::npos
+                 ? CallErrorKind::kTooLarge
+                 : CallErrorKind::kBadRequest;
       break;
     case grpc::StatusCode::UNAUTHENTICATED:
     case grpc::StatusCode::PERMISSION_DENIED:
@@ -158,14 +179,71 @@ CallError GrpcError(const grpc::Status& status, std::string_view describe, std::
       kind = CallErrorKind::kTimeout;
       break;
     case grpc::StatusCode::UNAVAILABLE:
-      kind =
-          LooksLikeTls(status.error_message()) ? CallErrorKind::kTls : CallErrorKind::kUnavailable;
+      kind = LooksLikeTls(status.error_message()) ||
+                     (options.server.tls() && IsClosedWhileConnecting(status.error_message()))
+                 ? CallErrorKind::kTls
+                 : CallErrorKind::kUnavailable;
       break;
     default:
       kind = CallErrorKind::kServer;
   }
-  return CallError{kind, fmt::format("{}: {}: gRPC {}: {}", describe, call,
-                                     CodeName(status.error_code()), status.error_message())};
+  std::string what =
+      fmt::format("gRPC {}: {}", CodeName(status.error_code()), status.error_message());
+  if (kind == CallErrorKind::kTls && !LooksLikeTls(status.error_message())) {
+    what = fmt::format(
+        "TLS failure: {} (the server closed the connection during the TLS handshake: it may "
+        "require a client certificate, --cert/--key, or refuse the one given)",
+        what);
+  } else if (kind == CallErrorKind::kTls) {
+    what = fmt::format(
+        "TLS failure: {} (check the server's certificate: --ca-file, or --insecure to skip "
+        "verification; client certificate: --cert/--key)",
+        what);
+  }
+  if (kind == CallErrorKind::kTooLarge) what += " (--max-response-size)";
+  return CallError{
+      kind, ScrubSecrets(fmt::format("{}: {}: {}", describe, call, what), SecretsOf(options))};
+}
+
+CallStatus ReadGrpcStream(grpc::Channel* channel, const char* method,
+                          const google::protobuf::Message& request, grpc::ClientContext* context,
+                          google::protobuf::Message* message,
+                          const std::function<void()>& on_message, const ClientOptions& options,
+                          std::string_view describe, std::string_view call) {
+  const grpc::internal::RpcMethod rpc(method, grpc::internal::RpcMethod::SERVER_STREAMING);
+  // What the generated stubs do, with raw bytes as the response type.
+  std::unique_ptr<grpc::ClientReader<grpc::ByteBuffer>> reader(
+      grpc::internal::ClientReaderFactory<grpc::ByteBuffer>::Create(channel, rpc, context,
+                                                                    request));
+  const auto fail = [&](CallErrorKind kind, std::string what) -> CallStatus {
+    context->TryCancel();  // stop the server sending more
+    (void)reader->Finish();
+    return CallError{
+        kind, ScrubSecrets(fmt::format("{}: {}: {}", describe, call, what), SecretsOf(options))};
+  };
+  grpc::ByteBuffer buffer;
+  uint64_t total = 0;
+  for (size_t n = 1; reader->Read(&buffer); ++n) {
+    total += buffer.Length();
+    if (total > static_cast<uint64_t>(std::max<int64_t>(options.max_response_bytes, 0))) {
+      return fail(CallErrorKind::kTooLarge,
+                  fmt::format("response too large: the stream exceeds the limit of {} bytes "
+                              "(--max-response-size)",
+                              options.max_response_bytes));
+    }
+    message->Clear();
+    grpc::ProtoBufferReader bytes(&buffer);
+    if (!message->ParseFromZeroCopyStream(&bytes)) {
+      return fail(CallErrorKind::kMalformed,
+                  fmt::format("malformed response: message {} of the stream ({} bytes) is not a "
+                              "valid {} (truncated or corrupt protobuf)",
+                              n, buffer.Length(), message->GetTypeName()));
+    }
+    on_message();
+  }
+  const grpc::Status finished = reader->Finish();
+  if (!finished.ok()) return GrpcError(finished, describe, call, options);
+  return CallOk();
 }
 
 void SetTimestamp(int64_t us, google::protobuf::Timestamp* out) {

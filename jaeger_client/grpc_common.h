@@ -8,8 +8,11 @@
 #include <grpcpp/grpcpp.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "analyzer/status.h"
 #include "google/protobuf/duration.pb.h"
@@ -19,21 +22,34 @@
 
 namespace trace_analyze::jaeger {
 
-// Receive limit: api_v3 sends a whole trace as one message (gRPC's default
-// 4 MiB is too small for big traces; jaeger issue #4350).
-inline constexpr int kGrpcMaxReceiveBytes = 512 << 20;
-
 // Creates the channel for options.server (grpc:// plaintext, grpcs:// TLS with
-// the CA file, client certificate and --insecure). Errors (kInput) for
-// unreadable certificate files.
+// the CA file, client certificate and --insecure). The receive limit per
+// message is options.max_response_bytes (api_v3 sends a whole trace as one
+// message: gRPC's default 4 MiB is too small for big traces; jaeger issue
+// #4350). Errors (kInput) for unreadable certificate files.
 Result<std::shared_ptr<grpc::Channel>> MakeGrpcChannel(const ClientOptions& options);
 
 // Sets the deadline and the request metadata of one call.
 void PrepareGrpcContext(const ClientOptions& options, grpc::ClientContext* context);
 
 // "<describe>: <call>: gRPC UNAVAILABLE: <message>", with the kind the
-// status code means (NOT_FOUND -> kNotFound, UNIMPLEMENTED -> kNotServed, ...).
-CallError GrpcError(const grpc::Status& status, std::string_view describe, std::string_view call);
+// status code means (NOT_FOUND -> kNotFound, UNIMPLEMENTED -> kNotServed, ...),
+// credentials scrubbed (a server may echo our metadata in its message).
+CallError GrpcError(const grpc::Status& status, std::string_view describe, std::string_view call,
+                    const ClientOptions& options);
+
+// Runs one server-streaming call of `method` ("/jaeger.api_v3.QueryService/
+// GetTrace") on a context prepared by PrepareGrpcContext, parsing every
+// message into *message and then calling on_message(). grpc++'s typed readers
+// end a stream quietly when a message does not parse, which would turn a
+// truncated message into a shorter answer (or "not found"); reading raw
+// bytes and parsing them here makes it a kMalformed error. The messages of
+// one call may total at most options.max_response_bytes (kTooLarge).
+CallStatus ReadGrpcStream(grpc::Channel* channel, const char* method,
+                          const google::protobuf::Message& request, grpc::ClientContext* context,
+                          google::protobuf::Message* message,
+                          const std::function<void()>& on_message, const ClientOptions& options,
+                          std::string_view describe, std::string_view call);
 
 // µs since the epoch as a Timestamp / Duration. Callers leave "unset" fields
 // absent: an explicit Timestamp{0,0} is 1970-01-01, a real bound (§3.4).

@@ -6,7 +6,9 @@
 #include <utility>
 #include <vector>
 
+#include "jaeger_client/redact.h"
 #include "jaeger_client/retry.h"
+#include "jaeger_client/sniff.h"
 
 namespace trace_analyze::jaeger {
 namespace {
@@ -76,7 +78,7 @@ bool IsRouterNotFound(const HttpResponse& response) {
 }
 
 HttpApiBase::HttpApiBase(const ClientOptions& options, ApiKind api)
-    : options_(options), api_(api), http_(options) {}
+    : options_(options), api_(api), http_(options), secrets_(SecretsOf(options)) {}
 
 std::string HttpApiBase::Describe() const {
   return fmt::format("{} ({})", options_.server.Display(), ApiLabel(api_));
@@ -84,7 +86,7 @@ std::string HttpApiBase::Describe() const {
 
 CallError HttpApiBase::Fail(CallErrorKind kind, std::string_view call,
                             std::string_view what) const {
-  return CallError{kind, fmt::format("{}: {}: {}", Describe(), call, what)};
+  return CallError{kind, ScrubSecrets(fmt::format("{}: {}: {}", Describe(), call, what), secrets_)};
 }
 
 CallResult<HttpResponse> HttpApiBase::Get(const std::string& path) {
@@ -92,7 +94,8 @@ CallResult<HttpResponse> HttpApiBase::Get(const std::string& path) {
   return WithRetries<HttpResponse>(options_.retry, options_.log, [&]() -> CallResult<HttpResponse> {
     CallResult<HttpResponse> r = http_.Get(full);
     if (!r.ok()) {
-      r.error().message = fmt::format("{}: {}", Describe(), r.error().message);
+      r.error().message =
+          ScrubSecrets(fmt::format("{}: {}", Describe(), r.error().message), secrets_);
       return r;
     }
     const long status = r.value().status;  // NOLINT(runtime/int)
@@ -123,6 +126,18 @@ CallResult<size_t> HttpApiBase::DecodeTraces(const HttpResponse& response, std::
     return Fail(CallErrorKind::kNotServed, call,
                 "got an HTML page instead of JSON (endpoint not served by this server)");
   }
+  // The file reader takes any format; a server answers in one. Anything else
+  // (an error page with status 200, JSON of another shape) is malformed, not
+  // "no traces".
+  const DocKind expected = api_ == ApiKind::kHttpV3 ? DocKind::kOtlp : DocKind::kJaegerEnvelope;
+  if (ClassifyValue(response.body) != expected) {
+    return Fail(
+        CallErrorKind::kMalformed, call,
+        fmt::format("malformed body ({} bytes): expected {}, got: {}", response.body.size(),
+                    expected == DocKind::kOtlp ? "OTLP JSON {\"result\":{\"resourceSpans\":...}}"
+                                               : "a Jaeger envelope {\"data\":[...]}",
+                    response.body.empty() ? "an empty body" : ErrorText(response)));
+  }
   std::vector<analyzer::Trace> traces;
   ReadStats local;
   const std::string source = fmt::format("{} {}", options_.server.Display(), call);
@@ -146,7 +161,10 @@ CallResult<size_t> HttpApiBase::DecodeTraces(const HttpResponse& response, std::
   if (stats != nullptr) {
     stats->bytes += local.bytes;
     stats->quality.Merge(local.quality);
-    for (InputProblem& p : local.problems) stats->problems.push_back(std::move(p));
+    for (InputProblem& p : local.problems) {
+      p.message = ScrubSecrets(std::move(p.message), secrets_);
+      stats->problems.push_back(std::move(p));
+    }
   }
   // Undecodable traces still count towards the server's limit.
   return traces.size() + static_cast<size_t>(local.quality.skipped_traces);

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "jaeger_client/call_result.h"
 #include "jaeger_client/client_options.h"
@@ -58,6 +59,7 @@ class HttpApiBase {
   const ClientOptions& options_;
   ApiKind api_;
   HttpClient http_;
+  std::vector<std::string> secrets_;  // scrubbed from every message (redact.h)
 };
 
 }  // namespace trace_analyze::jaeger

@@ -3,6 +3,8 @@
 #include <curl/curl.h>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <string_view>
 #include <utility>
 
 #include "jaeger_client/redact.h"
@@ -15,9 +17,31 @@ void GlobalInit() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
+// Where a transfer's (decoded) body goes, and how much of it we accept.
+struct BodySink {
+  std::string* body;
+  size_t max_bytes;
+  bool too_large = false;
+};
+
 size_t AppendBody(char* data, size_t size, size_t n, void* user) {
-  static_cast<std::string*>(user)->append(data, size * n);
+  BodySink& sink = *static_cast<BodySink*>(user);
+  if (sink.body->size() + size * n > sink.max_bytes) {
+    sink.too_large = true;
+    return 0;  // aborts the transfer with CURLE_WRITE_ERROR
+  }
+  sink.body->append(data, size * n);
   return size * n;
+}
+
+// TLS failures that libcurl reports as plain receive/send errors: with TLS
+// 1.3 a server refusing our client certificate says so in an alert after
+// the handshake.
+bool IsTlsAlert(CURLcode code, std::string_view detail) {
+  return (code == CURLE_RECV_ERROR || code == CURLE_SEND_ERROR) &&
+         detail.find("SSL") != std::string_view::npos &&
+         (detail.find("alert") != std::string_view::npos ||
+          detail.find("certificate") != std::string_view::npos);
 }
 
 CallErrorKind KindOf(CURLcode code) {
@@ -100,6 +124,10 @@ void* HttpClient::AcquireHandle() {
   curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout_ms));
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout_ms));
+  // Refuses bodies announced larger than the limit before reading them;
+  // AppendBody enforces it on what actually arrives (after decompression).
+  curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE,
+                   static_cast<curl_off_t>(options_.max_response_bytes));
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, static_cast<curl_slist*>(headers_));
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &AppendBody);
   curl_easy_setopt(curl, CURLOPT_USERAGENT, "trace-analyze/0.1");
@@ -139,22 +167,53 @@ CallResult<HttpResponse> HttpClient::Get(const std::string& path_and_query) {
     options_.log(line);
   }
   HttpResponse response;
+  BodySink sink{&response.body,
+                static_cast<size_t>(std::max<int64_t>(options_.max_response_bytes, 0))};
   char error_buffer[CURL_ERROR_SIZE] = {};
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
   const CURLcode code = curl_easy_perform(curl);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
   if (code != CURLE_OK) {
     const std::string detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
+    long new_connections = 0;  // NOLINT(runtime/int): libcurl's type
+    long header_bytes = 0;     // NOLINT(runtime/int)
+    curl_off_t connected_us = 0;
+    curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &new_connections);
+    curl_easy_getinfo(curl, CURLINFO_HEADER_SIZE, &header_bytes);
+    curl_easy_getinfo(curl, CURLINFO_CONNECT_TIME_T, &connected_us);
     // A handle whose transfer failed may hold a broken connection: drop it.
     curl_easy_cleanup(curl);
-    const CallErrorKind kind = KindOf(code);
+    if (sink.too_large || code == CURLE_FILESIZE_EXCEEDED) {
+      return CallError{CallErrorKind::kTooLarge,
+                       fmt::format("GET {}: response too large: the body exceeds the limit of {} "
+                                   "bytes (--max-response-size)",
+                                   path_and_query, options_.max_response_bytes)};
+    }
+    CallErrorKind kind = KindOf(code);
+    if (IsTlsAlert(code, detail)) kind = CallErrorKind::kTls;
+    // Over TLS, a fresh connection that the server closed during or right
+    // after the handshake, before any response: how a TLS 1.3 server refuses
+    // a missing or unaccepted client certificate (the client has already
+    // sent its request when the refusal arrives).
+    const bool closed_in_handshake = options_.server.tls() && kind == CallErrorKind::kUnavailable &&
+                                     code != CURLE_COULDNT_CONNECT && new_connections > 0 &&
+                                     connected_us > 0 && header_bytes == 0;
+    if (closed_in_handshake) kind = CallErrorKind::kTls;
     std::string what(CallErrorKindName(kind));
     if (code == CURLE_COULDNT_CONNECT) what = "connection failed";
     if (code == CURLE_GOT_NOTHING) what = "connection closed without a response";
     if (code == CURLE_PARTIAL_FILE) what = "truncated response";
-    return CallError{kind, fmt::format("GET {}: {}: {}", path_and_query, what, detail)};
+    std::string hint;
+    if (code == CURLE_PEER_FAILED_VERIFICATION) {
+      hint = " (give the server's CA with --ca-file, or skip verification with --insecure)";
+    } else if (kind == CallErrorKind::kTls) {
+      hint =
+          " (the server ended the TLS handshake: it may require a client certificate, "
+          "--cert/--key, or refuse the one given)";
+    }
+    return CallError{kind, fmt::format("GET {}: {}: {}{}", path_and_query, what, detail, hint)};
   }
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
   response.content_type = ContentType(curl);

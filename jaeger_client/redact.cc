@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "jaeger_client/client_options.h"
+
 namespace trace_analyze::jaeger {
 namespace {
 
@@ -29,6 +31,29 @@ std::string RedactedHeader(std::string_view name, std::string_view value) {
     return fmt::format("{}: {} ***", name, value.substr(0, space));
   }
   return fmt::format("{}: ***", name);
+}
+
+std::vector<std::string> SecretsOf(const ClientOptions& options) {
+  std::vector<std::string> out;
+  if (!options.bearer_token.empty()) out.push_back(options.bearer_token);
+  for (const auto& [name, value] : options.headers) {
+    if (!IsSensitiveHeader(name) || value.empty()) continue;
+    out.push_back(value);
+    const size_t space = value.find(' ');
+    if (space != std::string::npos && space + 1 < value.size())
+      out.push_back(value.substr(space + 1));
+  }
+  return out;
+}
+
+std::string ScrubSecrets(std::string text, const std::vector<std::string>& secrets) {
+  for (const std::string& secret : secrets) {
+    if (secret.empty()) continue;
+    for (size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at + 3)) {
+      text.replace(at, secret.size(), "***");
+    }
+  }
+  return text;
 }
 
 }  // namespace trace_analyze::jaeger

@@ -24,9 +24,10 @@ packages=(
   libgtest-dev libgmock-dev zlib1g-dev libzstd-dev zstd
   clang-format chromium
   # Jaeger query clients: HTTP (libcurl), gRPC + protobuf code generation,
-  # and cpp-httplib for the tests' in-process HTTP server.
+  # and cpp-httplib for the tests' in-process HTTP(S) server; OpenSSL for the
+  # test certificates made at test time.
   libcurl4-openssl-dev libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc
-  libcpp-httplib-dev
+  libcpp-httplib-dev libssl-dev
   clang libclang-rt-14-dev  # libFuzzer for scripts/fuzz.sh (clang-14's compiler-rt)
 )
 

@@ -1,6 +1,7 @@
 #include "tests/testing/fake_jaeger_grpc.h"
 
 #include <fmt/format.h>
+#include <grpcpp/generic/async_generic_service.h>
 
 #include <algorithm>
 #include <chrono>
@@ -8,6 +9,7 @@
 
 #include "jaeger/api_v2/query.grpc.pb.h"
 #include "jaeger/api_v3/query_service.grpc.pb.h"
+#include "tests/testing/test_pki.h"
 
 namespace trace_analyze::testing {
 namespace {
@@ -35,6 +37,14 @@ class FakeJaegerGrpc::Impl {
 
   // Common prologue of every call: record, delay, auth, injected failures.
   grpc::Status Enter(grpc::ServerContext* context) {
+    std::string echoed;
+    if (behaviour.echo_credentials) {
+      auto it = context->client_metadata().find("authorization");
+      if (it != context->client_metadata().end()) {
+        echoed = " (request had authorization '" +
+                 std::string(it->second.data(), it->second.size()) + "')";
+      }
+    }
     const int n = ++calls;
     {
       std::lock_guard lock(mu);
@@ -51,11 +61,23 @@ class FakeJaegerGrpc::Impl {
       if (it == context->client_metadata().end() ||
           std::string(it->second.data(), it->second.size()) !=
               "Bearer " + behaviour.required_token) {
-        return {grpc::StatusCode::UNAUTHENTICATED, "missing or bad token"};
+        return {grpc::StatusCode::UNAUTHENTICATED, "missing or bad token" + echoed};
       }
     }
-    if (n <= behaviour.fail_first) return {grpc::StatusCode::UNAVAILABLE, "storage unavailable"};
+    if (n <= behaviour.fail_first) return {behaviour.fail_code, "storage unavailable" + echoed};
     return grpc::Status::OK;
+  }
+
+  // Streaming calls with hang_after_messages: after `sent` messages, wait
+  // (without ending the stream) until the client cancels or the server stops.
+  grpc::Status MaybeHang(grpc::ServerContext* context, int sent) {
+    if (behaviour.hang_after_messages < 0 || sent < behaviour.hang_after_messages) {
+      return grpc::Status::OK;
+    }
+    while (!context->IsCancelled() && !stopping) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return {grpc::StatusCode::CANCELLED, "test server: hung stream given up"};
   }
 
   FakeSearch ToSearch(const google::protobuf::Map<std::string, std::string>& tags,
@@ -76,9 +98,11 @@ class FakeJaegerGrpc::Impl {
     return q;
   }
 
-  grpc::Status SendV2(const FakeTrace& t, grpc::ServerWriter<v2::SpansResponseChunk>* writer) {
+  grpc::Status SendV2(grpc::ServerContext* ctx, const FakeTrace& t,
+                      grpc::ServerWriter<v2::SpansResponseChunk>* writer, int* sent) {
     const std::vector<v2::Span> spans = ToApiV2Spans(t);
     for (size_t i = 0; i < spans.size(); i += 10) {
+      if (grpc::Status s = MaybeHang(ctx, *sent); !s.ok()) return s;
       v2::SpansResponseChunk chunk;
       for (size_t j = i; j < spans.size() && j < i + 10; ++j) *chunk.add_spans() = spans[j];
       {
@@ -86,6 +110,7 @@ class FakeJaegerGrpc::Impl {
         max_chunk = std::max(max_chunk, chunk.spans_size());
       }
       writer->Write(chunk);
+      ++*sent;
     }
     return grpc::Status::OK;
   }
@@ -104,7 +129,9 @@ class FakeJaegerGrpc::Impl {
       }
       const FakeTrace* t = impl_->store->Get(BytesToHex(req->trace_id()));
       if (t == nullptr) return {grpc::StatusCode::NOT_FOUND, "trace not found"};
-      return impl_->SendV2(*t, writer);
+      int sent = 0;
+      if (grpc::Status s = impl_->SendV2(ctx, *t, writer, &sent); !s.ok()) return s;
+      return impl_->MaybeHang(ctx, sent);
     }
     grpc::Status FindTraces(grpc::ServerContext* ctx, const v2::FindTracesRequest* req,
                             grpc::ServerWriter<v2::SpansResponseChunk>* writer) override {
@@ -114,12 +141,13 @@ class FakeJaegerGrpc::Impl {
       if (!q.has_start_time_min() || !q.has_start_time_max() || q.search_depth() <= 0) {
         return {grpc::StatusCode::INTERNAL, "start and End Time must be set; search depth > 0"};
       }
+      int sent = 0;
       for (const FakeTrace* t : impl_->store->Find(impl_->ToSearch(
                q.tags(), q.service_name(), q.operation_name(), q.start_time_min(),
                q.start_time_max(), q.duration_min(), q.duration_max(), q.search_depth()))) {
-        impl_->SendV2(*t, writer);
+        if (grpc::Status s = impl_->SendV2(ctx, *t, writer, &sent); !s.ok()) return s;
       }
-      return grpc::Status::OK;
+      return impl_->MaybeHang(ctx, sent);
     }
     grpc::Status GetServices(grpc::ServerContext* ctx, const v2::GetServicesRequest*,
                              v2::GetServicesResponse* res) override {
@@ -151,8 +179,13 @@ class FakeJaegerGrpc::Impl {
         grpc::ServerWriter<::opentelemetry::proto::trace::v1::TracesData>* writer) override {
       if (grpc::Status s = impl_->Enter(ctx); !s.ok()) return s;
       const FakeTrace* t = impl_->store->Get(req->trace_id());
-      if (t != nullptr) writer->Write(ToOtlpProto(*t));  // missing: empty OK stream (<= v2.20)
-      return grpc::Status::OK;
+      int sent = 0;
+      if (grpc::Status s = impl_->MaybeHang(ctx, sent); !s.ok()) return s;
+      if (t != nullptr) {
+        writer->Write(ToOtlpProto(*t));  // missing: empty OK stream (<= v2.20)
+        ++sent;
+      }
+      return impl_->MaybeHang(ctx, sent);
     }
     grpc::Status FindTraces(
         grpc::ServerContext* ctx, const v3::FindTracesRequest* req,
@@ -163,12 +196,15 @@ class FakeJaegerGrpc::Impl {
         return {grpc::StatusCode::INVALID_ARGUMENT,
                 "start time min and max are required parameters"};
       }
+      int sent = 0;
       for (const FakeTrace* t : impl_->store->Find(impl_->ToSearch(
                q.attributes(), q.service_name(), q.operation_name(), q.start_time_min(),
                q.start_time_max(), q.duration_min(), q.duration_max(), q.search_depth()))) {
+        if (grpc::Status s = impl_->MaybeHang(ctx, sent); !s.ok()) return s;
         writer->Write(ToOtlpProto(*t));
+        ++sent;
       }
-      return grpc::Status::OK;
+      return impl_->MaybeHang(ctx, sent);
     }
     grpc::Status GetServices(grpc::ServerContext* ctx, const v3::GetServicesRequest*,
                              v3::GetServicesResponse* res) override {
@@ -193,6 +229,7 @@ class FakeJaegerGrpc::Impl {
 
   const FakeJaegerStore* store;
   FakeGrpcBehaviour behaviour;
+  std::atomic<bool> stopping{false};
   std::atomic<int> calls{0};
   std::mutex mu;
   std::vector<std::string> metadata;
@@ -201,20 +238,95 @@ class FakeJaegerGrpc::Impl {
   V3 v3_service;
 };
 
+namespace {
+
+// Answers every call with fixed raw messages, then OK.
+class RawReactor : public grpc::ServerGenericBidiReactor {
+ public:
+  explicit RawReactor(std::vector<std::string> messages) : messages_(std::move(messages)) {
+    StartRead(&request_);
+  }
+  void OnReadDone(bool) override { Next(); }
+  void OnWriteDone(bool ok) override {
+    if (!ok) return Finish({grpc::StatusCode::CANCELLED, "test server: write failed"});
+    Next();
+  }
+  void OnDone() override { delete this; }
+
+ private:
+  void Next() {
+    if (next_ == messages_.size()) return Finish(grpc::Status::OK);
+    grpc::Slice slice(messages_[next_++]);
+    out_ = grpc::ByteBuffer(&slice, 1);
+    StartWrite(&out_);
+  }
+
+  std::vector<std::string> messages_;
+  size_t next_ = 0;
+  grpc::ByteBuffer request_;
+  grpc::ByteBuffer out_;
+};
+
+// FakeGrpcBehaviour::truncate_messages: a valid message, then a cut one.
+class TruncatingService : public grpc::CallbackGenericService {
+ public:
+  TruncatingService(const FakeJaegerStore* store, std::atomic<int>* calls)
+      : store_(store), calls_(calls) {}
+
+  grpc::ServerGenericBidiReactor* CreateReactor(grpc::GenericCallbackServerContext* ctx) override {
+    ++*calls_;
+    std::string whole;
+    if (ctx->method().find("api_v2") != std::string::npos) {
+      v2::SpansResponseChunk chunk;
+      for (const v2::Span& span : ToApiV2Spans(store_->traces().at(0))) *chunk.add_spans() = span;
+      whole = chunk.SerializeAsString();
+    } else {
+      whole = ToOtlpProto(store_->traces().at(0)).SerializeAsString();
+    }
+    // Cut inside the last (nested) field: never a valid message.
+    return new RawReactor({whole, whole.substr(0, whole.size() - 3)});
+  }
+
+ private:
+  const FakeJaegerStore* store_;
+  std::atomic<int>* calls_;
+};
+
+}  // namespace
+
 FakeJaegerGrpc::FakeJaegerGrpc(const FakeJaegerStore* store, FakeGrpcBehaviour behaviour)
     : impl_(std::make_unique<Impl>(store, std::move(behaviour))) {
+  const FakeGrpcBehaviour& b = impl_->behaviour;
+  std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
+  if (!b.tls_cert_file.empty()) {
+    grpc::SslServerCredentialsOptions tls(
+        b.tls_client_ca_file.empty() ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+                                     : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+    tls.pem_key_cert_pairs.push_back({ReadPemFile(b.tls_key_file), ReadPemFile(b.tls_cert_file)});
+    if (!b.tls_client_ca_file.empty()) tls.pem_root_certs = ReadPemFile(b.tls_client_ca_file);
+    credentials = grpc::SslServerCredentials(tls);
+  }
   grpc::ServerBuilder builder;
-  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
-  if (impl_->behaviour.serve_v2) builder.RegisterService(&impl_->v2_service);
-  if (impl_->behaviour.serve_v3) builder.RegisterService(&impl_->v3_service);
+  builder.AddListeningPort("127.0.0.1:0", credentials, &port_);
+  if (b.truncate_messages) {
+    generic_ = std::make_unique<TruncatingService>(store, &impl_->calls);
+    builder.RegisterCallbackGenericService(generic_.get());
+  } else {
+    if (b.serve_v2) builder.RegisterService(&impl_->v2_service);
+    if (b.serve_v3) builder.RegisterService(&impl_->v3_service);
+  }
   server_ = builder.BuildAndStart();
 }
 
 FakeJaegerGrpc::~FakeJaegerGrpc() {
+  impl_->stopping = true;
   server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
 }
 
-std::string FakeJaegerGrpc::url() const { return fmt::format("grpc://127.0.0.1:{}", port_); }
+std::string FakeJaegerGrpc::url() const {
+  return fmt::format("{}://127.0.0.1:{}", impl_->behaviour.tls_cert_file.empty() ? "grpc" : "grpcs",
+                     port_);
+}
 
 int FakeJaegerGrpc::calls() const { return impl_->calls; }
 

@@ -58,10 +58,20 @@ std::string Param(const httplib::Request& req, const char* name) {
 FakeJaegerHttp::FakeJaegerHttp(const FakeJaegerStore* store, FakeHttpBehaviour behaviour)
     : store_(store),
       behaviour_(std::move(behaviour)),
-      server_(std::make_unique<httplib::Server>()) {
+      server_(behaviour_.tls_cert_file.empty()
+                  ? std::make_unique<httplib::Server>()
+                  : std::make_unique<httplib::SSLServer>(
+                        behaviour_.tls_cert_file.c_str(), behaviour_.tls_key_file.c_str(),
+                        behaviour_.tls_client_ca_file.empty()
+                            ? nullptr
+                            : behaviour_.tls_client_ca_file.c_str())) {
   httplib::Server& svr = *server_;
   svr.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     const int n = ++requests_;
+    const int in_flight = ++in_flight_;
+    for (int max = max_in_flight_;
+         in_flight > max && !max_in_flight_.compare_exchange_weak(max, in_flight);) {
+    }
     {
       std::lock_guard lock(mu_);
       paths_.push_back(req.path);
@@ -74,13 +84,23 @@ FakeJaegerHttp::FakeJaegerHttp(const FakeJaegerStore* store, FakeHttpBehaviour b
     if (behaviour_.delay_ms > 0) {
       std::this_thread::sleep_for(std::chrono::milliseconds(behaviour_.delay_ms));
     }
+    --in_flight_;  // the delay is the time a request is "being handled"
+    const std::string echoed =
+        behaviour_.echo_credentials
+            ? " (request had Authorization: '" + req.get_header_value("Authorization") + "')"
+            : "";
     if (!behaviour_.required_token.empty() &&
         req.get_header_value("Authorization") != "Bearer " + behaviour_.required_token) {
-      ApiError(res, 401, "unauthorized");
+      ApiError(res, 401, "unauthorized" + echoed);
       return httplib::Server::HandlerResponse::Handled;
     }
     if (n <= behaviour_.fail_first) {
-      ApiError(res, behaviour_.fail_status, "storage unavailable");
+      ApiError(res, behaviour_.fail_status, "storage unavailable" + echoed);
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (auto it = behaviour_.canned.find(req.path); it != behaviour_.canned.end()) {
+      res.status = it->second.status;
+      res.set_content(it->second.body, it->second.content_type.c_str());
       return httplib::Server::HandlerResponse::Handled;
     }
     if (n <= behaviour_.fail_first + behaviour_.drop_first) {
@@ -230,7 +250,10 @@ FakeJaegerHttp::~FakeJaegerHttp() {
   if (thread_.joinable()) thread_.join();
 }
 
-std::string FakeJaegerHttp::url() const { return fmt::format("http://127.0.0.1:{}", port_); }
+std::string FakeJaegerHttp::url() const {
+  return fmt::format("{}://127.0.0.1:{}", behaviour_.tls_cert_file.empty() ? "http" : "https",
+                     port_);
+}
 
 int FakeJaegerHttp::RequestsTo(const std::string& prefix) const {
   std::lock_guard lock(mu_);

@@ -42,6 +42,23 @@ struct FakeHttpBehaviour {
   int delay_ms = 0;  // every request waits this long first
   // When set, requests without "Authorization: Bearer <token>" get 401.
   std::string required_token;
+  // Error bodies quote the request's Authorization header, as careless
+  // proxies do: credentials must not reach our messages through them.
+  bool echo_credentials = false;
+  // Canned answers by path (without the query), after the faults above:
+  // malformed bodies, HTML pages, ...
+  struct Canned {
+    int status = 200;
+    std::string content_type = "application/json";
+    std::string body;
+  };
+  std::map<std::string, Canned> canned;
+  // HTTPS (cpp-httplib's SSLServer) with this certificate and key (PEM
+  // files); with client_ca_file, clients must present a certificate it
+  // signed.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_client_ca_file;
 };
 
 class FakeJaegerHttp {
@@ -49,9 +66,11 @@ class FakeJaegerHttp {
   FakeJaegerHttp(const FakeJaegerStore* store, FakeHttpBehaviour behaviour);
   ~FakeJaegerHttp();
 
-  // "http://127.0.0.1:<port>"
+  // "http://127.0.0.1:<port>" ("https://..." with TLS)
   std::string url() const;
   int requests() const { return requests_; }
+  // The most requests that were being handled at the same time.
+  int max_in_flight() const { return max_in_flight_; }
   // Requests whose path starts with `prefix`.
   int RequestsTo(const std::string& prefix) const;
   // Every header of every request, "name: value" lower-cased names.
@@ -70,6 +89,8 @@ class FakeJaegerHttp {
   std::thread thread_;
   int port_ = 0;
   std::atomic<int> requests_{0};
+  std::atomic<int> in_flight_{0};
+  std::atomic<int> max_in_flight_{0};
   mutable std::mutex mu_;
   std::vector<std::string> headers_;
   std::vector<std::string> paths_;
