@@ -16,14 +16,15 @@ using ::testing::HasSubstr;
 using testing::kEpoch;
 using testing::RunDiff;
 
-const VerifyRow& OnlyRow(const DiffResult& r) {
+// Returns a copy: callers pass a temporary DiffResult.
+VerifyRow OnlyRow(const DiffResult& r) {
   EXPECT_EQ(r.verify.size(), 1u);
-  return r.verify.front();
+  return r.verify.empty() ? VerifyRow{} : r.verify.front();
 }
 
 TEST(VerifyTest, ChainThatBecameParallelIsVerifiedWithItsSaving) {
   const DiffResult r = RunDiff(Checkouts("b", 20, false), Checkouts("c", 20, true));
-  const VerifyRow& v = OnlyRow(r);
+  const VerifyRow v = OnlyRow(r);
   EXPECT_EQ(v.status, VerifyStatus::kParallel);
   EXPECT_TRUE(v.flagged_in_baseline);
   EXPECT_EQ(v.parent, (OpName{"api", "handle"}));
@@ -49,7 +50,7 @@ TEST(VerifyTest, ChainThatBecameParallelIsVerifiedWithItsSaving) {
 
 TEST(VerifyTest, ChainThatStayedSequentialIsReportedAsSuch) {
   const DiffResult r = RunDiff(Checkouts("b", 20, false), Checkouts("c", 20, false));
-  const VerifyRow& v = OnlyRow(r);
+  const VerifyRow v = OnlyRow(r);
   EXPECT_EQ(v.status, VerifyStatus::kStillSequential);
   EXPECT_DOUBLE_EQ(*v.overlap_share, 0.0);
   EXPECT_DOUBLE_EQ(*v.concurrency, 1.0);
@@ -69,7 +70,7 @@ TEST(VerifyTest, MissingPatternIsAbsentNeverASuccess) {
   std::string error;
   verify.expectations.push_back(*ParseExpectation("api:handle>svc:A,svc:B,svc:C", &error));
   const DiffResult r = RunDiff(Checkouts("b", 10, false), std::move(candidate), {}, verify);
-  const VerifyRow& v = OnlyRow(r);  // the expectation is the baseline finding
+  const VerifyRow v = OnlyRow(r);  // the expectation is the baseline finding
   EXPECT_TRUE(v.expected);
   EXPECT_TRUE(v.flagged_in_baseline);
   EXPECT_EQ(v.status, VerifyStatus::kAbsent);
@@ -87,7 +88,7 @@ TEST(VerifyTest, MissingPatternIsAbsentNeverASuccess) {
 TEST(VerifyTest, HalfParallelIsPartial) {
   std::vector<Trace> candidate = Checkouts("c", 10, true);
   for (Trace& t : Checkouts("d", 10, false)) candidate.push_back(std::move(t));
-  const VerifyRow& v = OnlyRow(RunDiff(Checkouts("b", 10, false), std::move(candidate)));
+  const VerifyRow v = OnlyRow(RunDiff(Checkouts("b", 10, false), std::move(candidate)));
   EXPECT_EQ(v.status, VerifyStatus::kPartial);
   EXPECT_DOUBLE_EQ(*v.overlap_share, 0.5);
 }
@@ -104,7 +105,7 @@ TEST(VerifyTest, OverlapWithinTheSkewToleranceIsNotOverlap) {
                             .Span("c", "p", "svc", "C", 692, 300)
                             .Build());
   }
-  const VerifyRow& v = OnlyRow(RunDiff(Checkouts("b", 10, false), std::move(candidate)));
+  const VerifyRow v = OnlyRow(RunDiff(Checkouts("b", 10, false), std::move(candidate)));
   EXPECT_EQ(v.status, VerifyStatus::kStillSequential);
   EXPECT_DOUBLE_EQ(*v.partial_share, 0.0);
 }
@@ -120,7 +121,7 @@ TEST(VerifyTest, MembersWrappedInTaskSpansAreStillFound) {
     }
     candidate.push_back(b.Build());
   }
-  const VerifyRow& v = OnlyRow(RunDiff(Checkouts("b", 10, false), std::move(candidate)));
+  const VerifyRow v = OnlyRow(RunDiff(Checkouts("b", 10, false), std::move(candidate)));
   EXPECT_EQ(v.status, VerifyStatus::kParallel);
   EXPECT_EQ(v.instances_candidate, 10u);
 }
@@ -157,7 +158,7 @@ TEST(VerifyTest, ExpectationByNamesWorksWithoutABaselineFinding) {
                        .Build());
   }
   const DiffResult r = RunDiff(std::move(base), std::move(cand), {}, verify);
-  const VerifyRow& v = OnlyRow(r);
+  const VerifyRow v = OnlyRow(r);
   EXPECT_FALSE(v.flagged_in_baseline);
   EXPECT_EQ(v.status, VerifyStatus::kParallel);
   EXPECT_DOUBLE_EQ(v.min_overlap_share, 0.8);
