@@ -39,7 +39,7 @@ void CollapsedWriter::WriteCriticalPath(const analyzer::CriticalPathResult& resu
 void CollapsedWriter::WriteDiff(const analyzer::DiffResult& result, const WriteOptions&,
                                 std::ostream& out) const {
   for (const analyzer::StackChange& s : result.stacks) {
-    out << s.stack << ' ' << s.baseline_us << ' ' << s.candidate_us << '\n';
+    out << EscapeTerminal(s.stack) << ' ' << s.baseline_us << ' ' << s.candidate_us << '\n';
   }
 }
 

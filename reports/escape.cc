@@ -94,9 +94,10 @@ void ForEachCodePoint(std::string_view text, Fn&& fn) {
 }
 
 // Control characters other than tab, LF and CR: never meaningful in a name,
-// and a parse error (HTML) or invisible noise (Markdown) in a report.
+// a parse error (HTML) or invisible noise (Markdown) in a report, and C0/C1
+// controls (ESC, CSI U+009B) drive a terminal that shows the report.
 bool IsStrayControl(uint32_t c) {
-  return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F;
+  return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7F && c <= 0x9F);
 }
 
 // HTML/XML entity for c, or nullptr.
@@ -157,6 +158,8 @@ std::string EscapeXml(std::string_view text) {
       out += entity;
     } else if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0xFFFE || c == 0xFFFF) {
       // Not allowed in XML 1.0, not even as a character reference.
+    } else if (c >= 0x7F && c <= 0x9F) {
+      out += kReplacement;  // discouraged in XML 1.0; CI logs echo it to terminals
     } else {
       out += bytes;
     }

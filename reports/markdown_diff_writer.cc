@@ -113,9 +113,9 @@ void Verify(const analyzer::DiffResult& r, std::ostream& out) {
   out << "| status | pattern | instances | overlap | saving predicted → realised ms |\n"
          "|---|---|---:|---:|---:|\n";
   for (const analyzer::VerifyRow& v : r.verify) {
-    out << fmt::format("| {} | {} `{}` | {} → {} | {} | {} → {} |\n",
+    out << fmt::format("| {} | {} {} | {} → {} | {} | {} → {} |\n",
                        analyzer::VerifyStatusName(v.status), Md(PatternLabel(v.parent, v.sequence)),
-                       v.fingerprint, v.instances_baseline, v.instances_candidate,
+                       MarkdownCode(v.fingerprint), v.instances_baseline, v.instances_candidate,
                        v.overlap_share ? FormatPercent(*v.overlap_share) : kNa,
                        FormatMs(v.predicted_saving_us), MsOrNa(v.realised_saving_us));
   }
@@ -163,10 +163,11 @@ void Findings(const analyzer::FindingsDiff& f, std::ostream& out) {
   out << fmt::format("<details><summary>Findings: {} resolved, {} new, {} persisting</summary>\n\n",
                      f.resolved, f.added, f.persisting);
   for (const analyzer::FindingChange& c : f.changes) {
-    out << fmt::format("- **{}** {}: {} — saving p50 {} → {} ms/trace `{}`\n",
+    out << fmt::format("- **{}** {}: {} — saving p50 {} → {} ms/trace {}\n",
                        analyzer::FindingChangeStatusName(c.status),
                        analyzer::FindingKindName(c.kind), Md(PatternLabel(c.parent, c.sequence)),
-                       MsOrNa(c.baseline_saving_us), MsOrNa(c.candidate_saving_us), c.fingerprint);
+                       MsOrNa(c.baseline_saving_us), MsOrNa(c.candidate_saving_us),
+                       MarkdownCode(c.fingerprint));
   }
   out << "\n</details>\n\n";
 }

@@ -24,7 +24,7 @@ using Align = TextTable::Align;
 void WriteVerdict(const analyzer::DiffResult& r, const WriteOptions& o, std::ostream& out) {
   out << '\n'
       << Heading(o, fmt::format("Verdict: {}", r.pass ? "PASS" : "FAIL")) << " — "
-      << r.verdict_reason << '\n';
+      << Safe(r.verdict_reason) << '\n';
 }
 
 void WriteTargets(const analyzer::DiffResult& r, const WriteOptions& o, std::ostream& out) {
@@ -37,7 +37,7 @@ void WriteTargets(const analyzer::DiffResult& r, const WriteOptions& o, std::ost
                    {"acceptable"},
                    {"from goal"}});
   for (const analyzer::TargetRow& t : r.targets) {
-    table.AddRow({analyzer::TargetStatusName(t.status), t.name,
+    table.AddRow({analyzer::TargetStatusName(t.status), Safe(t.name),
                   t.value ? TargetLevel(*t.value, t.unit) : kNa,
                   t.op + " " + TargetLevel(t.target, t.unit),
                   t.acceptable ? t.op + " " + TargetLevel(*t.acceptable, t.unit) : "-",
@@ -45,7 +45,7 @@ void WriteTargets(const analyzer::DiffResult& r, const WriteOptions& o, std::ost
   }
   table.Write(out);
   for (const analyzer::TargetRow& t : r.targets) {
-    out << fmt::format("  - {} ({}): {}\n", t.name, t.origin, t.reason);
+    out << fmt::format("  - {} ({}): {}\n", Safe(t.name), t.origin, Safe(t.reason));
   }
 }
 
@@ -68,7 +68,7 @@ void WriteLatency(const analyzer::DiffResult& r, bool all_only, const WriteOptio
   std::string last;
   for (const analyzer::LatencyChange& c : r.latency) {
     if (all_only && !(c.service.empty() && c.operation == "all")) continue;
-    const std::string name = OpLabel(c.service, c.operation);
+    const std::string name = Safe(OpLabel(c.service, c.operation));
     const bool first = name != last;
     last = name;
     table.AddRow({first ? name : "",
@@ -115,11 +115,11 @@ void WriteVerify(const analyzer::DiffResult& r, const WriteOptions& o, std::ostr
     out << "  none: the baseline has no sequential finding and no expectation\n";
   size_t rank = 0;
   for (const analyzer::VerifyRow& v : r.verify) {
-    std::string tags = "fingerprint " + v.fingerprint;
-    if (v.expected) tags += ", expected" + (v.name != v.fingerprint ? " as " + v.name : "");
+    std::string tags = "fingerprint " + Safe(v.fingerprint);
+    if (v.expected) tags += ", expected" + (v.name != v.fingerprint ? " as " + Safe(v.name) : "");
     if (!v.flagged_in_baseline) tags += ", not flagged in the baseline";
     out << fmt::format("  {}. {} — {} ({})\n", ++rank, analyzer::VerifyStatusName(v.status),
-                       PatternLabel(v.parent, v.sequence), tags);
+                       Safe(PatternLabel(v.parent, v.sequence)), tags);
     out << fmt::format(
         "     instances {} → {}, overlap {}, concurrency {}, saving predicted {} ms, realised {} "
         "ms\n",
@@ -127,7 +127,7 @@ void WriteVerify(const analyzer::DiffResult& r, const WriteOptions& o, std::ostr
         v.overlap_share ? FormatPercent(*v.overlap_share) : kNa,
         v.concurrency ? fmt::format("{:.2f}", *v.concurrency) : kNa,
         FormatMs(v.predicted_saving_us), MsOrNa(v.realised_saving_us));
-    out << "     " << v.reason << '\n';
+    out << "     " << Safe(v.reason) << '\n';
   }
 }
 
@@ -148,10 +148,10 @@ void WriteShiftTable(const std::string& title, const std::vector<analyzer::CpShi
   for (const analyzer::CpShiftRow& row : rows) {
     std::vector<std::string> cells;
     if (kind == 2) {
-      cells.push_back(row.path);
+      cells.push_back(Safe(row.path));
     } else {
-      cells.push_back(row.service);
-      if (kind == 1) cells.push_back(row.operation);
+      cells.push_back(Safe(row.service));
+      if (kind == 1) cells.push_back(Safe(row.operation));
     }
     cells.push_back(FormatMs(row.baseline_us));
     cells.push_back(FormatMs(row.candidate_us));
@@ -176,7 +176,7 @@ void WriteShift(const analyzer::CpShift& cp, const WriteOptions& o, std::ostream
     if (ops.empty()) return;
     out << fmt::format("  {} ({}): ", what, ops.size());
     for (size_t i = 0; i < ops.size(); ++i) {
-      out << (i ? ", " : "") << OpLabel(ops[i].service, ops[i].operation);
+      out << (i ? ", " : "") << Safe(OpLabel(ops[i].service, ops[i].operation));
     }
     out << '\n';
   };
@@ -196,8 +196,9 @@ void WriteFindings(const analyzer::FindingsDiff& f, const WriteOptions& o, std::
   for (const analyzer::FindingChange& c : f.changes) {
     out << fmt::format("  {:<10} [{}] {} — saving p50 {} → {} ms/trace; fingerprint {}\n",
                        analyzer::FindingChangeStatusName(c.status),
-                       analyzer::FindingKindName(c.kind), PatternLabel(c.parent, c.sequence),
-                       MsOrNa(c.baseline_saving_us), MsOrNa(c.candidate_saving_us), c.fingerprint);
+                       analyzer::FindingKindName(c.kind), Safe(PatternLabel(c.parent, c.sequence)),
+                       MsOrNa(c.baseline_saving_us), MsOrNa(c.candidate_saving_us),
+                       Safe(c.fingerprint));
   }
 }
 
@@ -220,7 +221,7 @@ void WriteInputs(const analyzer::DiffResult& r, const WriteOptions& o, std::ostr
         << Heading(
                o, fmt::format("Skipped {} input ({})", side, Plural(in->problems_total, "problem")))
         << '\n';
-    for (const std::string& p : in->problems) out << "  " << p << '\n';
+    for (const std::string& p : in->problems) out << "  " << Safe(p) << '\n';
     if (in->problems_total > in->problems.size()) {
       out << fmt::format("  … and {} more\n", in->problems_total - in->problems.size());
     }
@@ -237,7 +238,7 @@ void TextWriter::WriteDiff(const analyzer::DiffResult& r, const WriteOptions& o,
   WritePartial(r.baseline.input, o, out, "baseline");
   WritePartial(r.candidate.input, o, out, "candidate");
   out << fmt::format("trace-analyze {}: baseline {}, candidate {}; critical path: {} mode\n",
-                     r.command, side(r.baseline), side(r.candidate), r.cp_mode);
+                     r.command, Safe(side(r.baseline)), Safe(side(r.candidate)), r.cp_mode);
   WriteVerdict(r, o, out);
   WriteTargets(r, o, out);
   const bool verify = r.command == "verify";

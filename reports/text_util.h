@@ -11,6 +11,10 @@
 
 namespace trace_analyze::reports {
 
+// Every string that came from the input (names, ids, reasons quoting them,
+// file names, server messages) goes through Safe(): no control characters or
+// escape sequences reach the terminal (EscapeTerminal).
+std::string Safe(std::string_view text);
 // `text` in bold when colour is on.
 std::string Heading(const WriteOptions& o, const std::string& text);
 // "1 trace", "2 traces".

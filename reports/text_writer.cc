@@ -15,10 +15,6 @@ namespace {
 
 using Align = TextTable::Align;
 
-// Every string that came from the input goes through Safe(): no control
-// characters or escape sequences reach the terminal.
-std::string Safe(std::string_view text) { return EscapeTerminal(text); }
-
 void WriteInput(const analyzer::InputSummary& in, const analyzer::DataQuality& q,
                 const WriteOptions& o, std::ostream& out) {
   out << '\n' << Heading(o, "Data quality") << '\n';
@@ -74,7 +70,7 @@ void WriteFindings(const std::vector<analyzer::Finding>& findings, const WriteOp
 }
 
 std::string Source(const analyzer::InputSummary& in) {
-  if (!in.server.empty()) return in.server;
+  if (!in.server.empty()) return Safe(in.server);
   return fmt::format("{} ({})", Plural(in.files, "file"), FormatBytes(in.bytes));
 }
 

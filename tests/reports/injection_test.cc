@@ -17,11 +17,17 @@
 #include "reports/escape.h"
 #include "reports/markdown_util.h"
 #include "reports/writer.h"
+#include "tests/reports/injection_checks.h"
 
 namespace trace_analyze::reports {
 namespace {
 
+using testing::Count;
+using testing::DetailsBlocksPaired;
+using testing::HasControlCharacters;
 using ::testing::HasSubstr;
+using testing::InconsistentTableRow;
+using testing::IsValidUtf8;
 using ::testing::Not;
 
 // Names that try to break out of every format. JSON escapes carry control
@@ -50,13 +56,18 @@ std::string HostileJson() {
          R"("processes":{"p1":{"serviceName":")" + kService + R"(","tags":[]}}}]})";
 }
 
+// A UI base URL that tries to break out of an attribute.
+constexpr const char* kUiUrl = R"(http://jaeger.example/ui"><script>x</script>)";
+
 struct Rendered {
   std::string format;
   std::string analyze;
   std::string critical_path;
 };
 
-std::vector<Rendered> RenderAll(const std::string& json) {
+// With `server`, the input looks fetched from a Jaeger server: a partial
+// banner with hostile reasons, and trace ids linked to its UI.
+std::vector<Rendered> RenderAll(const std::string& json, bool server = false) {
   analyzer::AnalysisOptions options;
   options.detectors.sequential.min_saving_us = 0;
   analyzer::TraceAnalyzer trace_analyzer(options);
@@ -79,6 +90,12 @@ std::vector<Rendered> RenderAll(const std::string& json) {
   // A file name and a problem message are untrusted too.
   result.input.problems_total = 1;
   result.input.problems.push_back("<evil>|`name`\x1b[31m.json: byte 1: trace </details>: \xff");
+  if (server) {
+    result.input.server = "http://jaeger:16686 (HTTP /api)";
+    result.input.ui_url = kUiUrl;
+    result.input.partial = true;
+    result.input.partial_reasons = {"trace </details>\n# `x`|<b>\x1b[2J: not found"};
+  }
   result.quality = trace_analyzer.profile().quality();
   result.profile = analyzer::BuildProfileReport(trace_analyzer.profile(), 10);
   static constexpr double kPs[] = {50, 95};
@@ -95,22 +112,6 @@ std::vector<Rendered> RenderAll(const std::string& json) {
     out.push_back({std::string(writer->name()), a.str(), c.str()});
   }
   return out;
-}
-
-bool IsValidUtf8(const std::string& s) { return ToValidUtf8(s) == s; }
-
-size_t Count(const std::string& text, const std::string& needle) {
-  size_t n = 0;
-  for (size_t p = text.find(needle); p != std::string::npos; p = text.find(needle, p + 1)) ++n;
-  return n;
-}
-
-bool HasControlCharacters(const std::string& s, bool allow_tab) {
-  for (unsigned char c : s) {
-    if (c == '\n' || (allow_tab && c == '\t')) continue;
-    if (c < 0x20 || c == 0x7f) return true;
-  }
-  return false;
 }
 
 TEST(InjectionTest, EveryReportIsValidUtf8WithoutRawControlCharacters) {
@@ -145,43 +146,44 @@ TEST(InjectionTest, MarkdownKeepsItsStructure) {
   for (const Rendered& r : RenderAll(HostileJson())) {
     if (r.format != "markdown") continue;
     for (const std::string* md : {&r.analyze, &r.critical_path}) {
-      // Block structure: lines that open and close <details> stay paired
-      // (names may only show "</details>" escaped or inside a code span).
-      std::istringstream all(*md);
-      std::string l;
-      size_t opened = 0, closed = 0;
-      while (std::getline(all, l)) {
-        const std::string trimmed = l.substr(std::min(l.find_first_not_of(' '), l.size()));
-        opened += trimmed.rfind("<details>", 0) == 0 ? 1 : 0;
-        closed += trimmed.rfind("</details>", 0) == 0 ? 1 : 0;
-      }
-      EXPECT_EQ(opened, closed);
+      EXPECT_TRUE(DetailsBlocksPaired(*md));
       EXPECT_FALSE(std::regex_search(*md, std::regex(R"([^\\]\]\(http)")));  // no live link
-      // Every table row has as many unescaped '|' as its header.
-      std::istringstream lines(*md);
-      std::string line;
-      size_t columns = 0;
-      while (std::getline(lines, line)) {
-        if (line.empty() || line[0] != '|') {
-          columns = 0;
-          continue;
-        }
-        size_t pipes = 0;
-        for (size_t i = 0; i < line.size(); ++i) {
-          if (line[i] == '\\') {
-            ++i;
-          } else if (line[i] == '|') {
-            ++pipes;
-          }
-        }
-        if (columns == 0) columns = pipes;
-        EXPECT_EQ(pipes, columns) << line;
-      }
+      EXPECT_EQ(InconsistentTableRow(*md), "");
       // No line starts a heading or list from a name.
       EXPECT_THAT(*md, Not(HasSubstr("\n# ")));
     }
     // A trace id a code span cannot carry is escaped plain text instead.
     EXPECT_THAT(r.critical_path, HasSubstr("### Trace \\`id\\`\\|&lt;/details&gt; \\# : "));
+  }
+}
+
+TEST(InjectionTest, PartialBannerAndUiLinksStayInert) {
+  for (const Rendered& r : RenderAll(HostileJson(), /*server=*/true)) {
+    for (const std::string* text : {&r.analyze, &r.critical_path}) {
+      EXPECT_TRUE(IsValidUtf8(*text)) << r.format;
+      EXPECT_FALSE(HasControlCharacters(*text, r.format == "junit")) << r.format << ": " << *text;
+      if (r.format == "html" || r.format == "markdown" || r.format == "junit") {
+        EXPECT_THAT(*text, Not(HasSubstr("<script>"))) << r.format;
+        EXPECT_THAT(*text, Not(HasSubstr("<b>"))) << r.format;
+      }
+      if (r.format == "markdown") {
+        EXPECT_TRUE(DetailsBlocksPaired(*text));
+        EXPECT_EQ(InconsistentTableRow(*text), "");
+        EXPECT_THAT(*text, Not(HasSubstr("\n# ")));
+      }
+      if (r.format == "html") {
+        EXPECT_EQ(Count(*text, "<details"), Count(*text, "</details>"));
+        EXPECT_FALSE(std::regex_search(*text, std::regex(R"(<[^>]*\son\w+\s*=)")));
+      }
+    }
+    // The trace id is linked, percent-encoded, under the (encoded) UI URL.
+    const std::string link =
+        "http://jaeger.example/ui%22%3E%3Cscript%3Ex%3C/script%3E/trace/"
+        "%60id%60%7C%3C%2Fdetails%3E%0A%23%20";
+    if (r.format == "html" || r.format == "markdown") {
+      EXPECT_THAT(r.critical_path, HasSubstr(link)) << r.format;
+      EXPECT_THAT(r.analyze, HasSubstr("Partial results")) << r.format;
+    }
   }
 }
 
