@@ -28,6 +28,7 @@ packages=(
   # test certificates made at test time.
   libcurl4-openssl-dev libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc
   libcpp-httplib-dev libssl-dev
+  nghttp2-server  # nghttpd: an HTTP/2-only TLS server, to test that HTTP/2 is negotiated
   clang libclang-rt-14-dev  # libFuzzer for scripts/fuzz.sh (clang-14's compiler-rt)
 )
 

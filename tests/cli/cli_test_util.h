@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/cli.h"
+#include "tests/testing/temp_dir.h"
 
 namespace trace_analyze::testing {
 
@@ -36,30 +37,6 @@ inline std::string ReadFile(const std::filesystem::path& path) {
   s << in.rdbuf();
   return s.str();
 }
-
-inline void WriteFile(const std::filesystem::path& path, const std::string& content) {
-  std::ofstream(path, std::ios::binary) << content;
-}
-
-// A fresh temporary folder per test, removed at the end.
-class TempDir {
- public:
-  TempDir() {
-    path_ = std::filesystem::temp_directory_path() /
-            ("ta-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::filesystem::path& path() const { return path_; }
-  std::string File(const std::string& name, const std::string& content) const {
-    WriteFile(path_ / name, content);
-    return (path_ / name).string();
-  }
-
- private:
-  static inline int counter_ = 0;
-  std::filesystem::path path_;
-};
 
 }  // namespace trace_analyze::testing
 

@@ -16,6 +16,7 @@
 #include "tests/jaeger_client/net/net_test_util.h"
 #include "tests/testing/fake_jaeger_grpc.h"
 #include "tests/testing/fake_jaeger_http.h"
+#include "tests/testing/temp_dir.h"
 
 namespace trace_analyze::testing {
 namespace {
@@ -33,21 +34,6 @@ jaeger::SearchQuery HourSearch(int limit) {
   q.limit = limit;
   return q;
 }
-
-class TempFolder {
- public:
-  TempFolder() {
-    path_ = std::filesystem::temp_directory_path() /
-            ("ta-net-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempFolder() { std::filesystem::remove_all(path_); }
-  std::string path() const { return path_.string(); }
-
- private:
-  static inline int counter_ = 0;
-  std::filesystem::path path_;
-};
 
 TEST(FetcherTest, SplitsTheWindowToGetMoreThanTheLimitWithoutDuplicates) {
   const FakeJaegerStore store = MakeStore(50);  // one a minute: 50 minutes
@@ -173,7 +159,7 @@ TEST(FetcherTest, CacheServesSettledTracesOnTheSecondRun) {
   FakeJaegerHttp server(&store, {});
   const jaeger::ClientOptions options = TestOptions(server.url());
   auto source = MakeSource(options, ApiKind::kHttpV1);
-  TempFolder dir;
+  TempDir dir;
   const std::vector<std::string> ids = {"00000000000a0000", "000000000000feed00000000000a0002",
                                         "00000000000e0000"};
   std::vector<std::string> first_run;
@@ -207,7 +193,7 @@ TEST(FetcherTest, CorruptCacheEntryIsAMissAndIsReplaced) {
   FakeJaegerHttp server(&store, {});
   const jaeger::ClientOptions options = TestOptions(server.url());
   auto source = MakeSource(options, ApiKind::kHttpV1);
-  TempFolder dir;
+  TempDir dir;
   jaeger::TraceCache cache(dir.path(), options.server.Display(), "key", 0);
   std::filesystem::create_directories(cache.folder());
   std::ofstream(cache.folder() + "/00000000000a0000.json.zst") << "not zstd";
