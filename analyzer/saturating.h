@@ -26,6 +26,15 @@ inline int64_t SatSub(int64_t a, int64_t b) {
   return r;
 }
 
+inline int64_t SatMul(int64_t a, int64_t b) {
+  int64_t r = 0;
+  if (__builtin_mul_overflow(a, b, &r)) {
+    return (a < 0) != (b < 0) ? std::numeric_limits<int64_t>::min()
+                              : std::numeric_limits<int64_t>::max();
+  }
+  return r;
+}
+
 // `x` converted to int64, clamped to its range; NaN becomes 0. (A plain cast
 // of an out-of-range double is UB.)
 inline int64_t SatFromDouble(double x) {

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "analyzer/saturating.h"
 #include "jaeger_client/decode_util.h"
 #include "jaeger_client/ids.h"
 
@@ -28,8 +29,10 @@ std::string ValueText(const pb::KeyValue& kv) {
   }
 }
 
-int64_t TimestampUs(const google::protobuf::Timestamp& t) {
-  return t.seconds() * 1000000 + t.nanos() / 1000;
+// µs from a protobuf Timestamp/Duration (seconds + nanos). Hostile values
+// saturate instead of overflowing; Normalize() flags them as out of range.
+int64_t SecondsNanosToUs(int64_t seconds, int32_t nanos) {
+  return analyzer::SatAdd(analyzer::SatMul(seconds, 1000000), nanos / 1000);
 }
 
 // Normalised id from raw bytes; non-standard lengths are kept as hex and flagged.
@@ -59,10 +62,10 @@ void StageApiV2Span(const pb::Span& in, SpanAssembler* assembler) {
   const std::string_view trace_id = t.arena.Store(IdFromBytes(in.trace_id(), true, &trace_ok));
   span.span_id = t.arena.Store(IdFromBytes(in.span_id(), false, &span_ok));
   span.operation = t.arena.Store(in.operation_name());
-  span.start_us = TimestampUs(in.start_time());
+  span.start_us = SecondsNanosToUs(in.start_time().seconds(), in.start_time().nanos());
   span.has_start = in.has_start_time() && span.start_us != 0;
   span.has_duration = in.has_duration();
-  span.duration_us = in.duration().seconds() * 1000000 + in.duration().nanos() / 1000;
+  span.duration_us = SecondsNanosToUs(in.duration().seconds(), in.duration().nanos());
 
   span.attrs_begin = static_cast<uint32_t>(t.attributes.size());
   for (const pb::KeyValue& kv : in.tags()) {
