@@ -1,6 +1,7 @@
 #include "jaeger_client/grpc_common.h"
 
 #include <fmt/format.h>
+#include <google/protobuf/stubs/logging.h>
 #include <grpcpp/impl/codegen/proto_utils.h>
 #include <grpcpp/security/tls_certificate_verifier.h>
 #include <grpcpp/security/tls_credentials_options.h>
@@ -92,6 +93,12 @@ std::string Lower(std::string_view s) {
 }  // namespace
 
 Result<std::shared_ptr<grpc::Channel>> MakeGrpcChannel(const ClientOptions& options) {
+  // A message that does not parse is reported by ReadGrpcStream, naming the
+  // server and call; libprotobuf's own "[libprotobuf ERROR …]" lines on
+  // stderr would only add noise. SetLogHandler is not thread-safe: channels
+  // are made before any call runs.
+  static const bool kQuiet = (google::protobuf::SetLogHandler(nullptr), true);
+  (void)kQuiet;
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(
       static_cast<int>(std::clamp<int64_t>(options.max_response_bytes, 0, INT_MAX)));
