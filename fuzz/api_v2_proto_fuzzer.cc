@@ -1,17 +1,16 @@
 // Fuzz target: the api_v2 protobuf converter (StageApiV2Span) and the span
-// assembly of a gRPC jaeger.api_v2.QueryService stream. The input is split
-// into chunks at 0xFF 0x00 markers; each chunk is parsed as one
-// SpansResponseChunk (as ReadGrpcStream does per stream message), then the
-// assembled traces are normalised and their critical paths computed.
+// assembly of a gRPC jaeger.api_v2.QueryService stream: each stream message
+// (proto_stream.h) is parsed as one SpansResponseChunk, as ReadGrpcStream
+// does, then the assembled traces are normalised and their critical paths
+// computed.
 #include <google/protobuf/stubs/logging.h>
 
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
-#include "analyzer/critical_path.h"
-#include "analyzer/normalize.h"
 #include "fuzz/fuzz_checks.h"
+#include "fuzz/proto_stream.h"
 #include "jaeger/api_v2/query.pb.h"
 #include "jaeger_client/api_v2_convert.h"
 #include "jaeger_client/span_assembler.h"
@@ -22,34 +21,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // silences it in the product).
   static const bool kQuiet = (google::protobuf::SetLogHandler(nullptr), true);
   (void)kQuiet;
-  namespace analyzer = trace_analyze::analyzer;
-  namespace fuzz = trace_analyze::fuzz;
-  const std::string_view input(reinterpret_cast<const char*>(data), size);
   trace_analyze::jaeger::SpanAssembler assembler;
   ::jaeger::api_v2::SpansResponseChunk chunk;
-  size_t begin = 0;
-  while (begin <= input.size()) {
-    size_t end = input.find(std::string_view("\xff\x00", 2), begin);
-    if (end == std::string_view::npos) end = input.size();
-    const std::string_view message = input.substr(begin, end - begin);
-    if (chunk.ParseFromArray(message.data(), static_cast<int>(message.size()))) {
-      for (const ::jaeger::api_v2::Span& span : chunk.spans()) {
-        trace_analyze::jaeger::StageApiV2Span(span, &assembler);
-      }
-      fuzz::CheckDecoded(assembler.staging());
-      TA_FUZZ_CHECK(assembler.staged().size() == assembler.staging().spans.size());
-      assembler.Commit();
+  trace_analyze::fuzz::ForEachStreamMessage(data, size, [&](std::string_view message) {
+    if (!chunk.ParseFromArray(message.data(), static_cast<int>(message.size()))) return;
+    for (const ::jaeger::api_v2::Span& span : chunk.spans()) {
+      trace_analyze::jaeger::StageApiV2Span(span, &assembler);
     }
-    begin = end + 2;
-  }
-  const trace_analyze::Status status =
-      assembler.Deliver("fuzz", [](analyzer::Trace& trace) -> trace_analyze::Status {
-        fuzz::CheckDecoded(trace);
-        analyzer::Normalize(trace, {});
-        fuzz::CheckNormalized(trace);
-        fuzz::CheckCriticalPath(trace, analyzer::ComputeCriticalPath(trace, {}));
-        return trace_analyze::OkStatus();
-      });
-  TA_FUZZ_CHECK(status.ok());
+    trace_analyze::fuzz::CheckDecoded(assembler.staging());
+    TA_FUZZ_CHECK(assembler.staged().size() == assembler.staging().spans.size());
+    assembler.Commit();
+  });
+  trace_analyze::fuzz::CheckAssembledTraces(assembler);
   return 0;
 }
