@@ -3,8 +3,6 @@
 // (proto_stream.h) is parsed as one SpansResponseChunk, as ReadGrpcStream
 // does, then the assembled traces are normalised and their critical paths
 // computed.
-#include <google/protobuf/stubs/logging.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -16,11 +14,6 @@
 #include "jaeger_client/span_assembler.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  // Invalid UTF-8 in string fields fails the parse, as it should; without
-  // this libprotobuf logs every such input to stderr (as MakeGrpcChannel
-  // silences it in the product).
-  static const bool kQuiet = (google::protobuf::SetLogHandler(nullptr), true);
-  (void)kQuiet;
   trace_analyze::jaeger::SpanAssembler assembler;
   ::jaeger::api_v2::SpansResponseChunk chunk;
   trace_analyze::fuzz::ForEachStreamMessage(data, size, [&](std::string_view message) {

@@ -2,8 +2,6 @@
 // jaeger.api_v3.QueryService: each stream message (proto_stream.h) is parsed
 // as one TracesData, then the assembled traces are normalised and their
 // critical paths computed.
-#include <google/protobuf/stubs/logging.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -15,9 +13,6 @@
 #include "opentelemetry/proto/trace/v1/trace.pb.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  // As in api_v2_proto_fuzzer.cc: no libprotobuf log line per invalid input.
-  static const bool kQuiet = (google::protobuf::SetLogHandler(nullptr), true);
-  (void)kQuiet;
   trace_analyze::jaeger::SpanAssembler assembler;
   ::opentelemetry::proto::trace::v1::TracesData message;
   trace_analyze::fuzz::ForEachStreamMessage(data, size, [&](std::string_view bytes) {

@@ -10,14 +10,18 @@
 #include "analyzer/critical_path.h"
 #include "analyzer/normalize.h"
 #include "fuzz/fuzz_checks.h"
+#include "jaeger_client/grpc_common.h"
 #include "jaeger_client/span_assembler.h"
 
 namespace trace_analyze::fuzz {
 
 // Calls fn(bytes) for each message of the stream: the input cut at FF 00
 // markers (a message boundary the mutator can move, insert and remove).
+// libprotobuf's log is silenced as in the product: invalid UTF-8 in a string
+// field fails the parse, as it should, without a log line per input.
 template <typename Fn>
 void ForEachStreamMessage(const uint8_t* data, size_t size, Fn fn) {
+  jaeger::SilenceProtobufLog();
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   size_t begin = 0;
   while (begin <= input.size()) {

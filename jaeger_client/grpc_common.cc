@@ -92,13 +92,13 @@ std::string Lower(std::string_view s) {
 
 }  // namespace
 
+void SilenceProtobufLog() {
+  static const bool kSilenced = (google::protobuf::SetLogHandler(nullptr), true);
+  (void)kSilenced;
+}
+
 Result<std::shared_ptr<grpc::Channel>> MakeGrpcChannel(const ClientOptions& options) {
-  // A message that does not parse is reported by ReadGrpcStream, naming the
-  // server and call; libprotobuf's own "[libprotobuf ERROR …]" lines on
-  // stderr would only add noise. SetLogHandler is not thread-safe: channels
-  // are made before any call runs.
-  static const bool kQuiet = (google::protobuf::SetLogHandler(nullptr), true);
-  (void)kQuiet;
+  SilenceProtobufLog();
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(
       static_cast<int>(std::clamp<int64_t>(options.max_response_bytes, 0, INT_MAX)));

@@ -29,6 +29,13 @@ namespace trace_analyze::jaeger {
 // #4350). Errors (kInput) for unreadable certificate files.
 Result<std::shared_ptr<grpc::Channel>> MakeGrpcChannel(const ClientOptions& options);
 
+// Discards libprotobuf's own log lines ("[libprotobuf ERROR …]" on stderr,
+// e.g. for a string field with invalid UTF-8): a message that does not parse
+// is reported by ReadGrpcStream, naming the server and call. Idempotent; not
+// thread-safe the first time (libprotobuf's SetLogHandler is not), so it is
+// called while making a channel, before any call runs.
+void SilenceProtobufLog();
+
 // Sets the deadline and the request metadata of one call.
 void PrepareGrpcContext(const ClientOptions& options, grpc::ClientContext* context);
 

@@ -156,10 +156,10 @@ std::string EscapeXml(std::string_view text) {
   ForEachCodePoint(text, [&](uint32_t c, std::string_view bytes) {
     if (const char* entity = HtmlEntity(c)) {
       out += entity;
-    } else if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0xFFFE || c == 0xFFFF) {
+    } else if ((c < 0x20 && IsStrayControl(c)) || c == 0xFFFE || c == 0xFFFF) {
       // Not allowed in XML 1.0, not even as a character reference.
-    } else if (c >= 0x7F && c <= 0x9F) {
-      out += kReplacement;  // discouraged in XML 1.0; CI logs echo it to terminals
+    } else if (IsStrayControl(c)) {
+      out += kReplacement;  // DEL and C1: discouraged in XML 1.0; CI logs echo them to terminals
     } else {
       out += bytes;
     }

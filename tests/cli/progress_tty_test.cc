@@ -27,47 +27,57 @@ using ::testing::EndsWith;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-// Points file descriptor 2 at the slave side of a new pseudo-terminal (raw
-// mode: bytes arrive exactly as written) and collects what arrives on the
-// master side until Finish().
-class StderrOnPty {
+// Points file descriptor 2 at the writing end of a pseudo-terminal (raw mode:
+// bytes arrive exactly as written) or of a pipe, and collects what arrives
+// at the reading end until Finish().
+class StderrCapture {
  public:
-  StderrOnPty() {
-    termios raw{};
-    cfmakeraw(&raw);
-    if (openpty(&master_, &slave_, nullptr, &raw, nullptr) != 0) return;
+  enum class Kind { kPty, kPipe };
+
+  explicit StderrCapture(Kind kind) {
+    if (kind == Kind::kPty) {
+      termios raw{};
+      cfmakeraw(&raw);
+      if (openpty(&read_fd_, &write_fd_, nullptr, &raw, nullptr) != 0) return;
+    } else {
+      int fds[2];
+      if (pipe(fds) != 0) return;
+      read_fd_ = fds[0];
+      write_fd_ = fds[1];
+    }
     std::cerr.flush();
     std::fflush(stderr);
     saved_ = dup(STDERR_FILENO);
-    dup2(slave_, STDERR_FILENO);
+    dup2(write_fd_, STDERR_FILENO);
     reader_ = std::thread([this] {
       char buf[4096];
       for (;;) {
-        const ssize_t n = read(master_, buf, sizeof buf);
+        const ssize_t n = read(read_fd_, buf, sizeof buf);
         if (n > 0) {
           text_.append(buf, static_cast<size_t>(n));
         } else if (n < 0 && errno == EINTR) {
           continue;
         } else {
-          return;  // EIO once every slave descriptor is closed
+          return;  // end of file (pipe) or EIO (pty) once every writer is closed
         }
       }
     });
   }
   bool ok() const { return saved_ >= 0; }
 
+  // Restores fd 2 and returns everything written meanwhile.
   std::string Finish() {
     std::cerr.flush();
     dup2(saved_, STDERR_FILENO);
     close(saved_);
-    close(slave_);
+    close(write_fd_);
     reader_.join();
-    close(master_);
+    close(read_fd_);
     return text_;
   }
 
  private:
-  int master_ = -1, slave_ = -1, saved_ = -1;
+  int read_fd_ = -1, write_fd_ = -1, saved_ = -1;
   std::thread reader_;
   std::string text_;
 };
@@ -99,7 +109,7 @@ TEST(ProgressTtyTest, ATerminalSeesTheProgressLineThenItIsErased) {
   FakeJaegerHttp server(&store, {});
   TempDir dir;
   const std::string out = (dir.path() / "t.json").string();
-  StderrOnPty pty;
+  StderrCapture pty(StderrCapture::Kind::kPty);
   if (!pty.ok()) GTEST_SKIP() << "no pseudo-terminal available (openpty failed)";
   const int code = RunWithErr(FetchThree(server.url(), out), std::cerr);
   const std::string tty = pty.Finish();
@@ -124,24 +134,10 @@ TEST(ProgressTtyTest, APipeOrFileNeverSeesIt) {
   EXPECT_THAT(err.str(), HasSubstr("wrote 3 traces to " + out));
 
   // std::cerr itself, when fd 2 is a pipe, is not a terminal either.
-  int fds[2];
-  ASSERT_EQ(pipe(fds), 0);
-  std::cerr.flush();
-  const int saved = dup(STDERR_FILENO);
-  dup2(fds[1], STDERR_FILENO);
-  std::string piped;
-  std::thread reader([&] {
-    char buf[4096];
-    ssize_t n;
-    while ((n = read(fds[0], buf, sizeof buf)) > 0) piped.append(buf, static_cast<size_t>(n));
-  });
+  StderrCapture capture(StderrCapture::Kind::kPipe);
+  ASSERT_TRUE(capture.ok());
   const int code = RunWithErr(FetchThree(server.url(), out), std::cerr);
-  std::cerr.flush();
-  dup2(saved, STDERR_FILENO);
-  close(saved);
-  close(fds[1]);
-  reader.join();
-  close(fds[0]);
+  const std::string piped = capture.Finish();
   EXPECT_EQ(code, 0) << piped;
   EXPECT_THAT(piped, Not(HasSubstr("\r")));
   EXPECT_THAT(piped, HasSubstr("wrote 3 traces to " + out));
