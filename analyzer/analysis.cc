@@ -28,6 +28,11 @@ const CriticalPath& TraceAnalyzer::Analyze(Trace& trace) {
   return path_;
 }
 
+void TraceAnalyzer::Merge(const TraceAnalyzer& other) {
+  profile_.Merge(other.profile_);
+  findings_.Merge(other.findings_);
+}
+
 TracePath MakeTracePath(const Trace& trace, const CriticalPath& path) {
   TracePath out;
   out.trace_id = std::string(trace.trace_id);

@@ -39,6 +39,10 @@ class TraceAnalyzer {
   // until the next call.
   const CriticalPath& Analyze(Trace& trace);
 
+  // Adds what `other` (same options) analysed: the result is the same as if
+  // this analyzer had seen all of those traces, in any order.
+  void Merge(const TraceAnalyzer& other);
+
   const Profile& profile() const { return profile_; }
   const FindingsCollector& findings() const { return findings_; }
   const AnalysisOptions& options() const { return options_; }

@@ -99,8 +99,9 @@ class FindingsCollector {
   void Merge(const FindingsCollector& other);
   // Findings passing the thresholds, ranked by realistic saving × frequency
   // (Σ realistic saving) descending, then fingerprint; suppressed ones
-  // (config.ignore) are flagged and ranked after the others.
-  std::vector<Finding> Build(const DetectorConfig& config) const;
+  // (config.ignore) are flagged and ranked after the others. With `limit` > 0
+  // only the first `limit` of that ranking (the same findings, built alone).
+  std::vector<Finding> Build(const DetectorConfig& config, size_t limit = 0) const;
 
  private:
   struct Pattern {

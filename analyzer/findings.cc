@@ -229,26 +229,69 @@ void FindingsCollector::Merge(const FindingsCollector& other) {
   }
 }
 
-std::vector<Finding> FindingsCollector::Build(const DetectorConfig& config) const {
-  std::vector<Finding> findings;
+std::vector<Finding> FindingsCollector::Build(const DetectorConfig& config, size_t limit) const {
+  // First what ranks and filters findings (savings, thresholds, ignore rules),
+  // then the evidence and sentences for the ones kept: inputs can hold tens of
+  // thousands of patterns, of which a report shows a few.
+  static constexpr std::array<double, 1> kP50 = {50};
+  struct Ranked {
+    const std::string* fingerprint;
+    const Pattern* pattern;
+    const IgnoreRule* ignored;  // suppressed by this rule
+    const std::vector<OpName>* sequence;
+  };
+  std::vector<Ranked> ranked;
   for (const auto& [fingerprint, p] : patterns_) {
-    Finding f;
-    f.kind = p.kind;
-    f.fingerprint = fingerprint;
-    f.parent = p.parent;
-    f.instances = p.instances;
-    f.traces = p.optimistic_per_trace.size();
-    f.optimistic = MakeSaving(p.optimistic_per_trace, p.optimistic_share_ppm, p.optimistic_total);
-    f.realistic = MakeSaving(p.realistic_per_trace, p.realistic_share_ppm, p.realistic_total);
-    for (const auto& [saving, id] : p.examples) f.example_trace_ids.push_back(id);
-    f.orders = p.orders.size();
+    if (p.kind == FindingKind::kSequential &&
+        Percentiles(p.optimistic_per_trace, kP50)[0] < config.sequential.min_saving_us) {
+      continue;
+    }
     // The most frequent order (ties: smallest key) is the one shown.
     const auto* top = &*p.orders.begin();
     for (const auto& o : p.orders) {
       if (o.second.second > top->second.second) top = &o;
     }
-    f.sequence = top->second.first;
-    static constexpr std::array<double, 1> kP50 = {50};
+    const IgnoreRule* rule = nullptr;
+    if (!config.ignore.empty()) {
+      Finding probe;
+      probe.fingerprint = fingerprint;
+      probe.parent = p.parent;
+      probe.sequence = top->second.first;
+      rule = FindIgnoreRule(config, probe);
+    }
+    ranked.push_back({&fingerprint, &p, rule, &top->second.first});
+  }
+  std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
+    if ((a.ignored == nullptr) != (b.ignored == nullptr)) return a.ignored == nullptr;
+    if (a.pattern->realistic_total != b.pattern->realistic_total) {
+      return a.pattern->realistic_total > b.pattern->realistic_total;
+    }
+    if (a.pattern->optimistic_total != b.pattern->optimistic_total) {
+      return a.pattern->optimistic_total > b.pattern->optimistic_total;
+    }
+    return *a.fingerprint < *b.fingerprint;
+  });
+  if (limit > 0 && ranked.size() > limit) ranked.resize(limit);
+
+  std::vector<Finding> findings;
+  findings.reserve(ranked.size());
+  for (const Ranked& r : ranked) {
+    const Pattern& p = *r.pattern;
+    Finding f;
+    f.kind = p.kind;
+    f.fingerprint = *r.fingerprint;
+    f.parent = p.parent;
+    f.sequence = *r.sequence;
+    if (r.ignored != nullptr) {
+      f.suppressed = true;
+      f.suppressed_reason = r.ignored->reason.empty() ? "ignored by the config" : r.ignored->reason;
+    }
+    f.optimistic = MakeSaving(p.optimistic_per_trace, p.optimistic_share_ppm, p.optimistic_total);
+    f.realistic = MakeSaving(p.realistic_per_trace, p.realistic_share_ppm, p.realistic_total);
+    f.instances = p.instances;
+    f.traces = p.optimistic_per_trace.size();
+    for (const auto& [saving, id] : p.examples) f.example_trace_ids.push_back(id);
+    f.orders = p.orders.size();
     f.calls_p50 = Percentiles(p.calls, kP50)[0];
     f.calls_max = p.calls.empty() ? 0 : *std::max_element(p.calls.begin(), p.calls.end());
     f.example_key = p.example_key;
@@ -256,7 +299,6 @@ std::vector<Finding> FindingsCollector::Build(const DetectorConfig& config) cons
 
     switch (p.kind) {
       case FindingKind::kSequential: {
-        if (f.optimistic.p50_us < config.sequential.min_saving_us) continue;
         std::string chain;
         for (const OpName& o : f.sequence) chain += (chain.empty() ? "" : " → ") + Describe(o);
         const DependencyHint* hint = FindHint(config, f.sequence);
@@ -342,22 +384,8 @@ std::vector<Finding> FindingsCollector::Build(const DetectorConfig& config) cons
         break;
       }
     }
-    if (const IgnoreRule* rule = FindIgnoreRule(config, f)) {
-      f.suppressed = true;
-      f.suppressed_reason = rule->reason.empty() ? "ignored by the config" : rule->reason;
-    }
     findings.push_back(std::move(f));
   }
-  std::sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
-    if (a.suppressed != b.suppressed) return !a.suppressed;
-    if (a.realistic.total_us != b.realistic.total_us) {
-      return a.realistic.total_us > b.realistic.total_us;
-    }
-    if (a.optimistic.total_us != b.optimistic.total_us) {
-      return a.optimistic.total_us > b.optimistic.total_us;
-    }
-    return a.fingerprint < b.fingerprint;
-  });
   return findings;
 }
 

@@ -2,45 +2,91 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <cstdlib>
+#include <iterator>
+#include <utility>
 
 #include "analyzer/analysis.h"
+#include "analyzer/parameterize.h"
 #include "analyzer/stats.h"
 
 namespace trace_analyze::analyzer {
+namespace {
+
+// splitmix64's finaliser: spreads FNV's weak high bits over the whole word, so
+// the smallest hashes are a uniform sample.
+uint64_t Mix(uint64_t x) {
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return x;
+}
+
+}  // namespace
 
 PathSampler::PathSampler(size_t capacity, uint64_t seed, size_t max_sections)
-    : capacity_(capacity), max_sections_(max_sections), rng_(seed) {}
+    : capacity_(capacity), seed_(seed), max_sections_(max_sections) {}
 
 void PathSampler::Offer(const Trace& trace, const CriticalPath& path) {
   const int64_t duration = trace.EndUs() - trace.StartUs();
   durations_.push_back(duration);
-  ++seen_;
-  const size_t sections = path.sections.size();
-  if (sample_.size() < capacity_) {
-    if (held_sections_ + sections > max_sections_) return;
-    held_sections_ += sections;
-    sample_.push_back(MakeTracePath(trace, path));
-    return;
+  if (capacity_ == 0) return;
+  const uint64_t id_hash = Mix(StableHash64(trace.trace_id) ^ seed_);
+  // Most traces lose on the hash alone once the sample is full.
+  if (members_.size() >= capacity_ && id_hash > std::get<0>(members_.rbegin()->first)) return;
+  uint64_t path_hash = kStableHashSeed;
+  for (const CpSection& s : path.sections) {
+    path_hash = StableHash64(trace.spans[s.span].span_id, StableHash64("\x1e", path_hash));
   }
-  // Algorithm R: keep the n-th trace with probability capacity / n.
-  std::uniform_int_distribution<uint64_t> pick(0, seen_ - 1);
-  const uint64_t slot = pick(rng_);
-  if (slot >= capacity_) return;
-  const size_t held_without = held_sections_ - sample_[slot].sections.size();
-  if (held_without + sections > max_sections_) return;
-  held_sections_ = held_without + sections;
-  sample_[slot] = MakeTracePath(trace, path);
+  Key key(id_hash, std::string(trace.trace_id), duration, path.sections.size(), path_hash);
+  if (members_.size() >= capacity_ && key >= members_.rbegin()->first) return;
+  if (members_.count(key) != 0) return;  // the same trace offered twice
+
+  uint64_t before = 0;  // sections of the members ranked before this one
+  for (auto it = members_.begin(); it != members_.end() && it->first < key; ++it) {
+    before += it->second.sections;
+  }
+  Member member;
+  member.sections = path.sections.size();
+  member.held = before + member.sections <= max_sections_;
+  if (member.held) member.path = MakeTracePath(trace, path);
+  members_.emplace(std::move(key), std::move(member));
+  Trim();
+}
+
+void PathSampler::Merge(PathSampler&& other) {
+  durations_.insert(durations_.end(), other.durations_.begin(), other.durations_.end());
+  members_.merge(other.members_);  // keys already here stay as they are
+  Trim();
+}
+
+void PathSampler::Trim() {
+  while (members_.size() > capacity_) members_.erase(std::prev(members_.end()));
+  uint64_t sections = 0;
+  for (auto& [key, member] : members_) {
+    sections += member.sections;
+    if (member.held && sections > max_sections_) {
+      member.held = false;
+      member.path = TracePath();
+    }
+  }
 }
 
 std::vector<RepresentativeTrace> PathSampler::Representatives(std::span<const double> ps) const {
   std::vector<RepresentativeTrace> out;
-  if (sample_.empty()) return out;
+  const TracePath* any = nullptr;
+  for (const auto& [key, member] : members_) {
+    if (member.held) any = &member.path;
+  }
+  if (any == nullptr) return out;
   const std::vector<int64_t> targets = Percentiles(durations_, ps);
   for (size_t k = 0; k < ps.size(); ++k) {
     const TracePath* best = nullptr;
-    for (const TracePath& t : sample_) {
+    for (const auto& [key, member] : members_) {
+      if (!member.held) continue;
+      const TracePath& t = member.path;
       if (best == nullptr) {
         best = &t;
         continue;

@@ -5,9 +5,10 @@
 #define TRACE_ANALYZE_ANALYZER_PATH_SAMPLER_H_
 
 #include <cstdint>
-#include <random>
+#include <map>
 #include <span>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "analyzer/critical_path.h"
@@ -17,34 +18,52 @@
 namespace trace_analyze::analyzer {
 
 // Held sections of all sampled paths (about 150 bytes each), so that inputs of
-// many huge traces cannot fill memory with examples: a trace whose path does
-// not fit in what is left is not sampled (its duration still counts).
+// many huge traces cannot fill memory with examples.
 inline constexpr size_t kMaxSampledSections = 4'000'000;
 
+// The sample is a bottom-k sample: the `capacity` traces with the smallest
+// keys, a key being a hash of the trace id (then the id, duration and path as
+// tie-breaks). That is a uniform random sample that depends only on the set of
+// traces offered, never on their order, so samplers fed by different threads
+// (or processes) merge into exactly the sample of one sampler fed everything.
+//
+// Memory: paths are held for the members in key order while the sections of
+// all members up to and including them fit in `max_sections`; later members
+// keep only their key. This rule is also order-independent (a prefix sum over
+// the sorted members can only grow when members are added).
 class PathSampler {
  public:
-  // Keeps at most `capacity` paths (reservoir sampling, Algorithm R, with a
-  // fixed seed: the same input always gives the same sample), and at most
-  // `max_sections` critical-path sections over all of them.
   explicit PathSampler(size_t capacity = 512, uint64_t seed = 20261123,
                        size_t max_sections = kMaxSampledSections);
 
-  // Offers one analysed trace; resolves its path only when it is kept.
+  // Offers one analysed trace; resolves its path only when it is held.
   void Offer(const Trace& trace, const CriticalPath& path);
 
-  // For each percentile p (0–100) of all offered traces' durations, the
-  // sampled trace whose duration is closest to it (ties: smaller trace id),
-  // labelled "p50", "p95", ... Empty when nothing was offered.
+  // Adds everything `other` was offered (same capacity, seed and budget).
+  void Merge(PathSampler&& other);
+
+  // For each percentile p (0–100) of all offered traces' durations, the held
+  // trace whose duration is closest to it (ties: smaller trace id), labelled
+  // "p50", "p95", ... Empty when no path is held.
   std::vector<RepresentativeTrace> Representatives(std::span<const double> ps) const;
 
  private:
+  // (hash of the id, id, duration, sections, hash of the path's span ids).
+  using Key = std::tuple<uint64_t, std::string, int64_t, uint64_t, uint64_t>;
+  struct Member {
+    uint64_t sections = 0;
+    bool held = false;
+    TracePath path;  // empty unless held
+  };
+
+  // Drops members beyond the capacity and paths beyond the budget.
+  void Trim();
+
   size_t capacity_;
+  uint64_t seed_;
   size_t max_sections_;
-  size_t held_sections_ = 0;
-  std::mt19937_64 rng_;
-  uint64_t seen_ = 0;
   std::vector<int64_t> durations_;  // of every offered trace
-  std::vector<TracePath> sample_;
+  std::map<Key, Member> members_;
 };
 
 }  // namespace trace_analyze::analyzer

@@ -140,7 +140,10 @@ void AddStacks(const Trace& trace, const std::vector<int64_t>& critical,
 }  // namespace
 
 bool HeavySpan::RanksBefore(const HeavySpan& o) const {
-  return std::tie(o.critical_us, trace_id, span_id) < std::tie(critical_us, o.trace_id, o.span_id);
+  // A total order (the same trace can come twice, from two files), so the
+  // ranking never depends on the order traces were added or merged in.
+  return std::tie(o.critical_us, trace_id, span_id, service, operation, o.duration_us) <
+         std::tie(critical_us, o.trace_id, o.span_id, o.service, o.operation, duration_us);
 }
 
 TraceSummary Summarize(const Trace& trace, const CriticalPath& path, size_t max_heaviest) {
@@ -316,6 +319,7 @@ ProfileReport BuildProfileReport(const Profile& profile, size_t top_n) {
   std::sort(report.by_operation.begin(), report.by_operation.end(), RowRanksBefore);
   report.heaviest = profile.heaviest();
   report.stacks.assign(profile.stacks().begin(), profile.stacks().end());
+  std::sort(report.stacks.begin(), report.stacks.end());
   if (top_n > 0) {
     if (report.by_service.size() > top_n) report.by_service.resize(top_n);
     if (report.by_operation.size() > top_n) report.by_operation.resize(top_n);

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -29,7 +30,8 @@ struct HeavySpan {
   int64_t critical_us = 0;  // µs of this span's own sections on the path
   int64_t duration_us = 0;
 
-  // Ranking: critical time descending, then trace id, then span id.
+  // Ranking: critical time descending, then trace id, span id, service,
+  // operation, duration descending.
   bool RanksBefore(const HeavySpan& o) const;
 };
 
@@ -93,7 +95,9 @@ class Profile {
   const std::map<OpKey, Entry, std::less<>>& by_operation() const { return by_operation_; }
   const std::map<OpKey, RootEntry, std::less<>>& by_root() const { return by_root_; }
   const std::vector<HeavySpan>& heaviest() const { return heaviest_; }
-  const std::map<std::string, int64_t, std::less<>>& stacks() const { return stacks_; }
+  // Unordered: stacks are long strings with shared prefixes, which a tree
+  // compares over and over; BuildProfileReport sorts them once.
+  const std::unordered_map<std::string, int64_t>& stacks() const { return stacks_; }
 
  private:
   void AddHeavy(const std::vector<HeavySpan>& spans);
@@ -106,7 +110,7 @@ class Profile {
   std::map<OpKey, Entry, std::less<>> by_operation_;
   std::map<OpKey, RootEntry, std::less<>> by_root_;
   std::vector<HeavySpan> heaviest_;  // ranked, at most max_heaviest_
-  std::map<std::string, int64_t, std::less<>> stacks_;
+  std::unordered_map<std::string, int64_t> stacks_;
 };
 
 // A ranked, render-ready view of a Profile: what `analyze` reports.

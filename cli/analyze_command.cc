@@ -67,9 +67,7 @@ int Run(const AnalyzeOptions& options, std::ostream& out, std::ostream& err) {
   result.fail_on_findings = options.fail_on_findings;
   result.findings_enabled = analysis.find_bottlenecks;
   if (result.findings_enabled) {
-    result.findings = analyzer.findings().Build(analysis.detectors);
-    if (options.top > 0 && result.findings.size() > options.top)
-      result.findings.resize(options.top);
+    result.findings = analyzer.findings().Build(analysis.detectors, options.top);
   }
 
   const int written = EmitReports(

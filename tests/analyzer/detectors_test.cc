@@ -358,5 +358,37 @@ TEST(FindingsTest, MergeOfShardsEqualsOneCollector) {
   }
 }
 
+TEST(FindingsTest, BuildWithLimitIsTheHeadOfTheFullRanking) {
+  DetectorConfig config;
+  AnalysisOptions options;
+  TraceAnalyzer analyzer(options);
+  for (int i = 0; i < 6; ++i) {
+    const std::string id = fmt::format("t{}", i);
+    Trace t = i % 3 == 0   ? NPlusOneTrace(id)
+              : i % 3 == 1 ? Chain(id, {"B", "A", "C"}).Build()
+                           : Chain(id).Build();
+    analyzer.Analyze(t);
+  }
+  config.ignore = {{"", "", "^A$", "a reason"}};  // suppresses the chains: ranked last
+  const auto all = analyzer.findings().Build(config);
+  ASSERT_GE(all.size(), 2u);
+  EXPECT_TRUE(all.back().suppressed);
+  for (size_t limit = 1; limit <= all.size() + 1; ++limit) {
+    const auto head = analyzer.findings().Build(config, limit);
+    ASSERT_EQ(head.size(), std::min(limit, all.size()));
+    for (size_t i = 0; i < head.size(); ++i) {
+      EXPECT_EQ(head[i].fingerprint, all[i].fingerprint);
+      EXPECT_EQ(head[i].suppressed, all[i].suppressed);
+      EXPECT_EQ(head[i].suppressed_reason, all[i].suppressed_reason);
+      EXPECT_EQ(head[i].confidence, all[i].confidence);
+      EXPECT_EQ(head[i].reasons, all[i].reasons);
+      EXPECT_EQ(head[i].sequence, all[i].sequence);
+      EXPECT_EQ(head[i].realistic.p50_us, all[i].realistic.p50_us);
+      EXPECT_EQ(head[i].calls_p50, all[i].calls_p50);
+      EXPECT_EQ(head[i].example_trace_ids, all[i].example_trace_ids);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace trace_analyze::analyzer

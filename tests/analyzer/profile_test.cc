@@ -108,6 +108,66 @@ TEST(ProfileTest, MergeOfShardsEqualsOneProfile) {
   EXPECT_EQ(actual.root_latency[0].p95_us, expected.root_latency[0].p95_us);
 }
 
+TEST(ProfileTest, HeaviestSpansDoNotDependOnOrderWhenIdsRepeat) {
+  // The same trace id and span id twice (two files holding versions of one
+  // trace), equal critical time, different services: ranked by the names.
+  AnalysisOptions options;
+  options.max_heaviest = 1;
+  const auto make = [](const std::string& service) {
+    return TraceBuilder("t1").Span("a", "", service, "GET /", 1000, 100).Build();
+  };
+  TraceAnalyzer forward(options), backward(options);
+  Trace f1 = make("zeta"), f2 = make("alpha");
+  Trace b1 = make("alpha"), b2 = make("zeta");
+  forward.Analyze(f1);
+  forward.Analyze(f2);
+  backward.Analyze(b1);
+  backward.Analyze(b2);
+  ASSERT_EQ(forward.profile().heaviest().size(), 1u);
+  EXPECT_EQ(forward.profile().heaviest()[0].service, "alpha");
+  EXPECT_EQ(backward.profile().heaviest()[0].service, "alpha");
+}
+
+TEST(ProfileTest, AnalyzerMergeEqualsOneAnalyzer) {
+  AnalysisOptions options;
+  TraceAnalyzer all(options), a(options), b(options);
+  for (int i = 0; i < 8; ++i) {
+    Trace t1 = SequentialTrace(fmt::format("t{}", i), 100 * (i + 1), 10 + 9 * i);
+    Trace t2 = SequentialTrace(fmt::format("t{}", i), 100 * (i + 1), 10 + 9 * i);
+    all.Analyze(t1);
+    (i % 2 ? a : b).Analyze(t2);
+  }
+  a.Merge(b);
+  const ProfileReport expected = BuildProfileReport(all.profile(), 0);
+  const ProfileReport actual = BuildProfileReport(a.profile(), 0);
+  EXPECT_EQ(actual.traces, 8u);
+  EXPECT_EQ(actual.critical_path_us, expected.critical_path_us);
+  EXPECT_EQ(actual.stacks, expected.stacks);
+  ASSERT_EQ(actual.heaviest.size(), expected.heaviest.size());
+  for (size_t i = 0; i < actual.heaviest.size(); ++i) {
+    EXPECT_EQ(actual.heaviest[i].trace_id, expected.heaviest[i].trace_id);
+    EXPECT_EQ(actual.heaviest[i].span_id, expected.heaviest[i].span_id);
+  }
+  const auto found_all = all.findings().Build(options.detectors);
+  const auto found_merged = a.findings().Build(options.detectors);
+  ASSERT_EQ(found_merged.size(), found_all.size());
+  for (size_t i = 0; i < found_all.size(); ++i) {
+    EXPECT_EQ(found_merged[i].fingerprint, found_all[i].fingerprint);
+    EXPECT_EQ(found_merged[i].reasons, found_all[i].reasons);
+  }
+}
+
+TEST(ProfileTest, StacksAreReportedSortedByStack) {
+  TraceAnalyzer analyzer(AnalysisOptions{});
+  Trace t = SequentialTrace("t1", 1000, 30);
+  analyzer.Analyze(t);
+  const ProfileReport r = BuildProfileReport(analyzer.profile(), 0);
+  ASSERT_EQ(r.stacks.size(), 3u);
+  EXPECT_EQ(r.stacks[0], (std::pair<std::string, int64_t>{"gw;GET /", 60}));
+  EXPECT_EQ(r.stacks[1], (std::pair<std::string, int64_t>{"gw;GET /;cache;get", 10}));
+  EXPECT_EQ(r.stacks[2], (std::pair<std::string, int64_t>{"gw;GET /;db;query", 30}));
+}
+
 TEST(ProfileTest, ErrorsCountedPerRootOperation) {
   TraceAnalyzer analyzer(AnalysisOptions{});
   Trace ok = SequentialTrace("t1", 1000, 30);
