@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <functional>
 #include <string_view>
 #include <tuple>
 #include <unordered_map>
@@ -164,47 +165,59 @@ TraceSummary Summarize(const Trace& trace, const CriticalPath& path, size_t max_
   const std::vector<int64_t> critical = CriticalTimePerSpan(trace, path);
   const std::vector<int64_t> self = SelfTimePerSpan(trace);
 
-  // Group spans by (service, operation): sort (hash, index) pairs, which is
-  // much cheaper than sorting by two strings, then order the few groups by
-  // name. Spans in one hash run are compared by name, so a hash collision
-  // only splits a run, never merges two operations.
-  std::vector<std::pair<uint64_t, SpanIndex>> keyed(trace.spans.size());
-  for (SpanIndex i = 0; i < keyed.size(); ++i) {
+  // Group spans by (service, operation) in a small open-addressing table: one
+  // hash and one probe per span, no sort of all the spans (a trace can hold a
+  // million); then order the few groups by name. A slot matches only when the
+  // names are equal, so a hash collision never merges two operations.
+  struct Group {
+    std::string_view service, operation;
+    int64_t critical_us = 0, self_us = 0;
+    uint32_t spans = 0;
+  };
+  struct Slot {
+    size_t hash = 0;
+    uint32_t group = UINT32_MAX;  // UINT32_MAX: empty
+  };
+  std::vector<Group> groups;
+  std::vector<Slot> table(64);
+  const std::hash<std::string_view> hasher;
+  for (SpanIndex i = 0; i < trace.spans.size(); ++i) {
     const Span& span = trace.spans[i];
-    keyed[i] = {StableHash64(span.operation, StableHash64("\x1f", StableHash64(span.service))), i};
     s.error = s.error || span.error;
-  }
-  std::sort(keyed.begin(), keyed.end());
-  for (size_t k = 0; k < keyed.size(); ++k) {
-    const Span& span = trace.spans[keyed[k].second];
-    const bool same_run = k > 0 && keyed[k].first == keyed[k - 1].first &&
-                          s.ops.back().service == span.service &&
-                          s.ops.back().operation == span.operation;
-    if (!same_run) {
-      s.ops.push_back({std::string(span.service), std::string(span.operation), 0, 0, 0});
+    const size_t h = hasher(span.operation) ^ (hasher(span.service) * 0x9e3779b97f4a7c15ULL);
+    const size_t mask = table.size() - 1;
+    size_t k = h & mask;
+    for (; table[k].group != UINT32_MAX; k = (k + 1) & mask) {
+      const Group& g = groups[table[k].group];
+      if (table[k].hash == h && g.service == span.service && g.operation == span.operation) break;
     }
-    TraceSummary::Op& op = s.ops.back();
-    op.critical_us = SatAdd(op.critical_us, critical[keyed[k].second]);
-    op.self_us = SatAdd(op.self_us, self[keyed[k].second]);
-    ++op.spans;
+    if (table[k].group == UINT32_MAX) {
+      table[k] = {h, static_cast<uint32_t>(groups.size())};
+      groups.push_back({span.service, span.operation});
+    }
+    Group& g = groups[table[k].group];
+    g.critical_us = SatAdd(g.critical_us, critical[i]);
+    g.self_us = SatAdd(g.self_us, self[i]);
+    ++g.spans;
+    if (groups.size() * 2 > table.size()) {  // keep the table at most half full
+      std::vector<Slot> bigger(table.size() * 2);
+      for (const Slot& slot : table) {
+        if (slot.group == UINT32_MAX) continue;
+        size_t b = slot.hash & (bigger.size() - 1);
+        while (bigger[b].group != UINT32_MAX) b = (b + 1) & (bigger.size() - 1);
+        bigger[b] = slot;
+      }
+      table.swap(bigger);
+    }
   }
-  std::sort(s.ops.begin(), s.ops.end(), [](const TraceSummary::Op& a, const TraceSummary::Op& b) {
+  std::sort(groups.begin(), groups.end(), [](const Group& a, const Group& b) {
     return std::tie(a.service, a.operation) < std::tie(b.service, b.operation);
   });
-  // Merge runs that a collision split (same names, now adjacent).
-  size_t kept = 0;
-  for (size_t k = 0; k < s.ops.size(); ++k) {
-    if (kept > 0 && s.ops[kept - 1].service == s.ops[k].service &&
-        s.ops[kept - 1].operation == s.ops[k].operation) {
-      s.ops[kept - 1].critical_us = SatAdd(s.ops[kept - 1].critical_us, s.ops[k].critical_us);
-      s.ops[kept - 1].self_us = SatAdd(s.ops[kept - 1].self_us, s.ops[k].self_us);
-      s.ops[kept - 1].spans += s.ops[k].spans;
-    } else {
-      if (kept != k) s.ops[kept] = std::move(s.ops[k]);
-      ++kept;
-    }
+  s.ops.reserve(groups.size());
+  for (const Group& g : groups) {
+    s.ops.push_back(
+        {std::string(g.service), std::string(g.operation), g.critical_us, g.self_us, g.spans});
   }
-  s.ops.resize(kept);
 
   // The top spans are chosen by index first: materialising a HeavySpan (four
   // strings) for each of a million critical spans would dominate Summarize.

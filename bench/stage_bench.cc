@@ -7,7 +7,10 @@
 //   build/bench/stage_bench /tmp/ta-bench-1m.json
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -29,14 +32,24 @@ double Seconds(std::chrono::steady_clock::time_point since) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
+  if (argc < 2) {
     fmt::print(stderr, "usage: stage_bench FILE\n");
     return 2;
   }
   std::vector<ta::analyzer::Trace> traces;
   ta::jaeger::ReadStats stats;
   const std::vector<std::string> inputs = {argv[1]};
+  // Reading and decoding alone, each trace dropped (its buffers reused), as
+  // in the pipeline; CPU time of this thread (the reader thread is not in it).
   auto start = std::chrono::steady_clock::now();
+  const std::clock_t cpu_start = std::clock();
+  (void)ta::jaeger::ReadInputs(
+      inputs, {}, [](ta::analyzer::Trace&) { return ta::OkStatus(); }, &stats);
+  fmt::print("{:<28} {:>8.3f} s  (wall; process CPU {:.3f} s)\n", "read + decode only",
+             Seconds(start), static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC);
+  if (argc > 2) return 0;
+  stats = {};
+  start = std::chrono::steady_clock::now();
   const ta::Status status = ta::jaeger::ReadInputs(
       inputs, {},
       [&](ta::analyzer::Trace& t) {
@@ -69,21 +82,42 @@ int main(int argc, char** argv) {
   stage("  CriticalTimePerSpan",
         [&](size_t i) { (void)ta::analyzer::CriticalTimePerSpan(traces[i], paths[i]); });
   stage("  SelfTimePerSpan", [&](size_t i) { (void)ta::analyzer::SelfTimePerSpan(traces[i]); });
-  std::vector<ta::analyzer::TraceSummary> summaries(traces.size());
-  stage("Summarize", [&](size_t i) {
-    summaries[i] = ta::analyzer::Summarize(traces[i], paths[i], options.max_heaviest);
-  });
+  // As in the pipeline: each summary is added, then dropped.
+  std::vector<std::string> trace_ids(traces.size());
+  std::vector<int64_t> durations(traces.size());
   ta::analyzer::Profile profile(options.max_heaviest);
-  stage("Profile::Add", [&](size_t i) { profile.Add(summaries[i]); });
+  const char* summary_rounds_env = std::getenv("STAGE_BENCH_SUMMARY_ROUNDS");
+  for (int round = 1; summary_rounds_env != nullptr && round < std::atoi(summary_rounds_env);
+       ++round) {
+    ta::analyzer::Profile scratch(options.max_heaviest);
+    stage("Summarize + Profile::Add", [&](size_t i) {
+      scratch.Add(ta::analyzer::Summarize(traces[i], paths[i], options.max_heaviest));
+    });
+  }
+  stage("Summarize + Profile::Add", [&](size_t i) {
+    const ta::analyzer::TraceSummary summary =
+        ta::analyzer::Summarize(traces[i], paths[i], options.max_heaviest);
+    profile.Add(summary);
+    trace_ids[i] = summary.trace_id;
+    durations[i] = summary.duration_us;
+  });
   ta::analyzer::PathSampler sampler;
   stage("PathSampler::Offer", [&](size_t i) { sampler.Offer(traces[i], paths[i]); });
   std::vector<std::vector<ta::analyzer::FindingInstance>> found(traces.size());
-  stage("FindBottlenecks", [&](size_t i) {
-    found[i] = ta::analyzer::FindBottlenecks(traces[i], paths[i], options.detectors, options.cp);
-  });
+  // STAGE_BENCH_FINDER_ROUNDS=N repeats this stage (for profiling it).
+  const char* rounds_env = std::getenv("STAGE_BENCH_FINDER_ROUNDS");
+  const int rounds = rounds_env != nullptr ? std::max(1, std::atoi(rounds_env)) : 1;
+  for (int round = 0; round < rounds; ++round) {
+    stage("FindBottlenecks", [&](size_t i) {
+      found[i] = ta::analyzer::FindBottlenecks(traces[i], paths[i], options.detectors, options.cp);
+    });
+  }
+  size_t instances = 0;
+  for (const auto& f : found) instances += f.size();
+  fmt::print("{:<28} {:>8} instances\n", "", instances);
   ta::analyzer::FindingsCollector findings(options.detectors.max_examples);
   stage("FindingsCollector::Add",
-        [&](size_t i) { findings.Add(summaries[i].trace_id, summaries[i].duration_us, found[i]); });
+        [&](size_t i) { findings.Add(trace_ids[i], durations[i], found[i]); });
   const auto t0 = std::chrono::steady_clock::now();
   const size_t n = findings.Build(options.detectors).size();
   fmt::print("{:<28} {:>8.3f} s  ({} findings)\n", "FindingsCollector::Build", Seconds(t0), n);

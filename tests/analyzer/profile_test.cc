@@ -168,6 +168,37 @@ TEST(ProfileTest, StacksAreReportedSortedByStack) {
   EXPECT_EQ(r.stacks[2], (std::pair<std::string, int64_t>{"gw;GET /;db;query", 30}));
 }
 
+TEST(ProfileTest, SummarizeGroupsManyOperations) {
+  // 150 operations in each of two services (one name a prefix of the other)
+  // under one root, two spans each: the grouping table grows several times.
+  TraceBuilder b("t1");
+  b.Span("root", "", "svc", "root", 1000, 10000);
+  for (int i = 0; i < 600; ++i) {
+    b.Span(fmt::format("s{}", i), "root", i % 2 ? "svc" : "svc2", fmt::format("op{:03}", i / 4),
+           1000 + i, 1);
+  }
+  Trace t = b.Build();
+  TraceAnalyzer analyzer(AnalysisOptions{});
+  const CriticalPath& path = analyzer.Analyze(t);
+  const TraceSummary summary = Summarize(t, path, 5);
+  ASSERT_EQ(summary.ops.size(), 301u);
+  for (size_t k = 1; k < summary.ops.size(); ++k) {
+    EXPECT_LT(std::tie(summary.ops[k - 1].service, summary.ops[k - 1].operation),
+              std::tie(summary.ops[k].service, summary.ops[k].operation));
+  }
+  uint64_t spans = 0;
+  for (const TraceSummary::Op& op : summary.ops) {
+    EXPECT_EQ(op.spans, op.operation == "root" ? 1u : 2u) << op.service << " " << op.operation;
+    spans += op.spans;
+  }
+  EXPECT_EQ(spans, 601u);
+  EXPECT_EQ(summary.ops.front().service, "svc");
+  EXPECT_EQ(summary.ops.front().operation, "op000");
+  EXPECT_EQ(summary.ops[150].operation, "root");
+  EXPECT_EQ(summary.ops.back().service, "svc2");
+  EXPECT_EQ(summary.ops.back().operation, "op149");
+}
+
 TEST(ProfileTest, ErrorsCountedPerRootOperation) {
   TraceAnalyzer analyzer(AnalysisOptions{});
   Trace ok = SequentialTrace("t1", 1000, 30);
