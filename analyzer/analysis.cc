@@ -19,7 +19,7 @@ const CriticalPath& TraceAnalyzer::Analyze(Trace& trace) {
   Normalize(trace, normalize);
   if (options_.adjust_clock_skew) AdjustClockSkew(trace, options_.clock_skew);
   path_ = ComputeCriticalPath(trace, options_.cp);
-  TraceSummary summary = Summarize(trace, path_, options_.max_heaviest);
+  TraceSummary summary = Summarize(trace, path_, options_.max_heaviest, options_.fold_stacks);
   if (options_.find_bottlenecks) {
     findings_.Add(summary.trace_id, summary.duration_us,
                   FindBottlenecks(trace, path_, options_.detectors, options_.cp));

@@ -22,6 +22,9 @@ struct AnalysisOptions {
   bool adjust_clock_skew = false;
   ClockSkewOptions clock_skew;
   size_t max_heaviest = 20;  // heaviest critical-path spans kept
+  // Folded critical-path stacks (Profile::stacks) for the reports that show
+  // them (ReportWriter::uses_stacks); without them the profile has none.
+  bool fold_stacks = true;
   bool find_bottlenecks = true;
   DetectorConfig detectors;
 };

@@ -147,7 +147,8 @@ bool HeavySpan::RanksBefore(const HeavySpan& o) const {
          std::tie(critical_us, o.trace_id, o.span_id, o.service, o.operation, duration_us);
 }
 
-TraceSummary Summarize(const Trace& trace, const CriticalPath& path, size_t max_heaviest) {
+TraceSummary Summarize(const Trace& trace, const CriticalPath& path, size_t max_heaviest,
+                       bool fold_stacks) {
   TraceSummary s;
   s.trace_id = std::string(trace.trace_id);
   s.quality = trace.quality;
@@ -238,7 +239,7 @@ TraceSummary Summarize(const Trace& trace, const CriticalPath& path, size_t max_
                           std::string(span.operation), critical[i], span.duration_us});
   }
   KeepTop(s.heaviest, max_heaviest);
-  AddStacks(trace, critical, &s.stacks);
+  if (fold_stacks) AddStacks(trace, critical, &s.stacks);
   return s;
 }
 

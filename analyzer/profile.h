@@ -63,8 +63,11 @@ struct TraceSummary {
 // Deeper call paths are cut to their last kMaxStackDepth spans, marked "…".
 inline constexpr size_t kMaxStackDepth = 64;
 
-// Requires Normalize() and the trace's critical path.
-TraceSummary Summarize(const Trace& trace, const CriticalPath& path, size_t max_heaviest);
+// Requires Normalize() and the trace's critical path. Without `fold_stacks`
+// the summary has no stacks (they cost about a sixth of Summarize and only the
+// collapsed and HTML reports show them).
+TraceSummary Summarize(const Trace& trace, const CriticalPath& path, size_t max_heaviest,
+                       bool fold_stacks = true);
 
 class Profile {
  public:

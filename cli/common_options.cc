@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <iostream>
 #include <sstream>
+#include <string_view>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -15,6 +16,16 @@ analyzer::AnalysisOptions CommonOptions::ToAnalysisOptions() const {
   analyzer::AnalysisOptions o;
   o.cp.mode = cp_mode == "causal" ? analyzer::CpMode::kCausal : analyzer::CpMode::kJaeger;
   o.adjust_clock_skew = adjust_clock_skew;
+  // Folded stacks only when a requested report shows them (--format, then
+  // each --report FORMAT=FILE; the options are validated when parsed).
+  const auto uses_stacks = [](std::string_view name) {
+    const reports::ReportWriter* writer = reports::FindReportWriter(name);
+    return writer != nullptr && writer->uses_stacks();
+  };
+  o.fold_stacks = uses_stacks(format);
+  for (const std::string& spec : reports) {
+    o.fold_stacks = o.fold_stacks || uses_stacks(std::string_view(spec).substr(0, spec.find('=')));
+  }
   return o;
 }
 

@@ -11,6 +11,7 @@ namespace trace_analyze::reports {
 class CollapsedWriter : public ReportWriter {
  public:
   std::string_view name() const override { return "collapsed"; }
+  bool uses_stacks() const override { return true; }
   void WriteAnalyze(const analyzer::AnalyzeResult& result, const WriteOptions& options,
                     std::ostream& out) const override;
   // Per trace: "trace <id>;service;operation µs" for each span on its path.

@@ -11,6 +11,7 @@ namespace trace_analyze::reports {
 class HtmlWriter : public ReportWriter {
  public:
   std::string_view name() const override { return "html"; }
+  bool uses_stacks() const override { return true; }
   void WriteAnalyze(const analyzer::AnalyzeResult& result, const WriteOptions& options,
                     std::ostream& out) const override;
   void WriteCriticalPath(const analyzer::CriticalPathResult& result, const WriteOptions& options,

@@ -23,6 +23,9 @@ class ReportWriter {
   virtual ~ReportWriter() = default;
   // The --format value, e.g. "text", "json".
   virtual std::string_view name() const = 0;
+  // Whether it shows folded critical-path stacks (ProfileReport::stacks,
+  // DiffResult::stacks): the analysis only folds them when a writer does.
+  virtual bool uses_stacks() const { return false; }
   virtual void WriteAnalyze(const analyzer::AnalyzeResult& result, const WriteOptions& options,
                             std::ostream& out) const = 0;
   virtual void WriteCriticalPath(const analyzer::CriticalPathResult& result,

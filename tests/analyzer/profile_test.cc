@@ -199,6 +199,16 @@ TEST(ProfileTest, SummarizeGroupsManyOperations) {
   EXPECT_EQ(summary.ops.back().operation, "op149");
 }
 
+TEST(ProfileTest, StacksAreFoldedOnlyWhenAsked) {
+  Trace t = SequentialTrace("t1", 1000, 30);
+  TraceAnalyzer analyzer(AnalysisOptions{});
+  const CriticalPath& path = analyzer.Analyze(t);
+  EXPECT_EQ(Summarize(t, path, 5, /*fold_stacks=*/true).stacks.size(), 3u);
+  const TraceSummary without = Summarize(t, path, 5, /*fold_stacks=*/false);
+  EXPECT_TRUE(without.stacks.empty());
+  EXPECT_EQ(without.ops.size(), 3u);
+}
+
 TEST(ProfileTest, ErrorsCountedPerRootOperation) {
   TraceAnalyzer analyzer(AnalysisOptions{});
   Trace ok = SequentialTrace("t1", 1000, 30);

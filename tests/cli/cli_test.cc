@@ -231,5 +231,21 @@ TEST(CliGateTest, SeveralReportsInOneRun) {
   EXPECT_EQ(RunTool({"analyze", input, "--report", "html"}).exit_code, 2);
 }
 
+TEST(CliGateTest, StacksAreFoldedWhenOnlyAnExtraReportShowsThem) {
+  // The analysis folds stacks only for the collapsed and HTML writers; asked
+  // through --report next to a JSON report, the file must be the same as the
+  // collapsed report on its own.
+  TempDir dir;
+  const std::string collapsed = (dir.path() / "s.folded").string();
+  const CliRun run = RunTool(
+      {"analyze", "fixtures/traces", "--format", "json", "--report", "collapsed=" + collapsed});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const CliRun alone = RunTool({"analyze", "fixtures/traces", "--format", "collapsed"});
+  ASSERT_EQ(alone.exit_code, 0) << alone.err;
+  EXPECT_FALSE(alone.out.empty());
+  EXPECT_EQ(ReadFile(collapsed), alone.out);
+  EXPECT_EQ(ReadFile(collapsed), ReadFile("tests/golden/analyze-fixtures.collapsed"));
+}
+
 }  // namespace
 }  // namespace trace_analyze::testing
