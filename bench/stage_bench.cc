@@ -1,10 +1,15 @@
-// Stage benchmark: the CPU cost of each analysis stage on one input, one
-// thread, no pipeline. Decodes every trace of the input into memory, then times
-// each stage over all traces in turn (Normalize, critical path, Summarize,
-// Profile::Add, the finders, FindingsCollector::Add, PathSampler::Offer).
-// Ratios between stages are what matter; absolute times move with the load.
+// Stage benchmark: the CPU cost of each stage on one input, one thread, no
+// pipeline. First reads and decodes the input as the pipeline does (each trace
+// dropped, its buffers reused); then decodes every trace into memory and times
+// each analysis stage over all traces in turn (Normalize, critical path,
+// Summarize + Profile::Add with and without folded stacks, PathSampler::Offer,
+// the finders, FindingsCollector::Add and ::Build). Ratios between stages are
+// what matter; absolute times move with the load of the shared machine.
 //
-//   build/bench/stage_bench /tmp/ta-bench-1m.json
+//   build/bench/stage_bench FILE            all stages
+//   build/bench/stage_bench FILE decode     reading and decoding only
+// STAGE_BENCH_SUMMARY_ROUNDS=N / STAGE_BENCH_FINDER_ROUNDS=N repeat those
+// stages N times (to profile them with perf).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -94,6 +99,10 @@ int main(int argc, char** argv) {
       scratch.Add(ta::analyzer::Summarize(traces[i], paths[i], options.max_heaviest));
     });
   }
+  ta::analyzer::Profile no_stacks(options.max_heaviest);
+  stage("  (without folded stacks)", [&](size_t i) {
+    no_stacks.Add(ta::analyzer::Summarize(traces[i], paths[i], options.max_heaviest, false));
+  });
   stage("Summarize + Profile::Add", [&](size_t i) {
     const ta::analyzer::TraceSummary summary =
         ta::analyzer::Summarize(traces[i], paths[i], options.max_heaviest);
