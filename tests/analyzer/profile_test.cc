@@ -66,17 +66,22 @@ TEST(ProfileTest, ReportRanksAndComputesShares) {
   EXPECT_EQ(r.heaviest[1].trace_id, "t1");
 }
 
-TEST(ProfileTest, TopNLimitsRankings) {
+// The report of SequentialTrace("t1", 1000, 30) alone.
+ProfileReport OneTraceReport(size_t top_n) {
   TraceAnalyzer analyzer(AnalysisOptions{});
   Trace t = SequentialTrace("t1", 1000, 30);
   analyzer.Analyze(t);
-  const ProfileReport r = BuildProfileReport(analyzer.profile(), 2);
+  return BuildProfileReport(analyzer.profile(), top_n);
+}
+
+TEST(ProfileTest, TopNLimitsRankings) {
+  const ProfileReport r = OneTraceReport(2);
   EXPECT_EQ(r.by_service.size(), 2u);
   EXPECT_EQ(r.by_operation.size(), 2u);
   EXPECT_EQ(r.heaviest.size(), 2u);
 }
 
-TEST(ProfileTest, MergeOfShardsEqualsOneProfile) {
+TEST(ProfileTest, MergeOfShardsEqualsOneAnalyzer) {
   AnalysisOptions options;
   options.max_heaviest = 3;
   TraceAnalyzer all(options), shard_a(options), shard_b(options);
@@ -86,12 +91,12 @@ TEST(ProfileTest, MergeOfShardsEqualsOneProfile) {
     all.Analyze(t1);
     (i % 3 == 0 ? shard_a : shard_b).Analyze(t2);
   }
-  Profile merged = shard_a.profile();
-  merged.Merge(shard_b.profile());
+  shard_a.Merge(shard_b);  // profiles and findings
   const ProfileReport expected = BuildProfileReport(all.profile(), 0);
-  const ProfileReport actual = BuildProfileReport(merged, 0);
+  const ProfileReport actual = BuildProfileReport(shard_a.profile(), 0);
   EXPECT_EQ(actual.traces, expected.traces);
   EXPECT_EQ(actual.critical_path_us, expected.critical_path_us);
+  EXPECT_EQ(actual.stacks, expected.stacks);
   ASSERT_EQ(actual.by_operation.size(), expected.by_operation.size());
   for (size_t i = 0; i < actual.by_operation.size(); ++i) {
     EXPECT_EQ(actual.by_operation[i].operation, expected.by_operation[i].operation);
@@ -103,9 +108,17 @@ TEST(ProfileTest, MergeOfShardsEqualsOneProfile) {
   ASSERT_EQ(actual.heaviest.size(), 3u);
   for (size_t i = 0; i < 3; ++i) {
     EXPECT_EQ(actual.heaviest[i].trace_id, expected.heaviest[i].trace_id);
+    EXPECT_EQ(actual.heaviest[i].span_id, expected.heaviest[i].span_id);
     EXPECT_EQ(actual.heaviest[i].critical_us, expected.heaviest[i].critical_us);
   }
   EXPECT_EQ(actual.root_latency[0].p95_us, expected.root_latency[0].p95_us);
+  const auto found_all = all.findings().Build(options.detectors);
+  const auto found_merged = shard_a.findings().Build(options.detectors);
+  ASSERT_EQ(found_merged.size(), found_all.size());
+  for (size_t i = 0; i < found_all.size(); ++i) {
+    EXPECT_EQ(found_merged[i].fingerprint, found_all[i].fingerprint);
+    EXPECT_EQ(found_merged[i].reasons, found_all[i].reasons);
+  }
 }
 
 TEST(ProfileTest, HeaviestSpansDoNotDependOnOrderWhenIdsRepeat) {
@@ -128,40 +141,8 @@ TEST(ProfileTest, HeaviestSpansDoNotDependOnOrderWhenIdsRepeat) {
   EXPECT_EQ(backward.profile().heaviest()[0].service, "alpha");
 }
 
-TEST(ProfileTest, AnalyzerMergeEqualsOneAnalyzer) {
-  AnalysisOptions options;
-  TraceAnalyzer all(options), a(options), b(options);
-  for (int i = 0; i < 8; ++i) {
-    Trace t1 = SequentialTrace(fmt::format("t{}", i), 100 * (i + 1), 10 + 9 * i);
-    Trace t2 = SequentialTrace(fmt::format("t{}", i), 100 * (i + 1), 10 + 9 * i);
-    all.Analyze(t1);
-    (i % 2 ? a : b).Analyze(t2);
-  }
-  a.Merge(b);
-  const ProfileReport expected = BuildProfileReport(all.profile(), 0);
-  const ProfileReport actual = BuildProfileReport(a.profile(), 0);
-  EXPECT_EQ(actual.traces, 8u);
-  EXPECT_EQ(actual.critical_path_us, expected.critical_path_us);
-  EXPECT_EQ(actual.stacks, expected.stacks);
-  ASSERT_EQ(actual.heaviest.size(), expected.heaviest.size());
-  for (size_t i = 0; i < actual.heaviest.size(); ++i) {
-    EXPECT_EQ(actual.heaviest[i].trace_id, expected.heaviest[i].trace_id);
-    EXPECT_EQ(actual.heaviest[i].span_id, expected.heaviest[i].span_id);
-  }
-  const auto found_all = all.findings().Build(options.detectors);
-  const auto found_merged = a.findings().Build(options.detectors);
-  ASSERT_EQ(found_merged.size(), found_all.size());
-  for (size_t i = 0; i < found_all.size(); ++i) {
-    EXPECT_EQ(found_merged[i].fingerprint, found_all[i].fingerprint);
-    EXPECT_EQ(found_merged[i].reasons, found_all[i].reasons);
-  }
-}
-
 TEST(ProfileTest, StacksAreReportedSortedByStack) {
-  TraceAnalyzer analyzer(AnalysisOptions{});
-  Trace t = SequentialTrace("t1", 1000, 30);
-  analyzer.Analyze(t);
-  const ProfileReport r = BuildProfileReport(analyzer.profile(), 0);
+  const ProfileReport r = OneTraceReport(0);
   ASSERT_EQ(r.stacks.size(), 3u);
   EXPECT_EQ(r.stacks[0], (std::pair<std::string, int64_t>{"gw;GET /", 60}));
   EXPECT_EQ(r.stacks[1], (std::pair<std::string, int64_t>{"gw;GET /;cache;get", 10}));
