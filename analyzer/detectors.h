@@ -109,17 +109,26 @@ class FindingsCollector {
     OpName parent;
     std::map<std::string, std::pair<std::vector<OpName>, uint64_t>> orders;
     uint64_t instances = 0;
-    std::vector<int64_t> optimistic_per_trace, realistic_per_trace;
-    std::vector<int64_t> optimistic_share_ppm, realistic_share_ppm;  // parts per million
+    // One row per trace with the pattern, one per instance: two vectors, not
+    // eight (tens of thousands of patterns, each a few instances, made their
+    // growth a large part of Add).
+    struct TraceRow {
+      int64_t optimistic, realistic;                      // µs saved in the trace
+      int64_t optimistic_share_ppm, realistic_share_ppm;  // of its duration
+      int64_t critical;                                   // Σ FindingInstance::critical_us
+    };
+    struct InstanceRow {
+      int64_t calls, union_us, total_us;
+    };
+    std::vector<TraceRow> per_trace;
+    std::vector<InstanceRow> per_instance;
     int64_t optimistic_total = 0, realistic_total = 0;
     uint64_t value_flow = 0;
     std::string value_flow_detail;  // smallest non-empty, for determinism
     uint64_t intervening = 0;
     std::vector<std::pair<int64_t, std::string>> examples;  // (realistic, trace id)
-    std::vector<int64_t> critical_per_trace;  // Σ FindingInstance::critical_us per trace
-    std::vector<int64_t> calls, union_us, total_us;
-    std::string example_key;  // smallest non-empty
-    uint64_t writes = 0;      // repeated: instances that are not read-only
+    std::string example_key;                                // smallest non-empty
+    uint64_t writes = 0;  // repeated: instances that are not read-only
   };
   size_t max_examples_;
   std::unordered_map<std::string, Pattern> patterns_;  // by fingerprint

@@ -30,6 +30,15 @@ Saving MakeSaving(const std::vector<int64_t>& per_trace, const std::vector<int64
           total};
 }
 
+// One field of every row, for Percentiles.
+template <class Row>
+std::vector<int64_t> Column(const std::vector<Row>& rows, int64_t Row::*field) {
+  std::vector<int64_t> out;
+  out.reserve(rows.size());
+  for (const Row& r : rows) out.push_back(r.*field);
+  return out;
+}
+
 std::string Percent(uint64_t part, uint64_t whole) {
   return fmt::format("{:.0f}%",
                      whole ? 100.0 * static_cast<double>(part) / static_cast<double>(whole) : 0.0);
@@ -159,9 +168,7 @@ void FindingsCollector::Add(const std::string& trace_id, int64_t trace_duration_
     }
     if (f.intervening_work) ++p.intervening;
     if (f.kind == FindingKind::kRepeatedCall && !f.read_only) ++p.writes;
-    p.calls.push_back(f.calls);
-    p.union_us.push_back(f.union_us);
-    p.total_us.push_back(f.total_us);
+    p.per_instance.push_back({f.calls, f.union_us, f.total_us});
     if (!f.example_key.empty() && (p.example_key.empty() || f.example_key < p.example_key)) {
       p.example_key = f.example_key;
     }
@@ -174,11 +181,9 @@ void FindingsCollector::Add(const std::string& trace_id, int64_t trace_duration_
   }
   for (const TraceSaving& saving : per_trace) {
     Pattern& p = *saving.pattern;
-    p.optimistic_per_trace.push_back(saving.optimistic);
-    p.realistic_per_trace.push_back(saving.realistic);
-    p.optimistic_share_ppm.push_back(SharePpm(saving.optimistic, trace_duration_us));
-    p.realistic_share_ppm.push_back(SharePpm(saving.realistic, trace_duration_us));
-    p.critical_per_trace.push_back(saving.critical);
+    p.per_trace.push_back({saving.optimistic, saving.realistic,
+                           SharePpm(saving.optimistic, trace_duration_us),
+                           SharePpm(saving.realistic, trace_duration_us), saving.critical});
     p.examples.emplace_back(saving.realistic, trace_id);
     std::sort(p.examples.begin(), p.examples.end(), [](const auto& a, const auto& b) {
       return a.first != b.first ? a.first > b.first : a.second < b.second;
@@ -198,17 +203,8 @@ void FindingsCollector::Merge(const FindingsCollector& other) {
       mine.second += order.second;
     }
     p.instances += o.instances;
-    const auto append = [](std::vector<int64_t>& a, const std::vector<int64_t>& b) {
-      a.insert(a.end(), b.begin(), b.end());
-    };
-    append(p.optimistic_per_trace, o.optimistic_per_trace);
-    append(p.realistic_per_trace, o.realistic_per_trace);
-    append(p.optimistic_share_ppm, o.optimistic_share_ppm);
-    append(p.realistic_share_ppm, o.realistic_share_ppm);
-    append(p.critical_per_trace, o.critical_per_trace);
-    append(p.calls, o.calls);
-    append(p.union_us, o.union_us);
-    append(p.total_us, o.total_us);
+    p.per_trace.insert(p.per_trace.end(), o.per_trace.begin(), o.per_trace.end());
+    p.per_instance.insert(p.per_instance.end(), o.per_instance.begin(), o.per_instance.end());
     p.optimistic_total = SatAdd(p.optimistic_total, o.optimistic_total);
     p.realistic_total = SatAdd(p.realistic_total, o.realistic_total);
     p.value_flow += o.value_flow;
@@ -230,6 +226,8 @@ void FindingsCollector::Merge(const FindingsCollector& other) {
 }
 
 std::vector<Finding> FindingsCollector::Build(const DetectorConfig& config, size_t limit) const {
+  using TraceRow = Pattern::TraceRow;
+  using InstanceRow = Pattern::InstanceRow;
   // First what ranks and filters findings (savings, thresholds, ignore rules),
   // then the evidence and sentences for the ones kept: inputs can hold tens of
   // thousands of patterns, of which a report shows a few.
@@ -243,7 +241,8 @@ std::vector<Finding> FindingsCollector::Build(const DetectorConfig& config, size
   std::vector<Ranked> ranked;
   for (const auto& [fingerprint, p] : patterns_) {
     if (p.kind == FindingKind::kSequential &&
-        Percentiles(p.optimistic_per_trace, kP50)[0] < config.sequential.min_saving_us) {
+        Percentiles(Column(p.per_trace, &TraceRow::optimistic), kP50)[0] <
+            config.sequential.min_saving_us) {
       continue;
     }
     // The most frequent order (ties: smallest key) is the one shown.
@@ -286,16 +285,21 @@ std::vector<Finding> FindingsCollector::Build(const DetectorConfig& config, size
       f.suppressed = true;
       f.suppressed_reason = r.ignored->reason.empty() ? "ignored by the config" : r.ignored->reason;
     }
-    f.optimistic = MakeSaving(p.optimistic_per_trace, p.optimistic_share_ppm, p.optimistic_total);
-    f.realistic = MakeSaving(p.realistic_per_trace, p.realistic_share_ppm, p.realistic_total);
+    f.optimistic =
+        MakeSaving(Column(p.per_trace, &TraceRow::optimistic),
+                   Column(p.per_trace, &TraceRow::optimistic_share_ppm), p.optimistic_total);
+    f.realistic =
+        MakeSaving(Column(p.per_trace, &TraceRow::realistic),
+                   Column(p.per_trace, &TraceRow::realistic_share_ppm), p.realistic_total);
     f.instances = p.instances;
-    f.traces = p.optimistic_per_trace.size();
+    f.traces = p.per_trace.size();
     for (const auto& [saving, id] : p.examples) f.example_trace_ids.push_back(id);
     f.orders = p.orders.size();
-    f.calls_p50 = Percentiles(p.calls, kP50)[0];
-    f.calls_max = p.calls.empty() ? 0 : *std::max_element(p.calls.begin(), p.calls.end());
+    const std::vector<int64_t> calls = Column(p.per_instance, &InstanceRow::calls);
+    f.calls_p50 = Percentiles(calls, kP50)[0];
+    f.calls_max = calls.empty() ? 0 : *std::max_element(calls.begin(), calls.end());
     f.example_key = p.example_key;
-    f.critical_p50_us = Percentiles(p.critical_per_trace, kP50)[0];
+    f.critical_p50_us = Percentiles(Column(p.per_trace, &TraceRow::critical), kP50)[0];
 
     switch (p.kind) {
       case FindingKind::kSequential: {
@@ -353,8 +357,10 @@ std::vector<Finding> FindingsCollector::Build(const DetectorConfig& config, size
       }
       case FindingKind::kNPlusOne: {
         static constexpr std::array<double, 1> kP50Only = {50};
-        const int64_t union_p50 = Percentiles(p.union_us, kP50Only)[0];
-        const int64_t total_p50 = Percentiles(p.total_us, kP50Only)[0];
+        const int64_t union_p50 =
+            Percentiles(Column(p.per_instance, &InstanceRow::union_us), kP50Only)[0];
+        const int64_t total_p50 =
+            Percentiles(Column(p.per_instance, &InstanceRow::total_us), kP50Only)[0];
         const bool sequential_loop = union_p50 * 10 >= total_p50 * 8;
         f.confidence = sequential_loop ? Confidence::kHigh : Confidence::kMedium;
         f.reasons.push_back(fmt::format(
