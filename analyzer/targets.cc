@@ -279,6 +279,18 @@ Measured MeasureVerify(const Metric& m, const VerifyRow& v) {
   return out;
 }
 
+// A measured change that a significance test covers (ThroughputChange,
+// ErrorRateChange): its signed value, and the test's p-value or why it was
+// not run.
+template <class Change>
+void SetTested(double value, const Change& change, size_t min_samples, Measured* out) {
+  out->value = value;
+  out->significant = change.significant;
+  out->evidence = change.p_value
+                      ? FormatP(*change.p_value)
+                      : NotTested(change.baseline_traces, change.candidate_traces, min_samples);
+}
+
 Measured Measure(const Metric& m, const TargetSpec& spec, const std::vector<DurationSamples>& d,
                  const DiffResult& r) {
   Measured out;
@@ -293,11 +305,7 @@ Measured Measure(const Metric& m, const TargetSpec& spec, const std::vector<Dura
         out.missing = "throughput needs at least 2 traces over a non-zero window on each side";
         return out;
       }
-      out.value = m.sign * *t.change_pct;
-      out.significant = t.significant;
-      out.evidence =
-          t.p_value ? FormatP(*t.p_value)
-                    : NotTested(t.baseline_traces, t.candidate_traces, r.statistics.min_samples);
+      SetTested(m.sign * *t.change_pct, t, r.statistics.min_samples, &out);
       return out;
     }
     case MetricKind::kErrorRateChange:
@@ -316,11 +324,7 @@ Measured Measure(const Metric& m, const TargetSpec& spec, const std::vector<Dura
         out.missing = "a side has no traces";
         return out;
       }
-      out.value = m.sign * *e.change_points;
-      out.significant = e.significant;
-      out.evidence =
-          e.p_value ? FormatP(*e.p_value)
-                    : NotTested(e.baseline_traces, e.candidate_traces, r.statistics.min_samples);
+      SetTested(m.sign * *e.change_points, e, r.statistics.min_samples, &out);
       return out;
     }
     case MetricKind::kOverlapShare:
