@@ -120,8 +120,8 @@ class FindingsCollector {
     struct InstanceRow {
       int64_t calls, union_us, total_us;
     };
-    std::vector<TraceRow> per_trace;
-    std::vector<InstanceRow> per_instance;
+    std::vector<TraceRow> trace_rows;
+    std::vector<InstanceRow> instance_rows;
     int64_t optimistic_total = 0, realistic_total = 0;
     uint64_t value_flow = 0;
     std::string value_flow_detail;  // smallest non-empty, for determinism

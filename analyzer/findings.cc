@@ -79,15 +79,18 @@ bool FullMatch(const std::string& pattern, const std::string& text) {
   }
 }
 
-const IgnoreRule* FindIgnoreRule(const DetectorConfig& config, const Finding& f) {
+// The first ignore rule matching the pattern (its fingerprint, or any of its
+// operations or its parent by name), or nullptr.
+const IgnoreRule* FindIgnoreRule(const DetectorConfig& config, const std::string& fingerprint,
+                                 const OpName& parent, const std::vector<OpName>& sequence) {
   for (const IgnoreRule& rule : config.ignore) {
     if (!rule.fingerprint.empty()) {
-      if (rule.fingerprint == f.fingerprint) return &rule;
+      if (rule.fingerprint == fingerprint) return &rule;
       continue;
     }
     if (rule.service_regex.empty() && rule.operation_regex.empty()) continue;
-    std::vector<OpName> ops = f.sequence;
-    ops.push_back(f.parent);
+    std::vector<OpName> ops = sequence;
+    ops.push_back(parent);
     for (const OpName& op : ops) {
       if ((rule.service_regex.empty() || FullMatch(rule.service_regex, op.service)) &&
           (rule.operation_regex.empty() || FullMatch(rule.operation_regex, op.operation))) {
@@ -168,7 +171,7 @@ void FindingsCollector::Add(const std::string& trace_id, int64_t trace_duration_
     }
     if (f.intervening_work) ++p.intervening;
     if (f.kind == FindingKind::kRepeatedCall && !f.read_only) ++p.writes;
-    p.per_instance.push_back({f.calls, f.union_us, f.total_us});
+    p.instance_rows.push_back({f.calls, f.union_us, f.total_us});
     if (!f.example_key.empty() && (p.example_key.empty() || f.example_key < p.example_key)) {
       p.example_key = f.example_key;
     }
@@ -181,9 +184,9 @@ void FindingsCollector::Add(const std::string& trace_id, int64_t trace_duration_
   }
   for (const TraceSaving& saving : per_trace) {
     Pattern& p = *saving.pattern;
-    p.per_trace.push_back({saving.optimistic, saving.realistic,
-                           SharePpm(saving.optimistic, trace_duration_us),
-                           SharePpm(saving.realistic, trace_duration_us), saving.critical});
+    p.trace_rows.push_back({saving.optimistic, saving.realistic,
+                            SharePpm(saving.optimistic, trace_duration_us),
+                            SharePpm(saving.realistic, trace_duration_us), saving.critical});
     p.examples.emplace_back(saving.realistic, trace_id);
     std::sort(p.examples.begin(), p.examples.end(), [](const auto& a, const auto& b) {
       return a.first != b.first ? a.first > b.first : a.second < b.second;
@@ -203,8 +206,8 @@ void FindingsCollector::Merge(const FindingsCollector& other) {
       mine.second += order.second;
     }
     p.instances += o.instances;
-    p.per_trace.insert(p.per_trace.end(), o.per_trace.begin(), o.per_trace.end());
-    p.per_instance.insert(p.per_instance.end(), o.per_instance.begin(), o.per_instance.end());
+    p.trace_rows.insert(p.trace_rows.end(), o.trace_rows.begin(), o.trace_rows.end());
+    p.instance_rows.insert(p.instance_rows.end(), o.instance_rows.begin(), o.instance_rows.end());
     p.optimistic_total = SatAdd(p.optimistic_total, o.optimistic_total);
     p.realistic_total = SatAdd(p.realistic_total, o.realistic_total);
     p.value_flow += o.value_flow;
@@ -241,7 +244,7 @@ std::vector<Finding> FindingsCollector::Build(const DetectorConfig& config, size
   std::vector<Ranked> ranked;
   for (const auto& [fingerprint, p] : patterns_) {
     if (p.kind == FindingKind::kSequential &&
-        Percentiles(Column(p.per_trace, &TraceRow::optimistic), kP50)[0] <
+        Percentiles(Column(p.trace_rows, &TraceRow::optimistic), kP50)[0] <
             config.sequential.min_saving_us) {
       continue;
     }
@@ -250,14 +253,7 @@ std::vector<Finding> FindingsCollector::Build(const DetectorConfig& config, size
     for (const auto& o : p.orders) {
       if (o.second.second > top->second.second) top = &o;
     }
-    const IgnoreRule* rule = nullptr;
-    if (!config.ignore.empty()) {
-      Finding probe;
-      probe.fingerprint = fingerprint;
-      probe.parent = p.parent;
-      probe.sequence = top->second.first;
-      rule = FindIgnoreRule(config, probe);
-    }
+    const IgnoreRule* rule = FindIgnoreRule(config, fingerprint, p.parent, top->second.first);
     ranked.push_back({&fingerprint, &p, rule, &top->second.first});
   }
   std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
@@ -286,20 +282,20 @@ std::vector<Finding> FindingsCollector::Build(const DetectorConfig& config, size
       f.suppressed_reason = r.ignored->reason.empty() ? "ignored by the config" : r.ignored->reason;
     }
     f.optimistic =
-        MakeSaving(Column(p.per_trace, &TraceRow::optimistic),
-                   Column(p.per_trace, &TraceRow::optimistic_share_ppm), p.optimistic_total);
+        MakeSaving(Column(p.trace_rows, &TraceRow::optimistic),
+                   Column(p.trace_rows, &TraceRow::optimistic_share_ppm), p.optimistic_total);
     f.realistic =
-        MakeSaving(Column(p.per_trace, &TraceRow::realistic),
-                   Column(p.per_trace, &TraceRow::realistic_share_ppm), p.realistic_total);
+        MakeSaving(Column(p.trace_rows, &TraceRow::realistic),
+                   Column(p.trace_rows, &TraceRow::realistic_share_ppm), p.realistic_total);
     f.instances = p.instances;
-    f.traces = p.per_trace.size();
+    f.traces = p.trace_rows.size();
     for (const auto& [saving, id] : p.examples) f.example_trace_ids.push_back(id);
     f.orders = p.orders.size();
-    const std::vector<int64_t> calls = Column(p.per_instance, &InstanceRow::calls);
+    const std::vector<int64_t> calls = Column(p.instance_rows, &InstanceRow::calls);
     f.calls_p50 = Percentiles(calls, kP50)[0];
     f.calls_max = calls.empty() ? 0 : *std::max_element(calls.begin(), calls.end());
     f.example_key = p.example_key;
-    f.critical_p50_us = Percentiles(Column(p.per_trace, &TraceRow::critical), kP50)[0];
+    f.critical_p50_us = Percentiles(Column(p.trace_rows, &TraceRow::critical), kP50)[0];
 
     switch (p.kind) {
       case FindingKind::kSequential: {
@@ -356,11 +352,10 @@ std::vector<Finding> FindingsCollector::Build(const DetectorConfig& config, size
         break;
       }
       case FindingKind::kNPlusOne: {
-        static constexpr std::array<double, 1> kP50Only = {50};
         const int64_t union_p50 =
-            Percentiles(Column(p.per_instance, &InstanceRow::union_us), kP50Only)[0];
+            Percentiles(Column(p.instance_rows, &InstanceRow::union_us), kP50)[0];
         const int64_t total_p50 =
-            Percentiles(Column(p.per_instance, &InstanceRow::total_us), kP50Only)[0];
+            Percentiles(Column(p.instance_rows, &InstanceRow::total_us), kP50)[0];
         const bool sequential_loop = union_p50 * 10 >= total_p50 * 8;
         f.confidence = sequential_loop ? Confidence::kHigh : Confidence::kMedium;
         f.reasons.push_back(fmt::format(

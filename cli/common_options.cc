@@ -4,6 +4,7 @@
 #include <iostream>
 #include <sstream>
 #include <string_view>
+#include <utility>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -11,6 +12,15 @@
 #include "reports/writer.h"
 
 namespace trace_analyze::cli {
+namespace {
+
+// A --report value, "FORMAT=FILE" (checked when parsed), as (format, file).
+std::pair<std::string_view, std::string_view> SplitReportSpec(std::string_view spec) {
+  const size_t eq = spec.find('=');
+  return {spec.substr(0, eq), spec.substr(eq + 1)};
+}
+
+}  // namespace
 
 analyzer::AnalysisOptions CommonOptions::ToAnalysisOptions() const {
   analyzer::AnalysisOptions o;
@@ -24,7 +34,7 @@ analyzer::AnalysisOptions CommonOptions::ToAnalysisOptions() const {
   };
   o.fold_stacks = uses_stacks(format);
   for (const std::string& spec : reports) {
-    o.fold_stacks = o.fold_stacks || uses_stacks(std::string_view(spec).substr(0, spec.find('=')));
+    o.fold_stacks = o.fold_stacks || uses_stacks(SplitReportSpec(spec).first);
   }
   return o;
 }
@@ -88,10 +98,10 @@ int EmitReports(const CommonOptions& options, const RenderFn& render, std::ostre
   std::vector<std::pair<std::string, std::string>> files;  // path, content
   if (!to_stdout) files.emplace_back(options.output, primary.str());
   for (const std::string& spec : options.reports) {
-    const size_t eq = spec.find('=');
+    const auto [format, path] = SplitReportSpec(spec);
     std::ostringstream rendered;
-    render(*reports::FindReportWriter(spec.substr(0, eq)), rendered, reports::WriteOptions{});
-    files.emplace_back(spec.substr(eq + 1), rendered.str());
+    render(*reports::FindReportWriter(format), rendered, reports::WriteOptions{});
+    files.emplace_back(std::string(path), rendered.str());
   }
   std::vector<std::string> inputs = options.inputs;
   inputs.insert(inputs.end(), protected_files.begin(), protected_files.end());
