@@ -67,5 +67,33 @@ TEST(NormalizeIdIntoTest, ReusesTheOutputAndReportsHexness) {
   EXPECT_EQ(out, "0000000000000001");
 }
 
+// Full-width ids take a vectorised path: every byte value at every position
+// of a 16- and a 32-digit id must be judged as the scalar rule does.
+TEST(NormalizeIdIntoTest, FullWidthIdsJudgeEveryByteLikeTheScalarRule) {
+  auto lower_hex = [](unsigned char c) -> int {
+    if (c >= '0' && c <= '9') return c;
+    if (c >= 'a' && c <= 'f') return c;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 'a';
+    return -1;
+  };
+  for (const std::string& base :
+       {std::string("0123456789abcdef"), std::string("fedcba98765432100123456789ABCDEF")}) {
+    for (size_t pos = 0; pos < base.size(); ++pos) {
+      for (int byte = 0; byte < 256; ++byte) {
+        std::string id = base;
+        id[pos] = static_cast<char>(byte);
+        std::string expected;
+        for (const char c : id) expected += static_cast<char>(lower_hex(c));
+        const bool valid = lower_hex(static_cast<unsigned char>(byte)) >= 0;
+        std::string out;
+        const bool hex =
+            base.size() == 16 ? NormalizeSpanIdInto(id, &out) : NormalizeTraceIdInto(id, &out);
+        ASSERT_EQ(hex, valid) << "byte " << byte << " at " << pos;
+        ASSERT_EQ(out, valid ? expected : id) << "byte " << byte << " at " << pos;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace trace_analyze::jaeger
