@@ -44,14 +44,19 @@ void PathSampler::Offer(const Trace& trace, const CriticalPath& path) {
   if (members_.size() >= capacity_ && key >= members_.rbegin()->first) return;
   if (members_.count(key) != 0) return;  // the same trace offered twice
 
-  uint64_t before = 0;  // sections of the members ranked before this one
-  for (auto it = members_.begin(); it != members_.end() && it->first < key; ++it) {
-    before += it->second.sections;
-  }
   Member member;
   member.sections = path.sections.size();
+  // Held when the sections of the members ranked up to it fit; when all
+  // members' sections fit (the usual case) no need to find its rank.
+  uint64_t before = 0;
+  if (sections_ + member.sections > max_sections_) {
+    for (auto it = members_.begin(); it != members_.end() && it->first < key; ++it) {
+      before += it->second.sections;
+    }
+  }
   member.held = before + member.sections <= max_sections_;
   if (member.held) member.path = MakeTracePath(trace, path);
+  sections_ += member.sections;
   members_.emplace(std::move(key), std::move(member));
   Trim();
 }
@@ -59,11 +64,17 @@ void PathSampler::Offer(const Trace& trace, const CriticalPath& path) {
 void PathSampler::Merge(PathSampler&& other) {
   durations_.insert(durations_.end(), other.durations_.begin(), other.durations_.end());
   members_.merge(other.members_);  // keys already here stay as they are
+  sections_ = 0;
+  for (const auto& [key, member] : members_) sections_ += member.sections;
   Trim();
 }
 
 void PathSampler::Trim() {
-  while (members_.size() > capacity_) members_.erase(std::prev(members_.end()));
+  while (members_.size() > capacity_) {
+    sections_ -= std::prev(members_.end())->second.sections;
+    members_.erase(std::prev(members_.end()));
+  }
+  if (sections_ <= max_sections_) return;  // every prefix fits
   uint64_t sections = 0;
   for (auto& [key, member] : members_) {
     sections += member.sections;

@@ -64,6 +64,7 @@ class PathSampler {
   size_t max_sections_;
   std::vector<int64_t> durations_;  // of every offered trace
   std::map<Key, Member> members_;
+  uint64_t sections_ = 0;  // of all members, held or not
 };
 
 }  // namespace trace_analyze::analyzer

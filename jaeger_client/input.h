@@ -55,7 +55,8 @@ struct ReadStats {
   analyzer::DataQuality quality;
 };
 
-// Called once per decoded trace, in input order. The reader reuses the Trace
+// Called once per decoded trace, in input order, one call at a time (for big
+// files, possibly on the reader's helper thread). The reader reuses the Trace
 // after the call returns, so the callee must copy what it keeps — or
 // std::move the whole trace out. A non-ok result stops reading and is returned.
 using TraceCallback = std::function<Status(analyzer::Trace&)>;

@@ -37,6 +37,23 @@ std::string Shorten(std::string_view s, size_t max) {
   return std::string(s.substr(0, cut)) + "…";
 }
 
+// Parses `unit` with `parser`, growing it geometrically (simdjson would
+// otherwise reallocate for every new largest unit).
+simdjson::error_code ParseUnit(const Batch& batch, const Unit& unit,
+                               simdjson::ondemand::parser* parser, ondemand::document* doc,
+                               ondemand::value* root) {
+  const std::string_view bytes = batch.Bytes(unit);
+  if (bytes.size() > parser->capacity()) {
+    const size_t capacity = std::max(bytes.size(), 2 * parser->capacity());
+    if (auto ec = parser->allocate(capacity); ec) return ec;
+  }
+  if (auto ec = parser->iterate(bytes.data(), bytes.size(), batch.CapacityFrom(unit)).get(*doc);
+      ec) {
+    return ec;
+  }
+  return doc->get_value().get(*root);
+}
+
 }  // namespace
 
 UnitDecoder::UnitDecoder(const ReadOptions& options, const TraceCallback& on_trace,
@@ -101,22 +118,14 @@ Status UnitDecoder::DecodeUnit(const Batch& batch, const Unit& unit) {
                 "skipped to the next line");
   }
   if (unit.kind == UnitKind::kEnvelopeErrors && bytes == "null") return OkStatus();
+  if (CanDecodeAhead(unit)) {
+    DecodeAhead(batch, unit, &lanes_[0], &decoded_);
+    return CommitAhead(batch, unit, &decoded_);
+  }
 
-  // Grow geometrically: simdjson would otherwise reallocate for every new
-  // largest unit.
-  if (bytes.size() > parser_.capacity()) {
-    const size_t capacity = std::max(bytes.size(), 2 * parser_.capacity());
-    if (auto ec = parser_.allocate(capacity); ec) {
-      return Skip(unit, bytes.data(), nullptr, {}, JsonErrorText(ec));
-    }
-  }
   ondemand::document doc;
-  if (auto ec = parser_.iterate(bytes.data(), bytes.size(), batch.CapacityFrom(unit)).get(doc);
-      ec) {
-    return Skip(unit, bytes.data(), nullptr, {}, JsonErrorText(ec));
-  }
   ondemand::value root;
-  if (auto ec = doc.get_value().get(root); ec) {
+  if (auto ec = ParseUnit(batch, unit, &parser_, &doc, &root); ec) {
     return Skip(unit, bytes.data(), nullptr, {}, JsonErrorText(ec));
   }
 
@@ -162,6 +171,34 @@ Status UnitDecoder::DecodeUnit(const Batch& batch, const Unit& unit) {
       break;
   }
   return OkStatus();
+}
+
+void UnitDecoder::DecodeAhead(const Batch& batch, const Unit& unit, Lane* lane, Decoded* out) {
+  out->trace.Reset();
+  out->ok = false;
+  out->location = nullptr;
+  ondemand::document doc;
+  ondemand::value root;
+  if (auto ec = ParseUnit(batch, unit, &lane->parser, &doc, &root); ec) {
+    out->message = JsonErrorText(ec);
+    return;
+  }
+  DecodeError error;
+  out->ok = lane->jaeger.DecodeTrace(root, &out->trace, &error);
+  if (!out->ok) {
+    out->location = error.location;
+    out->message = std::move(error.message);
+  }
+}
+
+Status UnitDecoder::CommitAhead(const Batch& batch, const Unit& unit, Decoded* decoded) {
+  const char* unit_begin = batch.Bytes(unit).data();
+  if (!decoded->ok) {
+    return Skip(unit, unit_begin, decoded->location, decoded->trace.trace_id,
+                std::move(decoded->message));
+  }
+  decoded->trace.source = decoded->trace.arena.Store(source_);
+  return Deliver(decoded->trace);
 }
 
 Status UnitDecoder::DecodeJaegerTrace(ondemand::value value, const Unit& unit,

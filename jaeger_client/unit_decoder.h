@@ -1,12 +1,14 @@
 // UnitDecoder: the consumer side of reading. Parses each unit the splitter
 // found with one reused simdjson On-Demand parser, dispatches it to the
-// format decoder, delivers traces to the callback (on the calling thread),
+// format decoder, delivers traces to the callback (on the calling thread;
+// see DecodeAhead for the second decoding thread of big inputs),
 // and turns undecodable units into InputProblems (or, when strict, errors).
 #ifndef TRACE_ANALYZE_JAEGER_CLIENT_UNIT_DECODER_H_
 #define TRACE_ANALYZE_JAEGER_CLIENT_UNIT_DECODER_H_
 
 #include <simdjson.h>
 
+#include <array>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -39,8 +41,36 @@ class UnitDecoder {
   // bare Jaeger span arrays), in order of first appearance.
   Status EndSource();
 
- private:
+  // Decoding ahead, for a second decoding thread. A Jaeger trace unit (the
+  // bulk of big files) depends on nothing before it, so it can be decoded on
+  // any thread with a Lane (its own parser) into a Decoded (its own trace),
+  // which share nothing with the decoder; CommitAhead then delivers it (or
+  // reports why it could not be decoded) in input order, as DecodeBatch would.
+  struct Decoded {
+    analyzer::Trace trace;
+    bool ok = false;
+    const char* location = nullptr;  // of the failure, in the unit's bytes; may be null
+    std::string message;             // the failure
+  };
+  struct Lane {
+    simdjson::ondemand::parser parser;
+    JaegerJsonDecoder jaeger;
+    std::vector<Decoded> slots;  // for the lane's user; kept warm across inputs
+  };
+  static constexpr size_t kLanes = 2;
+  static bool CanDecodeAhead(const Unit& unit) { return unit.kind == UnitKind::kJaegerTrace; }
+  // Decodes `unit` (CanDecodeAhead) of `batch` into `out`. Safe to run
+  // concurrently with any decoder call that uses neither `lane` nor `out`.
+  static void DecodeAhead(const Batch& batch, const Unit& unit, Lane* lane, Decoded* out);
+  // Delivers what DecodeAhead left in `decoded`; the same contract as
+  // DecodeBatch for that unit. Units must be committed in input order.
+  Status CommitAhead(const Batch& batch, const Unit& unit, Decoded* decoded);
+  // Lane i < kLanes, kept across inputs so that their buffers stay warm.
+  Lane* lane(size_t i) { return &lanes_[i]; }
+  // Decodes one unit on the calling thread, in input order.
   Status DecodeUnit(const Batch& batch, const Unit& unit);
+
+ private:
   Status DecodeJaegerTrace(ondemand::value value, const Unit& unit, const char* unit_begin);
   Status DecodeEnvelope(ondemand::value value, const Unit& unit, const char* unit_begin);
   Status ReportApiErrors(ondemand::value errors, const Unit& unit, const char* unit_begin);
@@ -64,8 +94,10 @@ class UnitDecoder {
   JaegerJsonDecoder jaeger_;
   OtlpJsonDecoder otlp_;
   ZipkinJsonDecoder zipkin_;
-  analyzer::Trace trace_;    // reused for every streamed Jaeger trace
-  analyzer::Trace staging_;  // spans of one unit before grouping
+  std::array<Lane, kLanes> lanes_;  // lanes_[0] decodes Jaeger trace units in DecodeUnit
+  Decoded decoded_;                 // for DecodeUnit
+  analyzer::Trace trace_;           // reused for Jaeger traces nested in envelopes
+  analyzer::Trace staging_;         // spans of one unit before grouping
   std::vector<StagedSpan> staged_;
   TraceGroups groups_;
   size_t span_elements_ = 0;  // top-level span elements seen in this source (messages)

@@ -1,5 +1,6 @@
 // ReadInputs over files: compression sniffing, folders, stdin-like buffers,
 // and streaming of inputs larger than the reader's buffers.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -190,6 +191,58 @@ TEST_F(InputTest, CallbackErrorStopsReading) {
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().message, "enough");
   EXPECT_EQ(calls, 10);
+}
+
+// What a reader delivered and reported, in order, for comparing two reads.
+std::vector<std::string> Transcript(const testing::Decoded& d) {
+  std::vector<std::string> out;
+  for (const analyzer::Trace& t : d.traces) {
+    out.push_back(
+        fmt::format("trace {} {} spans, source {}", t.trace_id, t.spans.size(), t.source));
+  }
+  for (const std::string& p : d.problems()) out.push_back("problem " + p);
+  out.push_back(fmt::format("{} problems, {} skipped, {} empty, error '{}'", d.stats.problems_total,
+                            d.stats.quality.skipped_traces, d.stats.quality.empty_traces,
+                            d.error()));
+  return out;
+}
+
+// Files of 4 MiB and more are decoded on two threads (pipeline.cc); the
+// traces, problems and errors must be exactly those of the one-thread path
+// (a buffer), whatever the mix of trace sizes, broken traces and units only
+// the first thread may decode (OTLP lines).
+TEST_F(InputTest, TwoDecodingThreadsDeliverAndReportExactlyAsOne) {
+  const std::string otlp =
+      R"({"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":)"
+      R"({"stringValue":"otel"}}]},"scopeSpans":[{"spans":[{"traceId":"0af7651916cd43dd8448eb211c80319c",)"
+      R"("spanId":"b7ad6b7169203331","name":"op","startTimeUnixNano":"1000000",)"
+      R"("endTimeUnixNano":"2000000"}]}]}]})";
+  std::string jsonl;
+  for (int i = 0; i < 3000; ++i) {
+    if (i % 41 == 7) {
+      std::string broken = SmallTrace(i + 1, 4);
+      broken.replace(broken.find(R"("duration":5)"), 12, R"("duration":"5 ms")");
+      jsonl += broken;
+    } else if (i % 29 == 3) {
+      jsonl += otlp;
+    } else if (i % 9 == 0) {
+      jsonl += R"({"traceID":")" + std::to_string(i + 1) + R"(","spans":[]})";  // empty
+    } else {
+      jsonl += SmallTrace(i + 1, i % 250 == 1 ? 6000 : 2 + i % 17);
+    }
+    jsonl += '\n';
+  }
+  ASSERT_GT(jsonl.size(), 4u << 20);  // read on the two-thread path
+  const std::string path = Write("mixed.jsonl", jsonl);
+
+  for (const bool strict : {false, true}) {
+    ReadOptions options;
+    options.strict = strict;
+    const testing::Decoded two = ReadPaths({path}, options);
+    const testing::Decoded one = DecodeString(jsonl, options, path);
+    EXPECT_EQ(Transcript(two), Transcript(one)) << "strict " << strict;
+    EXPECT_EQ(two.status.ok(), !strict);
+  }
 }
 
 }  // namespace
