@@ -6,6 +6,9 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
 
 namespace trace_analyze::jaeger {
 namespace {
@@ -120,6 +123,98 @@ uint64_t PrefixXor(uint64_t x) {
   return x;
 }
 
+// The container scan, over 64-byte blocks, parameterised by the kernel that
+// classifies a block, so that one loop serves the baseline and the AVX-512
+// build of it. `state` is the scanner's (depth, in_string, escape_pending).
+template <typename Kernel>
+[[gnu::always_inline]] inline size_t ScanBlocks(const char* data, size_t n, int64_t* depth,
+                                                uint64_t* in_string, bool* escape_pending) {
+  char tail[kBlock];
+  for (size_t i = 0; i < n; i += kBlock) {
+    const size_t len = n - i < kBlock ? n - i : kBlock;
+    const char* block = data + i;
+    if (len < kBlock) {
+      // Never read past the caller's bytes: pad a copy with spaces, which
+      // set no mask bits.
+      std::memcpy(tail, block, len);
+      std::memset(tail + len, ' ', kBlock - len);
+      block = tail;
+    }
+    const BlockMasks m = Kernel::ComputeMasks(block);
+    uint64_t quotes = m.quote;
+    if (m.backslash != 0 || *escape_pending) {
+      quotes &= ~EscapedBytes(m.backslash, escape_pending, len);
+    }
+    const uint64_t inside = Kernel::PrefixXor(quotes) ^ *in_string;
+    const uint64_t open = m.open & ~inside;
+    const uint64_t close = m.close & ~inside;
+    *in_string = (inside >> (len - 1)) & 1 ? ~uint64_t{0} : 0;
+    const int closes = Kernel::PopCount(close);
+    if (closes < *depth) {
+      // The depth cannot drop to zero inside this block.
+      *depth += Kernel::PopCount(open) - closes;
+      continue;
+    }
+    for (uint64_t brackets = open | close; brackets != 0; brackets &= brackets - 1) {
+      const int b = std::countr_zero(brackets);
+      if ((open >> b) & 1) {
+        ++*depth;
+      } else if (--*depth == 0) {
+        return i + static_cast<size_t>(b) + 1;
+      }
+    }
+  }
+  return ValueScanner::kNotFound;
+}
+
+struct BaselineKernel {
+  static BlockMasks ComputeMasks(const char* p) { return jaeger::ComputeMasks(p); }
+  static uint64_t PrefixXor(uint64_t x) { return jaeger::PrefixXor(x); }
+  static int PopCount(uint64_t x) { return jaeger::PopCount(x); }
+};
+
+size_t ScanBaseline(const char* data, size_t n, int64_t* depth, uint64_t* in_string,
+                    bool* escape_pending) {
+  return ScanBlocks<BaselineKernel>(data, n, depth, in_string, escape_pending);
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define TA_AVX512_TARGET __attribute__((target("avx512f,avx512bw,pclmul,popcnt")))
+
+// One 64-byte load and four compares into masks; the prefix XOR is a
+// carry-less multiplication by all-ones.
+struct Avx512Kernel {
+  TA_AVX512_TARGET static BlockMasks ComputeMasks(const char* p) {
+    const __m512i v = _mm512_loadu_si512(p);
+    const __m512i folded = _mm512_or_si512(v, _mm512_set1_epi8(0x20));
+    BlockMasks m;
+    m.quote = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('"'));
+    m.backslash = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\\'));
+    m.open = _mm512_cmpeq_epi8_mask(folded, _mm512_set1_epi8('{'));
+    m.close = _mm512_cmpeq_epi8_mask(folded, _mm512_set1_epi8('}'));
+    return m;
+  }
+  TA_AVX512_TARGET static uint64_t PrefixXor(uint64_t x) {
+    const __m128i product =
+        _mm_clmulepi64_si128(_mm_set_epi64x(0, static_cast<int64_t>(x)), _mm_set1_epi8(-1), 0);
+    return static_cast<uint64_t>(_mm_cvtsi128_si64(product));
+  }
+  TA_AVX512_TARGET static int PopCount(uint64_t x) { return static_cast<int>(_mm_popcnt_u64(x)); }
+};
+
+// flatten: the kernel's functions inline here, where AVX-512 is allowed.
+TA_AVX512_TARGET [[gnu::flatten]] size_t ScanAvx512(const char* data, size_t n, int64_t* depth,
+                                                    uint64_t* in_string, bool* escape_pending) {
+  return ScanBlocks<Avx512Kernel>(data, n, depth, in_string, escape_pending);
+}
+
+bool CpuHasAvx512() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+         __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("popcnt");
+}
+#endif
+
 }  // namespace
 
 void ValueScanner::Start(char first) {
@@ -148,43 +243,22 @@ size_t ValueScanner::Scan(const char* data, size_t n) {
   return kNotFound;
 }
 
+bool ValueScanner::UseWideKernel(bool enable) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  static const bool kSupported = CpuHasAvx512();
+  use_wide_kernel_ = enable && kSupported;
+#else
+  (void)enable;
+  use_wide_kernel_ = false;
+#endif
+  return use_wide_kernel_;
+}
+
 size_t ValueScanner::ScanContainer(const char* data, size_t n) {
-  char tail[kBlock];
-  for (size_t i = 0; i < n; i += kBlock) {
-    const size_t len = n - i < kBlock ? n - i : kBlock;
-    const char* block = data + i;
-    if (len < kBlock) {
-      // Never read past the caller's bytes: pad a copy with spaces, which
-      // set no mask bits.
-      std::memcpy(tail, block, len);
-      std::memset(tail + len, ' ', kBlock - len);
-      block = tail;
-    }
-    const BlockMasks m = ComputeMasks(block);
-    uint64_t quotes = m.quote;
-    if (m.backslash != 0 || escape_pending_) {
-      quotes &= ~EscapedBytes(m.backslash, &escape_pending_, len);
-    }
-    const uint64_t inside = PrefixXor(quotes) ^ in_string_;
-    const uint64_t open = m.open & ~inside;
-    const uint64_t close = m.close & ~inside;
-    in_string_ = (inside >> (len - 1)) & 1 ? ~uint64_t{0} : 0;
-    const int closes = PopCount(close);
-    if (closes < depth_) {
-      // The depth cannot drop to zero inside this block.
-      depth_ += PopCount(open) - closes;
-      continue;
-    }
-    for (uint64_t brackets = open | close; brackets != 0; brackets &= brackets - 1) {
-      const int b = std::countr_zero(brackets);
-      if ((open >> b) & 1) {
-        ++depth_;
-      } else if (--depth_ == 0) {
-        return i + static_cast<size_t>(b) + 1;
-      }
-    }
-  }
-  return kNotFound;
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (use_wide_kernel_) return ScanAvx512(data, n, &depth_, &in_string_, &escape_pending_);
+#endif
+  return ScanBaseline(data, n, &depth_, &in_string_, &escape_pending_);
 }
 
 size_t ValueScanner::ScanString(const char* data, size_t n) {

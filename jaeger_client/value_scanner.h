@@ -3,7 +3,7 @@
 // real parsing): it lets us cut a multi-hundred-MB `{"data":[...]}` into
 // per-trace slices without parsing it. It tracks strings, escapes and the
 // bracket depth (a counter, so 100k nested '[' cost nothing), 64 bytes at a
-// time with SSE2 where available. It does not validate: "[}" is "balanced";
+// time with AVX-512 or SSE2, whichever the CPU has. It does not validate: "[}" is "balanced";
 // simdjson rejects such slices later.
 #ifndef TRACE_ANALYZE_JAEGER_CLIENT_VALUE_SCANNER_H_
 #define TRACE_ANALYZE_JAEGER_CLIENT_VALUE_SCANNER_H_
@@ -31,6 +31,11 @@ class ValueScanner {
 
   bool IsScalar() const { return mode_ == Mode::kScalar; }
 
+  // Containers are scanned with AVX-512 (and PCLMUL for the string masks)
+  // when the CPU has them, which is the default. Returns whether the wide
+  // kernel is now in use; `false` forces the baseline (for tests).
+  bool UseWideKernel(bool enable);
+
  private:
   enum class Mode : uint8_t { kContainer, kString, kScalar };
 
@@ -43,6 +48,7 @@ class ValueScanner {
   int64_t depth_ = 0;            // open brackets, container mode
   uint64_t in_string_ = 0;       // all-ones when the previous block ended inside a string
   bool escape_pending_ = false;  // the previous byte was an unescaped backslash
+  bool use_wide_kernel_ = UseWideKernel(true);
 };
 
 // Length of the JSON value that starts at json[0] (not whitespace), or

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
 #include <string>
+#include <string_view>
 
 #include "jaeger_client/sniff.h"
 
@@ -44,6 +47,19 @@ TEST(FindValueEndTest, HandlesDeepNestingWithoutRecursion) {
 // Feeding a value in pieces must give the same end as scanning it whole,
 // whatever the piece size: strings, escapes and 64-byte blocks straddle the
 // boundaries.
+// Scans `input` in pieces of `piece` bytes; the end of the value or kNotFound.
+size_t ScanInPieces(std::string_view input, size_t piece, bool wide) {
+  ValueScanner scanner;
+  scanner.UseWideKernel(wide);
+  scanner.Start(input[0]);
+  for (size_t from = 0; from < input.size(); from += piece) {
+    const size_t n = std::min(piece, input.size() - from);
+    const size_t got = scanner.Scan(input.data() + from, n);
+    if (got != kNotFound) return from + got;
+  }
+  return kNotFound;
+}
+
 TEST(ValueScannerTest, ChunkedScanningMatchesWholeScanning) {
   std::string json = "{";
   for (int i = 0; i < 40; ++i) {
@@ -54,16 +70,32 @@ TEST(ValueScannerTest, ChunkedScanningMatchesWholeScanning) {
   const size_t whole = FindValueEnd(input);
   ASSERT_EQ(whole, json.size());
   for (size_t piece = 1; piece <= 130; ++piece) {
-    ValueScanner scanner;
-    scanner.Start(input[0]);
-    size_t end = kNotFound;
-    for (size_t from = 0; from < input.size() && end == kNotFound; from += piece) {
-      const size_t n = std::min(piece, input.size() - from);
-      const size_t got = scanner.Scan(input.data() + from, n);
-      if (got != kNotFound) end = from + got;
+    for (const bool wide : {false, true}) {
+      EXPECT_EQ(ScanInPieces(input, piece, wide), whole) << "piece size " << piece;
     }
-    EXPECT_EQ(end, whole) << "piece size " << piece;
   }
+}
+
+// The AVX-512 kernel (used where the CPU has it) must agree with the baseline
+// on every input: random mixes of quotes, backslashes and brackets, scanned
+// in random pieces, so that escapes, strings and depth cross block edges.
+TEST(ValueScannerTest, WideKernelAgreesWithTheBaseline) {
+  if (!ValueScanner().UseWideKernel(true)) GTEST_SKIP() << "no AVX-512 on this CPU";
+  std::mt19937 rng(20261123);
+  const std::string alphabet = R"(""\[]{}{}ab ,:)";
+  size_t found = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::string input = round % 2 == 0 ? "{" : "[";
+    const size_t size = 1 + rng() % 400;
+    for (size_t i = 0; i < size; ++i) input += alphabet[rng() % alphabet.size()];
+    const size_t piece = 1 + rng() % 150;
+    const size_t baseline = ScanInPieces(input, piece, false);
+    ASSERT_EQ(ScanInPieces(input, piece, true), baseline)
+        << "input " << input << " piece " << piece;
+    found += baseline != kNotFound;
+  }
+  EXPECT_GT(found, 300u);  // both outcomes are exercised
+  EXPECT_LT(found, 2700u);
 }
 
 TEST(ClassifyValueTest, RecognisesEachShapeByItsKeys) {
