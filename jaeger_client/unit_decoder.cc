@@ -125,14 +125,12 @@ Status UnitDecoder::DecodeUnit(const Batch& batch, const Unit& unit) {
 
   ondemand::document doc;
   ondemand::value root;
-  if (auto ec = ParseUnit(batch, unit, &parser_, &doc, &root); ec) {
+  if (auto ec = ParseUnit(batch, unit, &lanes_[0].parser, &doc, &root); ec) {
     return Skip(unit, bytes.data(), nullptr, {}, JsonErrorText(ec));
   }
 
   DecodeError error;
   switch (unit.kind) {
-    case UnitKind::kJaegerTrace:
-      return DecodeJaegerTrace(root, unit, bytes.data());
     case UnitKind::kJaegerEnvelope:
       return DecodeEnvelope(root, unit, bytes.data());
     case UnitKind::kEnvelopeErrors:
@@ -166,6 +164,7 @@ Status UnitDecoder::DecodeUnit(const Batch& batch, const Unit& unit) {
       return OkStatus();
     case UnitKind::kZipkinSpanList:
       return DecodeZipkinList(root, unit, bytes.data());
+    case UnitKind::kJaegerTrace:  // decoded above, like the two below
     case UnitKind::kUnknown:
     case UnitKind::kBrokenLine:
       break;

@@ -90,14 +90,15 @@ class UnitDecoder {
   ReadStats* stats_;
   std::string source_;
 
-  simdjson::ondemand::parser parser_;
   JaegerJsonDecoder jaeger_;
   OtlpJsonDecoder otlp_;
   ZipkinJsonDecoder zipkin_;
-  std::array<Lane, kLanes> lanes_;  // lanes_[0] decodes Jaeger trace units in DecodeUnit
-  Decoded decoded_;                 // for DecodeUnit
-  analyzer::Trace trace_;           // reused for Jaeger traces nested in envelopes
-  analyzer::Trace staging_;         // spans of one unit before grouping
+  // lanes_[0] is the calling thread's: its parser serves every unit DecodeUnit
+  // parses (a lane's decoded traces never point into its parser).
+  std::array<Lane, kLanes> lanes_;
+  Decoded decoded_;          // for DecodeUnit
+  analyzer::Trace trace_;    // reused for Jaeger traces nested in envelopes
+  analyzer::Trace staging_;  // spans of one unit before grouping
   std::vector<StagedSpan> staged_;
   TraceGroups groups_;
   size_t span_elements_ = 0;  // top-level span elements seen in this source (messages)
