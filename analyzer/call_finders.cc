@@ -1,5 +1,8 @@
 // N+1 loops and repeated identical calls: spans grouped by what they call.
 #include <algorithm>
+#include <array>
+#include <functional>
+#include <iterator>
 #include <string>
 
 #include "analyzer/finders_internal.h"
@@ -30,17 +33,50 @@ bool IsReadOnly(std::string_view method_or_statement) {
 
 }  // namespace
 
-std::string_view CallText(const Trace& trace, const Span& span, bool* from_attribute) {
-  for (std::string_view key : kCallAttributes) {
-    std::string_view v = trace.FindAttr(span, key);
-    if (!v.empty()) {
-      *from_attribute = true;
-      return v;
+Call CallOf(const Trace& trace, const Span& span) {
+  constexpr size_t kNone = std::size(kCallAttributes);
+  size_t best = kNone;  // index of the preferred key found so far
+  uint32_t seen = 0;    // keys met (only their first occurrence counts)
+  std::string_view text;
+  for (const Attribute& a : trace.AttrsOf(span)) {
+    for (size_t k = 0; k < best; ++k) {  // only a more preferred key can win
+      if (a.key != kCallAttributes[k]) continue;
+      if ((seen & (1u << k)) == 0) {
+        seen |= 1u << k;
+        if (!a.value.empty()) {
+          best = k;
+          text = a.value;
+        }
+      }
+      break;
     }
   }
-  *from_attribute = false;
-  return span.operation;
+  if (best == kNone) return {span.operation, false};
+  return {text, true};
 }
+
+namespace {
+
+// Values of kKeyAttributes, in that order (empty when absent), in one pass
+// over the span's attributes; the first occurrence of a key counts.
+std::array<std::string_view, std::size(kKeyAttributes)> KeyAttributeValues(const Trace& trace,
+                                                                           const Span& span) {
+  std::array<std::string_view, std::size(kKeyAttributes)> values{};
+  uint32_t seen = 0;
+  for (const Attribute& a : trace.AttrsOf(span)) {
+    for (size_t k = 0; k < values.size(); ++k) {
+      if (a.key != kKeyAttributes[k]) continue;
+      if ((seen & (1u << k)) == 0) {
+        seen |= 1u << k;
+        values[k] = a.value;
+      }
+      break;
+    }
+  }
+  return values;
+}
+
+}  // namespace
 
 OpName NameOf(const Span& span) {
   return {std::string(span.service), Parameterize(span.operation)};
@@ -73,11 +109,21 @@ bool BlocksParent(const Trace& trace, SpanIndex child) {
 namespace {
 
 // (hash of the grouping key, span) pairs, sorted so equal keys are adjacent.
-// Keys are 64-bit FNV-1a hashes: a collision between two different calls in
-// one trace (probability ~n²/2^64) would merge their groups.
+// Keys are 64-bit hashes: a collision between two different calls in one
+// trace (probability ~n²/2^64) would merge their groups.
 using KeyedSpans = std::vector<std::pair<uint64_t, SpanIndex>>;
 
 void SortKeyed(KeyedSpans& keyed) { std::sort(keyed.begin(), keyed.end()); }
+
+// Extends a grouping key `h` with one part. Grouping keys only need to be
+// equal for equal parts within one run (they are never stored or shown, and
+// groups are visited in key order only to be emitted in a fixed order), so
+// they use the library's word-at-a-time string hash rather than the
+// byte-at-a-time StableHash64, which costs more on every span.
+uint64_t AddToKey(uint64_t h, std::string_view part) {
+  const uint64_t v = std::hash<std::string_view>{}(part);
+  return h ^ (v + 0x9e3779b97f4a7c15ull + (h << 12) + (h >> 4));
+}
 
 // Calls `fn(begin, end)` for each run of equal keys of at least `min` spans.
 template <class Fn>
@@ -107,9 +153,8 @@ void FindNPlusOne(const FinderContext& ctx, std::vector<uint8_t>* in_loop,
     // Group by (service, call template).
     keyed.clear();
     for (SpanIndex c : children) {
-      bool from_attr = false;
-      ParameterizeInto(CallText(t, t.spans[c], &from_attr), &templ);
-      keyed.emplace_back(StableHash64(templ, StableHash64(t.spans[c].service)), c);
+      ParameterizeInto(ctx.calls[c].text, &templ);
+      keyed.emplace_back(AddToKey(AddToKey(0, t.spans[c].service), templ), c);
     }
     SortKeyed(keyed);
     ForEachGroup(keyed, cfg.min_calls, [&](size_t begin, size_t end) {
@@ -117,8 +162,7 @@ void FindNPlusOne(const FinderContext& ctx, std::vector<uint8_t>* in_loop,
       params.clear();
       for (size_t k = begin; k < end; ++k) {
         members.push_back(keyed[k].second);
-        bool from_attr = false;
-        params.push_back(CallText(t, t.spans[keyed[k].second], &from_attr));
+        params.push_back(ctx.calls[keyed[k].second].text);
       }
       std::sort(members.begin(), members.end());  // input order: a deterministic first member
       std::sort(params.begin(), params.end());
@@ -146,8 +190,7 @@ void FindNPlusOne(const FinderContext& ctx, std::vector<uint8_t>* in_loop,
       // Batching turns the loop into about one call as long as the longest.
       f.optimistic_us = std::max<int64_t>(0, f.union_us - longest);
       f.realistic_us = std::clamp<int64_t>(f.critical_us - longest, 0, f.optimistic_us);
-      bool from_attr = false;
-      f.example_key = Parameterize(CallText(t, t.spans[members.front()], &from_attr));
+      f.example_key = Parameterize(ctx.calls[members.front()].text);
       f.fingerprint = StableHash("n_plus_one\x1f" + f.parent.service + "\x1f" + f.parent.operation +
                                  "\x1f" + f.sequence[0].service + "\x1f" + f.example_key);
       out->push_back(std::move(f));
@@ -164,14 +207,9 @@ void FindRepeatedCalls(const FinderContext& ctx, std::vector<FindingInstance>* o
   std::vector<uint64_t> identity(t.spans.size(), 0);
   for (SpanIndex i = 0; i < t.spans.size(); ++i) {
     const Span& s = t.spans[i];
-    bool from_attr = false;
-    const std::string_view text = CallText(t, s, &from_attr);
-    if (!from_attr) continue;
-    uint64_t h = StableHash64(s.service);
-    h = StableHash64(s.operation, StableHash64("\x1f", h));
-    h = StableHash64(text, StableHash64("\x1f", h));
-    for (std::string_view k : kKeyAttributes)
-      h = StableHash64(t.FindAttr(s, k), StableHash64("\x1f", h));
+    if (!ctx.calls[i].from_attribute) continue;
+    uint64_t h = AddToKey(AddToKey(AddToKey(0, s.service), s.operation), ctx.calls[i].text);
+    for (std::string_view v : KeyAttributeValues(t, s)) h = AddToKey(h, v);
     identity[i] = h == 0 ? 1 : h;
   }
   KeyedSpans keyed;
@@ -199,8 +237,7 @@ void FindRepeatedCalls(const FinderContext& ctx, std::vector<FindingInstance>* o
     const SpanIndex parent = t.topology.tree_parent[members.front()];
     f.parent = parent == kNoSpan ? OpName{} : NameOf(t.spans[parent]);
     f.sequence = {NameOf(first)};
-    bool from_attr = false;
-    const std::string_view text = CallText(t, first, &from_attr);
+    const std::string_view text = ctx.calls[members.front()].text;
     intervals.clear();
     int64_t max_critical = 0;
     for (SpanIndex c : members) {

@@ -11,17 +11,25 @@
 
 namespace trace_analyze::analyzer::internal {
 
+// What a span calls: its DB statement, else its URL, else its operation name
+// (`from_attribute` tells which).
+struct Call {
+  std::string_view text;
+  bool from_attribute = false;
+};
+
+// The span's Call, in one pass over its attributes (the first occurrence of a
+// key counts, as in Trace::FindAttr; an empty value is as if absent).
+Call CallOf(const Trace& trace, const Span& span);
+
 struct FinderContext {
   const Trace& trace;
   const CriticalPath& path;
   const std::vector<int64_t>& critical;  // CriticalTimePerSpan
+  const std::vector<Call>& calls;        // CallOf, per span
   const DetectorConfig& config;
   const CpOptions& cp;
 };
-
-// The text that identifies what a span calls: its DB statement, else its URL,
-// else its operation name. `from_attribute` tells which.
-std::string_view CallText(const Trace& trace, const Span& span, bool* from_attribute);
 
 // Service and parameterised operation name.
 OpName NameOf(const Span& span);

@@ -132,7 +132,10 @@ std::vector<FindingInstance> FindBottlenecks(const Trace& trace, const CriticalP
   std::vector<FindingInstance> out;
   if (trace.spans.empty()) return out;
   const std::vector<int64_t> critical = CriticalTimePerSpan(trace, path);
-  const internal::FinderContext ctx{trace, path, critical, config, cp};
+  std::vector<internal::Call> calls;
+  calls.reserve(trace.spans.size());
+  for (const Span& span : trace.spans) calls.push_back(internal::CallOf(trace, span));
+  const internal::FinderContext ctx{trace, path, critical, calls, config, cp};
   std::vector<uint8_t> in_loop(trace.spans.size(), 0);
   if (config.n_plus_one.enabled) {
     internal::FindNPlusOne(ctx, &in_loop, &out);

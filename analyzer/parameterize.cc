@@ -121,7 +121,7 @@ void ParameterizeInto(std::string_view text, std::string* out_ptr) {
   }
 }
 
-void ExtractValueTokens(std::string_view text, std::vector<std::string>* out) {
+void ExtractValueTokens(std::string_view text, std::vector<std::string_view>* out) {
   for (size_t i = 0; i < text.size();) {
     const Token t = NextToken(text, i);
     const bool keep = t.kind == Token::kUuid || t.kind == Token::kHex ||
@@ -130,7 +130,7 @@ void ExtractValueTokens(std::string_view text, std::vector<std::string>* out) {
     if (keep) {
       std::string_view v = text.substr(i, t.length);
       if (t.kind == Token::kLiteral) v = v.substr(1, v.size() - 2);
-      out->emplace_back(v);
+      out->push_back(v);
     }
     i += t.length;
   }

@@ -21,8 +21,9 @@ void ParameterizeInto(std::string_view text, std::string* out);
 
 // Values that identify data, as they appear in `text`: UUIDs, hex runs of 8+
 // digits, decimal numbers of 3+ digits, and quoted literals of 3+ characters.
-// Appends them to `out`. Used as evidence of value flow between spans.
-void ExtractValueTokens(std::string_view text, std::vector<std::string>* out);
+// Appends them to `out` as views into `text` (a literal without its quotes).
+// Used as evidence of value flow between spans.
+void ExtractValueTokens(std::string_view text, std::vector<std::string_view>* out);
 
 // Stable 64-bit FNV-1a hash of `text` as 16 lower-case hex digits: the same on
 // every machine and release, so fingerprints can be stored in CI baselines.

@@ -3,6 +3,8 @@
 // and against their independence.
 #include <algorithm>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "analyzer/finders_internal.h"
 #include "analyzer/parameterize.h"
@@ -76,55 +78,73 @@ std::vector<size_t> BestChain(const std::vector<Candidate>& cands, const Sequent
   return chain;
 }
 
-// Value tokens in the attributes of `root` and its subtree (bounded), sorted
-// and unique.
-void SubtreeTokens(const Trace& t, SpanIndex root, std::vector<std::string>* out) {
+// Value tokens in the attributes of `root` and its subtree (bounded: the first
+// kMaxTokenSpans spans in depth-first order), sorted and unique; views into
+// the trace's attribute values. `stack` is scratch.
+void SubtreeTokens(const Trace& t, SpanIndex root, std::vector<SpanIndex>* stack,
+                   std::vector<std::string_view>* out) {
   out->clear();
-  std::vector<SpanIndex> stack = {root};
+  stack->assign(1, root);
   size_t visited = 0;
-  while (!stack.empty() && visited++ < kMaxTokenSpans) {
-    const SpanIndex i = stack.back();
-    stack.pop_back();
+  while (!stack->empty() && visited++ < kMaxTokenSpans) {
+    const SpanIndex i = stack->back();
+    stack->pop_back();
     for (const Attribute& a : t.AttrsOf(t.spans[i])) ExtractValueTokens(a.value, out);
-    for (SpanIndex c : t.topology.ChildrenOf(i)) stack.push_back(c);
+    for (SpanIndex c : t.topology.ChildrenOf(i)) stack->push_back(c);
   }
   std::sort(out->begin(), out->end());
   out->erase(std::unique(out->begin(), out->end()), out->end());
 }
 
-bool Contains(const std::vector<std::string>& sorted, const std::string& v) {
+bool Contains(const std::vector<std::string_view>& sorted, std::string_view v) {
   return std::binary_search(sorted.begin(), sorted.end(), v);
 }
 
-// Finds a value of `earlier` (or its subtree) in `later`'s subtree that the
-// parent did not already have (`inherited`, sorted); describes it in `detail`.
-bool ValueFlows(const Trace& t, const std::vector<std::string>& inherited, SpanIndex earlier,
-                SpanIndex later, std::string* detail) {
-  std::vector<std::string> produced;
-  SubtreeTokens(t, earlier, &produced);
-  std::erase_if(produced, [&](const std::string& v) { return Contains(inherited, v); });
-  if (produced.empty()) return false;
-  std::vector<SpanIndex> stack = {later};
-  std::vector<std::string> found;
+// Whether a value of `earlier`'s subtree (`produced`: its SubtreeTokens) that
+// the parent did not already have (`inherited`, sorted) appears in `later`'s
+// subtree (`consumed`: its SubtreeTokens). If so, describes the first such
+// value in `later`'s subtree, in the order SubtreeTokens visits it, in `detail`.
+bool ValueFlows(const Trace& t, const std::vector<std::string_view>& inherited,
+                const std::vector<std::string_view>& produced,
+                const std::vector<std::string_view>& consumed, SpanIndex earlier, SpanIndex later,
+                std::vector<SpanIndex>* stack, std::string* detail) {
+  auto flows = [&](std::string_view v) { return Contains(produced, v) && !Contains(inherited, v); };
+  // Both sorted: one merge pass decides; the describing scan runs only on a hit.
+  bool any = false;
+  for (auto p = produced.begin(), c = consumed.begin();
+       !any && p != produced.end() && c != consumed.end();) {
+    if (*p < *c) {
+      ++p;
+    } else if (*c < *p) {
+      ++c;
+    } else {
+      any = !Contains(inherited, *p);
+      ++p;
+      ++c;
+    }
+  }
+  if (!any) return false;
+  std::vector<std::string_view> found;
+  stack->assign(1, later);
   size_t visited = 0;
-  while (!stack.empty() && visited++ < kMaxTokenSpans) {
-    const SpanIndex i = stack.back();
-    stack.pop_back();
+  while (!stack->empty() && visited++ < kMaxTokenSpans) {
+    const SpanIndex i = stack->back();
+    stack->pop_back();
     for (const Attribute& a : t.AttrsOf(t.spans[i])) {
       found.clear();
       ExtractValueTokens(a.value, &found);
-      for (const std::string& v : found) {
-        if (Contains(produced, v)) {
-          *detail = "value '" + v + "' from " + std::string(t.spans[earlier].operation) +
-                    " appears in " + std::string(t.spans[i].operation) + " (" + std::string(a.key) +
-                    ")";
+      for (std::string_view v : found) {
+        if (flows(v)) {
+          *detail = "value '" + std::string(v) + "' from " +
+                    std::string(t.spans[earlier].operation) + " appears in " +
+                    std::string(t.spans[i].operation) + " (" + std::string(a.key) + ")";
           return true;
         }
       }
     }
-    for (SpanIndex c : t.topology.ChildrenOf(i)) stack.push_back(c);
+    for (SpanIndex c : t.topology.ChildrenOf(i)) stack->push_back(c);
   }
-  return false;
+  return false;  // unreachable: `consumed` holds exactly the values scanned
 }
 
 }  // namespace
@@ -134,7 +154,10 @@ void FindSequential(const FinderContext& ctx, const std::vector<uint8_t>& in_loo
   const Trace& t = ctx.trace;
   const SequentialConfig& cfg = ctx.config.sequential;
   std::vector<Candidate> cands;
-  std::vector<std::string> inherited;  // value tokens of the current parent, sorted
+  std::vector<std::string_view> inherited;  // value tokens of the current parent, sorted
+  // Value tokens of two consecutive chain members' subtrees, and scratch.
+  std::vector<std::string_view> earlier_tokens, later_tokens;
+  std::vector<SpanIndex> token_stack;
   size_t retime_spans = 0;             // spent of kRetimeSpanBudget
   for (SpanIndex p = 0; p < t.spans.size(); ++p) {
     const auto children = t.topology.ChildrenOf(p);
@@ -205,11 +228,17 @@ void FindSequential(const FinderContext& ctx, const std::vector<uint8_t>& in_loo
         std::sort(inherited.begin(), inherited.end());
         parent_tokens_ready = true;
       }
+      // Each member's subtree tokens are extracted once: as the later member
+      // of one pair, then as the earlier of the next.
+      SubtreeTokens(t, members[0], &token_stack, &earlier_tokens);
       for (size_t k = 0; k + 1 < members.size(); ++k) {
         const Span& a = t.spans[members[k]];
         const Span& b = t.spans[members[k + 1]];
         if (!f.value_flow) {
-          f.value_flow = ValueFlows(t, inherited, members[k], members[k + 1], &f.value_flow_detail);
+          SubtreeTokens(t, members[k + 1], &token_stack, &later_tokens);
+          f.value_flow = ValueFlows(t, inherited, earlier_tokens, later_tokens, members[k],
+                                    members[k + 1], &token_stack, &f.value_flow_detail);
+          earlier_tokens.swap(later_tokens);
         }
         // Children are sorted by start: only those starting inside the gap
         // window can sit in it, so a binary search bounds the scan.

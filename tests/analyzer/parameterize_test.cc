@@ -21,9 +21,14 @@ TEST(ParameterizeTest, ReplacesValuesNotWords) {
 }
 
 TEST(ParameterizeTest, ValueTokens) {
-  std::vector<std::string> tokens;
-  ExtractValueTokens("GET /users/12345?ref='abcdef' id=12", &tokens);
-  EXPECT_EQ(tokens, (std::vector<std::string>{"12345", "abcdef"}));
+  const std::string_view text = "GET /users/12345?ref='abcdef' id=12";
+  std::vector<std::string_view> tokens;
+  ExtractValueTokens(text, &tokens);
+  EXPECT_EQ(tokens, (std::vector<std::string_view>{"12345", "abcdef"}));
+  // Views into the text (a literal without its quotes), not copies.
+  ASSERT_EQ(tokens.size(), 2u);
+  EXPECT_EQ(tokens[0].data(), text.data() + text.find("12345"));
+  EXPECT_EQ(tokens[1].data(), text.data() + text.find("abcdef"));
 }
 
 TEST(ParameterizeTest, StableHashIsFnv1a64) {
