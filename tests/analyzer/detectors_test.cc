@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "analyzer/analysis.h"
+#include "analyzer/finders_internal.h"
 #include "tests/testing/trace_builder.h"
 
 namespace trace_analyze::analyzer {
@@ -47,6 +48,35 @@ std::vector<Finding> OfKind(const std::vector<Finding>& all, FindingKind kind) {
     if (f.kind == kind) out.push_back(f);
   }
   return out;
+}
+
+// What a span calls (the N+1 and repeated-call key): the most preferred
+// attribute with a value, the first occurrence of each key counting (as
+// Trace::FindAttr), else the operation name.
+TEST(CallOfTest, PrefersStatementThenUrlFirstOccurrenceElseOperation) {
+  Trace t = TraceBuilder("t1")
+                .Span("a", "", "svc", "op-a", 0, 10)
+                .Attr("http.url", "/u/1")
+                .Attr("db.statement", "SELECT 1")
+                .Span("b", "a", "svc", "op-b", 1, 5)
+                .Attr("db.statement", "")          // first db.statement is empty:
+                .Attr("db.statement", "SELECT 2")  // a later one does not count
+                .Attr("url.path", "/p")
+                .Span("c", "a", "svc", "op-c", 2, 5)
+                .Attr("peer.service", "x")
+                .Span("d", "a", "svc", "op-d", 3, 5)
+                .Attr("url.full", "https://h/q")
+                .Attr("http.url", "/first-preferred")
+                .Build();
+  auto call = [&](size_t i) { return internal::CallOf(t, t.spans[i]); };
+  ASSERT_EQ(t.spans.size(), 4u);
+  EXPECT_EQ(call(0).text, "SELECT 1");
+  EXPECT_TRUE(call(0).from_attribute);
+  EXPECT_EQ(call(1).text, "/p");
+  EXPECT_TRUE(call(1).from_attribute);
+  EXPECT_EQ(call(2).text, "op-c");
+  EXPECT_FALSE(call(2).from_attribute);
+  EXPECT_EQ(call(3).text, "/first-preferred");  // http.url is preferred to url.full
 }
 
 TEST(SequentialFinderTest, FlagsBackToBackChainWithSavings) {
