@@ -14,18 +14,27 @@ TraceAnalyzer::TraceAnalyzer(const AnalysisOptions& options)
       findings_(options.detectors.max_examples) {}
 
 const CriticalPath& TraceAnalyzer::Analyze(Trace& trace) {
+  const CriticalPath& path = AnalyzePath(trace);
+  FindBottlenecksIn(trace, path);
+  return path;
+}
+
+const CriticalPath& TraceAnalyzer::AnalyzePath(Trace& trace) {
   NormalizeOptions normalize;
   normalize.drop_spans_without_start = options_.cp.mode == CpMode::kJaeger;
   Normalize(trace, normalize);
   if (options_.adjust_clock_skew) AdjustClockSkew(trace, options_.clock_skew);
   path_ = ComputeCriticalPath(trace, options_.cp);
-  TraceSummary summary = Summarize(trace, path_, options_.max_heaviest, options_.fold_stacks);
-  if (options_.find_bottlenecks) {
-    findings_.Add(summary.trace_id, summary.duration_us,
-                  FindBottlenecks(trace, path_, options_.detectors, options_.cp));
-  }
-  profile_.Add(summary);
+  profile_.Add(Summarize(trace, path_, options_.max_heaviest, options_.fold_stacks));
   return path_;
+}
+
+void TraceAnalyzer::FindBottlenecksIn(const Trace& trace, const CriticalPath& path) {
+  if (!options_.find_bottlenecks) return;
+  // The trace's duration as Summarize() measures it.
+  const int64_t duration_us = trace.spans.empty() ? 0 : trace.EndUs() - trace.StartUs();
+  findings_.Add(std::string(trace.trace_id), duration_us,
+                FindBottlenecks(trace, path, options_.detectors, options_.cp));
 }
 
 void TraceAnalyzer::Merge(const TraceAnalyzer& other) {

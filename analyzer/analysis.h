@@ -42,6 +42,14 @@ class TraceAnalyzer {
   // until the next call.
   const CriticalPath& Analyze(Trace& trace);
 
+  // Analyze() in two steps, for callers that run them on two threads:
+  // AnalyzePath() does everything but the bottleneck finders (it touches only
+  // the profile) and FindBottlenecksIn() runs the finders, when enabled, on a
+  // trace and the path AnalyzePath() computed for it (it touches only the
+  // findings). Each step must see the traces in the same order, one at a time.
+  const CriticalPath& AnalyzePath(Trace& trace);
+  void FindBottlenecksIn(const Trace& trace, const CriticalPath& path);
+
   // Adds what `other` (same options) analysed: the result is the same as if
   // this analyzer had seen all of those traces, in any order.
   void Merge(const TraceAnalyzer& other);

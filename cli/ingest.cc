@@ -14,89 +14,125 @@ namespace trace_analyze::cli {
 namespace {
 
 constexpr size_t kMaxListedProblems = 20;
-// Traces in flight between the decoding thread and the analysis thread. Each
-// keeps its buffers across uses, so memory stays bounded by the largest traces.
-constexpr size_t kTracesInFlight = 8;
 // A sleeping thread is woken only once this many traces wait for it (or at the
 // end): on our VMs a futex wake-up costs tens of µs of CPU, and waking the
 // other side for every trace (2,000 per benchmark run) cost ~5 % of the CPU.
-constexpr size_t kWakeBatch = kTracesInFlight / 2;
+constexpr size_t kWakeBatch = 4;
+// Traces in flight between decoding and analysis. Each keeps its buffers
+// across uses, so memory stays bounded by the largest traces. Slots cycle
+// through three queues (free, path analysis, finders) whose consumers each
+// sleep until kWakeBatch slots wait: with at least 3 * (kWakeBatch - 1) + 1
+// slots, one of the queues always holds enough to wake its consumer.
+constexpr size_t kTracesInFlight = 3 * kWakeBatch;
+static_assert(kTracesInFlight >= 3 * (kWakeBatch - 1) + 1);
 
-// Decoding and analysis run on separate threads (our machines have 2 cores):
-// the reader's callback swaps each decoded trace for a recycled one, and a
-// worker analyses it. Traces are analysed in input order.
+// A trace in flight and the critical path computed for it.
+struct Slot {
+  analyzer::Trace trace;
+  analyzer::CriticalPath path;
+};
+
+// A FIFO of slots for one consumer thread, which sleeps until kWakeBatch
+// slots wait or the queue is closed.
+class SlotQueue {
+ public:
+  void Push(Slot* slot) {
+    std::lock_guard lock(mu_);
+    items_.push_back(slot);
+    if (waiting_ && items_.size() >= kWakeBatch) ready_.notify_one();
+  }
+
+  // The next slot; nullptr once closed and drained.
+  Slot* Pop() {
+    std::unique_lock lock(mu_);
+    if (items_.empty() && !closed_) {
+      waiting_ = true;
+      ready_.wait(lock, [&] { return closed_ || items_.size() >= kWakeBatch; });
+      waiting_ = false;
+    }
+    if (items_.empty()) return nullptr;
+    Slot* slot = items_.front();
+    items_.pop_front();
+    return slot;
+  }
+
+  void Close() {
+    std::lock_guard lock(mu_);
+    closed_ = true;
+    ready_.notify_one();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable ready_;
+  std::deque<Slot*> items_;
+  bool waiting_ = false;
+  bool closed_ = false;
+};
+
+// Decoding and analysis run on separate threads: the reader's callback swaps
+// each decoded trace for a recycled one, a path thread normalises it and
+// computes its critical path and profile (then calls on_trace), and, when the
+// bottleneck finders are on, a finder thread runs them on the trace and its
+// path. Each thread sees the traces in input order.
 class AnalysisWorker {
  public:
   AnalysisWorker(analyzer::TraceAnalyzer& analyzer, const AnalyzedTraceCallback& on_trace)
-      : analyzer_(analyzer), on_trace_(on_trace), pool_(kTracesInFlight) {
-    for (analyzer::Trace& t : pool_) free_.push_back(&t);
-    thread_ = std::thread([this] { Run(); });
+      : analyzer_(analyzer),
+        on_trace_(on_trace),
+        finders_on_(analyzer.options().find_bottlenecks),
+        slots_(kTracesInFlight) {
+    for (Slot& slot : slots_) free_.Push(&slot);
+    path_thread_ = std::thread([this] { RunPaths(); });
+    if (finders_on_) finder_thread_ = std::thread([this] { RunFinders(); });
   }
   ~AnalysisWorker() { Finish(); }
 
   // Called by the reader: takes `trace` for analysis, leaving a recycled one.
   void Submit(analyzer::Trace& trace) {
-    std::unique_lock lock(mu_);
-    if (free_.empty()) {
-      submitter_waiting_ = true;
-      free_slot_.wait(lock, [&] { return !free_.empty(); });
-      submitter_waiting_ = false;
-    }
-    analyzer::Trace* slot = free_.back();
-    free_.pop_back();
-    std::swap(*slot, trace);
-    work_.push_back(slot);
-    // No deadlock: when all slots are queued, work_.size() >= kWakeBatch.
-    if (worker_waiting_ && work_.size() >= kWakeBatch) work_ready_.notify_one();
+    Slot* slot = free_.Pop();
+    std::swap(slot->trace, trace);
+    paths_.Push(slot);
   }
 
   // Waits until every submitted trace is analysed.
   void Finish() {
-    {
-      std::lock_guard lock(mu_);
-      done_ = true;
-      work_ready_.notify_one();
-    }
-    if (thread_.joinable()) thread_.join();
+    paths_.Close();
+    if (path_thread_.joinable()) path_thread_.join();
+    finders_.Close();
+    if (finder_thread_.joinable()) finder_thread_.join();
   }
 
  private:
-  void Run() {
-    analyzer::Trace* trace = nullptr;
-    for (;;) {
-      {
-        std::unique_lock lock(mu_);
-        if (trace != nullptr) {
-          free_.push_back(trace);
-          // No deadlock: an idle worker has every slot free.
-          if (submitter_waiting_ && free_.size() >= kWakeBatch) free_slot_.notify_one();
-        }
-        if (work_.empty() && !done_) {
-          worker_waiting_ = true;
-          work_ready_.wait(lock, [&] { return done_ || work_.size() >= kWakeBatch; });
-          worker_waiting_ = false;
-        }
-        if (work_.empty()) return;
-        trace = work_.front();
-        work_.pop_front();
+  void RunPaths() {
+    while (Slot* slot = paths_.Pop()) {
+      const analyzer::CriticalPath& path = analyzer_.AnalyzePath(slot->trace);
+      if (on_trace_) on_trace_(slot->trace, path);
+      if (finders_on_) {
+        slot->path = path;  // the analyzer's copy is overwritten by the next trace
+        finders_.Push(slot);
+      } else {
+        free_.Push(slot);
       }
-      const analyzer::CriticalPath& path = analyzer_.Analyze(*trace);
-      if (on_trace_) on_trace_(*trace, path);
+    }
+  }
+
+  void RunFinders() {
+    while (Slot* slot = finders_.Pop()) {
+      analyzer_.FindBottlenecksIn(slot->trace, slot->path);
+      free_.Push(slot);
     }
   }
 
   analyzer::TraceAnalyzer& analyzer_;
   const AnalyzedTraceCallback& on_trace_;
-  std::vector<analyzer::Trace> pool_;
-  std::mutex mu_;
-  std::condition_variable work_ready_;  // the worker waits for work or done_
-  std::condition_variable free_slot_;   // Submit waits for a recycled trace
-  std::vector<analyzer::Trace*> free_;
-  std::deque<analyzer::Trace*> work_;
-  bool worker_waiting_ = false;
-  bool submitter_waiting_ = false;
-  bool done_ = false;
-  std::thread thread_;
+  const bool finders_on_;
+  std::vector<Slot> slots_;
+  SlotQueue free_;     // consumed by Submit
+  SlotQueue paths_;    // consumed by the path thread
+  SlotQueue finders_;  // consumed by the finder thread
+  std::thread path_thread_;
+  std::thread finder_thread_;
 };
 
 }  // namespace
