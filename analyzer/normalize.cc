@@ -333,14 +333,9 @@ void BuildChildren(Trace& trace) {
   Topology& topo = trace.topology;
   const std::vector<Span>& spans = trace.spans;
   const size_t n = spans.size();
-  std::vector<SpanIndex> order(n);
-  std::iota(order.begin(), order.end(), SpanIndex{0});
   auto earlier = [&](SpanIndex a, SpanIndex b) {
     return spans[a].start_us != spans[b].start_us ? spans[a].start_us < spans[b].start_us : a < b;
   };
-  if (!std::is_sorted(order.begin(), order.end(), earlier)) {
-    std::sort(order.begin(), order.end(), earlier);
-  }
   topo.child_begin.assign(n + 1, 0);
   size_t root_count = 0;
   for (size_t i = 0; i < n; ++i) {
@@ -355,12 +350,24 @@ void BuildChildren(Trace& trace) {
   topo.roots.clear();
   topo.roots.reserve(root_count);
   std::vector<uint32_t> fill(topo.child_begin.begin(), topo.child_begin.end() - 1);
-  for (SpanIndex i : order) {
+  for (SpanIndex i = 0; i < n; ++i) {
     const SpanIndex p = topo.tree_parent[i];
     if (p == kNoSpan) {
       topo.roots.push_back(i);
     } else {
       topo.children[fill[p]++] = i;
+    }
+  }
+  // Each list in (start, index) order. Sorting the lists one by one, rather
+  // than all spans at once, costs less: lists are short and often in order.
+  auto sort_list = [&](SpanIndex* first, SpanIndex* last) {
+    if (!std::is_sorted(first, last, earlier)) std::sort(first, last, earlier);
+  };
+  sort_list(topo.roots.data(), topo.roots.data() + topo.roots.size());
+  for (size_t p = 0; p < n; ++p) {
+    if (topo.child_begin[p + 1] - topo.child_begin[p] > 1) {
+      sort_list(topo.children.data() + topo.child_begin[p],
+                topo.children.data() + topo.child_begin[p + 1]);
     }
   }
 }
