@@ -10,7 +10,7 @@
 #include "fuzz/fuzz_checks.h"
 #include "fuzz/proto_stream.h"
 #include "jaeger/api_v2/query.pb.h"
-#include "jaeger_client/api_v2_convert.h"
+#include "jaeger_client/net/api_v2_convert.h"
 #include "jaeger_client/span_assembler.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -8,7 +8,7 @@
 
 #include "fuzz/fuzz_checks.h"
 #include "fuzz/proto_stream.h"
-#include "jaeger_client/otlp_proto_convert.h"
+#include "jaeger_client/net/otlp_proto_convert.h"
 #include "jaeger_client/span_assembler.h"
 #include "opentelemetry/proto/trace/v1/trace.pb.h"
 

@@ -10,7 +10,7 @@
 #include "analyzer/critical_path.h"
 #include "analyzer/normalize.h"
 #include "fuzz/fuzz_checks.h"
-#include "jaeger_client/grpc_common.h"
+#include "jaeger_client/net/grpc_common.h"
 #include "jaeger_client/span_assembler.h"
 
 namespace trace_analyze::fuzz {

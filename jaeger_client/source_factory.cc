@@ -1,70 +1,72 @@
 #include "jaeger_client/source_factory.h"
 
+#include <dlfcn.h>
 #include <fmt/format.h>
 
-#include <fstream>
+#include <atomic>
+#include <filesystem>
+#include <mutex>
 #include <string>
-#include <string_view>
-#include <utility>
-#include <vector>
+#include <system_error>
 
-#include "jaeger_client/auto_source.h"
-#include "jaeger_client/grpc_api_v2_source.h"
-#include "jaeger_client/grpc_api_v3_source.h"
-#include "jaeger_client/grpc_common.h"
-#include "jaeger_client/http_api_v1_source.h"
-#include "jaeger_client/http_api_v3_source.h"
+#include "jaeger_client/network_api.h"
 
 namespace trace_analyze::jaeger {
 namespace {
 
-using SourcePtr = std::unique_ptr<TraceSource>;
+std::atomic<const NetworkApi*> registered_api{nullptr};
 
-// TLS files are checked before anything is sent, so that a typo is a usage
-// error rather than a TLS failure of the first call (gRPC reads them into the
-// channel credentials anyway).
-Status CheckReadable(const std::string& path, std::string_view flag) {
-  if (path.empty()) return OkStatus();
-  if (std::ifstream(path, std::ios::binary).good()) return OkStatus();
-  return Error{ErrorCode::kInput, fmt::format("{} {}: cannot read the file", flag, path)};
+// Loads the library once per process, from the executable's folder (where
+// the build puts it) or else wherever the dynamic linker finds it; the handle
+// is never closed.
+Result<const NetworkApi*> LoadNetworkApi() {
+  static std::once_flag once;
+  static Result<const NetworkApi*> loaded = Error{ErrorCode::kBackend, ""};
+  std::call_once(once, [] {
+    std::error_code ec;
+    const std::filesystem::path folder =
+        std::filesystem::read_symlink("/proc/self/exe", ec).parent_path();
+    const std::filesystem::path beside = folder / kNetworkLibraryName;
+    const std::string path =
+        !ec && std::filesystem::exists(beside, ec) ? beside.string() : kNetworkLibraryName;
+    auto fail = [&](const std::string& why) {
+      loaded = Error{ErrorCode::kBackend,
+                     fmt::format("the Jaeger clients ({}) could not be loaded: {}; the library is "
+                                 "built with trace-analyze and belongs in the same folder ({})",
+                                 kNetworkLibraryName, why, folder.string())};
+    };
+    void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (handle == nullptr) {
+      const char* why = dlerror();
+      return fail(why != nullptr ? why : "dlopen failed");
+    }
+    using Entry = const NetworkApi* (*)();
+    auto entry = reinterpret_cast<Entry>(dlsym(handle, kNetworkApiSymbol));
+    const NetworkApi* api = entry != nullptr ? entry() : nullptr;
+    if (api == nullptr || api->make_source == nullptr) {
+      return fail(fmt::format("{} has no {}", path, kNetworkApiSymbol));
+    }
+    if (api->version != kNetworkApiVersion) {
+      return fail(fmt::format("{} is from another build (interface version {}, expected {})", path,
+                              api->version, kNetworkApiVersion));
+    }
+    loaded = api;
+  });
+  return loaded;
 }
 
 }  // namespace
 
+void RegisterNetworkApi(const NetworkApi* api) { registered_api.store(api); }
+
 Result<std::unique_ptr<TraceSource>> MakeTraceSource(const ClientOptions& options, ApiKind api) {
-  const bool grpc = options.server.grpc();
-  const bool grpc_api = api == ApiKind::kGrpcV2 || api == ApiKind::kGrpcV3;
-  const bool http_api = api == ApiKind::kHttpV1 || api == ApiKind::kHttpV3;
-  if ((grpc && http_api) || (!grpc && grpc_api)) {
-    return Error{ErrorCode::kInput,
-                 fmt::format("--api {} does not go with --jaeger {}: use {}", ApiFlagName(api),
-                             options.server.Display(),
-                             grpc ? "auto, grpc-v2 or grpc-v3 for grpc(s):// URLs"
-                                  : "auto, http or http-v3 for http(s):// URLs")};
+  const NetworkApi* network = registered_api.load();
+  if (network == nullptr) {
+    Result<const NetworkApi*> loaded = LoadNetworkApi();
+    if (!loaded.ok()) return loaded.error();
+    network = loaded.value();
   }
-  for (const auto& [path, flag] :
-       {std::pair{&options.ca_file, "--ca-file"}, std::pair{&options.cert_file, "--cert"},
-        std::pair{&options.key_file, "--key"}}) {
-    if (Status s = CheckReadable(*path, flag); !s.ok()) return s.error();
-  }
-  if (!grpc) {
-    if (api == ApiKind::kHttpV1) return SourcePtr(std::make_unique<HttpApiV1Source>(options));
-    if (api == ApiKind::kHttpV3) return SourcePtr(std::make_unique<HttpApiV3Source>(options));
-    std::vector<std::unique_ptr<TraceSource>> candidates;
-    candidates.push_back(std::make_unique<HttpApiV1Source>(options));
-    candidates.push_back(std::make_unique<HttpApiV3Source>(options));
-    return SourcePtr(std::make_unique<AutoTraceSource>(std::move(candidates), options.log));
-  }
-  Result<std::shared_ptr<grpc::Channel>> channel = MakeGrpcChannel(options);
-  if (!channel.ok()) return channel.error();
-  if (api == ApiKind::kGrpcV2)
-    return SourcePtr(std::make_unique<GrpcApiV2Source>(options, channel.value()));
-  if (api == ApiKind::kGrpcV3)
-    return SourcePtr(std::make_unique<GrpcApiV3Source>(options, channel.value()));
-  std::vector<std::unique_ptr<TraceSource>> candidates;
-  candidates.push_back(std::make_unique<GrpcApiV3Source>(options, channel.value()));
-  candidates.push_back(std::make_unique<GrpcApiV2Source>(options, channel.value()));
-  return SourcePtr(std::make_unique<AutoTraceSource>(std::move(candidates), options.log));
+  return network->make_source(options, api);
 }
 
 }  // namespace trace_analyze::jaeger

@@ -9,8 +9,8 @@
 
 #include "analyzer/model.h"
 #include "analyzer/normalize.h"
-#include "jaeger_client/api_v2_convert.h"
-#include "jaeger_client/otlp_proto_convert.h"
+#include "jaeger_client/net/api_v2_convert.h"
+#include "jaeger_client/net/otlp_proto_convert.h"
 
 namespace trace_analyze::jaeger {
 namespace {

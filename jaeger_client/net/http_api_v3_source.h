@@ -2,13 +2,13 @@
 // docs/jaeger-api.md §4.4. Uses the snake_case parameter names and
 // query.num_traces, which every server from v1.54 on accepts. Servers before
 // v2.19 ignore query.attributes (--tag); "no traces" is a 404 here.
-#ifndef TRACE_ANALYZE_JAEGER_CLIENT_HTTP_API_V3_SOURCE_H_
-#define TRACE_ANALYZE_JAEGER_CLIENT_HTTP_API_V3_SOURCE_H_
+#ifndef TRACE_ANALYZE_JAEGER_CLIENT_NET_HTTP_API_V3_SOURCE_H_
+#define TRACE_ANALYZE_JAEGER_CLIENT_NET_HTTP_API_V3_SOURCE_H_
 
 #include <string>
 #include <vector>
 
-#include "jaeger_client/http_api_common.h"
+#include "jaeger_client/net/http_api_common.h"
 #include "jaeger_client/trace_source.h"
 
 namespace trace_analyze::jaeger {
@@ -29,4 +29,4 @@ class HttpApiV3Source : public TraceSource, private HttpApiBase {
 
 }  // namespace trace_analyze::jaeger
 
-#endif  // TRACE_ANALYZE_JAEGER_CLIENT_HTTP_API_V3_SOURCE_H_
+#endif  // TRACE_ANALYZE_JAEGER_CLIENT_NET_HTTP_API_V3_SOURCE_H_

@@ -1,11 +1,11 @@
-#include "jaeger_client/grpc_api_v2_source.h"
+#include "jaeger_client/net/grpc_api_v3_source.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
-#include "jaeger_client/api_v2_convert.h"
-#include "jaeger_client/grpc_common.h"
+#include "jaeger_client/net/grpc_common.h"
+#include "jaeger_client/net/otlp_proto_convert.h"
 #include "jaeger_client/redact.h"
 #include "jaeger_client/retry.h"
 #include "jaeger_client/span_assembler.h"
@@ -13,26 +13,27 @@
 namespace trace_analyze::jaeger {
 namespace {
 
-namespace pb = ::jaeger::api_v2;
+namespace pb = ::jaeger::api_v3;
+using ::opentelemetry::proto::trace::v1::TracesData;
 
 // Streaming methods, read raw (ReadGrpcStream) rather than through the stub.
-constexpr const char* kGetTrace = "/jaeger.api_v2.QueryService/GetTrace";
-constexpr const char* kFindTraces = "/jaeger.api_v2.QueryService/FindTraces";
+constexpr const char* kGetTrace = "/jaeger.api_v3.QueryService/GetTrace";
+constexpr const char* kFindTraces = "/jaeger.api_v3.QueryService/FindTraces";
 
 }  // namespace
 
-GrpcApiV2Source::GrpcApiV2Source(const ClientOptions& options,
+GrpcApiV3Source::GrpcApiV3Source(const ClientOptions& options,
                                  std::shared_ptr<grpc::Channel> channel)
     : options_(options),
       channel_(channel),
       secrets_(SecretsOf(options)),
       stub_(pb::QueryService::NewStub(channel)) {}
 
-std::string GrpcApiV2Source::Describe() const {
-  return fmt::format("{} ({})", options_.server.Display(), ApiLabel(ApiKind::kGrpcV2));
+std::string GrpcApiV3Source::Describe() const {
+  return fmt::format("{} ({})", options_.server.Display(), ApiLabel(ApiKind::kGrpcV3));
 }
 
-CallResult<std::vector<std::string>> GrpcApiV2Source::Services() {
+CallResult<std::vector<std::string>> GrpcApiV3Source::Services() {
   return WithRetries<std::vector<std::string>>(
       options_.retry, options_.log, [&]() -> CallResult<std::vector<std::string>> {
         grpc::ClientContext context;
@@ -47,7 +48,7 @@ CallResult<std::vector<std::string>> GrpcApiV2Source::Services() {
       });
 }
 
-CallResult<std::vector<OperationInfo>> GrpcApiV2Source::Operations(const std::string& service) {
+CallResult<std::vector<OperationInfo>> GrpcApiV3Source::Operations(const std::string& service) {
   return WithRetries<std::vector<OperationInfo>>(
       options_.retry, options_.log, [&]() -> CallResult<std::vector<OperationInfo>> {
         grpc::ClientContext context;
@@ -61,9 +62,6 @@ CallResult<std::vector<OperationInfo>> GrpcApiV2Source::Operations(const std::st
         for (const pb::Operation& op : response.operations()) {
           out.push_back({op.name(), op.span_kind()});
         }
-        if (out.empty()) {  // old servers fill only the deprecated list
-          for (const std::string& name : response.operationnames()) out.push_back({name, ""});
-        }
         std::sort(out.begin(), out.end(), [](const OperationInfo& a, const OperationInfo& b) {
           return a.name != b.name ? a.name < b.name : a.span_kind < b.span_kind;
         });
@@ -71,32 +69,28 @@ CallResult<std::vector<OperationInfo>> GrpcApiV2Source::Operations(const std::st
       });
 }
 
-CallResult<size_t> GrpcApiV2Source::Search(const SearchQuery& query, const TraceCallback& on_trace,
+CallResult<size_t> GrpcApiV3Source::Search(const SearchQuery& query, const TraceCallback& on_trace,
                                            ReadStats*) {
   pb::FindTracesRequest request;
   pb::TraceQueryParameters* q = request.mutable_query();
   q->set_service_name(query.service);
   q->set_operation_name(query.operation);
-  for (const auto& [key, value] : query.tags) (*q->mutable_tags())[key] = value;
+  for (const auto& [key, value] : query.tags) (*q->mutable_attributes())[key] = value;
   SetTimestamp(query.start_us, q->mutable_start_time_min());
   SetTimestamp(query.end_us, q->mutable_start_time_max());
   if (query.min_duration_us > 0) SetDuration(query.min_duration_us, q->mutable_duration_min());
   if (query.max_duration_us > 0) SetDuration(query.max_duration_us, q->mutable_duration_max());
-  q->set_search_depth(query.limit);
+  q->set_search_depth(query.limit);  // always > 0: servers up to v2.20 pass 0 through
   const std::string call = fmt::format("FindTraces(service={})", query.service);
   SpanAssembler assembler;
   CallStatus status = WithRetries<Ok>(options_.retry, options_.log, [&]() -> CallStatus {
     assembler = SpanAssembler();
     grpc::ClientContext context;
     PrepareGrpcContext(options_, &context);
-    pb::SpansResponseChunk chunk;
+    TracesData data;
     return ReadGrpcStream(
-        channel_.get(), kFindTraces, request, &context, &chunk,
-        [&] {
-          for (const pb::Span& span : chunk.spans()) StageApiV2Span(span, &assembler);
-          assembler.Commit();
-        },
-        options_, Describe(), call);
+        channel_.get(), kFindTraces, request, &context, &data,
+        [&] { AddOtlpTracesData(data, &assembler); }, options_, Describe(), call);
   });
   if (!status.ok()) return status.error();
   const size_t n = assembler.size();
@@ -106,24 +100,20 @@ CallResult<size_t> GrpcApiV2Source::Search(const SearchQuery& query, const Trace
   return n;
 }
 
-CallStatus GrpcApiV2Source::GetTrace(const std::string& trace_id, const TraceCallback& on_trace,
+CallStatus GrpcApiV3Source::GetTrace(const std::string& trace_id, const TraceCallback& on_trace,
                                      ReadStats*) {
   pb::GetTraceRequest request;
-  request.set_trace_id(ApiV2TraceIdBytes(trace_id));
+  request.set_trace_id(trace_id);
   const std::string call = "GetTrace(" + trace_id + ")";
   SpanAssembler assembler;
   CallStatus status = WithRetries<Ok>(options_.retry, options_.log, [&]() -> CallStatus {
     assembler = SpanAssembler();
     grpc::ClientContext context;
     PrepareGrpcContext(options_, &context);
-    pb::SpansResponseChunk chunk;
+    TracesData data;
     return ReadGrpcStream(
-        channel_.get(), kGetTrace, request, &context, &chunk,
-        [&] {
-          for (const pb::Span& span : chunk.spans()) StageApiV2Span(span, &assembler);
-          assembler.Commit();
-        },
-        options_, Describe(), call);
+        channel_.get(), kGetTrace, request, &context, &data,
+        [&] { AddOtlpTracesData(data, &assembler); }, options_, Describe(), call);
   });
   if (!status.ok()) return status;
   if (assembler.size() == 0) {

@@ -2,8 +2,8 @@
 // big enough for api_v3's one-message-per-trace responses), per-call contexts
 // (deadline, headers as metadata, bearer token, tenant), request timestamps,
 // and gRPC status -> CallError.
-#ifndef TRACE_ANALYZE_JAEGER_CLIENT_GRPC_COMMON_H_
-#define TRACE_ANALYZE_JAEGER_CLIENT_GRPC_COMMON_H_
+#ifndef TRACE_ANALYZE_JAEGER_CLIENT_NET_GRPC_COMMON_H_
+#define TRACE_ANALYZE_JAEGER_CLIENT_NET_GRPC_COMMON_H_
 
 #include <grpcpp/grpcpp.h>
 
@@ -65,4 +65,4 @@ void SetDuration(int64_t us, google::protobuf::Duration* out);
 
 }  // namespace trace_analyze::jaeger
 
-#endif  // TRACE_ANALYZE_JAEGER_CLIENT_GRPC_COMMON_H_
+#endif  // TRACE_ANALYZE_JAEGER_CLIENT_NET_GRPC_COMMON_H_

@@ -1,4 +1,4 @@
-#include "jaeger_client/http_client.h"
+#include "jaeger_client/net/http_client.h"
 
 #include <curl/curl.h>
 #include <fmt/format.h>

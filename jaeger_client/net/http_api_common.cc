@@ -1,4 +1,4 @@
-#include "jaeger_client/http_api_common.h"
+#include "jaeger_client/net/http_api_common.h"
 
 #include <fmt/format.h>
 

@@ -1,9 +1,8 @@
-// TraceSource over gRPC jaeger.api_v2.QueryService (docs/jaeger-api.md §3):
-// Jaeger's own span model, streamed in chunks of at most 10 spans. Missing
-// trace: NOT_FOUND. Every search sets start/end and search_depth, since the
-// API has no defaults for them.
-#ifndef TRACE_ANALYZE_JAEGER_CLIENT_GRPC_API_V2_SOURCE_H_
-#define TRACE_ANALYZE_JAEGER_CLIENT_GRPC_API_V2_SOURCE_H_
+// TraceSource over gRPC jaeger.api_v3.QueryService (docs/jaeger-api.md §4):
+// OTLP TracesData, one message per trace. A missing trace is NOT_FOUND on
+// newer servers and an empty OK stream up to v2.20; both mean kNotFound.
+#ifndef TRACE_ANALYZE_JAEGER_CLIENT_NET_GRPC_API_V3_SOURCE_H_
+#define TRACE_ANALYZE_JAEGER_CLIENT_NET_GRPC_API_V3_SOURCE_H_
 
 #include <grpcpp/grpcpp.h>
 
@@ -11,16 +10,16 @@
 #include <string>
 #include <vector>
 
-#include "jaeger/api_v2/query.grpc.pb.h"
+#include "jaeger/api_v3/query_service.grpc.pb.h"
 #include "jaeger_client/client_options.h"
 #include "jaeger_client/trace_source.h"
 
 namespace trace_analyze::jaeger {
 
-class GrpcApiV2Source : public TraceSource {
+class GrpcApiV3Source : public TraceSource {
  public:
   // `options` must outlive the source.
-  GrpcApiV2Source(const ClientOptions& options, std::shared_ptr<grpc::Channel> channel);
+  GrpcApiV3Source(const ClientOptions& options, std::shared_ptr<grpc::Channel> channel);
 
   std::string Describe() const override;
   CallResult<std::vector<std::string>> Services() override;
@@ -34,9 +33,9 @@ class GrpcApiV2Source : public TraceSource {
   const ClientOptions& options_;
   std::shared_ptr<grpc::Channel> channel_;
   std::vector<std::string> secrets_;  // scrubbed from every message (redact.h)
-  std::unique_ptr<::jaeger::api_v2::QueryService::Stub> stub_;
+  std::unique_ptr<::jaeger::api_v3::QueryService::Stub> stub_;
 };
 
 }  // namespace trace_analyze::jaeger
 
-#endif  // TRACE_ANALYZE_JAEGER_CLIENT_GRPC_API_V2_SOURCE_H_
+#endif  // TRACE_ANALYZE_JAEGER_CLIENT_NET_GRPC_API_V3_SOURCE_H_

@@ -3,13 +3,13 @@
 // listing endpoints are gone after v2.20 (they answer 404 "404 page not
 // found", or the UI's index.html on older routers): those calls then fail
 // with kNotServed, which AutoTraceSource takes as "use /api/v3".
-#ifndef TRACE_ANALYZE_JAEGER_CLIENT_HTTP_API_V1_SOURCE_H_
-#define TRACE_ANALYZE_JAEGER_CLIENT_HTTP_API_V1_SOURCE_H_
+#ifndef TRACE_ANALYZE_JAEGER_CLIENT_NET_HTTP_API_V1_SOURCE_H_
+#define TRACE_ANALYZE_JAEGER_CLIENT_NET_HTTP_API_V1_SOURCE_H_
 
 #include <string>
 #include <vector>
 
-#include "jaeger_client/http_api_common.h"
+#include "jaeger_client/net/http_api_common.h"
 #include "jaeger_client/trace_source.h"
 
 namespace trace_analyze::jaeger {
@@ -30,4 +30,4 @@ class HttpApiV1Source : public TraceSource, private HttpApiBase {
 
 }  // namespace trace_analyze::jaeger
 
-#endif  // TRACE_ANALYZE_JAEGER_CLIENT_HTTP_API_V1_SOURCE_H_
+#endif  // TRACE_ANALYZE_JAEGER_CLIENT_NET_HTTP_API_V1_SOURCE_H_

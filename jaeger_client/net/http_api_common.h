@@ -2,8 +2,8 @@
 // (sent as text/plain although they hold JSON), telling "this endpoint is not
 // served" (Go's "404 page not found", or the UI's index.html) from real
 // answers, and decoding trace bodies with the file decoders.
-#ifndef TRACE_ANALYZE_JAEGER_CLIENT_HTTP_API_COMMON_H_
-#define TRACE_ANALYZE_JAEGER_CLIENT_HTTP_API_COMMON_H_
+#ifndef TRACE_ANALYZE_JAEGER_CLIENT_NET_HTTP_API_COMMON_H_
+#define TRACE_ANALYZE_JAEGER_CLIENT_NET_HTTP_API_COMMON_H_
 
 #include <cstddef>
 #include <memory>
@@ -13,8 +13,8 @@
 
 #include "jaeger_client/call_result.h"
 #include "jaeger_client/client_options.h"
-#include "jaeger_client/http_client.h"
 #include "jaeger_client/input.h"
+#include "jaeger_client/net/http_client.h"
 
 namespace trace_analyze::jaeger {
 
@@ -64,4 +64,4 @@ class HttpApiBase {
 
 }  // namespace trace_analyze::jaeger
 
-#endif  // TRACE_ANALYZE_JAEGER_CLIENT_HTTP_API_COMMON_H_
+#endif  // TRACE_ANALYZE_JAEGER_CLIENT_NET_HTTP_API_COMMON_H_

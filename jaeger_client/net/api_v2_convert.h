@@ -2,8 +2,8 @@
 // same rules as the Jaeger UI JSON decoder: process service name ("unknown-
 // service" when empty) and host, tags as attributes with the span.kind /
 // error conventions, references in order, µs times truncated from ns.
-#ifndef TRACE_ANALYZE_JAEGER_CLIENT_API_V2_CONVERT_H_
-#define TRACE_ANALYZE_JAEGER_CLIENT_API_V2_CONVERT_H_
+#ifndef TRACE_ANALYZE_JAEGER_CLIENT_NET_API_V2_CONVERT_H_
+#define TRACE_ANALYZE_JAEGER_CLIENT_NET_API_V2_CONVERT_H_
 
 #include "jaeger/api_v2/model.pb.h"
 #include "jaeger_client/span_assembler.h"
@@ -19,4 +19,4 @@ std::string ApiV2TraceIdBytes(std::string_view hex_trace_id);
 
 }  // namespace trace_analyze::jaeger
 
-#endif  // TRACE_ANALYZE_JAEGER_CLIENT_API_V2_CONVERT_H_
+#endif  // TRACE_ANALYZE_JAEGER_CLIENT_NET_API_V2_CONVERT_H_

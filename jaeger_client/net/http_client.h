@@ -2,8 +2,8 @@
 // (a pool of easy handles, one per concurrent request), HTTP/2 when the server
 // offers it over TLS (ALPN), gzip/deflate/br/zstd transfer decoding, TLS
 // options, timeouts, and the request headers every call carries.
-#ifndef TRACE_ANALYZE_JAEGER_CLIENT_HTTP_CLIENT_H_
-#define TRACE_ANALYZE_JAEGER_CLIENT_HTTP_CLIENT_H_
+#ifndef TRACE_ANALYZE_JAEGER_CLIENT_NET_HTTP_CLIENT_H_
+#define TRACE_ANALYZE_JAEGER_CLIENT_NET_HTTP_CLIENT_H_
 
 #include <mutex>
 #include <string>
@@ -49,4 +49,4 @@ class HttpClient {
 
 }  // namespace trace_analyze::jaeger
 
-#endif  // TRACE_ANALYZE_JAEGER_CLIENT_HTTP_CLIENT_H_
+#endif  // TRACE_ANALYZE_JAEGER_CLIENT_NET_HTTP_CLIENT_H_

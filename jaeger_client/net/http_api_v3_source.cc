@@ -1,4 +1,4 @@
-#include "jaeger_client/http_api_v3_source.h"
+#include "jaeger_client/net/http_api_v3_source.h"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "jaeger_client/grpc_common.h"
+#include "jaeger_client/net/grpc_common.h"
 
 #include <fmt/format.h>
 #include <google/protobuf/stubs/logging.h>

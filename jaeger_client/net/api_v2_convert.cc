@@ -1,4 +1,4 @@
-#include "jaeger_client/api_v2_convert.h"
+#include "jaeger_client/net/api_v2_convert.h"
 
 #include <fmt/format.h>
 

@@ -2,8 +2,8 @@
 // exactly the rules of the OTLP JSON decoder (otlp_mapping.h): resource
 // service.name and host, span attributes (arrays/maps as compact JSON, bytes
 // as base64), kind, status ERROR, parent + links.
-#ifndef TRACE_ANALYZE_JAEGER_CLIENT_OTLP_PROTO_CONVERT_H_
-#define TRACE_ANALYZE_JAEGER_CLIENT_OTLP_PROTO_CONVERT_H_
+#ifndef TRACE_ANALYZE_JAEGER_CLIENT_NET_OTLP_PROTO_CONVERT_H_
+#define TRACE_ANALYZE_JAEGER_CLIENT_NET_OTLP_PROTO_CONVERT_H_
 
 #include "jaeger_client/span_assembler.h"
 #include "opentelemetry/proto/trace/v1/trace.pb.h"
@@ -16,4 +16,4 @@ void AddOtlpTracesData(const ::opentelemetry::proto::trace::v1::TracesData& data
 
 }  // namespace trace_analyze::jaeger
 
-#endif  // TRACE_ANALYZE_JAEGER_CLIENT_OTLP_PROTO_CONVERT_H_
+#endif  // TRACE_ANALYZE_JAEGER_CLIENT_NET_OTLP_PROTO_CONVERT_H_

@@ -1,4 +1,4 @@
-#include "jaeger_client/otlp_proto_convert.h"
+#include "jaeger_client/net/otlp_proto_convert.h"
 
 #include <fmt/format.h>
 
