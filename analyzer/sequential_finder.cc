@@ -158,7 +158,7 @@ void FindSequential(const FinderContext& ctx, const std::vector<uint8_t>& in_loo
   // Value tokens of two consecutive chain members' subtrees, and scratch.
   std::vector<std::string_view> earlier_tokens, later_tokens;
   std::vector<SpanIndex> token_stack;
-  size_t retime_spans = 0;             // spent of kRetimeSpanBudget
+  size_t retime_spans = 0;  // spent of kRetimeSpanBudget
   for (SpanIndex p = 0; p < t.spans.size(); ++p) {
     const auto children = t.topology.ChildrenOf(p);
     if (children.size() < cfg.min_chain_length) continue;
