@@ -24,7 +24,7 @@ const CriticalPath& TraceAnalyzer::AnalyzePath(Trace& trace) {
   normalize.drop_spans_without_start = options_.cp.mode == CpMode::kJaeger;
   Normalize(trace, normalize);
   if (options_.adjust_clock_skew) AdjustClockSkew(trace, options_.clock_skew);
-  path_ = ComputeCriticalPath(trace, options_.cp);
+  cp_.Compute(trace, options_.cp, &path_);
   profile_.Add(Summarize(trace, path_, options_.max_heaviest, options_.fold_stacks));
   return path_;
 }

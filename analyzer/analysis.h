@@ -62,6 +62,7 @@ class TraceAnalyzer {
   AnalysisOptions options_;
   Profile profile_;
   FindingsCollector findings_;
+  CriticalPathComputer cp_;
   CriticalPath path_;
 };
 

@@ -63,36 +63,52 @@
 namespace trace_analyze::analyzer {
 namespace {
 
-// Arrays that are always written before they are read: no zero-fill pass
-// (fresh pages are the main cost on million-span traces).
+// Grows `v` to at least `n` elements; existing contents are left as they are
+// (callers write before they read).
 template <class T>
-std::unique_ptr<T[]> Uninitialized(size_t n) {
-  return std::make_unique_for_overwrite<T[]>(n);
+void GrowTo(std::vector<T>& v, size_t n) {
+  if (v.size() < n) v.resize(n);
 }
 
 class CriticalPathWalker {
  public:
-  CriticalPathWalker(const Trace& trace, const CpOptions& options)
+  using Scratch = CriticalPathComputer::Scratch;
+
+  CriticalPathWalker(const Trace& trace, const CpOptions& options, Scratch& scratch)
       : trace_(trace),
         topo_(trace.topology),
         jaeger_(options.mode == CpMode::kJaeger),
-        tolerance_fraction_(std::max(0.0, options.skew_tolerance_fraction)) {
+        tolerance_fraction_(std::max(0.0, options.skew_tolerance_fraction)),
+        start_(scratch.start),
+        end_(scratch.end),
+        stamp_(scratch.stamp),
+        entered_(scratch.entered),
+        cand_count_(scratch.cand_count),
+        cursor_(scratch.cursor),
+        pos_in_parent_(scratch.pos_in_parent),
+        cand_(scratch.cand),
+        pre_(scratch.pre),
+        stack_(scratch.stack) {
+    // Arrays that are always written before they are read are only grown,
+    // never cleared (fresh pages are the main cost on million-span traces).
     const size_t n = trace.spans.size();
-    start_ = Uninitialized<int64_t>(n);
-    end_ = Uninitialized<int64_t>(n);
+    GrowTo(start_, n);
+    GrowTo(end_, n);
     stamp_.assign(n, 0);
-    cand_ = Uninitialized<SpanIndex>(topo_.children.size());
-    cand_count_ = Uninitialized<uint32_t>(n);
+    GrowTo(cand_, topo_.children.size());
+    GrowTo(cand_count_, n);
     if (jaeger_) {
       entered_.assign(n, 0);
     } else {
-      cursor_ = Uninitialized<uint32_t>(n);
-      pos_in_parent_ = Uninitialized<uint32_t>(n);
+      GrowTo(cursor_, n);
+      GrowTo(pos_in_parent_, n);
     }
   }
 
-  CriticalPath Run() {
-    CriticalPath path;
+  void Run(CriticalPath& path) {
+    path.sections.clear();
+    path.roots.clear();
+    path.total_us = 0;
     // An upper bound (a walk step emits at most one section; a root's walk takes
     // at most 2 steps per span plus 2), so the vector never regrows; pages that
     // stay unused are never touched.
@@ -121,7 +137,6 @@ class CriticalPathWalker {
     }
     for (const CpSection& s : path.sections)
       path.total_us = SatAdd(path.total_us, s.end_us - s.start_us);
-    return path;
   }
 
  private:
@@ -188,7 +203,7 @@ class CriticalPathWalker {
   void BuildCandidates(uint32_t stamp) {
     for (SpanIndex s : pre_) {
       if (!InMap(s, stamp)) continue;
-      SpanIndex* const first = cand_.get() + topo_.child_begin[s];
+      SpanIndex* const first = cand_.data() + topo_.child_begin[s];
       SpanIndex* last = first;
       for (SpanIndex c : topo_.ChildrenOf(s)) {
         if (InMap(c, stamp)) *last++ = c;  // pruned children are not in the copy
@@ -204,7 +219,7 @@ class CriticalPathWalker {
     }
   }
 
-  const SpanIndex* CandBegin(SpanIndex s) const { return cand_.get() + topo_.child_begin[s]; }
+  const SpanIndex* CandBegin(SpanIndex s) const { return cand_.data() + topo_.child_begin[s]; }
   const SpanIndex* CandEnd(SpanIndex s) const { return CandBegin(s) + cand_count_[s]; }
 
   void Emit(SpanIndex s, int64_t from, int64_t to) {
@@ -286,22 +301,31 @@ class CriticalPathWalker {
   const bool jaeger_;
   const double tolerance_fraction_;
   // Per span, valid while stamp_[span] is the current root's stamp.
-  std::unique_ptr<int64_t[]> start_, end_;  // sanitised interval
-  std::vector<uint32_t> stamp_;             // root stamp when in the copy; 0 = dropped
-  std::vector<uint32_t> entered_;           // kJaeger: root stamp when entered without t
-  std::unique_ptr<uint32_t[]> cand_count_;
-  std::unique_ptr<uint32_t[]> cursor_;         // kCausal: next candidate to try
-  std::unique_ptr<uint32_t[]> pos_in_parent_;  // kCausal: index in the parent's candidates
-  std::unique_ptr<SpanIndex[]> cand_;          // parallel to Topology::children
-  std::vector<SpanIndex> pre_;
-  std::vector<SpanIndex> stack_;
+  std::vector<int64_t>& start_;  // sanitised interval
+  std::vector<int64_t>& end_;
+  std::vector<uint32_t>& stamp_;    // root stamp when in the copy; 0 = dropped
+  std::vector<uint32_t>& entered_;  // kJaeger: root stamp when entered without t
+  std::vector<uint32_t>& cand_count_;
+  std::vector<uint32_t>& cursor_;         // kCausal: next candidate to try
+  std::vector<uint32_t>& pos_in_parent_;  // kCausal: index in the parent's candidates
+  std::vector<SpanIndex>& cand_;          // parallel to Topology::children
+  std::vector<SpanIndex>& pre_;
+  std::vector<SpanIndex>& stack_;
   std::vector<CpSection>* sections_ = nullptr;
 };
 
 }  // namespace
 
+void CriticalPathComputer::Compute(const Trace& trace, const CpOptions& options,
+                                   CriticalPath* path) {
+  CriticalPathWalker(trace, options, scratch_).Run(*path);
+}
+
 CriticalPath ComputeCriticalPath(const Trace& trace, const CpOptions& options) {
-  return CriticalPathWalker(trace, options).Run();
+  CriticalPathComputer computer;
+  CriticalPath path;
+  computer.Compute(trace, options, &path);
+  return path;
 }
 
 std::vector<int64_t> CriticalTimePerSpan(const Trace& trace, const CriticalPath& path) {

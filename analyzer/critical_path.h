@@ -50,6 +50,24 @@ struct CriticalPath {
 // a million spans deep or wide.
 CriticalPath ComputeCriticalPath(const Trace& trace, const CpOptions& options = {});
 
+// ComputeCriticalPath() for trace after trace, keeping its working buffers
+// (and those of `path`) from one trace to the next: fresh memory is the main
+// cost of analysing a trace on our machines.
+class CriticalPathComputer {
+ public:
+  void Compute(const Trace& trace, const CpOptions& options, CriticalPath* path);
+
+  // Per-span working arrays (see critical_path.cc).
+  struct Scratch {
+    std::vector<int64_t> start, end;
+    std::vector<uint32_t> stamp, entered, cand_count, cursor, pos_in_parent;
+    std::vector<SpanIndex> cand, pre, stack;
+  };
+
+ private:
+  Scratch scratch_;
+};
+
 // Per span: µs of the span's own sections on the path (indexed by SpanIndex).
 std::vector<int64_t> CriticalTimePerSpan(const Trace& trace, const CriticalPath& path);
 

@@ -84,6 +84,11 @@ int main(int argc, char** argv) {
   std::vector<ta::analyzer::CriticalPath> paths(traces.size());
   stage("ComputeCriticalPath",
         [&](size_t i) { paths[i] = ta::analyzer::ComputeCriticalPath(traces[i], options.cp); });
+  // As in the pipeline (TraceAnalyzer): one computer and one path, reused.
+  ta::analyzer::CriticalPathComputer computer;
+  ta::analyzer::CriticalPath reused_path;
+  stage("  reusing its buffers",
+        [&](size_t i) { computer.Compute(traces[i], options.cp, &reused_path); });
   stage("  CriticalTimePerSpan",
         [&](size_t i) { (void)ta::analyzer::CriticalTimePerSpan(traces[i], paths[i]); });
   stage("  SelfTimePerSpan", [&](size_t i) { (void)ta::analyzer::SelfTimePerSpan(traces[i]); });

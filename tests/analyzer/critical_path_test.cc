@@ -809,5 +809,25 @@ TEST(CriticalPathRandomTest, CausalTilesEveryRoot) {
   }
 }
 
+// One CriticalPathComputer reused over traces of random sizes, alternating
+// modes, gives exactly what a fresh computation gives: nothing is carried
+// from one trace to the next in its buffers or in the reused path.
+TEST(CriticalPathRandomTest, ReusedComputerEqualsFreshComputation) {
+  std::mt19937 rng(99);
+  CriticalPathComputer computer;
+  CriticalPath reused;
+  for (int i = 0; i < 3000; ++i) {
+    Trace t = RandomTrace(rng);
+    Normalize(t);
+    const CpOptions options = i % 3 == 0 ? CausalOptions(0.05) : CpOptions{};
+    SCOPED_TRACE(i);
+    computer.Compute(t, options, &reused);
+    const CriticalPath fresh = ComputeCriticalPath(t, options);
+    ASSERT_EQ(Sections(t, reused), Sections(t, fresh));
+    ASSERT_EQ(reused.roots, fresh.roots);
+    ASSERT_EQ(reused.total_us, fresh.total_us);
+  }
+}
+
 }  // namespace
 }  // namespace trace_analyze::analyzer
