@@ -90,7 +90,7 @@ std::string Mismatch(ondemand::value& v, std::string_view expected) {
   return fmt::format("expected {}, got {}", expected, JsonTypeName(type));
 }
 
-bool ReadInt64(ondemand::value& v, bool allow_string, int64_t* out, std::string* failure) {
+bool ReadInt64Slow(ondemand::value& v, bool allow_string, int64_t* out, std::string* failure) {
   if (!v.get_int64().get(*out)) return true;
   ondemand::json_type type{};
   if (auto ec = v.type().get(type); ec) {

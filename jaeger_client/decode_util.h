@@ -85,7 +85,14 @@ inline const char* Where(ondemand::value& v) { return v.raw_json_token().data();
 // Reads an integer: a JSON number (fractions truncated), or with
 // `allow_string` also a string holding a decimal integer (int64 values that
 // JSON encoders quote). Out-of-range values are errors.
-bool ReadInt64(ondemand::value& v, bool allow_string, int64_t* out, std::string* failure);
+bool ReadInt64Slow(ondemand::value& v, bool allow_string, int64_t* out, std::string* failure);
+// Inlined: this runs for every time of every span; only a plain integer
+// takes the fast path.
+[[gnu::always_inline]] inline bool ReadInt64(ondemand::value& v, bool allow_string, int64_t* out,
+                                             std::string* failure) {
+  if (!v.get_int64().get(*out)) return true;
+  return ReadInt64Slow(v, allow_string, out, failure);
+}
 
 // Whether p[0, n) holds a '\\', 8 bytes at a time (strings here are short,
 // so this beats a memchr call).
@@ -106,7 +113,9 @@ inline bool HasBackslash(const char* p, size_t n) {
 
 // Reads a string, unescaped (valid while the document is).
 bool ReadStringSlow(ondemand::value& v, std::string_view* out, std::string* failure);
-inline bool ReadString(ondemand::value& v, std::string_view* out, std::string* failure) {
+// Inlined: this runs for every string of every span.
+[[gnu::always_inline]] inline bool ReadString(ondemand::value& v, std::string_view* out,
+                                              std::string* failure) {
   // Fast path: a string without escapes is its raw text, which saves the
   // copy into simdjson's string buffer. Not consuming the value is fine: the
   // enclosing iteration skips it.
