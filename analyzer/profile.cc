@@ -182,10 +182,18 @@ TraceSummary Summarize(const Trace& trace, const CriticalPath& path, size_t max_
   std::vector<Group> groups;
   std::vector<Slot> table(64);
   const std::hash<std::string_view> hasher;
+  // Spans of one process share their service's bytes: each run of spans with
+  // the same service view hashes it once.
+  std::string_view last_service;
+  size_t service_hash = hasher(last_service);
   for (SpanIndex i = 0; i < trace.spans.size(); ++i) {
     const Span& span = trace.spans[i];
     s.error = s.error || span.error;
-    const size_t h = hasher(span.operation) ^ (hasher(span.service) * 0x9e3779b97f4a7c15ULL);
+    if (span.service.data() != last_service.data() || span.service.size() != last_service.size()) {
+      last_service = span.service;
+      service_hash = hasher(last_service);
+    }
+    const size_t h = hasher(span.operation) ^ (service_hash * 0x9e3779b97f4a7c15ULL);
     const size_t mask = table.size() - 1;
     size_t k = h & mask;
     for (; table[k].group != UINT32_MAX; k = (k + 1) & mask) {

@@ -96,7 +96,7 @@ bool ReadInt64Slow(ondemand::value& v, bool allow_string, int64_t* out, std::str
 
 // Whether p[0, n) holds a '\\', 8 bytes at a time (strings here are short,
 // so this beats a memchr call).
-inline bool HasBackslash(const char* p, size_t n) {
+[[gnu::always_inline]] inline bool HasBackslash(const char* p, size_t n) {
   constexpr uint64_t kOnes = 0x0101010101010101ULL;
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
