@@ -56,7 +56,6 @@ TracePath MakeTracePath(const Trace& trace, const CriticalPath& path) {
   }
 
   const std::vector<int64_t> critical = CriticalTimePerSpan(trace, path);
-  const std::vector<int64_t> self = SelfTimePerSpan(trace);
   // Tree depth of every span, in one pass from the roots (traces can be a
   // million spans deep, so no per-span walk up).
   std::vector<uint32_t> depth(trace.spans.size(), 0);
@@ -69,17 +68,17 @@ TracePath MakeTracePath(const Trace& trace, const CriticalPath& path) {
       stack.push_back(c);
     }
   }
-  std::vector<uint8_t> listed(trace.spans.size(), 0);
   size_t on_path = 0;
   for (SpanIndex i = 0; i < critical.size(); ++i) on_path += critical[i] > 0 ? 1 : 0;
   out.spans.reserve(on_path);
+  std::vector<uint8_t> listed(trace.spans.size(), 0);
   for (const CpSection& s : path.sections) {
     if (listed[s.span]) continue;
     listed[s.span] = 1;
     const Span& span = trace.spans[s.span];
     out.spans.push_back({std::string(span.span_id), std::string(span.service),
-                         std::string(span.operation), span.start_us, span.duration_us, self[s.span],
-                         critical[s.span], depth[s.span]});
+                         std::string(span.operation), span.start_us, span.duration_us,
+                         SelfTimeOf(trace, s.span), critical[s.span], depth[s.span]});
   }
   return out;
 }

@@ -334,31 +334,33 @@ std::vector<int64_t> CriticalTimePerSpan(const Trace& trace, const CriticalPath&
   return out;
 }
 
+int64_t SelfTimeOf(const Trace& trace, SpanIndex i) {
+  const Span& span = trace.spans[i];
+  const int64_t s = span.start_us, e = span.end_us();
+  // Children are sorted by start: one sweep merges their clipped intervals.
+  int64_t covered = 0, run_start = 0, run_end = 0;
+  bool in_run = false;
+  for (SpanIndex c : trace.topology.ChildrenOf(i)) {
+    const int64_t cs = std::max(s, trace.spans[c].start_us);
+    const int64_t ce = std::min(e, trace.spans[c].end_us());
+    if (ce <= cs) continue;
+    if (in_run && cs <= run_end) {
+      run_end = std::max(run_end, ce);
+      continue;
+    }
+    if (in_run) covered += run_end - run_start;
+    run_start = cs;
+    run_end = ce;
+    in_run = true;
+  }
+  if (in_run) covered += run_end - run_start;
+  return std::max<int64_t>(0, span.duration_us - covered);
+}
+
 std::vector<int64_t> SelfTimePerSpan(const Trace& trace) {
   const size_t n = trace.spans.size();
   std::vector<int64_t> out(n, 0);
-  for (SpanIndex i = 0; i < n; ++i) {
-    const Span& span = trace.spans[i];
-    const int64_t s = span.start_us, e = span.end_us();
-    // Children are sorted by start: one sweep merges their clipped intervals.
-    int64_t covered = 0, run_start = 0, run_end = 0;
-    bool in_run = false;
-    for (SpanIndex c : trace.topology.ChildrenOf(i)) {
-      const int64_t cs = std::max(s, trace.spans[c].start_us);
-      const int64_t ce = std::min(e, trace.spans[c].end_us());
-      if (ce <= cs) continue;
-      if (in_run && cs <= run_end) {
-        run_end = std::max(run_end, ce);
-        continue;
-      }
-      if (in_run) covered += run_end - run_start;
-      run_start = cs;
-      run_end = ce;
-      in_run = true;
-    }
-    if (in_run) covered += run_end - run_start;
-    out[i] = std::max<int64_t>(0, span.duration_us - covered);
-  }
+  for (SpanIndex i = 0; i < n; ++i) out[i] = SelfTimeOf(trace, i);
   return out;
 }
 
