@@ -43,10 +43,11 @@ class TraceAnalyzer {
   const CriticalPath& Analyze(Trace& trace);
 
   // Analyze() in two steps, for callers that run them on two threads:
-  // AnalyzePath() does everything but the bottleneck finders (it touches only
-  // the profile) and FindBottlenecksIn() runs the finders, when enabled, on a
-  // trace and the path AnalyzePath() computed for it (it touches only the
-  // findings). Each step must see the traces in the same order, one at a time.
+  // AnalyzePath() does everything but the bottleneck finders (it touches the
+  // profile and its own path buffers; the path is valid until its next call)
+  // and FindBottlenecksIn() runs the finders, when enabled, on a trace and
+  // the path AnalyzePath() computed for it (it touches only the findings).
+  // Each step must see the traces in the same order, one at a time.
   const CriticalPath& AnalyzePath(Trace& trace);
   void FindBottlenecksIn(const Trace& trace, const CriticalPath& path);
 

@@ -4,8 +4,8 @@
 // separate library, so that reading files never loads them: they bring ~80
 // shared libraries whose loading took ~30 ms of every run, most of the
 // start-up. The executable loads the library (libtrace-analyze-net.so, next
-// to it) at the first MakeTraceSource() call; tests and fuzzers link it in
-// instead (trace_analyze::jaeger_net_linked), which registers it before main.
+// to it) at the first MakeTraceSource() call; tests link it in instead
+// (trace_analyze::jaeger_net_linked), which registers it before main.
 #ifndef TRACE_ANALYZE_JAEGER_CLIENT_NETWORK_API_H_
 #define TRACE_ANALYZE_JAEGER_CLIENT_NETWORK_API_H_
 

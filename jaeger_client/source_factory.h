@@ -12,7 +12,9 @@ namespace trace_analyze::jaeger {
 
 // http(s):// URLs take auto, http, http-v3; grpc(s):// URLs take auto,
 // grpc-v2, grpc-v3; anything else is a usage error (kInput). `options` must
-// outlive the source. Nothing is sent until the first call.
+// outlive the source. Nothing is sent until the first call. The first call
+// in a process loads the clients' library (network_api.h); if it cannot be
+// loaded, the error (kBackend) names it and the executable's folder.
 Result<std::unique_ptr<TraceSource>> MakeTraceSource(const ClientOptions& options, ApiKind api);
 
 }  // namespace trace_analyze::jaeger
