@@ -203,7 +203,9 @@ struct Avx512Kernel {
 };
 
 // flatten: the kernel's functions inline here, where AVX-512 is allowed.
-TA_AVX512_TARGET [[gnu::flatten]] size_t ScanAvx512(const char* data, size_t n, int64_t* depth,
+// (A standard attribute goes first: clang applies one after the GNU
+// attribute to the return type and rejects it.)
+[[gnu::flatten]] TA_AVX512_TARGET size_t ScanAvx512(const char* data, size_t n, int64_t* depth,
                                                     uint64_t* in_string, bool* escape_pending) {
   return ScanBlocks<Avx512Kernel>(data, n, depth, in_string, escape_pending);
 }
