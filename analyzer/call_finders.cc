@@ -2,7 +2,6 @@
 #include <algorithm>
 #include <array>
 #include <functional>
-#include <iterator>
 #include <string>
 
 #include "analyzer/finders_internal.h"
@@ -31,41 +30,18 @@ bool IsReadOnly(std::string_view method_or_statement) {
   return head == "GET" || head == "HEAD" || head == "SELECT";
 }
 
-}  // namespace
-
-Call CallOf(const Trace& trace, const Span& span) {
-  constexpr size_t kNone = std::size(kCallAttributes);
-  size_t best = kNone;  // index of the preferred key found so far
-  uint32_t seen = 0;    // keys met (only their first occurrence counts)
-  std::string_view text;
-  for (const Attribute& a : trace.AttrsOf(span)) {
-    for (size_t k = 0; k < best; ++k) {  // only a more preferred key can win
-      if (a.key != kCallAttributes[k]) continue;
-      if ((seen & (1u << k)) == 0) {
-        seen |= 1u << k;
-        if (!a.value.empty()) {
-          best = k;
-          text = a.value;
-        }
-      }
-      break;
-    }
-  }
-  if (best == kNone) return {span.operation, false};
-  return {text, true};
-}
-
-namespace {
-
-// Values of kKeyAttributes, in that order (empty when absent), in one pass
-// over the span's attributes; the first occurrence of a key counts.
-std::array<std::string_view, std::size(kKeyAttributes)> KeyAttributeValues(const Trace& trace,
-                                                                           const Span& span) {
-  std::array<std::string_view, std::size(kKeyAttributes)> values{};
+// The values of `keys`, in that order (empty when absent), in one pass over
+// the span's attributes; the first occurrence of a key counts, as in
+// Trace::FindAttr.
+template <size_t N>
+std::array<std::string_view, N> FirstValues(const Trace& trace, const Span& span,
+                                            const std::string_view (&keys)[N]) {
+  static_assert(N <= 32, "one bit per key in `seen`");
+  std::array<std::string_view, N> values{};
   uint32_t seen = 0;
   for (const Attribute& a : trace.AttrsOf(span)) {
-    for (size_t k = 0; k < values.size(); ++k) {
-      if (a.key != kKeyAttributes[k]) continue;
+    for (size_t k = 0; k < N; ++k) {
+      if (a.key != keys[k]) continue;
       if ((seen & (1u << k)) == 0) {
         seen |= 1u << k;
         values[k] = a.value;
@@ -77,6 +53,13 @@ std::array<std::string_view, std::size(kKeyAttributes)> KeyAttributeValues(const
 }
 
 }  // namespace
+
+Call CallOf(const Trace& trace, const Span& span) {
+  for (std::string_view v : FirstValues(trace, span, kCallAttributes)) {
+    if (!v.empty()) return {v, true};
+  }
+  return {span.operation, false};
+}
 
 OpName NameOf(const Span& span) {
   return {std::string(span.service), Parameterize(span.operation)};
@@ -209,7 +192,7 @@ void FindRepeatedCalls(const FinderContext& ctx, std::vector<FindingInstance>* o
     const Span& s = t.spans[i];
     if (!ctx.calls[i].from_attribute) continue;
     uint64_t h = AddToKey(AddToKey(AddToKey(0, s.service), s.operation), ctx.calls[i].text);
-    for (std::string_view v : KeyAttributeValues(t, s)) h = AddToKey(h, v);
+    for (std::string_view v : FirstValues(t, s, kKeyAttributes)) h = AddToKey(h, v);
     identity[i] = h == 0 ? 1 : h;
   }
   KeyedSpans keyed;
