@@ -5,9 +5,11 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <string>
 #include <system_error>
+#include <utility>
 
 #include "jaeger_client/network_api.h"
 
@@ -15,6 +17,31 @@ namespace trace_analyze::jaeger {
 namespace {
 
 std::atomic<const NetworkApi*> registered_api{nullptr};
+
+// Usage errors are told before the library is loaded: they need no network
+// code, and stay usage errors (exit 2) when the library is missing.
+Status CheckUsage(const ClientOptions& options, ApiKind api) {
+  const bool grpc = options.server.grpc();
+  const bool grpc_api = api == ApiKind::kGrpcV2 || api == ApiKind::kGrpcV3;
+  const bool http_api = api == ApiKind::kHttpV1 || api == ApiKind::kHttpV3;
+  if ((grpc && http_api) || (!grpc && grpc_api)) {
+    return Error{ErrorCode::kInput,
+                 fmt::format("--api {} does not go with --jaeger {}: use {}", ApiFlagName(api),
+                             options.server.Display(),
+                             grpc ? "auto, grpc-v2 or grpc-v3 for grpc(s):// URLs"
+                                  : "auto, http or http-v3 for http(s):// URLs")};
+  }
+  // TLS files are checked before anything is sent, so that a typo is a usage
+  // error rather than a TLS failure of the first call (gRPC reads them into
+  // the channel credentials anyway).
+  for (const auto& [path, flag] :
+       {std::pair{&options.ca_file, "--ca-file"}, std::pair{&options.cert_file, "--cert"},
+        std::pair{&options.key_file, "--key"}}) {
+    if (path->empty() || std::ifstream(*path, std::ios::binary).good()) continue;
+    return Error{ErrorCode::kInput, fmt::format("{} {}: cannot read the file", flag, *path)};
+  }
+  return OkStatus();
+}
 
 // Loads the library once per process, from the executable's folder (where
 // the build puts it) or else wherever the dynamic linker finds it; the handle
@@ -60,6 +87,7 @@ Result<const NetworkApi*> LoadNetworkApi() {
 void RegisterNetworkApi(const NetworkApi* api) { registered_api.store(api); }
 
 Result<std::unique_ptr<TraceSource>> MakeTraceSource(const ClientOptions& options, ApiKind api) {
+  if (Status s = CheckUsage(options, api); !s.ok()) return s.error();
   const NetworkApi* network = registered_api.load();
   if (network == nullptr) {
     Result<const NetworkApi*> loaded = LoadNetworkApi();

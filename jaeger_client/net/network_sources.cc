@@ -1,10 +1,6 @@
 #include "jaeger_client/net/network_sources.h"
 
-#include <fmt/format.h>
-
-#include <fstream>
 #include <string>
-#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -20,34 +16,11 @@ namespace {
 
 using SourcePtr = std::unique_ptr<TraceSource>;
 
-// TLS files are checked before anything is sent, so that a typo is a usage
-// error rather than a TLS failure of the first call (gRPC reads them into the
-// channel credentials anyway).
-Status CheckReadable(const std::string& path, std::string_view flag) {
-  if (path.empty()) return OkStatus();
-  if (std::ifstream(path, std::ios::binary).good()) return OkStatus();
-  return Error{ErrorCode::kInput, fmt::format("{} {}: cannot read the file", flag, path)};
-}
-
 }  // namespace
 
 Result<std::unique_ptr<TraceSource>> MakeNetworkTraceSource(const ClientOptions& options,
                                                             ApiKind api) {
   const bool grpc = options.server.grpc();
-  const bool grpc_api = api == ApiKind::kGrpcV2 || api == ApiKind::kGrpcV3;
-  const bool http_api = api == ApiKind::kHttpV1 || api == ApiKind::kHttpV3;
-  if ((grpc && http_api) || (!grpc && grpc_api)) {
-    return Error{ErrorCode::kInput,
-                 fmt::format("--api {} does not go with --jaeger {}: use {}", ApiFlagName(api),
-                             options.server.Display(),
-                             grpc ? "auto, grpc-v2 or grpc-v3 for grpc(s):// URLs"
-                                  : "auto, http or http-v3 for http(s):// URLs")};
-  }
-  for (const auto& [path, flag] :
-       {std::pair{&options.ca_file, "--ca-file"}, std::pair{&options.cert_file, "--cert"},
-        std::pair{&options.key_file, "--key"}}) {
-    if (Status s = CheckReadable(*path, flag); !s.ok()) return s.error();
-  }
   if (!grpc) {
     if (api == ApiKind::kHttpV1) return SourcePtr(std::make_unique<HttpApiV1Source>(options));
     if (api == ApiKind::kHttpV3) return SourcePtr(std::make_unique<HttpApiV3Source>(options));

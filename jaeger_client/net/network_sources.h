@@ -9,7 +9,8 @@
 
 namespace trace_analyze::jaeger {
 
-// MakeTraceSource() as documented in source_factory.h.
+// MakeTraceSource() as documented in source_factory.h, once it has checked
+// `api` against the URL and the TLS files (without loading this library).
 Result<std::unique_ptr<TraceSource>> MakeNetworkTraceSource(const ClientOptions& options,
                                                             ApiKind api);
 

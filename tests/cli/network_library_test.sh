@@ -3,7 +3,8 @@
 # only for a --jaeger call (jaeger_client/network_api.h). Checks, on the real
 # binary: it does not link gRPC, protobuf or libcurl; a --jaeger call loads the
 # library (the error is then curl's); without the library, file input still
-# works and a --jaeger call fails with exit 3 and a message naming it.
+# works, a --jaeger call fails with exit 3 and a message naming it, and a
+# --jaeger usage error is still told as one (exit 2).
 # Usage: network_library_test.sh TRACE_ANALYZE_BINARY FIXTURES_DIR
 set -u
 bin="$1"
@@ -38,4 +39,9 @@ code=$?
 check "--jaeger without the library: exit 3 (got $code)" test "$code" -eq 3
 check "--jaeger without the library: the message names it" \
   grep -q "libtrace-analyze-net.so) could not be loaded" "$tmp/err"
+"$tmp/alone/trace-analyze" analyze --jaeger http://127.0.0.1:1 --api grpc-v2 --service x \
+  >/dev/null 2>"$tmp/err"
+code=$?
+check "a usage error without the library: still exit 2 (got $code)" test "$code" -eq 2
+check "a usage error without the library: its own message" grep -q "does not go with" "$tmp/err"
 [ "$fails" -eq 0 ] || { cat "$tmp/err"; exit 1; }
