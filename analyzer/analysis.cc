@@ -14,19 +14,18 @@ TraceAnalyzer::TraceAnalyzer(const AnalysisOptions& options)
       findings_(options.detectors.max_examples) {}
 
 const CriticalPath& TraceAnalyzer::Analyze(Trace& trace) {
-  const CriticalPath& path = AnalyzePath(trace);
-  FindBottlenecksIn(trace, path);
-  return path;
+  AnalyzePath(trace, &path_);
+  FindBottlenecksIn(trace, path_);
+  return path_;
 }
 
-const CriticalPath& TraceAnalyzer::AnalyzePath(Trace& trace) {
+void TraceAnalyzer::AnalyzePath(Trace& trace, CriticalPath* path) {
   NormalizeOptions normalize;
   normalize.drop_spans_without_start = options_.cp.mode == CpMode::kJaeger;
   Normalize(trace, normalize);
   if (options_.adjust_clock_skew) AdjustClockSkew(trace, options_.clock_skew);
-  cp_.Compute(trace, options_.cp, &path_);
-  profile_.Add(Summarize(trace, path_, options_.max_heaviest, options_.fold_stacks));
-  return path_;
+  cp_.Compute(trace, options_.cp, path);
+  profile_.Add(Summarize(trace, *path, options_.max_heaviest, options_.fold_stacks));
 }
 
 void TraceAnalyzer::FindBottlenecksIn(const Trace& trace, const CriticalPath& path) {

@@ -43,12 +43,13 @@ class TraceAnalyzer {
   const CriticalPath& Analyze(Trace& trace);
 
   // Analyze() in two steps, for callers that run them on two threads:
-  // AnalyzePath() does everything but the bottleneck finders (it touches the
-  // profile and its own path buffers; the path is valid until its next call)
-  // and FindBottlenecksIn() runs the finders, when enabled, on a trace and
-  // the path AnalyzePath() computed for it (it touches only the findings).
-  // Each step must see the traces in the same order, one at a time.
-  const CriticalPath& AnalyzePath(Trace& trace);
+  // AnalyzePath() does everything but the bottleneck finders, computing the
+  // trace's critical path into `path` (whose buffers it reuses; it touches
+  // only the profile and the analyzer's working buffers), and
+  // FindBottlenecksIn() runs the finders, when enabled, on a trace and that
+  // path (it touches only the findings). Each step must see the traces in the
+  // same order, one at a time.
+  void AnalyzePath(Trace& trace, CriticalPath* path);
   void FindBottlenecksIn(const Trace& trace, const CriticalPath& path);
 
   // Adds what `other` (same options) analysed: the result is the same as if

@@ -106,10 +106,9 @@ class AnalysisWorker {
  private:
   void RunPaths() {
     while (Slot* slot = paths_.Pop()) {
-      const analyzer::CriticalPath& path = analyzer_.AnalyzePath(slot->trace);
-      if (on_trace_) on_trace_(slot->trace, path);
+      analyzer_.AnalyzePath(slot->trace, &slot->path);
+      if (on_trace_) on_trace_(slot->trace, slot->path);
       if (finders_on_) {
-        slot->path = path;  // the analyzer's copy is overwritten by the next trace
         finders_.Push(slot);
       } else {
         free_.Push(slot);
