@@ -55,7 +55,7 @@ void PathSampler::Offer(const Trace& trace, const CriticalPath& path) {
     }
   }
   member.held = before + member.sections <= max_sections_;
-  if (member.held) member.path = MakeTracePath(trace, path);
+  if (member.held) member.path = PackedPath(trace, path);
   sections_ += member.sections;
   members_.emplace(std::move(key), std::move(member));
   Trim();
@@ -80,33 +80,31 @@ void PathSampler::Trim() {
     sections += member.sections;
     if (member.held && sections > max_sections_) {
       member.held = false;
-      member.path = TracePath();
+      member.path = PackedPath();
     }
   }
 }
 
 std::vector<RepresentativeTrace> PathSampler::Representatives(std::span<const double> ps) const {
   std::vector<RepresentativeTrace> out;
-  const TracePath* any = nullptr;
-  for (const auto& [key, member] : members_) {
-    if (member.held) any = &member.path;
-  }
-  if (any == nullptr) return out;
+  bool any_held = false;
+  for (const auto& [key, member] : members_) any_held = any_held || member.held;
+  if (!any_held) return out;
   const std::vector<int64_t> targets = Percentiles(durations_, ps);
   for (size_t k = 0; k < ps.size(); ++k) {
-    const TracePath* best = nullptr;
+    const PackedPath* best = nullptr;
     for (const auto& [key, member] : members_) {
       if (!member.held) continue;
-      const TracePath& t = member.path;
+      const PackedPath& t = member.path;
       if (best == nullptr) {
         best = &t;
         continue;
       }
-      const int64_t d = std::llabs(t.duration_us - targets[k]);
-      const int64_t b = std::llabs(best->duration_us - targets[k]);
-      if (d < b || (d == b && t.trace_id < best->trace_id)) best = &t;
+      const int64_t d = std::llabs(t.duration_us() - targets[k]);
+      const int64_t b = std::llabs(best->duration_us() - targets[k]);
+      if (d < b || (d == b && t.trace_id() < best->trace_id())) best = &t;
     }
-    out.push_back({fmt::format("p{:g}", ps[k]), targets[k], *best});
+    out.push_back({fmt::format("p{:g}", ps[k]), targets[k], best->Unpack()});
   }
   return out;
 }

@@ -13,12 +13,13 @@
 
 #include "analyzer/critical_path.h"
 #include "analyzer/model.h"
+#include "analyzer/packed_path.h"
 #include "analyzer/results.h"
 
 namespace trace_analyze::analyzer {
 
-// Held sections of all sampled paths (about 150 bytes each), so that inputs of
-// many huge traces cannot fill memory with examples.
+// Held sections of all sampled paths (about 100 bytes each, packed), so that
+// inputs of many huge traces cannot fill memory with examples.
 inline constexpr size_t kMaxSampledSections = 4'000'000;
 
 // The sample is a bottom-k sample: the `capacity` traces with the smallest
@@ -53,7 +54,7 @@ class PathSampler {
   struct Member {
     uint64_t sections = 0;
     bool held = false;
-    TracePath path;  // empty unless held
+    PackedPath path;  // empty unless held
   };
 
   // Drops members beyond the capacity and paths beyond the budget.
