@@ -138,6 +138,19 @@ void AddStacks(const Trace& trace, const std::vector<int64_t>& critical,
   }
 }
 
+// The entry of (service, operation), added if missing; the key strings are
+// copied only then.
+template <class Map>
+typename Map::mapped_type& FindOrAdd(Map& map, std::string_view service,
+                                     std::string_view operation) {
+  const Profile::OpKeyLess::View view(service, operation);
+  auto it = map.lower_bound(view);
+  if (it == map.end() || map.key_comp()(view, it->first)) {
+    it = map.emplace_hint(it, Profile::OpKey(service, operation), typename Map::mapped_type{});
+  }
+  return it->second;
+}
+
 }  // namespace
 
 bool HeavySpan::RanksBefore(const HeavySpan& o) const {
@@ -259,24 +272,29 @@ void Profile::Add(const TraceSummary& summary) {
   // ops are sorted by service, so each service's ops are contiguous.
   for (size_t i = 0; i < summary.ops.size();) {
     const std::string& service = summary.ops[i].service;
-    Entry service_total;
+    int64_t service_critical_us = 0;
+    int64_t service_self_us = 0;
+    uint64_t service_spans = 0;
     for (; i < summary.ops.size() && summary.ops[i].service == service; ++i) {
       const TraceSummary::Op& op = summary.ops[i];
-      Entry& e = by_operation_[OpKey(op.service, op.operation)];
+      Entry& e = FindOrAdd(by_operation_, op.service, op.operation);
       e.critical_us = SatAdd(e.critical_us, op.critical_us);
       e.self_us = SatAdd(e.self_us, op.self_us);
       e.spans += op.spans;
       e.per_trace_critical_us.push_back(op.critical_us);
-      service_total.critical_us = SatAdd(service_total.critical_us, op.critical_us);
-      service_total.self_us = SatAdd(service_total.self_us, op.self_us);
-      service_total.spans += op.spans;
+      service_critical_us = SatAdd(service_critical_us, op.critical_us);
+      service_self_us = SatAdd(service_self_us, op.self_us);
+      service_spans += op.spans;
     }
-    service_total.per_trace_critical_us.push_back(service_total.critical_us);
-    MergeEntry(by_service_[service], service_total);
+    Entry& e = by_service_[service];
+    e.critical_us = SatAdd(e.critical_us, service_critical_us);
+    e.self_us = SatAdd(e.self_us, service_self_us);
+    e.spans += service_spans;
+    e.per_trace_critical_us.push_back(service_critical_us);
   }
 
   if (!summary.ops.empty()) {
-    RootEntry& root = by_root_[OpKey(summary.root_service, summary.root_operation)];
+    RootEntry& root = FindOrAdd(by_root_, summary.root_service, summary.root_operation);
     root.durations_us.push_back(summary.duration_us);
     if (summary.error) ++root.errors;
   }
@@ -292,8 +310,17 @@ void Profile::Add(const TraceSummary& summary) {
 }
 
 void Profile::AddHeavy(const std::vector<HeavySpan>& spans) {
-  heaviest_.insert(heaviest_.end(), spans.begin(), spans.end());
-  KeepTop(heaviest_, max_heaviest_);
+  if (max_heaviest_ == 0) return;
+  // Once the list is full, a span that does not rank before its last entry
+  // would only be cut again: most traces' spans are skipped without a copy.
+  const bool full = heaviest_.size() >= max_heaviest_;
+  bool added = false;
+  for (const HeavySpan& span : spans) {
+    if (full && !span.RanksBefore(heaviest_[max_heaviest_ - 1])) continue;
+    heaviest_.push_back(span);
+    added = true;
+  }
+  if (added) KeepTop(heaviest_, max_heaviest_);
 }
 
 void Profile::Merge(const Profile& other) {

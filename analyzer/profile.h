@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -85,6 +86,20 @@ class Profile {
     uint64_t errors = 0;                // traces with an error span
   };
   using OpKey = std::pair<std::string, std::string>;  // (service, operation)
+  // Orders OpKeys as std::less does, and finds them by string views too, so
+  // a lookup copies no strings.
+  struct OpKeyLess {
+    using is_transparent = void;
+    using View = std::pair<std::string_view, std::string_view>;
+    static View AsView(const OpKey& k) { return {k.first, k.second}; }
+    static View AsView(const View& v) { return v; }
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const {
+      return AsView(a) < AsView(b);
+    }
+  };
+  using OpMap = std::map<OpKey, Entry, OpKeyLess>;
+  using RootMap = std::map<OpKey, RootEntry, OpKeyLess>;
 
   explicit Profile(size_t max_heaviest = 20) : max_heaviest_(max_heaviest) {}
 
@@ -95,8 +110,8 @@ class Profile {
   int64_t critical_path_us() const { return critical_path_us_; }
   const DataQuality& quality() const { return quality_; }
   const std::map<std::string, Entry, std::less<>>& by_service() const { return by_service_; }
-  const std::map<OpKey, Entry, std::less<>>& by_operation() const { return by_operation_; }
-  const std::map<OpKey, RootEntry, std::less<>>& by_root() const { return by_root_; }
+  const OpMap& by_operation() const { return by_operation_; }
+  const RootMap& by_root() const { return by_root_; }
   const std::vector<HeavySpan>& heaviest() const { return heaviest_; }
   // Unordered: stacks are long strings with shared prefixes, which a tree
   // compares over and over; BuildProfileReport sorts them once.
@@ -110,8 +125,8 @@ class Profile {
   int64_t critical_path_us_ = 0;
   DataQuality quality_;
   std::map<std::string, Entry, std::less<>> by_service_;
-  std::map<OpKey, Entry, std::less<>> by_operation_;
-  std::map<OpKey, RootEntry, std::less<>> by_root_;
+  OpMap by_operation_;
+  RootMap by_root_;
   std::vector<HeavySpan> heaviest_;  // ranked, at most max_heaviest_
   std::unordered_map<std::string, int64_t> stacks_;
 };

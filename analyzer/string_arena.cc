@@ -22,13 +22,6 @@ char* StringArena::AllocateSlow(size_t n) {
   return blocks_.back().data.get();
 }
 
-std::string_view StringArena::Store(std::string_view s) {
-  if (s.empty()) return {};
-  char* p = Allocate(s.size());
-  std::memcpy(p, s.data(), s.size());
-  return {p, s.size()};
-}
-
 void StringArena::Reset() {
   current_ = 0;
   used_ = 0;
