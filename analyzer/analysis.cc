@@ -16,7 +16,7 @@ TraceAnalyzer::TraceAnalyzer(const AnalysisOptions& options)
 
 const CriticalPath& TraceAnalyzer::Analyze(Trace& trace) {
   AnalyzePath(trace, &path_);
-  FindBottlenecksIn(trace, path_);
+  AddFindings(trace, FindBottlenecksOf(trace, path_));
   return path_;
 }
 
@@ -29,12 +29,17 @@ void TraceAnalyzer::AnalyzePath(Trace& trace, CriticalPath* path) {
   profile_.Add(Summarize(trace, *path, options_.max_heaviest, options_.fold_stacks));
 }
 
-void TraceAnalyzer::FindBottlenecksIn(const Trace& trace, const CriticalPath& path) {
+std::vector<FindingInstance> TraceAnalyzer::FindBottlenecksOf(const Trace& trace,
+                                                             const CriticalPath& path) const {
+  if (!options_.find_bottlenecks) return {};
+  return FindBottlenecks(trace, path, options_.detectors, options_.cp);
+}
+
+void TraceAnalyzer::AddFindings(const Trace& trace, const std::vector<FindingInstance>& found) {
   if (!options_.find_bottlenecks) return;
   // The trace's duration as Summarize() measures it.
   const int64_t duration_us = trace.spans.empty() ? 0 : trace.EndUs() - trace.StartUs();
-  findings_.Add(std::string(trace.trace_id), duration_us,
-                FindBottlenecks(trace, path, options_.detectors, options_.cp));
+  findings_.Add(std::string(trace.trace_id), duration_us, found);
 }
 
 void TraceAnalyzer::Merge(const TraceAnalyzer& other) {

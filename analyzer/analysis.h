@@ -6,6 +6,7 @@
 #define TRACE_ANALYZE_ANALYZER_ANALYSIS_H_
 
 #include <cstddef>
+#include <vector>
 
 #include "analyzer/clock_skew.h"
 #include "analyzer/critical_path.h"
@@ -42,15 +43,18 @@ class TraceAnalyzer {
   // until the next call.
   const CriticalPath& Analyze(Trace& trace);
 
-  // Analyze() in two steps, for callers that run them on two threads:
+  // Analyze() in steps, for callers that run them on several threads:
   // AnalyzePath() does everything but the bottleneck finders, computing the
   // trace's critical path into `path` (whose buffers it reuses; it touches
-  // only the profile and the analyzer's working buffers), and
-  // FindBottlenecksIn() runs the finders, when enabled, on a trace and that
-  // path (it touches only the findings). Each step must see the traces in the
-  // same order, one at a time.
+  // only the profile and the analyzer's working buffers); FindBottlenecksOf()
+  // runs the finders, when enabled, on a trace and that path (it touches
+  // nothing: any number of threads may call it at once); AddFindings() adds
+  // what they found to the findings. AnalyzePath() and AddFindings() must
+  // each see the traces in the same order, one at a time.
   void AnalyzePath(Trace& trace, CriticalPath* path);
-  void FindBottlenecksIn(const Trace& trace, const CriticalPath& path);
+  std::vector<FindingInstance> FindBottlenecksOf(const Trace& trace,
+                                                 const CriticalPath& path) const;
+  void AddFindings(const Trace& trace, const std::vector<FindingInstance>& found);
 
   // Adds what `other` (same options) analysed: the result is the same as if
   // this analyzer had seen all of those traces, in any order.
