@@ -1,5 +1,6 @@
 #include "analyzer/analysis.h"
 
+#include <memory>
 #include <vector>
 
 #include "analyzer/normalize.h"
@@ -15,31 +16,30 @@ TraceAnalyzer::TraceAnalyzer(const AnalysisOptions& options)
       findings_(options.detectors.max_examples) {}
 
 const CriticalPath& TraceAnalyzer::Analyze(Trace& trace) {
-  AnalyzePath(trace, &path_);
-  AddFindings(trace, FindBottlenecksOf(trace, path_));
-  return path_;
+  if (trace.prepared == nullptr || !trace.prepared->ready) Prepare(trace, cp_);
+  TraceAnalysis& a = *trace.prepared;
+  a.ready = false;
+  profile_.Add(a.summary);
+  if (options_.find_bottlenecks) {
+    // The trace's duration as Summarize() measures it.
+    findings_.Add(a.summary.trace_id, a.summary.duration_us, a.found);
+  }
+  return a.path;
 }
 
-void TraceAnalyzer::AnalyzePath(Trace& trace, CriticalPath* path) {
+void TraceAnalyzer::Prepare(Trace& trace, CriticalPathComputer& cp) const {
+  if (trace.prepared == nullptr) trace.prepared = std::make_unique<TraceAnalysis>();
+  TraceAnalysis& a = *trace.prepared;
   NormalizeOptions normalize;
   normalize.drop_spans_without_start = options_.cp.mode == CpMode::kJaeger;
   Normalize(trace, normalize);
   if (options_.adjust_clock_skew) AdjustClockSkew(trace, options_.clock_skew);
-  cp_.Compute(trace, options_.cp, path);
-  profile_.Add(Summarize(trace, *path, options_.max_heaviest, options_.fold_stacks));
-}
-
-std::vector<FindingInstance> TraceAnalyzer::FindBottlenecksOf(const Trace& trace,
-                                                             const CriticalPath& path) const {
-  if (!options_.find_bottlenecks) return {};
-  return FindBottlenecks(trace, path, options_.detectors, options_.cp);
-}
-
-void TraceAnalyzer::AddFindings(const Trace& trace, const std::vector<FindingInstance>& found) {
-  if (!options_.find_bottlenecks) return;
-  // The trace's duration as Summarize() measures it.
-  const int64_t duration_us = trace.spans.empty() ? 0 : trace.EndUs() - trace.StartUs();
-  findings_.Add(std::string(trace.trace_id), duration_us, found);
+  cp.Compute(trace, options_.cp, &a.path);
+  a.summary = Summarize(trace, a.path, options_.max_heaviest, options_.fold_stacks);
+  a.found.clear();
+  if (options_.find_bottlenecks)
+    a.found = FindBottlenecks(trace, a.path, options_.detectors, options_.cp);
+  a.ready = true;
 }
 
 void TraceAnalyzer::Merge(const TraceAnalyzer& other) {

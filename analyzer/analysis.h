@@ -15,6 +15,7 @@
 #include "analyzer/model.h"
 #include "analyzer/profile.h"
 #include "analyzer/results.h"
+#include "analyzer/trace_analysis.h"
 
 namespace trace_analyze::analyzer {
 
@@ -39,22 +40,18 @@ class TraceAnalyzer {
 
   // Normalises `trace` in place (mode-dependent: Jaeger mode drops spans
   // without a start time, causal mode repairs them), computes its critical
-  // path and adds its summary to the profile. The returned path is valid
-  // until the next call.
+  // path, summary and (when enabled) bottleneck findings, and adds them to
+  // the profile and the findings. Uses what Prepare() computed for the trace
+  // if it did. The returned path is valid until the trace is reset, prepared
+  // or analysed again.
   const CriticalPath& Analyze(Trace& trace);
 
-  // Analyze() in steps, for callers that run them on several threads:
-  // AnalyzePath() does everything but the bottleneck finders, computing the
-  // trace's critical path into `path` (whose buffers it reuses; it touches
-  // only the profile and the analyzer's working buffers); FindBottlenecksOf()
-  // runs the finders, when enabled, on a trace and that path (it touches
-  // nothing: any number of threads may call it at once); AddFindings() adds
-  // what they found to the findings. AnalyzePath() and AddFindings() must
-  // each see the traces in the same order, one at a time.
-  void AnalyzePath(Trace& trace, CriticalPath* path);
-  std::vector<FindingInstance> FindBottlenecksOf(const Trace& trace,
-                                                 const CriticalPath& path) const;
-  void AddFindings(const Trace& trace, const std::vector<FindingInstance>& found);
+  // Analyze()'s per-trace work, into trace.prepared (allocated on first use,
+  // then reused). Touches nothing else (any number of threads may call it at
+  // once, each with its own `cp`), so a reader can run it on the thread that
+  // decoded the trace, ahead of adding the traces in input order with
+  // Analyze().
+  void Prepare(Trace& trace, CriticalPathComputer& cp) const;
 
   // Adds what `other` (same options) analysed: the result is the same as if
   // this analyzer had seen all of those traces, in any order.
@@ -68,8 +65,7 @@ class TraceAnalyzer {
   AnalysisOptions options_;
   Profile profile_;
   FindingsCollector findings_;
-  CriticalPathComputer cp_;
-  CriticalPath path_;
+  CriticalPathComputer cp_;  // for traces not prepared ahead
 };
 
 // Resolves a computed path into a render-ready TracePath.

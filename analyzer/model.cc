@@ -4,6 +4,8 @@
 #include <cctype>
 #include <limits>
 
+#include "analyzer/trace_analysis.h"
+
 namespace trace_analyze::analyzer {
 namespace {
 
@@ -42,7 +44,13 @@ SpanKind ParseSpanKind(std::string_view name) {
   return SpanKind::kUnspecified;
 }
 
+Trace::Trace() = default;
+Trace::~Trace() = default;
+Trace::Trace(Trace&&) noexcept = default;
+Trace& Trace::operator=(Trace&&) noexcept = default;
+
 void Trace::Reset() {
+  if (prepared != nullptr) prepared->ready = false;
   trace_id = {};
   source = {};
   spans.clear();

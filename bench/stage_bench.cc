@@ -52,27 +52,6 @@ int main(int argc, char** argv) {
       inputs, {}, [](ta::analyzer::Trace&) { return ta::OkStatus(); }, &stats);
   fmt::print("{:<28} {:>8.3f} s  (wall; process CPU {:.3f} s)\n", "read + decode only",
              Seconds(start), static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC);
-  if (argc > 2 && std::string(argv[2]) == "hot") {
-    ta::analyzer::AnalysisOptions o;
-    o.find_bottlenecks = false;
-    o.fold_stacks = false;
-    ta::analyzer::TraceAnalyzer analyzer(o);
-    ta::analyzer::PathSampler sampler;
-    ta::analyzer::CriticalPath path;
-    start = std::chrono::steady_clock::now();
-    const std::clock_t cpu_hot = std::clock();
-    (void)ta::jaeger::ReadInputs(
-        inputs, {},
-        [&](ta::analyzer::Trace& t) {
-          analyzer.AnalyzePath(t, &path);
-          sampler.Offer(t, path);
-          return ta::OkStatus();
-        },
-        &stats);
-    fmt::print("{:<28} {:>8.3f} s  (wall; process CPU {:.3f} s)\n", "decode + hot analysis",
-               Seconds(start), static_cast<double>(std::clock() - cpu_hot) / CLOCKS_PER_SEC);
-    return 0;
-  }
   if (argc > 2) return 0;
   stats = {};
   start = std::chrono::steady_clock::now();

@@ -3,6 +3,7 @@
 #ifndef TRACE_ANALYZE_JAEGER_CLIENT_INPUT_H_
 #define TRACE_ANALYZE_JAEGER_CLIENT_INPUT_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <span>
@@ -28,7 +29,19 @@ struct ReadOptions {
   uint64_t max_unit_bytes = uint64_t{1} << 30;
   // Decompression bomb guard for .gz/.zst input (byte_source.h).
   DecompressLimits decompress = {};
+  // Optional work on a decoded trace before it is delivered, e.g.
+  // TraceAnalyzer::Prepare, run on the thread that decoded it, while the
+  // trace is still in that thread's cache. Big inputs are decoded by
+  // kDecodingLanes threads at once, out of order: the callback must touch
+  // only the trace and state of its own `lane` (< kDecodingLanes; the calling
+  // thread's is 0). Only whole Jaeger traces are prepared, not traces
+  // assembled from spans (OTLP, Zipkin), so the delivery callback must cope
+  // with both.
+  std::function<void(analyzer::Trace& trace, size_t lane)> prepare = nullptr;
 };
+
+// Threads that may decode (and prepare) traces at once.
+inline constexpr size_t kDecodingLanes = 2;
 
 // Problems kept in ReadStats::problems; the rest are only counted, so a file
 // of a million broken traces cannot exhaust memory with messages.

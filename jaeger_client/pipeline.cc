@@ -77,9 +77,9 @@ constexpr size_t kClaimBytes = size_t{256} << 10;
 
 // Decodes the queue's batches on the calling thread and a helper thread. Both
 // claim runs of units in input order; Jaeger trace units are decoded ahead
-// (UnitDecoder::DecodeAhead) by whichever thread claimed them, then committed
-// in input order; other units (span-oriented formats, envelopes) are claimed
-// only by the calling thread and decoded in turn. So the decoder's callback
+// (UnitDecoder::DecodeAhead) and prepared (ReadOptions::prepare) by whichever
+// thread claimed them, then committed in input order; other units (span-oriented formats,
+// envelopes) are claimed only by the calling thread and decoded in turn. So the decoder's callback
 // and shared state see exactly the serial sequence of calls, one at a time.
 class TwoThreadDecoder {
  public:
@@ -89,8 +89,8 @@ class TwoThreadDecoder {
   // Decodes everything; returns the first failed commit's status (the rest of
   // the input is then dropped and the queue cancelled).
   Status Run() {
-    std::thread helper([this] { Work(/*main=*/false, decoder_->lane(1)); });
-    Work(/*main=*/true, decoder_->lane(0));
+    std::thread helper([this] { Work(/*main=*/false, 1); });
+    Work(/*main=*/true, 0);
     helper.join();
     if (!status_.ok()) {
       queue_->Cancel();
@@ -183,8 +183,10 @@ class TwoThreadDecoder {
     }
   }
 
-  // Claims, decodes and commits until the input is done.
-  void Work(bool main, UnitDecoder::Lane* lane) {
+  // Claims, decodes (and prepares) and commits until the input is done, with
+  // lane `lane_index`.
+  void Work(bool main, size_t lane_index) {
+    UnitDecoder::Lane* lane = decoder_->lane(lane_index);
     Claim claim;
     while (ClaimNext(main, &claim)) {
       if (claim.ahead) {
@@ -192,6 +194,7 @@ class TwoThreadDecoder {
         for (size_t i = 0; i < claim.count; ++i) {
           UnitDecoder::DecodeAhead(*claim.batch, claim.batch->units[claim.first + i], lane,
                                    &lane->slots[i]);
+          decoder_->PrepareAhead(lane_index, &lane->slots[i]);
         }
       }
       if (!Commit(claim, lane)) return;

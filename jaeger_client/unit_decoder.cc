@@ -93,8 +93,8 @@ void UnitDecoder::AddProblem(InputProblem problem) {
   if (stats_->problems.size() < kMaxKeptProblems) stats_->problems.push_back(std::move(problem));
 }
 
-Status UnitDecoder::Deliver(analyzer::Trace& trace) {
-  if (trace.spans.empty()) {
+Status UnitDecoder::Deliver(analyzer::Trace& trace, bool empty) {
+  if (empty) {
     ++stats_->quality.empty_traces;
     return OkStatus();
   }
@@ -120,6 +120,7 @@ Status UnitDecoder::DecodeUnit(const Batch& batch, const Unit& unit) {
   if (unit.kind == UnitKind::kEnvelopeErrors && bytes == "null") return OkStatus();
   if (CanDecodeAhead(unit)) {
     DecodeAhead(batch, unit, &lanes_[0], &decoded_);
+    PrepareAhead(0, &decoded_);
     return CommitAhead(batch, unit, &decoded_);
   }
 
@@ -184,10 +185,18 @@ void UnitDecoder::DecodeAhead(const Batch& batch, const Unit& unit, Lane* lane, 
   }
   DecodeError error;
   out->ok = lane->jaeger.DecodeTrace(root, &out->trace, &error);
+  out->empty = out->trace.spans.empty();
   if (!out->ok) {
     out->location = error.location;
     out->message = std::move(error.message);
   }
+}
+
+void UnitDecoder::PrepareAhead(size_t lane, Decoded* decoded) const {
+  if (!decoded->ok) return;
+  // source_ changes only between inputs, never while lanes run.
+  decoded->trace.source = decoded->trace.arena.Store(source_);
+  if (options_.prepare && !decoded->empty) options_.prepare(decoded->trace, lane);
 }
 
 Status UnitDecoder::CommitAhead(const Batch& batch, const Unit& unit, Decoded* decoded) {
@@ -196,8 +205,7 @@ Status UnitDecoder::CommitAhead(const Batch& batch, const Unit& unit, Decoded* d
     return Skip(unit, unit_begin, decoded->location, decoded->trace.trace_id,
                 std::move(decoded->message));
   }
-  decoded->trace.source = decoded->trace.arena.Store(source_);
-  return Deliver(decoded->trace);
+  return Deliver(decoded->trace, decoded->empty);
 }
 
 Status UnitDecoder::DecodeJaegerTrace(ondemand::value value, const Unit& unit,
@@ -208,7 +216,7 @@ Status UnitDecoder::DecodeJaegerTrace(ondemand::value value, const Unit& unit,
     return Skip(unit, unit_begin, error.location, trace_.trace_id, std::move(error.message));
   }
   trace_.source = trace_.arena.Store(source_);
-  return Deliver(trace_);
+  return Deliver(trace_, trace_.spans.empty());
 }
 
 Status UnitDecoder::DecodeEnvelope(ondemand::value value, const Unit& unit,
@@ -321,7 +329,7 @@ Status UnitDecoder::EndSource() {
     TraceGroups::Group& group = groups_.group(i);
     if (group.zipkin) SplitZipkinSharedSpans(&group.trace, group.shared);
     group.trace.source = group.trace.arena.Store(source_);
-    status = Deliver(group.trace);
+    status = Deliver(group.trace, group.trace.spans.empty());
   }
   groups_.Clear();
   return status;

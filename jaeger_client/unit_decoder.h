@@ -49,6 +49,9 @@ class UnitDecoder {
   struct Decoded {
     analyzer::Trace trace;
     bool ok = false;
+    // Decoded without spans; kept apart because preparing can drop spans
+    // (and a trace that had some is still delivered).
+    bool empty = false;
     const char* location = nullptr;  // of the failure, in the unit's bytes; may be null
     std::string message;             // the failure
   };
@@ -57,11 +60,15 @@ class UnitDecoder {
     JaegerJsonDecoder jaeger;
     std::vector<Decoded> slots;  // for the lane's user; kept warm across inputs
   };
-  static constexpr size_t kLanes = 2;
+  static constexpr size_t kLanes = kDecodingLanes;
   static bool CanDecodeAhead(const Unit& unit) { return unit.kind == UnitKind::kJaegerTrace; }
   // Decodes `unit` (CanDecodeAhead) of `batch` into `out`. Safe to run
   // concurrently with any decoder call that uses neither `lane` nor `out`.
   static void DecodeAhead(const Batch& batch, const Unit& unit, Lane* lane, Decoded* out);
+  // Finishes what DecodeAhead decoded into `decoded` with lane `lane` (on
+  // that lane's thread; safe to run as DecodeAhead is): names its source and
+  // runs ReadOptions::prepare on it.
+  void PrepareAhead(size_t lane, Decoded* decoded) const;
   // Delivers what DecodeAhead left in `decoded`; the same contract as
   // DecodeBatch for that unit. Units must be committed in input order.
   Status CommitAhead(const Batch& batch, const Unit& unit, Decoded* decoded);
@@ -75,8 +82,8 @@ class UnitDecoder {
   Status DecodeEnvelope(ondemand::value value, const Unit& unit, const char* unit_begin);
   Status ReportApiErrors(ondemand::value errors, const Unit& unit, const char* unit_begin);
   Status DecodeZipkinList(ondemand::value list, const Unit& unit, const char* unit_begin);
-  // Calls the callback unless the trace is empty (then counts it).
-  Status Deliver(analyzer::Trace& trace);
+  // Calls the callback unless the trace is `empty` (then counts it).
+  Status Deliver(analyzer::Trace& trace, bool empty);
   // Moves staged spans into their trace groups.
   void CommitStaged(bool zipkin);
   // Counts a problem and keeps it unless kMaxKeptProblems are kept already.

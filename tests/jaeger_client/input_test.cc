@@ -6,11 +6,14 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <array>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "analyzer/trace_analysis.h"
 #include "jaeger_client/ids.h"
 #include "tests/jaeger_client/decode_test_util.h"
 
@@ -243,6 +246,64 @@ TEST_F(InputTest, TwoDecodingThreadsDeliverAndReportExactlyAsOne) {
     EXPECT_EQ(Transcript(two), Transcript(one)) << "strict " << strict;
     EXPECT_EQ(two.status.ok(), !strict);
   }
+}
+
+TEST_F(InputTest, PrepareRunsOnEachWholeJaegerTraceBeforeItsDelivery) {
+  const std::string otlp =
+      R"({"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":)"
+      R"({"stringValue":"otel"}}]},"scopeSpans":[{"spans":[{"traceId":"0af7651916cd43dd8448eb211c80319c",)"
+      R"("spanId":"b7ad6b7169203331","name":"op","startTimeUnixNano":"1000000",)"
+      R"("endTimeUnixNano":"2000000"}]}]}]})";
+  std::string jsonl;
+  int jaeger_traces = 0;
+  for (int i = 0; i < 4000; ++i) {
+    if (i % 29 == 3) {
+      jsonl += otlp;
+    } else {
+      jsonl += SmallTrace(i + 1, 2 + i % 17);
+      ++jaeger_traces;
+    }
+    jsonl += '\n';
+  }
+  ASSERT_GT(jsonl.size(), 4u << 20);  // read on the two-thread path
+  const std::string path = Write("prepared.jsonl", jsonl);
+
+  // The callback marks the trace (its only shared state is its lane's count).
+  std::array<int, kDecodingLanes> prepared_on{};
+  ReadOptions options;
+  options.prepare = [&](analyzer::Trace& trace, size_t lane) {
+    ASSERT_LT(lane, kDecodingLanes);
+    ++prepared_on[lane];
+    EXPECT_EQ(trace.source, path);
+    if (trace.prepared == nullptr) trace.prepared = std::make_unique<analyzer::TraceAnalysis>();
+    EXPECT_FALSE(trace.prepared->ready);  // a reused trace's mark was cleared
+    trace.prepared->ready = true;
+    trace.prepared->summary.trace_id = std::string(trace.trace_id);
+  };
+  int delivered_jaeger = 0;
+  int delivered_otlp = 0;
+  ReadStats stats;
+  const std::vector<std::string> inputs = {path};
+  const Status status = ReadInputs(
+      inputs, options,
+      [&](analyzer::Trace& trace) -> Status {
+        const bool marked = trace.prepared != nullptr && trace.prepared->ready &&
+                            trace.prepared->summary.trace_id == trace.trace_id;
+        if (trace.spans.front().service == "otel") {
+          ++delivered_otlp;
+          EXPECT_FALSE(marked);  // assembled from spans: not prepared
+        } else {
+          ++delivered_jaeger;
+          EXPECT_TRUE(marked) << trace.trace_id;
+        }
+        trace.Reset();  // as an analyzer consumes it
+        return OkStatus();
+      },
+      &stats);
+  ASSERT_TRUE(status.ok()) << status.error().message;
+  EXPECT_EQ(delivered_jaeger, jaeger_traces);
+  EXPECT_GT(delivered_otlp, 0);
+  EXPECT_EQ(prepared_on[0] + prepared_on[1], jaeger_traces);
 }
 
 }  // namespace

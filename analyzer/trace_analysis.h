@@ -1,0 +1,26 @@
+// TraceAnalysis: what TraceAnalyzer computes for one trace before adding it
+// to the aggregates. Computing it touches nothing shared, so readers decoding
+// on several threads compute it there, while the trace is still in that
+// thread's cache; the analyzer then adds it in input order
+// (TraceAnalyzer::Prepare / Analyze).
+#ifndef TRACE_ANALYZE_ANALYZER_TRACE_ANALYSIS_H_
+#define TRACE_ANALYZE_ANALYZER_TRACE_ANALYSIS_H_
+
+#include <vector>
+
+#include "analyzer/critical_path.h"
+#include "analyzer/detectors.h"
+#include "analyzer/profile.h"
+
+namespace trace_analyze::analyzer {
+
+struct TraceAnalysis {
+  bool ready = false;  // computed for the trace as it is, not yet added
+  CriticalPath path;
+  TraceSummary summary;
+  std::vector<FindingInstance> found;  // empty when the finders are off
+};
+
+}  // namespace trace_analyze::analyzer
+
+#endif  // TRACE_ANALYZE_ANALYZER_TRACE_ANALYSIS_H_

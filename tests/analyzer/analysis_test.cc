@@ -1,0 +1,91 @@
+// TraceAnalyzer::Prepare computes a trace's analysis ahead (on any thread);
+// Analyze then adds exactly what it would have computed itself.
+#include "analyzer/analysis.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "tests/testing/trace_builder.h"
+
+namespace trace_analyze::analyzer {
+namespace {
+
+using testing::TraceBuilder;
+
+constexpr int64_t kEpoch = 1'700'000'000'000'000;
+
+// A handler calling auth, then an N+1 loop of SELECTs (a finding).
+Trace MakeTrace(int i) {
+  TraceBuilder b(fmt::format("{:032x}", 0x100 + i), kEpoch + i * 10'000);
+  b.Span("r", "", "api", "handle", 0, 2000 + 10 * i);
+  b.Span("a", "r", "auth", "GET /auth", 10, 300);
+  for (int k = 0; k < 6; ++k) {
+    b.Span(fmt::format("q{}", k), "r", "db", "SELECT", 400 + k * 200, 150 + i)
+        .Attr("db.statement", fmt::format("SELECT * FROM items WHERE id = {}", k));
+  }
+  return b.Build();
+}
+
+std::string Digest(const TraceAnalyzer& analyzer) {
+  std::string out = fmt::format("traces {} critical {}\n", analyzer.profile().traces(),
+                                analyzer.profile().critical_path_us());
+  for (const auto& [op, e] : analyzer.profile().by_operation()) {
+    out += fmt::format("{}/{} critical {} self {} spans {} per-trace {}\n", op.first, op.second,
+                       e.critical_us, e.self_us, e.spans, fmt::join(e.per_trace_critical_us, ","));
+  }
+  for (const HeavySpan& h : analyzer.profile().heaviest()) {
+    out += fmt::format("heavy {} {} {}\n", h.trace_id, h.span_id, h.critical_us);
+  }
+  for (const Finding& f : analyzer.findings().Build(analyzer.options().detectors)) {
+    out += fmt::format("finding {} instances {} traces {} realistic {}\n", f.fingerprint,
+                       f.instances, f.traces, f.realistic.total_us);
+  }
+  return out;
+}
+
+TEST(AnalysisTest, PreparedTracesAddUpAsUnpreparedOnes) {
+  const AnalysisOptions options;
+  TraceAnalyzer direct(options);
+  TraceAnalyzer prepared(options);
+  CriticalPathComputer cp;
+  for (int i = 0; i < 5; ++i) {
+    Trace a = MakeTrace(i);
+    Trace b = MakeTrace(i);
+    const std::vector<CpSection> direct_path = direct.Analyze(a).sections;
+    prepared.Prepare(b, cp);
+    ASSERT_TRUE(b.prepared->ready);
+    const CriticalPath& path = prepared.Analyze(b);
+    EXPECT_FALSE(b.prepared->ready);  // consumed
+    ASSERT_EQ(path.sections.size(), direct_path.size());
+    for (size_t k = 0; k < path.sections.size(); ++k) {
+      EXPECT_EQ(path.sections[k].span, direct_path[k].span);
+      EXPECT_EQ(path.sections[k].start_us, direct_path[k].start_us);
+      EXPECT_EQ(path.sections[k].end_us, direct_path[k].end_us);
+    }
+  }
+  EXPECT_EQ(Digest(prepared), Digest(direct));
+  EXPECT_NE(Digest(direct).find("finding"), std::string::npos);
+}
+
+TEST(AnalysisTest, ResetDropsWhatWasPreparedButKeepsItsBuffers) {
+  TraceAnalyzer analyzer{AnalysisOptions{}};
+  CriticalPathComputer cp;
+  Trace t = MakeTrace(1);
+  analyzer.Prepare(t, cp);
+  const TraceAnalysis* buffers = t.prepared.get();
+  // A reader reuses the trace for the next one: what was prepared for the
+  // first must not be added for the second.
+  t.Reset();
+  ASSERT_EQ(t.prepared.get(), buffers);
+  EXPECT_FALSE(t.prepared->ready);
+  analyzer.Analyze(t);  // the empty trace, analysed afresh
+  EXPECT_EQ(analyzer.profile().traces(), 1u);
+  EXPECT_EQ(analyzer.profile().critical_path_us(), 0);
+  EXPECT_TRUE(analyzer.profile().by_operation().empty());
+}
+
+}  // namespace
+}  // namespace trace_analyze::analyzer
