@@ -6,7 +6,6 @@
 #define TRACE_ANALYZE_ANALYZER_ANALYSIS_H_
 
 #include <cstddef>
-#include <vector>
 
 #include "analyzer/clock_skew.h"
 #include "analyzer/critical_path.h"
@@ -41,9 +40,10 @@ class TraceAnalyzer {
   // Normalises `trace` in place (mode-dependent: Jaeger mode drops spans
   // without a start time, causal mode repairs them), computes its critical
   // path, summary and (when enabled) bottleneck findings, and adds them to
-  // the profile and the findings. Uses what Prepare() computed for the trace
-  // if it did. The returned path is valid until the trace is reset, prepared
-  // or analysed again.
+  // the profile and the findings. Uses what Prepare() (of this analyzer, or
+  // one with the same options) computed for the trace, if it did. The
+  // returned path is valid until the trace is reset, prepared or analysed
+  // again.
   const CriticalPath& Analyze(Trace& trace);
 
   // Analyze()'s per-trace work, into trace.prepared (allocated on first use,

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analyzer/trace_analysis.h"
@@ -88,6 +89,13 @@ class InputTest : public ::testing::Test {
 
   fs::path dir_;
 };
+
+// One OTLP document of one span (service "otel"), for mixing into JSON Lines.
+constexpr std::string_view kOtlpLine =
+    R"({"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":)"
+    R"({"stringValue":"otel"}}]},"scopeSpans":[{"spans":[{"traceId":"0af7651916cd43dd8448eb211c80319c",)"
+    R"("spanId":"b7ad6b7169203331","name":"op","startTimeUnixNano":"1000000",)"
+    R"("endTimeUnixNano":"2000000"}]}]}]})";
 
 TEST_F(InputTest, ReadsGzipAndZstdWhateverTheFileName) {
   const std::string json = Envelope(1, 3);
@@ -215,11 +223,6 @@ std::vector<std::string> Transcript(const testing::Decoded& d) {
 // (a buffer), whatever the mix of trace sizes, broken traces and units only
 // the first thread may decode (OTLP lines).
 TEST_F(InputTest, TwoDecodingThreadsDeliverAndReportExactlyAsOne) {
-  const std::string otlp =
-      R"({"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":)"
-      R"({"stringValue":"otel"}}]},"scopeSpans":[{"spans":[{"traceId":"0af7651916cd43dd8448eb211c80319c",)"
-      R"("spanId":"b7ad6b7169203331","name":"op","startTimeUnixNano":"1000000",)"
-      R"("endTimeUnixNano":"2000000"}]}]}]})";
   std::string jsonl;
   for (int i = 0; i < 3000; ++i) {
     if (i % 41 == 7) {
@@ -227,7 +230,7 @@ TEST_F(InputTest, TwoDecodingThreadsDeliverAndReportExactlyAsOne) {
       broken.replace(broken.find(R"("duration":5)"), 12, R"("duration":"5 ms")");
       jsonl += broken;
     } else if (i % 29 == 3) {
-      jsonl += otlp;
+      jsonl += kOtlpLine;
     } else if (i % 9 == 0) {
       jsonl += R"({"traceID":")" + std::to_string(i + 1) + R"(","spans":[]})";  // empty
     } else {
@@ -249,16 +252,11 @@ TEST_F(InputTest, TwoDecodingThreadsDeliverAndReportExactlyAsOne) {
 }
 
 TEST_F(InputTest, PrepareRunsOnEachWholeJaegerTraceBeforeItsDelivery) {
-  const std::string otlp =
-      R"({"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":)"
-      R"({"stringValue":"otel"}}]},"scopeSpans":[{"spans":[{"traceId":"0af7651916cd43dd8448eb211c80319c",)"
-      R"("spanId":"b7ad6b7169203331","name":"op","startTimeUnixNano":"1000000",)"
-      R"("endTimeUnixNano":"2000000"}]}]}]})";
   std::string jsonl;
   int jaeger_traces = 0;
   for (int i = 0; i < 4000; ++i) {
     if (i % 29 == 3) {
-      jsonl += otlp;
+      jsonl += kOtlpLine;
     } else {
       jsonl += SmallTrace(i + 1, 2 + i % 17);
       ++jaeger_traces;
