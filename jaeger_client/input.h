@@ -34,9 +34,10 @@ struct ReadOptions {
   // trace is still in that thread's cache. Big inputs are decoded by
   // kDecodingLanes threads at once, out of order: the callback must touch
   // only the trace and state of its own `lane` (< kDecodingLanes; the calling
-  // thread's is 0). Only whole Jaeger traces are prepared, not traces
-  // assembled from spans (OTLP, Zipkin), so the delivery callback must cope
-  // with both.
+  // thread's is 0). Whole Jaeger traces are prepared as they are decoded,
+  // traces assembled from spans (OTLP, Zipkin) at the end of their input; a
+  // few are not (Jaeger traces nested in an API envelope), so the delivery
+  // callback must cope with both.
   std::function<void(analyzer::Trace& trace, size_t lane)> prepare = nullptr;
 };
 

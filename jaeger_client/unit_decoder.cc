@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <thread>
 #include <utility>
 
 #include "jaeger_client/ids.h"
@@ -325,14 +326,40 @@ Status UnitDecoder::DecodeZipkinList(ondemand::value list_value, const Unit& uni
 
 Status UnitDecoder::EndSource() {
   Status status = OkStatus();
-  for (size_t i = 0; i < groups_.size() && status.ok(); ++i) {
-    TraceGroups::Group& group = groups_.group(i);
-    if (group.zipkin) SplitZipkinSharedSpans(&group.trace, group.shared);
-    group.trace.source = group.trace.arena.Store(source_);
-    status = Deliver(group.trace, group.trace.spans.empty());
+  std::vector<uint8_t> empty;
+  for (size_t first = 0; first < groups_.size() && status.ok(); first += kPrepareChunk) {
+    const size_t last = std::min(groups_.size(), first + kPrepareChunk);
+    empty.assign(last - first, 0);
+    for (size_t i = first; i < last; ++i) {
+      TraceGroups::Group& group = groups_.group(i);
+      if (group.zipkin) SplitZipkinSharedSpans(&group.trace, group.shared);
+      group.trace.source = group.trace.arena.Store(source_);
+      empty[i - first] = group.trace.spans.empty() ? 1 : 0;
+    }
+    if (options_.prepare) PrepareGroups(first, last, empty);
+    for (size_t i = first; i < last && status.ok(); ++i) {
+      status = Deliver(groups_.group(i).trace, empty[i - first] != 0);
+    }
   }
   groups_.Clear();
   return status;
+}
+
+void UnitDecoder::PrepareGroups(size_t first, size_t last, const std::vector<uint8_t>& empty) {
+  auto prepare = [&](size_t lane, size_t lanes) {
+    for (size_t i = first + lane; i < last; i += lanes) {
+      if (empty[i - first] == 0) options_.prepare(groups_.group(i).trace, lane);
+    }
+  };
+  // A few traces are not worth starting threads for.
+  if (last - first < kLanes * 4) {
+    prepare(0, 1);
+    return;
+  }
+  std::vector<std::thread> helpers;
+  for (size_t lane = 1; lane < kLanes; ++lane) helpers.emplace_back(prepare, lane, kLanes);
+  prepare(0, kLanes);
+  for (std::thread& t : helpers) t.join();
 }
 
 }  // namespace trace_analyze::jaeger

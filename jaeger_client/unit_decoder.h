@@ -86,6 +86,13 @@ class UnitDecoder {
   Status Deliver(analyzer::Trace& trace, bool empty);
   // Moves staged spans into their trace groups.
   void CommitStaged(bool zipkin);
+  // Runs ReadOptions::prepare on the groups [first, last) that are not
+  // `empty` (indexed from first), on this thread (lane 0) and kLanes - 1
+  // helpers, each taking every kLanes-th group.
+  void PrepareGroups(size_t first, size_t last, const std::vector<uint8_t>& empty);
+  // Traces assembled from spans are prepared this many at a time before
+  // being delivered in order: bounded memory for what is prepared.
+  static constexpr size_t kPrepareChunk = 64;
   // Counts a problem and keeps it unless kMaxKeptProblems are kept already.
   void AddProblem(InputProblem problem);
   // Records a skipped unit, or returns it as an error when strict.

@@ -116,6 +116,53 @@ TEST(IngestTest, ThreadedAnalysisEqualsSerialAnalysisInInputOrder) {
   }
 }
 
+// Traces assembled from spans (Zipkin here) are prepared at the end of their
+// input, 64 at a time on two threads: the same result as one thread.
+TEST(IngestTest, TracesAssembledFromSpansAddUpAsOnOneThread) {
+  std::string zipkin = "[";
+  for (int i = 0; i < 300; ++i) {
+    const std::string trace_id = fmt::format("{:016x}", 0x5000 + i);
+    const int64_t start = kEpoch + i * 10'000;
+    auto span = [&](int id, int parent, const char* service, const char* name, int64_t at,
+                    int64_t duration) {
+      if (zipkin.size() > 1) zipkin += ',';
+      zipkin += fmt::format(
+          R"({{"traceId":"{}","id":"{:016x}",{}"name":"{}","timestamp":{},"duration":{},)"
+          R"("localEndpoint":{{"serviceName":"{}"}}}})",
+          trace_id, id, parent == 0 ? "" : fmt::format(R"("parentId":"{:016x}",)", parent), name,
+          start + at, duration, service);
+    };
+    span(1, 0, "api", "handle", 0, 2000 + 10 * (i % 7));
+    span(2, 1, "auth", "get /auth", 10, 300 + i % 5);
+    for (int k = 0; k < 5; ++k) span(3 + k, 1, "db", "select", 400 + k * 250, 200 + i % 11);
+  }
+  zipkin += "]";
+  testing::TempDir dir;
+  const std::string file = dir.File("zipkin.json", zipkin);
+  const std::vector<std::string> inputs = {file};
+
+  const analyzer::AnalysisOptions o;
+  analyzer::TraceAnalyzer serial(o);
+  jaeger::ReadStats stats;
+  ASSERT_TRUE(jaeger::ReadInputs(
+                  inputs, {},
+                  [&](analyzer::Trace& trace) -> Status {
+                    serial.Analyze(trace);
+                    return OkStatus();
+                  },
+                  &stats)
+                  .ok());
+  ASSERT_EQ(serial.profile().traces(), 300u);
+
+  analyzer::TraceAnalyzer threaded(o);
+  std::ostringstream err;
+  Result<IngestResult> read =
+      Ingest(IngestOptions{{file}, false, nullptr}, threaded, AnalyzedTraceCallback(), err);
+  ASSERT_TRUE(read.ok()) << read.error().message;
+  EXPECT_EQ(Digest(threaded), Digest(serial));
+  EXPECT_NE(Digest(threaded).find("finding"), std::string::npos);
+}
+
 // Normalisation (run ahead, on the decoding thread) drops spans without a
 // start time in Jaeger mode: a trace left without spans was still read, so
 // it counts as a trace with missing start times, not as an empty one.
