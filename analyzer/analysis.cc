@@ -20,10 +20,7 @@ const CriticalPath& TraceAnalyzer::Analyze(Trace& trace) {
   TraceAnalysis& a = *trace.prepared;
   a.ready = false;
   profile_.Add(a.summary);
-  if (options_.find_bottlenecks) {
-    // The trace's duration as Summarize() measures it.
-    findings_.Add(a.summary.trace_id, a.summary.duration_us, a.found);
-  }
+  if (options_.find_bottlenecks) findings_.Add(a.summary.trace_id, a.summary.duration_us, a.found);
   return a.path;
 }
 

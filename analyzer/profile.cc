@@ -22,6 +22,14 @@ void KeepTop(std::vector<HeavySpan>& ranked, size_t max) {
   if (ranked.size() > max) ranked.resize(max);
 }
 
+// Adds one trace's sample to `e`: its critical and self time and spans.
+void AddTraceSample(Profile::Entry& e, int64_t critical_us, int64_t self_us, uint64_t spans) {
+  e.critical_us = SatAdd(e.critical_us, critical_us);
+  e.self_us = SatAdd(e.self_us, self_us);
+  e.spans += spans;
+  e.per_trace_critical_us.push_back(critical_us);
+}
+
 void MergeEntry(Profile::Entry& into, const Profile::Entry& from) {
   into.critical_us = SatAdd(into.critical_us, from.critical_us);
   into.self_us = SatAdd(into.self_us, from.self_us);
@@ -277,20 +285,13 @@ void Profile::Add(const TraceSummary& summary) {
     uint64_t service_spans = 0;
     for (; i < summary.ops.size() && summary.ops[i].service == service; ++i) {
       const TraceSummary::Op& op = summary.ops[i];
-      Entry& e = FindOrAdd(by_operation_, op.service, op.operation);
-      e.critical_us = SatAdd(e.critical_us, op.critical_us);
-      e.self_us = SatAdd(e.self_us, op.self_us);
-      e.spans += op.spans;
-      e.per_trace_critical_us.push_back(op.critical_us);
+      AddTraceSample(FindOrAdd(by_operation_, op.service, op.operation), op.critical_us, op.self_us,
+                     op.spans);
       service_critical_us = SatAdd(service_critical_us, op.critical_us);
       service_self_us = SatAdd(service_self_us, op.self_us);
       service_spans += op.spans;
     }
-    Entry& e = by_service_[service];
-    e.critical_us = SatAdd(e.critical_us, service_critical_us);
-    e.self_us = SatAdd(e.self_us, service_self_us);
-    e.spans += service_spans;
-    e.per_trace_critical_us.push_back(service_critical_us);
+    AddTraceSample(by_service_[service], service_critical_us, service_self_us, service_spans);
   }
 
   if (!summary.ops.empty()) {
