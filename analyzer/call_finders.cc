@@ -121,8 +121,7 @@ void ForEachGroup(const KeyedSpans& keyed, size_t min, Fn&& fn) {
 
 }  // namespace
 
-void FindNPlusOne(const FinderContext& ctx, std::vector<uint8_t>* in_loop,
-                  std::vector<FindingInstance>* out) {
+void FindNPlusOne(const FinderContext& ctx, std::vector<FindingInstance>* out) {
   const Trace& t = ctx.trace;
   const NPlusOneConfig& cfg = ctx.config.n_plus_one;
   std::string templ;  // reused: no allocation per span
@@ -143,14 +142,19 @@ void FindNPlusOne(const FinderContext& ctx, std::vector<uint8_t>* in_loop,
     ForEachGroup(keyed, cfg.min_calls, [&](size_t begin, size_t end) {
       members.clear();
       params.clear();
+      bool any_parameters = false;
       for (size_t k = begin; k < end; ++k) {
         members.push_back(keyed[k].second);
         params.push_back(ctx.calls[keyed[k].second].text);
+        any_parameters |= ctx.calls[keyed[k].second].from_attribute;
       }
       std::sort(members.begin(), members.end());  // input order: a deterministic first member
       std::sort(params.begin(), params.end());
-      if (static_cast<size_t>(std::unique(params.begin(), params.end()) - params.begin()) <
-          cfg.min_distinct_params) {
+      // Calls that record no statement or URL (most RPC spans) cannot show
+      // their parameters: a loop of one operation is still a loop.
+      if (any_parameters &&
+          static_cast<size_t>(std::unique(params.begin(), params.end()) - params.begin()) <
+              cfg.min_distinct_params) {
         return;
       }
       FindingInstance f;
@@ -165,7 +169,6 @@ void FindNPlusOne(const FinderContext& ctx, std::vector<uint8_t>* in_loop,
         f.critical_us = SatAdd(f.critical_us, ctx.critical[c]);
         longest = std::max(longest, s.duration_us);
         intervals.emplace_back(s.start_us, s.end_us());
-        (*in_loop)[c] = 1;
       }
       if (f.total_us < cfg.min_total_us) return;
       f.calls = static_cast<uint32_t>(members.size());
@@ -173,9 +176,11 @@ void FindNPlusOne(const FinderContext& ctx, std::vector<uint8_t>* in_loop,
       // Batching turns the loop into about one call as long as the longest.
       f.optimistic_us = std::max<int64_t>(0, f.union_us - longest);
       f.realistic_us = std::clamp<int64_t>(f.critical_us - longest, 0, f.optimistic_us);
-      f.example_key = Parameterize(ctx.calls[members.front()].text);
+      f.no_parameters = !any_parameters;
+      const std::string call = Parameterize(ctx.calls[members.front()].text);
+      if (any_parameters) f.example_key = call;  // else it is the operation name
       f.fingerprint = StableHash("n_plus_one\x1f" + f.parent.service + "\x1f" + f.parent.operation +
-                                 "\x1f" + f.sequence[0].service + "\x1f" + f.example_key);
+                                 "\x1f" + f.sequence[0].service + "\x1f" + call);
       out->push_back(std::move(f));
     });
   }

@@ -3,6 +3,7 @@
 #define TRACE_ANALYZE_ANALYZER_FINDERS_INTERNAL_H_
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -42,13 +43,22 @@ int64_t UnionLength(std::vector<std::pair<int64_t, int64_t>>& intervals);
 // concurrently, in both critical-path modes).
 bool BlocksParent(const Trace& trace, SpanIndex child);
 
-// Marks members of N+1 loops in `in_loop` (indexed by span) so the sequential
-// finder leaves them to the N+1 finding.
-void FindNPlusOne(const FinderContext& ctx, std::vector<uint8_t>* in_loop,
-                  std::vector<FindingInstance>* out);
+// Shared by the aggregation of findings (findings.cc, run_miner.cc).
+int64_t SharePpm(int64_t us, int64_t trace_us);
+Saving MakeSaving(const std::vector<int64_t>& per_trace, const std::vector<int64_t>& share_ppm,
+                  int64_t total);
+std::string Percent(uint64_t part, uint64_t whole);  // "42%"
+std::string Instances(uint64_t n);                   // "1 instance", "2 instances"
+std::string Describe(const OpName& o);               // "service operation"
+std::string FormatUs(int64_t us);                    // "840 µs", "12.5 ms": one unit per sentence
+Confidence LowerConfidence(Confidence c);
+bool HintMatches(const std::string& name, const OpName& op);
+// The first dependency hint naming two of `ops`, or nullptr.
+const DependencyHint* FindHint(const DetectorConfig& config, const std::vector<OpName>& ops);
+
+void FindNPlusOne(const FinderContext& ctx, std::vector<FindingInstance>* out);
 void FindRepeatedCalls(const FinderContext& ctx, std::vector<FindingInstance>* out);
-void FindSequential(const FinderContext& ctx, const std::vector<uint8_t>& in_loop,
-                    std::vector<FindingInstance>* out);
+void FindSequential(const FinderContext& ctx, SequentialVisits* out);
 
 }  // namespace trace_analyze::analyzer::internal
 

@@ -11,7 +11,7 @@
 #include "analyzer/stats.h"
 
 namespace trace_analyze::analyzer {
-namespace {
+namespace internal {
 
 constexpr double kPpm = 1e6;
 
@@ -48,6 +48,15 @@ std::string Instances(uint64_t n) { return fmt::format("{} instance{}", n, n == 
 
 std::string Describe(const OpName& o) { return o.service + " " + o.operation; }
 
+std::string FormatUs(int64_t us) {
+  return us < 10'000 ? fmt::format("{} µs", us)
+                     : fmt::format("{:.1f} ms", static_cast<double>(us) / 1e3);
+}
+
+Confidence LowerConfidence(Confidence c) {
+  return c == Confidence::kHigh ? Confidence::kMedium : Confidence::kLow;
+}
+
 // Whether the hint names this operation ("service:operation" or "operation").
 bool HintMatches(const std::string& name, const OpName& op) {
   return name == op.operation || name == op.service + ":" + op.operation;
@@ -63,6 +72,10 @@ const DependencyHint* FindHint(const DetectorConfig& config, const std::vector<O
   }
   return nullptr;
 }
+
+}  // namespace internal
+namespace {
+using namespace internal;  // NOLINT: the shared helpers declared in finders_internal.h
 
 // libstdc++'s std::regex matches recursively, one level per character or
 // so: a 100 KiB operation name from a hostile trace overflows the stack with
@@ -82,7 +95,8 @@ bool FullMatch(const std::string& pattern, const std::string& text) {
 // The first ignore rule matching the pattern (its fingerprint, or any of its
 // operations or its parent by name), or nullptr.
 const IgnoreRule* FindIgnoreRule(const DetectorConfig& config, const std::string& fingerprint,
-                                 const OpName& parent, const std::vector<OpName>& sequence) {
+                                 const std::vector<OpName>& parents,
+                                 const std::vector<OpName>& sequence) {
   for (const IgnoreRule& rule : config.ignore) {
     if (!rule.fingerprint.empty()) {
       if (rule.fingerprint == fingerprint) return &rule;
@@ -90,7 +104,7 @@ const IgnoreRule* FindIgnoreRule(const DetectorConfig& config, const std::string
     }
     if (rule.service_regex.empty() && rule.operation_regex.empty()) continue;
     std::vector<OpName> ops = sequence;
-    ops.push_back(parent);
+    ops.insert(ops.end(), parents.begin(), parents.end());
     for (const OpName& op : ops) {
       if ((rule.service_regex.empty() || FullMatch(rule.service_regex, op.service)) &&
           (rule.operation_regex.empty() || FullMatch(rule.operation_regex, op.operation))) {
@@ -102,6 +116,23 @@ const IgnoreRule* FindIgnoreRule(const DetectorConfig& config, const std::string
 }
 
 }  // namespace
+
+std::string DescribeRun(const std::vector<RunStep>& run) {
+  std::string out;
+  for (const RunStep& step : run) {
+    std::string text;
+    for (const OpName& o : step.ops) text += (text.empty() ? "" : " → ") + Describe(o);
+    if (step.ops.size() > 1) text = "(" + text + ")";
+    if (step.count_max > 1 || step.ops.size() > 1) {
+      text += step.count_min == step.count_max
+                  ? fmt::format(" ×{}", step.count_max)
+                  : fmt::format(" ×{}–{} (p50 {})", step.count_min, step.count_max,
+                                step.count_p50);
+    }
+    out += (out.empty() ? "" : " → ") + text;
+  }
+  return out;
+}
 
 const char* FindingKindName(FindingKind kind) {
   switch (kind) {
@@ -127,29 +158,88 @@ const char* ConfidenceName(Confidence confidence) {
   return "";
 }
 
-std::vector<FindingInstance> FindBottlenecks(const Trace& trace, const CriticalPath& path,
-                                             const DetectorConfig& config, const CpOptions& cp) {
-  std::vector<FindingInstance> out;
+TraceFindings FindBottlenecks(const Trace& trace, const CriticalPath& path,
+                              const DetectorConfig& config, const CpOptions& cp) {
+  TraceFindings out;
   if (trace.spans.empty()) return out;
   const std::vector<int64_t> critical = CriticalTimePerSpan(trace, path);
   std::vector<internal::Call> calls;
   calls.reserve(trace.spans.size());
   for (const Span& span : trace.spans) calls.push_back(internal::CallOf(trace, span));
   const internal::FinderContext ctx{trace, path, critical, calls, config, cp};
-  std::vector<uint8_t> in_loop(trace.spans.size(), 0);
-  if (config.n_plus_one.enabled) {
-    internal::FindNPlusOne(ctx, &in_loop, &out);
-  } else {
-    std::vector<FindingInstance> ignored;  // still keeps loops out of chains
-    internal::FindNPlusOne(ctx, &in_loop, &ignored);
-  }
-  if (config.repeated.enabled) internal::FindRepeatedCalls(ctx, &out);
-  if (config.sequential.enabled) internal::FindSequential(ctx, in_loop, &out);
+  if (config.n_plus_one.enabled) internal::FindNPlusOne(ctx, &out.calls);
+  if (config.repeated.enabled) internal::FindRepeatedCalls(ctx, &out.calls);
+  if (config.sequential.enabled) internal::FindSequential(ctx, &out.sequential);
   return out;
 }
 
+uint32_t FindingsCollector::NameId(const OpName& name) {
+  std::string key = name.service + '\x1f' + name.operation;
+  auto [it, added] = name_ids_.try_emplace(std::move(key), static_cast<uint32_t>(names_.size()));
+  if (added) names_.push_back(name);
+  return it->second;
+}
+
+uint32_t FindingsCollector::DetailId(const std::string& detail) {
+  auto [it, added] = detail_ids_.try_emplace(detail, static_cast<uint32_t>(details_.size()));
+  if (added) details_.push_back(detail);
+  return it->second;
+}
+
+void FindingsCollector::AddVisits(uint32_t trace, const SequentialVisits& in) {
+  std::vector<uint32_t> ids;
+  ids.reserve(in.names.size());
+  for (const OpName& n : in.names) ids.push_back(NameId(n));
+  for (const Visit& v : in.visits) {
+    ParentOp& op = parent_ops_[ids[v.parent]];
+    const uint64_t visit = op.visits++;
+    std::vector<uint32_t> names;
+    names.reserve(v.names.size());
+    for (uint32_t n : v.names) names.push_back(ids[n]);
+    std::sort(names.begin(), names.end());
+    ++op.classes[std::move(names)];
+    for (const VisitPair& pair : v.pairs) {
+      uint32_t a = ids[pair.first], b = ids[pair.second];
+      PairOrder order = pair.order;
+      if (a > b) {
+        std::swap(a, b);
+        if (order != PairOrder::kOverlap) {
+          order = order == PairOrder::kFirstBefore ? PairOrder::kSecondBefore
+                                                   : PairOrder::kFirstBefore;
+        }
+      }
+      ParentOp::PairStats& st = op.pairs[uint64_t{a} << 32 | b];
+      switch (order) {
+        case PairOrder::kFirstBefore:
+          ++st.first_before;
+          break;
+        case PairOrder::kSecondBefore:
+          ++st.second_before;
+          break;
+        case PairOrder::kOverlap:
+          ++st.overlap;
+          break;
+      }
+    }
+    for (const std::vector<ChainElement>& chain : v.chains) {
+      const auto begin = static_cast<uint32_t>(elements_.size());
+      for (ChainElement e : chain) {
+        e.name = ids[e.name];
+        if (e.value_flow != ChainElement::kNoDetail) e.value_flow = DetailId(in.details[e.value_flow]);
+        elements_.push_back(e);
+      }
+      op.chains.push_back({visit, trace, begin, static_cast<uint32_t>(elements_.size())});
+    }
+  }
+}
+
 void FindingsCollector::Add(const std::string& trace_id, int64_t trace_duration_us,
-                            const std::vector<FindingInstance>& instances) {
+                            const TraceFindings& found) {
+  if (!found.sequential.visits.empty()) {
+    traces_.push_back({trace_id, trace_duration_us});
+    AddVisits(static_cast<uint32_t>(traces_.size() - 1), found.sequential);
+  }
+  const std::vector<FindingInstance>& instances = found.calls;
   // Instances of one pattern in one trace add up to that trace's saving.
   struct TraceSaving {
     Pattern* pattern;
@@ -174,6 +264,7 @@ void FindingsCollector::Add(const std::string& trace_id, int64_t trace_duration_
     }
     if (f.intervening_work) ++p.intervening;
     if (f.kind == FindingKind::kRepeatedCall && !f.read_only) ++p.writes;
+    if (f.no_parameters) ++p.no_parameters;
     p.instance_rows.push_back({f.calls, f.union_us, f.total_us});
     if (!f.example_key.empty() && (p.example_key.empty() || f.example_key < p.example_key)) {
       p.example_key = f.example_key;
@@ -199,6 +290,42 @@ void FindingsCollector::Add(const std::string& trace_id, int64_t trace_duration_
 }
 
 void FindingsCollector::Merge(const FindingsCollector& other) {
+  // Sequential visits: other's name, detail and trace indices renumbered.
+  std::vector<uint32_t> ids;
+  for (const OpName& n : other.names_) ids.push_back(NameId(n));
+  const auto trace_base = static_cast<uint32_t>(traces_.size());
+  traces_.insert(traces_.end(), other.traces_.begin(), other.traces_.end());
+  for (const auto& [parent, o] : other.parent_ops_) {
+    ParentOp& op = parent_ops_[ids[parent]];
+    const uint64_t visit_base = op.visits;
+    op.visits += o.visits;
+    for (const auto& [names, count] : o.classes) {
+      std::vector<uint32_t> mine;
+      for (uint32_t n : names) mine.push_back(ids[n]);
+      std::sort(mine.begin(), mine.end());
+      op.classes[std::move(mine)] += count;
+    }
+    for (const auto& [key, st] : o.pairs) {
+      uint32_t a = ids[key >> 32], b = ids[key & 0xffffffffu];
+      const bool swapped = a > b;
+      if (swapped) std::swap(a, b);
+      ParentOp::PairStats& mine = op.pairs[uint64_t{a} << 32 | b];
+      mine.first_before += swapped ? st.second_before : st.first_before;
+      mine.second_before += swapped ? st.first_before : st.second_before;
+      mine.overlap += st.overlap;
+    }
+    for (const ParentOp::Chain& c : o.chains) {
+      const auto begin = static_cast<uint32_t>(elements_.size());
+      for (uint32_t k = c.begin; k < c.end; ++k) {
+        ChainElement e = other.elements_[k];
+        e.name = ids[e.name];
+        if (e.value_flow != ChainElement::kNoDetail) e.value_flow = DetailId(other.details_[e.value_flow]);
+        elements_.push_back(e);
+      }
+      op.chains.push_back({visit_base + c.visit, trace_base + c.trace, begin,
+                           static_cast<uint32_t>(elements_.size())});
+    }
+  }
   for (const auto& [fingerprint, o] : other.patterns_) {
     Pattern& p = patterns_[fingerprint];
     p.kind = o.kind;
@@ -220,6 +347,7 @@ void FindingsCollector::Merge(const FindingsCollector& other) {
     }
     p.intervening += o.intervening;
     p.writes += o.writes;
+    p.no_parameters += o.no_parameters;
     if (!o.example_key.empty() && (p.example_key.empty() || o.example_key < p.example_key)) {
       p.example_key = o.example_key;
     }
@@ -240,33 +368,28 @@ std::vector<Finding> FindingsCollector::Build(const DetectorConfig& config, size
   static constexpr std::array<double, 1> kP50 = {50};
   struct Ranked {
     const std::string* fingerprint;
-    const Pattern* pattern;
+    const Pattern* pattern;     // an n+1 or repeated-call pattern, or
+    const Finding* run;         // a sequential run, already built
     const IgnoreRule* ignored;  // suppressed by this rule
-    const std::vector<OpName>* sequence;
+    int64_t realistic_total, optimistic_total;
   };
+  const std::vector<Finding> runs = BuildRuns(config);
   std::vector<Ranked> ranked;
+  for (const Finding& f : runs) {
+    ranked.push_back({&f.fingerprint, nullptr, &f,
+                      FindIgnoreRule(config, f.fingerprint, f.parents, f.sequence),
+                      f.realistic.total_us, f.optimistic.total_us});
+  }
   for (const auto& [fingerprint, p] : patterns_) {
-    if (p.kind == FindingKind::kSequential &&
-        Percentiles(Column(p.trace_rows, &TraceRow::optimistic), kP50)[0] <
-            config.sequential.min_saving_us) {
-      continue;
-    }
-    // The most frequent order (ties: smallest key) is the one shown.
-    const auto* top = &*p.orders.begin();
-    for (const auto& o : p.orders) {
-      if (o.second.second > top->second.second) top = &o;
-    }
-    const IgnoreRule* rule = FindIgnoreRule(config, fingerprint, p.parent, top->second.first);
-    ranked.push_back({&fingerprint, &p, rule, &top->second.first});
+    const std::vector<OpName>& sequence = p.orders.begin()->second.first;
+    ranked.push_back({&fingerprint, &p, nullptr,
+                      FindIgnoreRule(config, fingerprint, {p.parent}, sequence),
+                      p.realistic_total, p.optimistic_total});
   }
   std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
     if ((a.ignored == nullptr) != (b.ignored == nullptr)) return a.ignored == nullptr;
-    if (a.pattern->realistic_total != b.pattern->realistic_total) {
-      return a.pattern->realistic_total > b.pattern->realistic_total;
-    }
-    if (a.pattern->optimistic_total != b.pattern->optimistic_total) {
-      return a.pattern->optimistic_total > b.pattern->optimistic_total;
-    }
+    if (a.realistic_total != b.realistic_total) return a.realistic_total > b.realistic_total;
+    if (a.optimistic_total != b.optimistic_total) return a.optimistic_total > b.optimistic_total;
     return *a.fingerprint < *b.fingerprint;
   });
   if (limit > 0 && ranked.size() > limit) ranked.resize(limit);
@@ -274,16 +397,23 @@ std::vector<Finding> FindingsCollector::Build(const DetectorConfig& config, size
   std::vector<Finding> findings;
   findings.reserve(ranked.size());
   for (const Ranked& r : ranked) {
+    const auto suppress = [&](Finding& f) {
+      if (r.ignored == nullptr) return;
+      f.suppressed = true;
+      f.suppressed_reason = r.ignored->reason.empty() ? "ignored by the config" : r.ignored->reason;
+    };
+    if (r.run != nullptr) {
+      findings.push_back(*r.run);
+      suppress(findings.back());
+      continue;
+    }
     const Pattern& p = *r.pattern;
     Finding f;
     f.kind = p.kind;
     f.fingerprint = *r.fingerprint;
     f.parent = p.parent;
-    f.sequence = *r.sequence;
-    if (r.ignored != nullptr) {
-      f.suppressed = true;
-      f.suppressed_reason = r.ignored->reason.empty() ? "ignored by the config" : r.ignored->reason;
-    }
+    f.sequence = p.orders.begin()->second.first;
+    suppress(f);
     f.optimistic =
         MakeSaving(Column(p.trace_rows, &TraceRow::optimistic),
                    Column(p.trace_rows, &TraceRow::optimistic_share_ppm), p.optimistic_total);
@@ -301,70 +431,23 @@ std::vector<Finding> FindingsCollector::Build(const DetectorConfig& config, size
     f.critical_p50_us = Percentiles(Column(p.trace_rows, &TraceRow::critical), kP50)[0];
 
     switch (p.kind) {
-      case FindingKind::kSequential: {
-        std::string chain;
-        for (const OpName& o : f.sequence) chain += (chain.empty() ? "" : " → ") + Describe(o);
-        const DependencyHint* hint = FindHint(config, f.sequence);
-        const bool flows = p.value_flow * 10 >= p.instances && p.value_flow > 0;
-        const bool intervenes = p.intervening * 2 >= p.instances && p.intervening > 0;
-        const bool reordered = p.orders.size() > 1;
-        if (hint != nullptr) {
-          f.confidence = hint->dependent ? Confidence::kLow : Confidence::kHigh;
-          f.reasons.push_back(fmt::format("The config declares {} and {} {}{}.", hint->first,
-                                          hint->second,
-                                          hint->dependent ? "dependent" : "independent",
-                                          hint->reason.empty() ? "" : ": " + hint->reason));
-        } else if (flows) {
-          f.confidence = Confidence::kLow;
-        } else if (reordered) {
-          f.confidence = intervenes ? Confidence::kMedium : Confidence::kHigh;
-        } else {
-          f.confidence = intervenes ? Confidence::kLow : Confidence::kMedium;
-        }
-        if (reordered) {
-          f.reasons.push_back(
-              fmt::format("The children ran in {} different orders across {}: their order does not "
-                          "matter, strong evidence that they are independent.",
-                          p.orders.size(), Instances(p.instances)));
-        } else {
-          f.reasons.push_back(
-              fmt::format("The children always ran in the same order ({}); timing alone cannot "
-                          "show whether one needs the other's result.",
-                          Instances(p.instances)));
-        }
-        if (p.value_flow > 0) {
-          f.reasons.push_back(fmt::format(
-              "In {} of instances a value produced by or passed to an earlier child reappears in "
-              "a later one ({}): evidence of dependence.",
-              Percent(p.value_flow, p.instances), p.value_flow_detail));
-        } else {
-          f.reasons.push_back(
-              "No value of an earlier child reappears in a later child's "
-              "attributes.");
-        }
-        if (p.intervening > 0) {
-          f.reasons.push_back(fmt::format(
-              "In {} of instances other work of the parent ran between the children: the later "
-              "child may wait for it.",
-              Percent(p.intervening, p.instances)));
-        }
-        f.reasons.insert(f.reasons.begin(),
-                         fmt::format("{} ran one after another under {}; running them "
-                                     "concurrently would save about {} µs per trace (p50).",
-                                     chain, Describe(f.parent), f.realistic.p50_us));
-        break;
-      }
+      case FindingKind::kSequential:
+        break;  // runs are built by BuildRuns
       case FindingKind::kNPlusOne: {
         const int64_t union_p50 =
             Percentiles(Column(p.instance_rows, &InstanceRow::union_us), kP50)[0];
         const int64_t total_p50 =
             Percentiles(Column(p.instance_rows, &InstanceRow::total_us), kP50)[0];
         const bool sequential_loop = union_p50 * 10 >= total_p50 * 8;
+        // Without recorded parameters the loop may repeat one identical call
+        // (then a cache fits better than a batch): one step less sure.
+        const bool no_parameters = p.no_parameters * 2 > p.instances;
         f.confidence = sequential_loop ? Confidence::kHigh : Confidence::kMedium;
+        if (no_parameters) f.confidence = LowerConfidence(f.confidence);
         f.reasons.push_back(fmt::format(
-            "{} calls {} {} times per instance (p50; max {}) with different parameters: "
-            "batch them into one call.",
-            Describe(f.parent), Describe(f.sequence.front()), f.calls_p50, f.calls_max));
+            "{} calls {} {} times per instance (p50; max {}){}: batch them into one call.",
+            Describe(f.parent), Describe(f.sequence.front()), f.calls_p50, f.calls_max,
+            no_parameters ? "" : " with different parameters"));
         f.reasons.push_back(
             sequential_loop
                 ? fmt::format("The calls ran one after another (union {} µs of {} µs total, p50).",
@@ -372,6 +455,11 @@ std::vector<Finding> FindingsCollector::Build(const DetectorConfig& config, size
                 : fmt::format("The calls already overlap (union {} µs of {} µs total, p50); "
                               "batching saves per-call overhead.",
                               union_p50, total_p50));
+        if (no_parameters) {
+          f.reasons.push_back(
+              "The calls record no parameters (no statement or URL), so whether they ask for "
+              "different items cannot be seen; confidence lowered one step.");
+        }
         break;
       }
       case FindingKind::kRepeatedCall: {

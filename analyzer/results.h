@@ -80,6 +80,7 @@ struct AnalyzeResult {
   bool findings_enabled = true;
   std::vector<Finding> findings;  // ranked; suppressed ones last, flagged
   bool fail_on_findings = false;  // --fail-on-findings: high-confidence findings fail the run
+  uint64_t high_confidence = 0;   // unsuppressed high-confidence findings, shown or not
   std::vector<RepresentativeTrace> representatives;  // typical p50 / p95 traces
 };
 
@@ -213,6 +214,7 @@ struct VerifyRow {
   bool flagged_in_baseline = false;
   OpName parent;
   std::vector<OpName> sequence;
+  std::vector<RunStep> run;  // the baseline finding's shape; empty for an expectation
   uint64_t instances_baseline = 0;
   uint64_t traces_baseline = 0;
   uint64_t instances_candidate = 0;
@@ -224,6 +226,17 @@ struct VerifyRow {
   std::optional<int64_t> baseline_critical_us;  // members' critical-path µs per trace, p50
   std::optional<int64_t> candidate_critical_us;
   std::optional<int64_t> realised_saving_us;  // baseline − candidate critical
+  // What concurrency bought, apart from the members' own speed: per trace,
+  // Σ member durations − the length of their union (0 while they still run
+  // one after another), p50.
+  std::optional<int64_t> concurrency_saving_us;
+  std::optional<int64_t> baseline_duration_us;  // Σ member durations per trace, p50
+  std::optional<int64_t> candidate_duration_us;
+  struct MemberOverlap {
+    OpName member;
+    double share = 0;  // of candidate instances in which it overlapped another member
+  };
+  std::vector<MemberOverlap> member_overlap;  // PatternDef member order
   double min_overlap_share = 0.9;             // from which the pattern counts as parallel
   VerifyStatus status = VerifyStatus::kAbsent;
   std::string reason;

@@ -1,14 +1,16 @@
-// Sequential siblings that could run in parallel: per parent, the longest
-// chains of blocking children that ran back to back, with the evidence for
-// and against their independence.
+// Sequential siblings that could run in parallel, per trace: for each parent
+// span, its elements (blocking children, loops collapsed), how pairs of them
+// relate in time, and the chains of elements that ran back to back with the
+// evidence against their independence. Runs are mined across traces from
+// these (run_miner.cc).
 #include <algorithm>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "analyzer/finders_internal.h"
 #include "analyzer/parameterize.h"
-#include "analyzer/retime.h"
 #include "analyzer/saturating.h"
 
 namespace trace_analyze::analyzer::internal {
@@ -21,11 +23,6 @@ constexpr size_t kMaxTokenSpans = 64;       // spans of a subtree scanned for va
 // in start order; the rest stay candidates for the next chain), so that a
 // parent with a million sequential children makes bounded findings.
 constexpr size_t kMaxChainMembers = 64;
-// Re-timing copies the trace and recomputes its critical path: O(n log n)
-// each. Per trace, re-timing stops once it has cost this many span copies
-// (at least one re-timing always runs); later instances estimate the
-// realistic saving from critical time instead (see docs/detectors.md).
-constexpr size_t kRetimeSpanBudget = 2'000'000;
 
 struct Candidate {
   SpanIndex span;
@@ -149,112 +146,180 @@ bool ValueFlows(const Trace& t, const std::vector<std::string_view>& inherited,
 
 }  // namespace
 
-void FindSequential(const FinderContext& ctx, const std::vector<uint8_t>& in_loop,
-                    std::vector<FindingInstance>* out) {
+namespace {
+
+// Element pairs further apart than this (in start order of the names' first
+// elements) are not compared: bounds the work on very wide parents; runs are
+// judged by their neighbouring members.
+constexpr size_t kPairWindow = 4;
+
+struct Element {
+  uint32_t name;
+  uint32_t calls;
+  SpanIndex first_span, last_span;
+  int64_t start, end, critical;
+};
+
+// Interns a trace's span names (service, parameterised operation).
+class NameTable {
+ public:
+  explicit NameTable(SequentialVisits* out) : out_(out) {}
+  uint32_t Of(const Span& s) {
+    ParameterizeInto(s.operation, &op_);
+    key_.assign(s.service);
+    key_ += '\x1f';
+    key_ += op_;
+    auto [it, added] = ids_.try_emplace(key_, static_cast<uint32_t>(out_->names.size()));
+    if (added) out_->names.push_back({std::string(s.service), op_});
+    return it->second;
+  }
+
+ private:
+  SequentialVisits* out_;
+  std::string op_, key_;
+  std::unordered_map<std::string, uint32_t> ids_;
+};
+
+// Appends `e` to `elements`, merged into the last one when it has the same name
+// (consecutive calls of one operation are one loop element).
+void Push(std::vector<Element>& elements, const Element& e) {
+  if (!elements.empty() && elements.back().name == e.name) {
+    Element& last = elements.back();
+    last.calls += e.calls;
+    last.end = std::max(last.end, e.end);
+    last.last_span = e.last_span;
+    last.critical = SatAdd(last.critical, e.critical);
+    return;
+  }
+  elements.push_back(e);
+}
+
+}  // namespace
+
+void FindSequential(const FinderContext& ctx, SequentialVisits* out) {
   const Trace& t = ctx.trace;
   const SequentialConfig& cfg = ctx.config.sequential;
+  NameTable names(out);
+  std::vector<Element> raw, elements;
   std::vector<Candidate> cands;
+  std::vector<uint32_t> first_of;           // per name: first element index + 1 (0: none yet)
+  std::vector<size_t> firsts;               // elements that are their name's first
   std::vector<std::string_view> inherited;  // value tokens of the current parent, sorted
-  // Value tokens of two consecutive chain members' subtrees, and scratch.
   std::vector<std::string_view> earlier_tokens, later_tokens;
   std::vector<SpanIndex> token_stack;
-  size_t retime_spans = 0;  // spent of kRetimeSpanBudget
   for (SpanIndex p = 0; p < t.spans.size(); ++p) {
     const auto children = t.topology.ChildrenOf(p);
-    if (children.size() < cfg.min_chain_length) continue;
-    // Bounded like any time, so the comparisons below cannot overflow.
+    if (children.size() < 2) continue;
+    // Elements: blocking children in start order, consecutive calls of one
+    // operation merged; then elements shorter than min_span_us dropped (noise
+    // between two iterations of a loop does not split it) and merged again.
+    raw.clear();
+    for (SpanIndex c : children) {
+      if (!BlocksParent(t, c)) continue;
+      const Span& s = t.spans[c];
+      Push(raw, {names.Of(s), 1, c, c, s.start_us, s.end_us(), ctx.critical[c]});
+    }
+    elements.clear();
+    for (const Element& e : raw) {
+      if (e.end - e.start >= cfg.min_span_us) Push(elements, e);
+    }
+    if (elements.size() < 2) continue;
+
+    Visit& v = out->visits.emplace_back();
+    v.parent = names.Of(t.spans[p]);
     const int64_t tolerance =
         std::min(kMaxTimeUs, SatFromDouble(cfg.overlap_tolerance_fraction *
                                            static_cast<double>(t.spans[p].duration_us)));
+    // The class (distinct names) and the pairs of first occurrences.
+    first_of.assign(out->names.size(), 0);
+    firsts.clear();
+    for (size_t i = 0; i < elements.size(); ++i) {
+      uint32_t& f = first_of[elements[i].name];
+      if (f == 0) {
+        f = static_cast<uint32_t>(i + 1);
+        firsts.push_back(i);
+        v.names.push_back(elements[i].name);
+      }
+    }
+    if (v.names.size() < 2) {
+      out->visits.pop_back();  // one operation, however often: the n+1 detector's
+      continue;
+    }
+    std::sort(v.names.begin(), v.names.end());
+    for (size_t i = 0; i < firsts.size(); ++i) {
+      for (size_t j = i + 1; j < firsts.size() && j <= i + kPairWindow; ++j) {
+        const Element& a = elements[firsts[i]];
+        const Element& b = elements[firsts[j]];
+        PairOrder order = std::min(a.end, b.end) - std::max(a.start, b.start) > tolerance
+                              ? PairOrder::kOverlap
+                              : PairOrder::kFirstBefore;  // a starts first (start order)
+        if (a.name < b.name) {
+          v.pairs.push_back({a.name, b.name, order});
+        } else {
+          v.pairs.push_back({b.name, a.name,
+                             order == PairOrder::kOverlap ? order : PairOrder::kSecondBefore});
+        }
+      }
+    }
+
+    // Chains of back-to-back elements, best first.
     cands.clear();
-    bool parent_tokens_ready = false;
-    for (SpanIndex c : children) {
-      const Span& s = t.spans[c];
-      if (in_loop[c] || s.duration_us < cfg.min_span_us || !BlocksParent(t, c)) continue;
-      cands.push_back({c, s.start_us, s.end_us()});
+    for (size_t i = 0; i < elements.size(); ++i) {
+      cands.push_back({static_cast<SpanIndex>(i), elements[i].start, elements[i].end});
     }
     std::sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) {
       return a.end != b.end ? a.end < b.end : a.start < b.start;
     });
+    bool parent_tokens_ready = false;
     for (size_t round = 0; round < kMaxChainsPerParent && cands.size() >= cfg.min_chain_length;
          ++round) {
       std::vector<size_t> pos = BestChain(cands, cfg, tolerance);
       if (pos.size() < cfg.min_chain_length) break;
       if (pos.size() > kMaxChainMembers) pos.resize(kMaxChainMembers);
-      std::vector<SpanIndex> members;
-      for (size_t k : pos) members.push_back(cands[k].span);
-
-      FindingInstance f;
-      f.kind = FindingKind::kSequential;
-      f.parent = NameOf(t.spans[p]);
-      int64_t longest = 0, critical_members = 0;
-      std::string order;
-      for (SpanIndex m : members) {
-        const Span& s = t.spans[m];
-        f.sequence.push_back(NameOf(s));
-        order += f.sequence.back().service + "\x1f" + f.sequence.back().operation + "\x1e";
-        f.total_us = SatAdd(f.total_us, s.duration_us);
-        longest = std::max(longest, s.duration_us);
-        f.critical_us = SatAdd(f.critical_us, ctx.critical[m]);
-        if (ctx.critical[m] > 0) ++critical_members;
+      std::vector<ChainElement>& chain = v.chains.emplace_back();
+      for (size_t k : pos) {
+        const Element& e = elements[cands[k].span];
+        chain.push_back({e.name, e.calls, e.end - e.start, e.critical});
       }
-      f.calls = static_cast<uint32_t>(members.size());
-      f.union_us = t.spans[members.back()].end_us() - t.spans[members.front()].start_us;
-      f.optimistic_us = f.total_us - longest;
-      // Re-timing only matters when at least two members were on the path.
-      if (critical_members >= 2) {
-        if (retime_spans == 0 || retime_spans + t.spans.size() <= kRetimeSpanBudget) {
-          retime_spans += t.spans.size();
-          f.realistic_us = std::clamp<int64_t>(
-              ctx.path.total_us - CriticalPathIfConcurrent(t, p, members, ctx.cp), 0,
-              f.optimistic_us);
-        } else {
-          // Over budget: all the members' critical time but the longest one's
-          // (as the N+1 finder estimates batching).
-          int64_t longest_critical = 0;
-          for (SpanIndex m : members)
-            longest_critical = std::max(longest_critical, ctx.critical[m]);
-          f.realistic_us =
-              std::clamp<int64_t>(f.critical_us - longest_critical, 0, f.optimistic_us);
-        }
-      }
-      f.fingerprint = SequentialFingerprint(f.parent, f.sequence);
-      f.order_key = StableHash(order);
-
-      // Evidence between consecutive members.
       if (!parent_tokens_ready) {
         inherited.clear();
         for (const Attribute& a : t.AttrsOf(t.spans[p])) ExtractValueTokens(a.value, &inherited);
         std::sort(inherited.begin(), inherited.end());
         parent_tokens_ready = true;
       }
-      // Each member's subtree tokens are extracted once: as the later member
-      // of one pair, then as the earlier of the next.
-      SubtreeTokens(t, members[0], &token_stack, &earlier_tokens);
-      for (size_t k = 0; k + 1 < members.size(); ++k) {
-        const Span& a = t.spans[members[k]];
-        const Span& b = t.spans[members[k + 1]];
-        if (!f.value_flow) {
-          SubtreeTokens(t, members[k + 1], &token_stack, &later_tokens);
-          f.value_flow = ValueFlows(t, inherited, earlier_tokens, later_tokens, members[k],
-                                    members[k + 1], &token_stack, &f.value_flow_detail);
-          earlier_tokens.swap(later_tokens);
+      // Evidence between consecutive elements: values of the earlier one's
+      // last call reappearing in the later one's first call, and other work
+      // of the parent in the gap.
+      for (size_t k = 0; k + 1 < pos.size(); ++k) {
+        const Element& a = elements[cands[pos[k]].span];
+        const Element& b = elements[cands[pos[k + 1]].span];
+        ChainElement& later = chain[k + 1];
+        SubtreeTokens(t, a.last_span, &token_stack, &earlier_tokens);
+        SubtreeTokens(t, b.first_span, &token_stack, &later_tokens);
+        std::string detail;
+        if (ValueFlows(t, inherited, earlier_tokens, later_tokens, a.last_span, b.first_span,
+                       &token_stack, &detail)) {
+          later.value_flow = static_cast<uint32_t>(out->details.size());
+          out->details.push_back(std::move(detail));
         }
         // Children are sorted by start: only those starting inside the gap
         // window can sit in it, so a binary search bounds the scan.
-        const int64_t window_begin = a.end_us() - tolerance;
-        const int64_t window_end = b.start_us + tolerance;
+        const int64_t window_begin = a.end - tolerance;
+        const int64_t window_end = b.start + tolerance;
         auto c = std::lower_bound(
             children.begin(), children.end(), window_begin,
             [&](SpanIndex x, int64_t start) { return t.spans[x].start_us < start; });
-        for (; c != children.end() && !f.intervening_work && t.spans[*c].start_us <= window_end;
+        for (; c != children.end() && !later.intervening && t.spans[*c].start_us <= window_end;
              ++c) {
-          if (*c == members[k] || *c == members[k + 1]) continue;
-          if (t.spans[*c].end_us() <= window_end && BlocksParent(t, *c)) f.intervening_work = true;
+          const Span& s = t.spans[*c];
+          // A call of either element (a loop's iteration) is not other work.
+          if (s.end_us() <= window_end && BlocksParent(t, *c) && !(s.start_us >= a.start &&
+                                                                  s.end_us() <= a.end) &&
+              !(s.start_us >= b.start && s.end_us() <= b.end)) {
+            later.intervening = true;
+          }
         }
       }
-      out->push_back(std::move(f));
-
       // Remove the members and look for another chain.
       std::vector<Candidate> rest;
       for (size_t k = 0, next = 0; k < cands.size(); ++k) {
@@ -273,9 +338,10 @@ void FindSequential(const FinderContext& ctx, const std::vector<uint8_t>& in_loo
 
 namespace trace_analyze::analyzer {
 
-std::string SequentialFingerprint(const OpName& parent, std::vector<OpName> members) {
+std::string RunFingerprint(const std::string& parent_service, std::vector<OpName> members) {
   std::sort(members.begin(), members.end());
-  std::string key = "sequential\x1f" + parent.service + "\x1f" + parent.operation;
+  members.erase(std::unique(members.begin(), members.end()), members.end());
+  std::string key = "run\x1f" + parent_service;
   for (const OpName& o : members) key += "\x1e" + o.service + "\x1f" + o.operation;
   return StableHash(key);
 }

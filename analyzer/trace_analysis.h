@@ -18,7 +18,7 @@ struct TraceAnalysis {
   bool ready = false;  // computed for the trace as it is, not yet added
   CriticalPath path;
   TraceSummary summary;
-  std::vector<FindingInstance> found;  // empty when the finders are off
+  TraceFindings found;  // empty when the detectors are off
 };
 
 }  // namespace trace_analyze::analyzer

@@ -62,35 +62,21 @@ class Names {
   std::unordered_map<SpanIndex, std::string> names_;
 };
 
-// The pattern's member names with how often each must occur.
-std::vector<std::pair<OpName, size_t>> MemberCounts(const PatternDef& p) {
-  std::vector<std::pair<OpName, size_t>> out;
-  for (const OpName& m : p.members) {
-    if (!out.empty() && out.back().first == m) {
-      ++out.back().second;
-    } else {
-      out.emplace_back(m, 1);
-    }
-  }
-  return out;
-}
-
 // Descendants of `parent` up to kMaxMemberDepth, breadth first (children in
 // start order), matching a member name; matched spans and spans named like
 // the parent are not searched further. found[k] lists the matches of
-// members[k] in that order.
+// p.members[k] in that order.
 void FindMembers(const Trace& t, Names& names, SpanIndex parent, const PatternDef& p,
-                 const std::vector<std::pair<OpName, size_t>>& members,
                  std::vector<std::vector<SpanIndex>>* found) {
-  found->assign(members.size(), {});
+  found->assign(p.members.size(), {});
   std::vector<SpanIndex> level = {parent}, next;
   for (int depth = 1; depth <= kMaxMemberDepth && !level.empty(); ++depth) {
     next.clear();
     for (SpanIndex s : level) {
       for (SpanIndex c : t.topology.ChildrenOf(s)) {
         bool matched = false;
-        for (size_t k = 0; k < members.size() && !matched; ++k) {
-          if (names.Is(c, members[k].first)) {
+        for (size_t k = 0; k < p.members.size() && !matched; ++k) {
+          if (names.Is(c, p.members[k])) {
             (*found)[k].push_back(c);
             matched = true;
           }
@@ -107,31 +93,44 @@ struct InstanceShape {
   bool any = false;       // some pair does
   int64_t concurrency_milli = 1000;
   int64_t critical_us = 0;
+  int64_t duration_us = 0;  // Σ element extents
+  int64_t union_us = 0;
+  std::vector<uint8_t> overlapped;  // per member
 };
 
+// One instance: each member's calls form one element (first start to last
+// end: a loop stays a loop), and the elements are compared pairwise.
 InstanceShape Measure(const Trace& t, std::span<const int64_t> critical,
-                      std::vector<SpanIndex>& members, int64_t tolerance) {
+                      const std::vector<std::vector<SpanIndex>>& found, int64_t tolerance) {
   InstanceShape out;
-  std::sort(members.begin(), members.end(),
-            [&](SpanIndex a, SpanIndex b) { return t.spans[a].start_us < t.spans[b].start_us; });
-  int64_t max_start = INT64_MIN, min_end = INT64_MAX, running_end = INT64_MIN, total = 0;
+  const size_t n = found.size();
   std::vector<std::pair<int64_t, int64_t>> intervals;
-  for (size_t k = 0; k < members.size(); ++k) {
-    const Span& s = t.spans[members[k]];
-    // In start order, the earlier span reaching furthest overlaps s the most.
-    if (k > 0 && std::min(running_end, s.end_us()) - s.start_us > tolerance) out.any = true;
-    running_end = std::max(running_end, s.end_us());
-    max_start = std::max(max_start, s.start_us);
-    min_end = std::min(min_end, s.end_us());
-    total += s.duration_us;
-    intervals.emplace_back(s.start_us, s.end_us());
-    out.critical_us += critical[members[k]];
+  for (const std::vector<SpanIndex>& calls : found) {
+    int64_t start = INT64_MAX, end = INT64_MIN;
+    for (SpanIndex c : calls) {
+      start = std::min(start, t.spans[c].start_us);
+      end = std::max(end, t.spans[c].end_us());
+      out.critical_us += critical[c];
+    }
+    intervals.emplace_back(start, end);
+    out.duration_us += end - start;
   }
-  // Every pair overlaps exactly when all intervals share more than the
-  // tolerance: the latest start and the earliest end bound the tightest pair.
-  out.parallel = members.size() >= 2 && min_end - max_start > tolerance;
-  const int64_t union_us = internal::UnionLength(intervals);
-  if (union_us > 0) out.concurrency_milli = total * 1000 / union_us;
+  out.overlapped.assign(n, 0);
+  size_t overlapping_pairs = 0;
+  for (size_t a = 0; a < n; ++a) {
+    for (size_t b = a + 1; b < n; ++b) {
+      const int64_t shared = std::min(intervals[a].second, intervals[b].second) -
+                             std::max(intervals[a].first, intervals[b].first);
+      if (shared > tolerance) {
+        ++overlapping_pairs;
+        out.overlapped[a] = out.overlapped[b] = 1;
+      }
+    }
+  }
+  out.any = overlapping_pairs > 0;
+  out.parallel = n >= 2 && overlapping_pairs == n * (n - 1) / 2;
+  out.union_us = internal::UnionLength(intervals);
+  if (out.union_us > 0) out.concurrency_milli = out.duration_us * 1000 / out.union_us;
   return out;
 }
 
@@ -145,7 +144,6 @@ std::string DescribeMembers(const std::vector<OpName>& members) {
   return out;
 }
 
-std::string Ms(int64_t us) { return fmt::format("{:.3f} ms", static_cast<double>(us) / 1e3); }
 
 VerifyRow RowOf(const VerifyPlanEntry& e, const PatternObservation* obs) {
   VerifyRow row;
@@ -155,10 +153,14 @@ VerifyRow RowOf(const VerifyPlanEntry& e, const PatternObservation* obs) {
   row.flagged_in_baseline = e.flagged;
   row.parent = e.parent;
   row.sequence = e.sequence;
+  row.run = e.run;
   row.instances_baseline = e.instances_baseline;
   row.traces_baseline = e.traces_baseline;
   row.predicted_saving_us = e.predicted_saving_us;
-  if (e.flagged) row.baseline_critical_us = e.baseline_critical_us;
+  if (e.flagged) {
+    row.baseline_critical_us = e.baseline_critical_us;
+    row.baseline_duration_us = e.baseline_duration_us;
+  }
   row.min_overlap_share = e.min_overlap_share;
   if (obs == nullptr) {
     row.status = VerifyStatus::kUnknown;
@@ -197,19 +199,46 @@ VerifyRow RowOf(const VerifyPlanEntry& e, const PatternObservation* obs) {
   } else {
     row.status = VerifyStatus::kPartial;
   }
+  row.candidate_duration_us = Percentiles(obs->duration_per_trace, kP50)[0];
+  row.concurrency_saving_us = Percentiles(obs->overlap_per_trace, kP50)[0];
+  for (size_t k = 0; k < e.def->members.size(); ++k) {
+    const uint64_t hits = k < obs->member_overlaps.size() ? obs->member_overlaps[k] : 0;
+    row.member_overlap.push_back({e.def->members[k], static_cast<double>(hits) / n});
+  }
   row.reason = fmt::format(
       "all members overlapped in {} of {} instances ({:.1f}%; parallel from {:.0f}%), only some "
       "of them in {}, none in {}; concurrency {:.2f}",
       obs->parallel, obs->instances, 100 * overlap, 100 * e.min_overlap_share, obs->partial,
       obs->instances - obs->parallel - obs->partial, *row.concurrency);
+  if (row.status == VerifyStatus::kPartial) {
+    std::vector<OpName> now, still;
+    for (const VerifyRow::MemberOverlap& m : row.member_overlap) {
+      (m.share * 2 > 1 ? now : still).push_back(m.member);
+    }
+    row.reason += now.empty() ? "; no member overlaps another in most instances"
+                              : fmt::format("; overlapping in most instances: {}; not: {}",
+                                            DescribeMembers(now),
+                                            still.empty() ? "none" : DescribeMembers(still));
+  }
+  // Concurrency and the members' own speed are reported apart: members that
+  // got faster while still running one after another saved nothing by
+  // concurrency.
+  row.reason += fmt::format("; concurrency saves {} per trace (p50: their durations minus their "
+                            "union)",
+                            internal::FormatUs(*row.concurrency_saving_us));
+  if (row.baseline_duration_us) {
+    row.reason += fmt::format("; the members' own durations {} → {} per trace (p50)",
+                              internal::FormatUs(*row.baseline_duration_us),
+                              internal::FormatUs(*row.candidate_duration_us));
+  }
   if (row.realised_saving_us) {
     row.reason += fmt::format(
-        "; critical-path time of the members {} → {} per trace (p50): {} "
-        "saved of {} predicted",
-        Ms(*row.baseline_critical_us), Ms(*row.candidate_critical_us), Ms(*row.realised_saving_us),
-        Ms(row.predicted_saving_us));
+        "; their critical-path time {} → {} per trace (p50; {} predicted from concurrency)",
+        internal::FormatUs(*row.baseline_critical_us),
+        internal::FormatUs(*row.candidate_critical_us),
+        internal::FormatUs(row.predicted_saving_us));
   } else {
-    row.reason += "; no saving to compare: the baseline did not flag the pattern";
+    row.reason += "; no prediction to compare: the baseline did not flag the pattern";
   }
   return row;
 }
@@ -233,7 +262,13 @@ std::optional<PatternDef> MakePatternDef(const std::string& parent,
     def.members.push_back(*m);
   }
   std::sort(def.members.begin(), def.members.end());
-  def.fingerprint = SequentialFingerprint(def.parent, def.members);
+  def.members.erase(std::unique(def.members.begin(), def.members.end()), def.members.end());
+  if (def.members.size() < 2) {
+    *error = "a pattern needs at least two different children";
+    return std::nullopt;
+  }
+  def.parents = {def.parent};
+  def.fingerprint = RunFingerprint(def.parent.service, def.members);
   return def;
 }
 
@@ -286,49 +321,44 @@ void ObservePatterns(const Trace& trace, std::span<const int64_t> critical,
   std::sort(parent_services.begin(), parent_services.end());
   Names names(trace);
   std::vector<std::vector<SpanIndex>> found;
-  std::vector<SpanIndex> members;
   for (size_t pi = 0; pi < patterns.size(); ++pi) {
     const PatternDef& p = patterns[pi];
-    const auto counts = MemberCounts(p);
     PatternObservation& obs = (*observations)[pi];
-    int64_t trace_critical = 0;
+    obs.member_overlaps.resize(p.members.size(), 0);
+    int64_t trace_critical = 0, trace_duration = 0, trace_overlap = 0;
     bool seen = false;
     for (SpanIndex s = 0; s < trace.spans.size(); ++s) {
       if (!std::binary_search(parent_services.begin(), parent_services.end(),
                               trace.spans[s].service) ||
-          !names.Is(s, p.parent)) {
+          std::none_of(p.parents.begin(), p.parents.end(),
+                       [&](const OpName& parent) { return names.Is(s, parent); })) {
         continue;
       }
-      FindMembers(trace, names, s, p, counts, &found);
-      // Instance i takes the i-th occurrence(s) of every member name.
-      size_t instances = SIZE_MAX;
-      for (size_t k = 0; k < counts.size(); ++k) {
-        instances = std::min(instances, found[k].size() / counts[k].second);
+      FindMembers(trace, names, s, p, &found);
+      if (std::any_of(found.begin(), found.end(), [](const auto& f) { return f.empty(); })) {
+        continue;  // not every member ran under this parent
       }
       const int64_t tolerance = static_cast<int64_t>(
           overlap_tolerance_fraction * static_cast<double>(trace.spans[s].duration_us));
-      for (size_t i = 0; i < instances; ++i) {
-        members.clear();
-        for (size_t k = 0; k < counts.size(); ++k) {
-          const size_t n = counts[k].second;
-          members.insert(members.end(), found[k].begin() + static_cast<ptrdiff_t>(i * n),
-                         found[k].begin() + static_cast<ptrdiff_t>((i + 1) * n));
-        }
-        const InstanceShape shape = Measure(trace, critical, members, tolerance);
-        ++obs.instances;
-        if (shape.parallel) {
-          ++obs.parallel;
-        } else if (shape.any) {
-          ++obs.partial;
-        }
-        obs.concurrency_milli.push_back(shape.concurrency_milli);
-        trace_critical += shape.critical_us;
-        seen = true;
+      const InstanceShape shape = Measure(trace, critical, found, tolerance);
+      ++obs.instances;
+      if (shape.parallel) {
+        ++obs.parallel;
+      } else if (shape.any) {
+        ++obs.partial;
       }
+      for (size_t k = 0; k < shape.overlapped.size(); ++k) obs.member_overlaps[k] += shape.overlapped[k];
+      obs.concurrency_milli.push_back(shape.concurrency_milli);
+      trace_critical += shape.critical_us;
+      trace_duration += shape.duration_us;
+      trace_overlap += shape.duration_us - shape.union_us;
+      seen = true;
     }
     if (seen) {
       ++obs.traces;
       obs.critical_per_trace.push_back(trace_critical);
+      obs.duration_per_trace.push_back(trace_duration);
+      obs.overlap_per_trace.push_back(trace_overlap);
     }
   }
 }
@@ -351,9 +381,12 @@ std::vector<VerifyPlanEntry> PlanVerification(const std::vector<Finding>& report
       e.sequence = f->sequence;
       e.instances_baseline = f->instances;
       e.traces_baseline = f->traces;
+      e.run = f->run;
       e.predicted_saving_us = f->realistic.p50_us;
       e.baseline_critical_us = f->critical_p50_us;
-      PatternDef def{f->fingerprint, f->parent, f->sequence};
+      e.baseline_duration_us = f->member_p50_us;
+      PatternDef def{f->fingerprint, f->parent, f->parents, f->sequence};
+      if (def.parents.empty()) def.parents = {f->parent};
       std::sort(def.members.begin(), def.members.end());
       e.def = std::move(def);
     }

@@ -17,19 +17,22 @@
 
 namespace trace_analyze::analyzer {
 
-// A pattern to look for: spans named `parent` (service, parameterised
-// operation) with descendants named `members`.
+// A run to look for: spans named like one of `parents` (service,
+// parameterised operation) with descendants named like every one of
+// `members`; all the calls of one member under one parent (a loop) are that
+// member's element.
 struct PatternDef {
-  std::string fingerprint;  // SequentialFingerprint(parent, members)
+  std::string fingerprint;  // RunFingerprint(parent.service, members)
   OpName parent;
-  std::vector<OpName> members;  // sorted; a name may repeat (it must then occur that often)
+  std::vector<OpName> parents;  // every parent operation, `parent` first
+  std::vector<OpName> members;  // distinct, sorted
 };
 
 // An expectation from the config file or --expect: a pattern that should now
 // run concurrently, named by fingerprint or defined by its names.
 struct Expectation {
   std::string name;                         // as the user wrote it; names targets and rows
-  std::string fingerprint;                  // given, or SequentialFingerprint of the names below
+  std::string fingerprint;                  // given, or RunFingerprint of the names below
   std::optional<PatternDef> pattern;        // set when defined by parent and children
   std::optional<double> min_overlap_share;  // default: VerifyConfig::parallel_share
 };
@@ -58,6 +61,10 @@ struct PatternObservation {
   uint64_t traces = 0;                      // traces with at least one instance
   std::vector<int64_t> concurrency_milli;   // per instance: 1000 × Σ durations / union length
   std::vector<int64_t> critical_per_trace;  // per trace: Σ members' critical-path µs
+  std::vector<int64_t> duration_per_trace;  // per trace: Σ members' durations (element extents)
+  std::vector<int64_t> overlap_per_trace;   // per trace: Σ durations − their union (concurrency)
+  std::vector<uint64_t> member_overlaps;    // per member (PatternDef order): instances in which
+                                            // it overlapped another member
 
   void Merge(const PatternObservation& other);
 };
@@ -79,12 +86,14 @@ struct VerifyPlanEntry {
   std::optional<PatternDef> def;  // nullopt: a fingerprint the baseline never produced
   OpName parent;
   std::vector<OpName> sequence;  // display order: the baseline's most frequent order
+  std::vector<RunStep> run;      // the baseline finding's shape
   double min_overlap_share = 0.9;
   bool flagged = false;  // the baseline's sequential finder found the pattern
   uint64_t instances_baseline = 0;
   uint64_t traces_baseline = 0;
   int64_t predicted_saving_us = 0;   // Finding::realistic.p50_us
   int64_t baseline_critical_us = 0;  // Finding::critical_p50_us
+  int64_t baseline_duration_us = 0;  // Finding::member_p50_us
 };
 
 // The patterns to verify: every expectation (in order), then the baseline's

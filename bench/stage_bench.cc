@@ -117,7 +117,7 @@ int main(int argc, char** argv) {
   });
   ta::analyzer::PathSampler sampler;
   stage("PathSampler::Offer", [&](size_t i) { sampler.Offer(traces[i], paths[i]); });
-  std::vector<std::vector<ta::analyzer::FindingInstance>> found(traces.size());
+  std::vector<ta::analyzer::TraceFindings> found(traces.size());
   // STAGE_BENCH_FINDER_ROUNDS=N repeats this stage (for profiling it).
   const char* rounds_env = std::getenv("STAGE_BENCH_FINDER_ROUNDS");
   const int rounds = rounds_env != nullptr ? std::max(1, std::atoi(rounds_env)) : 1;
@@ -126,9 +126,12 @@ int main(int argc, char** argv) {
       found[i] = ta::analyzer::FindBottlenecks(traces[i], paths[i], options.detectors, options.cp);
     });
   }
-  size_t instances = 0;
-  for (const auto& f : found) instances += f.size();
-  fmt::print("{:<28} {:>8} instances\n", "", instances);
+  size_t instances = 0, visits = 0;
+  for (const auto& f : found) {
+    instances += f.calls.size();
+    visits += f.sequential.visits.size();
+  }
+  fmt::print("{:<28} {:>8} call instances, {} parent visits\n", "", instances, visits);
   ta::analyzer::FindingsCollector findings(options.detectors.max_examples);
   stage("FindingsCollector::Add",
         [&](size_t i) { findings.Add(trace_ids[i], durations[i], found[i]); });

@@ -67,7 +67,20 @@ int Run(const AnalyzeOptions& options, std::ostream& out, std::ostream& err) {
   result.fail_on_findings = options.fail_on_findings;
   result.findings_enabled = analysis.find_bottlenecks;
   if (result.findings_enabled) {
-    result.findings = analyzer.findings().Build(analysis.detectors, options.top);
+    // The gate judges every finding, not only the --top shown.
+    result.findings = analyzer.findings().Build(analysis.detectors);
+    for (const analyzer::Finding& f : result.findings) {
+      result.high_confidence += !f.suppressed && f.confidence == analyzer::Confidence::kHigh;
+    }
+    if (options.top > 0) {
+      // Suppressed findings rank last: keep the first `top` shown, and them.
+      std::vector<analyzer::Finding> kept;
+      size_t shown = 0;
+      for (analyzer::Finding& f : result.findings) {
+        if (f.suppressed || shown++ < options.top) kept.push_back(std::move(f));
+      }
+      result.findings = std::move(kept);
+    }
   }
 
   const int written = EmitReports(
@@ -82,11 +95,7 @@ int Run(const AnalyzeOptions& options, std::ostream& out, std::ostream& err) {
   // A report labelled partial still fails the run: the backend could not
   // deliver everything asked for (this outranks the findings gate).
   if (read.value().incomplete) return kExitBackend;
-  bool gate_failed = false;
-  for (const analyzer::Finding& f : result.findings) {
-    gate_failed = gate_failed || (!f.suppressed && f.confidence == analyzer::Confidence::kHigh);
-  }
-  if (options.fail_on_findings && gate_failed) {
+  if (options.fail_on_findings && result.high_confidence > 0) {
     err << "trace-analyze: high-confidence findings and --fail-on-findings: exit 1\n";
     return kExitGateFailed;
   }

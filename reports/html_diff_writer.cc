@@ -180,7 +180,7 @@ void Verify(const analyzer::DiffResult& r, std::ostream& out) {
   }
   out << "<table><tr><th>#</th><th class=\"l\">status</th><th class=\"l\">pattern</th>"
          "<th>instances</th><th>overlap</th><th>concurrency</th><th>saving predicted ms</th>"
-         "<th>realised ms</th></tr>\n";
+         "<th>saved by concurrency ms</th></tr>\n";
   size_t rank = 0;
   for (const analyzer::VerifyRow& v : r.verify) {
     std::string tags = "fingerprint " + v.fingerprint;
@@ -196,7 +196,7 @@ void Verify(const analyzer::DiffResult& r, std::ostream& out) {
         << Cell(fmt::format("{} → {}", v.instances_baseline, v.instances_candidate))
         << Cell(v.overlap_share ? FormatPercent(*v.overlap_share) : kNa)
         << Cell(v.concurrency ? fmt::format("{:.2f}", *v.concurrency) : kNa)
-        << Cell(FormatMs(v.predicted_saving_us)) << Cell(MsOrNa(v.realised_saving_us)) << "</tr>\n";
+        << Cell(FormatMs(v.predicted_saving_us)) << Cell(MsOrNa(v.concurrency_saving_us)) << "</tr>\n";
   }
   out << "</table>\n";
 }

@@ -169,12 +169,9 @@ void HtmlWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Write
                               std::ostream& out) const {
   const analyzer::ProfileReport& p = result.profile;
   HtmlHead("trace-analyze report", out);
-  size_t shown = 0, high = 0;
-  for (const analyzer::Finding& f : result.findings) {
-    if (f.suppressed) continue;
-    ++shown;
-    high += f.confidence == analyzer::Confidence::kHigh ? 1 : 0;
-  }
+  size_t shown = 0;
+  for (const analyzer::Finding& f : result.findings) shown += f.suppressed ? 0 : 1;
+  const uint64_t high = result.high_confidence;  // of all findings, shown or not
   const bool failed = result.fail_on_findings && high > 0;
   out << "<h1>trace-analyze report</h1>\n";
   HtmlPartial(result.input, out);

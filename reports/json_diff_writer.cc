@@ -104,6 +104,16 @@ Json ErrorRateJson(const analyzer::ErrorRateChange& e) {
               {"candidateTraces", e.candidate_traces}};
 }
 
+Json MemberOverlapJson(const std::vector<analyzer::VerifyRow::MemberOverlap>& members) {
+  Json out = Json::array();
+  for (const auto& m : members) {
+    Json row = OpJson(m.member);
+    row["share"] = Round4(m.share);
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
 Json VerifyJson(const std::vector<analyzer::VerifyRow>& rows) {
   Json out = Json::array();
   for (const analyzer::VerifyRow& v : rows) {
@@ -126,6 +136,11 @@ Json VerifyJson(const std::vector<analyzer::VerifyRow>& rows) {
                        {"minOverlapShare", Round4(v.min_overlap_share)},
                        {"baselineCriticalUs", Optional(v.baseline_critical_us)},
                        {"candidateCriticalUs", Optional(v.candidate_critical_us)},
+                       {"concurrencySavingUs", Optional(v.concurrency_saving_us)},
+                       {"baselineDurationUs", Optional(v.baseline_duration_us)},
+                       {"candidateDurationUs", Optional(v.candidate_duration_us)},
+                       {"memberOverlap", MemberOverlapJson(v.member_overlap)},
+                       {"run", RunJson(v.run)},
                        {"reason", v.reason}});
   }
   return out;

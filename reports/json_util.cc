@@ -28,6 +28,19 @@ Json QualityJson(const analyzer::DataQuality& q) {
   return out;
 }
 
+Json RunJson(const std::vector<analyzer::RunStep>& run) {
+  Json out = Json::array();
+  for (const analyzer::RunStep& step : run) {
+    Json ops = Json::array();
+    for (const analyzer::OpName& o : step.ops) ops.push_back(OpJson(o));
+    out.push_back(Json{{"ops", std::move(ops)},
+                       {"countMin", step.count_min},
+                       {"countP50", step.count_p50},
+                       {"countMax", step.count_max}});
+  }
+  return out;
+}
+
 Json OpJson(const analyzer::OpName& o) {
   return Json{{"service", o.service}, {"operation", o.operation}};
 }

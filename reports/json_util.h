@@ -23,6 +23,10 @@ Json QualityJson(const analyzer::DataQuality& q);
 // dumped, never fatal.
 Json OpJson(const analyzer::OpName& o);
 
+// A sequential run's steps: [{"ops": [{service, operation}...], "countMin",
+// "countP50", "countMax"}] (docs/json-schema.md).
+Json RunJson(const std::vector<analyzer::RunStep>& run);
+
 // Pretty-printed (2 spaces) with a final newline.
 void Dump(const Json& doc, std::ostream& out);
 

@@ -45,6 +45,13 @@ Json FindingJson(const analyzer::Finding& f) {
            {"callsP50", f.calls_p50},
            {"callsMax", f.calls_max},
            {"exampleKey", f.example_key}};
+  if (f.kind == analyzer::FindingKind::kSequential) {
+    Json parents = Json::array();
+    for (const analyzer::OpName& o : f.parents) parents.push_back(OpJson(o));
+    out["parents"] = std::move(parents);
+    out["run"] = RunJson(f.run);
+    out["memberP50Us"] = f.member_p50_us;
+  }
   if (f.suppressed) out["suppressedReason"] = f.suppressed_reason;
   return out;
 }

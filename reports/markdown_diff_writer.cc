@@ -110,14 +110,14 @@ void Verify(const analyzer::DiffResult& r, std::ostream& out) {
     out << "None: the baseline has no sequential finding and no expectation.\n\n";
     return;
   }
-  out << "| status | pattern | instances | overlap | saving predicted → realised ms |\n"
+  out << "| status | pattern | instances | overlap | saving predicted → by concurrency ms |\n"
          "|---|---|---:|---:|---:|\n";
   for (const analyzer::VerifyRow& v : r.verify) {
     out << fmt::format("| {} | {} {} | {} → {} | {} | {} → {} |\n",
                        analyzer::VerifyStatusName(v.status), Md(PatternLabel(v.parent, v.sequence)),
                        MarkdownCode(v.fingerprint), v.instances_baseline, v.instances_candidate,
                        v.overlap_share ? FormatPercent(*v.overlap_share) : kNa,
-                       FormatMs(v.predicted_saving_us), MsOrNa(v.realised_saving_us));
+                       FormatMs(v.predicted_saving_us), MsOrNa(v.concurrency_saving_us));
   }
   out << '\n';
 }

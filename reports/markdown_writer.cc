@@ -28,14 +28,6 @@ void WriteQuality(const analyzer::InputSummary& in, const analyzer::DataQuality&
   out << "\n</details>\n";
 }
 
-size_t UnsuppressedHigh(const std::vector<analyzer::Finding>& findings) {
-  size_t n = 0;
-  for (const analyzer::Finding& f : findings) {
-    if (!f.suppressed && f.confidence == analyzer::Confidence::kHigh) ++n;
-  }
-  return n;
-}
-
 }  // namespace
 
 std::string TruncateMarkdown(std::string text, size_t limit) {
@@ -61,7 +53,7 @@ void MarkdownWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const W
                                   std::ostream& os) const {
   std::ostringstream out;
   const analyzer::ProfileReport& p = result.profile;
-  const size_t high = UnsuppressedHigh(result.findings);
+  const uint64_t high = result.high_confidence;  // of all findings, shown or not
   const bool failed = result.fail_on_findings && high > 0;
   size_t shown = 0;
   for (const analyzer::Finding& f : result.findings) shown += f.suppressed ? 0 : 1;

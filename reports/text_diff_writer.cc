@@ -121,12 +121,12 @@ void WriteVerify(const analyzer::DiffResult& r, const WriteOptions& o, std::ostr
     out << fmt::format("  {}. {} — {} ({})\n", ++rank, analyzer::VerifyStatusName(v.status),
                        Safe(PatternLabel(v.parent, v.sequence)), tags);
     out << fmt::format(
-        "     instances {} → {}, overlap {}, concurrency {}, saving predicted {} ms, realised {} "
-        "ms\n",
+        "     instances {} → {}, overlap {}, concurrency {}, saving predicted {} ms, saved by "
+        "concurrency {} ms\n",
         v.instances_baseline, v.instances_candidate,
         v.overlap_share ? FormatPercent(*v.overlap_share) : kNa,
         v.concurrency ? fmt::format("{:.2f}", *v.concurrency) : kNa,
-        FormatMs(v.predicted_saving_us), MsOrNa(v.realised_saving_us));
+        FormatMs(v.predicted_saving_us), MsOrNa(v.concurrency_saving_us));
     out << "     " << Safe(v.reason) << '\n';
   }
 }

@@ -1,0 +1,478 @@
+// The sequential detector's cross-trace half: mines recurring runs from the
+// chains of every visit of each parent operation, judges each run against
+// every visit of its parent (pairwise overlap and order), and builds one
+// finding per run identity. Rules: docs/detectors.md §1.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <map>
+#include <unordered_map>
+
+#include "analyzer/detectors.h"
+#include "analyzer/finders_internal.h"
+#include "analyzer/saturating.h"
+#include "analyzer/stats.h"
+
+namespace trace_analyze::analyzer {
+namespace {
+
+using namespace internal;  // NOLINT: the shared helpers declared in finders_internal.h
+
+// Runs are mined among windows of at most this many consecutive chain
+// elements: the work per chain stays linear in its length.
+constexpr size_t kMaxRunElements = 16;
+// A set of members is a recurring run when it ran back to back, as one window
+// of a chain, in at least this share of the visits that had all of them.
+constexpr double kRecurrence = 0.6;
+// Above this many (set × class) containment tests, "visits that had all of
+// them" is estimated by the member present in the fewest visits.
+constexpr size_t kMaxContainmentTests = 4'000'000;
+// The widest group of operations repeated as a whole that is shown as one
+// step: (A → B) ×N.
+constexpr size_t kMaxGroup = 4;
+
+uint64_t Mix(uint64_t x) {  // splitmix64's finaliser: set hashes are sums of these
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
+struct Unit {
+  std::vector<uint32_t> names;  // one, or a repeated group
+  int64_t count;                // calls (one name) or repetitions (group)
+};
+
+// The elements [begin, end) as steps: a group of 2..kMaxGroup elements
+// repeated back to back becomes one step; the longest cover wins, then the
+// shortest group.
+std::vector<Unit> Units(const ChainElement* e, size_t n) {
+  std::vector<Unit> out;
+  for (size_t k = 0; k < n;) {
+    size_t best_len = 1, best_reps = 1;
+    for (size_t len = 2; len <= kMaxGroup && k + 2 * len <= n; ++len) {
+      size_t reps = 1;
+      while (k + (reps + 1) * len <= n &&
+             std::equal(e + k, e + k + len, e + k + reps * len,
+                        [](const ChainElement& a, const ChainElement& b) {
+                          return a.name == b.name;
+                        })) {
+        ++reps;
+      }
+      if (reps >= 2 && reps * len > best_reps * best_len) {
+        best_len = len;
+        best_reps = reps;
+      }
+    }
+    Unit u;
+    for (size_t i = 0; i < best_len; ++i) u.names.push_back(e[k + i].name);
+    u.count = best_len == 1 ? e[k].calls : static_cast<int64_t>(best_reps);
+    out.push_back(std::move(u));
+    k += best_len * best_reps;
+  }
+  return out;
+}
+
+struct OrderRow {
+  std::vector<std::vector<uint32_t>> shape;  // names per step
+  uint64_t instances = 0;
+  std::vector<std::vector<int64_t>> counts;  // per step, one per instance
+};
+
+struct TraceSums {
+  int64_t optimistic = 0, realistic = 0, critical = 0, total = 0;
+};
+
+// Everything seen of one run identity.
+struct RunRow {
+  std::string service;  // the parent's
+  std::vector<uint32_t> members;  // sorted name ids
+  std::map<uint32_t, uint64_t> parents;  // parent name id → instances
+  uint64_t instances = 0;
+  std::map<uint32_t, TraceSums> traces;  // by trace row
+  std::map<std::string, OrderRow> orders;  // by a key of names
+  std::vector<int64_t> calls;              // spans per instance
+  uint64_t value_flow = 0, intervening = 0;
+  std::string value_flow_detail;  // smallest, for determinism
+};
+
+// A run whose members are a subset of a more frequent run of the same
+// service, under a parent operation they share, is that run with members
+// left out (an optional call skipped, or one gap too long in a few traces):
+// its instances are added to the larger run. Smaller sets merge first, so a
+// chain of subsets ends in the largest.
+void MergeSubsetRuns(std::map<std::string, RunRow>& runs) {
+  std::vector<std::map<std::string, RunRow>::iterator> order;
+  for (auto it = runs.begin(); it != runs.end(); ++it) order.push_back(it);
+  std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
+    return a->second.members.size() < b->second.members.size();
+  });
+  for (auto small : order) {
+    RunRow& a = small->second;
+    RunRow* into = nullptr;
+    for (auto& [fingerprint, b] : runs) {
+      if (&b == &a || b.instances == 0 || b.service != a.service ||
+          b.members.size() <= a.members.size() || b.instances <= a.instances ||
+          !std::includes(b.members.begin(), b.members.end(), a.members.begin(),
+                         a.members.end()) ||
+          std::none_of(a.parents.begin(), a.parents.end(),
+                       [&](const auto& p) { return b.parents.count(p.first) > 0; })) {
+        continue;
+      }
+      if (into == nullptr || b.instances > into->instances) into = &b;
+    }
+    if (into == nullptr) continue;
+    for (const auto& [p, n] : a.parents) into->parents[p] += n;
+    into->instances += a.instances;
+    for (const auto& [t, sums] : a.traces) {
+      TraceSums& mine = into->traces[t];
+      mine.optimistic = SatAdd(mine.optimistic, sums.optimistic);
+      mine.realistic = SatAdd(mine.realistic, sums.realistic);
+      mine.critical = SatAdd(mine.critical, sums.critical);
+      mine.total = SatAdd(mine.total, sums.total);
+    }
+    for (auto& [key, o] : a.orders) {
+      OrderRow& mine = into->orders[key];
+      if (mine.instances == 0) {
+        mine = std::move(o);
+        continue;
+      }
+      mine.instances += o.instances;
+      for (size_t u = 0; u < o.counts.size(); ++u) {
+        mine.counts[u].insert(mine.counts[u].end(), o.counts[u].begin(), o.counts[u].end());
+      }
+    }
+    into->calls.insert(into->calls.end(), a.calls.begin(), a.calls.end());
+    into->value_flow += a.value_flow;
+    into->intervening += a.intervening;
+    if (!a.value_flow_detail.empty() &&
+        (into->value_flow_detail.empty() || a.value_flow_detail < into->value_flow_detail)) {
+      into->value_flow_detail = a.value_flow_detail;
+    }
+    a.instances = 0;  // merged: dropped below
+  }
+  std::erase_if(runs, [](const auto& r) { return r.second.instances == 0; });
+}
+
+}  // namespace
+
+std::vector<Finding> FindingsCollector::BuildRuns(const DetectorConfig& config) const {
+  const auto name_key_of = [](const OpName& n) { return n.service + '\x1f' + n.operation; };
+  const auto name_key = [&](uint32_t id) { return name_key_of(names_[id]); };
+  std::map<std::string, RunRow> runs;  // by fingerprint
+  for (const auto& [parent, op] : parent_ops_) {
+    const auto pair_of = [&](uint32_t a, uint32_t b) -> const ParentOp::PairStats* {
+      if (a > b) std::swap(a, b);
+      auto it = op.pairs.find(uint64_t{a} << 32 | b);
+      return it == op.pairs.end() ? nullptr : &it->second;
+    };
+    // Two members that overlap in most visits where both ran are already
+    // concurrent: no run crosses their link, whatever the other visits say.
+    const auto concurrent = [&](uint32_t a, uint32_t b) {
+      const ParentOp::PairStats* st = pair_of(a, b);
+      if (st == nullptr) return false;
+      return st->overlap * 2 > st->overlap + st->first_before + st->second_before;
+    };
+    // Support: in how many visits each member set ran as one window.
+    struct SetRow {
+      std::vector<uint32_t> names;
+      uint64_t support = 0, together = 0;
+      uint64_t last_visit = UINT64_MAX;
+    };
+    std::unordered_map<uint64_t, SetRow> sets;
+    std::vector<uint32_t> distinct;
+    const auto for_each_window = [&](const ParentOp::Chain& c, auto&& fn) {
+      const ChainElement* e = elements_.data() + c.begin;
+      const size_t n = c.end - c.begin;
+      for (size_t i = 0; i < n; ++i) {
+        distinct.clear();
+        uint64_t h = 0;
+        for (size_t j = i; j < n && j < i + kMaxRunElements; ++j) {
+          if (j > i && concurrent(e[j - 1].name, e[j].name)) break;
+          if (std::find(distinct.begin(), distinct.end(), e[j].name) == distinct.end()) {
+            distinct.push_back(e[j].name);
+            h += Mix(e[j].name);
+          }
+          if (distinct.size() >= 2) fn(i, j, h);
+        }
+      }
+    };
+    for (const ParentOp::Chain& c : op.chains) {
+      for_each_window(c, [&](size_t, size_t, uint64_t h) {
+        SetRow& row = sets[h];
+        if (row.names.empty()) {
+          row.names = distinct;
+          std::sort(row.names.begin(), row.names.end());
+        }
+        if (row.last_visit != c.visit) {
+          row.last_visit = c.visit;
+          ++row.support;
+        }
+      });
+    }
+    // Together: visits that had every member of the set.
+    if (sets.size() * op.classes.size() <= kMaxContainmentTests) {
+      for (auto& [h, row] : sets) {
+        for (const auto& [names, count] : op.classes) {
+          if (std::includes(names.begin(), names.end(), row.names.begin(), row.names.end())) {
+            row.together += count;
+          }
+        }
+      }
+    } else {
+      std::unordered_map<uint32_t, uint64_t> presence;
+      for (const auto& [names, count] : op.classes) {
+        for (uint32_t n : names) presence[n] += count;
+      }
+      for (auto& [h, row] : sets) {
+        row.together = UINT64_MAX;
+        for (uint32_t n : row.names) row.together = std::min(row.together, presence[n]);
+      }
+    }
+    const auto recurring = [&](uint64_t h) {
+      const SetRow& row = sets.at(h);
+      return static_cast<double>(row.support) >= kRecurrence * static_cast<double>(row.together);
+    };
+
+    // In each chain, the longest recurring windows, then the earliest; no
+    // element in two runs.
+    struct Window {
+      size_t i, j;
+      uint64_t h;
+    };
+    std::vector<Window> windows;
+    std::vector<uint8_t> used;
+    for (const ParentOp::Chain& c : op.chains) {
+      windows.clear();
+      for_each_window(c, [&](size_t i, size_t j, uint64_t h) {
+        if (recurring(h)) windows.push_back({i, j, h});
+      });
+      std::sort(windows.begin(), windows.end(), [](const Window& a, const Window& b) {
+        return a.j - a.i != b.j - b.i ? a.j - a.i > b.j - b.i : a.i < b.i;
+      });
+      used.assign(c.end - c.begin, 0);
+      const ChainElement* e = elements_.data() + c.begin;
+      for (const Window& w : windows) {
+        if (std::any_of(used.begin() + w.i, used.begin() + w.j + 1, [](uint8_t u) { return u; })) {
+          continue;
+        }
+        std::fill(used.begin() + w.i, used.begin() + w.j + 1, 1);
+        const std::vector<uint32_t>& members = sets.at(w.h).names;
+        std::vector<OpName> member_names;
+        for (uint32_t m : members) member_names.push_back(names_[m]);
+        const std::string fingerprint = RunFingerprint(names_[parent].service, member_names);
+        RunRow& run = runs[fingerprint];
+        run.service = names_[parent].service;
+        run.members = members;
+        ++run.parents[parent];
+        ++run.instances;
+        int64_t total = 0, longest = 0, critical = 0, longest_critical = 0, calls = 0;
+        bool flows = false, intervenes = false;
+        for (size_t k = w.i; k <= w.j; ++k) {
+          total = SatAdd(total, e[k].extent_us);
+          longest = std::max(longest, e[k].extent_us);
+          critical = SatAdd(critical, e[k].critical_us);
+          longest_critical = std::max(longest_critical, e[k].critical_us);
+          calls += e[k].calls;
+          if (k == w.i) continue;  // its evidence concerns the element before the run
+          if (e[k].value_flow != ChainElement::kNoDetail) {
+            flows = true;
+            const std::string& d = details_[e[k].value_flow];
+            if (run.value_flow_detail.empty() || d < run.value_flow_detail) {
+              run.value_flow_detail = d;
+            }
+          }
+          intervenes |= e[k].intervening;
+        }
+        run.value_flow += flows;
+        run.intervening += intervenes;
+        run.calls.push_back(calls);
+        const int64_t optimistic = total - longest;
+        TraceSums& sums = run.traces[c.trace];
+        sums.optimistic = SatAdd(sums.optimistic, optimistic);
+        sums.realistic =
+            SatAdd(sums.realistic, std::clamp<int64_t>(critical - longest_critical, 0, optimistic));
+        sums.critical = SatAdd(sums.critical, critical);
+        sums.total = SatAdd(sums.total, total);
+        const std::vector<Unit> units = Units(e + w.i, w.j - w.i + 1);
+        std::string key;
+        for (const Unit& u : units) {
+          key += u.names.size() > 1 ? "(" : "";
+          for (uint32_t n : u.names) key += name_key(n) + '\x1e';
+          key += u.names.size() > 1 ? ")" : "";
+        }
+        OrderRow& order = run.orders[key];
+        if (order.instances++ == 0) {
+          for (const Unit& u : units) order.shape.push_back(u.names);
+          order.counts.resize(units.size());
+        }
+        for (size_t u = 0; u < units.size(); ++u) order.counts[u].push_back(units[u].count);
+      }
+    }
+  }
+
+  MergeSubsetRuns(runs);
+
+  static constexpr std::array<double, 1> kP50 = {50};
+  std::vector<Finding> out;
+  for (const auto& [fingerprint, run] : runs) {
+    std::vector<int64_t> optimistic, realistic, optimistic_ppm, realistic_ppm, critical, total;
+    int64_t optimistic_total = 0, realistic_total = 0;
+    std::vector<std::pair<int64_t, std::string>> examples;
+    for (const auto& [trace, sums] : run.traces) {
+      const TraceRow& t = traces_[trace];
+      optimistic.push_back(sums.optimistic);
+      realistic.push_back(sums.realistic);
+      optimistic_ppm.push_back(SharePpm(sums.optimistic, t.duration_us));
+      realistic_ppm.push_back(SharePpm(sums.realistic, t.duration_us));
+      critical.push_back(sums.critical);
+      total.push_back(sums.total);
+      optimistic_total = SatAdd(optimistic_total, sums.optimistic);
+      realistic_total = SatAdd(realistic_total, sums.realistic);
+      examples.emplace_back(sums.realistic, t.id);
+    }
+    if (Percentiles(optimistic, kP50)[0] < config.sequential.min_saving_us) continue;
+    Finding f;
+    f.kind = FindingKind::kSequential;
+    f.fingerprint = fingerprint;
+    f.optimistic = MakeSaving(optimistic, optimistic_ppm, optimistic_total);
+    f.realistic = MakeSaving(realistic, realistic_ppm, realistic_total);
+    f.instances = run.instances;
+    f.traces = run.traces.size();
+    f.critical_p50_us = Percentiles(critical, kP50)[0];
+    f.member_p50_us = Percentiles(total, kP50)[0];
+    f.calls_p50 = Percentiles(run.calls, kP50)[0];
+    f.calls_max = *std::max_element(run.calls.begin(), run.calls.end());
+    f.orders = run.orders.size();
+    std::sort(examples.begin(), examples.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    for (size_t i = 0; i < examples.size() && i < max_examples_; ++i) {
+      f.example_trace_ids.push_back(examples[i].second);
+    }
+    // Parents by instances, then name.
+    std::vector<std::pair<uint64_t, uint32_t>> parents;
+    for (const auto& [p, n] : run.parents) parents.emplace_back(n, p);
+    std::sort(parents.begin(), parents.end(), [&](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first > b.first : names_[a.second] < names_[b.second];
+    });
+    for (const auto& [n, p] : parents) f.parents.push_back(names_[p]);
+    f.parent = f.parents.front();
+    // The most frequent shape (ties: smallest key) is the one shown.
+    const OrderRow* shown = &run.orders.begin()->second;
+    for (const auto& [key, o] : run.orders) {
+      if (o.instances > shown->instances) shown = &o;
+    }
+    for (size_t u = 0; u < shown->shape.size(); ++u) {
+      RunStep step;
+      for (uint32_t n : shown->shape[u]) {
+        step.ops.push_back(names_[n]);
+        if (std::find(f.sequence.begin(), f.sequence.end(), names_[n]) == f.sequence.end()) {
+          f.sequence.push_back(names_[n]);
+        }
+      }
+      std::vector<int64_t> counts = shown->counts[u];
+      std::sort(counts.begin(), counts.end());
+      step.count_min = counts.front();
+      step.count_max = counts.back();
+      step.count_p50 = PercentileOfSorted(counts, 50);
+      f.run.push_back(std::move(step));
+    }
+
+    // Order evidence, pair by pair of neighbouring members (as shown), over
+    // every visit of the main parent where both ran one after the other.
+    const ParentOp& main = parent_ops_.at(parents.front().second);
+    std::vector<std::pair<const OpName*, const OpName*>> varied, fixed;
+    for (size_t k = 0; k + 1 < f.sequence.size(); ++k) {
+      uint32_t a = name_ids_.at(name_key_of(f.sequence[k]));
+      uint32_t b = name_ids_.at(name_key_of(f.sequence[k + 1]));
+      const bool swapped = a > b;
+      if (swapped) std::swap(a, b);
+      auto it = main.pairs.find(uint64_t{a} << 32 | b);
+      const uint64_t ab = it == main.pairs.end() ? 0 : it->second.first_before;
+      const uint64_t ba = it == main.pairs.end() ? 0 : it->second.second_before;
+      // The rarer order must be seen in at least 5% of the ordered visits:
+      // a rare swap is more likely clock skew than independence.
+      const uint64_t rare = std::min(ab, ba);
+      const bool both = rare > 0 && rare * 20 >= ab + ba;
+      (both ? varied : fixed).emplace_back(&f.sequence[k], &f.sequence[k + 1]);
+    }
+    const bool all_varied = fixed.empty() && !varied.empty();
+    const bool flows = run.value_flow > 0 && run.value_flow * 10 >= run.instances;
+    const bool intervenes = run.intervening > 0 && run.intervening * 2 >= run.instances;
+    const DependencyHint* hint = FindHint(config, f.sequence);
+    if (hint != nullptr) {
+      f.confidence = hint->dependent ? Confidence::kLow : Confidence::kHigh;
+    } else if (flows) {
+      f.confidence = Confidence::kLow;
+    } else if (all_varied) {
+      f.confidence = intervenes ? Confidence::kMedium : Confidence::kHigh;
+    } else {
+      f.confidence = intervenes ? Confidence::kLow : Confidence::kMedium;
+    }
+    const std::string shape = DescribeRun(f.run);
+    std::string where = "under " + Describe(f.parent);
+    if (f.parents.size() > 1) {
+      where += fmt::format(" (and {} other operation{} of {})", f.parents.size() - 1,
+                           f.parents.size() == 2 ? "" : "s", f.parent.service);
+    }
+    f.reasons.push_back(fmt::format(
+        "{} ran one after another {}; running them concurrently would save about {} per trace "
+        "(p50).",
+        shape, where, FormatUs(f.realistic.p50_us)));
+    if (hint != nullptr) {
+      f.reasons.push_back(fmt::format("The config declares {} and {} {}{}.", hint->first,
+                                      hint->second, hint->dependent ? "dependent" : "independent",
+                                      hint->reason.empty() ? "" : ": " + hint->reason));
+    }
+    if (all_varied) {
+      f.reasons.push_back(fmt::format(
+          "Each pair of neighbouring members ran in both orders across the parent's visits: their "
+          "order does not matter, strong evidence that they are independent ({} of the run, "
+          "{} order{}).",
+          Instances(run.instances), run.orders.size(), run.orders.size() == 1 ? "" : "s"));
+    } else if (!varied.empty()) {
+      std::string v, x;
+      for (const auto& [a, b] : varied) {
+        v += (v.empty() ? "" : "; ") + Describe(*a) + " and " + Describe(*b);
+      }
+      for (const auto& [a, b] : fixed) {
+        x += (x.empty() ? "" : "; ") + Describe(*a) + " before " + Describe(*b);
+      }
+      f.reasons.push_back(fmt::format(
+          "Ran in both orders (independent of each other): {}. Always in the same order: {}; "
+          "timing alone cannot show whether the later one needs the earlier one's result.",
+          v, x));
+    } else {
+      f.reasons.push_back(fmt::format(
+          "The members always ran in the same order ({}); timing alone cannot show whether one "
+          "needs the other's result.",
+          Instances(run.instances)));
+    }
+    if (run.value_flow > 0) {
+      f.reasons.push_back(fmt::format(
+          "In {} of instances a value produced by or passed to an earlier member reappears in "
+          "a later one ({}): evidence of dependence.",
+          Percent(run.value_flow, run.instances), run.value_flow_detail));
+    } else {
+      f.reasons.push_back("No value of an earlier member reappears in a later member's attributes.");
+    }
+    if (run.intervening > 0) {
+      f.reasons.push_back(fmt::format(
+          "In {} of instances other work of the parent ran between the members: the later "
+          "member may wait for it.",
+          Percent(run.intervening, run.instances)));
+    }
+    if (f.parents.size() > 1) {
+      std::string list;
+      for (const OpName& p : f.parents) list += (list.empty() ? "" : ", ") + p.operation;
+      f.reasons.push_back(fmt::format("The same run is issued by {} operations of {}: {}.",
+                                      f.parents.size(), f.parent.service, list));
+    }
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+}  // namespace trace_analyze::analyzer
