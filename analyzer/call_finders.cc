@@ -11,6 +11,10 @@
 namespace trace_analyze::analyzer::internal {
 namespace {
 
+// A loop of calls without parameters may have other calls in its body: at
+// most this many between two of its calls.
+constexpr size_t kMaxLoopStride = 4;
+
 // Attributes that hold the call's parameters, in order of preference.
 constexpr std::string_view kCallAttributes[] = {
     "db.statement", "db.query.text", "http.url", "url.full", "http.target", "url.path",
@@ -142,7 +146,7 @@ void FindNPlusOne(const FinderContext& ctx, std::vector<FindingInstance>* out) {
     ForEachGroup(keyed, cfg.min_calls, [&](size_t begin, size_t end) {
       members.clear();
       params.clear();
-      bool any_parameters = false;
+      bool any_parameters = false;  // a call recorded a statement or URL
       for (size_t k = begin; k < end; ++k) {
         members.push_back(keyed[k].second);
         params.push_back(ctx.calls[keyed[k].second].text);
@@ -150,12 +154,31 @@ void FindNPlusOne(const FinderContext& ctx, std::vector<FindingInstance>* out) {
       }
       std::sort(members.begin(), members.end());  // input order: a deterministic first member
       std::sort(params.begin(), params.end());
-      // Calls that record no statement or URL (most RPC spans) cannot show
-      // their parameters: a loop of one operation is still a loop.
-      if (any_parameters &&
-          static_cast<size_t>(std::unique(params.begin(), params.end()) - params.begin()) <
-              cfg.min_distinct_params) {
-        return;
+      const size_t distinct =
+          static_cast<size_t>(std::unique(params.begin(), params.end()) - params.begin());
+      bool no_parameters = false;
+      if (distinct < cfg.min_distinct_params) {
+        // Identical calls with a statement or URL are repeated calls (a cache
+        // fits); calls that record none (most RPC spans) cannot show their
+        // parameters, so a loop is recognised by its shape instead: at least
+        // min_calls calls that are not noise (min_span_us), each within
+        // kMaxLoopStride other such children of the previous one (a loop
+        // body of up to that many calls: (A → B) ×N).
+        if (any_parameters) return;
+        const int64_t noise = ctx.config.sequential.min_span_us;
+        size_t run = 0, longest_run = 0, since = SIZE_MAX;
+        for (SpanIndex c : children) {
+          if (t.spans[c].duration_us < noise || !BlocksParent(t, c)) continue;
+          if (std::binary_search(members.begin(), members.end(), c)) {
+            run = since < kMaxLoopStride ? run + 1 : 1;
+            longest_run = std::max(longest_run, run);
+            since = 0;
+          } else if (since != SIZE_MAX) {
+            ++since;
+          }
+        }
+        if (longest_run < cfg.min_calls) return;
+        no_parameters = true;
       }
       FindingInstance f;
       f.kind = FindingKind::kNPlusOne;
@@ -176,9 +199,9 @@ void FindNPlusOne(const FinderContext& ctx, std::vector<FindingInstance>* out) {
       // Batching turns the loop into about one call as long as the longest.
       f.optimistic_us = std::max<int64_t>(0, f.union_us - longest);
       f.realistic_us = std::clamp<int64_t>(f.critical_us - longest, 0, f.optimistic_us);
-      f.no_parameters = !any_parameters;
+      f.no_parameters = no_parameters;
       const std::string call = Parameterize(ctx.calls[members.front()].text);
-      if (any_parameters) f.example_key = call;  // else it is the operation name
+      if (!no_parameters) f.example_key = call;  // else it is the operation name
       f.fingerprint = StableHash("n_plus_one\x1f" + f.parent.service + "\x1f" + f.parent.operation +
                                  "\x1f" + f.sequence[0].service + "\x1f" + call);
       out->push_back(std::move(f));

@@ -178,18 +178,25 @@ class FindingsCollector {
 
  private:
   // Sequential visits of one parent operation, kept until Build mines them.
+  // Pair keys are (smaller global name id << 32 | larger).
   struct ParentOp {
     uint64_t visits = 0;
-    // Distinct element-name sets of the visits (sorted global name ids), with
-    // how many visits had each.
-    std::map<std::vector<uint32_t>, uint64_t> classes;
+    // Visits by their distinct element names (a class: usually one route of
+    // a handler), with how often each pair of names was adjacent in a chain.
+    struct Class {
+      uint64_t visits = 0;
+      std::unordered_map<uint64_t, uint64_t> adjacent;  // visits with the pair adjacent
+    };
+    std::vector<Class> classes;
+    std::map<std::vector<uint32_t>, uint32_t> class_ids;  // sorted global name ids → index
+    std::unordered_map<uint64_t, uint64_t> adjacent;     // over every class
     struct PairStats {
       uint64_t first_before = 0, second_before = 0, overlap = 0;
     };
-    std::unordered_map<uint64_t, PairStats> pairs;  // by (first << 32 | second), global ids
+    std::unordered_map<uint64_t, PairStats> pairs;
     struct Chain {
-      uint64_t visit;  // ordinal of the visit under this parent (chains of one visit share it)
-      uint32_t trace;  // index into traces_
+      uint32_t cls;         // index into classes
+      uint32_t trace;       // index into traces_
       uint32_t begin, end;  // into elements_
     };
     std::vector<Chain> chains;

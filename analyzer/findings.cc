@@ -186,18 +186,33 @@ uint32_t FindingsCollector::DetailId(const std::string& detail) {
   return it->second;
 }
 
+namespace {
+
+uint64_t PairKey(uint32_t a, uint32_t b) {
+  if (a > b) std::swap(a, b);
+  return uint64_t{a} << 32 | b;
+}
+
+}  // namespace
+
 void FindingsCollector::AddVisits(uint32_t trace, const SequentialVisits& in) {
   std::vector<uint32_t> ids;
   ids.reserve(in.names.size());
   for (const OpName& n : in.names) ids.push_back(NameId(n));
+  std::vector<uint64_t> adjacent;
   for (const Visit& v : in.visits) {
     ParentOp& op = parent_ops_[ids[v.parent]];
-    const uint64_t visit = op.visits++;
+    ++op.visits;
     std::vector<uint32_t> names;
     names.reserve(v.names.size());
     for (uint32_t n : v.names) names.push_back(ids[n]);
     std::sort(names.begin(), names.end());
-    ++op.classes[std::move(names)];
+    const auto [it, added] =
+        op.class_ids.try_emplace(std::move(names), static_cast<uint32_t>(op.classes.size()));
+    if (added) op.classes.emplace_back();
+    const uint32_t cls = it->second;
+    ParentOp::Class& row = op.classes[cls];
+    ++row.visits;
     for (const VisitPair& pair : v.pairs) {
       uint32_t a = ids[pair.first], b = ids[pair.second];
       PairOrder order = pair.order;
@@ -208,7 +223,7 @@ void FindingsCollector::AddVisits(uint32_t trace, const SequentialVisits& in) {
                                                    : PairOrder::kFirstBefore;
         }
       }
-      ParentOp::PairStats& st = op.pairs[uint64_t{a} << 32 | b];
+      ParentOp::PairStats& st = op.pairs[PairKey(a, b)];
       switch (order) {
         case PairOrder::kFirstBefore:
           ++st.first_before;
@@ -221,14 +236,30 @@ void FindingsCollector::AddVisits(uint32_t trace, const SequentialVisits& in) {
           break;
       }
     }
+    // Names adjacent in one of the visit's chains, each pair once.
+    adjacent.clear();
+    for (const std::vector<ChainElement>& chain : v.chains) {
+      for (size_t k = 0; k + 1 < chain.size(); ++k) {
+        const uint32_t a = ids[chain[k].name], b = ids[chain[k + 1].name];
+        if (a != b) adjacent.push_back(PairKey(a, b));
+      }
+    }
+    std::sort(adjacent.begin(), adjacent.end());
+    adjacent.erase(std::unique(adjacent.begin(), adjacent.end()), adjacent.end());
+    for (uint64_t key : adjacent) {
+      ++row.adjacent[key];
+      ++op.adjacent[key];
+    }
     for (const std::vector<ChainElement>& chain : v.chains) {
       const auto begin = static_cast<uint32_t>(elements_.size());
       for (ChainElement e : chain) {
         e.name = ids[e.name];
-        if (e.value_flow != ChainElement::kNoDetail) e.value_flow = DetailId(in.details[e.value_flow]);
+        if (e.value_flow != ChainElement::kNoDetail) {
+          e.value_flow = DetailId(in.details[e.value_flow]);
+        }
         elements_.push_back(e);
       }
-      op.chains.push_back({visit, trace, begin, static_cast<uint32_t>(elements_.size())});
+      op.chains.push_back({cls, trace, begin, static_cast<uint32_t>(elements_.size())});
     }
   }
 }
@@ -290,26 +321,35 @@ void FindingsCollector::Add(const std::string& trace_id, int64_t trace_duration_
 }
 
 void FindingsCollector::Merge(const FindingsCollector& other) {
-  // Sequential visits: other's name, detail and trace indices renumbered.
+  // Sequential visits: other's name, class, detail and trace indices renumbered.
   std::vector<uint32_t> ids;
   for (const OpName& n : other.names_) ids.push_back(NameId(n));
+  const auto remap = [&](uint64_t key) {
+    return PairKey(ids[key >> 32], ids[key & 0xffffffffu]);
+  };
   const auto trace_base = static_cast<uint32_t>(traces_.size());
   traces_.insert(traces_.end(), other.traces_.begin(), other.traces_.end());
   for (const auto& [parent, o] : other.parent_ops_) {
     ParentOp& op = parent_ops_[ids[parent]];
-    const uint64_t visit_base = op.visits;
     op.visits += o.visits;
-    for (const auto& [names, count] : o.classes) {
+    std::vector<uint32_t> class_map(o.classes.size());
+    for (const auto& [names, index] : o.class_ids) {
       std::vector<uint32_t> mine;
       for (uint32_t n : names) mine.push_back(ids[n]);
       std::sort(mine.begin(), mine.end());
-      op.classes[std::move(mine)] += count;
+      const auto [it, added] =
+          op.class_ids.try_emplace(std::move(mine), static_cast<uint32_t>(op.classes.size()));
+      if (added) op.classes.emplace_back();
+      class_map[index] = it->second;
+      ParentOp::Class& row = op.classes[it->second];
+      row.visits += o.classes[index].visits;
+      for (const auto& [key, n] : o.classes[index].adjacent) row.adjacent[remap(key)] += n;
     }
+    for (const auto& [key, n] : o.adjacent) op.adjacent[remap(key)] += n;
     for (const auto& [key, st] : o.pairs) {
-      uint32_t a = ids[key >> 32], b = ids[key & 0xffffffffu];
+      const uint32_t a = ids[key >> 32], b = ids[key & 0xffffffffu];
       const bool swapped = a > b;
-      if (swapped) std::swap(a, b);
-      ParentOp::PairStats& mine = op.pairs[uint64_t{a} << 32 | b];
+      ParentOp::PairStats& mine = op.pairs[PairKey(a, b)];
       mine.first_before += swapped ? st.second_before : st.first_before;
       mine.second_before += swapped ? st.first_before : st.second_before;
       mine.overlap += st.overlap;
@@ -319,11 +359,13 @@ void FindingsCollector::Merge(const FindingsCollector& other) {
       for (uint32_t k = c.begin; k < c.end; ++k) {
         ChainElement e = other.elements_[k];
         e.name = ids[e.name];
-        if (e.value_flow != ChainElement::kNoDetail) e.value_flow = DetailId(other.details_[e.value_flow]);
+        if (e.value_flow != ChainElement::kNoDetail) {
+          e.value_flow = DetailId(other.details_[e.value_flow]);
+        }
         elements_.push_back(e);
       }
-      op.chains.push_back({visit_base + c.visit, trace_base + c.trace, begin,
-                           static_cast<uint32_t>(elements_.size())});
+      op.chains.push_back(
+          {class_map[c.cls], trace_base + c.trace, begin, static_cast<uint32_t>(elements_.size())});
     }
   }
   for (const auto& [fingerprint, o] : other.patterns_) {

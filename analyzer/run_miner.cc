@@ -19,25 +19,20 @@ namespace {
 
 using namespace internal;  // NOLINT: the shared helpers declared in finders_internal.h
 
-// Runs are mined among windows of at most this many consecutive chain
-// elements: the work per chain stays linear in its length.
-constexpr size_t kMaxRunElements = 16;
-// A set of members is a recurring run when it ran back to back, as one window
-// of a chain, in at least this share of the visits that had all of them.
+// Two operations are neighbours in a run when they ran back to back in at
+// least this share of the visits that had both (docs/detectors.md §1).
 constexpr double kRecurrence = 0.6;
-// Above this many (set × class) containment tests, "visits that had all of
-// them" is estimated by the member present in the fewest visits.
-constexpr size_t kMaxContainmentTests = 4'000'000;
+// Classes (visits with the same distinct operations: usually one route) with
+// at least this many visits are judged on their own; smaller ones on every
+// visit of the parent operation.
+constexpr uint64_t kMinClassVisits = 10;
 // The widest group of operations repeated as a whole that is shown as one
 // step: (A → B) ×N.
 constexpr size_t kMaxGroup = 4;
 
-uint64_t Mix(uint64_t x) {  // splitmix64's finaliser: set hashes are sums of these
-  x += 0x9e3779b97f4a7c15ull;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
-}
+struct Window {
+  size_t i, j;  // first and last chain element
+};
 
 struct Unit {
   std::vector<uint32_t> names;  // one, or a repeated group
@@ -162,103 +157,63 @@ std::vector<Finding> FindingsCollector::BuildRuns(const DetectorConfig& config) 
   const auto name_key = [&](uint32_t id) { return name_key_of(names_[id]); };
   std::map<std::string, RunRow> runs;  // by fingerprint
   for (const auto& [parent, op] : parent_ops_) {
-    const auto pair_of = [&](uint32_t a, uint32_t b) -> const ParentOp::PairStats* {
-      if (a > b) std::swap(a, b);
-      auto it = op.pairs.find(uint64_t{a} << 32 | b);
-      return it == op.pairs.end() ? nullptr : &it->second;
+    const auto key_of = [](uint32_t a, uint32_t b) {
+      return a < b ? uint64_t{a} << 32 | b : uint64_t{b} << 32 | a;
     };
-    // Two members that overlap in most visits where both ran are already
-    // concurrent: no run crosses their link, whatever the other visits say.
-    const auto concurrent = [&](uint32_t a, uint32_t b) {
-      const ParentOp::PairStats* st = pair_of(a, b);
-      if (st == nullptr) return false;
-      return st->overlap * 2 > st->overlap + st->first_before + st->second_before;
+    const auto count = [](const std::unordered_map<uint64_t, uint64_t>& m, uint64_t key) {
+      auto it = m.find(key);
+      return it == m.end() ? uint64_t{0} : it->second;
     };
-    // Support: in how many visits each member set ran as one window.
-    struct SetRow {
-      std::vector<uint32_t> names;
-      uint64_t support = 0, together = 0;
-      uint64_t last_visit = UINT64_MAX;
-    };
-    std::unordered_map<uint64_t, SetRow> sets;
-    std::vector<uint32_t> distinct;
-    const auto for_each_window = [&](const ParentOp::Chain& c, auto&& fn) {
-      const ChainElement* e = elements_.data() + c.begin;
-      const size_t n = c.end - c.begin;
-      for (size_t i = 0; i < n; ++i) {
-        distinct.clear();
-        uint64_t h = 0;
-        for (size_t j = i; j < n && j < i + kMaxRunElements; ++j) {
-          if (j > i && concurrent(e[j - 1].name, e[j].name)) break;
-          if (std::find(distinct.begin(), distinct.end(), e[j].name) == distinct.end()) {
-            distinct.push_back(e[j].name);
-            h += Mix(e[j].name);
-          }
-          if (distinct.size() >= 2) fn(i, j, h);
-        }
-      }
-    };
-    for (const ParentOp::Chain& c : op.chains) {
-      for_each_window(c, [&](size_t, size_t, uint64_t h) {
-        SetRow& row = sets[h];
-        if (row.names.empty()) {
-          row.names = distinct;
-          std::sort(row.names.begin(), row.names.end());
-        }
-        if (row.last_visit != c.visit) {
-          row.last_visit = c.visit;
-          ++row.support;
-        }
-      });
-    }
-    // Together: visits that had every member of the set.
-    if (sets.size() * op.classes.size() <= kMaxContainmentTests) {
-      for (auto& [h, row] : sets) {
-        for (const auto& [names, count] : op.classes) {
-          if (std::includes(names.begin(), names.end(), row.names.begin(), row.names.end())) {
-            row.together += count;
+    // Visits that had both names, over every class (cached: classes are
+    // scanned once per pair asked about).
+    std::unordered_map<uint64_t, uint64_t> together_cache;
+    const auto together = [&](uint32_t a, uint32_t b) {
+      auto [it, added] = together_cache.try_emplace(key_of(a, b), 0);
+      if (added) {
+        for (const auto& [names, index] : op.class_ids) {
+          if (std::binary_search(names.begin(), names.end(), a) &&
+              std::binary_search(names.begin(), names.end(), b)) {
+            it->second += op.classes[index].visits;
           }
         }
       }
-    } else {
-      std::unordered_map<uint32_t, uint64_t> presence;
-      for (const auto& [names, count] : op.classes) {
-        for (uint32_t n : names) presence[n] += count;
+      return it->second;
+    };
+    // Whether two neighbouring chain elements belong to one run: not already
+    // concurrent (overlapping in most visits where both ran, whatever the
+    // other visits say), and adjacent in a chain in at least kRecurrence of
+    // the visits of their class (or, in a class of fewer than
+    // kMinClassVisits, of every visit that had both).
+    const auto linked = [&](uint32_t a, uint32_t b, uint32_t cls) {
+      if (a == b) return true;
+      const uint64_t key = key_of(a, b);
+      if (auto it = op.pairs.find(key); it != op.pairs.end()) {
+        const ParentOp::PairStats& st = it->second;
+        if (st.overlap * 2 > st.overlap + st.first_before + st.second_before) return false;
       }
-      for (auto& [h, row] : sets) {
-        row.together = UINT64_MAX;
-        for (uint32_t n : row.names) row.together = std::min(row.together, presence[n]);
+      const ParentOp::Class& c = op.classes[cls];
+      if (c.visits >= kMinClassVisits) {
+        return static_cast<double>(count(c.adjacent, key)) >=
+               kRecurrence * static_cast<double>(c.visits);
       }
-    }
-    const auto recurring = [&](uint64_t h) {
-      const SetRow& row = sets.at(h);
-      return static_cast<double>(row.support) >= kRecurrence * static_cast<double>(row.together);
+      return static_cast<double>(count(op.adjacent, key)) >=
+             kRecurrence * static_cast<double>(together(a, b));
     };
 
-    // In each chain, the longest recurring windows, then the earliest; no
-    // element in two runs.
-    struct Window {
-      size_t i, j;
-      uint64_t h;
-    };
-    std::vector<Window> windows;
-    std::vector<uint8_t> used;
+    std::vector<uint32_t> members;
     for (const ParentOp::Chain& c : op.chains) {
-      windows.clear();
-      for_each_window(c, [&](size_t i, size_t j, uint64_t h) {
-        if (recurring(h)) windows.push_back({i, j, h});
-      });
-      std::sort(windows.begin(), windows.end(), [](const Window& a, const Window& b) {
-        return a.j - a.i != b.j - b.i ? a.j - a.i > b.j - b.i : a.i < b.i;
-      });
-      used.assign(c.end - c.begin, 0);
       const ChainElement* e = elements_.data() + c.begin;
-      for (const Window& w : windows) {
-        if (std::any_of(used.begin() + w.i, used.begin() + w.j + 1, [](uint8_t u) { return u; })) {
-          continue;
-        }
-        std::fill(used.begin() + w.i, used.begin() + w.j + 1, 1);
-        const std::vector<uint32_t>& members = sets.at(w.h).names;
+      const size_t n = c.end - c.begin;
+      for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j + 1 < n && linked(e[j].name, e[j + 1].name, c.cls)) ++j;
+        const Window w{i, j};
+        i = j + 1;
+        members.clear();
+        for (size_t k = w.i; k <= w.j; ++k) members.push_back(e[k].name);
+        std::sort(members.begin(), members.end());
+        members.erase(std::unique(members.begin(), members.end()), members.end());
+        if (members.size() < 2) continue;
         std::vector<OpName> member_names;
         for (uint32_t m : members) member_names.push_back(names_[m]);
         const std::string fingerprint = RunFingerprint(names_[parent].service, member_names);

@@ -89,39 +89,69 @@ void FindMembers(const Trace& t, Names& names, SpanIndex parent, const PatternDe
 }
 
 struct InstanceShape {
-  bool parallel = false;  // every pair overlaps by more than the tolerance
+  bool parallel = false;  // every pair of members overlaps by more than the tolerance
   bool any = false;       // some pair does
   int64_t concurrency_milli = 1000;
   int64_t critical_us = 0;
-  int64_t duration_us = 0;  // Σ element extents
-  int64_t union_us = 0;
+  int64_t duration_us = 0;  // Σ over members of the union of its calls
+  int64_t union_us = 0;     // union of all the members' calls
   std::vector<uint8_t> overlapped;  // per member
 };
 
-// One instance: each member's calls form one element (first start to last
-// end: a loop stays a loop), and the elements are compared pairwise.
+// Sorted, disjoint intervals covering `calls`.
+std::vector<std::pair<int64_t, int64_t>> Covered(const Trace& t,
+                                                 const std::vector<SpanIndex>& calls) {
+  std::vector<std::pair<int64_t, int64_t>> in, out;
+  for (SpanIndex c : calls) in.emplace_back(t.spans[c].start_us, t.spans[c].end_us());
+  std::sort(in.begin(), in.end());
+  for (const auto& iv : in) {
+    if (!out.empty() && iv.first <= out.back().second) {
+      out.back().second = std::max(out.back().second, iv.second);
+    } else {
+      out.push_back(iv);
+    }
+  }
+  return out;
+}
+
+int64_t Length(const std::vector<std::pair<int64_t, int64_t>>& covered) {
+  int64_t n = 0;
+  for (const auto& [s, e] : covered) n += e - s;
+  return n;
+}
+
+// Length of the intersection of two sorted disjoint interval lists.
+int64_t Shared(const std::vector<std::pair<int64_t, int64_t>>& a,
+               const std::vector<std::pair<int64_t, int64_t>>& b) {
+  int64_t n = 0;
+  for (size_t i = 0, j = 0; i < a.size() && j < b.size();) {
+    n += std::max<int64_t>(0, std::min(a[i].second, b[j].second) - std::max(a[i].first, b[j].first));
+    (a[i].second < b[j].second ? i : j)++;
+  }
+  return n;
+}
+
+// One instance: the members are compared by the time their calls cover, so
+// interleaved loops that still run one call at a time (A B A B) do not count
+// as overlapping, while a member's own concurrent calls are not concurrency
+// between members.
 InstanceShape Measure(const Trace& t, std::span<const int64_t> critical,
                       const std::vector<std::vector<SpanIndex>>& found, int64_t tolerance) {
   InstanceShape out;
   const size_t n = found.size();
-  std::vector<std::pair<int64_t, int64_t>> intervals;
+  std::vector<std::vector<std::pair<int64_t, int64_t>>> covered;
+  std::vector<std::pair<int64_t, int64_t>> all;
   for (const std::vector<SpanIndex>& calls : found) {
-    int64_t start = INT64_MAX, end = INT64_MIN;
-    for (SpanIndex c : calls) {
-      start = std::min(start, t.spans[c].start_us);
-      end = std::max(end, t.spans[c].end_us());
-      out.critical_us += critical[c];
-    }
-    intervals.emplace_back(start, end);
-    out.duration_us += end - start;
+    for (SpanIndex c : calls) out.critical_us += critical[c];
+    covered.push_back(Covered(t, calls));
+    out.duration_us += Length(covered.back());
+    all.insert(all.end(), covered.back().begin(), covered.back().end());
   }
   out.overlapped.assign(n, 0);
   size_t overlapping_pairs = 0;
   for (size_t a = 0; a < n; ++a) {
     for (size_t b = a + 1; b < n; ++b) {
-      const int64_t shared = std::min(intervals[a].second, intervals[b].second) -
-                             std::max(intervals[a].first, intervals[b].first);
-      if (shared > tolerance) {
+      if (Shared(covered[a], covered[b]) > tolerance) {
         ++overlapping_pairs;
         out.overlapped[a] = out.overlapped[b] = 1;
       }
@@ -129,7 +159,7 @@ InstanceShape Measure(const Trace& t, std::span<const int64_t> critical,
   }
   out.any = overlapping_pairs > 0;
   out.parallel = n >= 2 && overlapping_pairs == n * (n - 1) / 2;
-  out.union_us = internal::UnionLength(intervals);
+  out.union_us = internal::UnionLength(all);
   if (out.union_us > 0) out.concurrency_milli = out.duration_us * 1000 / out.union_us;
   return out;
 }

@@ -111,14 +111,36 @@ TEST(SequentialFinderTest, RealisticSavingIsBoundedByTheCriticalPath) {
 
 TEST(SequentialFinderTest, OrderPermutationAcrossTracesIsStrongEvidence) {
   Trace t1 = Chain("t1", {"A", "B", "C"}).Build();
-  Trace t2 = Chain("t2", {"B", "A", "C"}).Build();
+  Trace t2 = Chain("t2", {"C", "B", "A"}).Build();
   const auto found = OfKind(Detect({&t1, &t2}), FindingKind::kSequential);
   ASSERT_EQ(found.size(), 1u) << "permutations share one fingerprint";
   EXPECT_EQ(found[0].orders, 2u);
   EXPECT_EQ(found[0].instances, 2u);
   EXPECT_EQ(found[0].traces, 2u);
   EXPECT_EQ(found[0].confidence, Confidence::kHigh);
-  EXPECT_THAT(found[0].reasons[1], HasSubstr("2 different orders"));
+  EXPECT_THAT(found[0].reasons[1], HasSubstr("ran in both orders"));
+  EXPECT_THAT(found[0].reasons[1], HasSubstr("2 orders"));
+}
+
+// Order evidence is pairwise: C always runs last, so A and B being
+// interchangeable does not make the whole run independent.
+TEST(SequentialFinderTest, OrderEvidenceIsPairwise) {
+  std::vector<Trace> traces;
+  for (int i = 0; i < 10; ++i) {
+    traces.push_back(Chain(fmt::format("t{}", i), i < 7 ? std::vector<std::string>{"A", "B", "C"}
+                                                        : std::vector<std::string>{"B", "A", "C"})
+                         .Build());
+  }
+  std::vector<Trace*> all;
+  for (Trace& t : traces) all.push_back(&t);
+  const auto found = OfKind(Detect(all), FindingKind::kSequential);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].instances, 10u);
+  EXPECT_EQ(found[0].confidence, Confidence::kMedium);
+  EXPECT_EQ(found[0].reasons[1],
+            "Ran in both orders (independent of each other): svc A and svc B. Always in the same "
+            "order: svc B before svc C; timing alone cannot show whether the later one needs the "
+            "earlier one's result.");
 }
 
 TEST(SequentialFinderTest, StableOrderIsMediumConfidence) {
@@ -215,7 +237,7 @@ TEST(SequentialFinderTest, DependencyHintsDecideConfidence) {
   DetectorConfig config;
   config.dependencies.push_back({"svc:A", "B", true, "B reads what A writes"});
   Trace t1 = Chain("t1", {"A", "B", "C"}).Build();
-  Trace t2 = Chain("t2", {"B", "A", "C"}).Build();
+  Trace t2 = Chain("t2", {"C", "B", "A"}).Build();
   auto found = OfKind(Detect({&t1, &t2}, config), FindingKind::kSequential);
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].confidence, Confidence::kLow);
@@ -395,7 +417,7 @@ TEST(FindingsTest, BuildWithLimitIsTheHeadOfTheFullRanking) {
   for (int i = 0; i < 6; ++i) {
     const std::string id = fmt::format("t{}", i);
     Trace t = i % 3 == 0   ? NPlusOneTrace(id)
-              : i % 3 == 1 ? Chain(id, {"B", "A", "C"}).Build()
+              : i % 3 == 1 ? Chain(id, {"C", "B", "A"}).Build()
                            : Chain(id).Build();
     analyzer.Analyze(t);
   }

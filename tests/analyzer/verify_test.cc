@@ -169,25 +169,42 @@ TEST(VerifyTest, ExpectationByNamesWorksWithoutABaselineFinding) {
   EXPECT_DOUBLE_EQ(r.targets[0].target, 80.0);
 }
 
-TEST(VerifyTest, RepeatedMemberNamesFormInstancesInStartOrder) {
-  PatternDef def = *MakePatternDef("api:handle", {"svc:A", "svc:A"}, nullptr);
-  // Four A's under one parent: two instances, (1st, 2nd) and (3rd, 4th).
-  Trace t = testing::TraceBuilder("t", kEpoch)
-                .Span("p", "", "api", "handle", 0, 2000)
-                .Span("a1", "p", "svc", "A", 100, 300)
-                .Span("a2", "p", "svc", "A", 150, 300)
-                .Span("a3", "p", "svc", "A", 1000, 300)
-                .Span("a4", "p", "svc", "A", 1400, 300)
-                .Build();
-  TraceAnalyzer analyzer(AnalysisOptions{});
-  const CriticalPath& path = analyzer.Analyze(t);
+// All the calls of one member under the parent are that member (a loop); the
+// members are compared by the time their calls cover, so an interleaved loop
+// that still makes one call at a time (A B A B) is not concurrency.
+TEST(VerifyTest, LoopsAreOneMemberAndInterleavedCallsDoNotOverlap) {
+  PatternDef def = *MakePatternDef("api:handle", {"svc:A", "svc:B"}, nullptr);
+  Trace interleaved = testing::TraceBuilder("t1", kEpoch)
+                          .Span("p", "", "api", "handle", 0, 1000)
+                          .Span("a1", "p", "svc", "A", 100, 200)
+                          .Span("b1", "p", "svc", "B", 310, 190)
+                          .Span("a2", "p", "svc", "A", 510, 190)
+                          .Span("b2", "p", "svc", "B", 710, 190)
+                          .Build();
+  Trace concurrent = testing::TraceBuilder("t2", kEpoch)
+                         .Span("p", "", "api", "handle", 0, 1000)
+                         .Span("a1", "p", "svc", "A", 100, 300)
+                         .Span("a2", "p", "svc", "A", 105, 300)
+                         .Span("a3", "p", "svc", "A", 110, 300)
+                         .Span("b1", "p", "svc", "B", 100, 300)
+                         .Build();
   std::vector<PatternObservation> obs;
-  const std::vector<int64_t> critical = CriticalTimePerSpan(t, path);
-  ObservePatterns(t, critical, std::span<const PatternDef>(&def, 1), 0.01, &obs);
+  for (Trace* t : {&interleaved, &concurrent}) {
+    TraceAnalyzer analyzer(AnalysisOptions{});
+    const CriticalPath& path = analyzer.Analyze(*t);
+    const std::vector<int64_t> critical = CriticalTimePerSpan(*t, path);
+    ObservePatterns(*t, critical, std::span<const PatternDef>(&def, 1), 0.01, &obs);
+  }
   ASSERT_EQ(obs.size(), 1u);
   EXPECT_EQ(obs[0].instances, 2u);
-  EXPECT_EQ(obs[0].parallel, 1u);  // a1 ∥ a2; a3 then a4
-  EXPECT_EQ(obs[0].traces, 1u);
+  EXPECT_EQ(obs[0].parallel, 1u);  // only the second
+  EXPECT_EQ(obs[0].partial, 0u);
+  EXPECT_EQ(obs[0].traces, 2u);
+  // Σ member time − their union: 0 when interleaved; A covers 100–410, B
+  // 100–400: 310 + 300 − 310 when concurrent.
+  EXPECT_EQ(obs[0].overlap_per_trace, (std::vector<int64_t>{0, 300}));
+  EXPECT_EQ(obs[0].duration_per_trace, (std::vector<int64_t>{770, 610}));
+  EXPECT_EQ(obs[0].member_overlaps, (std::vector<uint64_t>{1, 1}));
 }
 
 TEST(VerifyTest, ParseExpectation) {
@@ -203,12 +220,14 @@ TEST(VerifyTest, ParseExpectation) {
   EXPECT_EQ(names->pattern->members,
             (std::vector<OpName>{{"cache", "get"}, {"db", "query"}}));  // sorted
   EXPECT_EQ(names->fingerprint,
-            SequentialFingerprint({"api", "GET /users/{n}"}, {{"db", "query"}, {"cache", "get"}}));
+            RunFingerprint("api", {{"db", "query"}, {"cache", "get"}}));
 
   EXPECT_FALSE(ParseExpectation("checkout", &error).has_value());
   EXPECT_THAT(error, HasSubstr("neither a 16-hex-digit fingerprint"));
   EXPECT_FALSE(ParseExpectation("api:handle>svc:A", &error).has_value());
   EXPECT_THAT(error, HasSubstr("at least two children"));
+  EXPECT_FALSE(ParseExpectation("api:handle>svc:A,svc:A", &error).has_value());
+  EXPECT_THAT(error, HasSubstr("at least two different children"));
   EXPECT_FALSE(ParseExpectation("api:handle>A,B", &error).has_value());
   EXPECT_THAT(error, HasSubstr("must be service:operation"));
 }
