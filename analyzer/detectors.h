@@ -6,9 +6,10 @@
 #define TRACE_ANALYZE_ANALYZER_DETECTORS_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -85,14 +86,14 @@ struct ChainElement {
 };
 
 struct Visit {
-  uint32_t parent = 0;                             // name index
-  std::vector<uint32_t> names;                     // distinct element names, sorted
-  std::vector<VisitPair> pairs;                    // nearby element pairs (see sequential_finder)
+  uint32_t parent = 0;                            // name index
+  std::vector<uint32_t> names;                    // distinct element names, sorted
+  std::vector<VisitPair> pairs;                   // nearby element pairs (see sequential_finder)
   std::vector<std::vector<ChainElement>> chains;  // back-to-back chains, each ≥ 2 elements
 };
 
 struct SequentialVisits {
-  std::vector<OpName> names;  // service, parameterised operation
+  std::vector<OpName> names;         // service, parameterised operation
   std::vector<std::string> details;  // value-flow descriptions
   std::vector<Visit> visits;
 };
@@ -134,18 +135,22 @@ struct RunStep {
   int64_t count_min = 1, count_p50 = 1, count_max = 1;
 };
 
-// "svc A → svc B ×3–9 (p50 5) → (svc C → svc D) ×2": a run as one line.
-std::string DescribeRun(const std::vector<RunStep>& run);
+// "svc A → svc B ×3–9 (p50 5) → (svc C → svc D) ×2": a run as one line,
+// each operation rendered by `op` (default "service operation"), steps
+// joined by `arrow`.
+std::string DescribeRun(const std::vector<RunStep>& run,
+                        const std::function<std::string(const OpName&)>& op = {},
+                        const std::string& arrow = " → ");
 
 struct Finding {
   FindingKind kind = FindingKind::kSequential;
   std::string fingerprint;
   Confidence confidence = Confidence::kMedium;
   std::vector<std::string> reasons;  // sentences, evidence first
-  OpName parent;                 // sequential: the parent operation with most instances
-  std::vector<OpName> parents;   // sequential: every parent operation, most instances first
-  std::vector<OpName> sequence;  // sequential: distinct members in shown order; else the call
-  std::vector<RunStep> run;      // sequential: the most frequent shape, loops collapsed
+  OpName parent;                     // sequential: the parent operation with most instances
+  std::vector<OpName> parents;       // sequential: every parent operation, most instances first
+  std::vector<OpName> sequence;      // sequential: distinct members in shown order; else the call
+  std::vector<RunStep> run;          // sequential: the most frequent shape, loops collapsed
   uint64_t instances = 0;
   uint64_t traces = 0;
   Saving optimistic;
@@ -189,7 +194,7 @@ class FindingsCollector {
     };
     std::vector<Class> classes;
     std::map<std::vector<uint32_t>, uint32_t> class_ids;  // sorted global name ids → index
-    std::unordered_map<uint64_t, uint64_t> adjacent;     // over every class
+    std::unordered_map<uint64_t, uint64_t> adjacent;      // over every class
     struct PairStats {
       uint64_t first_before = 0, second_before = 0, overlap = 0;
     };
@@ -214,7 +219,7 @@ class FindingsCollector {
   std::unordered_map<std::string, uint32_t> name_ids_;  // service + '\x1f' + operation
   std::vector<std::string> details_;
   std::unordered_map<std::string, uint32_t> detail_ids_;
-  std::vector<TraceRow> traces_;  // traces with sequential chains
+  std::vector<TraceRow> traces_;             // traces with sequential chains
   std::map<uint32_t, ParentOp> parent_ops_;  // by parent name id
   std::vector<ChainElement> elements_;       // of the chains, global name and detail ids
 

@@ -169,6 +169,7 @@ FindingsDiff BuildFindingsDiff(const std::vector<Finding>& baseline,
     ch.fingerprint = fingerprint;
     ch.parent = shown.parent;
     ch.sequence = shown.sequence;
+    ch.run = shown.run;
     if (b) {
       ch.baseline_saving_us = b->realistic.p50_us;
       ch.baseline_traces = b->traces;

@@ -117,19 +117,21 @@ const IgnoreRule* FindIgnoreRule(const DetectorConfig& config, const std::string
 
 }  // namespace
 
-std::string DescribeRun(const std::vector<RunStep>& run) {
+std::string DescribeRun(const std::vector<RunStep>& run,
+                        const std::function<std::string(const OpName&)>& op,
+                        const std::string& arrow) {
   std::string out;
   for (const RunStep& step : run) {
     std::string text;
-    for (const OpName& o : step.ops) text += (text.empty() ? "" : " → ") + Describe(o);
+    for (const OpName& o : step.ops)
+      text += (text.empty() ? "" : arrow) + (op ? op(o) : Describe(o));
     if (step.ops.size() > 1) text = "(" + text + ")";
     if (step.count_max > 1 || step.ops.size() > 1) {
       text += step.count_min == step.count_max
                   ? fmt::format(" ×{}", step.count_max)
-                  : fmt::format(" ×{}–{} (p50 {})", step.count_min, step.count_max,
-                                step.count_p50);
+                  : fmt::format(" ×{}–{} (p50 {})", step.count_min, step.count_max, step.count_p50);
     }
-    out += (out.empty() ? "" : " → ") + text;
+    out += (out.empty() ? "" : arrow) + text;
   }
   return out;
 }
@@ -219,8 +221,8 @@ void FindingsCollector::AddVisits(uint32_t trace, const SequentialVisits& in) {
       if (a > b) {
         std::swap(a, b);
         if (order != PairOrder::kOverlap) {
-          order = order == PairOrder::kFirstBefore ? PairOrder::kSecondBefore
-                                                   : PairOrder::kFirstBefore;
+          order =
+              order == PairOrder::kFirstBefore ? PairOrder::kSecondBefore : PairOrder::kFirstBefore;
         }
       }
       ParentOp::PairStats& st = op.pairs[PairKey(a, b)];
@@ -324,9 +326,7 @@ void FindingsCollector::Merge(const FindingsCollector& other) {
   // Sequential visits: other's name, class, detail and trace indices renumbered.
   std::vector<uint32_t> ids;
   for (const OpName& n : other.names_) ids.push_back(NameId(n));
-  const auto remap = [&](uint64_t key) {
-    return PairKey(ids[key >> 32], ids[key & 0xffffffffu]);
-  };
+  const auto remap = [&](uint64_t key) { return PairKey(ids[key >> 32], ids[key & 0xffffffffu]); };
   const auto trace_base = static_cast<uint32_t>(traces_.size());
   traces_.insert(traces_.end(), other.traces_.begin(), other.traces_.end());
   for (const auto& [parent, o] : other.parent_ops_) {
@@ -425,8 +425,8 @@ std::vector<Finding> FindingsCollector::Build(const DetectorConfig& config, size
   for (const auto& [fingerprint, p] : patterns_) {
     const std::vector<OpName>& sequence = p.orders.begin()->second.first;
     ranked.push_back({&fingerprint, &p, nullptr,
-                      FindIgnoreRule(config, fingerprint, {p.parent}, sequence),
-                      p.realistic_total, p.optimistic_total});
+                      FindIgnoreRule(config, fingerprint, {p.parent}, sequence), p.realistic_total,
+                      p.optimistic_total});
   }
   std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
     if ((a.ignored == nullptr) != (b.ignored == nullptr)) return a.ignored == nullptr;

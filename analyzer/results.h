@@ -190,6 +190,7 @@ struct FindingChange {
   std::string fingerprint;
   OpName parent;
   std::vector<OpName> sequence;
+  std::vector<RunStep> run;  // sequential: the shape shown (the candidate's when present)
   std::optional<int64_t> baseline_saving_us;  // realistic saving p50 per trace
   std::optional<int64_t> candidate_saving_us;
   uint64_t baseline_traces = 0;

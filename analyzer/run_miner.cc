@@ -49,10 +49,9 @@ std::vector<Unit> Units(const ChainElement* e, size_t n) {
     for (size_t len = 2; len <= kMaxGroup && k + 2 * len <= n; ++len) {
       size_t reps = 1;
       while (k + (reps + 1) * len <= n &&
-             std::equal(e + k, e + k + len, e + k + reps * len,
-                        [](const ChainElement& a, const ChainElement& b) {
-                          return a.name == b.name;
-                        })) {
+             std::equal(
+                 e + k, e + k + len, e + k + reps * len,
+                 [](const ChainElement& a, const ChainElement& b) { return a.name == b.name; })) {
         ++reps;
       }
       if (reps >= 2 && reps * len > best_reps * best_len) {
@@ -81,11 +80,11 @@ struct TraceSums {
 
 // Everything seen of one run identity.
 struct RunRow {
-  std::string service;  // the parent's
-  std::vector<uint32_t> members;  // sorted name ids
+  std::string service;                   // the parent's
+  std::vector<uint32_t> members;         // sorted name ids
   std::map<uint32_t, uint64_t> parents;  // parent name id → instances
   uint64_t instances = 0;
-  std::map<uint32_t, TraceSums> traces;  // by trace row
+  std::map<uint32_t, TraceSums> traces;    // by trace row
   std::map<std::string, OrderRow> orders;  // by a key of names
   std::vector<int64_t> calls;              // spans per instance
   uint64_t value_flow = 0, intervening = 0;
@@ -109,8 +108,7 @@ void MergeSubsetRuns(std::map<std::string, RunRow>& runs) {
     for (auto& [fingerprint, b] : runs) {
       if (&b == &a || b.instances == 0 || b.service != a.service ||
           b.members.size() <= a.members.size() || b.instances <= a.instances ||
-          !std::includes(b.members.begin(), b.members.end(), a.members.begin(),
-                         a.members.end()) ||
+          !std::includes(b.members.begin(), b.members.end(), a.members.begin(), a.members.end()) ||
           std::none_of(a.parents.begin(), a.parents.end(),
                        [&](const auto& p) { return b.parents.count(p.first) > 0; })) {
         continue;
@@ -411,7 +409,8 @@ std::vector<Finding> FindingsCollector::BuildRuns(const DetectorConfig& config) 
           "a later one ({}): evidence of dependence.",
           Percent(run.value_flow, run.instances), run.value_flow_detail));
     } else {
-      f.reasons.push_back("No value of an earlier member reappears in a later member's attributes.");
+      f.reasons.push_back(
+          "No value of an earlier member reappears in a later member's attributes.");
     }
     if (run.intervening > 0) {
       f.reasons.push_back(fmt::format(

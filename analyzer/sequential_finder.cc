@@ -256,8 +256,8 @@ void FindSequential(const FinderContext& ctx, SequentialVisits* out) {
         if (a.name < b.name) {
           v.pairs.push_back({a.name, b.name, order});
         } else {
-          v.pairs.push_back({b.name, a.name,
-                             order == PairOrder::kOverlap ? order : PairOrder::kSecondBefore});
+          v.pairs.push_back(
+              {b.name, a.name, order == PairOrder::kOverlap ? order : PairOrder::kSecondBefore});
         }
       }
     }
@@ -313,8 +313,8 @@ void FindSequential(const FinderContext& ctx, SequentialVisits* out) {
              ++c) {
           const Span& s = t.spans[*c];
           // A call of either element (a loop's iteration) is not other work.
-          if (s.end_us() <= window_end && BlocksParent(t, *c) && !(s.start_us >= a.start &&
-                                                                  s.end_us() <= a.end) &&
+          if (s.end_us() <= window_end && BlocksParent(t, *c) &&
+              !(s.start_us >= a.start && s.end_us() <= a.end) &&
               !(s.start_us >= b.start && s.end_us() <= b.end)) {
             later.intervening = true;
           }

@@ -93,8 +93,8 @@ struct InstanceShape {
   bool any = false;       // some pair does
   int64_t concurrency_milli = 1000;
   int64_t critical_us = 0;
-  int64_t duration_us = 0;  // Σ over members of the union of its calls
-  int64_t union_us = 0;     // union of all the members' calls
+  int64_t duration_us = 0;          // Σ over members of the union of its calls
+  int64_t union_us = 0;             // union of all the members' calls
   std::vector<uint8_t> overlapped;  // per member
 };
 
@@ -125,7 +125,8 @@ int64_t Shared(const std::vector<std::pair<int64_t, int64_t>>& a,
                const std::vector<std::pair<int64_t, int64_t>>& b) {
   int64_t n = 0;
   for (size_t i = 0, j = 0; i < a.size() && j < b.size();) {
-    n += std::max<int64_t>(0, std::min(a[i].second, b[j].second) - std::max(a[i].first, b[j].first));
+    n +=
+        std::max<int64_t>(0, std::min(a[i].second, b[j].second) - std::max(a[i].first, b[j].first));
     (a[i].second < b[j].second ? i : j)++;
   }
   return n;
@@ -173,7 +174,6 @@ std::string DescribeMembers(const std::vector<OpName>& members) {
   }
   return out;
 }
-
 
 VerifyRow RowOf(const VerifyPlanEntry& e, const PatternObservation* obs) {
   VerifyRow row;
@@ -253,9 +253,10 @@ VerifyRow RowOf(const VerifyPlanEntry& e, const PatternObservation* obs) {
   // Concurrency and the members' own speed are reported apart: members that
   // got faster while still running one after another saved nothing by
   // concurrency.
-  row.reason += fmt::format("; concurrency saves {} per trace (p50: their durations minus their "
-                            "union)",
-                            internal::FormatUs(*row.concurrency_saving_us));
+  row.reason += fmt::format(
+      "; concurrency saves {} per trace (p50: their durations minus their "
+      "union)",
+      internal::FormatUs(*row.concurrency_saving_us));
   if (row.baseline_duration_us) {
     row.reason += fmt::format("; the members' own durations {} → {} per trace (p50)",
                               internal::FormatUs(*row.baseline_duration_us),
@@ -377,7 +378,8 @@ void ObservePatterns(const Trace& trace, std::span<const int64_t> critical,
       } else if (shape.any) {
         ++obs.partial;
       }
-      for (size_t k = 0; k < shape.overlapped.size(); ++k) obs.member_overlaps[k] += shape.overlapped[k];
+      for (size_t k = 0; k < shape.overlapped.size(); ++k)
+        obs.member_overlaps[k] += shape.overlapped[k];
       obs.concurrency_milli.push_back(shape.concurrency_milli);
       trace_critical += shape.critical_us;
       trace_duration += shape.duration_us;

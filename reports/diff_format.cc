@@ -46,12 +46,11 @@ std::string OpLabel(const std::string& service, const std::string& operation) {
   return operation.empty() ? service : service + " " + operation;
 }
 
-std::string PatternLabel(const analyzer::OpName& parent, const std::vector<analyzer::OpName>& seq) {
-  std::string out = OpLabel(parent.service, parent.operation) + ": ";
-  for (size_t i = 0; i < seq.size(); ++i) {
-    out += (i ? " → " : "") + OpLabel(seq[i].service, seq[i].operation);
-  }
-  return out;
+std::string PatternLabel(const analyzer::OpName& parent, const std::vector<analyzer::OpName>& seq,
+                         const std::vector<analyzer::RunStep>& run) {
+  return OpLabel(parent.service, parent.operation) + ": " +
+         RunLabel(run, seq,
+                  [](const analyzer::OpName& o) { return OpLabel(o.service, o.operation); });
 }
 
 std::string TargetLevel(double v, const std::string& unit) {

@@ -28,7 +28,8 @@ std::string SignificanceLabel(bool significant, const std::optional<double>& p);
 // "service operation"; "operation" alone when the service is empty.
 std::string OpLabel(const std::string& service, const std::string& operation);
 // "parent: a → b → c".
-std::string PatternLabel(const analyzer::OpName& parent, const std::vector<analyzer::OpName>& seq);
+std::string PatternLabel(const analyzer::OpName& parent, const std::vector<analyzer::OpName>& seq,
+                         const std::vector<analyzer::RunStep>& run);
 // A target level in its unit: "30.0%", "1.50 pp", "100.000 ms", "2.50x".
 std::string TargetLevel(double v, const std::string& unit);
 // The same with an explicit sign: "+5.0%", "-1.50 pp".

@@ -23,4 +23,16 @@ std::string FormatBytes(uint64_t bytes) {
   return fmt::format("{:.2f} GB", static_cast<double>(bytes) / 1e9);
 }
 
+std::string RunLabel(const std::vector<analyzer::RunStep>& run,
+                     const std::vector<analyzer::OpName>& sequence,
+                     const std::function<std::string(const analyzer::OpName&)>& op,
+                     const std::string& arrow) {
+  std::string out;
+  if (run.empty()) {
+    for (const analyzer::OpName& o : sequence) out += (out.empty() ? "" : arrow) + op(o);
+    return out;
+  }
+  return analyzer::DescribeRun(run, op, arrow);
+}
+
 }  // namespace trace_analyze::reports

@@ -3,7 +3,11 @@
 #define TRACE_ANALYZE_REPORTS_FORMAT_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <vector>
+
+#include "analyzer/detectors.h"
 
 namespace trace_analyze::reports {
 
@@ -13,6 +17,14 @@ std::string FormatMs(int64_t us);
 std::string FormatPercent(double fraction);
 // Bytes as "12.3 MB" (decimal units) or "512 B".
 std::string FormatBytes(uint64_t bytes);
+
+// What a finding flags, compactly: a sequential run's steps with loops as
+// "×N" ("A → B ×3–9 (p50 5) → (C → D) ×2"), else the flagged operations
+// joined by arrows. `op` renders (and escapes) one operation; `arrow` joins.
+std::string RunLabel(const std::vector<analyzer::RunStep>& run,
+                     const std::vector<analyzer::OpName>& sequence,
+                     const std::function<std::string(const analyzer::OpName&)>& op,
+                     const std::string& arrow = " → ");
 
 }  // namespace trace_analyze::reports
 

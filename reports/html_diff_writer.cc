@@ -191,12 +191,13 @@ void Verify(const analyzer::DiffResult& r, std::ostream& out) {
         << fmt::format(
                "<td class=\"l\">{}<ul class=\"reasons\"><li>{}</li><li class=\"muted\">{}</li>"
                "</ul></td>",
-               EscapeHtml(PatternLabel(v.parent, v.sequence)), EscapeHtml(v.reason),
+               EscapeHtml(PatternLabel(v.parent, v.sequence, v.run)), EscapeHtml(v.reason),
                EscapeHtml(tags))
         << Cell(fmt::format("{} → {}", v.instances_baseline, v.instances_candidate))
         << Cell(v.overlap_share ? FormatPercent(*v.overlap_share) : kNa)
         << Cell(v.concurrency ? fmt::format("{:.2f}", *v.concurrency) : kNa)
-        << Cell(FormatMs(v.predicted_saving_us)) << Cell(MsOrNa(v.concurrency_saving_us)) << "</tr>\n";
+        << Cell(FormatMs(v.predicted_saving_us)) << Cell(MsOrNa(v.concurrency_saving_us))
+        << "</tr>\n";
   }
   out << "</table>\n";
 }
@@ -258,8 +259,8 @@ void Findings(const analyzer::FindingsDiff& f, std::ostream& out) {
   for (const analyzer::FindingChange& c : f.changes) {
     out << "<tr>" << Cell(analyzer::FindingChangeStatusName(c.status), true)
         << Cell(analyzer::FindingKindName(c.kind), true)
-        << Cell(PatternLabel(c.parent, c.sequence), true) << Cell(MsOrNa(c.baseline_saving_us))
-        << Cell(MsOrNa(c.candidate_saving_us))
+        << Cell(PatternLabel(c.parent, c.sequence, c.run), true)
+        << Cell(MsOrNa(c.baseline_saving_us)) << Cell(MsOrNa(c.candidate_saving_us))
         << fmt::format("<td class=\"l\"><code>{}</code></td></tr>\n", EscapeHtml(c.fingerprint));
   }
   out << "</table>\n";

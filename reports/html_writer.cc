@@ -207,17 +207,20 @@ void HtmlWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Write
     size_t rank = 0;
     for (const analyzer::Finding& f : result.findings) {
       if (f.suppressed) continue;
-      std::string what;
-      for (const analyzer::OpName& o : f.sequence) {
-        what += (what.empty() ? "" : " &rarr; ") + HtmlOp(o.service, o.operation);
-      }
+      const std::string what = RunLabel(
+          f.run, f.sequence,
+          [](const analyzer::OpName& o) { return HtmlOp(o.service, o.operation); }, " &rarr; ");
       out << fmt::format(
           "<tr><td>{}</td><td class=\"l\"><span class=\"tag\">{}</span> <span class=\"tag {}\">{}"
           "</span> {} <span class=\"muted\">under {}</span><ul class=\"reasons\">",
           ++rank, analyzer::FindingKindName(f.kind), analyzer::ConfidenceName(f.confidence),
           analyzer::ConfidenceName(f.confidence), what,
           HtmlOp(f.parent.service, f.parent.operation));
-      for (const std::string& r : f.reasons) out << "<li>" << EscapeHtml(r) << "</li>";
+      // A run's first reason restates the line above.
+      const size_t first = f.kind == analyzer::FindingKind::kSequential && !f.run.empty() ? 1 : 0;
+      for (size_t i = first; i < f.reasons.size(); ++i) {
+        out << "<li>" << EscapeHtml(f.reasons[i]) << "</li>";
+      }
       out << "<li>examples:";
       for (const std::string& id : f.example_trace_ids)
         out << ' ' << HtmlTraceRef(result.input, id);

@@ -114,8 +114,9 @@ void Verify(const analyzer::DiffResult& r, std::ostream& out) {
          "|---|---|---:|---:|---:|\n";
   for (const analyzer::VerifyRow& v : r.verify) {
     out << fmt::format("| {} | {} {} | {} → {} | {} | {} → {} |\n",
-                       analyzer::VerifyStatusName(v.status), Md(PatternLabel(v.parent, v.sequence)),
-                       MarkdownCode(v.fingerprint), v.instances_baseline, v.instances_candidate,
+                       analyzer::VerifyStatusName(v.status),
+                       Md(PatternLabel(v.parent, v.sequence, v.run)), MarkdownCode(v.fingerprint),
+                       v.instances_baseline, v.instances_candidate,
                        v.overlap_share ? FormatPercent(*v.overlap_share) : kNa,
                        FormatMs(v.predicted_saving_us), MsOrNa(v.concurrency_saving_us));
   }
@@ -165,9 +166,9 @@ void Findings(const analyzer::FindingsDiff& f, std::ostream& out) {
   for (const analyzer::FindingChange& c : f.changes) {
     out << fmt::format("- **{}** {}: {} — saving p50 {} → {} ms/trace {}\n",
                        analyzer::FindingChangeStatusName(c.status),
-                       analyzer::FindingKindName(c.kind), Md(PatternLabel(c.parent, c.sequence)),
-                       MsOrNa(c.baseline_saving_us), MsOrNa(c.candidate_saving_us),
-                       MarkdownCode(c.fingerprint));
+                       analyzer::FindingKindName(c.kind),
+                       Md(PatternLabel(c.parent, c.sequence, c.run)), MsOrNa(c.baseline_saving_us),
+                       MsOrNa(c.candidate_saving_us), MarkdownCode(c.fingerprint));
   }
   out << "\n</details>\n\n";
 }

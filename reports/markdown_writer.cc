@@ -88,10 +88,8 @@ void MarkdownWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const W
     size_t rank = 0;
     for (const analyzer::Finding& f : result.findings) {
       if (f.suppressed) continue;
-      std::string what;
-      for (const analyzer::OpName& o : f.sequence) {
-        what += (what.empty() ? "" : " → ") + Op(o.service, o.operation);
-      }
+      const std::string what = RunLabel(
+          f.run, f.sequence, [](const analyzer::OpName& o) { return Op(o.service, o.operation); });
       out << fmt::format(
           "{}. **{}** ({} confidence): {} under {} — saves **{} ms** p50 ({} p95) per trace, "
           "{} instances in {} traces. `{}`\n",
@@ -99,7 +97,11 @@ void MarkdownWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const W
           Op(f.parent.service, f.parent.operation), FormatMs(f.realistic.p50_us),
           FormatMs(f.realistic.p95_us), f.instances, f.traces, f.fingerprint);
       out << "   <details><summary>evidence</summary>\n\n";
-      for (const std::string& r : f.reasons) out << "   - " << EscapeMarkdown(r) << '\n';
+      // A run's first reason restates the line above.
+      const size_t first = f.kind == analyzer::FindingKind::kSequential && !f.run.empty() ? 1 : 0;
+      for (size_t i = first; i < f.reasons.size(); ++i) {
+        out << "   - " << EscapeMarkdown(f.reasons[i]) << '\n';
+      }
       if (!f.example_trace_ids.empty()) {
         out << "   - example traces:";
         for (const std::string& id : f.example_trace_ids)

@@ -119,7 +119,7 @@ void WriteVerify(const analyzer::DiffResult& r, const WriteOptions& o, std::ostr
     if (v.expected) tags += ", expected" + (v.name != v.fingerprint ? " as " + Safe(v.name) : "");
     if (!v.flagged_in_baseline) tags += ", not flagged in the baseline";
     out << fmt::format("  {}. {} — {} ({})\n", ++rank, analyzer::VerifyStatusName(v.status),
-                       Safe(PatternLabel(v.parent, v.sequence)), tags);
+                       Safe(PatternLabel(v.parent, v.sequence, v.run)), tags);
     out << fmt::format(
         "     instances {} → {}, overlap {}, concurrency {}, saving predicted {} ms, saved by "
         "concurrency {} ms\n",
@@ -194,11 +194,11 @@ void WriteFindings(const analyzer::FindingsDiff& f, const WriteOptions& o, std::
                                 f.persisting))
       << '\n';
   for (const analyzer::FindingChange& c : f.changes) {
-    out << fmt::format("  {:<10} [{}] {} — saving p50 {} → {} ms/trace; fingerprint {}\n",
-                       analyzer::FindingChangeStatusName(c.status),
-                       analyzer::FindingKindName(c.kind), Safe(PatternLabel(c.parent, c.sequence)),
-                       MsOrNa(c.baseline_saving_us), MsOrNa(c.candidate_saving_us),
-                       Safe(c.fingerprint));
+    out << fmt::format(
+        "  {:<10} [{}] {} — saving p50 {} → {} ms/trace; fingerprint {}\n",
+        analyzer::FindingChangeStatusName(c.status), analyzer::FindingKindName(c.kind),
+        Safe(PatternLabel(c.parent, c.sequence, c.run)), MsOrNa(c.baseline_saving_us),
+        MsOrNa(c.candidate_saving_us), Safe(c.fingerprint));
   }
 }
 

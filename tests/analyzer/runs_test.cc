@@ -136,9 +136,9 @@ const VerifyRow* RowFor(const DiffResult& r, const std::string& fingerprint) {
 }
 
 TEST(RunsTest, VerifyFollowsTheRunIntoTheCandidate) {
-  const std::string vision = RunFingerprint(
-      "web", {{"vision", "face_detection"}, {"vision", "object_detection"},
-              {"vision", "gesture_detection"}});
+  const std::string vision = RunFingerprint("web", {{"vision", "face_detection"},
+                                                    {"vision", "object_detection"},
+                                                    {"vision", "gesture_detection"}});
   // Optimised twin: only the three vision calls now run concurrently.
   DiffOptions options;
   options.top = 0;
@@ -243,9 +243,9 @@ TEST(RunsTest, ARunUnderSeveralParentOperationsIsOneFinding) {
   const auto found = OfKind(Analyze(traces), FindingKind::kSequential);
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].instances, 9u);
-  EXPECT_EQ(found[0].parents, (std::vector<OpName>{{"compose", "ComposeA"},
-                                                   {"compose", "ComposeB"},
-                                                   {"compose", "ComposeC"}}));
+  EXPECT_EQ(found[0].parents,
+            (std::vector<OpName>{
+                {"compose", "ComposeA"}, {"compose", "ComposeB"}, {"compose", "ComposeC"}}));
   EXPECT_THAT(found[0].reasons[0], HasSubstr("(and 2 other operations of compose)"));
 }
 

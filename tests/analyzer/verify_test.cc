@@ -219,8 +219,7 @@ TEST(VerifyTest, ParseExpectation) {
   EXPECT_EQ(names->pattern->parent, (OpName{"api", "GET /users/{n}"}));  // parameterised
   EXPECT_EQ(names->pattern->members,
             (std::vector<OpName>{{"cache", "get"}, {"db", "query"}}));  // sorted
-  EXPECT_EQ(names->fingerprint,
-            RunFingerprint("api", {{"db", "query"}, {"cache", "get"}}));
+  EXPECT_EQ(names->fingerprint, RunFingerprint("api", {{"db", "query"}, {"cache", "get"}}));
 
   EXPECT_FALSE(ParseExpectation("checkout", &error).has_value());
   EXPECT_THAT(error, HasSubstr("neither a 16-hex-digit fingerprint"));

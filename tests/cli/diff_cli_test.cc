@@ -77,7 +77,7 @@ TEST(DiffCliTest, EveryFailingGateExitsOne) {
       {{"--target", "error_rate<=1%"}, kCandidate, "error_rate"},
       {{"--target", "error_rate_reduction>=1%"}, kCandidate, "error_rate_reduction"},
       // The chain stayed sequential.
-      {{"--target", "overlap_share>=90%"}, kBaseline, "overlap_share[8b896e2bf6e8da06]"},
+      {{"--target", "overlap_share>=90%"}, kBaseline, "overlap_share[50ef4b4cb7614a9a]"},
       {{"--expect", kCalls}, kBaseline, "overlap_share[" + kCalls + "]"},
       // An expected pattern that does not exist: absent, never a success.
       {{"--expect", "frontend:POST /checkout>cart:GetCart,fraud:Check"},

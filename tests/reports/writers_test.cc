@@ -42,6 +42,7 @@ analyzer::AnalyzeResult HostileResult(bool fail_on_findings) {
   f.traces = 2;
   f.example_trace_ids = {"t1"};
   r.findings.push_back(f);
+  r.high_confidence = 1;
   r.fail_on_findings = fail_on_findings;
   return r;
 }

@@ -13,9 +13,9 @@
 #ifndef TRACE_ANALYZE_TESTS_TESTING_RENDER_TRACES_H_
 #define TRACE_ANALYZE_TESTS_TESTING_RENDER_TRACES_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
-#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -64,8 +64,8 @@ inline analyzer::Trace RenderTrace(const std::string& id, Rng& rng, bool vision_
     loop.calls.push_back({"store", "get_asset", "/assets/" + std::to_string(1000 + i), 150});
   }
   blocks.push_back(std::move(loop));
-  blocks.push_back({{{"config", "get", "/config/flags", 120}, {"config", "get", "/config/flags",
-                                                               120}}});
+  blocks.push_back(
+      {{{"config", "get", "/config/flags", 120}, {"config", "get", "/config/flags", 120}}});
   for (size_t i = blocks.size() - 1; i > 0; --i) std::swap(blocks[i], blocks[rng.Below(i + 1)]);
 
   TraceBuilder b(id, at_us);
