@@ -156,6 +156,50 @@ FindingsDiff BuildFindingsDiff(const std::vector<Finding>& baseline,
   for (const Finding& f : candidate) {
     if (!f.suppressed) by_fingerprint[f.fingerprint].second = &f;
   }
+  // A run seen with an optional member on one side only (a call skipped
+  // when cached, a member too short to count) has another fingerprint there:
+  // a baseline-only and a candidate-only run of the same service, under a
+  // shared parent operation, whose members contain one another are the same
+  // run (the pair sharing the most members first, then by fingerprint).
+  const auto same_run = [](const Finding& x, const Finding& y) -> size_t {
+    if (x.kind != FindingKind::kSequential || y.kind != FindingKind::kSequential ||
+        x.parent.service != y.parent.service) {
+      return 0;
+    }
+    const auto parents = [](const Finding& f) {
+      return f.parents.empty() ? std::vector<OpName>{f.parent} : f.parents;
+    };
+    const std::vector<OpName> px = parents(x), py = parents(y);
+    if (std::none_of(px.begin(), px.end(), [&](const OpName& p) {
+          return std::find(py.begin(), py.end(), p) != py.end();
+        })) {
+      return 0;
+    }
+    std::vector<OpName> a = x.sequence, b = y.sequence;
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    if (a.size() > b.size()) std::swap(a, b);
+    return std::includes(b.begin(), b.end(), a.begin(), a.end()) ? a.size() : 0;
+  };
+  std::map<std::string, std::string> renamed;  // candidate fingerprint → baseline's
+  for (auto& [fingerprint, sides] : by_fingerprint) {
+    if (sides.first == nullptr || sides.second != nullptr) continue;
+    const std::string* best = nullptr;
+    size_t best_shared = 0;
+    for (const auto& [other, o] : by_fingerprint) {
+      if (o.first != nullptr || o.second == nullptr || renamed.count(other) > 0) continue;
+      const size_t shared = same_run(*sides.first, *o.second);
+      if (shared >= 2 && shared > best_shared) {
+        best = &other;
+        best_shared = shared;
+      }
+    }
+    if (best == nullptr) continue;
+    renamed[*best] = fingerprint;
+    sides.second = by_fingerprint[*best].second;
+  }
+  for (const auto& [candidate, baseline] : renamed) by_fingerprint.erase(candidate);
+
   FindingsDiff out;
   std::vector<FindingChange> changes;
   for (const auto& [fingerprint, sides] : by_fingerprint) {
@@ -167,6 +211,7 @@ FindingsDiff BuildFindingsDiff(const std::vector<Finding>& baseline,
     const Finding& shown = c ? *c : *b;
     ch.kind = shown.kind;
     ch.fingerprint = fingerprint;
+    if (b && c && c->fingerprint != fingerprint) ch.candidate_fingerprint = c->fingerprint;
     ch.parent = shown.parent;
     ch.sequence = shown.sequence;
     ch.run = shown.run;

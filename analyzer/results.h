@@ -187,7 +187,10 @@ const char* FindingChangeStatusName(FindingChangeStatus status);
 struct FindingChange {
   FindingChangeStatus status = FindingChangeStatus::kPersisting;
   FindingKind kind = FindingKind::kSequential;
-  std::string fingerprint;
+  std::string fingerprint;  // the baseline's when on both sides
+  // A run matched with another set of members (an optional member seen on
+  // one side only): the candidate's fingerprint; "" otherwise.
+  std::string candidate_fingerprint;
   OpName parent;
   std::vector<OpName> sequence;
   std::vector<RunStep> run;  // sequential: the shape shown (the candidate's when present)

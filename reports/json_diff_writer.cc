@@ -191,7 +191,9 @@ Json FindingsJson(const analyzer::FindingsDiff& f) {
                            {"baselineSavingUs", Optional(c.baseline_saving_us)},
                            {"candidateSavingUs", Optional(c.candidate_saving_us)},
                            {"baselineTraces", c.baseline_traces},
-                           {"candidateTraces", c.candidate_traces}});
+                           {"candidateTraces", c.candidate_traces},
+                           {"candidateFingerprint", c.candidate_fingerprint},
+                           {"run", RunJson(c.run)}});
   }
   return Json{{"resolved", f.resolved},
               {"new", f.added},

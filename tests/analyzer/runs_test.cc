@@ -263,6 +263,31 @@ TEST(RunsTest, LoopsWithoutParametersAreNPlusOneWithLowerConfidence) {
   EXPECT_EQ(loops[0].example_key, "");
 }
 
+// One side always skips a member (a cache now answers it): the run is the
+// same code, neither resolved nor new.
+TEST(RunsTest, DiffMatchesARunThatLostAnOptionalMember) {
+  const auto side = [](const std::string& prefix, bool with_b) {
+    std::vector<Trace> out;
+    for (int i = 0; i < 20; ++i) {
+      testing::TraceBuilder b(Id(prefix, i), kEpoch + i * 10'000);
+      b.Span("p", "", "api", "handle", 0, 2000);
+      b.Span("a", "p", "svc", "A", 10, 600);
+      if (with_b) b.Span("b", "p", "svc", "B", 620, 400);
+      b.Span("c", "p", "svc", "C", 1030, 600);
+      out.push_back(b.Build());
+    }
+    return out;
+  };
+  const DiffResult r = testing::RunDiff(side("b", true), side("c", false));
+  EXPECT_EQ(r.findings.resolved, 0u);
+  EXPECT_EQ(r.findings.added, 0u);
+  ASSERT_EQ(r.findings.persisting, 1u);
+  const FindingChange& ch = r.findings.changes[0];
+  EXPECT_EQ(ch.fingerprint, RunFingerprint("api", {{"svc", "A"}, {"svc", "B"}, {"svc", "C"}}));
+  EXPECT_EQ(ch.candidate_fingerprint, RunFingerprint("api", {{"svc", "A"}, {"svc", "C"}}));
+  EXPECT_EQ(DescribeRun(ch.run), "svc A → svc C");
+}
+
 TEST(RunsTest, ShardedCollectionMergesToTheSameRuns) {
   std::vector<Trace> all = testing::RenderTraces("r", 60, 7, false);
   std::vector<Trace> a = testing::RenderTraces("r", 60, 7, false);
