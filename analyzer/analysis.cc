@@ -33,7 +33,7 @@ void TraceAnalyzer::Prepare(Trace& trace, CriticalPathComputer& cp) const {
   if (options_.adjust_clock_skew) AdjustClockSkew(trace, options_.clock_skew);
   cp.Compute(trace, options_.cp, &a.path);
   a.summary = Summarize(trace, a.path, options_.max_heaviest, options_.fold_stacks);
-  a.found.clear();
+  a.found = {};
   if (options_.find_bottlenecks)
     a.found = FindBottlenecks(trace, a.path, options_.detectors, options_.cp);
   a.ready = true;

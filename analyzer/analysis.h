@@ -1,6 +1,6 @@
 // TraceAnalyzer: the per-trace pipeline shared by every subcommand —
 // Normalize, optional clock-skew adjustment, critical path, summary, bottleneck
-// finders — feeding a mergeable Profile and FindingsCollector. Knows nothing
+// detectors — feeding a mergeable Profile and FindingsCollector. Knows nothing
 // about where traces come from.
 #ifndef TRACE_ANALYZE_ANALYZER_ANALYSIS_H_
 #define TRACE_ANALYZE_ANALYZER_ANALYSIS_H_

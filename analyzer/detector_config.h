@@ -1,4 +1,4 @@
-// Thresholds and rules of the bottleneck finders. Every field is documented
+// Thresholds and rules of the bottleneck detectors. Every field is documented
 // in docs/detectors.md with its default; the config file (docs/config.md) and
 // CLI flags set them.
 #ifndef TRACE_ANALYZE_ANALYZER_DETECTOR_CONFIG_H_

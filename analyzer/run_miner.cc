@@ -1,7 +1,8 @@
-// The sequential detector's cross-trace half: mines recurring runs from the
-// chains of every visit of each parent operation, judges each run against
-// every visit of its parent (pairwise overlap and order), and builds one
-// finding per run identity. Rules: docs/detectors.md §1.
+// The sequential detector's cross-trace half (RunState): keeps the visits of
+// every parent operation, mines the runs that recur from their chains,
+// judges each run against every visit of its parent (pairwise overlap and
+// order), and builds one finding per run identity. Rules:
+// docs/detectors.md §1.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -9,15 +10,14 @@
 #include <map>
 #include <unordered_map>
 
-#include "analyzer/detectors.h"
-#include "analyzer/finders_internal.h"
 #include "analyzer/saturating.h"
+#include "analyzer/sequential_detector.h"
 #include "analyzer/stats.h"
 
 namespace trace_analyze::analyzer {
 namespace {
 
-using namespace internal;  // NOLINT: the shared helpers declared in finders_internal.h
+using namespace internal;  // NOLINT: the detectors' shared helpers (detector.h)
 
 // Two operations are neighbours in a run when they ran back to back in at
 // least this share of the visits that had both (docs/detectors.md §1).
@@ -148,9 +148,150 @@ void MergeSubsetRuns(std::map<std::string, RunRow>& runs) {
   std::erase_if(runs, [](const auto& r) { return r.second.instances == 0; });
 }
 
+uint64_t PairKey(uint32_t a, uint32_t b) {
+  if (a > b) std::swap(a, b);
+  return uint64_t{a} << 32 | b;
+}
+
 }  // namespace
 
-std::vector<Finding> FindingsCollector::BuildRuns(const DetectorConfig& config) const {
+uint32_t RunState::NameId(const OpName& name) {
+  std::string key = name.service + '\x1f' + name.operation;
+  auto [it, added] = name_ids_.try_emplace(std::move(key), static_cast<uint32_t>(names_.size()));
+  if (added) names_.push_back(name);
+  return it->second;
+}
+
+uint32_t RunState::DetailId(const std::string& detail) {
+  auto [it, added] = detail_ids_.try_emplace(detail, static_cast<uint32_t>(details_.size()));
+  if (added) details_.push_back(detail);
+  return it->second;
+}
+
+std::unique_ptr<DetectorState> RunState::Clone() const { return std::make_unique<RunState>(*this); }
+
+void RunState::Add(const TraceRef& trace_ref, const Observation& seen) {
+  const SequentialVisits& in = static_cast<const SequentialObservation&>(seen).visits;
+  traces_.push_back({trace_ref.id, trace_ref.duration_us});
+  const auto trace = static_cast<uint32_t>(traces_.size() - 1);
+  std::vector<uint32_t> ids;
+  ids.reserve(in.names.size());
+  for (const OpName& n : in.names) ids.push_back(NameId(n));
+  std::vector<uint64_t> adjacent;
+  for (const Visit& v : in.visits) {
+    ParentOp& op = parent_ops_[ids[v.parent]];
+    ++op.visits;
+    std::vector<uint32_t> names;
+    names.reserve(v.names.size());
+    for (uint32_t n : v.names) names.push_back(ids[n]);
+    std::sort(names.begin(), names.end());
+    const auto [it, added] =
+        op.class_ids.try_emplace(std::move(names), static_cast<uint32_t>(op.classes.size()));
+    if (added) op.classes.emplace_back();
+    const uint32_t cls = it->second;
+    ParentOp::Class& row = op.classes[cls];
+    ++row.visits;
+    for (const VisitPair& pair : v.pairs) {
+      uint32_t a = ids[pair.first], b = ids[pair.second];
+      PairOrder order = pair.order;
+      if (a > b) {
+        std::swap(a, b);
+        if (order != PairOrder::kOverlap) {
+          order =
+              order == PairOrder::kFirstBefore ? PairOrder::kSecondBefore : PairOrder::kFirstBefore;
+        }
+      }
+      ParentOp::PairStats& st = op.pairs[PairKey(a, b)];
+      switch (order) {
+        case PairOrder::kFirstBefore:
+          ++st.first_before;
+          break;
+        case PairOrder::kSecondBefore:
+          ++st.second_before;
+          break;
+        case PairOrder::kOverlap:
+          ++st.overlap;
+          break;
+      }
+    }
+    // Names adjacent in one of the visit's chains, each pair once.
+    adjacent.clear();
+    for (const std::vector<ChainElement>& chain : v.chains) {
+      for (size_t k = 0; k + 1 < chain.size(); ++k) {
+        const uint32_t a = ids[chain[k].name], b = ids[chain[k + 1].name];
+        if (a != b) adjacent.push_back(PairKey(a, b));
+      }
+    }
+    std::sort(adjacent.begin(), adjacent.end());
+    adjacent.erase(std::unique(adjacent.begin(), adjacent.end()), adjacent.end());
+    for (uint64_t key : adjacent) {
+      ++row.adjacent[key];
+      ++op.adjacent[key];
+    }
+    for (const std::vector<ChainElement>& chain : v.chains) {
+      const auto begin = static_cast<uint32_t>(elements_.size());
+      for (ChainElement e : chain) {
+        e.name = ids[e.name];
+        if (e.value_flow != ChainElement::kNoDetail) {
+          e.value_flow = DetailId(in.details[e.value_flow]);
+        }
+        elements_.push_back(e);
+      }
+      op.chains.push_back({cls, trace, begin, static_cast<uint32_t>(elements_.size())});
+    }
+  }
+}
+
+void RunState::Merge(const DetectorState& other_state) {
+  const auto& other = static_cast<const RunState&>(other_state);
+  // Other's name, class, detail and trace indices renumbered.
+  std::vector<uint32_t> ids;
+  for (const OpName& n : other.names_) ids.push_back(NameId(n));
+  const auto remap = [&](uint64_t key) { return PairKey(ids[key >> 32], ids[key & 0xffffffffu]); };
+  const auto trace_base = static_cast<uint32_t>(traces_.size());
+  traces_.insert(traces_.end(), other.traces_.begin(), other.traces_.end());
+  for (const auto& [parent, o] : other.parent_ops_) {
+    ParentOp& op = parent_ops_[ids[parent]];
+    op.visits += o.visits;
+    std::vector<uint32_t> class_map(o.classes.size());
+    for (const auto& [names, index] : o.class_ids) {
+      std::vector<uint32_t> mine;
+      for (uint32_t n : names) mine.push_back(ids[n]);
+      std::sort(mine.begin(), mine.end());
+      const auto [it, added] =
+          op.class_ids.try_emplace(std::move(mine), static_cast<uint32_t>(op.classes.size()));
+      if (added) op.classes.emplace_back();
+      class_map[index] = it->second;
+      ParentOp::Class& row = op.classes[it->second];
+      row.visits += o.classes[index].visits;
+      for (const auto& [key, n] : o.classes[index].adjacent) row.adjacent[remap(key)] += n;
+    }
+    for (const auto& [key, n] : o.adjacent) op.adjacent[remap(key)] += n;
+    for (const auto& [key, st] : o.pairs) {
+      const uint32_t a = ids[key >> 32], b = ids[key & 0xffffffffu];
+      const bool swapped = a > b;
+      ParentOp::PairStats& mine = op.pairs[PairKey(a, b)];
+      mine.first_before += swapped ? st.second_before : st.first_before;
+      mine.second_before += swapped ? st.first_before : st.second_before;
+      mine.overlap += st.overlap;
+    }
+    for (const ParentOp::Chain& c : o.chains) {
+      const auto begin = static_cast<uint32_t>(elements_.size());
+      for (uint32_t k = c.begin; k < c.end; ++k) {
+        ChainElement e = other.elements_[k];
+        e.name = ids[e.name];
+        if (e.value_flow != ChainElement::kNoDetail) {
+          e.value_flow = DetailId(other.details_[e.value_flow]);
+        }
+        elements_.push_back(e);
+      }
+      op.chains.push_back(
+          {class_map[c.cls], trace_base + c.trace, begin, static_cast<uint32_t>(elements_.size())});
+    }
+  }
+}
+
+void RunState::Build(const DetectorConfig& config, std::vector<Finding>* found) const {
   const auto name_key_of = [](const OpName& n) { return n.service + '\x1f' + n.operation; };
   const auto name_key = [&](uint32_t id) { return name_key_of(names_[id]); };
   std::map<std::string, RunRow> runs;  // by fingerprint
@@ -268,7 +409,6 @@ std::vector<Finding> FindingsCollector::BuildRuns(const DetectorConfig& config) 
   MergeSubsetRuns(runs);
 
   static constexpr std::array<double, 1> kP50 = {50};
-  std::vector<Finding> out;
   for (const auto& [fingerprint, run] : runs) {
     std::vector<int64_t> optimistic, realistic, optimistic_ppm, realistic_ppm, critical, total;
     int64_t optimistic_total = 0, realistic_total = 0;
@@ -424,9 +564,8 @@ std::vector<Finding> FindingsCollector::BuildRuns(const DetectorConfig& config) 
       f.reasons.push_back(fmt::format("The same run is issued by {} operations of {}: {}.",
                                       f.parents.size(), f.parent.service, list));
     }
-    out.push_back(std::move(f));
+    found->push_back(std::move(f));
   }
-  return out;
 }
 
 }  // namespace trace_analyze::analyzer

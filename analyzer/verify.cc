@@ -7,7 +7,7 @@
 #include <map>
 #include <unordered_map>
 
-#include "analyzer/finders_internal.h"
+#include "analyzer/detector.h"
 #include "analyzer/parameterize.h"
 #include "analyzer/stats.h"
 

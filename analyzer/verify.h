@@ -1,6 +1,6 @@
 // `verify`: did the sequential patterns flagged in the baseline start running
 // concurrently in the candidate? Patterns are matched by identity (parent and
-// member names), not by the sequential finder, which by design never flags
+// member names), not by the sequential detector, which by design never flags
 // spans that now overlap. Rules: docs/diff.md ("verify").
 #ifndef TRACE_ANALYZE_ANALYZER_VERIFY_H_
 #define TRACE_ANALYZE_ANALYZER_VERIFY_H_
@@ -73,7 +73,7 @@ struct PatternObservation {
 // (*observations)[i] for patterns[i]. `critical` is CriticalTimePerSpan. Two
 // members overlap when their intervals intersect by more than
 // overlap_tolerance_fraction × the parent's duration (the sequential
-// finder's clock-skew allowance).
+// detector's clock-skew allowance).
 void ObservePatterns(const Trace& trace, std::span<const int64_t> critical,
                      std::span<const PatternDef> patterns, double overlap_tolerance_fraction,
                      std::vector<PatternObservation>* observations);
@@ -88,7 +88,7 @@ struct VerifyPlanEntry {
   std::vector<OpName> sequence;  // display order: the baseline's most frequent order
   std::vector<RunStep> run;      // the baseline finding's shape
   double min_overlap_share = 0.9;
-  bool flagged = false;  // the baseline's sequential finder found the pattern
+  bool flagged = false;  // the baseline's sequential detector found the pattern
   uint64_t instances_baseline = 0;
   uint64_t traces_baseline = 0;
   int64_t predicted_saving_us = 0;   // Finding::realistic.p50_us

@@ -3,12 +3,12 @@
 // dropped, its buffers reused); then decodes every trace into memory and times
 // each analysis stage over all traces in turn (Normalize, critical path,
 // Summarize + Profile::Add with and without folded stacks, PathSampler::Offer,
-// the finders, FindingsCollector::Add and ::Build). Ratios between stages are
+// the detectors, FindingsCollector::Add and ::Build). Ratios between stages are
 // what matter; absolute times move with the load of the shared machine.
 //
 //   build/bench/stage_bench FILE            all stages
 //   build/bench/stage_bench FILE decode     reading and decoding only
-// STAGE_BENCH_SUMMARY_ROUNDS=N / STAGE_BENCH_FINDER_ROUNDS=N repeat those
+// STAGE_BENCH_SUMMARY_ROUNDS=N / STAGE_BENCH_DETECTOR_ROUNDS=N repeat those
 // stages N times (to profile them with perf).
 #include <fmt/format.h>
 
@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "analyzer/analysis.h"
+#include "analyzer/detector.h"
 #include "analyzer/detectors.h"
 #include "analyzer/normalize.h"
 #include "analyzer/path_sampler.h"
@@ -118,20 +119,19 @@ int main(int argc, char** argv) {
   ta::analyzer::PathSampler sampler;
   stage("PathSampler::Offer", [&](size_t i) { sampler.Offer(traces[i], paths[i]); });
   std::vector<ta::analyzer::TraceFindings> found(traces.size());
-  // STAGE_BENCH_FINDER_ROUNDS=N repeats this stage (for profiling it).
-  const char* rounds_env = std::getenv("STAGE_BENCH_FINDER_ROUNDS");
+  // STAGE_BENCH_DETECTOR_ROUNDS=N repeats this stage (for profiling it).
+  const char* rounds_env = std::getenv("STAGE_BENCH_DETECTOR_ROUNDS");
   const int rounds = rounds_env != nullptr ? std::max(1, std::atoi(rounds_env)) : 1;
   for (int round = 0; round < rounds; ++round) {
     stage("FindBottlenecks", [&](size_t i) {
       found[i] = ta::analyzer::FindBottlenecks(traces[i], paths[i], options.detectors, options.cp);
     });
   }
-  size_t instances = 0, visits = 0;
+  size_t observed = 0;
   for (const auto& f : found) {
-    instances += f.calls.size();
-    visits += f.sequential.visits.size();
+    for (const auto& seen : f.by_detector) observed += seen ? seen->size() : 0;
   }
-  fmt::print("{:<28} {:>8} call instances, {} parent visits\n", "", instances, visits);
+  fmt::print("{:<28} {:>8} observations\n", "", observed);
   ta::analyzer::FindingsCollector findings(options.detectors.max_examples);
   stage("FindingsCollector::Add",
         [&](size_t i) { findings.Add(trace_ids[i], durations[i], found[i]); });

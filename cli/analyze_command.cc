@@ -114,7 +114,7 @@ Command AddAnalyzeCommand(CLI::App& app) {
   cmd->add_option("--config", options->config_file,
                   "Detector thresholds, ignore rules and dependency hints (docs/config.md)")
       ->type_name("FILE");
-  cmd->add_flag("--no-findings", options->no_findings, "Skip the bottleneck finders");
+  cmd->add_flag("--no-findings", options->no_findings, "Skip the bottleneck detectors");
   cmd->add_flag("--fail-on-findings", options->fail_on_findings,
                 "Exit 1 when a high-confidence finding is not suppressed (a CI gate; JUnit "
                 "reports each as a failing testcase)");

@@ -28,11 +28,11 @@ Result<IngestResult> Ingest(const IngestOptions& options, analyzer::TraceAnalyze
   jaeger::ReadOptions read;
   read.strict = options.strict;
   // Each trace's own analysis (normalisation, critical path, summary,
-  // finders) runs on the thread that decoded it, while the trace is in that
+  // detectors) runs on the thread that decoded it, while the trace is in that
   // thread's cache, each decoding lane with its own working buffers; the
   // reader then hands the traces over in input order to be added up.
   // Measured on the benchmark file (docs/performance.md): separate analysis
-  // and finder threads fed through queues of traces cost more CPU time (each
+  // and detector threads fed through queues of traces cost more CPU time (each
   // trace's spans moved to another core, more threads to wake) and left the
   // cores less evenly busy.
   std::array<analyzer::CriticalPathComputer, jaeger::kDecodingLanes> computers;

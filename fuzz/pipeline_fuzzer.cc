@@ -1,6 +1,6 @@
 // Fuzz target: the whole pipeline, as `analyze` and `critical-path` run it:
 // DecodeBuffer (sniffing, gzip/zstd, splitting, every decoder) -> TraceAnalyzer
-// (Normalize, clock skew, critical path, summary, bottleneck finders) ->
+// (Normalize, clock skew, critical path, summary, bottleneck detectors) ->
 // profile and findings -> every report writer. The first input byte picks the
 // options. Checks the model's invariants and that every report is valid UTF-8
 // (and the JSON report valid JSON).

@@ -1,4 +1,4 @@
-// The bottleneck finders on hand-built traces: each rule and each piece of
+// The bottleneck detectors on hand-built traces: each rule and each piece of
 // evidence (docs/detectors.md).
 #include "analyzer/detectors.h"
 
@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "analyzer/analysis.h"
-#include "analyzer/finders_internal.h"
+#include "analyzer/detector.h"
 #include "tests/testing/trace_builder.h"
 
 namespace trace_analyze::analyzer {
@@ -79,7 +79,7 @@ TEST(CallOfTest, PrefersStatementThenUrlFirstOccurrenceElseOperation) {
   EXPECT_EQ(call(3).text, "/first-preferred");  // http.url is preferred to url.full
 }
 
-TEST(SequentialFinderTest, FlagsBackToBackChainWithSavings) {
+TEST(SequentialDetectorTest, FlagsBackToBackChainWithSavings) {
   Trace t = Chain("t1").Build();
   const auto found = OfKind(Detect({&t}), FindingKind::kSequential);
   ASSERT_EQ(found.size(), 1u);
@@ -99,7 +99,7 @@ TEST(SequentialFinderTest, FlagsBackToBackChainWithSavings) {
   EXPECT_EQ(f.fingerprint.size(), 16u);
 }
 
-TEST(SequentialFinderTest, RealisticSavingIsBoundedByTheCriticalPath) {
+TEST(SequentialDetectorTest, RealisticSavingIsBoundedByTheCriticalPath) {
   // A long concurrent sibling L [50,1050] dominates: making A, B, C
   // concurrent cannot shorten the trace.
   Trace t = Chain("t1").Span("l", "p", "svc", "L", 50, 1000).Build();
@@ -109,7 +109,7 @@ TEST(SequentialFinderTest, RealisticSavingIsBoundedByTheCriticalPath) {
   EXPECT_EQ(found[0].realistic.p50_us, 0);
 }
 
-TEST(SequentialFinderTest, OrderPermutationAcrossTracesIsStrongEvidence) {
+TEST(SequentialDetectorTest, OrderPermutationAcrossTracesIsStrongEvidence) {
   Trace t1 = Chain("t1", {"A", "B", "C"}).Build();
   Trace t2 = Chain("t2", {"C", "B", "A"}).Build();
   const auto found = OfKind(Detect({&t1, &t2}), FindingKind::kSequential);
@@ -124,7 +124,7 @@ TEST(SequentialFinderTest, OrderPermutationAcrossTracesIsStrongEvidence) {
 
 // Order evidence is pairwise: C always runs last, so A and B being
 // interchangeable does not make the whole run independent.
-TEST(SequentialFinderTest, OrderEvidenceIsPairwise) {
+TEST(SequentialDetectorTest, OrderEvidenceIsPairwise) {
   std::vector<Trace> traces;
   for (int i = 0; i < 10; ++i) {
     traces.push_back(Chain(fmt::format("t{}", i), i < 7 ? std::vector<std::string>{"A", "B", "C"}
@@ -143,7 +143,7 @@ TEST(SequentialFinderTest, OrderEvidenceIsPairwise) {
             "earlier one's result.");
 }
 
-TEST(SequentialFinderTest, StableOrderIsMediumConfidence) {
+TEST(SequentialDetectorTest, StableOrderIsMediumConfidence) {
   Trace t1 = Chain("t1").Build();
   Trace t2 = Chain("t2").Build();
   const auto found = OfKind(Detect({&t1, &t2}), FindingKind::kSequential);
@@ -153,7 +153,7 @@ TEST(SequentialFinderTest, StableOrderIsMediumConfidence) {
   EXPECT_EQ(found[0].optimistic.total_us, 1200);
 }
 
-TEST(SequentialFinderTest, ValueFlowIsEvidenceOfDependence) {
+TEST(SequentialDetectorTest, ValueFlowIsEvidenceOfDependence) {
   testing::TraceBuilder b = TraceBuilder("t1");
   b.Span("p", "", "api", "handle", 0, 1400)
       .Span("a", "p", "users", "lookup", 100, 600)
@@ -168,7 +168,7 @@ TEST(SequentialFinderTest, ValueFlowIsEvidenceOfDependence) {
   EXPECT_THAT(found[0].reasons[2], HasSubstr("value '48213' from lookup appears in list"));
 }
 
-TEST(SequentialFinderTest, ValueTheParentAlreadyHadIsNotFlow) {
+TEST(SequentialDetectorTest, ValueTheParentAlreadyHadIsNotFlow) {
   testing::TraceBuilder b = TraceBuilder("t1");
   b.Span("p", "", "api", "handle", 0, 1400)
       .Attr("http.url", "/cart/48213")
@@ -182,7 +182,7 @@ TEST(SequentialFinderTest, ValueTheParentAlreadyHadIsNotFlow) {
   EXPECT_EQ(found[0].confidence, Confidence::kMedium);
 }
 
-TEST(SequentialFinderTest, InterveningParentWorkLowersConfidence) {
+TEST(SequentialDetectorTest, InterveningParentWorkLowersConfidence) {
   // A 5 µs child between A and B: too short to be a member, but the later
   // child may wait for it.
   Trace t = Chain("t1").Span("x", "p", "api", "compute", 402, 5).Build();
@@ -192,7 +192,7 @@ TEST(SequentialFinderTest, InterveningParentWorkLowersConfidence) {
   EXPECT_THAT(found[0].reasons.back(), HasSubstr("other work of the parent ran between"));
 }
 
-TEST(SequentialFinderTest, OverlappingSiblingsAreNotFlagged) {
+TEST(SequentialDetectorTest, OverlappingSiblingsAreNotFlagged) {
   Trace t = TraceBuilder("t1")
                 .Span("p", "", "api", "handle", 0, 1100)
                 .Span("a", "p", "svc", "A", 100, 400)
@@ -202,7 +202,7 @@ TEST(SequentialFinderTest, OverlappingSiblingsAreNotFlagged) {
   EXPECT_TRUE(OfKind(Detect({&t}), FindingKind::kSequential).empty());
 }
 
-TEST(SequentialFinderTest, AsyncChildrenAreNotFlagged) {
+TEST(SequentialDetectorTest, AsyncChildrenAreNotFlagged) {
   const auto two = [](RefType ref, SpanKind parent_kind, SpanKind child_kind) {
     return TraceBuilder("t1")
         .Span("p", "", "api", "handle", 0, 1400, parent_kind)
@@ -223,7 +223,7 @@ TEST(SequentialFinderTest, AsyncChildrenAreNotFlagged) {
   }
 }
 
-TEST(SequentialFinderTest, LargeGapsBreakTheChain) {
+TEST(SequentialDetectorTest, LargeGapsBreakTheChain) {
   // B starts 2 ms after A ends: more than the allowed 1000 + 0.25 × 300 µs.
   Trace t = TraceBuilder("t1")
                 .Span("p", "", "api", "handle", 0, 5000)
@@ -233,7 +233,7 @@ TEST(SequentialFinderTest, LargeGapsBreakTheChain) {
   EXPECT_TRUE(OfKind(Detect({&t}), FindingKind::kSequential).empty());
 }
 
-TEST(SequentialFinderTest, DependencyHintsDecideConfidence) {
+TEST(SequentialDetectorTest, DependencyHintsDecideConfidence) {
   DetectorConfig config;
   config.dependencies.push_back({"svc:A", "B", true, "B reads what A writes"});
   Trace t1 = Chain("t1", {"A", "B", "C"}).Build();
@@ -250,7 +250,7 @@ TEST(SequentialFinderTest, DependencyHintsDecideConfidence) {
   EXPECT_EQ(found[0].confidence, Confidence::kHigh);
 }
 
-TEST(SequentialFinderTest, MinSavingThreshold) {
+TEST(SequentialDetectorTest, MinSavingThreshold) {
   DetectorConfig config;
   config.sequential.min_saving_us = 601;
   Trace t = Chain("t1").Build();
@@ -270,7 +270,7 @@ Trace NPlusOneTrace(const std::string& id, int queries = 6) {
   return b.Build();
 }
 
-TEST(NPlusOneFinderTest, FlagsLoopDespiteInterleavedNoise) {
+TEST(NPlusOneDetectorTest, FlagsLoopDespiteInterleavedNoise) {
   Trace t = NPlusOneTrace("t1");
   const auto all = Detect({&t});
   const auto found = OfKind(all, FindingKind::kNPlusOne);
@@ -290,7 +290,7 @@ TEST(NPlusOneFinderTest, FlagsLoopDespiteInterleavedNoise) {
   EXPECT_TRUE(OfKind(all, FindingKind::kRepeatedCall).empty());
 }
 
-TEST(NPlusOneFinderTest, BelowMinCallsIsNotALoop) {
+TEST(NPlusOneDetectorTest, BelowMinCallsIsNotALoop) {
   Trace t = NPlusOneTrace("t1", 4);
   EXPECT_TRUE(OfKind(Detect({&t}), FindingKind::kNPlusOne).empty());
   DetectorConfig config;
@@ -298,7 +298,7 @@ TEST(NPlusOneFinderTest, BelowMinCallsIsNotALoop) {
   EXPECT_EQ(OfKind(Detect({&t}, config), FindingKind::kNPlusOne).size(), 1u);
 }
 
-TEST(NPlusOneFinderTest, ConcurrentLoopIsMediumConfidence) {
+TEST(NPlusOneDetectorTest, ConcurrentLoopIsMediumConfidence) {
   testing::TraceBuilder b = TraceBuilder("t1");
   b.Span("p", "", "api", "list", 0, 1000);
   for (int i = 0; i < 5; ++i) {
@@ -312,7 +312,7 @@ TEST(NPlusOneFinderTest, ConcurrentLoopIsMediumConfidence) {
   EXPECT_EQ(found[0].optimistic.p50_us, 0);  // already concurrent: union 100 − 100
 }
 
-TEST(RepeatedCallFinderTest, IdenticalReadsAreCacheCandidates) {
+TEST(RepeatedCallDetectorTest, IdenticalReadsAreCacheCandidates) {
   Trace t = TraceBuilder("t1")
                 .Span("p", "", "api", "page", 0, 1000)
                 .Span("a", "p", "cfg", "GET", 10, 100)
@@ -333,7 +333,7 @@ TEST(RepeatedCallFinderTest, IdenticalReadsAreCacheCandidates) {
   EXPECT_EQ(found[0].confidence, Confidence::kHigh);
 }
 
-TEST(RepeatedCallFinderTest, OneCallSeenByTwoInstrumentationLayersIsNotARepeat) {
+TEST(RepeatedCallDetectorTest, OneCallSeenByTwoInstrumentationLayersIsNotARepeat) {
   // A proxy span and its handler child carry the same operation and URL.
   Trace t = TraceBuilder("t1")
                 .Span("p", "", "nginx", "/compose", 0, 1000)
@@ -344,7 +344,7 @@ TEST(RepeatedCallFinderTest, OneCallSeenByTwoInstrumentationLayersIsNotARepeat) 
   EXPECT_TRUE(OfKind(Detect({&t}), FindingKind::kRepeatedCall).empty());
 }
 
-TEST(RepeatedCallFinderTest, RepeatedWritesAreMediumConfidence) {
+TEST(RepeatedCallDetectorTest, RepeatedWritesAreMediumConfidence) {
   Trace t = TraceBuilder("t1")
                 .Span("p", "", "api", "page", 0, 1000)
                 .Span("a", "p", "db", "INSERT", 10, 100)

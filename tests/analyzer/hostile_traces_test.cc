@@ -1,5 +1,5 @@
 // Extreme and hostile trace shapes through the whole per-trace pipeline
-// (TraceAnalyzer: Normalize, clock skew, critical path, summary, finders):
+// (TraceAnalyzer: Normalize, clock skew, critical path, summary, detectors):
 // each must finish in bounded time and memory without recursion or signed
 // overflow (the sanitizer build runs these too), and every repair must be
 // counted in DataQuality.
@@ -127,8 +127,8 @@ TEST(HostileTracesTest, MillionSpansDeepChain) {
 
 TEST(HostileTracesTest, MillionSpansWideFanOut) {
   // One root with a million children that ran one after another (shorter
-  // than the finders' minSpanUs, so this is about the tree, the path and the
-  // summary; the next test feeds the finders).
+  // than the detectors' minSpanUs, so this is about the tree, the path and the
+  // summary; the next test feeds the detectors).
   constexpr uint32_t kN = 1'000'000;
   const Trace t = MakeTrace(
       kN, [](uint32_t i) { return i == 0 ? int64_t{-1} : int64_t{0}; },
@@ -141,7 +141,7 @@ TEST(HostileTracesTest, MillionSpansWideFanOut) {
   EXPECT_EQ(a.critical_path_us, 20 * int64_t{kN} + 10);
 }
 
-TEST(HostileTracesTest, WideSequentialFanOutStaysBoundedInTheFinders) {
+TEST(HostileTracesTest, WideSequentialFanOutStaysBoundedInTheDetectors) {
   // 200,000 children that each could run in parallel with the others: one
   // huge sequential chain (cut into pieces of 64), value-flow and
   // intervening-work scans, re-timing budget.
@@ -294,7 +294,7 @@ TEST(HostileTracesTest, ManyRootsAndOrphans) {
 
 TEST(HostileTracesTest, CombOfSequentialChainsStaysFast) {
   // Every span of a deep chain also has two children that ran one after the
-  // other, then the next chain span: the sequential finder finds a chain under
+  // other, then the next chain span: the sequential detector finds a chain under
   // every parent and would re-time the whole trace for each (O(n²)) without
   // its budget.
   constexpr uint32_t kDepth = 20'000;

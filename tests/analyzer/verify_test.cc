@@ -140,7 +140,7 @@ TEST(VerifyTest, UnknownFingerprintExpectationIsUnknownAndFails) {
 }
 
 TEST(VerifyTest, ExpectationByNamesWorksWithoutABaselineFinding) {
-  // The baseline has no chain at all (the finder flags nothing), but the
+  // The baseline has no chain at all (the detector flags nothing), but the
   // user expects A and B to run concurrently now.
   VerifyConfig verify;
   std::string error;

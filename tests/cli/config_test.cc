@@ -201,7 +201,7 @@ TEST(ConfigTest, HostileDocumentsAreErrorsNotCrashes) {
 
 TEST(ConfigTest, ExtremeThresholdsDoNotOverflowTheAnalysis) {
   // Fractions and gaps near the limits of double and int64 reach the
-  // sequential finder's arithmetic (the sanitizer build checks it).
+  // sequential detector's arithmetic (the sanitizer build checks it).
   testing::TempDir dir;
   const std::string config = dir.File("c.json", R"({"sequential": {"maxGapUs": 9223372036854775807,
     "maxGapFraction": 1e308, "overlapToleranceFraction": 1e308, "minSpanUs": 0, "minSavingUs": 0},

@@ -78,10 +78,10 @@ TEST(IngestTest, ThreadedAnalysisEqualsSerialAnalysisInInputOrder) {
   const std::string file = dir.File("traces.jsonl", jsonl);
   const std::vector<std::string> inputs = {file};
 
-  for (const bool finders : {true, false}) {
-    SCOPED_TRACE(finders ? "with finders" : "without finders");
+  for (const bool detectors : {true, false}) {
+    SCOPED_TRACE(detectors ? "with detectors" : "without detectors");
     analyzer::AnalysisOptions o;
-    o.find_bottlenecks = finders;
+    o.find_bottlenecks = detectors;
 
     // Serial: one analyzer, on the delivering thread, nothing prepared.
     analyzer::TraceAnalyzer serial(o);
@@ -112,7 +112,7 @@ TEST(IngestTest, ThreadedAnalysisEqualsSerialAnalysisInInputOrder) {
     ASSERT_TRUE(read.ok()) << read.error().message;
     EXPECT_EQ(order, serial_order);
     EXPECT_EQ(Digest(threaded), Digest(serial));
-    EXPECT_EQ(Digest(threaded).find("finding") != std::string::npos, finders);
+    EXPECT_EQ(Digest(threaded).find("finding") != std::string::npos, detectors);
   }
 }
 

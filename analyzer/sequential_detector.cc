@@ -3,18 +3,21 @@
 // relate in time, and the chains of elements that ran back to back with the
 // evidence against their independence. Runs are mined across traces from
 // these (run_miner.cc).
+#include "analyzer/sequential_detector.h"
+
 #include <algorithm>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
-#include "analyzer/finders_internal.h"
 #include "analyzer/parameterize.h"
 #include "analyzer/saturating.h"
 
-namespace trace_analyze::analyzer::internal {
+namespace trace_analyze::analyzer {
 namespace {
+
+using namespace internal;  // NOLINT: the detectors' shared helpers (detector.h)
 
 constexpr size_t kMaxChainsPerParent = 8;
 constexpr size_t kMaxPredecessorScan = 64;  // bounds the DP on very wide parents
@@ -144,10 +147,6 @@ bool ValueFlows(const Trace& t, const std::vector<std::string_view>& inherited,
   return false;  // unreachable: `consumed` holds exactly the values scanned
 }
 
-}  // namespace
-
-namespace {
-
 // Element pairs further apart than this (in start order of the names' first
 // elements) are not compared: bounds the work on very wide parents; runs are
 // judged by their neighbouring members.
@@ -196,7 +195,7 @@ void Push(std::vector<Element>& elements, const Element& e) {
 
 }  // namespace
 
-void FindSequential(const FinderContext& ctx, SequentialVisits* out) {
+void ObserveVisits(const DetectorContext& ctx, SequentialVisits* out) {
   const Trace& t = ctx.trace;
   const SequentialConfig& cfg = ctx.config.sequential;
   NameTable names(out);
@@ -334,9 +333,29 @@ void FindSequential(const FinderContext& ctx, SequentialVisits* out) {
   }
 }
 
-}  // namespace trace_analyze::analyzer::internal
+namespace {
 
-namespace trace_analyze::analyzer {
+class SequentialDetector : public Detector {
+ public:
+  FindingKind kind() const override { return FindingKind::kSequential; }
+  bool Enabled(const DetectorConfig& config) const override { return config.sequential.enabled; }
+  std::unique_ptr<Observation> Observe(const DetectorContext& ctx) const override {
+    auto seen = std::make_unique<SequentialObservation>();
+    ObserveVisits(ctx, &seen->visits);
+    if (seen->visits.visits.empty()) return nullptr;
+    return seen;
+  }
+  std::unique_ptr<DetectorState> NewState(size_t max_examples) const override {
+    return std::make_unique<RunState>(max_examples);
+  }
+};
+
+}  // namespace
+
+const Detector& SequentialDetectorInstance() {
+  static const SequentialDetector kDetector;
+  return kDetector;
+}
 
 std::string RunFingerprint(const std::string& parent_service, std::vector<OpName> members) {
   std::sort(members.begin(), members.end());

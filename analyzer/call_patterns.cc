@@ -1,0 +1,146 @@
+#include "analyzer/call_patterns.h"
+
+#include <algorithm>
+#include <array>
+#include <functional>
+#include <map>
+#include <unordered_map>
+
+#include "analyzer/saturating.h"
+#include "analyzer/stats.h"
+
+namespace trace_analyze::analyzer {
+namespace {
+
+using internal::KeepExamples;
+using internal::MakeSaving;
+using internal::SharePpm;
+
+// One field of every row, for Percentiles.
+template <class Row>
+std::vector<int64_t> Column(const std::vector<Row>& rows, int64_t Row::*field) {
+  std::vector<int64_t> out;
+  out.reserve(rows.size());
+  for (const Row& r : rows) out.push_back(r.*field);
+  return out;
+}
+
+class CallPatternState : public DetectorState {
+ public:
+  CallPatternState(const CallPatternDetector& detector, size_t max_examples)
+      : detector_(detector), max_examples_(max_examples) {}
+
+  std::unique_ptr<DetectorState> Clone() const override {
+    return std::make_unique<CallPatternState>(*this);
+  }
+
+  void Add(const TraceRef& trace, const Observation& seen) override {
+    // Instances of one pattern in one trace add up to that trace's saving.
+    struct TraceSaving {
+      CallPattern* pattern;
+      int64_t optimistic, realistic, critical;
+    };
+    std::vector<TraceSaving> per_trace;
+    for (const FindingInstance& f : static_cast<const InstanceObservation&>(seen).instances) {
+      CallPattern& p = patterns_[f.fingerprint];
+      p.parent = f.parent;
+      p.call = f.call;
+      ++p.instances;
+      p.optimistic_total = SatAdd(p.optimistic_total, f.optimistic_us);
+      p.realistic_total = SatAdd(p.realistic_total, f.realistic_us);
+      if (!f.read_only) ++p.writes;
+      if (f.no_parameters) ++p.no_parameters;
+      p.instance_rows.push_back({f.calls, f.union_us, f.total_us});
+      if (!f.example_key.empty() && (p.example_key.empty() || f.example_key < p.example_key)) {
+        p.example_key = f.example_key;
+      }
+      auto it = std::find_if(per_trace.begin(), per_trace.end(),
+                             [&](const TraceSaving& t) { return t.pattern == &p; });
+      if (it == per_trace.end()) it = per_trace.insert(per_trace.end(), {&p, 0, 0, 0});
+      it->optimistic = SatAdd(it->optimistic, f.optimistic_us);
+      it->realistic = SatAdd(it->realistic, f.realistic_us);
+      it->critical = SatAdd(it->critical, f.critical_us);
+    }
+    for (const TraceSaving& saving : per_trace) {
+      CallPattern& p = *saving.pattern;
+      p.trace_rows.push_back({saving.optimistic, saving.realistic,
+                              SharePpm(saving.optimistic, trace.duration_us),
+                              SharePpm(saving.realistic, trace.duration_us), saving.critical});
+      p.examples.emplace_back(saving.realistic, trace.id);
+      KeepExamples(&p.examples, max_examples_);
+    }
+  }
+
+  void Merge(const DetectorState& other_state) override {
+    const auto& other = static_cast<const CallPatternState&>(other_state);
+    for (const auto& [fingerprint, o] : other.patterns_) {
+      CallPattern& p = patterns_[fingerprint];
+      p.parent = o.parent;
+      p.call = o.call;
+      p.instances += o.instances;
+      p.trace_rows.insert(p.trace_rows.end(), o.trace_rows.begin(), o.trace_rows.end());
+      p.instance_rows.insert(p.instance_rows.end(), o.instance_rows.begin(), o.instance_rows.end());
+      p.optimistic_total = SatAdd(p.optimistic_total, o.optimistic_total);
+      p.realistic_total = SatAdd(p.realistic_total, o.realistic_total);
+      p.writes += o.writes;
+      p.no_parameters += o.no_parameters;
+      if (!o.example_key.empty() && (p.example_key.empty() || o.example_key < p.example_key)) {
+        p.example_key = o.example_key;
+      }
+      p.examples.insert(p.examples.end(), o.examples.begin(), o.examples.end());
+      KeepExamples(&p.examples, max_examples_);
+    }
+  }
+
+  void Build(const DetectorConfig&, std::vector<Finding>* out) const override {
+    using TraceRow = CallPattern::TraceRow;
+    using InstanceRow = CallPattern::InstanceRow;
+    static constexpr std::array<double, 1> kP50 = {50};
+    for (const auto& [fingerprint, p] : patterns_) {
+      Finding f;
+      f.kind = detector_.kind();
+      f.fingerprint = fingerprint;
+      f.parent = p.parent;
+      f.sequence = {p.call};
+      f.optimistic =
+          MakeSaving(Column(p.trace_rows, &TraceRow::optimistic),
+                     Column(p.trace_rows, &TraceRow::optimistic_share_ppm), p.optimistic_total);
+      f.realistic =
+          MakeSaving(Column(p.trace_rows, &TraceRow::realistic),
+                     Column(p.trace_rows, &TraceRow::realistic_share_ppm), p.realistic_total);
+      f.instances = p.instances;
+      f.traces = p.trace_rows.size();
+      for (const auto& [saving, id] : p.examples) f.example_trace_ids.push_back(id);
+      f.orders = 1;
+      const std::vector<int64_t> calls = Column(p.instance_rows, &InstanceRow::calls);
+      f.calls_p50 = Percentiles(calls, kP50)[0];
+      f.calls_max = calls.empty() ? 0 : *std::max_element(calls.begin(), calls.end());
+      f.example_key = p.example_key;
+      f.critical_p50_us = Percentiles(Column(p.trace_rows, &TraceRow::critical), kP50)[0];
+      detector_.Explain(p, &f);
+      out->push_back(std::move(f));
+    }
+  }
+
+ private:
+  const CallPatternDetector& detector_;
+  size_t max_examples_;
+  std::unordered_map<std::string, CallPattern> patterns_;  // by fingerprint
+};
+
+}  // namespace
+
+namespace internal {
+
+uint64_t AddToKey(uint64_t h, std::string_view part) {
+  const uint64_t v = std::hash<std::string_view>{}(part);
+  return h ^ (v + 0x9e3779b97f4a7c15ull + (h << 12) + (h >> 4));
+}
+
+}  // namespace internal
+
+std::unique_ptr<DetectorState> CallPatternDetector::NewState(size_t max_examples) const {
+  return std::make_unique<CallPatternState>(*this, max_examples);
+}
+
+}  // namespace trace_analyze::analyzer

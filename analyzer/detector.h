@@ -1,0 +1,127 @@
+// The interface every detector implements, and their registry. A detector is
+// one kind of finding, whole: what it looks for in each trace (Observe, on
+// any thread), what it keeps across traces (its DetectorState: traces added
+// in input order, shards merged in any order), and how that becomes findings
+// with their savings, confidence and reason sentences (DetectorState::Build),
+// under its own section of DetectorConfig. FindBottlenecks and
+// FindingsCollector (detectors.h) only loop over Detectors().
+//
+// Adding a detector: one file defining a Detector subclass and its factory,
+// and one line in detector_registry.cc (docs/architecture.md).
+#ifndef TRACE_ANALYZE_ANALYZER_DETECTOR_H_
+#define TRACE_ANALYZE_ANALYZER_DETECTOR_H_
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyzer/critical_path.h"
+#include "analyzer/detector_config.h"
+#include "analyzer/detectors.h"
+#include "analyzer/model.h"
+
+namespace trace_analyze::analyzer {
+
+// What a span calls: its DB statement, else its URL, else its operation name
+// (`from_attribute` tells which).
+struct Call {
+  std::string_view text;
+  bool from_attribute = false;
+};
+
+// One analysed trace (Normalize()d, critical path computed in `cp`'s mode),
+// with what every detector needs of it computed once.
+struct DetectorContext {
+  const Trace& trace;
+  const CriticalPath& path;
+  const std::vector<int64_t>& critical;  // CriticalTimePerSpan
+  const std::vector<Call>& calls;        // CallOf, per span
+  const DetectorConfig& config;
+  const CpOptions& cp;
+};
+
+// What one detector saw in one trace. Owns its data (no views into the trace,
+// which is reused once analysed).
+class Observation {
+ public:
+  virtual ~Observation() = default;
+  virtual size_t size() const = 0;  // things observed (for benchmarks)
+};
+
+// A trace as the aggregates know it.
+struct TraceRef {
+  const std::string& id;
+  int64_t duration_us;
+};
+
+// What one detector keeps across traces.
+class DetectorState {
+ public:
+  virtual ~DetectorState() = default;
+  virtual std::unique_ptr<DetectorState> Clone() const = 0;
+  // `seen` is what this state's detector observed in `trace`.
+  virtual void Add(const TraceRef& trace, const Observation& seen) = 0;
+  // `other` is a state of the same detector; the result is as if this state
+  // had seen all of its traces too, in any order.
+  virtual void Merge(const DetectorState& other) = 0;
+  // Its findings passing its thresholds, with savings, confidence and
+  // reasons; FindingsCollector ranks and suppresses them.
+  virtual void Build(const DetectorConfig& config, std::vector<Finding>* out) const = 0;
+};
+
+class Detector {
+ public:
+  virtual ~Detector() = default;
+  virtual FindingKind kind() const = 0;
+  virtual bool Enabled(const DetectorConfig& config) const = 0;
+  // Observes one trace; nullptr when there is nothing to keep. Touches
+  // nothing shared: any number of threads may call it at once.
+  virtual std::unique_ptr<Observation> Observe(const DetectorContext& ctx) const = 0;
+  // An empty state; findings keep at most `max_examples` example trace ids.
+  virtual std::unique_ptr<DetectorState> NewState(size_t max_examples) const = 0;
+};
+
+// Every detector, in the order they observe a trace (detector_registry.cc).
+std::span<const Detector* const> Detectors();
+
+// ---------------------------------------------------------------------------
+// Helpers shared by the detectors (detector_util.cc).
+namespace internal {
+
+// The span's Call, in one pass over its attributes (the first occurrence of a
+// key counts, as in Trace::FindAttr; an empty value is as if absent).
+Call CallOf(const Trace& trace, const Span& span);
+// The values of the identity attributes of a call (http.method, rpc.service,
+// db.name, …), in a fixed order, "" where absent.
+std::vector<std::string_view> KeyAttributeValues(const Trace& trace, const Span& span);
+// Service and parameterised operation name.
+OpName NameOf(const Span& span);
+// Length of the union of [start, end) intervals (sorted in place).
+int64_t UnionLength(std::vector<std::pair<int64_t, int64_t>>& intervals);
+// Whether `child` blocks its parent: not a CONSUMER under a PRODUCER and not
+// attached by FOLLOWS_FROM (async work already runs concurrently, in both
+// critical-path modes).
+bool BlocksParent(const Trace& trace, SpanIndex child);
+
+int64_t SharePpm(int64_t us, int64_t trace_us);  // parts per million of the trace
+Saving MakeSaving(const std::vector<int64_t>& per_trace, const std::vector<int64_t>& share_ppm,
+                  int64_t total);
+// Example trace ids: (saving, id) pairs kept sorted, largest saving first,
+// then id, at most `max`.
+void KeepExamples(std::vector<std::pair<int64_t, std::string>>* examples, size_t max);
+
+std::string Percent(uint64_t part, uint64_t whole);  // "42%"
+std::string Instances(uint64_t n);                   // "1 instance", "2 instances"
+std::string Describe(const OpName& o);               // "service operation"
+std::string FormatUs(int64_t us);                    // "840 µs", "12.5 ms": one unit per sentence
+Confidence LowerConfidence(Confidence c);
+// The first dependency hint naming two of `ops`, or nullptr.
+const DependencyHint* FindHint(const DetectorConfig& config, const std::vector<OpName>& ops);
+
+}  // namespace internal
+}  // namespace trace_analyze::analyzer
+
+#endif  // TRACE_ANALYZE_ANALYZER_DETECTOR_H_

@@ -1,0 +1,147 @@
+// Helpers shared by the detectors (declared in detector.h).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+
+#include "analyzer/detector.h"
+#include "analyzer/parameterize.h"
+#include "analyzer/saturating.h"
+#include "analyzer/stats.h"
+
+namespace trace_analyze::analyzer::internal {
+namespace {
+
+constexpr double kPpm = 1e6;
+
+// Attributes that hold the call's parameters, in order of preference.
+constexpr std::string_view kCallAttributes[] = {
+    "db.statement", "db.query.text", "http.url", "url.full", "http.target", "url.path",
+};
+// Attributes that, with the call text, make two calls identical.
+constexpr std::string_view kKeyAttributes[] = {
+    "http.method", "http.request.method", "rpc.service",           "rpc.method",
+    "db.name",     "db.namespace",        "messaging.destination", "messaging.destination.name",
+};
+
+// The values of `keys`, in that order (empty when absent), in one pass over
+// the span's attributes; the first occurrence of a key counts, as in
+// Trace::FindAttr.
+template <size_t N>
+std::array<std::string_view, N> FirstValues(const Trace& trace, const Span& span,
+                                            const std::string_view (&keys)[N]) {
+  static_assert(N <= 32, "one bit per key in `seen`");
+  std::array<std::string_view, N> values{};
+  uint32_t seen = 0;
+  for (const Attribute& a : trace.AttrsOf(span)) {
+    for (size_t k = 0; k < N; ++k) {
+      if (a.key != keys[k]) continue;
+      if ((seen & (1u << k)) == 0) {
+        seen |= 1u << k;
+        values[k] = a.value;
+      }
+      break;
+    }
+  }
+  return values;
+}
+
+// Whether the hint names this operation ("service:operation" or "operation").
+bool HintMatches(const std::string& name, const OpName& op) {
+  return name == op.operation || name == op.service + ":" + op.operation;
+}
+
+}  // namespace
+
+Call CallOf(const Trace& trace, const Span& span) {
+  for (std::string_view v : FirstValues(trace, span, kCallAttributes)) {
+    if (!v.empty()) return {v, true};
+  }
+  return {span.operation, false};
+}
+
+std::vector<std::string_view> KeyAttributeValues(const Trace& trace, const Span& span) {
+  const auto values = FirstValues(trace, span, kKeyAttributes);
+  return {values.begin(), values.end()};
+}
+
+OpName NameOf(const Span& span) {
+  return {std::string(span.service), Parameterize(span.operation)};
+}
+
+int64_t UnionLength(std::vector<std::pair<int64_t, int64_t>>& intervals) {
+  std::sort(intervals.begin(), intervals.end());
+  int64_t total = 0, cur_start = 0, cur_end = INT64_MIN;
+  for (const auto& [s, e] : intervals) {
+    if (s > cur_end) {
+      if (cur_end != INT64_MIN) total = SatAdd(total, cur_end - cur_start);
+      cur_start = s;
+      cur_end = e;
+    } else {
+      cur_end = std::max(cur_end, e);
+    }
+  }
+  if (cur_end != INT64_MIN) total = SatAdd(total, cur_end - cur_start);
+  return total;
+}
+
+bool BlocksParent(const Trace& trace, SpanIndex child) {
+  const SpanIndex parent = trace.topology.tree_parent[child];
+  if (parent == kNoSpan) return true;
+  if (trace.topology.tree_parent_ref[child] == RefType::kFollowsFrom) return false;
+  return !(trace.spans[parent].kind == SpanKind::kProducer &&
+           trace.spans[child].kind == SpanKind::kConsumer);
+}
+
+int64_t SharePpm(int64_t us, int64_t trace_us) {
+  return trace_us > 0
+             ? SatFromDouble(static_cast<double>(us) * kPpm / static_cast<double>(trace_us))
+             : 0;
+}
+
+Saving MakeSaving(const std::vector<int64_t>& per_trace, const std::vector<int64_t>& share_ppm,
+                  int64_t total) {
+  static constexpr std::array<double, 2> kPs = {50, 95};
+  const std::vector<int64_t> us = Percentiles(per_trace, kPs);
+  const std::vector<int64_t> share = Percentiles(share_ppm, kPs);
+  return {us[0], us[1], static_cast<double>(share[0]) / kPpm, static_cast<double>(share[1]) / kPpm,
+          total};
+}
+
+void KeepExamples(std::vector<std::pair<int64_t, std::string>>* examples, size_t max) {
+  std::sort(examples->begin(), examples->end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  if (examples->size() > max) examples->resize(max);
+}
+
+std::string Percent(uint64_t part, uint64_t whole) {
+  return fmt::format("{:.0f}%",
+                     whole ? 100.0 * static_cast<double>(part) / static_cast<double>(whole) : 0.0);
+}
+
+std::string Instances(uint64_t n) { return fmt::format("{} instance{}", n, n == 1 ? "" : "s"); }
+
+std::string Describe(const OpName& o) { return o.service + " " + o.operation; }
+
+std::string FormatUs(int64_t us) {
+  return us < 10'000 ? fmt::format("{} µs", us)
+                     : fmt::format("{:.1f} ms", static_cast<double>(us) / 1e3);
+}
+
+Confidence LowerConfidence(Confidence c) {
+  return c == Confidence::kHigh ? Confidence::kMedium : Confidence::kLow;
+}
+
+const DependencyHint* FindHint(const DetectorConfig& config, const std::vector<OpName>& ops) {
+  for (const DependencyHint& h : config.dependencies) {
+    for (size_t i = 0; i < ops.size(); ++i) {
+      for (size_t j = 0; j < ops.size(); ++j) {
+        if (i != j && HintMatches(h.first, ops[i]) && HintMatches(h.second, ops[j])) return &h;
+      }
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace trace_analyze::analyzer::internal

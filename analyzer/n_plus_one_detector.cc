@@ -1,0 +1,158 @@
+// N+1 loops: a parent calling one operation many times (a batch would do),
+// calls grouped by what they call. Rules: docs/detectors.md §2.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <string>
+
+#include "analyzer/call_patterns.h"
+#include "analyzer/parameterize.h"
+#include "analyzer/saturating.h"
+#include "analyzer/stats.h"
+
+namespace trace_analyze::analyzer {
+namespace {
+
+using namespace internal;  // NOLINT: the detectors' shared helpers (detector.h)
+
+// A loop of calls without parameters may have other calls in its body: at
+// most this many between two of its calls.
+constexpr size_t kMaxLoopStride = 4;
+
+class NPlusOneDetector : public CallPatternDetector {
+ public:
+  FindingKind kind() const override { return FindingKind::kNPlusOne; }
+  bool Enabled(const DetectorConfig& config) const override { return config.n_plus_one.enabled; }
+  std::unique_ptr<Observation> Observe(const DetectorContext& ctx) const override;
+  void Explain(const CallPattern& p, Finding* f) const override;
+};
+
+std::unique_ptr<Observation> NPlusOneDetector::Observe(const DetectorContext& ctx) const {
+  auto seen = std::make_unique<InstanceObservation>();
+  std::vector<FindingInstance>* out = &seen->instances;
+  const Trace& t = ctx.trace;
+  const NPlusOneConfig& cfg = ctx.config.n_plus_one;
+  std::string templ;  // reused: no allocation per span
+  KeyedSpans keyed;
+  std::vector<SpanIndex> members;
+  std::vector<std::string_view> params;
+  std::vector<std::pair<int64_t, int64_t>> intervals;
+  for (SpanIndex p = 0; p < t.spans.size(); ++p) {
+    const auto children = t.topology.ChildrenOf(p);
+    if (children.size() < cfg.min_calls) continue;
+    // Group by (service, call template).
+    keyed.clear();
+    for (SpanIndex c : children) {
+      ParameterizeInto(ctx.calls[c].text, &templ);
+      keyed.emplace_back(AddToKey(AddToKey(0, t.spans[c].service), templ), c);
+    }
+    std::sort(keyed.begin(), keyed.end());
+    ForEachGroup(keyed, cfg.min_calls, [&](size_t begin, size_t end) {
+      members.clear();
+      params.clear();
+      bool any_parameters = false;  // a call recorded a statement or URL
+      for (size_t k = begin; k < end; ++k) {
+        members.push_back(keyed[k].second);
+        params.push_back(ctx.calls[keyed[k].second].text);
+        any_parameters |= ctx.calls[keyed[k].second].from_attribute;
+      }
+      std::sort(members.begin(), members.end());  // input order: a deterministic first member
+      std::sort(params.begin(), params.end());
+      const size_t distinct =
+          static_cast<size_t>(std::unique(params.begin(), params.end()) - params.begin());
+      bool no_parameters = false;
+      if (distinct < cfg.min_distinct_params) {
+        // Identical calls with a statement or URL are repeated calls (a cache
+        // fits); calls that record none (most RPC spans) cannot show their
+        // parameters, so a loop is recognised by its shape instead: at least
+        // min_calls calls that are not noise (min_span_us), each within
+        // kMaxLoopStride other such children of the previous one (a loop
+        // body of up to that many calls: (A → B) ×N).
+        if (any_parameters) return;
+        const int64_t noise = ctx.config.sequential.min_span_us;
+        size_t run = 0, longest_run = 0, since = SIZE_MAX;
+        for (SpanIndex c : children) {
+          if (t.spans[c].duration_us < noise || !BlocksParent(t, c)) continue;
+          if (std::binary_search(members.begin(), members.end(), c)) {
+            run = since < kMaxLoopStride ? run + 1 : 1;
+            longest_run = std::max(longest_run, run);
+            since = 0;
+          } else if (since != SIZE_MAX) {
+            ++since;
+          }
+        }
+        if (longest_run < cfg.min_calls) return;
+        no_parameters = true;
+      }
+      FindingInstance f;
+      f.parent = NameOf(t.spans[p]);
+      f.call = NameOf(t.spans[members.front()]);
+      intervals.clear();
+      int64_t longest = 0;
+      for (SpanIndex c : members) {
+        const Span& s = t.spans[c];
+        f.total_us = SatAdd(f.total_us, s.duration_us);
+        f.critical_us = SatAdd(f.critical_us, ctx.critical[c]);
+        longest = std::max(longest, s.duration_us);
+        intervals.emplace_back(s.start_us, s.end_us());
+      }
+      if (f.total_us < cfg.min_total_us) return;
+      f.calls = static_cast<uint32_t>(members.size());
+      f.union_us = UnionLength(intervals);
+      // Batching turns the loop into about one call as long as the longest.
+      f.optimistic_us = std::max<int64_t>(0, f.union_us - longest);
+      f.realistic_us = std::clamp<int64_t>(f.critical_us - longest, 0, f.optimistic_us);
+      f.no_parameters = no_parameters;
+      const std::string call = Parameterize(ctx.calls[members.front()].text);
+      if (!no_parameters) f.example_key = call;  // else it is the operation name
+      f.fingerprint = StableHash("n_plus_one\x1f" + f.parent.service + "\x1f" + f.parent.operation +
+                                 "\x1f" + f.call.service + "\x1f" + call);
+      out->push_back(std::move(f));
+    });
+  }
+  if (out->empty()) return nullptr;
+  return seen;
+}
+
+void NPlusOneDetector::Explain(const CallPattern& p, Finding* f) const {
+  static constexpr std::array<double, 1> kP50 = {50};
+  std::vector<int64_t> unions, totals;
+  for (const CallPattern::InstanceRow& r : p.instance_rows) {
+    unions.push_back(r.union_us);
+    totals.push_back(r.total_us);
+  }
+  const int64_t union_p50 = Percentiles(unions, kP50)[0];
+  const int64_t total_p50 = Percentiles(totals, kP50)[0];
+  const bool sequential_loop = union_p50 * 10 >= total_p50 * 8;
+  // Without recorded parameters the loop may repeat one identical call (then
+  // a cache fits better than a batch): one step less sure.
+  const bool no_parameters = p.no_parameters * 2 > p.instances;
+  f->confidence = sequential_loop ? Confidence::kHigh : Confidence::kMedium;
+  if (no_parameters) f->confidence = LowerConfidence(f->confidence);
+  f->reasons.push_back(
+      fmt::format("{} calls {} {} times per instance (p50; max {}){}: batch them into one call.",
+                  Describe(f->parent), Describe(p.call), f->calls_p50, f->calls_max,
+                  no_parameters ? "" : " with different parameters"));
+  f->reasons.push_back(
+      sequential_loop
+          ? fmt::format("The calls ran one after another (union {} µs of {} µs total, p50).",
+                        union_p50, total_p50)
+          : fmt::format("The calls already overlap (union {} µs of {} µs total, p50); "
+                        "batching saves per-call overhead.",
+                        union_p50, total_p50));
+  if (no_parameters) {
+    f->reasons.push_back(
+        "The calls record no parameters (no statement or URL), so whether they ask for "
+        "different items cannot be seen; confidence lowered one step.");
+  }
+}
+
+}  // namespace
+
+const Detector& NPlusOneDetectorInstance() {
+  static const NPlusOneDetector kDetector;
+  return kDetector;
+}
+
+}  // namespace trace_analyze::analyzer

@@ -1,0 +1,125 @@
+// The sequential detector: runs of calls that could run concurrently. Its
+// per-trace half (sequential_detector.cc) records, for every parent span, its
+// elements and the chains of elements that ran back to back; its cross-trace
+// half (run_miner.cc) keeps them per parent operation and mines the runs
+// that recur. Rules: docs/detectors.md §1.
+#ifndef TRACE_ANALYZE_ANALYZER_SEQUENTIAL_DETECTOR_H_
+#define TRACE_ANALYZE_ANALYZER_SEQUENTIAL_DETECTOR_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "analyzer/detector.h"
+
+namespace trace_analyze::analyzer {
+
+// What the sequential detector sees of one trace. Every parent span with at
+// least two *elements* is a visit: its blocking children in start order, with
+// consecutive calls of one operation collapsed into one element (a loop,
+// `calls` > 1). Runs are mined from the visits of many traces
+// (RunState::Build, docs/detectors.md §1).
+
+// Relation of two element names in one visit (their first occurrences).
+enum class PairOrder : uint8_t { kFirstBefore, kSecondBefore, kOverlap };
+
+struct VisitPair {
+  uint32_t first, second;  // name indices, first < second
+  PairOrder order;
+};
+
+// One element of a chain: elements that ran back to back.
+struct ChainElement {
+  uint32_t name = 0;        // index into SequentialVisits::names
+  uint32_t calls = 1;       // spans in the element (a loop: > 1)
+  int64_t extent_us = 0;    // first start to last end
+  int64_t critical_us = 0;  // Σ critical-path time of its spans
+  // Evidence against independence from the previous element of the chain
+  // (false for the first): a value of its subtree reappears in this one's
+  // (index into SequentialVisits::details, or kNoDetail), other blocking
+  // work of the parent sat in the gap between the two.
+  uint32_t value_flow = kNoDetail;
+  bool intervening = false;
+  static constexpr uint32_t kNoDetail = UINT32_MAX;
+};
+
+struct Visit {
+  uint32_t parent = 0;                            // name index
+  std::vector<uint32_t> names;                    // distinct element names, sorted
+  std::vector<VisitPair> pairs;                   // nearby element pairs (see sequential_detector)
+  std::vector<std::vector<ChainElement>> chains;  // back-to-back chains, each ≥ 2 elements
+};
+
+struct SequentialVisits {
+  std::vector<OpName> names;         // service, parameterised operation
+  std::vector<std::string> details;  // value-flow descriptions
+  std::vector<Visit> visits;
+};
+
+class SequentialObservation : public Observation {
+ public:
+  size_t size() const override { return visits.visits.size(); }
+  SequentialVisits visits;
+};
+
+// Records the visits of one trace (the per-trace half).
+void ObserveVisits(const DetectorContext& ctx, SequentialVisits* out);
+
+// What the sequential detector keeps across traces, per parent operation,
+// until Build mines the runs.
+class RunState : public DetectorState {
+ public:
+  explicit RunState(size_t max_examples) : max_examples_(max_examples) {}
+  std::unique_ptr<DetectorState> Clone() const override;
+  void Add(const TraceRef& trace, const Observation& seen) override;
+  void Merge(const DetectorState& other) override;
+  void Build(const DetectorConfig& config, std::vector<Finding>* out) const override;
+
+  // Pair keys are (smaller global name id << 32 | larger).
+  struct ParentOp {
+    uint64_t visits = 0;
+    // Visits by their distinct element names (a class: usually one route of
+    // a handler), with how often each pair of names was adjacent in a chain.
+    struct Class {
+      uint64_t visits = 0;
+      std::unordered_map<uint64_t, uint64_t> adjacent;  // visits with the pair adjacent
+    };
+    std::vector<Class> classes;
+    std::map<std::vector<uint32_t>, uint32_t> class_ids;  // sorted global name ids → index
+    std::unordered_map<uint64_t, uint64_t> adjacent;      // over every class
+    struct PairStats {
+      uint64_t first_before = 0, second_before = 0, overlap = 0;
+    };
+    std::unordered_map<uint64_t, PairStats> pairs;
+    struct Chain {
+      uint32_t cls;         // index into classes
+      uint32_t trace;       // index into traces_
+      uint32_t begin, end;  // into elements_
+    };
+    std::vector<Chain> chains;
+  };
+
+ private:
+  struct TraceRow {
+    std::string id;
+    int64_t duration_us;
+  };
+  uint32_t NameId(const OpName& name);
+  uint32_t DetailId(const std::string& detail);
+
+  size_t max_examples_;
+  std::vector<OpName> names_;
+  std::unordered_map<std::string, uint32_t> name_ids_;  // service + '\x1f' + operation
+  std::vector<std::string> details_;
+  std::unordered_map<std::string, uint32_t> detail_ids_;
+  std::vector<TraceRow> traces_;             // traces with chains
+  std::map<uint32_t, ParentOp> parent_ops_;  // by parent name id
+  std::vector<ChainElement> elements_;       // of the chains, global name and detail ids
+};
+
+}  // namespace trace_analyze::analyzer
+
+#endif  // TRACE_ANALYZE_ANALYZER_SEQUENTIAL_DETECTOR_H_
