@@ -30,7 +30,8 @@ void ResortChildren(Trace& t, SpanIndex i) {
 }  // namespace
 
 int64_t CriticalPathIfConcurrent(const Trace& trace, SpanIndex parent,
-                                 std::span<const SpanIndex> members, const CpOptions& cp) {
+                                 std::span<const std::vector<SpanIndex>> elements,
+                                 const CpOptions& cp) {
   // A shadow trace: same strings (views into trace.arena), own times and
   // order. The critical path reads only spans and topology, so references and
   // attributes are not copied (re-timing runs once per finding).
@@ -41,16 +42,22 @@ int64_t CriticalPathIfConcurrent(const Trace& trace, SpanIndex parent,
   shadow.topology = trace.topology;
 
   int64_t chain_start = INT64_MAX, old_end = INT64_MIN, new_end = INT64_MIN;
-  for (SpanIndex m : members) {
-    chain_start = std::min(chain_start, trace.spans[m].start_us);
-    old_end = std::max(old_end, trace.spans[m].end_us());
+  for (const std::vector<SpanIndex>& element : elements) {
+    for (SpanIndex m : element) {
+      chain_start = std::min(chain_start, trace.spans[m].start_us);
+      old_end = std::max(old_end, trace.spans[m].end_us());
+    }
   }
   std::vector<SpanIndex> stack;
   std::vector<uint8_t> is_member(trace.spans.size(), 0);
-  for (SpanIndex m : members) {
-    is_member[m] = 1;
-    ShiftSubtree(shadow, m, chain_start - trace.spans[m].start_us, stack);
-    new_end = std::max(new_end, shadow.spans[m].end_us());
+  for (const std::vector<SpanIndex>& element : elements) {
+    int64_t start = INT64_MAX;
+    for (SpanIndex m : element) start = std::min(start, trace.spans[m].start_us);
+    for (SpanIndex m : element) {
+      is_member[m] = 1;
+      ShiftSubtree(shadow, m, chain_start - start, stack);
+      new_end = std::max(new_end, shadow.spans[m].end_us());
+    }
   }
   ResortChildren(shadow, parent);
 

@@ -4,20 +4,23 @@
 
 #include <cstdint>
 #include <span>
+#include <vector>
 
 #include "analyzer/critical_path.h"
 #include "analyzer/model.h"
 
 namespace trace_analyze::analyzer {
 
-// The critical-path length (µs) `trace` would have if `members` (children of
-// `parent` that ran one after another) had all started at the first member's
-// start. Model: each member's subtree moves with it; work in the parent that
-// started at or after the chain's old end moves earlier by the time gained,
-// and the parent ends earlier by as much, but never before its last child;
-// the gain propagates to each ancestor the same way. Requires Normalize().
+// The critical-path length (µs) `trace` would have if `elements` (groups of
+// children of `parent`, the groups one after another) had all started at the
+// first element's start. Model: an element moves as a block (a loop stays a
+// loop), each span with its subtree; work in the parent that started at or
+// after the chain's old end moves earlier by the time gained, and the parent
+// ends earlier by as much, but never before its last child; the gain
+// propagates to each ancestor the same way. Requires Normalize().
 int64_t CriticalPathIfConcurrent(const Trace& trace, SpanIndex parent,
-                                 std::span<const SpanIndex> members, const CpOptions& cp);
+                                 std::span<const std::vector<SpanIndex>> elements,
+                                 const CpOptions& cp);
 
 }  // namespace trace_analyze::analyzer
 

@@ -216,7 +216,8 @@ void RunState::Add(const TraceRef& trace_ref, const Observation& seen) {
     }
     // Names adjacent in one of the visit's chains, each pair once.
     adjacent.clear();
-    for (const std::vector<ChainElement>& chain : v.chains) {
+    for (const VisitChain& visit_chain : v.chains) {
+      const std::vector<ChainElement>& chain = visit_chain.elements;
       for (size_t k = 0; k + 1 < chain.size(); ++k) {
         const uint32_t a = ids[chain[k].name], b = ids[chain[k + 1].name];
         if (a != b) adjacent.push_back(PairKey(a, b));
@@ -228,16 +229,17 @@ void RunState::Add(const TraceRef& trace_ref, const Observation& seen) {
       ++row.adjacent[key];
       ++op.adjacent[key];
     }
-    for (const std::vector<ChainElement>& chain : v.chains) {
+    for (const VisitChain& chain : v.chains) {
       const auto begin = static_cast<uint32_t>(elements_.size());
-      for (ChainElement e : chain) {
+      for (ChainElement e : chain.elements) {
         e.name = ids[e.name];
         if (e.value_flow != ChainElement::kNoDetail) {
           e.value_flow = DetailId(in.details[e.value_flow]);
         }
         elements_.push_back(e);
       }
-      op.chains.push_back({cls, trace, begin, static_cast<uint32_t>(elements_.size())});
+      op.chains.push_back(
+          {cls, trace, begin, static_cast<uint32_t>(elements_.size()), chain.retimed_saving_us});
     }
   }
 }
@@ -285,8 +287,8 @@ void RunState::Merge(const DetectorState& other_state) {
         }
         elements_.push_back(e);
       }
-      op.chains.push_back(
-          {class_map[c.cls], trace_base + c.trace, begin, static_cast<uint32_t>(elements_.size())});
+      op.chains.push_back({class_map[c.cls], trace_base + c.trace, begin,
+                           static_cast<uint32_t>(elements_.size()), c.retimed_saving_us});
     }
   }
 }
@@ -382,11 +384,16 @@ void RunState::Build(const DetectorConfig& config, std::vector<Finding>* found) 
         run.value_flow += flows;
         run.intervening += intervenes;
         run.calls.push_back(calls);
+        // Realistic: what leaves the critical path, bounded by what
+        // re-timing the whole chain gains (a stretch of it cannot gain more).
         const int64_t optimistic = total - longest;
+        int64_t realistic = std::clamp<int64_t>(critical - longest_critical, 0, optimistic);
+        if (c.retimed_saving_us != VisitChain::kNotRetimed) {
+          realistic = std::min(realistic, c.retimed_saving_us);
+        }
         TraceSums& sums = run.traces[c.trace];
         sums.optimistic = SatAdd(sums.optimistic, optimistic);
-        sums.realistic =
-            SatAdd(sums.realistic, std::clamp<int64_t>(critical - longest_critical, 0, optimistic));
+        sums.realistic = SatAdd(sums.realistic, realistic);
         sums.critical = SatAdd(sums.critical, critical);
         sums.total = SatAdd(sums.total, total);
         const std::vector<Unit> units = Units(e + w.i, w.j - w.i + 1);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "analyzer/parameterize.h"
+#include "analyzer/retime.h"
 #include "analyzer/saturating.h"
 
 namespace trace_analyze::analyzer {
@@ -147,6 +148,13 @@ bool ValueFlows(const Trace& t, const std::vector<std::string_view>& inherited,
   return false;  // unreachable: `consumed` holds exactly the values scanned
 }
 
+constexpr uint32_t kNoName = UINT32_MAX;
+// Re-timing copies the trace and recomputes its critical path: O(n log n)
+// each. Per trace, re-timing stops once it has cost this many span copies (at
+// least one re-timing always runs); later chains are estimated from critical
+// time alone (docs/detectors.md §1).
+constexpr size_t kRetimeSpanBudget = 2'000'000;
+
 // Element pairs further apart than this (in start order of the names' first
 // elements) are not compared: bounds the work on very wide parents; runs are
 // judged by their neighbouring members.
@@ -206,6 +214,8 @@ void ObserveVisits(const DetectorContext& ctx, SequentialVisits* out) {
   std::vector<std::string_view> inherited;  // value tokens of the current parent, sorted
   std::vector<std::string_view> earlier_tokens, later_tokens;
   std::vector<SpanIndex> token_stack;
+  std::vector<uint32_t> child_names;  // per child of the current parent; kNoName: not blocking
+  size_t retime_spans = 0;            // spent of kRetimeSpanBudget
   for (SpanIndex p = 0; p < t.spans.size(); ++p) {
     const auto children = t.topology.ChildrenOf(p);
     if (children.size() < 2) continue;
@@ -213,10 +223,13 @@ void ObserveVisits(const DetectorContext& ctx, SequentialVisits* out) {
     // operation merged; then elements shorter than min_span_us dropped (noise
     // between two iterations of a loop does not split it) and merged again.
     raw.clear();
-    for (SpanIndex c : children) {
+    child_names.assign(children.size(), kNoName);
+    for (size_t k = 0; k < children.size(); ++k) {
+      const SpanIndex c = children[k];
       if (!BlocksParent(t, c)) continue;
       const Span& s = t.spans[c];
-      Push(raw, {names.Of(s), 1, c, c, s.start_us, s.end_us(), ctx.critical[c]});
+      child_names[k] = names.Of(s);
+      Push(raw, {child_names[k], 1, c, c, s.start_us, s.end_us(), ctx.critical[c]});
     }
     elements.clear();
     for (const Element& e : raw) {
@@ -275,10 +288,37 @@ void ObserveVisits(const DetectorContext& ctx, SequentialVisits* out) {
       std::vector<size_t> pos = BestChain(cands, cfg, tolerance);
       if (pos.size() < cfg.min_chain_length) break;
       if (pos.size() > kMaxChainMembers) pos.resize(kMaxChainMembers);
-      std::vector<ChainElement>& chain = v.chains.emplace_back();
+      VisitChain& visit_chain = v.chains.emplace_back();
+      std::vector<ChainElement>& chain = visit_chain.elements;
+      size_t critical_elements = 0;
       for (size_t k : pos) {
         const Element& e = elements[cands[k].span];
         chain.push_back({e.name, e.calls, e.end - e.start, e.critical});
+        critical_elements += e.critical > 0;
+      }
+      // Re-timing only matters when at least two elements were on the path.
+      if (critical_elements < 2) {
+        visit_chain.retimed_saving_us = 0;
+      } else if (retime_spans == 0 || retime_spans + t.spans.size() <= kRetimeSpanBudget) {
+        retime_spans += t.spans.size();
+        // Each element's calls: the children of its operation within its
+        // extent (children are sorted by start).
+        std::vector<std::vector<SpanIndex>> blocks;
+        for (size_t k : pos) {
+          const Element& e = elements[cands[k].span];
+          std::vector<SpanIndex>& block = blocks.emplace_back();
+          auto it = std::lower_bound(
+              children.begin(), children.end(), e.start,
+              [&](SpanIndex x, int64_t start) { return t.spans[x].start_us < start; });
+          for (; it != children.end() && t.spans[*it].start_us <= e.end; ++it) {
+            const size_t index = static_cast<size_t>(it - children.begin());
+            if (child_names[index] == e.name && t.spans[*it].end_us() <= e.end) {
+              block.push_back(*it);
+            }
+          }
+        }
+        visit_chain.retimed_saving_us = std::max<int64_t>(
+            0, ctx.path.total_us - CriticalPathIfConcurrent(t, p, blocks, ctx.cp));
       }
       if (!parent_tokens_ready) {
         inherited.clear();

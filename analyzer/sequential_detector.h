@@ -46,11 +46,21 @@ struct ChainElement {
   static constexpr uint32_t kNoDetail = UINT32_MAX;
 };
 
+// Elements that ran back to back (at least two).
+struct VisitChain {
+  std::vector<ChainElement> elements;
+  // How much shorter the trace's critical path would be if every element
+  // started with the first (CriticalPathIfConcurrent), µs; kNotRetimed when
+  // the trace's re-timing budget was spent.
+  int64_t retimed_saving_us = kNotRetimed;
+  static constexpr int64_t kNotRetimed = -1;
+};
+
 struct Visit {
-  uint32_t parent = 0;                            // name index
-  std::vector<uint32_t> names;                    // distinct element names, sorted
-  std::vector<VisitPair> pairs;                   // nearby element pairs (see sequential_detector)
-  std::vector<std::vector<ChainElement>> chains;  // back-to-back chains, each ≥ 2 elements
+  uint32_t parent = 0;             // name index
+  std::vector<uint32_t> names;     // distinct element names, sorted
+  std::vector<VisitPair> pairs;    // nearby element pairs (see sequential_detector)
+  std::vector<VisitChain> chains;  // back-to-back chains
 };
 
 struct SequentialVisits {
@@ -95,9 +105,10 @@ class RunState : public DetectorState {
     };
     std::unordered_map<uint64_t, PairStats> pairs;
     struct Chain {
-      uint32_t cls;         // index into classes
-      uint32_t trace;       // index into traces_
-      uint32_t begin, end;  // into elements_
+      uint32_t cls;               // index into classes
+      uint32_t trace;             // index into traces_
+      uint32_t begin, end;        // into elements_
+      int64_t retimed_saving_us;  // VisitChain's
     };
     std::vector<Chain> chains;
   };

@@ -109,6 +109,17 @@ TEST(SequentialDetectorTest, RealisticSavingIsBoundedByTheCriticalPath) {
   EXPECT_EQ(found[0].realistic.p50_us, 0);
 }
 
+// Making A, B and C concurrent ends them at 400, but the parent cannot end
+// before its other child L (ends at 850): re-timing bounds the saving where
+// the members' critical time alone (at least 2 × 300) would overstate it.
+TEST(SequentialDetectorTest, ReTimingBoundsTheRealisticSaving) {
+  Trace t = Chain("t1").Span("l", "p", "other", "L", 50, 800).Build();
+  const auto found = OfKind(Detect({&t}), FindingKind::kSequential);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].optimistic.p50_us, 600);
+  EXPECT_EQ(found[0].realistic.p50_us, 1100 - 850);
+}
+
 TEST(SequentialDetectorTest, OrderPermutationAcrossTracesIsStrongEvidence) {
   Trace t1 = Chain("t1", {"A", "B", "C"}).Build();
   Trace t2 = Chain("t2", {"C", "B", "A"}).Build();
