@@ -20,7 +20,7 @@ enum class MetricKind {
   kErrorRateChange,   // error_rate_{increase,reduction}: percentage points
   kErrorRate,         // error_rate: the candidate's share of error traces
   kOverlapShare,      // overlap_share: a verify row's share of overlapping instances
-  kRealisedSaving,    // realised_saving: realised / predicted saving
+  kRealisedSaving,    // realised_saving: saving by concurrency / predicted saving
   kDuration,          // pNN_duration: the candidate's span durations of an operation
 };
 enum class Unit { kPercent, kPoints, kMicros, kRatio };
@@ -270,10 +270,12 @@ Measured MeasureVerify(const Metric& m, const VerifyRow& v) {
   }
   if (v.predicted_saving_us <= 0) {
     out.missing = "no predicted saving (the baseline did not flag the pattern)";
-  } else if (!v.realised_saving_us) {
+  } else if (!v.concurrency_saving_us) {
     out.missing = fmt::format("pattern {} in the candidate", VerifyStatusName(v.status));
   } else {
-    out.value = 100.0 * static_cast<double>(*v.realised_saving_us) /
+    // What concurrency saved, not the change of the members' critical time:
+    // members that only got faster have realised nothing of the prediction.
+    out.value = 100.0 * static_cast<double>(*v.concurrency_saving_us) /
                 static_cast<double>(v.predicted_saving_us);
   }
   return out;
