@@ -80,6 +80,7 @@ struct TraceSums {
 
 // Everything seen of one run identity.
 struct RunRow {
+  std::string fingerprint;
   std::string service;                   // the parent's
   std::vector<uint32_t> members;         // sorted name ids
   std::map<uint32_t, uint64_t> parents;  // parent name id → instances
@@ -98,22 +99,31 @@ struct RunRow {
 // chain of subsets ends in the largest.
 void MergeSubsetRuns(std::map<std::string, RunRow>& runs) {
   std::vector<std::map<std::string, RunRow>::iterator> order;
-  for (auto it = runs.begin(); it != runs.end(); ++it) order.push_back(it);
+  std::unordered_map<uint32_t, std::vector<RunRow*>> by_parent;  // parent name id → its runs
+  for (auto it = runs.begin(); it != runs.end(); ++it) {
+    order.push_back(it);
+    for (const auto& [p, n] : it->second.parents) by_parent[p].push_back(&it->second);
+  }
   std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
     return a->second.members.size() < b->second.members.size();
   });
   for (auto small : order) {
     RunRow& a = small->second;
     RunRow* into = nullptr;
-    for (auto& [fingerprint, b] : runs) {
-      if (&b == &a || b.instances == 0 || b.service != a.service ||
-          b.members.size() <= a.members.size() || b.instances <= a.instances ||
-          !std::includes(b.members.begin(), b.members.end(), a.members.begin(), a.members.end()) ||
-          std::none_of(a.parents.begin(), a.parents.end(),
-                       [&](const auto& p) { return b.parents.count(p.first) > 0; })) {
-        continue;
+    for (const auto& [parent, n] : a.parents) {
+      for (RunRow* b : by_parent[parent]) {
+        if (b == &a || b->instances == 0 || b->service != a.service ||
+            b->members.size() <= a.members.size() || b->instances <= a.instances ||
+            !std::includes(b->members.begin(), b->members.end(), a.members.begin(),
+                           a.members.end())) {
+          continue;
+        }
+        // The most frequent, then the first by fingerprint (runs is ordered).
+        if (into == nullptr || b->instances > into->instances ||
+            (b->instances == into->instances && b->fingerprint < into->fingerprint)) {
+          into = b;
+        }
       }
-      if (into == nullptr || b.instances > into->instances) into = &b;
     }
     if (into == nullptr) continue;
     for (const auto& [p, n] : a.parents) into->parents[p] += n;
@@ -168,6 +178,12 @@ uint32_t RunState::DetailId(const std::string& detail) {
   return it->second;
 }
 
+size_t RunState::ParentOp::NamesHash::operator()(const std::vector<uint32_t>& names) const {
+  uint64_t h = 0x9e3779b97f4a7c15ull;
+  for (uint32_t n : names) h = (h ^ n) * 0x100000001b3ull;
+  return static_cast<size_t>(h);
+}
+
 std::unique_ptr<DetectorState> RunState::Clone() const { return std::make_unique<RunState>(*this); }
 
 void RunState::Add(const TraceRef& trace_ref, const Observation& seen) {
@@ -182,8 +198,9 @@ void RunState::Add(const TraceRef& trace_ref, const Observation& seen) {
     ParentOp& op = parent_ops_[ids[v.parent]];
     ++op.visits;
     std::vector<uint32_t> names;
-    names.reserve(v.names.size());
-    for (uint32_t n : v.names) names.push_back(ids[n]);
+    const std::span<const uint32_t> visit_names = in.NamesOf(v);
+    names.reserve(visit_names.size());
+    for (uint32_t n : visit_names) names.push_back(ids[n]);
     std::sort(names.begin(), names.end());
     const auto [it, added] =
         op.class_ids.try_emplace(std::move(names), static_cast<uint32_t>(op.classes.size()));
@@ -191,7 +208,8 @@ void RunState::Add(const TraceRef& trace_ref, const Observation& seen) {
     const uint32_t cls = it->second;
     ParentOp::Class& row = op.classes[cls];
     ++row.visits;
-    for (const VisitPair& pair : v.pairs) {
+    for (uint32_t n : it->first) ++op.presence[n];
+    for (const VisitPair& pair : in.PairsOf(v)) {
       uint32_t a = ids[pair.first], b = ids[pair.second];
       PairOrder order = pair.order;
       if (a > b) {
@@ -216,8 +234,8 @@ void RunState::Add(const TraceRef& trace_ref, const Observation& seen) {
     }
     // Names adjacent in one of the visit's chains, each pair once.
     adjacent.clear();
-    for (const VisitChain& visit_chain : v.chains) {
-      const std::vector<ChainElement>& chain = visit_chain.elements;
+    for (const VisitChain& visit_chain : in.ChainsOf(v)) {
+      const std::span<const ChainElement> chain = in.ElementsOf(visit_chain);
       for (size_t k = 0; k + 1 < chain.size(); ++k) {
         const uint32_t a = ids[chain[k].name], b = ids[chain[k + 1].name];
         if (a != b) adjacent.push_back(PairKey(a, b));
@@ -229,9 +247,9 @@ void RunState::Add(const TraceRef& trace_ref, const Observation& seen) {
       ++row.adjacent[key];
       ++op.adjacent[key];
     }
-    for (const VisitChain& chain : v.chains) {
+    for (const VisitChain& chain : in.ChainsOf(v)) {
       const auto begin = static_cast<uint32_t>(elements_.size());
-      for (ChainElement e : chain.elements) {
+      for (ChainElement e : in.ElementsOf(chain)) {
         e.name = ids[e.name];
         if (e.value_flow != ChainElement::kNoDetail) {
           e.value_flow = DetailId(in.details[e.value_flow]);
@@ -269,6 +287,7 @@ void RunState::Merge(const DetectorState& other_state) {
       for (const auto& [key, n] : o.classes[index].adjacent) row.adjacent[remap(key)] += n;
     }
     for (const auto& [key, n] : o.adjacent) op.adjacent[remap(key)] += n;
+    for (const auto& [name, n] : o.presence) op.presence[ids[name]] += n;
     for (const auto& [key, st] : o.pairs) {
       const uint32_t a = ids[key >> 32], b = ids[key & 0xffffffffu];
       const bool swapped = a > b;
@@ -305,20 +324,14 @@ void RunState::Build(const DetectorConfig& config, std::vector<Finding>* found) 
       auto it = m.find(key);
       return it == m.end() ? uint64_t{0} : it->second;
     };
-    // Visits that had both names, over every class (cached: classes are
-    // scanned once per pair asked about).
-    std::unordered_map<uint64_t, uint64_t> together_cache;
+    const auto count_name = [](const std::unordered_map<uint32_t, uint64_t>& m, uint32_t key) {
+      auto it = m.find(key);
+      return it == m.end() ? uint64_t{0} : it->second;
+    };
+    // Visits that had both names, bounded by the rarer name's visits (an
+    // upper bound: exact counts would need every pair of every visit).
     const auto together = [&](uint32_t a, uint32_t b) {
-      auto [it, added] = together_cache.try_emplace(key_of(a, b), 0);
-      if (added) {
-        for (const auto& [names, index] : op.class_ids) {
-          if (std::binary_search(names.begin(), names.end(), a) &&
-              std::binary_search(names.begin(), names.end(), b)) {
-            it->second += op.classes[index].visits;
-          }
-        }
-      }
-      return it->second;
+      return std::min(count_name(op.presence, a), count_name(op.presence, b));
     };
     // Whether two neighbouring chain elements belong to one run: not already
     // concurrent (overlapping in most visits where both ran, whatever the
@@ -359,6 +372,7 @@ void RunState::Build(const DetectorConfig& config, std::vector<Finding>* found) 
         for (uint32_t m : members) member_names.push_back(names_[m]);
         const std::string fingerprint = RunFingerprint(names_[parent].service, member_names);
         RunRow& run = runs[fingerprint];
+        run.fingerprint = fingerprint;
         run.service = names_[parent].service;
         run.members = members;
         ++run.parents[parent];

@@ -6,6 +6,7 @@
 #include "analyzer/sequential_detector.h"
 
 #include <algorithm>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -168,22 +169,38 @@ struct Element {
 };
 
 // Interns a trace's span names (service, parameterised operation).
+// Spans of one operation repeat within a trace: the raw (service, operation)
+// views are looked up first, so each distinct raw name is parameterised once.
 class NameTable {
  public:
   explicit NameTable(SequentialVisits* out) : out_(out) {}
   uint32_t Of(const Span& s) {
+    auto [raw, added_raw] = raw_ids_.try_emplace(RawKey{s.service, s.operation}, 0);
+    if (!added_raw) return raw->second;
     ParameterizeInto(s.operation, &op_);
     key_.assign(s.service);
     key_ += '\x1f';
     key_ += op_;
     auto [it, added] = ids_.try_emplace(key_, static_cast<uint32_t>(out_->names.size()));
     if (added) out_->names.push_back({std::string(s.service), op_});
+    raw->second = it->second;
     return it->second;
   }
 
  private:
+  struct RawKey {
+    std::string_view service, operation;
+    bool operator==(const RawKey&) const = default;
+  };
+  struct RawKeyHash {
+    size_t operator()(const RawKey& k) const {
+      const size_t h = std::hash<std::string_view>{}(k.service);
+      return h ^ (std::hash<std::string_view>{}(k.operation) + 0x9e3779b97f4a7c15ull + (h << 6));
+    }
+  };
   SequentialVisits* out_;
   std::string op_, key_;
+  std::unordered_map<RawKey, uint32_t, RawKeyHash> raw_ids_;  // views into the trace
   std::unordered_map<std::string, uint32_t> ids_;
 };
 
@@ -237,7 +254,7 @@ void ObserveVisits(const DetectorContext& ctx, SequentialVisits* out) {
     }
     if (elements.size() < 2) continue;
 
-    Visit& v = out->visits.emplace_back();
+    Visit v;
     v.parent = names.Of(t.spans[p]);
     const int64_t tolerance =
         std::min(kMaxTimeUs, SatFromDouble(cfg.overlap_tolerance_fraction *
@@ -250,14 +267,14 @@ void ObserveVisits(const DetectorContext& ctx, SequentialVisits* out) {
       if (f == 0) {
         f = static_cast<uint32_t>(i + 1);
         firsts.push_back(i);
-        v.names.push_back(elements[i].name);
       }
     }
-    if (v.names.size() < 2) {
-      out->visits.pop_back();  // one operation, however often: the n+1 detector's
-      continue;
-    }
-    std::sort(v.names.begin(), v.names.end());
+    if (firsts.size() < 2) continue;  // one operation, however often: the n+1 detector's
+    v.names_begin = static_cast<uint32_t>(out->visit_names.size());
+    for (size_t i : firsts) out->visit_names.push_back(elements[i].name);
+    v.names_end = static_cast<uint32_t>(out->visit_names.size());
+    std::sort(out->visit_names.begin() + v.names_begin, out->visit_names.end());
+    v.pairs_begin = static_cast<uint32_t>(out->pairs.size());
     for (size_t i = 0; i < firsts.size(); ++i) {
       for (size_t j = i + 1; j < firsts.size() && j <= i + kPairWindow; ++j) {
         const Element& a = elements[firsts[i]];
@@ -266,13 +283,15 @@ void ObserveVisits(const DetectorContext& ctx, SequentialVisits* out) {
                               ? PairOrder::kOverlap
                               : PairOrder::kFirstBefore;  // a starts first (start order)
         if (a.name < b.name) {
-          v.pairs.push_back({a.name, b.name, order});
+          out->pairs.push_back({a.name, b.name, order});
         } else {
-          v.pairs.push_back(
+          out->pairs.push_back(
               {b.name, a.name, order == PairOrder::kOverlap ? order : PairOrder::kSecondBefore});
         }
       }
     }
+    v.pairs_end = static_cast<uint32_t>(out->pairs.size());
+    v.chains_begin = static_cast<uint32_t>(out->chains.size());
 
     // Chains of back-to-back elements, best first.
     cands.clear();
@@ -288,14 +307,16 @@ void ObserveVisits(const DetectorContext& ctx, SequentialVisits* out) {
       std::vector<size_t> pos = BestChain(cands, cfg, tolerance);
       if (pos.size() < cfg.min_chain_length) break;
       if (pos.size() > kMaxChainMembers) pos.resize(kMaxChainMembers);
-      VisitChain& visit_chain = v.chains.emplace_back();
-      std::vector<ChainElement>& chain = visit_chain.elements;
+      VisitChain visit_chain;
+      visit_chain.begin = static_cast<uint32_t>(out->elements.size());
       size_t critical_elements = 0;
       for (size_t k : pos) {
         const Element& e = elements[cands[k].span];
-        chain.push_back({e.name, e.calls, e.end - e.start, e.critical});
+        out->elements.push_back({e.name, e.calls, e.end - e.start, e.critical});
         critical_elements += e.critical > 0;
       }
+      visit_chain.end = static_cast<uint32_t>(out->elements.size());
+      ChainElement* chain = out->elements.data() + visit_chain.begin;
       // Re-timing only matters when at least two elements were on the path.
       if (critical_elements < 2) {
         visit_chain.retimed_saving_us = 0;
@@ -329,12 +350,20 @@ void ObserveVisits(const DetectorContext& ctx, SequentialVisits* out) {
       // Evidence between consecutive elements: values of the earlier one's
       // last call reappearing in the later one's first call, and other work
       // of the parent in the gap.
+      SpanIndex tokens_of = kNoSpan;  // the span whose tokens later_tokens holds
       for (size_t k = 0; k + 1 < pos.size(); ++k) {
         const Element& a = elements[cands[pos[k]].span];
         const Element& b = elements[cands[pos[k + 1]].span];
         ChainElement& later = chain[k + 1];
-        SubtreeTokens(t, a.last_span, &token_stack, &earlier_tokens);
+        // A one-call element is the later span of one link and the earlier of
+        // the next: its tokens are extracted once.
+        if (a.last_span == tokens_of) {
+          earlier_tokens.swap(later_tokens);
+        } else {
+          SubtreeTokens(t, a.last_span, &token_stack, &earlier_tokens);
+        }
         SubtreeTokens(t, b.first_span, &token_stack, &later_tokens);
+        tokens_of = b.first_span;
         std::string detail;
         if (ValueFlows(t, inherited, earlier_tokens, later_tokens, a.last_span, b.first_span,
                        &token_stack, &detail)) {
@@ -359,6 +388,7 @@ void ObserveVisits(const DetectorContext& ctx, SequentialVisits* out) {
           }
         }
       }
+      out->chains.push_back(visit_chain);
       // Remove the members and look for another chain.
       std::vector<Candidate> rest;
       for (size_t k = 0, next = 0; k < cands.size(); ++k) {
@@ -370,6 +400,8 @@ void ObserveVisits(const DetectorContext& ctx, SequentialVisits* out) {
       }
       cands.swap(rest);
     }
+    v.chains_end = static_cast<uint32_t>(out->chains.size());
+    out->visits.push_back(v);
   }
 }
 

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -46,9 +47,10 @@ struct ChainElement {
   static constexpr uint32_t kNoDetail = UINT32_MAX;
 };
 
-// Elements that ran back to back (at least two).
+// Elements that ran back to back (at least two): [begin, end) of
+// SequentialVisits::elements.
 struct VisitChain {
-  std::vector<ChainElement> elements;
+  uint32_t begin = 0, end = 0;
   // How much shorter the trace's critical path would be if every element
   // started with the first (CriticalPathIfConcurrent), µs; kNotRetimed when
   // the trace's re-timing budget was spent.
@@ -56,17 +58,36 @@ struct VisitChain {
   static constexpr int64_t kNotRetimed = -1;
 };
 
+// One parent span; its parts are ranges of SequentialVisits' flat vectors
+// (one allocation per trace, not per parent).
 struct Visit {
-  uint32_t parent = 0;             // name index
-  std::vector<uint32_t> names;     // distinct element names, sorted
-  std::vector<VisitPair> pairs;    // nearby element pairs (see sequential_detector)
-  std::vector<VisitChain> chains;  // back-to-back chains
+  uint32_t parent = 0;                // name index
+  uint32_t names_begin, names_end;    // distinct element names, sorted
+  uint32_t pairs_begin, pairs_end;    // nearby element pairs (kPairWindow)
+  uint32_t chains_begin, chains_end;  // back-to-back chains
 };
 
 struct SequentialVisits {
   std::vector<OpName> names;         // service, parameterised operation
   std::vector<std::string> details;  // value-flow descriptions
   std::vector<Visit> visits;
+  std::vector<uint32_t> visit_names;
+  std::vector<VisitPair> pairs;
+  std::vector<VisitChain> chains;
+  std::vector<ChainElement> elements;
+
+  std::span<const uint32_t> NamesOf(const Visit& v) const {
+    return {visit_names.data() + v.names_begin, visit_names.data() + v.names_end};
+  }
+  std::span<const VisitPair> PairsOf(const Visit& v) const {
+    return {pairs.data() + v.pairs_begin, pairs.data() + v.pairs_end};
+  }
+  std::span<const VisitChain> ChainsOf(const Visit& v) const {
+    return {chains.data() + v.chains_begin, chains.data() + v.chains_end};
+  }
+  std::span<const ChainElement> ElementsOf(const VisitChain& c) const {
+    return {elements.data() + c.begin, elements.data() + c.end};
+  }
 };
 
 class SequentialObservation : public Observation {
@@ -98,8 +119,13 @@ class RunState : public DetectorState {
       std::unordered_map<uint64_t, uint64_t> adjacent;  // visits with the pair adjacent
     };
     std::vector<Class> classes;
-    std::map<std::vector<uint32_t>, uint32_t> class_ids;  // sorted global name ids → index
-    std::unordered_map<uint64_t, uint64_t> adjacent;      // over every class
+    struct NamesHash {
+      size_t operator()(const std::vector<uint32_t>& names) const;
+    };
+    // Sorted global name ids → index into classes.
+    std::unordered_map<std::vector<uint32_t>, uint32_t, NamesHash> class_ids;
+    std::unordered_map<uint64_t, uint64_t> adjacent;  // over every class
+    std::unordered_map<uint32_t, uint64_t> presence;  // visits that had the name
     struct PairStats {
       uint64_t first_before = 0, second_before = 0, overlap = 0;
     };
