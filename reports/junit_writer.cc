@@ -108,10 +108,11 @@ void JunitWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Writ
   MarkPartial(result.input, input);
   cases.push_back(std::move(input));
   if (result.fail_on_findings) {
+    uint64_t listed = 0;
     for (const analyzer::Finding& f : result.findings) {
       if (f.suppressed || f.confidence != analyzer::Confidence::kHigh) continue;
-      std::string what;
-      for (const analyzer::OpName& o : f.sequence) what += (what.empty() ? "" : " -> ") + Op(o);
+      ++listed;
+      const std::string what = RunLabel(f.run, f.sequence, Op, " -> ");
       TestCase c;
       c.classname = std::string("trace-analyze.findings.") + analyzer::FindingKindName(f.kind);
       c.name = fmt::format("{} under {} [{}]", what, Op(f.parent), f.fingerprint);
@@ -121,6 +122,16 @@ void JunitWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Writ
           analyzer::FindingKindName(f.kind), FormatMs(f.realistic.p50_us),
           FormatMs(f.realistic.p95_us), f.instances, f.traces);
       for (const std::string& r : f.reasons) c.output += r + "\n";
+      cases.push_back(std::move(c));
+    }
+    // The gate judges every finding: those beyond --top fail too.
+    if (result.high_confidence > listed) {
+      TestCase c;
+      c.classname = "trace-analyze.findings";
+      c.name = "high-confidence findings beyond --top";
+      c.failure = fmt::format(
+          "{} more high-confidence finding{} not shown: run with --top 0 to list them",
+          result.high_confidence - listed, result.high_confidence - listed == 1 ? "" : "s");
       cases.push_back(std::move(c));
     }
   }

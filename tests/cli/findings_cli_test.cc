@@ -166,6 +166,13 @@ TEST(FindingsCliTest, TheGateIsTheSameForEveryTop) {
   const Json doc = RunJson({"analyze", input, "--top", "1"});
   ASSERT_EQ(doc["findings"].size(), 1u);
   EXPECT_EQ(doc["findings"][0]["confidence"], "medium") << "the high one ranks second";
+  // The JUnit report of the gate says why it failed though the finding is not shown.
+  const std::string junit = (dir.path() / "gate.xml").string();
+  EXPECT_EQ(RunTool({"analyze", input, "--fail-on-findings", "--top", "1", "--format", "junit",
+                     "-o", junit})
+                .exit_code,
+            1);
+  EXPECT_THAT(ReadFile(junit), HasSubstr("1 more high-confidence finding not shown"));
   // And on real traces without a high finding, every --top passes.
   for (const char* top : {"1", "10", "0"}) {
     EXPECT_EQ(RunTool({"analyze", kMedia, "--fail-on-findings", "--top", top}).exit_code, 0);
