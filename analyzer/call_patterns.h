@@ -70,7 +70,8 @@ class CallPatternDetector : public Detector {
 
 namespace internal {
 
-// (hash of a grouping key, span) pairs, sorted so equal keys are adjacent.
+// (hash of a grouping key, span or position) pairs, sorted so equal keys are
+// adjacent.
 // Keys are 64-bit hashes: a collision between two different calls in one
 // trace (probability ~n²/2^64) would merge their groups.
 using KeyedSpans = std::vector<std::pair<uint64_t, SpanIndex>>;

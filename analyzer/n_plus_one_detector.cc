@@ -38,24 +38,37 @@ std::unique_ptr<Observation> NPlusOneDetector::Observe(const DetectorContext& ct
   std::vector<SpanIndex> members;
   std::vector<std::string_view> params;
   std::vector<std::pair<int64_t, int64_t>> intervals;
+  std::vector<uint32_t> positions;  // of a group's calls among the parent's children
+  // significant[k]: children[0, k) that are not noise (min_span_us) and block
+  // the parent.
+  std::vector<uint32_t> significant;
+  const int64_t noise = ctx.config.sequential.min_span_us;
   for (SpanIndex p = 0; p < t.spans.size(); ++p) {
     const auto children = t.topology.ChildrenOf(p);
     if (children.size() < cfg.min_calls) continue;
-    // Group by (service, call template).
+    // Group by (service, call template); keyed by position among the children.
     keyed.clear();
-    for (SpanIndex c : children) {
+    significant.assign(1, 0);
+    for (size_t k = 0; k < children.size(); ++k) {
+      const SpanIndex c = children[k];
       ParameterizeInto(ctx.calls[c].text, &templ);
-      keyed.emplace_back(AddToKey(AddToKey(0, t.spans[c].service), templ), c);
+      keyed.emplace_back(AddToKey(AddToKey(0, t.spans[c].service), templ),
+                         static_cast<SpanIndex>(k));
+      const bool counts = t.spans[c].duration_us >= noise && BlocksParent(t, c);
+      significant.push_back(significant.back() + (counts ? 1 : 0));
     }
     std::sort(keyed.begin(), keyed.end());
     ForEachGroup(keyed, cfg.min_calls, [&](size_t begin, size_t end) {
       members.clear();
       params.clear();
+      positions.clear();
       bool any_parameters = false;  // a call recorded a statement or URL
       for (size_t k = begin; k < end; ++k) {
-        members.push_back(keyed[k].second);
-        params.push_back(ctx.calls[keyed[k].second].text);
-        any_parameters |= ctx.calls[keyed[k].second].from_attribute;
+        const SpanIndex c = children[keyed[k].second];
+        members.push_back(c);
+        positions.push_back(keyed[k].second);
+        params.push_back(ctx.calls[c].text);
+        any_parameters |= ctx.calls[c].from_attribute;
       }
       std::sort(members.begin(), members.end());  // input order: a deterministic first member
       std::sort(params.begin(), params.end());
@@ -70,17 +83,16 @@ std::unique_ptr<Observation> NPlusOneDetector::Observe(const DetectorContext& ct
         // kMaxLoopStride other such children of the previous one (a loop
         // body of up to that many calls: (A → B) ×N).
         if (any_parameters) return;
-        const int64_t noise = ctx.config.sequential.min_span_us;
-        size_t run = 0, longest_run = 0, since = SIZE_MAX;
-        for (SpanIndex c : children) {
-          if (t.spans[c].duration_us < noise || !BlocksParent(t, c)) continue;
-          if (std::binary_search(members.begin(), members.end(), c)) {
-            run = since < kMaxLoopStride ? run + 1 : 1;
-            longest_run = std::max(longest_run, run);
-            since = 0;
-          } else if (since != SIZE_MAX) {
-            ++since;
-          }
+        // Positions are in start order (keys equal, sorted by position).
+        size_t run = 0, longest_run = 0;
+        uint32_t previous = UINT32_MAX;  // the last significant call's position
+        for (uint32_t pos : positions) {
+          if (significant[pos + 1] == significant[pos]) continue;  // noise: not a call
+          const uint32_t between =
+              previous == UINT32_MAX ? UINT32_MAX : significant[pos] - significant[previous + 1];
+          run = between <= kMaxLoopStride ? run + 1 : 1;
+          longest_run = std::max(longest_run, run);
+          previous = pos;
         }
         if (longest_run < cfg.min_calls) return;
         no_parameters = true;
