@@ -166,10 +166,13 @@ uint64_t PairKey(uint32_t a, uint32_t b) {
 }  // namespace
 
 uint32_t RunState::NameId(const OpName& name) {
-  std::string key = name.service + '\x1f' + name.operation;
-  auto [it, added] = name_ids_.try_emplace(std::move(key), static_cast<uint32_t>(names_.size()));
-  if (added) names_.push_back(name);
-  return it->second;
+  key_.assign(name.service);
+  key_ += '\x1f';
+  key_ += name.operation;
+  if (auto it = name_ids_.find(key_); it != name_ids_.end()) return it->second;
+  name_ids_.emplace(key_, static_cast<uint32_t>(names_.size()));
+  names_.push_back(name);
+  return static_cast<uint32_t>(names_.size() - 1);
 }
 
 uint32_t RunState::DetailId(const std::string& detail) {
@@ -194,17 +197,18 @@ void RunState::Add(const TraceRef& trace_ref, const Observation& seen) {
   ids.reserve(in.names.size());
   for (const OpName& n : in.names) ids.push_back(NameId(n));
   std::vector<uint64_t> adjacent;
+  std::vector<uint32_t> names;  // a visit's class, in global ids
   for (const Visit& v : in.visits) {
     ParentOp& op = parent_ops_[ids[v.parent]];
     ++op.visits;
-    std::vector<uint32_t> names;
-    const std::span<const uint32_t> visit_names = in.NamesOf(v);
-    names.reserve(visit_names.size());
-    for (uint32_t n : visit_names) names.push_back(ids[n]);
+    names.clear();
+    for (uint32_t n : in.NamesOf(v)) names.push_back(ids[n]);
     std::sort(names.begin(), names.end());
-    const auto [it, added] =
-        op.class_ids.try_emplace(std::move(names), static_cast<uint32_t>(op.classes.size()));
-    if (added) op.classes.emplace_back();
+    auto it = op.class_ids.find(names);
+    if (it == op.class_ids.end()) {
+      it = op.class_ids.emplace(names, static_cast<uint32_t>(op.classes.size())).first;
+      op.classes.emplace_back();
+    }
     const uint32_t cls = it->second;
     ParentOp::Class& row = op.classes[cls];
     ++row.visits;

@@ -150,6 +150,7 @@ class RunState : public DetectorState {
   size_t max_examples_;
   std::vector<OpName> names_;
   std::unordered_map<std::string, uint32_t> name_ids_;  // service + '\x1f' + operation
+  std::string key_;                                     // NameId's buffer
   std::vector<std::string> details_;
   std::unordered_map<std::string, uint32_t> detail_ids_;
   std::vector<TraceRow> traces_;             // traces with chains
