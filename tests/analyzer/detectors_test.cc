@@ -8,6 +8,7 @@
 
 #include "analyzer/analysis.h"
 #include "analyzer/detector.h"
+#include "tests/analyzer/findings_test_util.h"
 #include "tests/testing/trace_builder.h"
 
 namespace trace_analyze::analyzer {
@@ -42,13 +43,7 @@ std::vector<Finding> Detect(const std::vector<Trace*>& traces, const DetectorCon
   return analyzer.findings().Build(config);
 }
 
-std::vector<Finding> OfKind(const std::vector<Finding>& all, FindingKind kind) {
-  std::vector<Finding> out;
-  for (const Finding& f : all) {
-    if (f.kind == kind) out.push_back(f);
-  }
-  return out;
-}
+using testing::OfKind;
 
 // What a span calls (the N+1 and repeated-call key): the most preferred
 // attribute with a value, the first occurrence of each key counting (as

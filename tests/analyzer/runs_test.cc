@@ -9,6 +9,7 @@
 #include "analyzer/analysis.h"
 #include "analyzer/detectors.h"
 #include "tests/analyzer/diff_test_util.h"
+#include "tests/analyzer/findings_test_util.h"
 #include "tests/testing/render_traces.h"
 #include "tests/testing/trace_builder.h"
 
@@ -27,13 +28,7 @@ std::vector<Finding> Analyze(std::vector<Trace>& traces, const DetectorConfig& c
   return analyzer.findings().Build(config);
 }
 
-std::vector<Finding> OfKind(const std::vector<Finding>& all, FindingKind kind) {
-  std::vector<Finding> out;
-  for (const Finding& f : all) {
-    if (f.kind == kind) out.push_back(f);
-  }
-  return out;
-}
+using testing::OfKind;
 
 std::set<std::string> Members(const Finding& f) {
   std::set<std::string> out;
