@@ -23,6 +23,10 @@ std::string FormatBytes(uint64_t bytes) {
   return fmt::format("{:.2f} GB", static_cast<double>(bytes) / 1e9);
 }
 
+size_t FirstEvidenceReason(const analyzer::Finding& f) {
+  return f.kind == analyzer::FindingKind::kSequential && !f.run.empty() ? 1 : 0;
+}
+
 std::string RunLabel(const std::vector<analyzer::RunStep>& run,
                      const std::vector<analyzer::OpName>& sequence,
                      const std::function<std::string(const analyzer::OpName&)>& op,

@@ -18,6 +18,10 @@ std::string FormatPercent(double fraction);
 // Bytes as "12.3 MB" (decimal units) or "512 B".
 std::string FormatBytes(uint64_t bytes);
 
+// The first of a finding's reasons that a writer lists under a headline that
+// already names the run: a sequential run's first reason restates it.
+size_t FirstEvidenceReason(const analyzer::Finding& f);
+
 // What a finding flags, compactly: a sequential run's steps with loops as
 // "×N" ("A → B ×3–9 (p50 5) → (C → D) ×2"), else the flagged operations
 // joined by arrows. `op` renders (and escapes) one operation; `arrow` joins.

@@ -216,9 +216,7 @@ void HtmlWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Write
           ++rank, analyzer::FindingKindName(f.kind), analyzer::ConfidenceName(f.confidence),
           analyzer::ConfidenceName(f.confidence), what,
           HtmlOp(f.parent.service, f.parent.operation));
-      // A run's first reason restates the line above.
-      const size_t first = f.kind == analyzer::FindingKind::kSequential && !f.run.empty() ? 1 : 0;
-      for (size_t i = first; i < f.reasons.size(); ++i) {
+      for (size_t i = FirstEvidenceReason(f); i < f.reasons.size(); ++i) {
         out << "<li>" << EscapeHtml(f.reasons[i]) << "</li>";
       }
       out << "<li>examples:";

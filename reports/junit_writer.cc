@@ -121,7 +121,8 @@ void JunitWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Writ
           "traces",
           analyzer::FindingKindName(f.kind), FormatMs(f.realistic.p50_us),
           FormatMs(f.realistic.p95_us), f.instances, f.traces);
-      for (const std::string& r : f.reasons) c.output += r + "\n";
+      for (size_t i = FirstEvidenceReason(f); i < f.reasons.size(); ++i)
+        c.output += f.reasons[i] + "\n";
       cases.push_back(std::move(c));
     }
     // The gate judges every finding: those beyond --top fail too.

@@ -97,9 +97,7 @@ void MarkdownWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const W
           Op(f.parent.service, f.parent.operation), FormatMs(f.realistic.p50_us),
           FormatMs(f.realistic.p95_us), f.instances, f.traces, f.fingerprint);
       out << "   <details><summary>evidence</summary>\n\n";
-      // A run's first reason restates the line above.
-      const size_t first = f.kind == analyzer::FindingKind::kSequential && !f.run.empty() ? 1 : 0;
-      for (size_t i = first; i < f.reasons.size(); ++i) {
+      for (size_t i = FirstEvidenceReason(f); i < f.reasons.size(); ++i) {
         out << "   - " << EscapeMarkdown(f.reasons[i]) << '\n';
       }
       if (!f.example_trace_ids.empty()) {
