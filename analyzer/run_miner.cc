@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <optional>
 #include <unordered_map>
 
 #include "analyzer/saturating.h"
@@ -161,6 +162,184 @@ void MergeSubsetRuns(std::map<std::string, RunRow>& runs) {
 uint64_t PairKey(uint32_t a, uint32_t b) {
   if (a > b) std::swap(a, b);
   return uint64_t{a} << 32 | b;
+}
+
+// What a finding of a run is built from.
+struct RunContext {
+  const DetectorConfig& config;
+  const std::vector<OpName>& names;
+  const std::unordered_map<std::string, uint32_t>& name_ids;
+  const std::vector<RunState::TraceRow>& traces;
+  size_t max_examples;
+};
+
+std::string NameKey(const OpName& n) { return n.service + '\x1f' + n.operation; }
+
+// The confidence and reasons of `f` (its numbers, parents and shape filled
+// in), from `run` and the pair statistics of its main parent operation.
+void ExplainRun(const RunRow& run, const RunState::ParentOp& main, const RunContext& ctx,
+                Finding& f) {
+  // Order evidence, pair by pair of neighbouring members (as shown), over
+  // every visit of the main parent where both ran one after the other.
+  std::vector<std::pair<const OpName*, const OpName*>> varied, fixed;
+  for (size_t k = 0; k + 1 < f.sequence.size(); ++k) {
+    const uint32_t a = ctx.name_ids.at(NameKey(f.sequence[k]));
+    const uint32_t b = ctx.name_ids.at(NameKey(f.sequence[k + 1]));
+    auto it = main.pairs.find(PairKey(a, b));
+    // Pair statistics count the smaller id first.
+    uint64_t ab = it == main.pairs.end() ? 0 : it->second.first_before;
+    uint64_t ba = it == main.pairs.end() ? 0 : it->second.second_before;
+    if (a > b) std::swap(ab, ba);
+    // The rarer order must be seen in at least 5% of the ordered visits:
+    // a rare swap is more likely clock skew than independence.
+    const uint64_t rare = std::min(ab, ba);
+    const bool both = rare > 0 && rare * 20 >= ab + ba;
+    (both ? varied : fixed).emplace_back(&f.sequence[k], &f.sequence[k + 1]);
+  }
+  const bool all_varied = fixed.empty() && !varied.empty();
+  const bool flows = run.value_flow > 0 && run.value_flow * 10 >= run.instances;
+  const bool intervenes = run.intervening > 0 && run.intervening * 2 >= run.instances;
+  const DependencyHint* hint = FindHint(ctx.config, f.sequence);
+  if (hint != nullptr) {
+    f.confidence = hint->dependent ? Confidence::kLow : Confidence::kHigh;
+  } else if (flows) {
+    f.confidence = Confidence::kLow;
+  } else if (all_varied) {
+    f.confidence = intervenes ? Confidence::kMedium : Confidence::kHigh;
+  } else {
+    f.confidence = intervenes ? Confidence::kLow : Confidence::kMedium;
+  }
+  const std::string shape = DescribeRun(f.run);
+  std::string where = "under " + Describe(f.parent);
+  if (f.parents.size() > 1) {
+    where += fmt::format(" (and {} other operation{} of {})", f.parents.size() - 1,
+                         f.parents.size() == 2 ? "" : "s", f.parent.service);
+  }
+  f.reasons.push_back(fmt::format(
+      "{} ran one after another {}; running them concurrently would save about {} per trace "
+      "(p50).",
+      shape, where, FormatUs(f.realistic.p50_us)));
+  if (hint != nullptr) {
+    f.reasons.push_back(fmt::format("The config declares {} and {} {}{}.", hint->first,
+                                    hint->second, hint->dependent ? "dependent" : "independent",
+                                    hint->reason.empty() ? "" : ": " + hint->reason));
+  }
+  if (all_varied) {
+    f.reasons.push_back(fmt::format(
+        "Each pair of neighbouring members ran in both orders across the parent's visits: their "
+        "order does not matter, strong evidence that they are independent ({} of the run, "
+        "{} order{}).",
+        Instances(run.instances), run.orders.size(), run.orders.size() == 1 ? "" : "s"));
+  } else if (!varied.empty()) {
+    std::string v, x;
+    for (const auto& [a, b] : varied) {
+      v += (v.empty() ? "" : "; ") + Describe(*a) + " and " + Describe(*b);
+    }
+    for (const auto& [a, b] : fixed) {
+      x += (x.empty() ? "" : "; ") + Describe(*a) + " before " + Describe(*b);
+    }
+    f.reasons.push_back(fmt::format(
+        "Ran in both orders (independent of each other): {}. Always in the same order: {}; "
+        "timing alone cannot show whether the later one needs the earlier one's result.",
+        v, x));
+  } else {
+    f.reasons.push_back(fmt::format(
+        "The members always ran in the same order ({}); timing alone cannot show whether one "
+        "needs the other's result.",
+        Instances(run.instances)));
+  }
+  if (run.value_flow > 0) {
+    f.reasons.push_back(fmt::format(
+        "In {} of instances a value produced by or passed to an earlier member reappears in "
+        "a later one ({}): evidence of dependence.",
+        Percent(run.value_flow, run.instances), run.value_flow_detail));
+  } else {
+    f.reasons.push_back("No value of an earlier member reappears in a later member's attributes.");
+  }
+  if (run.intervening > 0) {
+    f.reasons.push_back(fmt::format(
+        "In {} of instances other work of the parent ran between the members: the later "
+        "member may wait for it.",
+        Percent(run.intervening, run.instances)));
+  }
+  if (f.parents.size() > 1) {
+    std::string list;
+    for (const OpName& p : f.parents) list += (list.empty() ? "" : ", ") + p.operation;
+    f.reasons.push_back(fmt::format("The same run is issued by {} operations of {}: {}.",
+                                    f.parents.size(), f.parent.service, list));
+  }
+}
+
+// The finding of one run, or nullopt below the saving threshold.
+std::optional<Finding> RunFinding(const std::string& fingerprint, const RunRow& run,
+                                  const std::map<uint32_t, RunState::ParentOp>& parent_ops,
+                                  const RunContext& ctx) {
+  static constexpr std::array<double, 1> kP50 = {50};
+  std::vector<int64_t> optimistic, realistic, optimistic_ppm, realistic_ppm, critical, total;
+  int64_t optimistic_total = 0, realistic_total = 0;
+  std::vector<std::pair<int64_t, std::string>> examples;
+  for (const auto& [trace, sums] : run.traces) {
+    const RunState::TraceRow& t = ctx.traces[trace];
+    optimistic.push_back(sums.optimistic);
+    realistic.push_back(sums.realistic);
+    optimistic_ppm.push_back(SharePpm(sums.optimistic, t.duration_us));
+    realistic_ppm.push_back(SharePpm(sums.realistic, t.duration_us));
+    critical.push_back(sums.critical);
+    total.push_back(sums.total);
+    optimistic_total = SatAdd(optimistic_total, sums.optimistic);
+    realistic_total = SatAdd(realistic_total, sums.realistic);
+    examples.emplace_back(sums.realistic, t.id);
+  }
+  if (Percentiles(optimistic, kP50)[0] < ctx.config.sequential.min_saving_us) return std::nullopt;
+  Finding f;
+  f.kind = FindingKind::kSequential;
+  f.fingerprint = fingerprint;
+  f.optimistic = MakeSaving(optimistic, optimistic_ppm, optimistic_total);
+  f.realistic = MakeSaving(realistic, realistic_ppm, realistic_total);
+  f.instances = run.instances;
+  f.traces = run.traces.size();
+  f.critical_p50_us = Percentiles(critical, kP50)[0];
+  f.member_p50_us = Percentiles(total, kP50)[0];
+  f.calls_p50 = Percentiles(run.calls, kP50)[0];
+  f.calls_max = *std::max_element(run.calls.begin(), run.calls.end());
+  f.orders = run.orders.size();
+  std::sort(examples.begin(), examples.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  for (size_t i = 0; i < examples.size() && i < ctx.max_examples; ++i) {
+    f.example_trace_ids.push_back(examples[i].second);
+  }
+  // Parents by instances, then name.
+  std::vector<std::pair<uint64_t, uint32_t>> parents;
+  for (const auto& [p, n] : run.parents) parents.emplace_back(n, p);
+  std::sort(parents.begin(), parents.end(), [&](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : ctx.names[a.second] < ctx.names[b.second];
+  });
+  for (const auto& [n, p] : parents) f.parents.push_back(ctx.names[p]);
+  f.parent = f.parents.front();
+  // The most frequent shape (ties: smallest key) is the one shown.
+  const OrderRow* shown = &run.orders.begin()->second;
+  for (const auto& [key, o] : run.orders) {
+    if (o.instances > shown->instances) shown = &o;
+  }
+  for (size_t u = 0; u < shown->shape.size(); ++u) {
+    RunStep step;
+    for (uint32_t n : shown->shape[u]) {
+      step.ops.push_back(ctx.names[n]);
+      if (std::find(f.sequence.begin(), f.sequence.end(), ctx.names[n]) == f.sequence.end()) {
+        f.sequence.push_back(ctx.names[n]);
+      }
+    }
+    std::vector<int64_t> counts = shown->counts[u];
+    std::sort(counts.begin(), counts.end());
+    step.count_min = counts.front();
+    step.count_max = counts.back();
+    step.count_p50 = PercentileOfSorted(counts, 50);
+    f.run.push_back(std::move(step));
+  }
+
+  ExplainRun(run, parent_ops.at(parents.front().second), ctx, f);
+  return f;
 }
 
 }  // namespace
@@ -317,13 +496,9 @@ void RunState::Merge(const DetectorState& other_state) {
 }
 
 void RunState::Build(const DetectorConfig& config, std::vector<Finding>* found) const {
-  const auto name_key_of = [](const OpName& n) { return n.service + '\x1f' + n.operation; };
-  const auto name_key = [&](uint32_t id) { return name_key_of(names_[id]); };
+  const auto name_key = [&](uint32_t id) { return NameKey(names_[id]); };
   std::map<std::string, RunRow> runs;  // by fingerprint
   for (const auto& [parent, op] : parent_ops_) {
-    const auto key_of = [](uint32_t a, uint32_t b) {
-      return a < b ? uint64_t{a} << 32 | b : uint64_t{b} << 32 | a;
-    };
     const auto count = [](const std::unordered_map<uint64_t, uint64_t>& m, uint64_t key) {
       auto it = m.find(key);
       return it == m.end() ? uint64_t{0} : it->second;
@@ -344,7 +519,7 @@ void RunState::Build(const DetectorConfig& config, std::vector<Finding>* found) 
     // kMinClassVisits, of every visit that had both).
     const auto linked = [&](uint32_t a, uint32_t b, uint32_t cls) {
       if (a == b) return true;
-      const uint64_t key = key_of(a, b);
+      const uint64_t key = PairKey(a, b);
       if (auto it = op.pairs.find(key); it != op.pairs.end()) {
         const ParentOp::PairStats& st = it->second;
         if (st.overlap * 2 > st.overlap + st.first_before + st.second_before) return false;
@@ -433,163 +608,11 @@ void RunState::Build(const DetectorConfig& config, std::vector<Finding>* found) 
 
   MergeSubsetRuns(runs);
 
-  static constexpr std::array<double, 1> kP50 = {50};
+  const RunContext ctx{config, names_, name_ids_, traces_, max_examples_};
   for (const auto& [fingerprint, run] : runs) {
-    std::vector<int64_t> optimistic, realistic, optimistic_ppm, realistic_ppm, critical, total;
-    int64_t optimistic_total = 0, realistic_total = 0;
-    std::vector<std::pair<int64_t, std::string>> examples;
-    for (const auto& [trace, sums] : run.traces) {
-      const TraceRow& t = traces_[trace];
-      optimistic.push_back(sums.optimistic);
-      realistic.push_back(sums.realistic);
-      optimistic_ppm.push_back(SharePpm(sums.optimistic, t.duration_us));
-      realistic_ppm.push_back(SharePpm(sums.realistic, t.duration_us));
-      critical.push_back(sums.critical);
-      total.push_back(sums.total);
-      optimistic_total = SatAdd(optimistic_total, sums.optimistic);
-      realistic_total = SatAdd(realistic_total, sums.realistic);
-      examples.emplace_back(sums.realistic, t.id);
+    if (std::optional<Finding> f = RunFinding(fingerprint, run, parent_ops_, ctx)) {
+      found->push_back(std::move(*f));
     }
-    if (Percentiles(optimistic, kP50)[0] < config.sequential.min_saving_us) continue;
-    Finding f;
-    f.kind = FindingKind::kSequential;
-    f.fingerprint = fingerprint;
-    f.optimistic = MakeSaving(optimistic, optimistic_ppm, optimistic_total);
-    f.realistic = MakeSaving(realistic, realistic_ppm, realistic_total);
-    f.instances = run.instances;
-    f.traces = run.traces.size();
-    f.critical_p50_us = Percentiles(critical, kP50)[0];
-    f.member_p50_us = Percentiles(total, kP50)[0];
-    f.calls_p50 = Percentiles(run.calls, kP50)[0];
-    f.calls_max = *std::max_element(run.calls.begin(), run.calls.end());
-    f.orders = run.orders.size();
-    std::sort(examples.begin(), examples.end(), [](const auto& a, const auto& b) {
-      return a.first != b.first ? a.first > b.first : a.second < b.second;
-    });
-    for (size_t i = 0; i < examples.size() && i < max_examples_; ++i) {
-      f.example_trace_ids.push_back(examples[i].second);
-    }
-    // Parents by instances, then name.
-    std::vector<std::pair<uint64_t, uint32_t>> parents;
-    for (const auto& [p, n] : run.parents) parents.emplace_back(n, p);
-    std::sort(parents.begin(), parents.end(), [&](const auto& a, const auto& b) {
-      return a.first != b.first ? a.first > b.first : names_[a.second] < names_[b.second];
-    });
-    for (const auto& [n, p] : parents) f.parents.push_back(names_[p]);
-    f.parent = f.parents.front();
-    // The most frequent shape (ties: smallest key) is the one shown.
-    const OrderRow* shown = &run.orders.begin()->second;
-    for (const auto& [key, o] : run.orders) {
-      if (o.instances > shown->instances) shown = &o;
-    }
-    for (size_t u = 0; u < shown->shape.size(); ++u) {
-      RunStep step;
-      for (uint32_t n : shown->shape[u]) {
-        step.ops.push_back(names_[n]);
-        if (std::find(f.sequence.begin(), f.sequence.end(), names_[n]) == f.sequence.end()) {
-          f.sequence.push_back(names_[n]);
-        }
-      }
-      std::vector<int64_t> counts = shown->counts[u];
-      std::sort(counts.begin(), counts.end());
-      step.count_min = counts.front();
-      step.count_max = counts.back();
-      step.count_p50 = PercentileOfSorted(counts, 50);
-      f.run.push_back(std::move(step));
-    }
-
-    // Order evidence, pair by pair of neighbouring members (as shown), over
-    // every visit of the main parent where both ran one after the other.
-    const ParentOp& main = parent_ops_.at(parents.front().second);
-    std::vector<std::pair<const OpName*, const OpName*>> varied, fixed;
-    for (size_t k = 0; k + 1 < f.sequence.size(); ++k) {
-      uint32_t a = name_ids_.at(name_key_of(f.sequence[k]));
-      uint32_t b = name_ids_.at(name_key_of(f.sequence[k + 1]));
-      const bool swapped = a > b;
-      if (swapped) std::swap(a, b);
-      auto it = main.pairs.find(uint64_t{a} << 32 | b);
-      const uint64_t ab = it == main.pairs.end() ? 0 : it->second.first_before;
-      const uint64_t ba = it == main.pairs.end() ? 0 : it->second.second_before;
-      // The rarer order must be seen in at least 5% of the ordered visits:
-      // a rare swap is more likely clock skew than independence.
-      const uint64_t rare = std::min(ab, ba);
-      const bool both = rare > 0 && rare * 20 >= ab + ba;
-      (both ? varied : fixed).emplace_back(&f.sequence[k], &f.sequence[k + 1]);
-    }
-    const bool all_varied = fixed.empty() && !varied.empty();
-    const bool flows = run.value_flow > 0 && run.value_flow * 10 >= run.instances;
-    const bool intervenes = run.intervening > 0 && run.intervening * 2 >= run.instances;
-    const DependencyHint* hint = FindHint(config, f.sequence);
-    if (hint != nullptr) {
-      f.confidence = hint->dependent ? Confidence::kLow : Confidence::kHigh;
-    } else if (flows) {
-      f.confidence = Confidence::kLow;
-    } else if (all_varied) {
-      f.confidence = intervenes ? Confidence::kMedium : Confidence::kHigh;
-    } else {
-      f.confidence = intervenes ? Confidence::kLow : Confidence::kMedium;
-    }
-    const std::string shape = DescribeRun(f.run);
-    std::string where = "under " + Describe(f.parent);
-    if (f.parents.size() > 1) {
-      where += fmt::format(" (and {} other operation{} of {})", f.parents.size() - 1,
-                           f.parents.size() == 2 ? "" : "s", f.parent.service);
-    }
-    f.reasons.push_back(fmt::format(
-        "{} ran one after another {}; running them concurrently would save about {} per trace "
-        "(p50).",
-        shape, where, FormatUs(f.realistic.p50_us)));
-    if (hint != nullptr) {
-      f.reasons.push_back(fmt::format("The config declares {} and {} {}{}.", hint->first,
-                                      hint->second, hint->dependent ? "dependent" : "independent",
-                                      hint->reason.empty() ? "" : ": " + hint->reason));
-    }
-    if (all_varied) {
-      f.reasons.push_back(fmt::format(
-          "Each pair of neighbouring members ran in both orders across the parent's visits: their "
-          "order does not matter, strong evidence that they are independent ({} of the run, "
-          "{} order{}).",
-          Instances(run.instances), run.orders.size(), run.orders.size() == 1 ? "" : "s"));
-    } else if (!varied.empty()) {
-      std::string v, x;
-      for (const auto& [a, b] : varied) {
-        v += (v.empty() ? "" : "; ") + Describe(*a) + " and " + Describe(*b);
-      }
-      for (const auto& [a, b] : fixed) {
-        x += (x.empty() ? "" : "; ") + Describe(*a) + " before " + Describe(*b);
-      }
-      f.reasons.push_back(fmt::format(
-          "Ran in both orders (independent of each other): {}. Always in the same order: {}; "
-          "timing alone cannot show whether the later one needs the earlier one's result.",
-          v, x));
-    } else {
-      f.reasons.push_back(fmt::format(
-          "The members always ran in the same order ({}); timing alone cannot show whether one "
-          "needs the other's result.",
-          Instances(run.instances)));
-    }
-    if (run.value_flow > 0) {
-      f.reasons.push_back(fmt::format(
-          "In {} of instances a value produced by or passed to an earlier member reappears in "
-          "a later one ({}): evidence of dependence.",
-          Percent(run.value_flow, run.instances), run.value_flow_detail));
-    } else {
-      f.reasons.push_back(
-          "No value of an earlier member reappears in a later member's attributes.");
-    }
-    if (run.intervening > 0) {
-      f.reasons.push_back(fmt::format(
-          "In {} of instances other work of the parent ran between the members: the later "
-          "member may wait for it.",
-          Percent(run.intervening, run.instances)));
-    }
-    if (f.parents.size() > 1) {
-      std::string list;
-      for (const OpName& p : f.parents) list += (list.empty() ? "" : ", ") + p.operation;
-      f.reasons.push_back(fmt::format("The same run is issued by {} operations of {}: {}.",
-                                      f.parents.size(), f.parent.service, list));
-    }
-    found->push_back(std::move(f));
   }
 }
 

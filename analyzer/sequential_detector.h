@@ -139,11 +139,12 @@ class RunState : public DetectorState {
     std::vector<Chain> chains;
   };
 
- private:
   struct TraceRow {
     std::string id;
     int64_t duration_us;
   };
+
+ private:
   uint32_t NameId(const OpName& name);
   uint32_t DetailId(const std::string& detail);
 
