@@ -303,12 +303,8 @@ std::optional<Finding> RunFinding(const std::string& fingerprint, const RunRow& 
   f.calls_p50 = Percentiles(run.calls, kP50)[0];
   f.calls_max = *std::max_element(run.calls.begin(), run.calls.end());
   f.orders = run.orders.size();
-  std::sort(examples.begin(), examples.end(), [](const auto& a, const auto& b) {
-    return a.first != b.first ? a.first > b.first : a.second < b.second;
-  });
-  for (size_t i = 0; i < examples.size() && i < ctx.max_examples; ++i) {
-    f.example_trace_ids.push_back(examples[i].second);
-  }
+  KeepExamples(&examples, ctx.max_examples);
+  for (const auto& [saving, id] : examples) f.example_trace_ids.push_back(id);
   // Parents by instances, then name.
   std::vector<std::pair<uint64_t, uint32_t>> parents;
   for (const auto& [p, n] : run.parents) parents.emplace_back(n, p);
@@ -368,6 +364,37 @@ size_t RunState::ParentOp::NamesHash::operator()(const std::vector<uint32_t>& na
 
 std::unique_ptr<DetectorState> RunState::Clone() const { return std::make_unique<RunState>(*this); }
 
+uint32_t RunState::ClassId(ParentOp& op, const std::vector<uint32_t>& sorted_names) {
+  auto it = op.class_ids.find(sorted_names);
+  if (it == op.class_ids.end()) {
+    it = op.class_ids.emplace(sorted_names, static_cast<uint32_t>(op.classes.size())).first;
+    op.classes.emplace_back();
+  }
+  return it->second;
+}
+
+void RunState::AddPairStats(ParentOp& op, uint32_t first, uint32_t second,
+                            const ParentOp::PairStats& stats) {
+  ParentOp::PairStats& mine = op.pairs[PairKey(first, second)];
+  const bool swapped = first > second;  // stored with the smaller id first
+  mine.first_before += swapped ? stats.second_before : stats.first_before;
+  mine.second_before += swapped ? stats.first_before : stats.second_before;
+  mine.overlap += stats.overlap;
+}
+
+void RunState::AppendChain(ParentOp& op, std::span<const ChainElement> elements,
+                           const std::vector<uint32_t>& ids,
+                           const std::vector<std::string>& details, ParentOp::Chain chain) {
+  chain.begin = static_cast<uint32_t>(elements_.size());
+  for (ChainElement e : elements) {
+    e.name = ids[e.name];
+    if (e.value_flow != ChainElement::kNoDetail) e.value_flow = DetailId(details[e.value_flow]);
+    elements_.push_back(e);
+  }
+  chain.end = static_cast<uint32_t>(elements_.size());
+  op.chains.push_back(chain);
+}
+
 void RunState::Add(const TraceRef& trace_ref, const Observation& seen) {
   const SequentialVisits& in = static_cast<const SequentialObservation&>(seen).visits;
   traces_.push_back({trace_ref.id, trace_ref.duration_us});
@@ -383,37 +410,13 @@ void RunState::Add(const TraceRef& trace_ref, const Observation& seen) {
     names.clear();
     for (uint32_t n : in.NamesOf(v)) names.push_back(ids[n]);
     std::sort(names.begin(), names.end());
-    auto it = op.class_ids.find(names);
-    if (it == op.class_ids.end()) {
-      it = op.class_ids.emplace(names, static_cast<uint32_t>(op.classes.size())).first;
-      op.classes.emplace_back();
-    }
-    const uint32_t cls = it->second;
+    const uint32_t cls = ClassId(op, names);
     ParentOp::Class& row = op.classes[cls];
     ++row.visits;
-    for (uint32_t n : it->first) ++op.presence[n];
+    for (uint32_t n : names) ++op.presence[n];
     for (const VisitPair& pair : in.PairsOf(v)) {
-      uint32_t a = ids[pair.first], b = ids[pair.second];
-      PairOrder order = pair.order;
-      if (a > b) {
-        std::swap(a, b);
-        if (order != PairOrder::kOverlap) {
-          order =
-              order == PairOrder::kFirstBefore ? PairOrder::kSecondBefore : PairOrder::kFirstBefore;
-        }
-      }
-      ParentOp::PairStats& st = op.pairs[PairKey(a, b)];
-      switch (order) {
-        case PairOrder::kFirstBefore:
-          ++st.first_before;
-          break;
-        case PairOrder::kSecondBefore:
-          ++st.second_before;
-          break;
-        case PairOrder::kOverlap:
-          ++st.overlap;
-          break;
-      }
+      AddPairStats(op, ids[pair.first], ids[pair.second],
+                   pair.overlap ? ParentOp::PairStats{0, 0, 1} : ParentOp::PairStats{1, 0, 0});
     }
     // Names adjacent in one of the visit's chains, each pair once.
     adjacent.clear();
@@ -431,16 +434,8 @@ void RunState::Add(const TraceRef& trace_ref, const Observation& seen) {
       ++op.adjacent[key];
     }
     for (const VisitChain& chain : in.ChainsOf(v)) {
-      const auto begin = static_cast<uint32_t>(elements_.size());
-      for (ChainElement e : in.ElementsOf(chain)) {
-        e.name = ids[e.name];
-        if (e.value_flow != ChainElement::kNoDetail) {
-          e.value_flow = DetailId(in.details[e.value_flow]);
-        }
-        elements_.push_back(e);
-      }
-      op.chains.push_back(
-          {cls, trace, begin, static_cast<uint32_t>(elements_.size()), chain.retimed_saving_us});
+      AppendChain(op, in.ElementsOf(chain), ids, in.details,
+                  {cls, trace, 0, 0, chain.retimed_saving_us});
     }
   }
 }
@@ -457,40 +452,25 @@ void RunState::Merge(const DetectorState& other_state) {
     ParentOp& op = parent_ops_[ids[parent]];
     op.visits += o.visits;
     std::vector<uint32_t> class_map(o.classes.size());
+    std::vector<uint32_t> mine;
     for (const auto& [names, index] : o.class_ids) {
-      std::vector<uint32_t> mine;
+      mine.clear();
       for (uint32_t n : names) mine.push_back(ids[n]);
       std::sort(mine.begin(), mine.end());
-      const auto [it, added] =
-          op.class_ids.try_emplace(std::move(mine), static_cast<uint32_t>(op.classes.size()));
-      if (added) op.classes.emplace_back();
-      class_map[index] = it->second;
-      ParentOp::Class& row = op.classes[it->second];
+      class_map[index] = ClassId(op, mine);
+      ParentOp::Class& row = op.classes[class_map[index]];
       row.visits += o.classes[index].visits;
       for (const auto& [key, n] : o.classes[index].adjacent) row.adjacent[remap(key)] += n;
     }
     for (const auto& [key, n] : o.adjacent) op.adjacent[remap(key)] += n;
     for (const auto& [name, n] : o.presence) op.presence[ids[name]] += n;
     for (const auto& [key, st] : o.pairs) {
-      const uint32_t a = ids[key >> 32], b = ids[key & 0xffffffffu];
-      const bool swapped = a > b;
-      ParentOp::PairStats& mine = op.pairs[PairKey(a, b)];
-      mine.first_before += swapped ? st.second_before : st.first_before;
-      mine.second_before += swapped ? st.first_before : st.second_before;
-      mine.overlap += st.overlap;
+      AddPairStats(op, ids[key >> 32], ids[key & 0xffffffffu], st);
     }
     for (const ParentOp::Chain& c : o.chains) {
-      const auto begin = static_cast<uint32_t>(elements_.size());
-      for (uint32_t k = c.begin; k < c.end; ++k) {
-        ChainElement e = other.elements_[k];
-        e.name = ids[e.name];
-        if (e.value_flow != ChainElement::kNoDetail) {
-          e.value_flow = DetailId(other.details_[e.value_flow]);
-        }
-        elements_.push_back(e);
-      }
-      op.chains.push_back({class_map[c.cls], trace_base + c.trace, begin,
-                           static_cast<uint32_t>(elements_.size()), c.retimed_saving_us});
+      AppendChain(op, {other.elements_.data() + c.begin, other.elements_.data() + c.end}, ids,
+                  other.details_,
+                  {class_map[c.cls], trace_base + c.trace, 0, 0, c.retimed_saving_us});
     }
   }
 }
@@ -499,18 +479,14 @@ void RunState::Build(const DetectorConfig& config, std::vector<Finding>* found) 
   const auto name_key = [&](uint32_t id) { return NameKey(names_[id]); };
   std::map<std::string, RunRow> runs;  // by fingerprint
   for (const auto& [parent, op] : parent_ops_) {
-    const auto count = [](const std::unordered_map<uint64_t, uint64_t>& m, uint64_t key) {
-      auto it = m.find(key);
-      return it == m.end() ? uint64_t{0} : it->second;
-    };
-    const auto count_name = [](const std::unordered_map<uint32_t, uint64_t>& m, uint32_t key) {
-      auto it = m.find(key);
-      return it == m.end() ? uint64_t{0} : it->second;
+    const auto count = [](const auto& counts, auto key) {
+      auto it = counts.find(key);
+      return it == counts.end() ? uint64_t{0} : it->second;
     };
     // Visits that had both names, bounded by the rarer name's visits (an
     // upper bound: exact counts would need every pair of every visit).
     const auto together = [&](uint32_t a, uint32_t b) {
-      return std::min(count_name(op.presence, a), count_name(op.presence, b));
+      return std::min(count(op.presence, a), count(op.presence, b));
     };
     // Whether two neighbouring chain elements belong to one run: not already
     // concurrent (overlapping in most visits where both ran, whatever the

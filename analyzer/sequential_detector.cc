@@ -30,7 +30,7 @@ constexpr size_t kMaxTokenSpans = 64;       // spans of a subtree scanned for va
 constexpr size_t kMaxChainMembers = 64;
 
 struct Candidate {
-  SpanIndex span;
+  size_t element;  // index into the parent's elements
   int64_t start, end;
 };
 
@@ -226,7 +226,7 @@ void ObserveVisits(const DetectorContext& ctx, SequentialVisits* out) {
   NameTable names(out);
   std::vector<Element> raw, elements;
   std::vector<Candidate> cands;
-  std::vector<uint32_t> first_of;           // per name: first element index + 1 (0: none yet)
+  std::vector<uint8_t> first_of;            // per name: 1 once this visit has an element of it
   std::vector<size_t> firsts;               // elements that are their name's first
   std::vector<std::string_view> inherited;  // value tokens of the current parent, sorted
   std::vector<std::string_view> earlier_tokens, later_tokens;
@@ -259,16 +259,18 @@ void ObserveVisits(const DetectorContext& ctx, SequentialVisits* out) {
     const int64_t tolerance =
         std::min(kMaxTimeUs, SatFromDouble(cfg.overlap_tolerance_fraction *
                                            static_cast<double>(t.spans[p].duration_us)));
-    // The class (distinct names) and the pairs of first occurrences.
-    first_of.assign(out->names.size(), 0);
+    // The class (distinct names) and the pairs of first occurrences. Only the
+    // entries this visit set are cleared again: O(elements), not O(names).
+    first_of.resize(out->names.size(), 0);
     firsts.clear();
     for (size_t i = 0; i < elements.size(); ++i) {
-      uint32_t& f = first_of[elements[i].name];
-      if (f == 0) {
-        f = static_cast<uint32_t>(i + 1);
+      uint8_t& seen = first_of[elements[i].name];
+      if (seen == 0) {
+        seen = 1;
         firsts.push_back(i);
       }
     }
+    for (size_t i : firsts) first_of[elements[i].name] = 0;
     if (firsts.size() < 2) continue;  // one operation, however often: the n+1 detector's
     v.names_begin = static_cast<uint32_t>(out->visit_names.size());
     for (size_t i : firsts) out->visit_names.push_back(elements[i].name);
@@ -279,15 +281,9 @@ void ObserveVisits(const DetectorContext& ctx, SequentialVisits* out) {
       for (size_t j = i + 1; j < firsts.size() && j <= i + kPairWindow; ++j) {
         const Element& a = elements[firsts[i]];
         const Element& b = elements[firsts[j]];
-        PairOrder order = std::min(a.end, b.end) - std::max(a.start, b.start) > tolerance
-                              ? PairOrder::kOverlap
-                              : PairOrder::kFirstBefore;  // a starts first (start order)
-        if (a.name < b.name) {
-          out->pairs.push_back({a.name, b.name, order});
-        } else {
-          out->pairs.push_back(
-              {b.name, a.name, order == PairOrder::kOverlap ? order : PairOrder::kSecondBefore});
-        }
+        // a started first (start order).
+        out->pairs.push_back(
+            {a.name, b.name, std::min(a.end, b.end) - std::max(a.start, b.start) > tolerance});
       }
     }
     v.pairs_end = static_cast<uint32_t>(out->pairs.size());
@@ -296,7 +292,7 @@ void ObserveVisits(const DetectorContext& ctx, SequentialVisits* out) {
     // Chains of back-to-back elements, best first.
     cands.clear();
     for (size_t i = 0; i < elements.size(); ++i) {
-      cands.push_back({static_cast<SpanIndex>(i), elements[i].start, elements[i].end});
+      cands.push_back({i, elements[i].start, elements[i].end});
     }
     std::sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) {
       return a.end != b.end ? a.end < b.end : a.start < b.start;
@@ -311,7 +307,7 @@ void ObserveVisits(const DetectorContext& ctx, SequentialVisits* out) {
       visit_chain.begin = static_cast<uint32_t>(out->elements.size());
       size_t critical_elements = 0;
       for (size_t k : pos) {
-        const Element& e = elements[cands[k].span];
+        const Element& e = elements[cands[k].element];
         out->elements.push_back({e.name, e.calls, e.end - e.start, e.critical});
         critical_elements += e.critical > 0;
       }
@@ -326,7 +322,7 @@ void ObserveVisits(const DetectorContext& ctx, SequentialVisits* out) {
         // extent (children are sorted by start).
         std::vector<std::vector<SpanIndex>> blocks;
         for (size_t k : pos) {
-          const Element& e = elements[cands[k].span];
+          const Element& e = elements[cands[k].element];
           std::vector<SpanIndex>& block = blocks.emplace_back();
           auto it = std::lower_bound(
               children.begin(), children.end(), e.start,
@@ -352,8 +348,8 @@ void ObserveVisits(const DetectorContext& ctx, SequentialVisits* out) {
       // of the parent in the gap.
       SpanIndex tokens_of = kNoSpan;  // the span whose tokens later_tokens holds
       for (size_t k = 0; k + 1 < pos.size(); ++k) {
-        const Element& a = elements[cands[pos[k]].span];
-        const Element& b = elements[cands[pos[k + 1]].span];
+        const Element& a = elements[cands[pos[k]].element];
+        const Element& b = elements[cands[pos[k + 1]].element];
         ChainElement& later = chain[k + 1];
         // A one-call element is the later span of one link and the earlier of
         // the next: its tokens are extracted once.

@@ -24,12 +24,11 @@ namespace trace_analyze::analyzer {
 // `calls` > 1). Runs are mined from the visits of many traces
 // (RunState::Build, docs/detectors.md §1).
 
-// Relation of two element names in one visit (their first occurrences).
-enum class PairOrder : uint8_t { kFirstBefore, kSecondBefore, kOverlap };
-
+// Two element names of one visit (their first occurrences): `first` started
+// first; `overlap` when they ran at the same time (beyond the tolerance).
 struct VisitPair {
-  uint32_t first, second;  // name indices, first < second
-  PairOrder order;
+  uint32_t first, second;  // name indices
+  bool overlap;
 };
 
 // One element of a chain: elements that ran back to back.
@@ -147,6 +146,19 @@ class RunState : public DetectorState {
  private:
   uint32_t NameId(const OpName& name);
   uint32_t DetailId(const std::string& detail);
+  // The class of `op` with these distinct names (global ids, sorted), added
+  // when new.
+  static uint32_t ClassId(ParentOp& op, const std::vector<uint32_t>& sorted_names);
+  // Adds `stats`, counted with `first` as the first of the pair, to the pair's
+  // statistics (kept with the smaller id first).
+  static void AddPairStats(ParentOp& op, uint32_t first, uint32_t second,
+                           const ParentOp::PairStats& stats);
+  // Appends a chain: its elements renamed from `ids` and `details` (another
+  // trace's or state's numbering), `chain` giving its class, trace and
+  // re-timed saving.
+  void AppendChain(ParentOp& op, std::span<const ChainElement> elements,
+                   const std::vector<uint32_t>& ids, const std::vector<std::string>& details,
+                   ParentOp::Chain chain);
 
   size_t max_examples_;
   std::vector<OpName> names_;
