@@ -116,10 +116,10 @@ Command AddAnalyzeCommand(CLI::App& app) {
       ->type_name("FILE");
   cmd->add_flag("--no-findings", options->no_findings, "Skip the bottleneck detectors");
   cmd->add_flag("--fail-on-findings", options->fail_on_findings,
-                "Exit 1 when a high-confidence finding is not suppressed (a CI gate; JUnit "
-                "reports each as a failing testcase)");
+                "Exit 1 when a high-confidence finding is not suppressed, shown by --top or "
+                "not (a CI gate; JUnit reports each as a failing testcase)");
   cmd->add_option("--min-saving", options->min_saving_us,
-                  "Report sequential patterns saving at least this many µs per trace (p50); "
+                  "Report sequential runs saving at least this many µs per trace (p50); "
                   "default 500")
       ->type_name("US");
   cmd->add_option("--n-plus-one-min-calls", options->n_plus_one_min_calls,
