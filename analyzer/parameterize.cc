@@ -23,7 +23,6 @@ constexpr std::array<uint8_t, 256> kClasses = MakeClasses();
 
 uint8_t ClassOf(char c) { return kClasses[static_cast<unsigned char>(c)]; }
 bool IsHex(char c) { return (ClassOf(c) & (kDigit | kHexLetter)) != 0; }
-bool IsDigit(char c) { return (ClassOf(c) & kDigit) != 0; }
 bool IsWordChar(char c) { return (ClassOf(c) & kWord) != 0; }
 
 // Length of a UUID (8-4-4-4-12 hex) at text[i], or 0.
@@ -42,37 +41,58 @@ size_t UuidLength(std::string_view text, size_t i) {
   return p - i;
 }
 
-// A token of `text` starting at i, classified. Words are whole runs of word
-// characters; only runs that are entirely digits or hex qualify as values.
-struct Token {
-  enum Kind { kOther, kUuid, kHex, kNumber, kLiteral } kind = kOther;
-  size_t length = 1;
-};
+// The kinds of value a text can hold; everything else is other text.
+enum class Value { kUuid, kHex, kNumber, kLiteral };
 
-Token NextToken(std::string_view text, size_t i) {
-  const char c = text[i];
-  const bool word_start = i == 0 || !IsWordChar(text[i - 1]);
-  if ((c == '\'' || c == '"')) {
-    const size_t end = text.find(c, i + 1);
-    if (end != std::string_view::npos) return {Token::kLiteral, end - i + 1};
-    return {Token::kOther, 1};
+// Calls on_value(kind, begin, length) for each value of `text`, in order.
+// Words (runs of word characters) are taken whole: only a word that is
+// entirely digits or hex, or a UUID, is a value, so "v2" and "utf8" are not.
+// One pass; a word that starts with a letter other than a-f skips at once.
+template <class OnValue>
+void ForEachValue(std::string_view text, OnValue&& on_value) {
+  const size_t n = text.size();
+  size_t i = 0;
+  while (i < n) {
+    const char c = text[i];
+    const uint8_t cls = ClassOf(c);
+    if ((cls & kWord) == 0) {
+      if (c == '\'' || c == '"') {
+        const size_t end = text.find(c, i + 1);
+        if (end != std::string_view::npos) {
+          on_value(Value::kLiteral, i, end - i + 1);
+          i = end + 1;
+          continue;
+        }
+      }
+      ++i;
+      continue;
+    }
+    if ((cls & (kDigit | kHexLetter)) == 0) {  // neither a number nor hex
+      while (i < n && IsWordChar(text[i])) ++i;
+      continue;
+    }
+    if (size_t u = UuidLength(text, i); u > 0 && (i + u == n || !IsWordChar(text[i + u]))) {
+      on_value(Value::kUuid, i, u);
+      i += u;
+      continue;
+    }
+    size_t end = i;
+    bool all_digits = true, all_hex = true, has_digit = false;
+    for (; end < n; ++end) {
+      const uint8_t k = ClassOf(text[end]);
+      if ((k & kWord) == 0) break;
+      all_digits = all_digits && (k & kDigit) != 0;
+      all_hex = all_hex && (k & (kDigit | kHexLetter)) != 0;
+      has_digit = has_digit || (k & kDigit) != 0;
+    }
+    const size_t length = end - i;
+    if (all_digits) {
+      on_value(Value::kNumber, i, length);
+    } else if (all_hex && has_digit && length >= 8) {
+      on_value(Value::kHex, i, length);
+    }
+    i = end;
   }
-  if (!word_start || !IsWordChar(c)) return {Token::kOther, 1};
-  if (size_t n = UuidLength(text, i); n > 0 && (i + n == text.size() || !IsWordChar(text[i + n]))) {
-    return {Token::kUuid, n};
-  }
-  size_t end = i;
-  bool all_digits = true, all_hex = true, has_digit = false;
-  while (end < text.size() && IsWordChar(text[end])) {
-    all_digits = all_digits && IsDigit(text[end]);
-    all_hex = all_hex && IsHex(text[end]);
-    has_digit = has_digit || IsDigit(text[end]);
-    ++end;
-  }
-  const size_t n = end - i;
-  if (all_digits) return {Token::kNumber, n};
-  if (all_hex && has_digit && n >= 8) return {Token::kHex, n};
-  return {Token::kOther, n};
 }
 
 }  // namespace
@@ -86,27 +106,26 @@ std::string Parameterize(std::string_view text) {
 void ParameterizeInto(std::string_view text, std::string* out_ptr) {
   std::string& out = *out_ptr;
   out.clear();
-  for (size_t i = 0; i < text.size();) {
-    const Token t = NextToken(text, i);
-    switch (t.kind) {
-      case Token::kUuid:
+  size_t copied = 0;  // text before this is in `out`
+  ForEachValue(text, [&](Value kind, size_t begin, size_t length) {
+    out.append(text.data() + copied, begin - copied);
+    switch (kind) {
+      case Value::kUuid:
         out += "{uuid}";
         break;
-      case Token::kHex:
+      case Value::kHex:
         out += "{id}";
         break;
-      case Token::kNumber:
+      case Value::kNumber:
         out += "{n}";
         break;
-      case Token::kLiteral:
+      case Value::kLiteral:
         out += '?';
         break;
-      case Token::kOther:
-        out.append(text.substr(i, t.length));
-        break;
     }
-    i += t.length;
-  }
+    copied = begin + length;
+  });
+  out.append(text.data() + copied, text.size() - copied);
   // Collapse "(?, ?, ?)" and "({n}, {n})" lists to one element.
   if (out.find('(') == std::string::npos) return;
   for (const char* item : {"?", "{n}"}) {
@@ -122,18 +141,20 @@ void ParameterizeInto(std::string_view text, std::string* out_ptr) {
 }
 
 void ExtractValueTokens(std::string_view text, std::vector<std::string_view>* out) {
-  for (size_t i = 0; i < text.size();) {
-    const Token t = NextToken(text, i);
-    const bool keep = t.kind == Token::kUuid || t.kind == Token::kHex ||
-                      (t.kind == Token::kNumber && t.length >= 3) ||
-                      (t.kind == Token::kLiteral && t.length >= 5);
-    if (keep) {
-      std::string_view v = text.substr(i, t.length);
-      if (t.kind == Token::kLiteral) v = v.substr(1, v.size() - 2);
-      out->push_back(v);
+  ForEachValue(text, [&](Value kind, size_t begin, size_t length) {
+    switch (kind) {
+      case Value::kUuid:
+      case Value::kHex:
+        out->push_back(text.substr(begin, length));
+        break;
+      case Value::kNumber:
+        if (length >= 3) out->push_back(text.substr(begin, length));
+        break;
+      case Value::kLiteral:  // without its quotes
+        if (length >= 5) out->push_back(text.substr(begin + 1, length - 2));
+        break;
     }
-    i += t.length;
-  }
+  });
 }
 
 uint64_t StableHash64(std::string_view text, uint64_t seed) {

@@ -168,7 +168,7 @@ uint64_t PairKey(uint32_t a, uint32_t b) {
 struct RunContext {
   const DetectorConfig& config;
   const std::vector<OpName>& names;
-  const std::unordered_map<std::string, uint32_t>& name_ids;
+  const absl::flat_hash_map<std::string, uint32_t>& name_ids;
   const std::vector<RunState::TraceRow>& traces;
   size_t max_examples;
 };
@@ -354,12 +354,6 @@ uint32_t RunState::DetailId(const std::string& detail) {
   auto [it, added] = detail_ids_.try_emplace(detail, static_cast<uint32_t>(details_.size()));
   if (added) details_.push_back(detail);
   return it->second;
-}
-
-size_t RunState::ParentOp::NamesHash::operator()(const std::vector<uint32_t>& names) const {
-  uint64_t h = 0x9e3779b97f4a7c15ull;
-  for (uint32_t n : names) h = (h ^ n) * 0x100000001b3ull;
-  return static_cast<size_t>(h);
 }
 
 std::unique_ptr<DetectorState> RunState::Clone() const { return std::make_unique<RunState>(*this); }

@@ -80,25 +80,59 @@ std::vector<size_t> BestChain(const std::vector<Candidate>& cands, const Sequent
   return chain;
 }
 
-// Value tokens in the attributes of `root` and its subtree (bounded: the first
-// kMaxTokenSpans spans in depth-first order), sorted and unique; views into
-// the trace's attribute values. `stack` is scratch.
-void SubtreeTokens(const Trace& t, SpanIndex root, std::vector<SpanIndex>* stack,
-                   std::vector<std::string_view>* out) {
+// A value token as compared: a 64-bit hash of its text. Two different values
+// of one trace collide with probability ~n²/2^64 (a false "value flows").
+uint64_t TokenHash(std::string_view v) { return std::hash<std::string_view>{}(v); }
+
+// The value tokens of each span's attributes (ExtractValueTokens), hashed,
+// sorted and unique; extracted once per trace and span, since a span sits in
+// the subtrees of several chain links (one per ancestor level).
+class SpanTokens {
+ public:
+  explicit SpanTokens(const Trace& t)
+      : t_(t), begin_(t.spans.size(), kUnset), count_(t.spans.size()) {}
+
+  std::span<const uint64_t> Of(SpanIndex i) {
+    if (begin_[i] == kUnset) {
+      begin_[i] = static_cast<uint32_t>(hashes_.size());
+      found_.clear();
+      for (const Attribute& a : t_.AttrsOf(t_.spans[i])) ExtractValueTokens(a.value, &found_);
+      for (std::string_view v : found_) hashes_.push_back(TokenHash(v));
+      const auto first = hashes_.begin() + begin_[i];
+      std::sort(first, hashes_.end());
+      hashes_.erase(std::unique(first, hashes_.end()), hashes_.end());
+      count_[i] = static_cast<uint32_t>(hashes_.size() - begin_[i]);
+    }
+    return {hashes_.data() + begin_[i], count_[i]};
+  }
+
+ private:
+  static constexpr uint32_t kUnset = UINT32_MAX;
+  const Trace& t_;
+  std::vector<uint32_t> begin_, count_;  // per span, into hashes_
+  std::vector<uint64_t> hashes_;
+  std::vector<std::string_view> found_;  // scratch
+};
+
+// Value tokens of `root` and its subtree (bounded: the first kMaxTokenSpans
+// spans in depth-first order), sorted and unique. `stack` is scratch.
+void SubtreeTokens(const Trace& t, SpanTokens& tokens, SpanIndex root,
+                   std::vector<SpanIndex>* stack, std::vector<uint64_t>* out) {
   out->clear();
   stack->assign(1, root);
   size_t visited = 0;
   while (!stack->empty() && visited++ < kMaxTokenSpans) {
     const SpanIndex i = stack->back();
     stack->pop_back();
-    for (const Attribute& a : t.AttrsOf(t.spans[i])) ExtractValueTokens(a.value, out);
+    const std::span<const uint64_t> own = tokens.Of(i);
+    out->insert(out->end(), own.begin(), own.end());
     for (SpanIndex c : t.topology.ChildrenOf(i)) stack->push_back(c);
   }
   std::sort(out->begin(), out->end());
   out->erase(std::unique(out->begin(), out->end()), out->end());
 }
 
-bool Contains(const std::vector<std::string_view>& sorted, std::string_view v) {
+bool Contains(const std::vector<uint64_t>& sorted, uint64_t v) {
   return std::binary_search(sorted.begin(), sorted.end(), v);
 }
 
@@ -106,11 +140,10 @@ bool Contains(const std::vector<std::string_view>& sorted, std::string_view v) {
 // the parent did not already have (`inherited`, sorted) appears in `later`'s
 // subtree (`consumed`: its SubtreeTokens). If so, describes the first such
 // value in `later`'s subtree, in the order SubtreeTokens visits it, in `detail`.
-bool ValueFlows(const Trace& t, const std::vector<std::string_view>& inherited,
-                const std::vector<std::string_view>& produced,
-                const std::vector<std::string_view>& consumed, SpanIndex earlier, SpanIndex later,
-                std::vector<SpanIndex>* stack, std::string* detail) {
-  auto flows = [&](std::string_view v) { return Contains(produced, v) && !Contains(inherited, v); };
+bool ValueFlows(const Trace& t, const std::vector<uint64_t>& inherited,
+                const std::vector<uint64_t>& produced, const std::vector<uint64_t>& consumed,
+                SpanIndex earlier, SpanIndex later, std::vector<SpanIndex>* stack,
+                std::string* detail) {
   // Both sorted: one merge pass decides; the describing scan runs only on a hit.
   bool any = false;
   for (auto p = produced.begin(), c = consumed.begin();
@@ -126,6 +159,10 @@ bool ValueFlows(const Trace& t, const std::vector<std::string_view>& inherited,
     }
   }
   if (!any) return false;
+  const auto flows = [&](std::string_view v) {
+    const uint64_t h = TokenHash(v);
+    return Contains(produced, h) && !Contains(inherited, h);
+  };
   std::vector<std::string_view> found;
   stack->assign(1, later);
   size_t visited = 0;
@@ -226,10 +263,11 @@ void ObserveVisits(const DetectorContext& ctx, SequentialVisits* out) {
   NameTable names(out);
   std::vector<Element> raw, elements;
   std::vector<Candidate> cands;
-  std::vector<uint8_t> first_of;            // per name: 1 once this visit has an element of it
-  std::vector<size_t> firsts;               // elements that are their name's first
-  std::vector<std::string_view> inherited;  // value tokens of the current parent, sorted
-  std::vector<std::string_view> earlier_tokens, later_tokens;
+  std::vector<uint8_t> first_of;  // per name: 1 once this visit has an element of it
+  std::vector<size_t> firsts;     // elements that are their name's first
+  SpanTokens tokens(t);
+  std::vector<uint64_t> inherited;  // value tokens of the current parent, sorted
+  std::vector<uint64_t> earlier_tokens, later_tokens;
   std::vector<SpanIndex> token_stack;
   std::vector<uint32_t> child_names;  // per child of the current parent; kNoName: not blocking
   size_t retime_spans = 0;            // spent of kRetimeSpanBudget
@@ -338,9 +376,8 @@ void ObserveVisits(const DetectorContext& ctx, SequentialVisits* out) {
             0, ctx.path.total_us - CriticalPathIfConcurrent(t, p, blocks, ctx.cp));
       }
       if (!parent_tokens_ready) {
-        inherited.clear();
-        for (const Attribute& a : t.AttrsOf(t.spans[p])) ExtractValueTokens(a.value, &inherited);
-        std::sort(inherited.begin(), inherited.end());
+        const std::span<const uint64_t> own = tokens.Of(p);
+        inherited.assign(own.begin(), own.end());
         parent_tokens_ready = true;
       }
       // Evidence between consecutive elements: values of the earlier one's
@@ -356,9 +393,9 @@ void ObserveVisits(const DetectorContext& ctx, SequentialVisits* out) {
         if (a.last_span == tokens_of) {
           earlier_tokens.swap(later_tokens);
         } else {
-          SubtreeTokens(t, a.last_span, &token_stack, &earlier_tokens);
+          SubtreeTokens(t, tokens, a.last_span, &token_stack, &earlier_tokens);
         }
-        SubtreeTokens(t, b.first_span, &token_stack, &later_tokens);
+        SubtreeTokens(t, tokens, b.first_span, &token_stack, &later_tokens);
         tokens_of = b.first_span;
         std::string detail;
         if (ValueFlows(t, inherited, earlier_tokens, later_tokens, a.last_span, b.first_span,

@@ -11,9 +11,9 @@
 #include <memory>
 #include <span>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "analyzer/detector.h"
 
 namespace trace_analyze::analyzer {
@@ -115,20 +115,17 @@ class RunState : public DetectorState {
     // a handler), with how often each pair of names was adjacent in a chain.
     struct Class {
       uint64_t visits = 0;
-      std::unordered_map<uint64_t, uint64_t> adjacent;  // visits with the pair adjacent
+      absl::flat_hash_map<uint64_t, uint64_t> adjacent;  // visits with the pair adjacent
     };
     std::vector<Class> classes;
-    struct NamesHash {
-      size_t operator()(const std::vector<uint32_t>& names) const;
-    };
     // Sorted global name ids → index into classes.
-    std::unordered_map<std::vector<uint32_t>, uint32_t, NamesHash> class_ids;
-    std::unordered_map<uint64_t, uint64_t> adjacent;  // over every class
-    std::unordered_map<uint32_t, uint64_t> presence;  // visits that had the name
+    absl::flat_hash_map<std::vector<uint32_t>, uint32_t> class_ids;
+    absl::flat_hash_map<uint64_t, uint64_t> adjacent;  // over every class
+    absl::flat_hash_map<uint32_t, uint64_t> presence;  // visits that had the name
     struct PairStats {
       uint64_t first_before = 0, second_before = 0, overlap = 0;
     };
-    std::unordered_map<uint64_t, PairStats> pairs;
+    absl::flat_hash_map<uint64_t, PairStats> pairs;
     struct Chain {
       uint32_t cls;               // index into classes
       uint32_t trace;             // index into traces_
@@ -162,10 +159,10 @@ class RunState : public DetectorState {
 
   size_t max_examples_;
   std::vector<OpName> names_;
-  std::unordered_map<std::string, uint32_t> name_ids_;  // service + '\x1f' + operation
-  std::string key_;                                     // NameId's buffer
+  absl::flat_hash_map<std::string, uint32_t> name_ids_;  // service + '\x1f' + operation
+  std::string key_;                                      // NameId's buffer
   std::vector<std::string> details_;
-  std::unordered_map<std::string, uint32_t> detail_ids_;
+  absl::flat_hash_map<std::string, uint32_t> detail_ids_;
   std::vector<TraceRow> traces_;             // traces with chains
   std::map<uint32_t, ParentOp> parent_ops_;  // by parent name id
   std::vector<ChainElement> elements_;       // of the chains, global name and detail ids

@@ -22,6 +22,7 @@ packages=(
   g++ cmake ninja-build pkg-config git python3
   libsimdjson-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev zlib1g-dev libzstd-dev zstd
+  libabsl-dev  # Abseil's flat hash maps (the detectors' tables)
   clang-format chromium
   # Jaeger query clients: HTTP (libcurl), gRPC + protobuf code generation,
   # and cpp-httplib for the tests' in-process HTTP(S) server; OpenSSL for the
