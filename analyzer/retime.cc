@@ -1,6 +1,7 @@
 #include "analyzer/retime.h"
 
 #include <algorithm>
+#include <utility>
 #include <vector>
 
 namespace trace_analyze::analyzer {
@@ -82,6 +83,73 @@ int64_t CriticalPathIfConcurrent(const Trace& trace, SpanIndex parent,
     cut = end;
   }
   return ComputeCriticalPath(shadow, cp).total_us;
+}
+
+int64_t CriticalPathSavingIfConcurrent(const Trace& trace, const CriticalPath& path,
+                                       SpanIndex parent,
+                                       std::span<const std::vector<SpanIndex>> elements,
+                                       const CpOptions& cp) {
+  // A saturated total is not the sum of the roots' durations.
+  if (cp.mode != CpMode::kJaeger || path.total_us == INT64_MAX) {
+    return std::max<int64_t>(0,
+                             path.total_us - CriticalPathIfConcurrent(trace, parent, elements, cp));
+  }
+  // The model of CriticalPathIfConcurrent, on end times only: each member's
+  // new end, then, level by level up the ancestors, the span's shrunk end
+  // from its children's new ends.
+  int64_t chain_start = INT64_MAX, old_end = INT64_MIN, new_end = INT64_MIN;
+  for (const std::vector<SpanIndex>& element : elements) {
+    for (SpanIndex m : element) {
+      chain_start = std::min(chain_start, trace.spans[m].start_us);
+      old_end = std::max(old_end, trace.spans[m].end_us());
+    }
+  }
+  std::vector<std::pair<SpanIndex, int64_t>> moved;  // member → its new end, sorted
+  for (const std::vector<SpanIndex>& element : elements) {
+    int64_t start = INT64_MAX;
+    for (SpanIndex m : element) start = std::min(start, trace.spans[m].start_us);
+    for (SpanIndex m : element) {
+      const int64_t end = trace.spans[m].end_us() + (chain_start - start);
+      moved.emplace_back(m, end);
+      new_end = std::max(new_end, end);
+    }
+  }
+  std::sort(moved.begin(), moved.end());
+  int64_t gain = old_end - new_end;
+  int64_t cut = old_end;  // work starting at or after this moves earlier
+  SpanIndex came_from = kNoSpan;
+  int64_t came_from_end = 0;  // its new end
+  for (SpanIndex cur = parent; gain > 0; cur = trace.topology.tree_parent[cur]) {
+    if (cur == kNoSpan) {
+      // `came_from` is a root: walked unless it is an orphan (which drops
+      // itself from the path).
+      return trace.topology.parent_missing[came_from] != 0 ? 0 : gain;
+    }
+    int64_t last_child_end = INT64_MIN;
+    for (SpanIndex c : trace.topology.ChildrenOf(cur)) {
+      const Span& s = trace.spans[c];
+      int64_t end = s.end_us();
+      const auto member =
+          cur != parent ? moved.end()
+                        : std::lower_bound(moved.begin(), moved.end(), std::pair(c, INT64_MIN));
+      if (c == came_from) {
+        end = came_from_end;
+      } else if (member != moved.end() && member->first == c) {
+        end = member->second;
+      } else if (s.start_us >= cut) {
+        end -= gain;
+      }
+      last_child_end = std::max(last_child_end, end);
+    }
+    const Span& span = trace.spans[cur];
+    const int64_t end = span.end_us();
+    const int64_t shrunk = std::max(end - gain, std::max(last_child_end, span.start_us));
+    gain = end - shrunk;
+    cut = end;
+    came_from = cur;
+    came_from_end = shrunk;
+  }
+  return 0;
 }
 
 }  // namespace trace_analyze::analyzer

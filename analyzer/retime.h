@@ -22,6 +22,17 @@ int64_t CriticalPathIfConcurrent(const Trace& trace, SpanIndex parent,
                                  std::span<const std::vector<SpanIndex>> elements,
                                  const CpOptions& cp);
 
+// How much shorter `path` (the trace's critical path in `cp`'s mode) would be
+// under the same re-timing: path.total_us − CriticalPathIfConcurrent(...),
+// never negative. In kJaeger mode the path of each walked root tiles the
+// root, so the saving is how much earlier the parent's root ends: O(Σ children
+// of the parent and its ancestors), no copy and no new path. Other modes
+// re-compute the path.
+int64_t CriticalPathSavingIfConcurrent(const Trace& trace, const CriticalPath& path,
+                                       SpanIndex parent,
+                                       std::span<const std::vector<SpanIndex>> elements,
+                                       const CpOptions& cp);
+
 }  // namespace trace_analyze::analyzer
 
 #endif  // TRACE_ANALYZE_ANALYZER_RETIME_H_

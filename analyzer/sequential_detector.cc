@@ -9,7 +9,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "analyzer/parameterize.h"
@@ -35,13 +35,21 @@ struct Candidate {
 };
 
 // The best chain of at least cfg.min_chain_length among `cands` (sorted by
-// end): maximal Σ duration, then more members, then earliest. Returns member
-// positions in start order; empty when there is no such chain.
-std::vector<size_t> BestChain(const std::vector<Candidate>& cands, const SequentialConfig& cfg,
-                              int64_t overlap_tolerance) {
+// end): maximal Σ duration, then more members, then earliest, as member
+// positions in start order into `chain`; empty when there is no such chain.
+struct ChainScratch {
+  std::vector<int64_t> total;
+  std::vector<size_t> length, prev;
+};
+
+void BestChain(const std::vector<Candidate>& cands, const SequentialConfig& cfg,
+               int64_t overlap_tolerance, ChainScratch& scratch, std::vector<size_t>* chain) {
   const size_t n = cands.size();
-  std::vector<int64_t> total(n);
-  std::vector<size_t> length(n), prev(n, SIZE_MAX);
+  std::vector<int64_t>& total = scratch.total;
+  std::vector<size_t>&length = scratch.length, &prev = scratch.prev;
+  total.assign(n, 0);
+  length.assign(n, 0);
+  prev.assign(n, SIZE_MAX);
   size_t best = SIZE_MAX;
   for (size_t j = 0; j < n; ++j) {
     const int64_t dur_j = cands[j].end - cands[j].start;
@@ -73,11 +81,10 @@ std::vector<size_t> BestChain(const std::vector<Candidate>& cands, const Sequent
       best = j;
     }
   }
-  std::vector<size_t> chain;
-  if (best == SIZE_MAX) return chain;
-  for (size_t j = best; j != SIZE_MAX; j = prev[j]) chain.push_back(j);
-  std::reverse(chain.begin(), chain.end());
-  return chain;
+  chain->clear();
+  if (best == SIZE_MAX) return;
+  for (size_t j = best; j != SIZE_MAX; j = prev[j]) chain->push_back(j);
+  std::reverse(chain->begin(), chain->end());
 }
 
 // A value token as compared: a 64-bit hash of its text. Two different values
@@ -89,14 +96,19 @@ uint64_t TokenHash(std::string_view v) { return std::hash<std::string_view>{}(v)
 // the subtrees of several chain links (one per ancestor level).
 class SpanTokens {
  public:
-  explicit SpanTokens(const Trace& t)
-      : t_(t), begin_(t.spans.size(), kUnset), count_(t.spans.size()) {}
+  // Starts on trace `t`, keeping the buffers' capacity.
+  void Reset(const Trace& t) {
+    t_ = &t;
+    begin_.assign(t.spans.size(), kUnset);
+    count_.resize(t.spans.size());
+    hashes_.clear();
+  }
 
   std::span<const uint64_t> Of(SpanIndex i) {
     if (begin_[i] == kUnset) {
       begin_[i] = static_cast<uint32_t>(hashes_.size());
       found_.clear();
-      for (const Attribute& a : t_.AttrsOf(t_.spans[i])) ExtractValueTokens(a.value, &found_);
+      for (const Attribute& a : t_->AttrsOf(t_->spans[i])) ExtractValueTokens(a.value, &found_);
       for (std::string_view v : found_) hashes_.push_back(TokenHash(v));
       const auto first = hashes_.begin() + begin_[i];
       std::sort(first, hashes_.end());
@@ -108,7 +120,7 @@ class SpanTokens {
 
  private:
   static constexpr uint32_t kUnset = UINT32_MAX;
-  const Trace& t_;
+  const Trace* t_ = nullptr;
   std::vector<uint32_t> begin_, count_;  // per span, into hashes_
   std::vector<uint64_t> hashes_;
   std::vector<std::string_view> found_;  // scratch
@@ -210,9 +222,14 @@ struct Element {
 // views are looked up first, so each distinct raw name is parameterised once.
 class NameTable {
  public:
-  explicit NameTable(SequentialVisits* out) : out_(out) {}
+  // Starts on a trace whose names go to `out`, keeping the tables' capacity.
+  void Reset(SequentialVisits* out) {
+    out_ = out;
+    raw_ids_.clear();
+    ids_.clear();
+  }
   uint32_t Of(const Span& s) {
-    auto [raw, added_raw] = raw_ids_.try_emplace(RawKey{s.service, s.operation}, 0);
+    auto [raw, added_raw] = raw_ids_.try_emplace(std::pair(s.service, s.operation), 0);
     if (!added_raw) return raw->second;
     ParameterizeInto(s.operation, &op_);
     key_.assign(s.service);
@@ -225,20 +242,11 @@ class NameTable {
   }
 
  private:
-  struct RawKey {
-    std::string_view service, operation;
-    bool operator==(const RawKey&) const = default;
-  };
-  struct RawKeyHash {
-    size_t operator()(const RawKey& k) const {
-      const size_t h = std::hash<std::string_view>{}(k.service);
-      return h ^ (std::hash<std::string_view>{}(k.operation) + 0x9e3779b97f4a7c15ull + (h << 6));
-    }
-  };
-  SequentialVisits* out_;
+  SequentialVisits* out_ = nullptr;
   std::string op_, key_;
-  std::unordered_map<RawKey, uint32_t, RawKeyHash> raw_ids_;  // views into the trace
-  std::unordered_map<std::string, uint32_t> ids_;
+  // (service, operation) as views into the trace → name index.
+  absl::flat_hash_map<std::pair<std::string_view, std::string_view>, uint32_t> raw_ids_;
+  absl::flat_hash_map<std::string, uint32_t> ids_;
 };
 
 // Appends `e` to `elements`, merged into the last one when it has the same name
@@ -255,22 +263,45 @@ void Push(std::vector<Element>& elements, const Element& e) {
   elements.push_back(e);
 }
 
+// ObserveVisits' buffers, kept per thread: once grown, a trace costs no
+// allocation beyond its observation.
+struct VisitScratch {
+  NameTable names;
+  SpanTokens tokens;
+  ChainScratch chain;
+  std::vector<Element> raw, elements;
+  std::vector<Candidate> cands, rest;
+  std::vector<size_t> pos;          // the current chain's candidates
+  std::vector<uint8_t> first_of;    // per name: 1 once this visit has an element of it
+  std::vector<size_t> firsts;       // elements that are their name's first
+  std::vector<uint64_t> inherited;  // value tokens of the current parent, sorted
+  std::vector<uint64_t> earlier_tokens, later_tokens;
+  std::vector<SpanIndex> token_stack;
+  std::vector<uint32_t> child_names;  // per child of the current parent; kNoName: not blocking
+  std::vector<std::vector<SpanIndex>> blocks;  // per chain element, its calls
+};
+
 }  // namespace
 
 void ObserveVisits(const DetectorContext& ctx, SequentialVisits* out) {
   const Trace& t = ctx.trace;
   const SequentialConfig& cfg = ctx.config.sequential;
-  NameTable names(out);
-  std::vector<Element> raw, elements;
-  std::vector<Candidate> cands;
-  std::vector<uint8_t> first_of;  // per name: 1 once this visit has an element of it
-  std::vector<size_t> firsts;     // elements that are their name's first
-  SpanTokens tokens(t);
-  std::vector<uint64_t> inherited;  // value tokens of the current parent, sorted
-  std::vector<uint64_t> earlier_tokens, later_tokens;
-  std::vector<SpanIndex> token_stack;
-  std::vector<uint32_t> child_names;  // per child of the current parent; kNoName: not blocking
-  size_t retime_spans = 0;            // spent of kRetimeSpanBudget
+  thread_local VisitScratch scratch;
+  NameTable& names = scratch.names;
+  names.Reset(out);
+  SpanTokens& tokens = scratch.tokens;
+  tokens.Reset(t);
+  std::vector<Element>&raw = scratch.raw, &elements = scratch.elements;
+  std::vector<Candidate>&cands = scratch.cands, &rest = scratch.rest;
+  std::vector<size_t>& pos = scratch.pos;
+  std::vector<uint8_t>& first_of = scratch.first_of;
+  std::vector<size_t>& firsts = scratch.firsts;
+  std::vector<uint64_t>&inherited = scratch.inherited, &earlier_tokens = scratch.earlier_tokens,
+  &later_tokens = scratch.later_tokens;
+  std::vector<SpanIndex>& token_stack = scratch.token_stack;
+  std::vector<uint32_t>& child_names = scratch.child_names;
+  std::vector<std::vector<SpanIndex>>& blocks = scratch.blocks;
+  size_t retime_spans = 0;  // spent of kRetimeSpanBudget
   for (SpanIndex p = 0; p < t.spans.size(); ++p) {
     const auto children = t.topology.ChildrenOf(p);
     if (children.size() < 2) continue;
@@ -338,7 +369,7 @@ void ObserveVisits(const DetectorContext& ctx, SequentialVisits* out) {
     bool parent_tokens_ready = false;
     for (size_t round = 0; round < kMaxChainsPerParent && cands.size() >= cfg.min_chain_length;
          ++round) {
-      std::vector<size_t> pos = BestChain(cands, cfg, tolerance);
+      BestChain(cands, cfg, tolerance, scratch.chain, &pos);
       if (pos.size() < cfg.min_chain_length) break;
       if (pos.size() > kMaxChainMembers) pos.resize(kMaxChainMembers);
       VisitChain visit_chain;
@@ -358,10 +389,11 @@ void ObserveVisits(const DetectorContext& ctx, SequentialVisits* out) {
         retime_spans += t.spans.size();
         // Each element's calls: the children of its operation within its
         // extent (children are sorted by start).
-        std::vector<std::vector<SpanIndex>> blocks;
-        for (size_t k : pos) {
-          const Element& e = elements[cands[k].element];
-          std::vector<SpanIndex>& block = blocks.emplace_back();
+        blocks.resize(pos.size());
+        for (size_t b = 0; b < pos.size(); ++b) {
+          const Element& e = elements[cands[pos[b]].element];
+          std::vector<SpanIndex>& block = blocks[b];
+          block.clear();
           auto it = std::lower_bound(
               children.begin(), children.end(), e.start,
               [&](SpanIndex x, int64_t start) { return t.spans[x].start_us < start; });
@@ -372,8 +404,8 @@ void ObserveVisits(const DetectorContext& ctx, SequentialVisits* out) {
             }
           }
         }
-        visit_chain.retimed_saving_us = std::max<int64_t>(
-            0, ctx.path.total_us - CriticalPathIfConcurrent(t, p, blocks, ctx.cp));
+        visit_chain.retimed_saving_us = CriticalPathSavingIfConcurrent(
+            t, ctx.path, p, std::span(blocks.data(), pos.size()), ctx.cp);
       }
       if (!parent_tokens_ready) {
         const std::span<const uint64_t> own = tokens.Of(p);
@@ -423,7 +455,7 @@ void ObserveVisits(const DetectorContext& ctx, SequentialVisits* out) {
       }
       out->chains.push_back(visit_chain);
       // Remove the members and look for another chain.
-      std::vector<Candidate> rest;
+      rest.clear();
       for (size_t k = 0, next = 0; k < cands.size(); ++k) {
         if (next < pos.size() && pos[next] == k) {
           ++next;
