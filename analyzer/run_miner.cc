@@ -164,6 +164,42 @@ uint64_t PairKey(uint32_t a, uint32_t b) {
   return uint64_t{a} << 32 | b;
 }
 
+// How many visits of one parent operation had each pair of names adjacent in
+// one of their chains: over every visit, and per class for the classes of at
+// least kMinClassVisits visits (the only ones judged on their own). Keys are
+// PairKey()s.
+struct Adjacency {
+  absl::flat_hash_map<uint64_t, uint64_t> op;
+  absl::flat_hash_map<std::pair<uint32_t, uint64_t>, uint64_t> by_class;
+};
+
+Adjacency CountAdjacency(const RunState::ParentOp& op, const std::vector<ChainElement>& elements) {
+  Adjacency out;
+  std::vector<uint64_t> keys;  // one visit's, each pair once
+  for (size_t i = 0; i < op.chains.size();) {
+    keys.clear();
+    size_t j = i;
+    for (; j < op.chains.size() && op.chains[j].visit == op.chains[i].visit; ++j) {
+      const RunState::ParentOp::Chain& c = op.chains[j];
+      for (uint32_t k = c.begin; k + 1 < c.end; ++k) {
+        if (elements[k].name != elements[k + 1].name) {
+          keys.push_back(PairKey(elements[k].name, elements[k + 1].name));
+        }
+      }
+    }
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    const uint32_t cls = op.chains[i].cls;
+    const bool own = op.class_visits[cls] >= kMinClassVisits;
+    for (uint64_t key : keys) {
+      ++out.op[key];
+      if (own) ++out.by_class[{cls, key}];
+    }
+    i = j;
+  }
+  return out;
+}
+
 // What a finding of a run is built from.
 struct RunContext {
   const DetectorConfig& config;
@@ -359,11 +395,9 @@ uint32_t RunState::DetailId(const std::string& detail) {
 std::unique_ptr<DetectorState> RunState::Clone() const { return std::make_unique<RunState>(*this); }
 
 uint32_t RunState::ClassId(ParentOp& op, const std::vector<uint32_t>& sorted_names) {
-  auto it = op.class_ids.find(sorted_names);
-  if (it == op.class_ids.end()) {
-    it = op.class_ids.emplace(sorted_names, static_cast<uint32_t>(op.classes.size())).first;
-    op.classes.emplace_back();
-  }
+  auto [it, added] =
+      op.class_ids.try_emplace(sorted_names, static_cast<uint32_t>(op.class_visits.size()));
+  if (added) op.class_visits.push_back(0);
   return it->second;
 }
 
@@ -396,40 +430,23 @@ void RunState::Add(const TraceRef& trace_ref, const Observation& seen) {
   std::vector<uint32_t> ids;
   ids.reserve(in.names.size());
   for (const OpName& n : in.names) ids.push_back(NameId(n));
-  std::vector<uint64_t> adjacent;
   std::vector<uint32_t> names;  // a visit's class, in global ids
   for (const Visit& v : in.visits) {
     ParentOp& op = parent_ops_[ids[v.parent]];
-    ++op.visits;
+    const uint64_t visit = op.visits++;
     names.clear();
     for (uint32_t n : in.NamesOf(v)) names.push_back(ids[n]);
     std::sort(names.begin(), names.end());
     const uint32_t cls = ClassId(op, names);
-    ParentOp::Class& row = op.classes[cls];
-    ++row.visits;
+    ++op.class_visits[cls];
     for (uint32_t n : names) ++op.presence[n];
     for (const VisitPair& pair : in.PairsOf(v)) {
       AddPairStats(op, ids[pair.first], ids[pair.second],
                    pair.overlap ? ParentOp::PairStats{0, 0, 1} : ParentOp::PairStats{1, 0, 0});
     }
-    // Names adjacent in one of the visit's chains, each pair once.
-    adjacent.clear();
-    for (const VisitChain& visit_chain : in.ChainsOf(v)) {
-      const std::span<const ChainElement> chain = in.ElementsOf(visit_chain);
-      for (size_t k = 0; k + 1 < chain.size(); ++k) {
-        const uint32_t a = ids[chain[k].name], b = ids[chain[k + 1].name];
-        if (a != b) adjacent.push_back(PairKey(a, b));
-      }
-    }
-    std::sort(adjacent.begin(), adjacent.end());
-    adjacent.erase(std::unique(adjacent.begin(), adjacent.end()), adjacent.end());
-    for (uint64_t key : adjacent) {
-      ++row.adjacent[key];
-      ++op.adjacent[key];
-    }
     for (const VisitChain& chain : in.ChainsOf(v)) {
       AppendChain(op, in.ElementsOf(chain), ids, in.details,
-                  {cls, trace, 0, 0, chain.retimed_saving_us});
+                  {cls, trace, visit, 0, 0, chain.retimed_saving_us});
     }
   }
 }
@@ -439,24 +456,21 @@ void RunState::Merge(const DetectorState& other_state) {
   // Other's name, class, detail and trace indices renumbered.
   std::vector<uint32_t> ids;
   for (const OpName& n : other.names_) ids.push_back(NameId(n));
-  const auto remap = [&](uint64_t key) { return PairKey(ids[key >> 32], ids[key & 0xffffffffu]); };
   const auto trace_base = static_cast<uint32_t>(traces_.size());
   traces_.insert(traces_.end(), other.traces_.begin(), other.traces_.end());
   for (const auto& [parent, o] : other.parent_ops_) {
     ParentOp& op = parent_ops_[ids[parent]];
+    const uint64_t visit_base = op.visits;
     op.visits += o.visits;
-    std::vector<uint32_t> class_map(o.classes.size());
+    std::vector<uint32_t> class_map(o.class_visits.size());
     std::vector<uint32_t> mine;
     for (const auto& [names, index] : o.class_ids) {
       mine.clear();
       for (uint32_t n : names) mine.push_back(ids[n]);
       std::sort(mine.begin(), mine.end());
       class_map[index] = ClassId(op, mine);
-      ParentOp::Class& row = op.classes[class_map[index]];
-      row.visits += o.classes[index].visits;
-      for (const auto& [key, n] : o.classes[index].adjacent) row.adjacent[remap(key)] += n;
+      op.class_visits[class_map[index]] += o.class_visits[index];
     }
-    for (const auto& [key, n] : o.adjacent) op.adjacent[remap(key)] += n;
     for (const auto& [name, n] : o.presence) op.presence[ids[name]] += n;
     for (const auto& [key, st] : o.pairs) {
       AddPairStats(op, ids[key >> 32], ids[key & 0xffffffffu], st);
@@ -464,7 +478,8 @@ void RunState::Merge(const DetectorState& other_state) {
     for (const ParentOp::Chain& c : o.chains) {
       AppendChain(op, {other.elements_.data() + c.begin, other.elements_.data() + c.end}, ids,
                   other.details_,
-                  {class_map[c.cls], trace_base + c.trace, 0, 0, c.retimed_saving_us});
+                  {class_map[c.cls], trace_base + c.trace, visit_base + c.visit, 0, 0,
+                   c.retimed_saving_us});
     }
   }
 }
@@ -487,6 +502,7 @@ void RunState::Build(const DetectorConfig& config, std::vector<Finding>* found) 
     // other visits say), and adjacent in a chain in at least kRecurrence of
     // the visits of their class (or, in a class of fewer than
     // kMinClassVisits, of every visit that had both).
+    const Adjacency adjacent = CountAdjacency(op, elements_);
     const auto linked = [&](uint32_t a, uint32_t b, uint32_t cls) {
       if (a == b) return true;
       const uint64_t key = PairKey(a, b);
@@ -494,12 +510,12 @@ void RunState::Build(const DetectorConfig& config, std::vector<Finding>* found) 
         const ParentOp::PairStats& st = it->second;
         if (st.overlap * 2 > st.overlap + st.first_before + st.second_before) return false;
       }
-      const ParentOp::Class& c = op.classes[cls];
-      if (c.visits >= kMinClassVisits) {
-        return static_cast<double>(count(c.adjacent, key)) >=
-               kRecurrence * static_cast<double>(c.visits);
+      const uint64_t class_visits = op.class_visits[cls];
+      if (class_visits >= kMinClassVisits) {
+        return static_cast<double>(count(adjacent.by_class, std::pair(cls, key))) >=
+               kRecurrence * static_cast<double>(class_visits);
       }
-      return static_cast<double>(count(op.adjacent, key)) >=
+      return static_cast<double>(count(adjacent.op, key)) >=
              kRecurrence * static_cast<double>(together(a, b));
     };
 

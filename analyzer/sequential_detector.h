@@ -112,23 +112,20 @@ class RunState : public DetectorState {
   struct ParentOp {
     uint64_t visits = 0;
     // Visits by their distinct element names (a class: usually one route of
-    // a handler), with how often each pair of names was adjacent in a chain.
-    struct Class {
-      uint64_t visits = 0;
-      absl::flat_hash_map<uint64_t, uint64_t> adjacent;  // visits with the pair adjacent
-    };
-    std::vector<Class> classes;
-    // Sorted global name ids → index into classes.
+    // a handler): sorted global name ids → index into class_visits.
     absl::flat_hash_map<std::vector<uint32_t>, uint32_t> class_ids;
-    absl::flat_hash_map<uint64_t, uint64_t> adjacent;  // over every class
+    std::vector<uint64_t> class_visits;
     absl::flat_hash_map<uint32_t, uint64_t> presence;  // visits that had the name
     struct PairStats {
       uint64_t first_before = 0, second_before = 0, overlap = 0;
     };
     absl::flat_hash_map<uint64_t, PairStats> pairs;
+    // Chains in visit order (those of one visit are contiguous); which pairs
+    // of names ran adjacent is counted from them when the runs are mined.
     struct Chain {
-      uint32_t cls;               // index into classes
+      uint32_t cls;               // index into class_visits
       uint32_t trace;             // index into traces_
+      uint64_t visit;             // ordinal among the operation's visits
       uint32_t begin, end;        // into elements_
       int64_t retimed_saving_us;  // VisitChain's
     };
