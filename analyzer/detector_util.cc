@@ -31,9 +31,14 @@ template <size_t N>
 std::array<std::string_view, N> FirstValues(const Trace& trace, const Span& span,
                                             const std::string_view (&keys)[N]) {
   static_assert(N <= 32, "one bit per key in `seen`");
+  // Bit L set: some key is L bytes long (L < 64). Most attributes are
+  // rejected by their length alone.
+  uint64_t lengths = 0;
+  for (std::string_view k : keys) lengths |= k.size() < 64 ? uint64_t{1} << k.size() : 0;
   std::array<std::string_view, N> values{};
   uint32_t seen = 0;
   for (const Attribute& a : trace.AttrsOf(span)) {
+    if (a.key.size() < 64 && (lengths >> a.key.size() & 1) == 0) continue;
     for (size_t k = 0; k < N; ++k) {
       if (a.key != keys[k]) continue;
       if ((seen & (1u << k)) == 0) {

@@ -4,7 +4,11 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "analyzer/call_patterns.h"
 #include "analyzer/parameterize.h"
@@ -33,15 +37,26 @@ std::unique_ptr<Observation> NPlusOneDetector::Observe(const DetectorContext& ct
   std::vector<FindingInstance>* out = &seen->instances;
   const Trace& t = ctx.trace;
   const NPlusOneConfig& cfg = ctx.config.n_plus_one;
-  std::string templ;  // reused: no allocation per span
-  KeyedSpans keyed;
-  std::vector<SpanIndex> members;
-  std::vector<std::string_view> params;
-  std::vector<std::pair<int64_t, int64_t>> intervals;
-  std::vector<uint32_t> positions;  // of a group's calls among the parent's children
-  // significant[k]: children[0, k) that are not noise (min_span_us) and block
-  // the parent.
-  std::vector<uint32_t> significant;
+  // Buffers kept per thread: once grown, a trace costs no allocation here.
+  struct Scratch {
+    std::string templ;
+    KeyedSpans keyed;
+    std::vector<SpanIndex> members;
+    std::vector<uint64_t> params;  // hashes of the calls' texts
+    std::vector<std::pair<int64_t, int64_t>> intervals;
+    std::vector<uint32_t> positions;  // of a group's calls among the parent's children
+    // significant[k]: children[0, k) that are not noise (min_span_us) and
+    // block the parent.
+    std::vector<uint32_t> significant;
+  };
+  thread_local Scratch scratch;
+  std::string& templ = scratch.templ;
+  KeyedSpans& keyed = scratch.keyed;
+  std::vector<SpanIndex>& members = scratch.members;
+  std::vector<uint64_t>& params = scratch.params;
+  std::vector<std::pair<int64_t, int64_t>>& intervals = scratch.intervals;
+  std::vector<uint32_t>& positions = scratch.positions;
+  std::vector<uint32_t>& significant = scratch.significant;
   const int64_t noise = ctx.config.sequential.min_span_us;
   for (SpanIndex p = 0; p < t.spans.size(); ++p) {
     const auto children = t.topology.ChildrenOf(p);
@@ -67,10 +82,12 @@ std::unique_ptr<Observation> NPlusOneDetector::Observe(const DetectorContext& ct
         const SpanIndex c = children[keyed[k].second];
         members.push_back(c);
         positions.push_back(keyed[k].second);
-        params.push_back(ctx.calls[c].text);
+        params.push_back(std::hash<std::string_view>{}(ctx.calls[c].text));
         any_parameters |= ctx.calls[c].from_attribute;
       }
       std::sort(members.begin(), members.end());  // input order: a deterministic first member
+      // Distinct texts, counted by hash (a collision, ~n²/2^64, would count
+      // two texts as one).
       std::sort(params.begin(), params.end());
       const size_t distinct =
           static_cast<size_t>(std::unique(params.begin(), params.end()) - params.begin());

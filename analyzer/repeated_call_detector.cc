@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cctype>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "analyzer/call_patterns.h"
 #include "analyzer/parameterize.h"
@@ -40,7 +42,16 @@ std::unique_ptr<Observation> RepeatedCallDetector::Observe(const DetectorContext
   // The identity of a call (service, operation, call text, key attributes) as
   // a hash; 0 when the call text has no parameters (then "identical" cannot
   // be told).
-  std::vector<uint64_t> identity(t.spans.size(), 0);
+  // Buffers kept per thread: once grown, a trace costs no allocation here.
+  struct Scratch {
+    std::vector<uint64_t> identity;
+    KeyedSpans keyed;
+    std::vector<SpanIndex> members;
+    std::vector<std::pair<int64_t, int64_t>> intervals;
+  };
+  thread_local Scratch scratch;
+  std::vector<uint64_t>& identity = scratch.identity;
+  identity.assign(t.spans.size(), 0);
   for (SpanIndex i = 0; i < t.spans.size(); ++i) {
     const Span& s = t.spans[i];
     if (!ctx.calls[i].from_attribute) continue;
@@ -48,7 +59,8 @@ std::unique_ptr<Observation> RepeatedCallDetector::Observe(const DetectorContext
     for (std::string_view v : KeyAttributeValues(t, s)) h = AddToKey(h, v);
     identity[i] = h == 0 ? 1 : h;
   }
-  KeyedSpans keyed;
+  KeyedSpans& keyed = scratch.keyed;
+  keyed.clear();
   for (SpanIndex i = 0; i < t.spans.size(); ++i) {
     if (identity[i] == 0) continue;
     // A span whose parent is the same call is one call seen by two layers of
@@ -58,8 +70,8 @@ std::unique_ptr<Observation> RepeatedCallDetector::Observe(const DetectorContext
     keyed.emplace_back(identity[i], i);
   }
   std::sort(keyed.begin(), keyed.end());
-  std::vector<SpanIndex> members;
-  std::vector<std::pair<int64_t, int64_t>> intervals;
+  std::vector<SpanIndex>& members = scratch.members;
+  std::vector<std::pair<int64_t, int64_t>>& intervals = scratch.intervals;
   ForEachGroup(keyed, cfg.min_calls, [&](size_t begin, size_t end) {
     members.clear();
     for (size_t k = begin; k < end; ++k) members.push_back(keyed[k].second);
