@@ -4,8 +4,8 @@
 #include <array>
 #include <functional>
 #include <map>
-#include <unordered_map>
 
+#include "absl/container/node_hash_map.h"
 #include "analyzer/saturating.h"
 #include "analyzer/stats.h"
 
@@ -14,6 +14,7 @@ namespace {
 
 using internal::KeepExamples;
 using internal::MakeSaving;
+using internal::OfferExample;
 using internal::SharePpm;
 
 // One field of every row, for Percentiles.
@@ -66,8 +67,7 @@ class CallPatternState : public DetectorState {
       p.trace_rows.push_back({saving.optimistic, saving.realistic,
                               SharePpm(saving.optimistic, trace.duration_us),
                               SharePpm(saving.realistic, trace.duration_us), saving.critical});
-      p.examples.emplace_back(saving.realistic, trace.id);
-      KeepExamples(&p.examples, max_examples_);
+      OfferExample(&p.examples, saving.realistic, trace.id, max_examples_);
     }
   }
 
@@ -125,7 +125,8 @@ class CallPatternState : public DetectorState {
  private:
   const CallPatternDetector& detector_;
   size_t max_examples_;
-  std::unordered_map<std::string, CallPattern> patterns_;  // by fingerprint
+  // By fingerprint; nodes, since Add holds pointers to several patterns.
+  absl::node_hash_map<std::string, CallPattern> patterns_;
 };
 
 }  // namespace

@@ -112,6 +112,10 @@ Saving MakeSaving(const std::vector<int64_t>& per_trace, const std::vector<int64
 // Example trace ids: (saving, id) pairs kept sorted, largest saving first,
 // then id, at most `max`.
 void KeepExamples(std::vector<std::pair<int64_t, std::string>>* examples, size_t max);
+// Adds (saving, id) to `examples` (kept as KeepExamples leaves them) unless it
+// would be dropped at once: then `id` is not even copied.
+void OfferExample(std::vector<std::pair<int64_t, std::string>>* examples, int64_t saving,
+                  const std::string& id, size_t max);
 
 std::string Percent(uint64_t part, uint64_t whole);  // "42%"
 std::string Instances(uint64_t n);                   // "1 instance", "2 instances"

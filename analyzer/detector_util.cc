@@ -113,11 +113,33 @@ Saving MakeSaving(const std::vector<int64_t>& per_trace, const std::vector<int64
           total};
 }
 
+namespace {
+
+// Example order: the largest saving first, then the smallest trace id.
+bool ExampleBefore(int64_t saving_a, std::string_view id_a, int64_t saving_b,
+                   std::string_view id_b) {
+  return saving_a != saving_b ? saving_a > saving_b : id_a < id_b;
+}
+
+}  // namespace
+
 void KeepExamples(std::vector<std::pair<int64_t, std::string>>* examples, size_t max) {
   std::sort(examples->begin(), examples->end(), [](const auto& a, const auto& b) {
-    return a.first != b.first ? a.first > b.first : a.second < b.second;
+    return ExampleBefore(a.first, a.second, b.first, b.second);
   });
   if (examples->size() > max) examples->resize(max);
+}
+
+void OfferExample(std::vector<std::pair<int64_t, std::string>>* examples, int64_t saving,
+                  const std::string& id, size_t max) {
+  const auto at = std::upper_bound(examples->begin(), examples->end(),
+                                   std::pair<int64_t, std::string_view>(saving, id),
+                                   [](const auto& a, const auto& b) {
+                                     return ExampleBefore(a.first, a.second, b.first, b.second);
+                                   });
+  if (static_cast<size_t>(at - examples->begin()) >= max) return;
+  examples->emplace(at, saving, id);
+  if (examples->size() > max) examples->pop_back();
 }
 
 std::string Percent(uint64_t part, uint64_t whole) {

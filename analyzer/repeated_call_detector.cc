@@ -39,9 +39,6 @@ std::unique_ptr<Observation> RepeatedCallDetector::Observe(const DetectorContext
   std::vector<FindingInstance>* out = &seen->instances;
   const Trace& t = ctx.trace;
   const RepeatedCallConfig& cfg = ctx.config.repeated;
-  // The identity of a call (service, operation, call text, key attributes) as
-  // a hash; 0 when the call text has no parameters (then "identical" cannot
-  // be told).
   // Buffers kept per thread: once grown, a trace costs no allocation here.
   struct Scratch {
     std::vector<uint64_t> identity;
@@ -50,16 +47,27 @@ std::unique_ptr<Observation> RepeatedCallDetector::Observe(const DetectorContext
     std::vector<std::pair<int64_t, int64_t>> intervals;
   };
   thread_local Scratch scratch;
+  KeyedSpans& keyed = scratch.keyed;
+  // The identity of a call (service, operation, call text, key attributes) as
+  // a hash; 0 when the call text has no parameters (then "identical" cannot
+  // be told). Identical calls have identical texts: only the spans of a text
+  // at least min_calls spans share get one (most texts carry a unique value).
+  keyed.clear();
+  for (SpanIndex i = 0; i < t.spans.size(); ++i) {
+    if (ctx.calls[i].from_attribute) keyed.emplace_back(AddToKey(0, ctx.calls[i].text), i);
+  }
+  std::sort(keyed.begin(), keyed.end());
   std::vector<uint64_t>& identity = scratch.identity;
   identity.assign(t.spans.size(), 0);
-  for (SpanIndex i = 0; i < t.spans.size(); ++i) {
-    const Span& s = t.spans[i];
-    if (!ctx.calls[i].from_attribute) continue;
-    uint64_t h = AddToKey(AddToKey(AddToKey(0, s.service), s.operation), ctx.calls[i].text);
-    for (std::string_view v : KeyAttributeValues(t, s)) h = AddToKey(h, v);
-    identity[i] = h == 0 ? 1 : h;
-  }
-  KeyedSpans& keyed = scratch.keyed;
+  ForEachGroup(keyed, cfg.min_calls, [&](size_t begin, size_t end) {
+    for (size_t k = begin; k < end; ++k) {
+      const SpanIndex i = keyed[k].second;
+      const Span& s = t.spans[i];
+      uint64_t h = AddToKey(AddToKey(AddToKey(0, s.service), s.operation), ctx.calls[i].text);
+      for (std::string_view v : KeyAttributeValues(t, s)) h = AddToKey(h, v);
+      identity[i] = h == 0 ? 1 : h;
+    }
+  });
   keyed.clear();
   for (SpanIndex i = 0; i < t.spans.size(); ++i) {
     if (identity[i] == 0) continue;
