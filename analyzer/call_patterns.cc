@@ -1,11 +1,14 @@
 #include "analyzer/call_patterns.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <functional>
 #include <map>
 
 #include "absl/container/node_hash_map.h"
+#include "analyzer/parameterize.h"
 #include "analyzer/saturating.h"
 #include "analyzer/stats.h"
 
@@ -99,7 +102,7 @@ class CallPatternState : public DetectorState {
     for (const auto& [fingerprint, p] : patterns_) {
       Finding f;
       f.kind = detector_.kind();
-      f.fingerprint = fingerprint;
+      f.fingerprint = fmt::format("{:016x}", fingerprint);
       f.parent = p.parent;
       f.sequence = {p.call};
       f.optimistic =
@@ -125,8 +128,9 @@ class CallPatternState : public DetectorState {
  private:
   const CallPatternDetector& detector_;
   size_t max_examples_;
-  // By fingerprint; nodes, since Add holds pointers to several patterns.
-  absl::node_hash_map<std::string, CallPattern> patterns_;
+  // By fingerprint (StableHash64); nodes, since Add holds pointers to
+  // several patterns.
+  absl::node_hash_map<uint64_t, CallPattern> patterns_;
 };
 
 }  // namespace
@@ -136,6 +140,17 @@ namespace internal {
 uint64_t AddToKey(uint64_t h, std::string_view part) {
   const uint64_t v = std::hash<std::string_view>{}(part);
   return h ^ (v + 0x9e3779b97f4a7c15ull + (h << 12) + (h >> 4));
+}
+
+uint64_t PatternFingerprint(std::initializer_list<std::string_view> parts) {
+  uint64_t h = kStableHashSeed;
+  bool first = true;
+  for (std::string_view part : parts) {
+    if (!first) h = StableHash64("\x1f", h);
+    h = StableHash64(part, h);
+    first = false;
+  }
+  return h;
 }
 
 }  // namespace internal

@@ -7,6 +7,7 @@
 #define TRACE_ANALYZE_ANALYZER_CALL_PATTERNS_H_
 
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <utility>
@@ -18,7 +19,7 @@ namespace trace_analyze::analyzer {
 
 // One occurrence of a pattern in one trace.
 struct FindingInstance {
-  std::string fingerprint;
+  uint64_t fingerprint = 0;  // StableHash64 of PatternFingerprint's parts
   OpName parent;
   OpName call;                 // the operation called
   int64_t optimistic_us = 0;   // upper bound of the saving
@@ -82,6 +83,10 @@ using KeyedSpans = std::vector<std::pair<uint64_t, SpanIndex>>;
 // they use the library's word-at-a-time string hash rather than the
 // byte-at-a-time StableHash64, which costs more on every span.
 uint64_t AddToKey(uint64_t h, std::string_view part);
+
+// The fingerprint of a call pattern: StableHash64 of `parts` joined by '\x1f'
+// (the first part names the detector), hashed piece by piece.
+uint64_t PatternFingerprint(std::initializer_list<std::string_view> parts);
 
 // Calls `fn(begin, end)` for each run of equal keys of at least `min` spans
 // in `keyed` (sorted).

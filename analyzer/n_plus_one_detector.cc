@@ -135,8 +135,8 @@ std::unique_ptr<Observation> NPlusOneDetector::Observe(const DetectorContext& ct
       f.no_parameters = no_parameters;
       const std::string call = Parameterize(ctx.calls[members.front()].text);
       if (!no_parameters) f.example_key = call;  // else it is the operation name
-      f.fingerprint = StableHash("n_plus_one\x1f" + f.parent.service + "\x1f" + f.parent.operation +
-                                 "\x1f" + f.call.service + "\x1f" + call);
+      f.fingerprint = PatternFingerprint(
+          {"n_plus_one", f.parent.service, f.parent.operation, f.call.service, call});
       out->push_back(std::move(f));
     });
   }

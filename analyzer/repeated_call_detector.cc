@@ -45,6 +45,7 @@ std::unique_ptr<Observation> RepeatedCallDetector::Observe(const DetectorContext
     KeyedSpans keyed;
     std::vector<SpanIndex> members;
     std::vector<std::pair<int64_t, int64_t>> intervals;
+    std::string templ;
   };
   thread_local Scratch scratch;
   KeyedSpans& keyed = scratch.keyed;
@@ -111,8 +112,9 @@ std::unique_ptr<Observation> RepeatedCallDetector::Observe(const DetectorContext
     std::string_view method = t.FindAttr(first, "http.method");
     if (method.empty()) method = t.FindAttr(first, "http.request.method");
     f.read_only = IsReadOnly(method.empty() ? text : method);
-    f.fingerprint = StableHash("repeated_call\x1f" + f.call.service + "\x1f" + f.call.operation +
-                               "\x1f" + Parameterize(text));
+    ParameterizeInto(text, &scratch.templ);
+    f.fingerprint =
+        PatternFingerprint({"repeated_call", f.call.service, f.call.operation, scratch.templ});
     out->push_back(std::move(f));
   });
   if (out->empty()) return nullptr;

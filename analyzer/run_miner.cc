@@ -11,6 +11,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "absl/strings/string_view.h"
 #include "analyzer/saturating.h"
 #include "analyzer/sequential_detector.h"
 #include "analyzer/stats.h"
@@ -376,13 +377,14 @@ std::optional<Finding> RunFinding(const std::string& fingerprint, const RunRow& 
 
 }  // namespace
 
-uint32_t RunState::NameId(const OpName& name) {
-  key_.assign(name.service);
-  key_ += '\x1f';
-  key_ += name.operation;
-  if (auto it = name_ids_.find(key_); it != name_ids_.end()) return it->second;
-  name_ids_.emplace(key_, static_cast<uint32_t>(names_.size()));
-  names_.push_back(name);
+template <class MakeName>
+uint32_t RunState::NameId(std::string_view key, MakeName&& name) {
+  // Debian's Abseil has its own string_view type.
+  if (auto it = name_ids_.find(absl::string_view(key.data(), key.size())); it != name_ids_.end()) {
+    return it->second;
+  }
+  name_ids_.emplace(key, static_cast<uint32_t>(names_.size()));
+  names_.push_back(name());
   return static_cast<uint32_t>(names_.size() - 1);
 }
 
@@ -429,7 +431,9 @@ void RunState::Add(const TraceRef& trace_ref, const Observation& seen) {
   const auto trace = static_cast<uint32_t>(traces_.size() - 1);
   std::vector<uint32_t> ids;
   ids.reserve(in.names.size());
-  for (const OpName& n : in.names) ids.push_back(NameId(n));
+  for (const VisitName& n : in.names) {
+    ids.push_back(NameId(in.KeyOf(n), [&] { return in.NameOf(n); }));
+  }
   std::vector<uint32_t> names;  // a visit's class, in global ids
   for (const Visit& v : in.visits) {
     ParentOp& op = parent_ops_[ids[v.parent]];
@@ -455,7 +459,9 @@ void RunState::Merge(const DetectorState& other_state) {
   const auto& other = static_cast<const RunState&>(other_state);
   // Other's name, class, detail and trace indices renumbered.
   std::vector<uint32_t> ids;
-  for (const OpName& n : other.names_) ids.push_back(NameId(n));
+  for (const OpName& n : other.names_) {
+    ids.push_back(NameId(NameKey(n), [&] { return n; }));
+  }
   const auto trace_base = static_cast<uint32_t>(traces_.size());
   traces_.insert(traces_.end(), other.traces_.begin(), other.traces_.end());
   for (const auto& [parent, o] : other.parent_ops_) {

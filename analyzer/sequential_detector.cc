@@ -236,7 +236,12 @@ class NameTable {
     key_ += '\x1f';
     key_ += op_;
     auto [it, added] = ids_.try_emplace(key_, static_cast<uint32_t>(out_->names.size()));
-    if (added) out_->names.push_back({std::string(s.service), op_});
+    if (added) {
+      const auto begin = static_cast<uint32_t>(out_->name_text.size());
+      out_->name_text += key_;
+      out_->names.push_back({begin, begin + static_cast<uint32_t>(s.service.size()),
+                             static_cast<uint32_t>(out_->name_text.size())});
+    }
     raw->second = it->second;
     return it->second;
   }

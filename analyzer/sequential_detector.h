@@ -11,6 +11,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -66,9 +67,25 @@ struct Visit {
   uint32_t chains_begin, chains_end;  // back-to-back chains
 };
 
+// A name of SequentialVisits: its key `service '\x1f' operation` (the
+// operation parameterised) is name_text[begin, end), the service
+// name_text[begin, service_end).
+struct VisitName {
+  uint32_t begin, service_end, end;
+};
+
 struct SequentialVisits {
-  std::vector<OpName> names;         // service, parameterised operation
+  std::string name_text;  // the names' keys, back to back (one buffer per trace)
+  std::vector<VisitName> names;
   std::vector<std::string> details;  // value-flow descriptions
+
+  std::string_view KeyOf(const VisitName& n) const {
+    return std::string_view(name_text).substr(n.begin, n.end - n.begin);
+  }
+  OpName NameOf(const VisitName& n) const {
+    return {name_text.substr(n.begin, n.service_end - n.begin),
+            name_text.substr(n.service_end + 1, n.end - n.service_end - 1)};
+  }
   std::vector<Visit> visits;
   std::vector<uint32_t> visit_names;
   std::vector<VisitPair> pairs;
@@ -138,7 +155,9 @@ class RunState : public DetectorState {
   };
 
  private:
-  uint32_t NameId(const OpName& name);
+  // The global id of the name with this key (NameKey), `name` made when new.
+  template <class MakeName>
+  uint32_t NameId(std::string_view key, MakeName&& name);
   uint32_t DetailId(const std::string& detail);
   // The class of `op` with these distinct names (global ids, sorted), added
   // when new.
