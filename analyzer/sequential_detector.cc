@@ -87,6 +87,38 @@ void BestChain(const std::vector<Candidate>& cands, const SequentialConfig& cfg,
   std::reverse(chain->begin(), chain->end());
 }
 
+// Attributes that hold an outcome or an enumeration, never data one call
+// hands to the next: not searched for value tokens (two calls that both
+// answered HTTP 200 share no data). docs/detectors.md §1 lists them.
+constexpr std::string_view kNotData[] = {
+    "span.kind",
+    "component",
+    "error",
+    "http.method",
+    "http.request.method",
+    "http.status_code",
+    "http.response.status_code",
+    "rpc.grpc.status_code",
+    "otel.status_code",
+    "http.flavor",
+    "network.protocol.version",
+    "net.transport",
+    "network.transport",
+    "rpc.system",
+    "db.system",
+    "messaging.system",
+    "otel.library.name",
+    "otel.library.version",
+    "otel.scope.name",
+    "otel.scope.version",
+    "sampler.type",
+    "sampler.param",
+};
+
+bool IsData(std::string_view key) {
+  return std::find(std::begin(kNotData), std::end(kNotData), key) == std::end(kNotData);
+}
+
 // A value token as compared: a 64-bit hash of its text. Two different values
 // of one trace collide with probability ~n²/2^64 (a false "value flows").
 uint64_t TokenHash(std::string_view v) { return std::hash<std::string_view>{}(v); }
@@ -108,7 +140,9 @@ class SpanTokens {
     if (begin_[i] == kUnset) {
       begin_[i] = static_cast<uint32_t>(hashes_.size());
       found_.clear();
-      for (const Attribute& a : t_->AttrsOf(t_->spans[i])) ExtractValueTokens(a.value, &found_);
+      for (const Attribute& a : t_->AttrsOf(t_->spans[i])) {
+        if (IsData(a.key)) ExtractValueTokens(a.value, &found_);
+      }
       for (std::string_view v : found_) hashes_.push_back(TokenHash(v));
       const auto first = hashes_.begin() + begin_[i];
       std::sort(first, hashes_.end());
@@ -182,6 +216,7 @@ bool ValueFlows(const Trace& t, const std::vector<uint64_t>& inherited,
     const SpanIndex i = stack->back();
     stack->pop_back();
     for (const Attribute& a : t.AttrsOf(t.spans[i])) {
+      if (!IsData(a.key)) continue;
       found.clear();
       ExtractValueTokens(a.value, &found);
       for (std::string_view v : found) {

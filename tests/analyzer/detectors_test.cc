@@ -188,6 +188,39 @@ TEST(SequentialDetectorTest, ValueTheParentAlreadyHadIsNotFlow) {
   EXPECT_EQ(found[0].confidence, Confidence::kMedium);
 }
 
+// Both calls answered HTTP 200 and ran on the same protocol: outcomes and
+// enumerations are not data handed from one call to the next.
+TEST(SequentialDetectorTest, SharedStatusCodeIsNotFlow) {
+  testing::TraceBuilder b = TraceBuilder("t1");
+  b.Span("p", "", "api", "handle", 0, 1400)
+      .Span("a", "p", "users", "lookup", 100, 600)
+      .Attr("http.status_code", "200")
+      .Attr("rpc.grpc.status_code", "404")
+      .Attr("network.protocol.version", "1.1")
+      .Span("b", "p", "orders", "list", 710, 600)
+      .Attr("http.response.status_code", "200")
+      .Attr("rpc.grpc.status_code", "404")
+      .Attr("note", "retry after 404");
+  Trace t = b.Build();
+  const auto found = OfKind(Detect({&t}), FindingKind::kSequential);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].confidence, Confidence::kMedium);
+  EXPECT_THAT(found[0].reasons[2], HasSubstr("No value of an earlier member reappears"));
+  // The same value in an ordinary attribute of both is flow.
+  testing::TraceBuilder c = TraceBuilder("t2");
+  c.Span("p", "", "api", "handle", 0, 1400)
+      .Span("a", "p", "users", "lookup", 100, 600)
+      .Attr("http.status_code", "200")
+      .Attr("order", "404")
+      .Span("b", "p", "orders", "list", 710, 600)
+      .Attr("note", "retry after 404");
+  Trace u = c.Build();
+  const auto flows = OfKind(Detect({&u}), FindingKind::kSequential);
+  ASSERT_EQ(flows.size(), 1u);
+  EXPECT_EQ(flows[0].confidence, Confidence::kLow);
+  EXPECT_THAT(flows[0].reasons[2], HasSubstr("value '404' from lookup appears in list (note)"));
+}
+
 TEST(SequentialDetectorTest, InterveningParentWorkLowersConfidence) {
   // A 5 µs child between A and B: too short to be a member, but the later
   // child may wait for it.
