@@ -321,9 +321,9 @@ struct VisitScratch {
   std::vector<std::vector<SpanIndex>> blocks;  // per chain element, its calls
 };
 
-}  // namespace
-
-void ObserveVisits(const DetectorContext& ctx, SequentialVisits* out) {
+// ObserveVisits into `out` (emptied first, its capacity kept).
+void ObserveVisitsInto(const DetectorContext& ctx, SequentialVisits* out) {
+  out->Clear();
   const Trace& t = ctx.trace;
   const SequentialConfig& cfg = ctx.config.sequential;
   thread_local VisitScratch scratch;
@@ -508,6 +508,16 @@ void ObserveVisits(const DetectorContext& ctx, SequentialVisits* out) {
     v.chains_end = static_cast<uint32_t>(out->chains.size());
     out->visits.push_back(v);
   }
+}
+
+}  // namespace
+
+void ObserveVisits(const DetectorContext& ctx, SequentialVisits* out) {
+  // Observed into buffers kept per thread, then copied at their final sizes:
+  // one allocation per vector instead of one per doubling.
+  thread_local SequentialVisits building;
+  ObserveVisitsInto(ctx, &building);
+  *out = building;
 }
 
 namespace {

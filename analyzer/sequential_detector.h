@@ -79,6 +79,18 @@ struct SequentialVisits {
   std::vector<VisitName> names;
   std::vector<std::string> details;  // value-flow descriptions
 
+  // Empties every part, keeping its capacity.
+  void Clear() {
+    name_text.clear();
+    names.clear();
+    details.clear();
+    visits.clear();
+    visit_names.clear();
+    pairs.clear();
+    chains.clear();
+    elements.clear();
+  }
+
   std::string_view KeyOf(const VisitName& n) const {
     return std::string_view(name_text).substr(n.begin, n.end - n.begin);
   }
