@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "absl/strings/string_view.h"
+#include "analyzer/parameterize.h"
 #include "analyzer/saturating.h"
 #include "analyzer/sequential_detector.h"
 #include "analyzer/stats.h"
@@ -308,9 +309,9 @@ void ExplainRun(const RunRow& run, const RunState::ParentOp& main, const RunCont
 }
 
 // The finding of one run, or nullopt below the saving threshold.
-std::optional<Finding> RunFinding(const std::string& fingerprint, const RunRow& run,
-                                  const std::map<uint32_t, RunState::ParentOp>& parent_ops,
-                                  const RunContext& ctx) {
+std::optional<Finding> RunFinding(
+    const std::string& fingerprint, const RunRow& run,
+    const absl::flat_hash_map<uint32_t, RunState::ParentOp>& parent_ops, const RunContext& ctx) {
   static constexpr std::array<double, 1> kP50 = {50};
   std::vector<int64_t> optimistic, realistic, optimistic_ppm, realistic_ppm, critical, total;
   int64_t optimistic_total = 0, realistic_total = 0;
@@ -385,6 +386,11 @@ uint32_t RunState::NameId(std::string_view key, MakeName&& name) {
   }
   name_ids_.emplace(key, static_cast<uint32_t>(names_.size()));
   names_.push_back(name());
+  // Finalised (splitmix64) so that sums of a few name hashes spread well.
+  uint64_t h = StableHash64(key);
+  h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ull;
+  h = (h ^ (h >> 27)) * 0x94d049bb133111ebull;
+  name_hashes_.push_back(h ^ (h >> 31));
   return static_cast<uint32_t>(names_.size() - 1);
 }
 
@@ -396,9 +402,14 @@ uint32_t RunState::DetailId(const std::string& detail) {
 
 std::unique_ptr<DetectorState> RunState::Clone() const { return std::make_unique<RunState>(*this); }
 
-uint32_t RunState::ClassId(ParentOp& op, const std::vector<uint32_t>& sorted_names) {
-  auto [it, added] =
-      op.class_ids.try_emplace(sorted_names, static_cast<uint32_t>(op.class_visits.size()));
+uint64_t RunState::ClassKey(std::span<const uint32_t> names) const {
+  uint64_t key = 0;
+  for (uint32_t n : names) key += name_hashes_[n];
+  return key;
+}
+
+uint32_t RunState::ClassId(ParentOp& op, uint64_t key) {
+  auto [it, added] = op.class_ids.try_emplace(key, static_cast<uint32_t>(op.class_visits.size()));
   if (added) op.class_visits.push_back(0);
   return it->second;
 }
@@ -440,8 +451,7 @@ void RunState::Add(const TraceRef& trace_ref, const Observation& seen) {
     const uint64_t visit = op.visits++;
     names.clear();
     for (uint32_t n : in.NamesOf(v)) names.push_back(ids[n]);
-    std::sort(names.begin(), names.end());
-    const uint32_t cls = ClassId(op, names);
+    const uint32_t cls = ClassId(op, ClassKey(names));
     ++op.class_visits[cls];
     for (uint32_t n : names) ++op.presence[n];
     for (const VisitPair& pair : in.PairsOf(v)) {
@@ -469,12 +479,8 @@ void RunState::Merge(const DetectorState& other_state) {
     const uint64_t visit_base = op.visits;
     op.visits += o.visits;
     std::vector<uint32_t> class_map(o.class_visits.size());
-    std::vector<uint32_t> mine;
-    for (const auto& [names, index] : o.class_ids) {
-      mine.clear();
-      for (uint32_t n : names) mine.push_back(ids[n]);
-      std::sort(mine.begin(), mine.end());
-      class_map[index] = ClassId(op, mine);
+    for (const auto& [key, index] : o.class_ids) {
+      class_map[index] = ClassId(op, key);
       op.class_visits[class_map[index]] += o.class_visits[index];
     }
     for (const auto& [name, n] : o.presence) op.presence[ids[name]] += n;
@@ -493,7 +499,13 @@ void RunState::Merge(const DetectorState& other_state) {
 void RunState::Build(const DetectorConfig& config, std::vector<Finding>* found) const {
   const auto name_key = [&](uint32_t id) { return NameKey(names_[id]); };
   std::map<std::string, RunRow> runs;  // by fingerprint
-  for (const auto& [parent, op] : parent_ops_) {
+  // Parent operations in id order (runs do not depend on it; the order is
+  // fixed all the same).
+  std::vector<uint32_t> parent_ids;
+  for (const auto& [parent, op] : parent_ops_) parent_ids.push_back(parent);
+  std::sort(parent_ids.begin(), parent_ids.end());
+  for (const uint32_t parent : parent_ids) {
+    const ParentOp& op = parent_ops_.at(parent);
     const auto count = [](const auto& counts, auto key) {
       auto it = counts.find(key);
       return it == counts.end() ? uint64_t{0} : it->second;

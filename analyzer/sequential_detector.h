@@ -7,7 +7,6 @@
 #define TRACE_ANALYZE_ANALYZER_SEQUENTIAL_DETECTOR_H_
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -141,8 +140,8 @@ class RunState : public DetectorState {
   struct ParentOp {
     uint64_t visits = 0;
     // Visits by their distinct element names (a class: usually one route of
-    // a handler): sorted global name ids → index into class_visits.
-    absl::flat_hash_map<std::vector<uint32_t>, uint32_t> class_ids;
+    // a handler): ClassKey → index into class_visits.
+    absl::flat_hash_map<uint64_t, uint32_t> class_ids;
     std::vector<uint64_t> class_visits;
     absl::flat_hash_map<uint32_t, uint64_t> presence;  // visits that had the name
     struct PairStats {
@@ -171,9 +170,12 @@ class RunState : public DetectorState {
   template <class MakeName>
   uint32_t NameId(std::string_view key, MakeName&& name);
   uint32_t DetailId(const std::string& detail);
-  // The class of `op` with these distinct names (global ids, sorted), added
-  // when new.
-  static uint32_t ClassId(ParentOp& op, const std::vector<uint32_t>& sorted_names);
+  // A class's key: Σ of its distinct names' hashes (name_hashes_), the same
+  // in every state and whatever the order. Two different classes of one
+  // operation collide with probability ~n²/2^64 (they would be judged as one).
+  uint64_t ClassKey(std::span<const uint32_t> names) const;
+  // The class of `op` with this key, added when new.
+  static uint32_t ClassId(ParentOp& op, uint64_t key);
   // Adds `stats`, counted with `first` as the first of the pair, to the pair's
   // statistics (kept with the smaller id first).
   static void AddPairStats(ParentOp& op, uint32_t first, uint32_t second,
@@ -187,13 +189,14 @@ class RunState : public DetectorState {
 
   size_t max_examples_;
   std::vector<OpName> names_;
+  std::vector<uint64_t> name_hashes_;                    // of each name's key, for ClassKey
   absl::flat_hash_map<std::string, uint32_t> name_ids_;  // service + '\x1f' + operation
   std::string key_;                                      // NameId's buffer
   std::vector<std::string> details_;
   absl::flat_hash_map<std::string, uint32_t> detail_ids_;
-  std::vector<TraceRow> traces_;             // traces with chains
-  std::map<uint32_t, ParentOp> parent_ops_;  // by parent name id
-  std::vector<ChainElement> elements_;       // of the chains, global name and detail ids
+  std::vector<TraceRow> traces_;                        // traces with chains
+  absl::flat_hash_map<uint32_t, ParentOp> parent_ops_;  // by parent name id
+  std::vector<ChainElement> elements_;                  // of the chains, global name and detail ids
 };
 
 }  // namespace trace_analyze::analyzer
