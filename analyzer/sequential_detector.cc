@@ -270,15 +270,21 @@ class NameTable {
     key_.assign(s.service);
     key_ += '\x1f';
     key_ += op_;
-    auto [it, added] = ids_.try_emplace(key_, static_cast<uint32_t>(out_->names.size()));
-    if (added) {
-      const auto begin = static_cast<uint32_t>(out_->name_text.size());
-      out_->name_text += key_;
-      out_->names.push_back({begin, begin + static_cast<uint32_t>(s.service.size()),
-                             static_cast<uint32_t>(out_->name_text.size())});
+    // Keyed by the key's hash, checked against the stored key; a collision
+    // probes the next hash value.
+    for (uint64_t h = std::hash<std::string_view>{}(key_);; ++h) {
+      auto [it, added] = ids_.try_emplace(h, static_cast<uint32_t>(out_->names.size()));
+      if (added) {
+        const auto begin = static_cast<uint32_t>(out_->name_text.size());
+        out_->name_text += key_;
+        out_->names.push_back({begin, begin + static_cast<uint32_t>(s.service.size()),
+                               static_cast<uint32_t>(out_->name_text.size())});
+      } else if (out_->KeyOf(out_->names[it->second]) != key_) {
+        continue;
+      }
+      raw->second = it->second;
+      return it->second;
     }
-    raw->second = it->second;
-    return it->second;
   }
 
  private:
@@ -286,7 +292,7 @@ class NameTable {
   std::string op_, key_;
   // (service, operation) as views into the trace → name index.
   absl::flat_hash_map<std::pair<std::string_view, std::string_view>, uint32_t> raw_ids_;
-  absl::flat_hash_map<std::string, uint32_t> ids_;
+  absl::flat_hash_map<uint64_t, uint32_t> ids_;  // hash of a key → name index
 };
 
 // Appends `e` to `elements`, merged into the last one when it has the same name
