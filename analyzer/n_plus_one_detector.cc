@@ -66,12 +66,8 @@ std::unique_ptr<Observation> NPlusOneDetector::Observe(const DetectorContext& ct
     significant.assign(1, 0);
     for (size_t k = 0; k < children.size(); ++k) {
       const SpanIndex c = children[k];
-      std::string_view call = ctx.calls[c].text;
-      if (MayParameterize(call)) {
-        ParameterizeInto(call, &templ);
-        call = templ;
-      }
-      keyed.emplace_back(AddToKey(AddToKey(0, t.spans[c].service), call),
+      ParameterizeInto(ctx.calls[c].text, &templ);
+      keyed.emplace_back(AddToKey(AddToKey(0, t.spans[c].service), templ),
                          static_cast<SpanIndex>(k));
       const bool counts = t.spans[c].duration_us >= noise && BlocksParent(t, c);
       significant.push_back(significant.back() + (counts ? 1 : 0));

@@ -9,17 +9,14 @@ namespace {
 
 // Character classes by table: this runs over every span name and attribute
 // value, and the <cctype> functions are calls into the C locale.
-// kValueStart: a character without which no value (UUID, hex, number,
-// literal) and no "(?, ?)" list can occur.
-enum : uint8_t { kDigit = 1, kHexLetter = 2, kWord = 4, kValueStart = 8 };
+enum : uint8_t { kDigit = 1, kHexLetter = 2, kWord = 4 };
 
 constexpr std::array<uint8_t, 256> MakeClasses() {
   std::array<uint8_t, 256> t{};
-  for (int c = '0'; c <= '9'; ++c) t[c] = kDigit | kWord | kValueStart;
+  for (int c = '0'; c <= '9'; ++c) t[c] = kDigit | kWord;
   for (int c = 'a'; c <= 'z'; ++c) t[c] = kWord | (c <= 'f' ? kHexLetter : 0);
   for (int c = 'A'; c <= 'Z'; ++c) t[c] = kWord | (c <= 'F' ? kHexLetter : 0);
   t['_'] = kWord;
-  for (char c : {'\'', '"', '-', '('}) t[static_cast<unsigned char>(c)] = kValueStart;
   return t;
 }
 constexpr std::array<uint8_t, 256> kClasses = MakeClasses();
@@ -99,12 +96,6 @@ void ForEachValue(std::string_view text, OnValue&& on_value) {
 }
 
 }  // namespace
-
-bool MayParameterize(std::string_view text) {
-  uint8_t any = 0;
-  for (char c : text) any |= ClassOf(c);
-  return (any & kValueStart) != 0;
-}
 
 std::string Parameterize(std::string_view text) {
   std::string out;

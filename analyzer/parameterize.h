@@ -18,10 +18,6 @@ namespace trace_analyze::analyzer {
 std::string Parameterize(std::string_view text);
 // Same, into `out` (cleared first): no allocation once `out` has capacity.
 void ParameterizeInto(std::string_view text, std::string* out);
-// False when Parameterize(text) == text for certain: `text` has no digit,
-// quote, '-' or '('. One pass over a table; most operation names and many
-// URLs qualify.
-bool MayParameterize(std::string_view text);
 
 // Values that identify data, as they appear in `text`: UUIDs, hex runs of 8+
 // digits, decimal numbers of 3+ digits, and quoted literals of 3+ characters.
