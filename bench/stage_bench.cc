@@ -127,6 +127,25 @@ int main(int argc, char** argv) {
       found[i] = ta::analyzer::FindBottlenecks(traces[i], paths[i], options.detectors, options.cp);
     });
   }
+  {
+    // Each detector alone, on the shared context computed beforehand.
+    std::vector<std::vector<int64_t>> critical(traces.size());
+    std::vector<std::vector<ta::analyzer::Call>> calls(traces.size());
+    for (size_t i = 0; i < traces.size(); ++i) {
+      critical[i] = ta::analyzer::CriticalTimePerSpan(traces[i], paths[i]);
+      for (const auto& span : traces[i].spans) {
+        calls[i].push_back(ta::analyzer::internal::CallOf(traces[i], span));
+      }
+    }
+    for (const ta::analyzer::Detector* d : ta::analyzer::Detectors()) {
+      const std::string name = fmt::format("  {} Observe", ta::analyzer::FindingKindName(d->kind()));
+      stage(name.c_str(), [&](size_t i) {
+        const ta::analyzer::DetectorContext ctx{traces[i], paths[i],        critical[i],
+                                                calls[i],  options.detectors, options.cp};
+        (void)d->Observe(ctx);
+      });
+    }
+  }
   size_t observed = 0;
   for (const auto& f : found) {
     for (const auto& seen : f.by_detector) observed += seen ? seen->size() : 0;
