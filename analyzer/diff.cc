@@ -57,11 +57,22 @@ std::vector<RootSamples> CollectRoots(const Profile& b, const Profile& c) {
   return out;
 }
 
-std::vector<LatencyChange> BuildLatency(const Profile& b, const Profile& c,
-                                        const SignificanceOptions& stats) {
-  std::vector<LatencyChange> rows;
+// Per root operation, the percentile rows (each with its own bootstrap test)
+// into `rows` and the whole distribution's rank test into `tests`.
+void BuildLatency(const Profile& b, const Profile& c, const SignificanceOptions& stats,
+                  std::vector<LatencyChange>* rows, std::vector<LatencyDistributionTest>* tests) {
   for (const RootSamples& r : CollectRoots(b, c)) {
     const RankTest test = MannWhitneyU(r.baseline, r.candidate, stats);
+    LatencyDistributionTest& dist = tests->emplace_back();
+    dist.service = r.service;
+    dist.operation = r.operation;
+    dist.baseline_traces = r.baseline.size();
+    dist.candidate_traces = r.candidate.size();
+    if (test.tested) {
+      dist.p_value = test.p_value;
+      dist.prob_candidate_slower = test.prob_candidate_greater;
+      dist.significant = test.p_value < stats.alpha;
+    }
     for (int p : kLatencyPercentiles) {
       LatencyChange row;
       row.service = r.service;
@@ -82,14 +93,12 @@ std::vector<LatencyChange> BuildLatency(const Profile& b, const Profile& c,
       if (ci) {
         row.ci_low_pct = ci->low_pct;
         row.ci_high_pct = ci->high_pct;
+        row.p_value = ci->p_value;
+        row.significant = row.change_pct && ci->p_value < stats.alpha;
       }
-      if (test.tested) row.p_value = test.p_value;
-      row.significant =
-          test.tested && ci && row.change_pct && test.p_value < stats.alpha && ci->ExcludesZero();
-      rows.push_back(std::move(row));
+      rows->push_back(std::move(row));
     }
   }
-  return rows;
 }
 
 ThroughputChange BuildThroughput(const DiffSideCollector& b, const DiffSideCollector& c,
@@ -340,7 +349,8 @@ DiffResult BuildDiff(const DiffSideData& baseline, const DiffSideData& candidate
   r.candidate = candidate.summary;
   r.baseline.traces = baseline.profile->traces();
   r.candidate.traces = candidate.profile->traces();
-  r.latency = BuildLatency(*baseline.profile, *candidate.profile, options.statistics);
+  BuildLatency(*baseline.profile, *candidate.profile, options.statistics, &r.latency,
+               &r.latency_tests);
   r.throughput = BuildThroughput(*baseline.collector, *candidate.collector, options.statistics);
   r.error_rate = BuildErrorRate(*baseline.profile, *candidate.profile, options.statistics);
   r.critical_path = BuildCpShift(*baseline.profile, *candidate.profile, *baseline.collector,

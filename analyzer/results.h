@@ -119,8 +119,25 @@ struct LatencyChange {
   std::optional<double> change_pct;  // 100 × (candidate − baseline) / baseline
   std::optional<double> ci_low_pct;  // bootstrap CI of change_pct
   std::optional<double> ci_high_pct;
-  std::optional<double> p_value;  // Mann–Whitney U over the root operation's latencies
-  bool significant = false;       // p_value < alpha and the CI excludes 0
+  // The bootstrap test of this percentile's change (ChangeCi::p_value); nullopt:
+  // untested (fewer than min_samples traces on a side).
+  std::optional<double> p_value;
+  bool significant = false;  // p_value < alpha, i.e. the CI excludes 0
+};
+
+// Whether one root operation's whole latency distribution moved: the
+// Mann–Whitney U test, once per root operation (its percentiles have their
+// own tests, LatencyChange).
+struct LatencyDistributionTest {
+  std::string service;  // "" with operation "all": every trace
+  std::string operation;
+  uint64_t baseline_traces = 0;
+  uint64_t candidate_traces = 0;
+  std::optional<double> p_value;  // nullopt: untested
+  // P(a candidate trace is slower than a baseline one) + ½ P(tie); 0.5: no
+  // tendency. nullopt when untested.
+  std::optional<double> prob_candidate_slower;
+  bool significant = false;  // p_value < alpha
 };
 
 struct ThroughputChange {
@@ -287,6 +304,7 @@ struct DiffResult {
   DiffSideSummary baseline;
   DiffSideSummary candidate;
   std::vector<LatencyChange> latency;  // "all" first, then by traces desc, name; p50..p99 each
+  std::vector<LatencyDistributionTest> latency_tests;  // one per root operation, same order
   ThroughputChange throughput;
   ErrorRateChange error_rate;
   CpShift critical_path;

@@ -230,9 +230,17 @@ std::optional<ChangeCi> BootstrapPercentileChange(std::span<const int64_t> basel
     change = 100.0 * (c - b) / b;
   }
   std::sort(changes.begin(), changes.end());
-  const double tail = 100.0 * options.alpha / 2;
-  return ChangeCi{changes[NearestRankIndex(changes.size(), tail)],
-                  changes[NearestRankIndex(changes.size(), 100.0 - tail)]};
+  // The same number of resamples trimmed from each end: then p_value < alpha
+  // exactly when the interval excludes 0.
+  const size_t trimmed = NearestRankIndex(changes.size(), 100.0 * options.alpha / 2);
+  ChangeCi ci{changes[trimmed], changes[changes.size() - 1 - trimmed]};
+  const auto at_most_zero =
+      static_cast<size_t>(std::upper_bound(changes.begin(), changes.end(), 0.0) - changes.begin());
+  const auto at_least_zero =
+      static_cast<size_t>(changes.end() - std::lower_bound(changes.begin(), changes.end(), 0.0));
+  ci.p_value = std::min(1.0, 2.0 * static_cast<double>(std::min(at_most_zero, at_least_zero)) /
+                                 static_cast<double>(changes.size()));
+  return ci;
 }
 
 ProportionTest CompareProportions(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2,

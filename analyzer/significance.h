@@ -53,12 +53,18 @@ double StudentTwoSidedP(double t, double df);
 struct ChangeCi {
   double low_pct = 0;
   double high_pct = 0;
+  // The bootstrap test of "no change" that the interval inverts: 2 × the
+  // smaller share of resamples on one side of 0 (≤ 0 or ≥ 0), at most 1.
+  // p_value < alpha exactly when the (1 − alpha) interval excludes 0.
+  double p_value = 1;
   bool ExcludesZero() const { return low_pct > 0 || high_pct < 0; }
 };
 
-// Percentile-bootstrap (1 − alpha) CI of 100 × (P_c − P_b) / P_b, where P is
-// the nearest-rank p-th percentile of a resample of each side (a resampled
-// baseline percentile of 0 counts as 1 µs). Both inputs must be sorted
+// Percentile-bootstrap (1 − alpha) CI of 100 × (P_c − P_b) / P_b, and its
+// p-value (ChangeCi::p_value), where P is the nearest-rank p-th percentile of
+// a resample of each side (a resampled baseline percentile of 0 counts as
+// 1 µs). The interval trims the same number of resamples from each end
+// (NearestRankIndex(resamples, 100 × alpha / 2)). Both inputs must be sorted
 // ascending. Each of the `bootstrap_resamples` resamples draws the percentile's
 // order statistic directly (exact: see docs/diff.md), so the cost does not
 // depend on the sample sizes. `key` (e.g. a hash of the row's name) is mixed

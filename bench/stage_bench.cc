@@ -138,9 +138,10 @@ int main(int argc, char** argv) {
       }
     }
     for (const ta::analyzer::Detector* d : ta::analyzer::Detectors()) {
-      const std::string name = fmt::format("  {} Observe", ta::analyzer::FindingKindName(d->kind()));
+      const std::string name =
+          fmt::format("  {} Observe", ta::analyzer::FindingKindName(d->kind()));
       stage(name.c_str(), [&](size_t i) {
-        const ta::analyzer::DetectorContext ctx{traces[i], paths[i],        critical[i],
+        const ta::analyzer::DetectorContext ctx{traces[i], paths[i],          critical[i],
                                                 calls[i],  options.detectors, options.cp};
         (void)d->Observe(ctx);
       });

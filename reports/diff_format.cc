@@ -25,6 +25,19 @@ std::string SignificanceLabel(bool significant, const std::optional<double>& p) 
   return significant ? "yes" : "no";
 }
 
+const analyzer::LatencyDistributionTest* DistributionTestAfter(const analyzer::DiffResult& r,
+                                                               size_t i) {
+  const analyzer::LatencyChange& row = r.latency[i];
+  if (i + 1 < r.latency.size() && r.latency[i + 1].service == row.service &&
+      r.latency[i + 1].operation == row.operation) {
+    return nullptr;
+  }
+  for (const analyzer::LatencyDistributionTest& t : r.latency_tests) {
+    if (t.service == row.service && t.operation == row.operation) return &t;
+  }
+  return nullptr;
+}
+
 std::string DiffSideSource(const analyzer::DiffSideSummary& s) {
   if (s.input.server.empty()) {
     return fmt::format("{}, {}", Plural(s.input.files, "file"), FormatBytes(s.input.bytes));

@@ -27,6 +27,13 @@ std::string FormatPValue(const std::optional<double>& p);
 std::string SignificanceLabel(bool significant, const std::optional<double>& p);
 // "service operation"; "operation" alone when the service is empty.
 std::string OpLabel(const std::string& service, const std::string& operation);
+// The distribution test of the root operation of `row`, when `row` is the last
+// percentile row of it in `r.latency` (index `i`): a table prints it below
+// that row. nullptr otherwise.
+const analyzer::LatencyDistributionTest* DistributionTestAfter(const analyzer::DiffResult& r,
+                                                               size_t i);
+// The label of a distribution test's row in the percentile column.
+inline constexpr const char* kDistributionLabel = "dist";
 // "parent: a → b → c".
 std::string PatternLabel(const analyzer::OpName& parent, const std::vector<analyzer::OpName>& seq,
                          const std::vector<analyzer::RunStep>& run);

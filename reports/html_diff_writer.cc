@@ -134,7 +134,8 @@ void Latency(const analyzer::DiffResult& r, bool all_only, std::ostream& out) {
          "<th>baseline ms</th><th>candidate ms</th><th>change</th><th>95% CI</th><th>p</th>"
          "<th class=\"l\">significant</th></tr>\n";
   std::string last;
-  for (const analyzer::LatencyChange& c : r.latency) {
+  for (size_t i = 0; i < r.latency.size(); ++i) {
+    const analyzer::LatencyChange& c = r.latency[i];
     if (all_only && !(c.service.empty() && c.operation == "all")) continue;
     const std::string name = OpLabel(c.service, c.operation);
     const bool first = name != last;
@@ -145,11 +146,17 @@ void Latency(const analyzer::DiffResult& r, bool all_only, std::ostream& out) {
         << Cell(SignedPercent(c.change_pct)) << Cell(ChangeInterval(c))
         << Cell(FormatPValue(c.p_value)) << Cell(SignificanceLabel(c.significant, c.p_value), true)
         << "</tr>\n";
+    if (const analyzer::LatencyDistributionTest* t = DistributionTestAfter(r, i)) {
+      out << "<tr>" << Cell("", true) << Cell("") << Cell(kDistributionLabel, true) << Cell("")
+          << Cell("") << Cell("") << Cell("") << Cell(FormatPValue(t->p_value))
+          << Cell(SignificanceLabel(t->significant, t->p_value), true) << "</tr>\n";
+    }
   }
   out << "</table>\n";
   out << fmt::format(
-      "<p class=\"muted\">Significant: Mann–Whitney p &lt; {} and the bootstrap 95% CI of the "
-      "change excludes 0; untested: fewer than {} traces on a side.</p>\n",
+      "<p class=\"muted\">Significant: p &lt; {} in the row's own test: for a percentile, the "
+      "bootstrap test of its change (exactly when the 95% CI excludes 0); for dist, the whole "
+      "distribution's Mann–Whitney U test. Untested: fewer than {} traces on a side.</p>\n",
       r.statistics.alpha, r.statistics.min_samples);
 }
 

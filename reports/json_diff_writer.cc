@@ -203,6 +203,21 @@ Json FindingsJson(const analyzer::FindingsDiff& f) {
 
 }  // namespace
 
+Json LatencyTestsJson(const std::vector<analyzer::LatencyDistributionTest>& tests) {
+  Json out = Json::array();
+  for (const analyzer::LatencyDistributionTest& t : tests) {
+    out.push_back(Json{{"service", t.service},
+                       {"rootOperation", t.operation},
+                       {"test", "mann-whitney-u"},
+                       {"baselineTraces", t.baseline_traces},
+                       {"candidateTraces", t.candidate_traces},
+                       {"pValue", Optional(t.p_value, RoundSignificant)},
+                       {"probCandidateSlower", Optional(t.prob_candidate_slower, RoundSignificant)},
+                       {"significant", t.significant}});
+  }
+  return out;
+}
+
 void JsonWriter::WriteDiff(const analyzer::DiffResult& r, const WriteOptions&,
                            std::ostream& out) const {
   const analyzer::SignificanceOptions& s = r.statistics;
@@ -213,6 +228,7 @@ void JsonWriter::WriteDiff(const analyzer::DiffResult& r, const WriteOptions&,
            {"verdictReason", r.verdict_reason},
            {"targets", TargetsJson(r.targets)},
            {"latency", LatencyJson(r.latency)},
+           {"latencyTests", LatencyTestsJson(r.latency_tests)},
            {"throughput", ThroughputJson(r.throughput)},
            {"errorRate", ErrorRateJson(r.error_rate)},
            {"verify", VerifyJson(r.verify)},

@@ -85,12 +85,19 @@ void Targets(const analyzer::DiffResult& r, std::ostream& out) {
 void KeyLatency(const analyzer::DiffResult& r, std::ostream& out) {
   out << "| all traces | baseline ms | candidate ms | change | 95% CI | significant (p) |\n"
          "|---|---:|---:|---:|---:|---|\n";
-  for (const analyzer::LatencyChange& c : r.latency) {
-    if (!(c.service.empty() && c.operation == "all") || c.percentile == "p90") continue;
-    out << fmt::format("| {} | {} | {} | {} | {} | {} ({}) |\n", c.percentile,
-                       MsOrNa(c.baseline_us), MsOrNa(c.candidate_us), SignedPercent(c.change_pct),
-                       ChangeInterval(c), SignificanceLabel(c.significant, c.p_value),
-                       FormatPValue(c.p_value));
+  for (size_t i = 0; i < r.latency.size(); ++i) {
+    const analyzer::LatencyChange& c = r.latency[i];
+    if (!(c.service.empty() && c.operation == "all")) continue;
+    if (c.percentile != "p90") {
+      out << fmt::format("| {} | {} | {} | {} | {} | {} ({}) |\n", c.percentile,
+                         MsOrNa(c.baseline_us), MsOrNa(c.candidate_us), SignedPercent(c.change_pct),
+                         ChangeInterval(c), SignificanceLabel(c.significant, c.p_value),
+                         FormatPValue(c.p_value));
+    }
+    if (const analyzer::LatencyDistributionTest* t = DistributionTestAfter(r, i)) {
+      out << fmt::format("| whole distribution (Mann–Whitney U) | | | | | {} ({}) |\n",
+                         SignificanceLabel(t->significant, t->p_value), FormatPValue(t->p_value));
+    }
   }
   const analyzer::ThroughputChange& t = r.throughput;
   const analyzer::ErrorRateChange& e = r.error_rate;
@@ -177,11 +184,17 @@ void AllLatency(const analyzer::DiffResult& r, std::ostream& out) {
   out << "<details><summary>Latency by root operation</summary>\n\n"
          "| root operation | traces | pct | baseline ms | candidate ms | change | 95% CI | p |\n"
          "|---|---:|---|---:|---:|---:|---:|---:|\n";
-  for (const analyzer::LatencyChange& c : r.latency) {
+  for (size_t i = 0; i < r.latency.size(); ++i) {
+    const analyzer::LatencyChange& c = r.latency[i];
     out << fmt::format("| {} | {}/{} | {} | {} | {} | {} | {} | {} |\n",
                        Md(OpLabel(c.service, c.operation)), c.baseline_traces, c.candidate_traces,
                        c.percentile, MsOrNa(c.baseline_us), MsOrNa(c.candidate_us),
                        SignedPercent(c.change_pct), ChangeInterval(c), FormatPValue(c.p_value));
+    if (const analyzer::LatencyDistributionTest* t = DistributionTestAfter(r, i)) {
+      out << fmt::format("| {} | {}/{} | {} | | | | | {} |\n", Md(OpLabel(c.service, c.operation)),
+                         c.baseline_traces, c.candidate_traces, kDistributionLabel,
+                         FormatPValue(t->p_value));
+    }
   }
   out << "\n</details>\n\n";
 }

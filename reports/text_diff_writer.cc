@@ -53,8 +53,8 @@ void WriteLatency(const analyzer::DiffResult& r, bool all_only, const WriteOptio
                   std::ostream& out) {
   out << '\n'
       << Heading(o,
-                 "Latency by root operation (ms; 95% bootstrap CI of the change; "
-                 "Mann–Whitney p)")
+                 "Latency by root operation (ms; 95% bootstrap CI of the change and its p; "
+                 "dist: the whole distribution, Mann–Whitney p)")
       << '\n';
   TextTable table({{"root operation", Align::kLeft, 50},
                    {"traces"},
@@ -66,7 +66,8 @@ void WriteLatency(const analyzer::DiffResult& r, bool all_only, const WriteOptio
                    {"p"},
                    {"significant", Align::kLeft}});
   std::string last;
-  for (const analyzer::LatencyChange& c : r.latency) {
+  for (size_t i = 0; i < r.latency.size(); ++i) {
+    const analyzer::LatencyChange& c = r.latency[i];
     if (all_only && !(c.service.empty() && c.operation == "all")) continue;
     const std::string name = Safe(OpLabel(c.service, c.operation));
     const bool first = name != last;
@@ -76,10 +77,15 @@ void WriteLatency(const analyzer::DiffResult& r, bool all_only, const WriteOptio
                   c.percentile, MsOrNa(c.baseline_us), MsOrNa(c.candidate_us),
                   SignedPercent(c.change_pct), ChangeInterval(c), FormatPValue(c.p_value),
                   SignificanceLabel(c.significant, c.p_value)});
+    if (const analyzer::LatencyDistributionTest* t = DistributionTestAfter(r, i)) {
+      table.AddRow({"", "", kDistributionLabel, "", "", "", "", FormatPValue(t->p_value),
+                    SignificanceLabel(t->significant, t->p_value)});
+    }
   }
   table.Write(out);
   out << fmt::format(
-      "  significant: p < {} and the CI excludes 0; untested: fewer than {} traces on a side\n",
+      "  significant: p < {0} (for a percentile, its bootstrap test: exactly when the CI excludes "
+      "0); untested: fewer than {1} traces on a side\n",
       r.statistics.alpha, r.statistics.min_samples);
 }
 

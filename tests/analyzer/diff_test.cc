@@ -121,6 +121,41 @@ TEST(DiffTest, RegressionInOneOperationHiddenInAnUnchangedP50) {
   EXPECT_FALSE(gated.pass);
 }
 
+// Each percentile row is judged by its own test and the distribution once:
+// only the slowest tenth of the traces got 3× slower. p99 moved significantly
+// while p50 did not; the Mann–Whitney test of the whole distribution is one
+// row per root operation, not repeated on each percentile.
+TEST(DiffTest, EachPercentileHasItsOwnTestAndTheDistributionOne) {
+  std::vector<Trace> base = Draw("b", 200, "checkout", 1000, 200, 21);
+  std::vector<Trace> cand = Draw("c", 200, "checkout", 1000, 200, 22);
+  std::vector<Trace> slow_base = Draw("bs", 20, "checkout", 5000, 500, 23, 200);
+  std::vector<Trace> slow_cand = Draw("cs", 20, "checkout", 15000, 500, 24, 200);
+  const DiffResult r = RunDiff(Concat(std::move(base), std::move(slow_base)),
+                               Concat(std::move(cand), std::move(slow_cand)));
+  ASSERT_EQ(r.latency_tests.size(), 2u);  // "all", checkout
+  EXPECT_EQ(r.latency_tests[0].operation, "all");
+  EXPECT_EQ(r.latency_tests[1].operation, "checkout");
+  const LatencyChange& p50 = Row(r, "checkout", "p50");
+  const LatencyChange& p99 = Row(r, "checkout", "p99");
+  ASSERT_TRUE(p50.p_value && p99.p_value);
+  EXPECT_FALSE(p50.significant) << *p50.p_value;
+  EXPECT_GE(*p50.p_value, 0.05);
+  EXPECT_TRUE(p99.significant) << *p99.p_value;
+  EXPECT_LT(*p99.p_value, 0.05);
+  EXPECT_NE(*p50.p_value, *p99.p_value);
+  // Verdict and interval agree on every row.
+  for (const LatencyChange& c : r.latency) {
+    ASSERT_TRUE(c.p_value.has_value());
+    EXPECT_EQ(c.significant, *c.ci_low_pct > 0 || *c.ci_high_pct < 0) << c.percentile;
+  }
+  const LatencyDistributionTest& dist = r.latency_tests[1];
+  EXPECT_EQ(dist.baseline_traces, 220u);
+  EXPECT_EQ(dist.candidate_traces, 220u);
+  ASSERT_TRUE(dist.p_value && dist.prob_candidate_slower);
+  EXPECT_EQ(dist.significant, *dist.p_value < 0.05);
+  EXPECT_GT(*dist.prob_candidate_slower, 0.5);  // the candidate tends to be slower
+}
+
 TEST(DiffTest, TinySamplesSaySoInsteadOfGuessing) {
   DiffOptions options;
   options.targets = {ParseTarget("p50_latency_reduction>=10%", "t").value()};
