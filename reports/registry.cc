@@ -3,6 +3,7 @@
 #include "reports/json_writer.h"
 #include "reports/junit_writer.h"
 #include "reports/markdown_writer.h"
+#include "reports/openmetrics_writer.h"
 #include "reports/text_writer.h"
 #include "reports/writer.h"
 
@@ -15,8 +16,9 @@ const std::vector<const ReportWriter*>& AllReportWriters() {
   static const HtmlWriter kHtml;
   static const JunitWriter kJunit;
   static const CollapsedWriter kCollapsed;
-  static const std::vector<const ReportWriter*> kAll = {&kText, &kJson,  &kMarkdown,
-                                                        &kHtml, &kJunit, &kCollapsed};
+  static const OpenMetricsWriter kOpenMetrics;
+  static const std::vector<const ReportWriter*> kAll = {&kText,  &kJson,      &kMarkdown,   &kHtml,
+                                                        &kJunit, &kCollapsed, &kOpenMetrics};
   return kAll;
 }
 

@@ -24,6 +24,7 @@ packages=(
   libgtest-dev libgmock-dev zlib1g-dev libzstd-dev zstd
   libabsl-dev  # Abseil's flat hash maps (the detectors' tables)
   clang-format chromium
+  prometheus  # promtool, which checks the --format openmetrics reports in the tests
   # Jaeger query clients: HTTP (libcurl), gRPC + protobuf code generation,
   # and cpp-httplib for the tests' in-process HTTP(S) server; OpenSSL for the
   # test certificates made at test time.

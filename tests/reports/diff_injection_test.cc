@@ -25,6 +25,7 @@ using testing::HasControlCharacters;
 using ::testing::HasSubstr;
 using testing::InconsistentTableRow;
 using testing::IsValidUtf8;
+using testing::MalformedOpenMetricsLine;
 using ::testing::Not;
 
 // Every trick at once: markup, Markdown structure, a live link, terminal
@@ -148,6 +149,9 @@ TEST_P(DiffInjectionTest, MarkupFormatsKeepTheirStructure) {
       EXPECT_EQ(Count(r.text, "<table"), Count(r.text, "</table>"));
       EXPECT_FALSE(std::regex_search(r.text, std::regex(R"(<[^>]*\son\w+\s*=)")));
       EXPECT_EQ(Count(r.text, "</html>"), 1u);
+    }
+    if (r.format == "openmetrics") {
+      EXPECT_EQ(MalformedOpenMetricsLine(r.text), "") << r.text;
     }
     if (r.format == "junit") {
       // One testsuites element; every testcase (all fail here) closed.

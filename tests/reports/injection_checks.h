@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <regex>
 #include <sstream>
 #include <string>
 
@@ -66,6 +67,32 @@ inline std::string InconsistentTableRow(const std::string& md) {
     if (pipes != columns) return line;
   }
   return "";
+}
+
+// The first line of an OpenMetrics document that is neither a comment nor a
+// sample `name{label="value",…} number` (label values with only \\ and \"
+// escapes), or that follows "# EOF"; "no # EOF" when the document does not
+// end with it; "" when well-formed.
+inline std::string MalformedOpenMetricsLine(const std::string& text) {
+  static const std::regex kSample(
+      R"(^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\[\\"])*")"
+      R"((,[a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\[\\"])*")*\})? -?[0-9.e+-]+$)");
+  std::istringstream lines(text);
+  std::string line;
+  bool eof = false;
+  while (std::getline(lines, line)) {
+    if (eof) return line;
+    if (line == "# EOF") {
+      eof = true;
+      continue;
+    }
+    if (line.rfind("# HELP ", 0) == 0 || line.rfind("# TYPE ", 0) == 0 ||
+        line.rfind("# UNIT ", 0) == 0) {
+      continue;
+    }
+    if (!std::regex_match(line, kSample)) return line;
+  }
+  return eof ? "" : "no # EOF";
 }
 
 }  // namespace trace_analyze::reports::testing

@@ -28,6 +28,7 @@ using testing::HasControlCharacters;
 using ::testing::HasSubstr;
 using testing::InconsistentTableRow;
 using testing::IsValidUtf8;
+using testing::MalformedOpenMetricsLine;
 using ::testing::Not;
 
 // Names that try to break out of every format. JSON escapes carry control
@@ -126,6 +127,22 @@ TEST(InjectionTest, EveryReportIsValidUtf8WithoutRawControlCharacters) {
         EXPECT_THAT(*text, Not(HasSubstr("<img"))) << r.format;
       }
     }
+  }
+}
+
+TEST(InjectionTest, OpenMetricsKeepsItsStructure) {
+  // The check itself rejects what a broken writer would produce.
+  EXPECT_EQ(MalformedOpenMetricsLine("m{a=\"x\"y\"} 1\n# EOF\n"), "m{a=\"x\"y\"} 1");
+  EXPECT_EQ(MalformedOpenMetricsLine("m{a=\"x\\\"y\"} 1\n"), "no # EOF");
+  EXPECT_EQ(MalformedOpenMetricsLine("m 1\n# EOF\nm 2\n"), "m 2");
+  EXPECT_EQ(MalformedOpenMetricsLine("m{a=\"x\\\"y\",b=\"\"} 1.5e-05\n# EOF\n"), "");
+  for (const Rendered& r : RenderAll(HostileJson())) {
+    if (r.format != "openmetrics") continue;
+    for (const std::string* text : {&r.analyze, &r.critical_path}) {
+      EXPECT_EQ(MalformedOpenMetricsLine(*text), "") << *text;
+    }
+    // The hostile service is a label value, quotes escaped, not a new label.
+    EXPECT_THAT(r.analyze, HasSubstr(R"(service="<script>alert(1)</script>")"));
   }
 }
 

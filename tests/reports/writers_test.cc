@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "reports/escape.h"
@@ -54,10 +55,47 @@ std::string Render(std::string_view format, const analyzer::AnalyzeResult& r) {
 }
 
 TEST(WritersTest, EveryFormatIsRegisteredAndRenders) {
-  EXPECT_EQ(ReportWriterNames(),
-            (std::vector<std::string>{"text", "json", "markdown", "html", "junit", "collapsed"}));
+  EXPECT_EQ(ReportWriterNames(), (std::vector<std::string>{"text", "json", "markdown", "html",
+                                                           "junit", "collapsed", "openmetrics"}));
   for (const std::string& name : ReportWriterNames()) {
     EXPECT_FALSE(Render(name, HostileResult(true)).empty()) << name;
+  }
+}
+
+// Gauges with exact counts and seconds, each family once and contiguous, the
+// document ended by "# EOF"; quotes and backslashes in names escaped in
+// label values.
+TEST(WritersTest, OpenMetricsFamiliesAndLabels) {
+  analyzer::AnalyzeResult r = HostileResult(false);
+  r.profile.root_latency[1].service = "a\"b\\c";
+  r.findings[0].realistic.p50_us = 1500;
+  const std::string om = Render("openmetrics", r);
+  EXPECT_THAT(om, HasSubstr("# TYPE trace_analyze_latency_seconds gauge\n"
+                            "# UNIT trace_analyze_latency_seconds seconds\n"
+                            "trace_analyze_latency_seconds{service=\"\",root_operation=\"all\","
+                            "percentile=\"p50\"} 0.0005\n"));
+  EXPECT_THAT(
+      om, HasSubstr(R"(trace_analyze_root_traces{service="a\"b\\c",root_operation="GET /x|y"} 2)"));
+  EXPECT_THAT(om, HasSubstr(R"(trace_analyze_findings{kind="sequential",confidence="high"} 1)"));
+  EXPECT_THAT(om, HasSubstr(R"(trace_analyze_findings{kind="n_plus_one",confidence="low"} 0)"));
+  EXPECT_THAT(om, HasSubstr("trace_analyze_high_confidence_findings 1\n"));
+  EXPECT_THAT(
+      om, HasSubstr(R"(trace_analyze_finding_saving_seconds{kind="sequential",)"
+                    R"(fingerprint="0123456789abcdef",confidence="high",)"
+                    R"(parent_service="api",parent_operation="handle",percentile="p50"} 0.0015)"));
+  ASSERT_GE(om.size(), 6u);
+  EXPECT_EQ(om.substr(om.size() - 6), "# EOF\n");
+  // Every family's samples follow its TYPE line, before the next family.
+  std::istringstream lines(om);
+  std::string line, family;
+  std::set<std::string> seen;
+  while (std::getline(lines, line)) {
+    if (line.rfind("# TYPE ", 0) == 0) {
+      family = line.substr(7, line.find(' ', 7) - 7);
+      EXPECT_TRUE(seen.insert(family).second) << family << " twice";
+    } else if (!line.empty() && line[0] != '#') {
+      EXPECT_EQ(line.rfind(family, 0), 0u) << line << " outside " << family;
+    }
   }
 }
 
