@@ -1,4 +1,4 @@
-// Jaeger's clock-skew adjuster (jaeger-api.md §7), applied on request
+// Jaeger's clock-skew adjuster (docs/critical-path-modes.md, "Clock skew"), applied on request
 // (--adjust-clock-skew): a child on a different host whose interval does not fit
 // inside its parent is shifted, with its subtree, to the middle of the parent
 // (or only to the parent's start when the child is longer than the parent).

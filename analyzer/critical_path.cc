@@ -1,6 +1,6 @@
 // Critical path, two modes.
 //
-// kJaeger reproduces Jaeger UI v2.15-v2.20 (docs/critical-path.md §1.2):
+// kJaeger reproduces Jaeger UI v2.15-v2.20 (docs/critical-path-modes.md):
 //   * one walk per root in start order; a root whose parentSpanID names a span
 //     missing from the trace (an orphan) drops itself and contributes nothing;
 //   * copy + prune: depth-first from the root over tree children, leaving out a

@@ -11,7 +11,7 @@
 namespace trace_analyze::analyzer {
 
 enum class CpMode {
-  // Jaeger UI v2.15–v2.20, exactly (docs/critical-path.md §1): one walk per
+  // Jaeger UI v2.15–v2.20, exactly (docs/critical-path-modes.md): one walk per
   // non-orphan root in start order, last-finishing child with strict
   // "ended before", children truncated to their parent or dropped with their
   // subtree, PRODUCER->CONSUMER children pruned, orphan subtrees ignored.
@@ -51,8 +51,8 @@ struct CriticalPath {
 CriticalPath ComputeCriticalPath(const Trace& trace, const CpOptions& options = {});
 
 // ComputeCriticalPath() for trace after trace, keeping its working buffers
-// (and those of `path`) from one trace to the next: fresh memory is the main
-// cost of analysing a trace on our machines.
+// (and those of `path`) from one trace to the next: touching fresh memory
+// costs more than the walk itself (docs/performance.md).
 class CriticalPathComputer {
  public:
   void Compute(const Trace& trace, const CpOptions& options, CriticalPath* path);

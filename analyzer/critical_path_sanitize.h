@@ -1,4 +1,5 @@
-// Jaeger UI's sanitizeOverFlowingChildren table (docs/critical-path.md §1.2):
+// Jaeger UI's sanitizeOverFlowingChildren table (docs/critical-path-modes.md,
+// "Jaeger mode"):
 // fits one child interval into its (already sanitised) parent's. Private to
 // critical_path.cc; a header of its own so each case can be unit-tested.
 #ifndef TRACE_ANALYZE_ANALYZER_CRITICAL_PATH_SANITIZE_H_

@@ -1,7 +1,7 @@
 // StringArena: owns the bytes behind the string_views of one Trace.
 // Reset() rewinds without freeing, so a reused Trace allocates nothing in the
-// steady state (fresh memory costs ~10 us per 4 KiB page on our machines, see
-// docs/performance.md). Views stay valid until Reset() or destruction; moving
+// steady state (fresh memory's page faults are costly: docs/performance.md).
+// Views stay valid until Reset() or destruction; moving
 // the arena keeps them valid because blocks are heap-allocated.
 #ifndef TRACE_ANALYZE_ANALYZER_STRING_ARENA_H_
 #define TRACE_ANALYZE_ANALYZER_STRING_ARENA_H_

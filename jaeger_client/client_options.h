@@ -15,7 +15,7 @@
 
 namespace trace_analyze::jaeger {
 
-// The query APIs (docs/jaeger-api.md §1, §3, §4).
+// The query APIs (docs/jaeger.md, "Server and API").
 enum class ApiKind {
   kAuto,    // probe: HTTP /api then /api/v3; gRPC api_v3 then api_v2
   kHttpV1,  // internal HTTP JSON API /api/* (UI JSON)

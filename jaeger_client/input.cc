@@ -19,9 +19,9 @@
 namespace trace_analyze::jaeger {
 namespace {
 
-// Read/batch buffer size. First-touch page faults are expensive on our
-// machines (performance-notes.md), so a few small reused buffers beat big
-// ones: 2 MiB with padding is exactly one transparent huge page.
+// Read/batch buffer size. First-touch page faults are expensive
+// (docs/performance.md), so a few small reused buffers beat big ones: 2 MiB
+// with padding is exactly one transparent huge page.
 constexpr size_t kMaxChunk = (size_t{2} << 20) - PaddedBuffer::kPadding;
 constexpr size_t kMinChunk = size_t{64} << 10;
 // Inputs at least this big (or of unknown size: pipes, stdin) are split on a

@@ -14,7 +14,7 @@ namespace trace_analyze::jaeger {
 void StageApiV2Span(const ::jaeger::api_v2::Span& span, SpanAssembler* assembler);
 
 // The 16 id bytes api_v2 puts on the wire for a normalised hex trace id:
-// high then low 64 bits, big-endian (docs/jaeger-api.md §3.4).
+// high then low 64 bits, big-endian (docs/jaeger.md, "Wire details").
 std::string ApiV2TraceIdBytes(std::string_view hex_trace_id);
 
 }  // namespace trace_analyze::jaeger

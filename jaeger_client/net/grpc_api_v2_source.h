@@ -1,4 +1,4 @@
-// TraceSource over gRPC jaeger.api_v2.QueryService (docs/jaeger-api.md §3):
+// TraceSource over gRPC jaeger.api_v2.QueryService (docs/jaeger.md, "Wire details"):
 // Jaeger's own span model, streamed in chunks of at most 10 spans. Missing
 // trace: NOT_FOUND. Every search sets start/end and search_depth, since the
 // API has no defaults for them.

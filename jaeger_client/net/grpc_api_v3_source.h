@@ -1,4 +1,4 @@
-// TraceSource over gRPC jaeger.api_v3.QueryService (docs/jaeger-api.md §4):
+// TraceSource over gRPC jaeger.api_v3.QueryService (docs/jaeger.md, "Wire details"):
 // OTLP TracesData, one message per trace. A missing trace is NOT_FOUND on
 // newer servers and an empty OK stream up to v2.20; both mean kNotFound.
 #ifndef TRACE_ANALYZE_JAEGER_CLIENT_NET_GRPC_API_V3_SOURCE_H_

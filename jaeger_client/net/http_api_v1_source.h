@@ -1,5 +1,5 @@
 // TraceSource over Jaeger's internal HTTP JSON API (/api/*, UI JSON):
-// docs/jaeger-api.md §1. Present in every Jaeger version, but the search and
+// docs/jaeger.md ("Server and API"). Present in every Jaeger version, but the search and
 // listing endpoints are gone after v2.20 (they answer 404 "404 page not
 // found", or the UI's index.html on older routers): those calls then fail
 // with kNotServed, which AutoTraceSource takes as "use /api/v3".

@@ -1,5 +1,5 @@
 // TraceSource over the api_v3 HTTP gateway (/api/v3/*, OTLP JSON):
-// docs/jaeger-api.md §4.4. Uses the snake_case parameter names and
+// docs/jaeger.md ("Server and API"). Uses the snake_case parameter names and
 // query.num_traces, which every server from v1.54 on accepts. Servers before
 // v2.19 ignore query.attributes (--tag); "no traces" is a 404 here.
 #ifndef TRACE_ANALYZE_JAEGER_CLIENT_NET_HTTP_API_V3_SOURCE_H_

@@ -158,8 +158,8 @@ TEST(JaegerKnownAnswerTest, Test9ChildBeforeParentIsDropped) {
 }
 
 // ---------------------------------------------------------------------------
-// The syn-* samples of shared/critical-path (numbers copied; times relative to
-// kT0). Each pins one consequence of docs/critical-path.md §1.3.
+// Synthetic edge cases of the Jaeger walk (times relative to kT0). Each pins
+// one consequence of the rules in docs/critical-path-modes.md ("Jaeger mode").
 
 constexpr int64_t kT0 = 1700000000000000;
 
