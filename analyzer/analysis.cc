@@ -48,4 +48,40 @@ TracePath MakeTracePath(const Trace& trace, const CriticalPath& path) {
   return PackedPath(trace, path).Unpack();
 }
 
+void AddTimeline(const Trace& trace, const CriticalPath& path, size_t max_spans, TracePath* out) {
+  out->timeline.clear();
+  out->timeline_spans = trace.spans.size();
+  const std::vector<int64_t> critical = CriticalTimePerSpan(trace, path);
+  // Depth first; `open` holds the timeline indices of the spans whose
+  // subtrees are still being listed (their subtree_end is set when the walk
+  // leaves them).
+  struct Item {
+    SpanIndex span;
+    uint32_t depth;
+  };
+  std::vector<Item> stack;
+  for (auto it = trace.topology.roots.rbegin(); it != trace.topology.roots.rend(); ++it) {
+    stack.push_back({*it, 0});
+  }
+  std::vector<uint32_t> open;
+  while (!stack.empty() && out->timeline.size() < max_spans) {
+    const Item item = stack.back();
+    stack.pop_back();
+    while (!open.empty() && out->timeline[open.back()].depth >= item.depth) {
+      out->timeline[open.back()].subtree_end = static_cast<uint32_t>(out->timeline.size());
+      open.pop_back();
+    }
+    const Span& s = trace.spans[item.span];
+    open.push_back(static_cast<uint32_t>(out->timeline.size()));
+    out->timeline.push_back({std::string(s.span_id), std::string(s.service),
+                             std::string(s.operation), s.start_us, s.duration_us,
+                             critical[item.span], item.depth, 0});
+    const auto children = trace.topology.ChildrenOf(item.span);
+    for (auto c = children.rbegin(); c != children.rend(); ++c)
+      stack.push_back({*c, item.depth + 1});
+  }
+  for (uint32_t i : open)
+    out->timeline[i].subtree_end = static_cast<uint32_t>(out->timeline.size());
+}
+
 }  // namespace trace_analyze::analyzer

@@ -70,6 +70,9 @@ class TraceAnalyzer {
 
 // Resolves a computed path into a render-ready TracePath.
 TracePath MakeTracePath(const Trace& trace, const CriticalPath& path);
+// Fills out->timeline with the trace's spans in depth-first order (roots and
+// children by start time), at most `max_spans` of them; O(n), iterative.
+void AddTimeline(const Trace& trace, const CriticalPath& path, size_t max_spans, TracePath* out);
 
 }  // namespace trace_analyze::analyzer
 

@@ -55,6 +55,21 @@ struct PathSpan {
   uint32_t depth = 0;       // tree depth (roots 0), for indentation
 };
 
+// One span of a trace's timeline (TracePath::timeline): every span, not only
+// those on the critical path.
+struct TimelineSpan {
+  std::string span_id;
+  std::string service;
+  std::string operation;
+  int64_t start_us = 0;
+  int64_t duration_us = 0;
+  int64_t critical_us = 0;  // CriticalTimePerSpan
+  uint32_t depth = 0;       // tree depth (roots 0)
+  // Index one past this span's subtree in the timeline (depth-first order):
+  // [this, subtree_end) is the span and its descendants that were kept.
+  uint32_t subtree_end = 0;
+};
+
 struct TracePath {
   std::string trace_id;
   int64_t start_us = 0;
@@ -62,6 +77,11 @@ struct TracePath {
   int64_t critical_path_us = 0;       // Σ section lengths
   std::vector<PathSection> sections;  // ascending start
   std::vector<PathSpan> spans;  // spans with critical time, in section order of first appearance
+  // Every span, depth first (roots and children by start), for a Jaeger-UI-
+  // like timeline; filled only when a report draws one (AddTimeline), at most
+  // its first `max_spans`. timeline_spans: the trace's spans.
+  std::vector<TimelineSpan> timeline;
+  uint64_t timeline_spans = 0;
 };
 
 // A trace shown as typical of a latency percentile.

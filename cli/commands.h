@@ -38,6 +38,9 @@ struct CommonOptions {
   JaegerCliOptions jaeger;  // --jaeger and friends: read from a server instead of INPUT
 
   analyzer::AnalysisOptions ToAnalysisOptions() const;
+  // Whether a requested report (--format, then each --report FORMAT=FILE;
+  // validated when parsed) is written by a writer for which `wants` holds.
+  bool AnyReportWriter(bool (reports::ReportWriter::*wants)() const) const;
 };
 
 // Adds INPUT..., AddReportOptions, and the --jaeger option group (INPUT and

@@ -26,17 +26,21 @@ analyzer::AnalysisOptions CommonOptions::ToAnalysisOptions() const {
   analyzer::AnalysisOptions o;
   o.cp.mode = cp_mode == "causal" ? analyzer::CpMode::kCausal : analyzer::CpMode::kJaeger;
   o.adjust_clock_skew = adjust_clock_skew;
-  // Folded stacks only when a requested report shows them (--format, then
-  // each --report FORMAT=FILE; the options are validated when parsed).
-  const auto uses_stacks = [](std::string_view name) {
-    const reports::ReportWriter* writer = reports::FindReportWriter(name);
-    return writer != nullptr && writer->uses_stacks();
-  };
-  o.fold_stacks = uses_stacks(format);
-  for (const std::string& spec : reports) {
-    o.fold_stacks = o.fold_stacks || uses_stacks(SplitReportSpec(spec).first);
-  }
+  // Folded stacks only when a requested report shows them.
+  o.fold_stacks = AnyReportWriter(&reports::ReportWriter::uses_stacks);
   return o;
+}
+
+bool CommonOptions::AnyReportWriter(bool (reports::ReportWriter::*wants)() const) const {
+  const auto wanted = [&](std::string_view name) {
+    const reports::ReportWriter* writer = reports::FindReportWriter(name);
+    return writer != nullptr && (writer->*wants)();
+  };
+  if (wanted(format)) return true;
+  for (const std::string& spec : reports) {
+    if (wanted(SplitReportSpec(spec).first)) return true;
+  }
+  return false;
 }
 
 void AddCommonOptions(CLI::App& command, CommonOptions& options) {

@@ -46,6 +46,9 @@ Exit codes: 0 success, 2 usage or input error (also: a requested --trace not fou
               wanted.insert(jaeger::NormalizeTraceId(id));
 
             analyzer::TraceAnalyzer analyzer(common.ToAnalysisOptions());
+            // Full timelines only for a report that draws them, and only of
+            // the first traces (reports/writer.h).
+            const bool timelines = common.AnyReportWriter(&reports::ReportWriter::uses_timeline);
             analyzer::CriticalPathResult result;
             result.cp_mode = analyzer::CpModeName(analyzer.options().cp.mode);
             std::set<std::string> found;
@@ -64,6 +67,10 @@ Exit codes: 0 success, 2 usage or input error (also: a requested --trace not fou
                   if (!wanted.empty() && wanted.count(id) == 0) return;
                   found.insert(id);
                   result.traces.push_back(analyzer::MakeTracePath(trace, path));
+                  if (timelines && result.traces.size() <= reports::ReportWriter::kTimelineTraces) {
+                    analyzer::AddTimeline(trace, path, reports::ReportWriter::kTimelineSpans,
+                                          &result.traces.back());
+                  }
                 },
                 err);
             if (!read.ok()) {

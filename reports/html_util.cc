@@ -27,6 +27,14 @@ ul.reasons{margin:4px 0 8px 18px;padding:0}
 .legend{display:inline-block;width:12px;height:3px;vertical-align:middle;margin:0 4px}
 .partial{padding:8px 12px;border-radius:6px;background:#fff2cc;border-left:4px solid #d9a400}
 .verdict.partial{background:#fff2cc;border-left:none}
+.tl{border:1px solid #dde;border-radius:4px;font-size:12px}
+.tl-row{display:flex;align-items:center;height:18px;border-bottom:1px solid #f4f5f9}
+.tl-label{flex:0 0 340px;overflow:hidden;white-space:nowrap;text-overflow:ellipsis}
+.tl-row svg.tl-bar{flex:1 1 auto;height:12px;width:auto}
+.tl details>summary{list-style:none;cursor:pointer}.tl details>summary::-webkit-details-marker{display:none}
+.tl details>summary .tl-label::before{content:"\25be  "}.tl details:not([open])>summary .tl-label::before{content:"\25b8  "}
+.tl-leaf .tl-label::before{content:"\2003 "}
+.tl-axis{display:flex;justify-content:space-between;padding:2px 4px 2px 344px;color:#667}
 @media print{body{max-width:none}h2{break-after:avoid}svg,table{break-inside:avoid}}
 )";
 

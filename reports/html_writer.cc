@@ -6,6 +6,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "reports/escape.h"
@@ -258,6 +260,74 @@ void HtmlWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Write
   out << "</body></html>\n";
 }
 
+namespace {
+
+// A Jaeger-UI-like timeline of every span of a trace (TracePath::timeline):
+// one row per span, indented by depth, its full extent in grey and its
+// critical-path sections in its service's colour on the same bar. A span with
+// children is a <details> element: its subtree folds without JavaScript.
+// Nesting stops at kMaxNesting levels (deeper spans are plain rows, still
+// indented), which keeps browsers' layout depth bounded.
+void Timeline(const analyzer::TracePath& t, std::ostream& out) {
+  constexpr uint32_t kMaxNesting = 48;
+  constexpr double kBarWidth = 1000;
+  const double scale = t.duration_us > 0 ? kBarWidth / static_cast<double>(t.duration_us) : 0;
+  const auto x = [&](int64_t us) { return static_cast<double>(us - t.start_us) * scale; };
+  std::unordered_map<std::string_view, std::vector<const analyzer::PathSection*>> sections;
+  for (const analyzer::PathSection& s : t.sections) sections[s.span_id].push_back(&s);
+  out << "<div class=\"tl\" role=\"tree\">\n"
+      << fmt::format("<div class=\"tl-axis\"><span>0 ms</span><span>{} ms</span></div>\n",
+                     FormatMs(t.duration_us));
+  std::vector<uint32_t> open;  // subtree ends of the open <details>
+  for (uint32_t i = 0; i < t.timeline.size(); ++i) {
+    while (!open.empty() && open.back() <= i) {
+      out << "</details>\n";
+      open.pop_back();
+    }
+    const analyzer::TimelineSpan& s = t.timeline[i];
+    const bool folds = s.subtree_end > i + 1 && open.size() < kMaxNesting;
+    const std::string title =
+        fmt::format("{} {}\nspan {}\nstart +{} ms, duration {} ms, on the critical path {} ms",
+                    s.service, s.operation, s.span_id, FormatMs(s.start_us - t.start_us),
+                    FormatMs(s.duration_us), FormatMs(s.critical_us));
+    // The numbers as the bar's SVG <title> (a tooltip), as in the waterfalls:
+    // names never sit in an attribute.
+    std::string row = fmt::format(
+        "<div class=\"tl-row\"><span class=\"tl-label\" style=\"padding-left:{}px\">{}</span>"
+        "<svg class=\"tl-bar\" viewBox=\"0 0 {} 12\" preserveAspectRatio=\"none\"><title>{}</title>"
+        "<rect x=\"{:.1f}\" y=\"2\" width=\"{:.1f}\" height=\"8\" fill=\"#dfe3ec\"/>",
+        std::min<uint32_t>(s.depth, 40) * 12, HtmlOp(s.service, s.operation), kBarWidth,
+        EscapeHtml(title), x(s.start_us),
+        std::max(1.0, static_cast<double>(s.duration_us) * scale));
+    if (auto it = sections.find(s.span_id); it != sections.end()) {
+      for (const analyzer::PathSection* sec : it->second) {
+        row +=
+            fmt::format("<rect x=\"{:.1f}\" y=\"1\" width=\"{:.1f}\" height=\"10\" fill=\"{}\"/>",
+                        x(sec->start_us),
+                        std::max(1.0, static_cast<double>(sec->end_us - sec->start_us) * scale),
+                        ServiceColour(s.service));
+      }
+    }
+    row += "</svg></div>";
+    if (folds) {
+      out << "<details open><summary>" << row << "</summary>\n";
+      open.push_back(s.subtree_end);
+    } else {
+      out << "<div class=\"tl-leaf\">" << row << "</div>\n";
+    }
+  }
+  for (size_t k = 0; k < open.size(); ++k) out << "</details>\n";
+  out << "</div>\n";
+  if (t.timeline_spans > t.timeline.size()) {
+    out << fmt::format(
+        "<p class=\"muted\">First {} of {} spans, depth first; the critical path of the others "
+        "is in the other formats.</p>\n",
+        t.timeline.size(), t.timeline_spans);
+  }
+}
+
+}  // namespace
+
 void HtmlWriter::WriteCriticalPath(const analyzer::CriticalPathResult& result, const WriteOptions&,
                                    std::ostream& out) const {
   HtmlHead("trace-analyze critical path", out);
@@ -269,7 +339,13 @@ void HtmlWriter::WriteCriticalPath(const analyzer::CriticalPathResult& result, c
     out << fmt::format("<h2>Trace {}: {} ms, critical path {} ms</h2>\n",
                        HtmlTraceRef(result.input, t.trace_id), FormatMs(t.duration_us),
                        FormatMs(t.critical_path_us));
-    Waterfall(t, out);
+    if (t.timeline.empty()) {
+      Waterfall(t, out);
+    } else {
+      out << "<p class=\"muted\">Every span; the critical path is coloured by service on the "
+             "bars. Click a span to fold its subtree.</p>\n";
+      Timeline(t, out);
+    }
   }
   Quality(result.input, result.quality, out);
   out << "</body></html>\n";

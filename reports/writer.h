@@ -26,6 +26,12 @@ class ReportWriter {
   // Whether it shows folded critical-path stacks (ProfileReport::stacks,
   // DiffResult::stacks): the analysis only folds them when a writer does.
   virtual bool uses_stacks() const { return false; }
+  // Whether it draws each trace's full timeline (TracePath::timeline) in
+  // `critical-path`: the command only builds timelines when a writer does,
+  // for at most this many traces and spans per trace.
+  virtual bool uses_timeline() const { return false; }
+  static constexpr size_t kTimelineTraces = 20;
+  static constexpr size_t kTimelineSpans = 2000;
   virtual void WriteAnalyze(const analyzer::AnalyzeResult& result, const WriteOptions& options,
                             std::ostream& out) const = 0;
   virtual void WriteCriticalPath(const analyzer::CriticalPathResult& result,

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "analyzer/normalize.h"
 #include "tests/testing/trace_builder.h"
 
 namespace trace_analyze::analyzer {
@@ -85,6 +86,66 @@ TEST(AnalysisTest, ResetDropsWhatWasPreparedButKeepsItsBuffers) {
   EXPECT_EQ(analyzer.profile().traces(), 1u);
   EXPECT_EQ(analyzer.profile().critical_path_us(), 0);
   EXPECT_TRUE(analyzer.profile().by_operation().empty());
+}
+
+}  // namespace
+}  // namespace trace_analyze::analyzer
+
+namespace trace_analyze::analyzer {
+namespace {
+
+using testing::TraceBuilder;
+
+// r [0, 100] with a [10, 40] (child a1 [15, 30]) and b [50, 90]; a second
+// root o [5, 20] whose parent is missing. Depth first, roots and children by
+// start: r, a, a1, b, then o (which starts later than r).
+Trace TimelineTrace() {
+  Trace t = TraceBuilder("t1", 1'000'000)
+                .Span("r", "", "gw", "GET /", 0, 100)
+                .Span("b", "r", "svc", "B", 50, 40)
+                .Span("a", "r", "svc", "A", 10, 30)
+                .Span("a1", "a", "db", "query", 15, 15)
+                .Span("o", "gone", "svc", "late", 5, 15)
+                .Build();
+  Normalize(t);
+  return t;
+}
+
+TEST(TimelineTest, DepthFirstWithSubtreeEndsAndCriticalTime) {
+  const Trace t = TimelineTrace();
+  const CriticalPath path = ComputeCriticalPath(t);
+  TracePath out = MakeTracePath(t, path);
+  AddTimeline(t, path, 100, &out);
+  ASSERT_EQ(out.timeline.size(), 5u);
+  EXPECT_EQ(out.timeline_spans, 5u);
+  std::vector<std::string> ids;
+  for (const TimelineSpan& s : out.timeline) ids.push_back(s.span_id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"r", "a", "a1", "b", "o"}));
+  const std::vector<uint32_t> depths = {0, 1, 2, 1, 0}, ends = {4, 3, 3, 4, 5};
+  for (size_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(out.timeline[i].depth, depths[i]) << ids[i];
+    EXPECT_EQ(out.timeline[i].subtree_end, ends[i]) << ids[i];
+  }
+  // Critical time as CriticalTimePerSpan: b holds [50, 90], a1 [15, 30],
+  // a the rest of [10, 40], r the gaps; the orphan root is off the path.
+  EXPECT_EQ(out.timeline[3].critical_us, 40);
+  EXPECT_EQ(out.timeline[2].critical_us, 15);
+  EXPECT_EQ(out.timeline[1].critical_us, 15);
+  EXPECT_EQ(out.timeline[0].critical_us, 30);
+  EXPECT_EQ(out.timeline[4].critical_us, 0);
+  EXPECT_EQ(out.timeline[1].start_us, 1'000'010);
+  EXPECT_EQ(out.timeline[1].duration_us, 30);
+  EXPECT_EQ(out.timeline[1].operation, "A");
+}
+
+TEST(TimelineTest, CutAfterMaxSpansClosesOpenSubtrees) {
+  const Trace t = TimelineTrace();
+  const CriticalPath path = ComputeCriticalPath(t);
+  TracePath out = MakeTracePath(t, path);
+  AddTimeline(t, path, 3, &out);
+  ASSERT_EQ(out.timeline.size(), 3u);
+  EXPECT_EQ(out.timeline_spans, 5u);
+  for (const TimelineSpan& s : out.timeline) EXPECT_EQ(s.subtree_end, 3u) << s.span_id;
 }
 
 }  // namespace

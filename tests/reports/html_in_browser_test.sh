@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Opens HTML reports (analyze, diff, and a Jaeger one) in headless Chromium:
+# Opens HTML reports (analyze, diff, critical-path, and a Jaeger one) in headless Chromium:
 # each must render (the DOM has the report's SVGs and its key heading), log no console
 # message, and make no network request. Chromium's verbose log shows both:
 # ":CONSOLE" lines and one "NotifyBeforeURLRequest: URL" per request
@@ -52,6 +52,19 @@ check analyze "Findings"
 "$tool" diff -b "$fixtures/diff/baseline.json" -c "$fixtures/diff/candidate.json" \
   --target 'p95_latency_reduction>=90%' --format html -o "$out/diff.html" || [[ $? -eq 1 ]]
 check diff "Critical-path shift"
+# critical-path: a timeline of every span (11 in this trace), each span with
+# children foldable (a <details> element).
+"$tool" critical-path "$fixtures/traces/dsb-hotelreservation_single_00202d6c6c17bfe5.json" \
+  --format html -o "$out/critical-path.html"
+check critical-path 'class="tl"'
+rows=$(timeout 60 "$browser" "${flags[@]}" --dump-dom "file://$out/critical-path.html" \
+  2>/dev/null | grep -o 'class="tl-row"' | wc -l)
+folds=$(grep -o '<details open>' "$out/critical-path.html" | wc -l)
+if [[ "$rows" -ne 11 || "$folds" -ne 7 ]]; then
+  echo "FAIL: critical-path timeline has $rows rows (want 11) and $folds folds (want 7)"
+  exit 1
+fi
+echo "ok: critical-path timeline: 11 span rows, 7 foldable subtrees"
 # Trace ids are links to the Jaeger UI: opening the page loads none of them.
 cp "$jaeger_html" "$out/jaeger-partial.html"
 check jaeger-partial "Partial results"

@@ -81,6 +81,8 @@ std::vector<Rendered> RenderAll(const std::string& json, bool server = false) {
         const analyzer::CriticalPath& path = trace_analyzer.Analyze(trace);
         sampler.Offer(trace, path);
         paths.traces.push_back(analyzer::MakeTracePath(trace, path));
+        // The HTML timeline renders every span's name too.
+        analyzer::AddTimeline(trace, path, 100, &paths.traces.back());
         return OkStatus();
       },
       &stats);
