@@ -239,9 +239,52 @@ void ShiftTable(const char* title, const std::vector<analyzer::CpShiftRow>& rows
   out << "</table>\n";
 }
 
+// Per service, its mean critical-path time per trace on each side as two bars
+// (baseline dashed outline, candidate filled in the service's colour), on one
+// scale: where the critical path moved, at a glance.
+void ShiftBars(const std::vector<analyzer::CpShiftRow>& rows, std::ostream& out) {
+  if (rows.empty()) return;
+  const int label_w = 300, bar_w = 560, pair_h = 30, width = label_w + bar_w + 110;
+  int64_t most = 1;
+  for (const analyzer::CpShiftRow& r : rows) most = std::max({most, r.baseline_us, r.candidate_us});
+  const double scale = static_cast<double>(bar_w) / static_cast<double>(most);
+  out << fmt::format(
+      "<svg viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"critical-path time by service, "
+      "baseline and candidate\">\n",
+      width, rows.size() * pair_h + 8);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const analyzer::CpShiftRow& r = rows[i];
+    const double y = static_cast<double>(i * pair_h) + 4;
+    const std::string colour = ServiceColour(r.service);
+    out << fmt::format(
+        "<g><title>{}</title><text x=\"0\" y=\"{:.0f}\">{}</text>"
+        "<rect x=\"{}\" y=\"{:.0f}\" width=\"{:.1f}\" height=\"10\" fill=\"none\" "
+        "stroke=\"{}\" stroke-dasharray=\"3 2\"/>"
+        "<rect x=\"{}\" y=\"{:.0f}\" width=\"{:.1f}\" height=\"10\" fill=\"{}\"/>"
+        "<text x=\"{:.1f}\" y=\"{:.0f}\">{}{} ms</text></g>\n",
+        EscapeHtml(fmt::format("{}: baseline {} ms, candidate {} ms per trace", r.service,
+                               FormatMs(r.baseline_us), FormatMs(r.candidate_us))),
+        y + 16,
+        EscapeHtml(r.service.size() > 40 ? std::string(TruncateUtf8(r.service, 39)) + "…"
+                                         : r.service),
+        label_w, y + 2, std::max(1.0, static_cast<double>(r.baseline_us) * scale), colour, label_w,
+        y + 14, std::max(1.0, static_cast<double>(r.candidate_us) * scale), colour,
+        label_w +
+            std::max(static_cast<double>(r.baseline_us), static_cast<double>(r.candidate_us)) *
+                scale +
+            6,
+        y + 16, r.change_us > 0 ? "+" : "", FormatMs(r.change_us));
+  }
+  out << "</svg>\n<p class=\"muted\"><span class=\"legend\" style=\"border-top:1px dashed "
+         "#667\"></span>baseline <span class=\"legend\" style=\"background:#667\"></span>candidate "
+         "(in the service's colour): mean critical-path time per trace; the label is the "
+         "change.</p>\n";
+}
+
 void Shift(const analyzer::CpShift& cp, std::ostream& out) {
   out << "<h2>Critical-path shift</h2>\n<p class=\"muted\">Mean critical-path time per trace on "
          "each side; * = significant (Welch's t-test).</p>\n";
+  ShiftBars(cp.services, out);
   ShiftTable("By service", cp.services, 0, out);
   ShiftTable("By operation", cp.operations, 1, out);
   ShiftTable("By path: the segments that moved", cp.paths, 2, out);

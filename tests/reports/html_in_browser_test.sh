@@ -51,7 +51,7 @@ check analyze "Findings"
 # A diff whose target fails (exit 1) still writes its report.
 "$tool" diff -b "$fixtures/diff/baseline.json" -c "$fixtures/diff/candidate.json" \
   --target 'p95_latency_reduction>=90%' --format html -o "$out/diff.html" || [[ $? -eq 1 ]]
-check diff "Critical-path shift"
+check diff "critical-path time by service"
 # critical-path: a timeline of every span (11 in this trace), each span with
 # children foldable (a <details> element).
 "$tool" critical-path "$fixtures/traces/dsb-hotelreservation_single_00202d6c6c17bfe5.json" \
