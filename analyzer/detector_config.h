@@ -65,6 +65,9 @@ struct DetectorConfig {
   std::vector<IgnoreRule> ignore;
   std::vector<DependencyHint> dependencies;
   size_t max_examples = 3;  // example trace ids per finding
+  // Keep a picture of one instance of each sequential finding
+  // (Finding::example): set when a report draws them, not by configuration.
+  bool keep_examples = false;
 };
 
 }  // namespace trace_analyze::analyzer

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,36 @@ std::string RunFingerprint(const std::string& parent_service, std::vector<OpName
 // critical path computed with `cp`).
 TraceFindings FindBottlenecks(const Trace& trace, const CriticalPath& path,
                               const DetectorConfig& config, const CpOptions& cp);
+
+// One child of a finding's parent span in an example trace.
+struct ExampleSpan {
+  OpName name;
+  int64_t start_us = 0;  // relative to the parent's start
+  int64_t duration_us = 0;
+  int64_t critical_us = 0;  // its time on the trace's critical path
+  bool member = false;      // one of the finding's calls
+  // Its start if the run's members had started together (ExampleRetime).
+  int64_t retimed_start_us = 0;
+};
+
+// A picture of one instance of a finding: its parent span in one trace and
+// the parent's children around the flagged calls, in start order, and the
+// same instance re-timed as if the members had run concurrently, the model
+// of CriticalPathIfConcurrent at the parent's level: each loop of members
+// moves as a block to the run's first start, children that started after
+// the run's old end move earlier by the time gained, and the parent ends
+// that much earlier, but not before its last child.
+struct FindingExample {
+  std::string trace_id;
+  OpName parent;
+  int64_t parent_duration_us = 0;
+  int64_t retimed_parent_duration_us = 0;
+  std::vector<ExampleSpan> children;
+  uint64_t children_total = 0;  // the parent's children (more than shown when cut)
+};
+
+// Fills the retimed_* fields of `example` from its members.
+void ExampleRetime(FindingExample& example);
 
 struct Saving {
   int64_t p50_us = 0;  // per trace in which the pattern occurs
@@ -103,6 +134,8 @@ struct Finding {
   // compares the candidate's durations with).
   int64_t member_p50_us = 0;
   std::string example_key;
+  // Sequential, with DetectorConfig::keep_examples: one instance, drawn.
+  std::optional<FindingExample> example;
   bool suppressed = false;
   std::string suppressed_reason;
 };

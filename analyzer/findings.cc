@@ -73,6 +73,47 @@ std::string DescribeRun(const std::vector<RunStep>& run,
   return out;
 }
 
+void ExampleRetime(FindingExample& example) {
+  std::vector<ExampleSpan>& children = example.children;
+  int64_t chain_start = INT64_MAX, old_end = INT64_MIN;
+  for (const ExampleSpan& s : children) {
+    if (!s.member) continue;
+    chain_start = std::min(chain_start, s.start_us);
+    old_end = std::max(old_end, s.start_us + s.duration_us);
+  }
+  example.retimed_parent_duration_us = example.parent_duration_us;
+  for (ExampleSpan& s : children) s.retimed_start_us = s.start_us;
+  if (chain_start == INT64_MAX) return;
+  // Blocks: members in start order, consecutive calls of one operation
+  // together (a loop stays a loop); each moves to chain_start.
+  int64_t new_end = INT64_MIN;
+  for (size_t i = 0; i < children.size();) {
+    if (!children[i].member) {
+      ++i;
+      continue;
+    }
+    size_t j = i + 1;  // past the block (other children inside it stay put)
+    while (j < children.size() && (!children[j].member || children[j].name == children[i].name)) {
+      ++j;
+    }
+    const int64_t shift = chain_start - children[i].start_us;
+    for (size_t k = i; k < j; ++k) {
+      if (!children[k].member) continue;
+      children[k].retimed_start_us = children[k].start_us + shift;
+      new_end = std::max(new_end, children[k].retimed_start_us + children[k].duration_us);
+    }
+    i = j;
+  }
+  const int64_t gain = std::max<int64_t>(0, old_end - new_end);
+  int64_t last_end = 0;
+  for (ExampleSpan& s : children) {
+    if (!s.member && s.start_us >= old_end) s.retimed_start_us = s.start_us - gain;
+    last_end = std::max(last_end, s.retimed_start_us + s.duration_us);
+  }
+  example.retimed_parent_duration_us =
+      std::max(example.parent_duration_us - gain, std::max<int64_t>(last_end, 0));
+}
+
 const char* FindingKindName(FindingKind kind) {
   switch (kind) {
     case FindingKind::kSequential:

@@ -372,7 +372,28 @@ std::optional<Finding> RunFinding(
     f.run.push_back(std::move(step));
   }
 
-  ExplainRun(run, parent_ops.at(parents.front().second), ctx, f);
+  const RunState::ParentOp& main = parent_ops.at(parents.front().second);
+  if (main.example) {
+    // Its members are the run's (the kept chain may be longer).
+    FindingExample& example = f.example.emplace();
+    example.trace_id = main.example->trace_id;
+    example.parent = f.parent;
+    example.parent_duration_us = main.example->parent_duration_us;
+    example.children_total = main.example->children_total;
+    for (const VisitExampleSpan& s : main.example->spans) {
+      example.children.push_back(
+          {ctx.names[s.name], s.start_us, s.duration_us, s.critical_us,
+           s.member && std::binary_search(run.members.begin(), run.members.end(), s.name), 0});
+    }
+    ExampleRetime(example);
+    // The parent's largest chain was another run: no picture rather than a
+    // picture without the run.
+    if (std::none_of(example.children.begin(), example.children.end(),
+                     [](const ExampleSpan& s) { return s.member; })) {
+      f.example.reset();
+    }
+  }
+  ExplainRun(run, main, ctx, f);
   return f;
 }
 
@@ -423,6 +444,15 @@ void RunState::AddPairStats(ParentOp& op, uint32_t first, uint32_t second,
   mine.overlap += stats.overlap;
 }
 
+void RunState::OfferExample(ParentOp& op, ParentOp::Example candidate) {
+  if (op.example && (candidate.optimistic_us < op.example->optimistic_us ||
+                     (candidate.optimistic_us == op.example->optimistic_us &&
+                      candidate.trace_id >= op.example->trace_id))) {
+    return;
+  }
+  op.example = std::move(candidate);
+}
+
 void RunState::AppendChain(ParentOp& op, std::span<const ChainElement> elements,
                            const std::vector<uint32_t>& ids,
                            const std::vector<std::string>& details, ParentOp::Chain chain) {
@@ -446,6 +476,7 @@ void RunState::Add(const TraceRef& trace_ref, const Observation& seen) {
     ids.push_back(NameId(in.KeyOf(n), [&] { return in.NameOf(n); }));
   }
   std::vector<uint32_t> names;  // a visit's class, in global ids
+  size_t next_example = 0;      // in.examples are in chain order
   for (const Visit& v : in.visits) {
     ParentOp& op = parent_ops_[ids[v.parent]];
     const uint64_t visit = op.visits++;
@@ -461,6 +492,19 @@ void RunState::Add(const TraceRef& trace_ref, const Observation& seen) {
     for (const VisitChain& chain : in.ChainsOf(v)) {
       AppendChain(op, in.ElementsOf(chain), ids, in.details,
                   {cls, trace, visit, 0, 0, chain.retimed_saving_us});
+      const auto chain_index = static_cast<uint32_t>(&chain - in.chains.data());
+      for (; next_example < in.examples.size() && in.examples[next_example].chain == chain_index;
+           ++next_example) {
+        const VisitExample& e = in.examples[next_example];
+        ParentOp::Example kept{
+            trace_ref.id, e.optimistic_us, e.parent_duration_us, e.children_total, {}};
+        for (uint32_t s = e.spans_begin; s < e.spans_end; ++s) {
+          VisitExampleSpan span = in.example_spans[s];
+          span.name = ids[span.name];
+          kept.spans.push_back(span);
+        }
+        OfferExample(op, std::move(kept));
+      }
     }
   }
 }
@@ -486,6 +530,11 @@ void RunState::Merge(const DetectorState& other_state) {
     for (const auto& [name, n] : o.presence) op.presence[ids[name]] += n;
     for (const auto& [key, st] : o.pairs) {
       AddPairStats(op, ids[key >> 32], ids[key & 0xffffffffu], st);
+    }
+    if (o.example) {
+      ParentOp::Example kept = *o.example;
+      for (VisitExampleSpan& span : kept.spans) span.name = ids[span.name];
+      OfferExample(op, std::move(kept));
     }
     for (const ParentOp::Chain& c : o.chains) {
       AppendChain(op, {other.elements_.data() + c.begin, other.elements_.data() + c.end}, ids,

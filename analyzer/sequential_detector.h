@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -73,6 +74,23 @@ struct VisitName {
   uint32_t begin, service_end, end;
 };
 
+// With DetectorConfig::keep_examples, a picture of a chain's parent: the
+// parent's children around the chain (FindingExample, before re-timing).
+struct VisitExample {
+  uint32_t chain = 0;  // index into SequentialVisits::chains
+  int64_t parent_duration_us = 0;
+  int64_t optimistic_us = 0;  // the chain's Σ extent − its longest element's
+  uint64_t children_total = 0;
+  uint32_t spans_begin = 0, spans_end = 0;  // into SequentialVisits::example_spans
+};
+struct VisitExampleSpan {
+  uint32_t name = 0;     // index into SequentialVisits::names
+  int64_t start_us = 0;  // relative to the parent's start
+  int64_t duration_us = 0;
+  int64_t critical_us = 0;
+  bool member = false;  // a call of one of the chain's elements
+};
+
 struct SequentialVisits {
   std::string name_text;  // the names' keys, back to back (one buffer per trace)
   std::vector<VisitName> names;
@@ -88,6 +106,8 @@ struct SequentialVisits {
     pairs.clear();
     chains.clear();
     elements.clear();
+    examples.clear();
+    example_spans.clear();
   }
 
   std::string_view KeyOf(const VisitName& n) const {
@@ -102,6 +122,8 @@ struct SequentialVisits {
   std::vector<VisitPair> pairs;
   std::vector<VisitChain> chains;
   std::vector<ChainElement> elements;
+  std::vector<VisitExample> examples;  // only with DetectorConfig::keep_examples
+  std::vector<VisitExampleSpan> example_spans;
 
   std::span<const uint32_t> NamesOf(const Visit& v) const {
     return {visit_names.data() + v.names_begin, visit_names.data() + v.names_end};
@@ -158,6 +180,16 @@ class RunState : public DetectorState {
       int64_t retimed_saving_us;  // VisitChain's
     };
     std::vector<Chain> chains;
+    // The picture of the visit with the largest chain (optimistic saving;
+    // ties: the smallest trace id), with global name ids.
+    struct Example {
+      std::string trace_id;
+      int64_t optimistic_us = 0;
+      int64_t parent_duration_us = 0;
+      uint64_t children_total = 0;
+      std::vector<VisitExampleSpan> spans;
+    };
+    std::optional<Example> example;
   };
 
   struct TraceRow {
@@ -180,6 +212,8 @@ class RunState : public DetectorState {
   // statistics (kept with the smaller id first).
   static void AddPairStats(ParentOp& op, uint32_t first, uint32_t second,
                            const ParentOp::PairStats& stats);
+  // Keeps `candidate` as op's example when it beats the one kept.
+  static void OfferExample(ParentOp& op, ParentOp::Example candidate);
   // Appends a chain: its elements renamed from `ids` and `details` (another
   // trace's or state's numbering), `chain` giving its class, trace and
   // re-timed saving.

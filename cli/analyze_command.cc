@@ -42,6 +42,8 @@ int Run(const AnalyzeOptions& options, std::ostream& out, std::ostream& err) {
   }
   if (options.repeated_min_calls)
     analysis.detectors.repeated.min_calls = *options.repeated_min_calls;
+  analysis.detectors.keep_examples =
+      common.AnyReportWriter(&reports::ReportWriter::uses_finding_examples);
 
   analyzer::TraceAnalyzer analyzer(analysis);
   analyzer::PathSampler sampler;

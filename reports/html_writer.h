@@ -13,6 +13,7 @@ class HtmlWriter : public ReportWriter {
   std::string_view name() const override { return "html"; }
   bool uses_stacks() const override { return true; }
   bool uses_timeline() const override { return true; }
+  bool uses_finding_examples() const override { return true; }
   void WriteAnalyze(const analyzer::AnalyzeResult& result, const WriteOptions& options,
                     std::ostream& out) const override;
   void WriteCriticalPath(const analyzer::CriticalPathResult& result, const WriteOptions& options,

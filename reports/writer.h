@@ -30,6 +30,9 @@ class ReportWriter {
   // `critical-path`: the command only builds timelines when a writer does,
   // for at most this many traces and spans per trace.
   virtual bool uses_timeline() const { return false; }
+  // Whether it draws each sequential finding's example (Finding::example):
+  // `analyze` keeps one only when a writer does.
+  virtual bool uses_finding_examples() const { return false; }
   static constexpr size_t kTimelineTraces = 20;
   static constexpr size_t kTimelineSpans = 2000;
   virtual void WriteAnalyze(const analyzer::AnalyzeResult& result, const WriteOptions& options,

@@ -149,6 +149,70 @@ TEST(SequentialDetectorTest, OrderEvidenceIsPairwise) {
             "earlier one's result.");
 }
 
+// With keep_examples, a sequential finding carries one instance as a
+// picture: the parent's children in start order, the run's calls marked, and
+// the same instance re-timed as if they had started together.
+TEST(SequentialDetectorTest, KeepsAnExampleOnlyWhenAsked) {
+  Trace t1 = Chain("t1").Span("x", "p", "svc", "after", 1050, 40).Build();
+  Trace t2 = Chain("t2").Build();
+  EXPECT_FALSE(OfKind(Detect({&t1, &t2}), FindingKind::kSequential).at(0).example.has_value());
+  Trace u1 = Chain("t1").Span("x", "p", "svc", "after", 1050, 40).Build();
+  Trace u2 = Chain("t2").Build();
+  DetectorConfig config;
+  config.keep_examples = true;
+  const auto found = OfKind(Detect({&u1, &u2}, config), FindingKind::kSequential);
+  ASSERT_EQ(found.size(), 1u);
+  ASSERT_TRUE(found[0].example.has_value());
+  const FindingExample& e = *found[0].example;
+  // Both traces' chains save as much; ties go to the smaller trace id.
+  EXPECT_EQ(e.trace_id, "t1");
+  EXPECT_EQ(e.parent, (OpName{"api", "handle"}));
+  EXPECT_EQ(e.parent_duration_us, 1100);
+  ASSERT_EQ(e.children.size(), 4u);
+  EXPECT_EQ(e.children_total, 4u);
+  const std::vector<std::string> ops = {"A", "B", "C", "after"};
+  const std::vector<int64_t> starts = {100, 410, 720, 1050}, retimed = {100, 100, 100, 430};
+  for (size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(e.children[i].name.operation, ops[i]);
+    EXPECT_EQ(e.children[i].member, i < 3) << ops[i];
+    EXPECT_EQ(e.children[i].start_us, starts[i]) << ops[i];
+    EXPECT_EQ(e.children[i].retimed_start_us, retimed[i]) << ops[i];
+    EXPECT_GT(e.children[i].critical_us, 0) << ops[i];
+  }
+  // The run ended at 1020, now at 400: 620 µs earlier; "after" follows.
+  EXPECT_EQ(e.retimed_parent_duration_us, 1100 - 620);
+}
+
+// The parent-level re-timing: a loop moves as a block, children after the
+// run move earlier by the time gained, the parent ends no earlier than its
+// last child.
+TEST(ExampleRetimeTest, LoopsMoveAsBlocksAndTheParentShrinks) {
+  FindingExample e;
+  e.parent_duration_us = 100;
+  auto span = [](std::string op, int64_t start, int64_t duration, bool member) {
+    return ExampleSpan{{"svc", std::move(op)}, start, duration, 0, member, 0};
+  };
+  e.children = {span("A", 10, 10, true), span("noise", 20, 1, false), span("A", 21, 9, true),
+                span("B", 30, 30, true), span("C", 70, 5, false),     span("D", 5, 90, false)};
+  ExampleRetime(e);
+  // A ×2 [10, 30] stays, B [30, 60] moves to 10: the run ends at 40, not 60.
+  EXPECT_EQ(e.children[0].retimed_start_us, 10);
+  EXPECT_EQ(e.children[1].retimed_start_us, 20);  // not a member: stays
+  EXPECT_EQ(e.children[2].retimed_start_us, 21);
+  EXPECT_EQ(e.children[3].retimed_start_us, 10);
+  EXPECT_EQ(e.children[4].retimed_start_us, 50);  // started after the run: 20 earlier
+  EXPECT_EQ(e.children[5].retimed_start_us, 5);
+  // 100 − 20 = 80, but D runs until 95.
+  EXPECT_EQ(e.retimed_parent_duration_us, 95);
+  // No member: nothing moves.
+  FindingExample none;
+  none.parent_duration_us = 50;
+  none.children = {span("A", 0, 10, false)};
+  ExampleRetime(none);
+  EXPECT_EQ(none.retimed_parent_duration_us, 50);
+  EXPECT_EQ(none.children[0].retimed_start_us, 0);
+}
+
 TEST(SequentialDetectorTest, StableOrderIsMediumConfidence) {
   Trace t1 = Chain("t1").Build();
   Trace t2 = Chain("t2").Build();

@@ -71,6 +71,7 @@ struct Rendered {
 std::vector<Rendered> RenderAll(const std::string& json, bool server = false) {
   analyzer::AnalysisOptions options;
   options.detectors.sequential.min_saving_us = 0;
+  options.detectors.keep_examples = true;  // the finding pictures render names too
   analyzer::TraceAnalyzer trace_analyzer(options);
   analyzer::PathSampler sampler;
   analyzer::CriticalPathResult paths;
