@@ -278,7 +278,10 @@ struct VerifyRow {
     double share = 0;  // of candidate instances in which it overlapped another member
   };
   std::vector<MemberOverlap> member_overlap;  // PatternDef member order
-  double min_overlap_share = 0.9;             // from which the pattern counts as parallel
+  // One instance on each side, drawn one above the other (HTML).
+  std::optional<FindingExample> baseline_example;
+  std::optional<FindingExample> candidate_example;
+  double min_overlap_share = 0.9;  // from which the pattern counts as parallel
   VerifyStatus status = VerifyStatus::kAbsent;
   std::string reason;
 };

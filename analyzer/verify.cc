@@ -88,6 +88,47 @@ void FindMembers(const Trace& t, Names& names, SpanIndex parent, const PatternDe
   }
 }
 
+// An instance of `p` under `parent` as a picture: the parent's children and
+// the members found (deeper ones too), in start order, at most
+// kMaxPictureSpans around the members.
+constexpr size_t kMaxPictureSpans = 80;
+
+FindingExample PictureOf(const Trace& t, std::span<const int64_t> critical, SpanIndex parent,
+                         const PatternDef& p, const std::vector<std::vector<SpanIndex>>& found) {
+  std::vector<SpanIndex> members;
+  for (const std::vector<SpanIndex>& calls : found)
+    members.insert(members.end(), calls.begin(), calls.end());
+  std::sort(members.begin(), members.end());
+  std::vector<std::pair<SpanIndex, bool>> spans;  // (span, member)
+  for (SpanIndex c : members) spans.emplace_back(c, true);
+  for (SpanIndex c : t.topology.ChildrenOf(parent)) {
+    if (!std::binary_search(members.begin(), members.end(), c)) spans.emplace_back(c, false);
+  }
+  std::sort(spans.begin(), spans.end(), [&](const auto& a, const auto& b) {
+    return t.spans[a.first].start_us != t.spans[b.first].start_us
+               ? t.spans[a.first].start_us < t.spans[b.first].start_us
+               : a.first < b.first;
+  });
+  size_t lo = spans.size(), hi = 0;
+  for (size_t i = 0; i < spans.size(); ++i) {
+    if (spans[i].second) lo = std::min(lo, i), hi = std::max(hi, i);
+  }
+  const size_t first = lo > 3 && lo < spans.size() ? lo - 3 : 0;
+  const size_t last = std::min({spans.size(), hi + 4, first + kMaxPictureSpans});
+  FindingExample e;
+  e.trace_id = std::string(t.trace_id);
+  e.parent = p.parent;
+  e.parent_duration_us = t.spans[parent].duration_us;
+  e.children_total = spans.size();
+  for (size_t i = first; i < last; ++i) {
+    const Span& s = t.spans[spans[i].first];
+    e.children.push_back({internal::NameOf(s), s.start_us - t.spans[parent].start_us, s.duration_us,
+                          critical[spans[i].first], spans[i].second, 0});
+  }
+  ExampleRetime(e);  // fills the re-timed fields; verify draws the pictures as they ran
+  return e;
+}
+
 struct InstanceShape {
   bool parallel = false;  // every pair of members overlaps by more than the tolerance
   bool any = false;       // some pair does
@@ -190,7 +231,9 @@ VerifyRow RowOf(const VerifyPlanEntry& e, const PatternObservation* obs) {
   if (e.flagged) {
     row.baseline_critical_us = e.baseline_critical_us;
     row.baseline_duration_us = e.baseline_duration_us;
+    row.baseline_example = e.baseline_example;
   }
+  if (obs != nullptr) row.candidate_example = obs->example;
   row.min_overlap_share = e.min_overlap_share;
   if (obs == nullptr) {
     row.status = VerifyStatus::kUnknown;
@@ -339,6 +382,13 @@ void PatternObservation::Merge(const PatternObservation& o) {
                            o.concurrency_milli.end());
   critical_per_trace.insert(critical_per_trace.end(), o.critical_per_trace.begin(),
                             o.critical_per_trace.end());
+  duration_per_trace.insert(duration_per_trace.end(), o.duration_per_trace.begin(),
+                            o.duration_per_trace.end());
+  overlap_per_trace.insert(overlap_per_trace.end(), o.overlap_per_trace.begin(),
+                           o.overlap_per_trace.end());
+  member_overlaps.resize(std::max(member_overlaps.size(), o.member_overlaps.size()), 0);
+  for (size_t k = 0; k < o.member_overlaps.size(); ++k) member_overlaps[k] += o.member_overlaps[k];
+  if (o.example && (!example || o.example->trace_id < example->trace_id)) example = o.example;
 }
 
 void ObservePatterns(const Trace& trace, std::span<const int64_t> critical,
@@ -372,6 +422,9 @@ void ObservePatterns(const Trace& trace, std::span<const int64_t> critical,
       const int64_t tolerance = static_cast<int64_t>(
           overlap_tolerance_fraction * static_cast<double>(trace.spans[s].duration_us));
       const InstanceShape shape = Measure(trace, critical, found, tolerance);
+      if (!obs.example || trace.trace_id < obs.example->trace_id) {
+        obs.example = PictureOf(trace, critical, s, p, found);
+      }
       ++obs.instances;
       if (shape.parallel) {
         ++obs.parallel;
@@ -417,6 +470,7 @@ std::vector<VerifyPlanEntry> PlanVerification(const std::vector<Finding>& report
       e.predicted_saving_us = f->realistic.p50_us;
       e.baseline_critical_us = f->critical_p50_us;
       e.baseline_duration_us = f->member_p50_us;
+      e.baseline_example = f->example;
       PatternDef def{f->fingerprint, f->parent, f->parents, f->sequence};
       if (def.parents.empty()) def.parents = {f->parent};
       std::sort(def.members.begin(), def.members.end());

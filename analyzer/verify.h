@@ -65,6 +65,9 @@ struct PatternObservation {
   std::vector<int64_t> overlap_per_trace;   // per trace: Σ durations − their union (concurrency)
   std::vector<uint64_t> member_overlaps;    // per member (PatternDef order): instances in which
                                             // it overlapped another member
+  // One instance as a picture (FindingExample, not re-timed): the first of
+  // the trace with the smallest id, whatever order traces come in.
+  std::optional<FindingExample> example;
 
   void Merge(const PatternObservation& other);
 };
@@ -91,9 +94,10 @@ struct VerifyPlanEntry {
   bool flagged = false;  // the baseline's sequential detector found the pattern
   uint64_t instances_baseline = 0;
   uint64_t traces_baseline = 0;
-  int64_t predicted_saving_us = 0;   // Finding::realistic.p50_us
-  int64_t baseline_critical_us = 0;  // Finding::critical_p50_us
-  int64_t baseline_duration_us = 0;  // Finding::member_p50_us
+  int64_t predicted_saving_us = 0;                 // Finding::realistic.p50_us
+  int64_t baseline_critical_us = 0;                // Finding::critical_p50_us
+  int64_t baseline_duration_us = 0;                // Finding::member_p50_us
+  std::optional<FindingExample> baseline_example;  // Finding::example
 };
 
 // The patterns to verify: every expectation (in order), then the baseline's

@@ -246,6 +246,8 @@ int Run(const std::string& command, const DiffCommandOptions& o, std::ostream& o
   }
   analyzer::AnalysisOptions analysis = o.common.ToAnalysisOptions();
   analysis.detectors = config.detectors;
+  analysis.detectors.keep_examples =
+      o.common.AnyReportWriter(&reports::ReportWriter::uses_finding_examples);
 
   Result<std::pair<SidePlan, SidePlan>> sides = PlanSides(o, jaeger::NowUs(), err);
   if (!sides.ok()) return fail(sides.error().message);

@@ -205,6 +205,28 @@ void Verify(const analyzer::DiffResult& r, std::ostream& out) {
         << Cell(v.concurrency ? fmt::format("{:.2f}", *v.concurrency) : kNa)
         << Cell(FormatMs(v.predicted_saving_us)) << Cell(MsOrNa(v.concurrency_saving_us))
         << "</tr>\n";
+    if (v.baseline_example || v.candidate_example) {
+      // One instance per side, one above the other on one scale: whether
+      // the members now overlap shows at a glance.
+      const int64_t scale =
+          std::max(v.baseline_example ? v.baseline_example->parent_duration_us : 0,
+                   v.candidate_example ? v.candidate_example->parent_duration_us : 0);
+      out << "<tr><td></td><td colspan=\"7\" class=\"l\"><div class=\"verify-pair\">";
+      for (const auto& [side, example] : {std::pair{"baseline", &v.baseline_example},
+                                          std::pair{"candidate", &v.candidate_example}}) {
+        if (!*example) {
+          out << fmt::format("<p class=\"muted\">No {} instance to draw.</p>\n", side);
+          continue;
+        }
+        out << fmt::format("<p class=\"muted\">{}: trace {}, the parent {} ms</p>\n", side,
+                           HtmlTraceRef(side == std::string_view("baseline") ? r.baseline.input
+                                                                             : r.candidate.input,
+                                        (*example)->trace_id),
+                           FormatMs((*example)->parent_duration_us));
+        ExampleWaterfall(**example, false, scale, out);
+      }
+      out << "</div></td></tr>\n";
+    }
   }
   out << "</table>\n";
 }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iterator>
 
 #include "reports/escape.h"
@@ -84,6 +85,52 @@ void HtmlPartial(const analyzer::InputSummary& in, std::ostream& out, std::strin
   for (const std::string& reason : in.partial_reasons)
     out << "<li>" << EscapeHtml(reason) << "</li>";
   out << "</ul></div>\n";
+}
+
+// One picture of a finding's example (FindingExample): the parent span and
+// its children as bars on one time axis, `retimed` as if the run's members
+// had started together. Members in their service's colour, other children
+// grey; a dark outline marks time on the critical path. `scale_us` is the
+// axis length, the same for both pictures.
+void ExampleWaterfall(const analyzer::FindingExample& e, bool retimed, int64_t scale_us,
+                      std::ostream& out) {
+  const int label_w = 300, bar_w = 640, row_h = 16, width = label_w + bar_w + 10;
+  const double scale =
+      scale_us > 0 ? static_cast<double>(bar_w) / static_cast<double>(scale_us) : 0;
+  const auto x = [&](int64_t us) { return label_w + static_cast<double>(us) * scale; };
+  const auto label = [](const analyzer::OpName& o) {
+    const std::string text = o.service + " " + o.operation;
+    return EscapeHtml(text.size() > 48 ? std::string(TruncateUtf8(text, 47)) + "…" : text);
+  };
+  const size_t rows = e.children.size() + 1;
+  const int64_t parent_us = retimed ? e.retimed_parent_duration_us : e.parent_duration_us;
+  out << fmt::format(
+      "<svg viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"{} waterfall\" "
+      "class=\"example-{}\">\n",
+      width, rows * row_h + 6, retimed ? "re-timed" : "example", retimed ? "retimed" : "asis");
+  out << fmt::format(
+      "<g><title>{}</title><text x=\"2\" y=\"12\">{}</text><rect x=\"{}\" y=\"3\" "
+      "width=\"{:.1f}\" height=\"10\" fill=\"#8893a8\"/></g>\n",
+      EscapeHtml(
+          fmt::format("{} {}: {} ms", e.parent.service, e.parent.operation, FormatMs(parent_us))),
+      label(e.parent), label_w, std::max(1.0, static_cast<double>(parent_us) * scale));
+  for (size_t i = 0; i < e.children.size(); ++i) {
+    const analyzer::ExampleSpan& s = e.children[i];
+    const double y = static_cast<double>((i + 1) * row_h);
+    const int64_t start = retimed ? s.retimed_start_us : s.start_us;
+    out << fmt::format(
+        "<g><title>{}</title><text x=\"2\" y=\"{:.0f}\">{}</text><rect x=\"{:.1f}\" "
+        "y=\"{:.0f}\" width=\"{:.1f}\" height=\"10\" fill=\"{}\"{}/></g>\n",
+        EscapeHtml(fmt::format("{} {}\nstart +{} ms, {} ms; on the critical path {} ms{}",
+                               s.name.service, s.name.operation, FormatMs(start),
+                               FormatMs(s.duration_us), FormatMs(s.critical_us),
+                               s.member ? "; a call of the run" : "")),
+        y + 12, label(s.name), x(start), y + 3,
+        std::max(1.0, static_cast<double>(s.duration_us) * scale),
+        s.member ? ServiceColour(s.name.service) : "#c9ced8",
+        s.critical_us > 0 ? " stroke=\"#1d2330\" stroke-width=\"1\"" : "");
+  }
+  out << "</svg>\n";
 }
 
 }  // namespace trace_analyze::reports

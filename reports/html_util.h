@@ -21,6 +21,13 @@ std::string HtmlOp(const std::string& service, const std::string& operation);
 // A trace id in <code>, linked to its page in the Jaeger UI when the traces
 // came from one (InputSummary::ui_url).
 std::string HtmlTraceRef(const analyzer::InputSummary& in, const std::string& trace_id);
+// A finding's or a verified pattern's instance (FindingExample) as an SVG:
+// the parent and its children as bars on one time axis of `scale_us`, the
+// members in their service's colour, other children grey, time on the
+// critical path outlined; `retimed`: as if the members had started together.
+// class "example-asis" or "example-retimed" on the <svg>.
+void ExampleWaterfall(const analyzer::FindingExample& e, bool retimed, int64_t scale_us,
+                      std::ostream& out);
 // Where the traces came from, HTML-escaped: the server, or "N files (size)".
 std::string HtmlSource(const analyzer::InputSummary& in);
 // A warning box listing why the input is partial; for a diff, `side` names

@@ -5,6 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "analyzer/diff.h"
 #include "tests/analyzer/diff_test_util.h"
 
@@ -205,6 +207,44 @@ TEST(VerifyTest, LoopsAreOneMemberAndInterleavedCallsDoNotOverlap) {
   EXPECT_EQ(obs[0].overlap_per_trace, (std::vector<int64_t>{0, 300}));
   EXPECT_EQ(obs[0].duration_per_trace, (std::vector<int64_t>{770, 610}));
   EXPECT_EQ(obs[0].member_overlaps, (std::vector<uint64_t>{1, 1}));
+  // The picture is the first instance of the smallest trace id: t1, its four
+  // calls members, in start order, times relative to the parent.
+  ASSERT_TRUE(obs[0].example.has_value());
+  const FindingExample& e = *obs[0].example;
+  EXPECT_EQ(e.trace_id, "t1");
+  EXPECT_EQ(e.parent_duration_us, 1000);
+  ASSERT_EQ(e.children.size(), 4u);
+  EXPECT_EQ(e.children[1].name, (OpName{"svc", "B"}));
+  EXPECT_EQ(e.children[1].start_us, 310);
+  for (const ExampleSpan& s : e.children) EXPECT_TRUE(s.member);
+
+  // Merging two sides' observations adds every count and keeps the smaller
+  // trace id's picture, in either order.
+  std::vector<PatternObservation> first, second;
+  {
+    TraceAnalyzer analyzer(AnalysisOptions{});
+    const CriticalPath& path = analyzer.Analyze(concurrent);
+    ObservePatterns(concurrent, CriticalTimePerSpan(concurrent, path),
+                    std::span<const PatternDef>(&def, 1), 0.01, &second);
+  }
+  {
+    TraceAnalyzer analyzer(AnalysisOptions{});
+    const CriticalPath& path = analyzer.Analyze(interleaved);
+    ObservePatterns(interleaved, CriticalTimePerSpan(interleaved, path),
+                    std::span<const PatternDef>(&def, 1), 0.01, &first);
+  }
+  for (bool reversed : {false, true}) {
+    PatternObservation merged = reversed ? second[0] : first[0];
+    merged.Merge(reversed ? first[0] : second[0]);
+    EXPECT_EQ(merged.instances, 2u);
+    EXPECT_EQ(merged.member_overlaps, (std::vector<uint64_t>{1, 1}));
+    std::vector<int64_t> overlap = merged.overlap_per_trace;
+    std::sort(overlap.begin(), overlap.end());
+    EXPECT_EQ(overlap, (std::vector<int64_t>{0, 300}));
+    EXPECT_EQ(merged.duration_per_trace.size(), 2u);
+    ASSERT_TRUE(merged.example.has_value());
+    EXPECT_EQ(merged.example->trace_id, "t1");
+  }
 }
 
 TEST(VerifyTest, ParseExpectation) {

@@ -86,6 +86,14 @@ analyzer::DiffResult HostileDiff(const std::string& command) {
   v.parent = EvilOp("vparent");
   v.sequence = {EvilOp("va"), EvilOp("vb")};
   v.reason = Evil("vreason");
+  // Both sides' pictures carry hostile names too.
+  analyzer::FindingExample e;
+  e.trace_id = Evil("vtrace");
+  e.parent = EvilOp("vparent");
+  e.parent_duration_us = 1000;
+  e.children = {{EvilOp("va"), 10, 300, 300, true, 10}, {EvilOp("vx"), 400, 100, 0, false, 400}};
+  v.baseline_example = e;
+  v.candidate_example = e;
   r.verify = {v};
   analyzer::TargetRow t;
   t.name = Evil("target");

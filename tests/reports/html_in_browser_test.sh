@@ -62,6 +62,18 @@ echo "ok: analyze: each of the $sequential sequential findings has its example a
 "$tool" diff -b "$fixtures/diff/baseline.json" -c "$fixtures/diff/candidate.json" \
   --target 'p95_latency_reduction>=90%' --format html -o "$out/diff.html" || [[ $? -eq 1 ]]
 check diff "critical-path time by service"
+# verify: the verified pattern is drawn on both sides, one above the other.
+"$tool" verify -b "$fixtures/diff/baseline.json" -c "$fixtures/diff/candidate.json" \
+  --expect "frontend:POST /checkout>cart:GetCart,pricing:Quote,inventory:Reserve" \
+  --format html -o "$out/verify.html"
+check verify "verify-pair"
+pairs=$(grep -o 'class="verify-pair"' "$out/verify.html" | wc -l)
+pictures=$(grep -o 'class="example-asis"' "$out/verify.html" | wc -l)
+if [[ "$pairs" -ne 1 || "$pictures" -ne 2 ]]; then
+  echo "FAIL: verify: $pairs pattern pictures with $pictures waterfalls (want 1 with 2)"
+  exit 1
+fi
+echo "ok: verify: the pattern's baseline and candidate instances drawn"
 # critical-path: a timeline of every span (11 in this trace), each span with
 # children foldable (a <details> element).
 "$tool" critical-path "$fixtures/traces/dsb-hotelreservation_single_00202d6c6c17bfe5.json" \
