@@ -356,7 +356,11 @@ void HtmlWriter::WriteCriticalPath(const analyzer::CriticalPathResult& result, c
   HtmlPartial(result.input, out);
   out << fmt::format("<p class=\"muted\">{} trace(s) from {}, {} mode.</p>\n", result.traces.size(),
                      HtmlSource(result.input), EscapeHtml(result.cp_mode));
-  for (const analyzer::TracePath& t : result.traces) {
+  // Pictures of the first traces, a line for each of the others: the page
+  // stays small however many traces the input holds.
+  const size_t drawn = std::min(result.traces.size(), kTimelineTraces);
+  for (size_t i = 0; i < drawn; ++i) {
+    const analyzer::TracePath& t = result.traces[i];
     out << fmt::format("<h2>Trace {}: {} ms, critical path {} ms</h2>\n",
                        HtmlTraceRef(result.input, t.trace_id), FormatMs(t.duration_us),
                        FormatMs(t.critical_path_us));
@@ -367,6 +371,20 @@ void HtmlWriter::WriteCriticalPath(const analyzer::CriticalPathResult& result, c
              "bars. Click a span to fold its subtree.</p>\n";
       Timeline(t, out);
     }
+  }
+  if (result.traces.size() > drawn) {
+    out << fmt::format(
+        "<h2>The other {} traces</h2>\n<p class=\"muted\">Drawn above: the first {}; choose "
+        "others with <code>--trace ID</code>.</p>\n<table><tr><th class=\"l\">trace</th>"
+        "<th>duration ms</th><th>critical path ms</th><th>spans on the path</th></tr>\n",
+        result.traces.size() - drawn, drawn);
+    for (size_t i = drawn; i < result.traces.size(); ++i) {
+      const analyzer::TracePath& t = result.traces[i];
+      out << "<tr><td class=\"l\">" << HtmlTraceRef(result.input, t.trace_id) << "</td>"
+          << fmt::format("<td>{}</td><td>{}</td><td>{}</td></tr>\n", FormatMs(t.duration_us),
+                         FormatMs(t.critical_path_us), t.spans.size());
+    }
+    out << "</table>\n";
   }
   Quality(result.input, result.quality, out);
   out << "</body></html>\n";

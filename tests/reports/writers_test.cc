@@ -99,6 +99,33 @@ TEST(WritersTest, OpenMetricsFamiliesAndLabels) {
   }
 }
 
+// critical-path pictures the first ReportWriter::kTimelineTraces traces and
+// lists the others: the page stays small for any number of traces.
+TEST(WritersTest, HtmlCriticalPathDrawsTheFirstTracesAndListsTheRest) {
+  analyzer::CriticalPathResult r;
+  r.cp_mode = "jaeger";
+  for (int i = 0; i < 25; ++i) {
+    analyzer::TracePath t;
+    t.trace_id = "t" + std::to_string(i);
+    t.duration_us = 1000;
+    t.critical_path_us = 1000;
+    t.spans.push_back({"s", "svc", "op", 0, 1000, 1000, 1000, 0});
+    r.traces.push_back(t);
+  }
+  std::ostringstream out;
+  FindReportWriter("html")->WriteCriticalPath(r, {}, out);
+  const std::string html = out.str();
+  size_t drawn = 0;
+  for (size_t p = html.find("<h2>Trace "); p != std::string::npos;
+       p = html.find("<h2>Trace ", p + 1)) {
+    ++drawn;
+  }
+  EXPECT_EQ(drawn, ReportWriter::kTimelineTraces);
+  EXPECT_THAT(html, HasSubstr("<h2>The other 5 traces</h2>"));
+  EXPECT_THAT(html, HasSubstr("<code>t24</code>"));
+  EXPECT_THAT(html, Not(HasSubstr("<h2>Trace <code>t20</code>")));
+}
+
 TEST(WritersTest, HtmlEscapesNamesAndIsSelfContained) {
   const std::string html = Render("html", HostileResult(false));
   EXPECT_THAT(html, Not(HasSubstr("<script")));
