@@ -29,6 +29,17 @@ std::vector<int64_t> Column(const std::vector<Row>& rows, int64_t Row::*field) {
   return out;
 }
 
+// Keeps `candidate` (an instance saving `saving` µs) as p's example when it
+// beats the one kept: more saving, then the smaller trace id.
+void OfferPicture(CallPattern& p, const FindingExample& candidate, int64_t saving) {
+  if (p.example && (saving < p.example_saving_us ||
+                    (saving == p.example_saving_us && candidate.trace_id >= p.example->trace_id))) {
+    return;
+  }
+  p.example = candidate;
+  p.example_saving_us = saving;
+}
+
 class CallPatternState : public DetectorState {
  public:
   CallPatternState(const CallPatternDetector& detector, size_t max_examples)
@@ -58,6 +69,7 @@ class CallPatternState : public DetectorState {
       if (!f.example_key.empty() && (p.example_key.empty() || f.example_key < p.example_key)) {
         p.example_key = f.example_key;
       }
+      if (f.example) OfferPicture(p, *f.example, f.realistic_us);
       auto it = std::find_if(per_trace.begin(), per_trace.end(),
                              [&](const TraceSaving& t) { return t.pattern == &p; });
       if (it == per_trace.end()) it = per_trace.insert(per_trace.end(), {&p, 0, 0, 0});
@@ -92,6 +104,7 @@ class CallPatternState : public DetectorState {
       }
       p.examples.insert(p.examples.end(), o.examples.begin(), o.examples.end());
       KeepExamples(&p.examples, max_examples_);
+      if (o.example) OfferPicture(p, *o.example, o.example_saving_us);
     }
   }
 
@@ -120,6 +133,7 @@ class CallPatternState : public DetectorState {
       f.calls_max = calls.empty() ? 0 : *std::max_element(calls.begin(), calls.end());
       f.example_key = p.example_key;
       f.critical_p50_us = Percentiles(Column(p.trace_rows, &TraceRow::critical), kP50)[0];
+      f.example = p.example;
       detector_.Explain(p, &f);
       out->push_back(std::move(f));
     }

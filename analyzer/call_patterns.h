@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,16 +22,17 @@ namespace trace_analyze::analyzer {
 struct FindingInstance {
   uint64_t fingerprint = 0;  // StableHash64 of PatternFingerprint's parts
   OpName parent;
-  OpName call;                 // the operation called
-  int64_t optimistic_us = 0;   // upper bound of the saving
-  int64_t realistic_us = 0;    // critical-path reduction (see docs/detectors.md)
-  uint32_t calls = 0;          // spans flagged
-  int64_t total_us = 0;        // Σ their durations
-  int64_t union_us = 0;        // length of the union of their intervals
-  int64_t critical_us = 0;     // their time on the critical path
-  std::string example_key;     // statement or URL (template or raw); "" without one
-  bool read_only = false;      // GET/HEAD/SELECT, so safe to cache
-  bool no_parameters = false;  // the calls record no statement or URL
+  OpName call;                            // the operation called
+  int64_t optimistic_us = 0;              // upper bound of the saving
+  int64_t realistic_us = 0;               // critical-path reduction (see docs/detectors.md)
+  uint32_t calls = 0;                     // spans flagged
+  int64_t total_us = 0;                   // Σ their durations
+  int64_t union_us = 0;                   // length of the union of their intervals
+  int64_t critical_us = 0;                // their time on the critical path
+  std::string example_key;                // statement or URL (template or raw); "" without one
+  bool read_only = false;                 // GET/HEAD/SELECT, so safe to cache
+  bool no_parameters = false;             // the calls record no statement or URL
+  std::optional<FindingExample> example;  // with DetectorConfig::keep_examples
 };
 
 class InstanceObservation : public Observation {
@@ -60,6 +62,10 @@ struct CallPattern {
   std::string example_key;                                // smallest non-empty
   uint64_t writes = 0;                                    // instances that are not read-only
   uint64_t no_parameters = 0;  // instances whose calls record no parameters
+  // The picture of the instance with the largest realistic saving (ties: the
+  // smallest trace id), and that saving.
+  std::optional<FindingExample> example;
+  int64_t example_saving_us = 0;
 };
 
 class CallPatternDetector : public Detector {

@@ -99,6 +99,11 @@ Call CallOf(const Trace& trace, const Span& span);
 std::vector<std::string_view> KeyAttributeValues(const Trace& trace, const Span& span);
 // Service and parameterised operation name.
 OpName NameOf(const Span& span);
+// An instance as a picture (FindingExample, re-timed by `model`): the
+// parent's children and the `members` (deeper spans too), in start order, at
+// most 80 around the members.
+FindingExample ExamplePicture(const Trace& trace, std::span<const int64_t> critical,
+                              SpanIndex parent, std::vector<SpanIndex> members, RetimeModel model);
 // Length of the union of [start, end) intervals (sorted in place).
 int64_t UnionLength(std::vector<std::pair<int64_t, int64_t>>& intervals);
 // Whether `child` blocks its parent: not a CONSUMER under a PRODUCER and not

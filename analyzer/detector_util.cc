@@ -74,6 +74,42 @@ OpName NameOf(const Span& span) {
   return {std::string(span.service), Parameterize(span.operation)};
 }
 
+FindingExample ExamplePicture(const Trace& t, std::span<const int64_t> critical, SpanIndex parent,
+                              std::vector<SpanIndex> members, RetimeModel model) {
+  constexpr size_t kMaxPictureSpans = 80, kContext = 3;
+  std::sort(members.begin(), members.end());
+  members.erase(std::unique(members.begin(), members.end()), members.end());
+  std::vector<std::pair<SpanIndex, bool>> spans;  // (span, member)
+  for (SpanIndex c : members) spans.emplace_back(c, true);
+  for (SpanIndex c : t.topology.ChildrenOf(parent)) {
+    if (!std::binary_search(members.begin(), members.end(), c)) spans.emplace_back(c, false);
+  }
+  std::sort(spans.begin(), spans.end(), [&](const auto& a, const auto& b) {
+    return t.spans[a.first].start_us != t.spans[b.first].start_us
+               ? t.spans[a.first].start_us < t.spans[b.first].start_us
+               : a.first < b.first;
+  });
+  size_t lo = spans.size(), hi = 0;
+  for (size_t i = 0; i < spans.size(); ++i) {
+    if (spans[i].second) lo = std::min(lo, i), hi = std::max(hi, i);
+  }
+  const size_t first = lo > kContext && lo < spans.size() ? lo - kContext : 0;
+  const size_t last = std::min({spans.size(), hi + kContext + 1, first + kMaxPictureSpans});
+  FindingExample e;
+  e.model = model;
+  e.trace_id = std::string(t.trace_id);
+  e.parent = NameOf(t.spans[parent]);
+  e.parent_duration_us = t.spans[parent].duration_us;
+  e.children_total = spans.size();
+  for (size_t i = first; i < last; ++i) {
+    const Span& s = t.spans[spans[i].first];
+    e.children.push_back({NameOf(s), s.start_us - t.spans[parent].start_us, s.duration_us,
+                          critical[spans[i].first], spans[i].second, 0, 0});
+  }
+  ExampleRetime(e);
+  return e;
+}
+
 int64_t UnionLength(std::vector<std::pair<int64_t, int64_t>>& intervals) {
   std::sort(intervals.begin(), intervals.end());
   int64_t total = 0, cur_start = 0, cur_end = INT64_MIN;

@@ -64,18 +64,31 @@ struct ExampleSpan {
   int64_t duration_us = 0;
   int64_t critical_us = 0;  // its time on the trace's critical path
   bool member = false;      // one of the finding's calls
-  // Its start if the run's members had started together (ExampleRetime).
+  // Its start and duration in the re-timed picture (ExampleRetime).
   int64_t retimed_start_us = 0;
+  int64_t retimed_duration_us = 0;
+};
+
+// What the re-timed picture of an example shows (ExampleRetime).
+enum class RetimeModel : uint8_t {
+  // Sequential runs: the members start together, a loop as one block.
+  kConcurrent,
+  // N+1: the calls are one batch: every call starts with the first.
+  kBatch,
+  // Repeated calls: every call after the first is served from a cache and
+  // takes no time; what came after each moves earlier by as much.
+  kCache,
 };
 
 // A picture of one instance of a finding: its parent span in one trace and
 // the parent's children around the flagged calls, in start order, and the
-// same instance re-timed as if the members had run concurrently, the model
-// of CriticalPathIfConcurrent at the parent's level: each loop of members
-// moves as a block to the run's first start, children that started after
-// the run's old end move earlier by the time gained, and the parent ends
-// that much earlier, but not before its last child.
+// same instance re-timed by `model`. kConcurrent and kBatch follow
+// CriticalPathIfConcurrent at the parent's level: the moved members start at
+// the first one's start, children that started after the members' old end
+// move earlier by the time gained, and the parent ends that much earlier,
+// but not before its last child.
 struct FindingExample {
+  RetimeModel model = RetimeModel::kConcurrent;
   std::string trace_id;
   OpName parent;
   int64_t parent_duration_us = 0;

@@ -73,6 +73,51 @@ std::string DescribeRun(const std::vector<RunStep>& run,
   return out;
 }
 
+namespace {
+
+// kCache: calls after the first take no time; everything that started after
+// a removed call moves earlier by the removed time before it.
+void RetimeCache(FindingExample& example) {
+  std::vector<ExampleSpan>& children = example.children;
+  std::vector<std::pair<int64_t, int64_t>> removed;  // [start, end) of the cached calls
+  bool first = true;
+  for (ExampleSpan& s : children) {  // start order
+    if (!s.member) continue;
+    if (first) {
+      first = false;
+      continue;
+    }
+    s.retimed_duration_us = 0;
+    removed.emplace_back(s.start_us, s.start_us + s.duration_us);
+  }
+  // Removed time before `t`: the union of the removed intervals, up to t.
+  const auto removed_before = [&](int64_t t) {
+    int64_t total = 0, cur_start = 0, cur_end = INT64_MIN;
+    for (const auto& [a, b] : removed) {  // sorted by start
+      const int64_t end = std::min(b, t);
+      if (a >= t) break;
+      if (a > cur_end) {
+        if (cur_end != INT64_MIN) total += cur_end - cur_start;
+        cur_start = a;
+        cur_end = end;
+      } else {
+        cur_end = std::max(cur_end, end);
+      }
+    }
+    if (cur_end != INT64_MIN) total += cur_end - cur_start;
+    return total;
+  };
+  int64_t last_end = 0;
+  for (ExampleSpan& s : children) {
+    s.retimed_start_us = s.start_us - removed_before(s.start_us);
+    last_end = std::max(last_end, s.retimed_start_us + s.retimed_duration_us);
+  }
+  example.retimed_parent_duration_us =
+      std::max(example.parent_duration_us - removed_before(example.parent_duration_us), last_end);
+}
+
+}  // namespace
+
 void ExampleRetime(FindingExample& example) {
   std::vector<ExampleSpan>& children = example.children;
   int64_t chain_start = INT64_MAX, old_end = INT64_MIN;
@@ -82,8 +127,15 @@ void ExampleRetime(FindingExample& example) {
     old_end = std::max(old_end, s.start_us + s.duration_us);
   }
   example.retimed_parent_duration_us = example.parent_duration_us;
-  for (ExampleSpan& s : children) s.retimed_start_us = s.start_us;
+  for (ExampleSpan& s : children) {
+    s.retimed_start_us = s.start_us;
+    s.retimed_duration_us = s.duration_us;
+  }
   if (chain_start == INT64_MAX) return;
+  if (example.model == RetimeModel::kCache) {
+    RetimeCache(example);
+    return;
+  }
   // Blocks: members in start order, consecutive calls of one operation
   // together (a loop stays a loop); each moves to chain_start.
   int64_t new_end = INT64_MIN;
@@ -93,7 +145,8 @@ void ExampleRetime(FindingExample& example) {
       continue;
     }
     size_t j = i + 1;  // past the block (other children inside it stay put)
-    while (j < children.size() && (!children[j].member || children[j].name == children[i].name)) {
+    while (example.model == RetimeModel::kConcurrent && j < children.size() &&
+           (!children[j].member || children[j].name == children[i].name)) {
       ++j;
     }
     const int64_t shift = chain_start - children[i].start_us;

@@ -137,6 +137,9 @@ std::unique_ptr<Observation> NPlusOneDetector::Observe(const DetectorContext& ct
       if (!no_parameters) f.example_key = call;  // else it is the operation name
       f.fingerprint = PatternFingerprint(
           {"n_plus_one", f.parent.service, f.parent.operation, f.call.service, call});
+      if (ctx.config.keep_examples) {
+        f.example = ExamplePicture(t, ctx.critical, p, members, RetimeModel::kBatch);
+      }
       out->push_back(std::move(f));
     });
   }

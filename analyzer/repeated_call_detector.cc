@@ -115,6 +115,15 @@ std::unique_ptr<Observation> RepeatedCallDetector::Observe(const DetectorContext
     ParameterizeInto(text, &scratch.templ);
     f.fingerprint =
         PatternFingerprint({"repeated_call", f.call.service, f.call.operation, scratch.templ});
+    if (ctx.config.keep_examples && parent != kNoSpan) {
+      // The calls under the first one's parent (identical calls may sit
+      // under several parents).
+      std::vector<SpanIndex> siblings;
+      for (SpanIndex c : members) {
+        if (t.topology.tree_parent[c] == parent) siblings.push_back(c);
+      }
+      f.example = ExamplePicture(t, ctx.critical, parent, std::move(siblings), RetimeModel::kCache);
+    }
     out->push_back(std::move(f));
   });
   if (out->empty()) return nullptr;

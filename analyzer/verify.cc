@@ -88,45 +88,14 @@ void FindMembers(const Trace& t, Names& names, SpanIndex parent, const PatternDe
   }
 }
 
-// An instance of `p` under `parent` as a picture: the parent's children and
-// the members found (deeper ones too), in start order, at most
-// kMaxPictureSpans around the members.
-constexpr size_t kMaxPictureSpans = 80;
-
+// An instance of `p` under `parent` as a picture (not re-timed by verify).
 FindingExample PictureOf(const Trace& t, std::span<const int64_t> critical, SpanIndex parent,
-                         const PatternDef& p, const std::vector<std::vector<SpanIndex>>& found) {
+                         const std::vector<std::vector<SpanIndex>>& found) {
   std::vector<SpanIndex> members;
   for (const std::vector<SpanIndex>& calls : found)
     members.insert(members.end(), calls.begin(), calls.end());
-  std::sort(members.begin(), members.end());
-  std::vector<std::pair<SpanIndex, bool>> spans;  // (span, member)
-  for (SpanIndex c : members) spans.emplace_back(c, true);
-  for (SpanIndex c : t.topology.ChildrenOf(parent)) {
-    if (!std::binary_search(members.begin(), members.end(), c)) spans.emplace_back(c, false);
-  }
-  std::sort(spans.begin(), spans.end(), [&](const auto& a, const auto& b) {
-    return t.spans[a.first].start_us != t.spans[b.first].start_us
-               ? t.spans[a.first].start_us < t.spans[b.first].start_us
-               : a.first < b.first;
-  });
-  size_t lo = spans.size(), hi = 0;
-  for (size_t i = 0; i < spans.size(); ++i) {
-    if (spans[i].second) lo = std::min(lo, i), hi = std::max(hi, i);
-  }
-  const size_t first = lo > 3 && lo < spans.size() ? lo - 3 : 0;
-  const size_t last = std::min({spans.size(), hi + 4, first + kMaxPictureSpans});
-  FindingExample e;
-  e.trace_id = std::string(t.trace_id);
-  e.parent = p.parent;
-  e.parent_duration_us = t.spans[parent].duration_us;
-  e.children_total = spans.size();
-  for (size_t i = first; i < last; ++i) {
-    const Span& s = t.spans[spans[i].first];
-    e.children.push_back({internal::NameOf(s), s.start_us - t.spans[parent].start_us, s.duration_us,
-                          critical[spans[i].first], spans[i].second, 0});
-  }
-  ExampleRetime(e);  // fills the re-timed fields; verify draws the pictures as they ran
-  return e;
+  return internal::ExamplePicture(t, critical, parent, std::move(members),
+                                  RetimeModel::kConcurrent);
 }
 
 struct InstanceShape {
@@ -423,7 +392,7 @@ void ObservePatterns(const Trace& trace, std::span<const int64_t> critical,
           overlap_tolerance_fraction * static_cast<double>(trace.spans[s].duration_us));
       const InstanceShape shape = Measure(trace, critical, found, tolerance);
       if (!obs.example || trace.trace_id < obs.example->trace_id) {
-        obs.example = PictureOf(trace, critical, s, p, found);
+        obs.example = PictureOf(trace, critical, s, found);
       }
       ++obs.instances;
       if (shape.parallel) {

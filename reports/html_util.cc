@@ -118,15 +118,16 @@ void ExampleWaterfall(const analyzer::FindingExample& e, bool retimed, int64_t s
     const analyzer::ExampleSpan& s = e.children[i];
     const double y = static_cast<double>((i + 1) * row_h);
     const int64_t start = retimed ? s.retimed_start_us : s.start_us;
+    const int64_t duration = retimed ? s.retimed_duration_us : s.duration_us;
     out << fmt::format(
         "<g><title>{}</title><text x=\"2\" y=\"{:.0f}\">{}</text><rect x=\"{:.1f}\" "
         "y=\"{:.0f}\" width=\"{:.1f}\" height=\"10\" fill=\"{}\"{}/></g>\n",
         EscapeHtml(fmt::format("{} {}\nstart +{} ms, {} ms; on the critical path {} ms{}",
                                s.name.service, s.name.operation, FormatMs(start),
-                               FormatMs(s.duration_us), FormatMs(s.critical_us),
+                               FormatMs(duration), FormatMs(s.critical_us),
                                s.member ? "; a call of the run" : "")),
         y + 12, label(s.name), x(start), y + 3,
-        std::max(1.0, static_cast<double>(s.duration_us) * scale),
+        std::max(1.0, static_cast<double>(duration) * scale),
         s.member ? ServiceColour(s.name.service) : "#c9ced8",
         s.critical_us > 0 ? " stroke=\"#1d2330\" stroke-width=\"1\"" : "");
   }

@@ -70,10 +70,16 @@ void FindingExamplePictures(const analyzer::Finding& f, const analyzer::InputSum
                             std::ostream& out) {
   if (!f.example) return;
   const analyzer::FindingExample& e = *f.example;
+  const char* what = "the run as it ran, then re-timed as if its calls had started together";
+  if (e.model == analyzer::RetimeModel::kBatch) {
+    what = "the loop as it ran, then re-timed as if its calls were one batch";
+  } else if (e.model == analyzer::RetimeModel::kCache) {
+    what = "the calls as they ran, then re-timed as if the repeats came from a cache";
+  }
   out << fmt::format(
-      "<details open class=\"finding-example\"><summary>Example trace {}: the run as it ran, then "
-      "re-timed as if its calls had started together (the parent {} ms &rarr; {} ms)</summary>\n",
-      HtmlTraceRef(input, e.trace_id), FormatMs(e.parent_duration_us),
+      "<details open class=\"finding-example\"><summary>Example trace {}: {} (the parent {} ms "
+      "&rarr; {} ms)</summary>\n",
+      HtmlTraceRef(input, e.trace_id), what, FormatMs(e.parent_duration_us),
       FormatMs(e.retimed_parent_duration_us));
   ExampleWaterfall(e, false, e.parent_duration_us, out);
   ExampleWaterfall(e, true, e.parent_duration_us, out);

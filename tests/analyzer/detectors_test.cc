@@ -213,6 +213,38 @@ TEST(ExampleRetimeTest, LoopsMoveAsBlocksAndTheParentShrinks) {
   EXPECT_EQ(none.children[0].retimed_start_us, 0);
 }
 
+// kBatch (n+1): every call starts with the first; kCache (repeated calls):
+// the repeats take no time and what followed each moves earlier.
+TEST(ExampleRetimeTest, BatchAndCacheModels) {
+  auto span = [](std::string op, int64_t start, int64_t duration, bool member) {
+    return ExampleSpan{{"svc", std::move(op)}, start, duration, 0, member, 0, 0};
+  };
+  FindingExample batch;
+  batch.model = RetimeModel::kBatch;
+  batch.parent_duration_us = 100;
+  batch.children = {span("Q", 10, 20, true), span("Q", 30, 20, true), span("Q", 50, 30, true),
+                    span("after", 85, 10, false)};
+  ExampleRetime(batch);
+  for (size_t i = 0; i < 3; ++i) EXPECT_EQ(batch.children[i].retimed_start_us, 10) << i;
+  // The loop ended at 80, the batch at 40: "after" moves 40 earlier.
+  EXPECT_EQ(batch.children[3].retimed_start_us, 45);
+  EXPECT_EQ(batch.retimed_parent_duration_us, 60);
+
+  FindingExample cache;
+  cache.model = RetimeModel::kCache;
+  cache.parent_duration_us = 100;
+  cache.children = {span("GET", 10, 20, true), span("other", 32, 5, false),
+                    span("GET", 40, 20, true), span("after", 70, 10, false)};
+  ExampleRetime(cache);
+  EXPECT_EQ(cache.children[0].retimed_start_us, 10);
+  EXPECT_EQ(cache.children[0].retimed_duration_us, 20);  // the first call is made
+  EXPECT_EQ(cache.children[1].retimed_start_us, 32);
+  EXPECT_EQ(cache.children[2].retimed_start_us, 40);
+  EXPECT_EQ(cache.children[2].retimed_duration_us, 0);  // served from the cache
+  EXPECT_EQ(cache.children[3].retimed_start_us, 50);    // 20 µs earlier
+  EXPECT_EQ(cache.retimed_parent_duration_us, 80);
+}
+
 TEST(SequentialDetectorTest, StableOrderIsMediumConfidence) {
   Trace t1 = Chain("t1").Build();
   Trace t2 = Chain("t2").Build();
@@ -391,6 +423,36 @@ TEST(NPlusOneDetectorTest, FlagsLoopDespiteInterleavedNoise) {
   // The loop is not also reported as a sequential chain, nor the acquires.
   EXPECT_TRUE(OfKind(all, FindingKind::kSequential).empty());
   EXPECT_TRUE(OfKind(all, FindingKind::kRepeatedCall).empty());
+}
+
+// With keep_examples, the loop is drawn: its six queries members, the pool
+// acquires not, and re-timed as one batch of calls starting together.
+TEST(NPlusOneDetectorTest, KeepsTheLoopAsABatchPicture) {
+  Trace t1 = NPlusOneTrace("t1");
+  Trace t2 = NPlusOneTrace("t2");
+  DetectorConfig config;
+  config.keep_examples = true;
+  const auto found = OfKind(Detect({&t2, &t1}, config), FindingKind::kNPlusOne);
+  ASSERT_EQ(found.size(), 1u);
+  ASSERT_TRUE(found[0].example.has_value());
+  const FindingExample& e = *found[0].example;
+  EXPECT_EQ(e.model, RetimeModel::kBatch);
+  EXPECT_EQ(e.trace_id, "t1");  // equal savings: the smaller id, whatever the order
+  EXPECT_EQ(e.parent, (OpName{"api", "list"}));
+  ASSERT_EQ(e.children.size(), 12u);
+  size_t members = 0;
+  for (const ExampleSpan& s : e.children) {
+    EXPECT_EQ(s.member, s.name.operation == "SELECT") << s.name.operation;
+    if (s.member) {
+      ++members;
+      EXPECT_EQ(s.retimed_start_us, 11);  // the first query's start
+    }
+  }
+  EXPECT_EQ(members, 6u);
+  // The loop ran 11..621, as a batch 11..111: 510 µs gained, but the last
+  // pool acquire started inside the loop (520) and stays: the parent ends
+  // at 521, not 490.
+  EXPECT_EQ(e.retimed_parent_duration_us, 521);
 }
 
 TEST(NPlusOneDetectorTest, BelowMinCallsIsNotALoop) {

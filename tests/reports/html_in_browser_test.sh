@@ -48,16 +48,16 @@ check() {
 
 "$tool" analyze "$fixtures/traces" --format html -o "$out/analyze.html"
 check analyze "Findings"
-# Each sequential finding has its example waterfall and the re-timed twin.
+# Each finding has its example waterfall and the re-timed twin.
 dom=$(timeout 60 "$browser" "${flags[@]}" --dump-dom "file://$out/analyze.html" 2>/dev/null)
-sequential=$(grep -o 'class="tag">sequential' <<<"$dom" | wc -l)
+findings=$(grep -oE 'class="tag">(sequential|n_plus_one|repeated_call)' <<<"$dom" | wc -l)
 asis=$(grep -o 'class="example-asis"' <<<"$dom" | wc -l)
 retimed=$(grep -o 'class="example-retimed"' <<<"$dom" | wc -l)
-if [[ "$sequential" -eq 0 || "$asis" -ne "$sequential" || "$retimed" -ne "$sequential" ]]; then
-  echo "FAIL: analyze: $sequential sequential findings, $asis example and $retimed re-timed waterfalls"
+if [[ "$findings" -eq 0 || "$asis" -ne "$findings" || "$retimed" -ne "$findings" ]]; then
+  echo "FAIL: analyze: $findings findings, $asis example and $retimed re-timed waterfalls"
   exit 1
 fi
-echo "ok: analyze: each of the $sequential sequential findings has its example and re-timed twin"
+echo "ok: analyze: each of the $findings findings has its example and re-timed twin"
 # A diff whose target fails (exit 1) still writes its report.
 "$tool" diff -b "$fixtures/diff/baseline.json" -c "$fixtures/diff/candidate.json" \
   --target 'p95_latency_reduction>=90%' --format html -o "$out/diff.html" || [[ $? -eq 1 ]]
