@@ -198,8 +198,8 @@ void Verify(const analyzer::DiffResult& r, std::ostream& out) {
         << fmt::format(
                "<td class=\"l\">{}<ul class=\"reasons\"><li>{}</li><li class=\"muted\">{}</li>"
                "</ul></td>",
-               EscapeHtml(PatternLabel(v.parent, v.sequence, v.run)), EscapeHtml(v.reason),
-               EscapeHtml(tags))
+               FoldSteps(EscapeHtml(PatternLabel(v.parent, v.sequence, v.run)), " → "),
+               EscapeHtml(v.reason), EscapeHtml(tags))
         << Cell(fmt::format("{} → {}", v.instances_baseline, v.instances_candidate))
         << Cell(v.overlap_share ? FormatPercent(*v.overlap_share) : kNa)
         << Cell(v.concurrency ? fmt::format("{:.2f}", *v.concurrency) : kNa)

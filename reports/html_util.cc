@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <iterator>
+#include <string_view>
+#include <vector>
 
 #include "reports/escape.h"
 #include "reports/format.h"
@@ -85,6 +87,25 @@ void HtmlPartial(const analyzer::InputSummary& in, std::ostream& out, std::strin
   for (const std::string& reason : in.partial_reasons)
     out << "<li>" << EscapeHtml(reason) << "</li>";
   out << "</ul></div>\n";
+}
+
+std::string FoldSteps(const std::string& html, std::string_view arrow, size_t shown) {
+  std::vector<std::string_view> steps;
+  std::string_view rest = html;
+  for (size_t at = rest.find(arrow); at != std::string_view::npos; at = rest.find(arrow)) {
+    steps.push_back(rest.substr(0, at));
+    rest.remove_prefix(at + arrow.size());
+  }
+  steps.push_back(rest);
+  if (steps.size() <= shown + 1) return html;
+  std::string out;
+  for (size_t i = 0; i < shown; ++i) out += std::string(steps[i]) + std::string(arrow);
+  out +=
+      fmt::format("<details class=\"more\"><summary>{} more steps</summary>", steps.size() - shown);
+  for (size_t i = shown; i < steps.size(); ++i) {
+    out += (i == shown ? "" : std::string(arrow)) + std::string(steps[i]);
+  }
+  return out + "</details>";
 }
 
 // One picture of a finding's example (FindingExample): the parent span and

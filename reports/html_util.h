@@ -21,6 +21,9 @@ std::string HtmlOp(const std::string& service, const std::string& operation);
 // A trace id in <code>, linked to its page in the Jaeger UI when the traces
 // came from one (InputSummary::ui_url).
 std::string HtmlTraceRef(const analyzer::InputSummary& in, const std::string& trace_id);
+// A run's steps (HTML joined by `arrow`) with the steps after the first
+// `shown` folded into a <details> element: a 20-step run reads as a line.
+std::string FoldSteps(const std::string& html, std::string_view arrow, size_t shown = 6);
 // A finding's or a verified pattern's instance (FindingExample) as an SVG:
 // the parent and its children as bars on one time axis of `scale_us`, the
 // members in their service's colour, other children grey, time on the

@@ -234,9 +234,11 @@ void HtmlWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Write
     size_t rank = 0;
     for (const analyzer::Finding& f : result.findings) {
       if (f.suppressed) continue;
-      const std::string what = RunLabel(
-          f.run, f.sequence,
-          [](const analyzer::OpName& o) { return HtmlOp(o.service, o.operation); }, " &rarr; ");
+      const std::string what = FoldSteps(
+          RunLabel(
+              f.run, f.sequence,
+              [](const analyzer::OpName& o) { return HtmlOp(o.service, o.operation); }, " &rarr; "),
+          " &rarr; ");
       out << fmt::format(
           "<tr><td>{}</td><td class=\"l\"><span class=\"tag\">{}</span> <span class=\"tag {}\">{}"
           "</span> {} <span class=\"muted\">under {}</span><ul class=\"reasons\">",

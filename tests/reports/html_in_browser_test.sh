@@ -87,6 +87,24 @@ if [[ "$rows" -ne 11 || "$folds" -ne 7 ]]; then
   exit 1
 fi
 echo "ok: critical-path timeline: 11 span rows, 7 foldable subtrees"
+# Real corpus data (fixtures/findings: the OnlineBoutique sample before and
+# after a network delay): the analyze page draws every finding, the diff
+# page its latency and critical-path shift. The screenshots are the ones in
+# docs/images.
+ob="$fixtures/findings/onlineboutique_faultfree_120traces.json.zst"
+ob_delay="$fixtures/findings/onlineboutique_productcatalog-delay_120traces.json.zst"
+"$tool" analyze "$ob" --top 0 --format html -o "$out/analyze-onlineboutique.html"
+check analyze-onlineboutique "Findings"
+findings=$(grep -oE 'class="tag">(sequential|n_plus_one|repeated_call)' \
+  "$out/analyze-onlineboutique.html" | wc -l)
+pictures=$(grep -o 'class="example-retimed"' "$out/analyze-onlineboutique.html" | wc -l)
+if [[ "$findings" -eq 0 || "$pictures" -ne "$findings" ]]; then
+  echo "FAIL: analyze-onlineboutique: $findings findings, $pictures re-timed pictures"
+  exit 1
+fi
+echo "ok: analyze-onlineboutique: each of the $findings findings drawn, as it ran and re-timed"
+"$tool" diff -b "$ob" -c "$ob_delay" --format html -o "$out/diff-onlineboutique.html"
+check diff-onlineboutique "critical-path time by service"
 # Trace ids are links to the Jaeger UI: opening the page loads none of them.
 cp "$jaeger_html" "$out/jaeger-partial.html"
 check jaeger-partial "Partial results"

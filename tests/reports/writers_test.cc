@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "reports/escape.h"
+#include "reports/html_util.h"
 #include "reports/markdown_writer.h"
 #include "reports/writer.h"
 
@@ -124,6 +125,14 @@ TEST(WritersTest, HtmlCriticalPathDrawsTheFirstTracesAndListsTheRest) {
   EXPECT_THAT(html, HasSubstr("<h2>The other 5 traces</h2>"));
   EXPECT_THAT(html, HasSubstr("<code>t24</code>"));
   EXPECT_THAT(html, Not(HasSubstr("<h2>Trace <code>t20</code>")));
+}
+
+TEST(WritersTest, LongRunsFoldAfterSixSteps) {
+  const std::string seven = "a → b → c → d → e → f → g";
+  EXPECT_EQ(FoldSteps(seven, " → "), seven);
+  EXPECT_EQ(FoldSteps("a → b → c → d → e → f → g → h → i", " → "),
+            "a → b → c → d → e → f → <details class=\"more\"><summary>3 more steps</summary>"
+            "g → h → i</details>");
 }
 
 TEST(WritersTest, HtmlEscapesNamesAndIsSelfContained) {
