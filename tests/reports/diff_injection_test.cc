@@ -62,6 +62,13 @@ analyzer::DiffResult HostileDiff(const std::string& command) {
     c.change_pct = -20;
     r.latency.push_back(c);
   }
+  analyzer::LatencyDistributionTest dist;
+  dist.service = Evil("root-svc");
+  dist.operation = Evil("root-op");
+  dist.p_value = 0.01;
+  dist.prob_candidate_slower = 0.3;
+  dist.significant = true;
+  r.latency_tests = {dist};
   analyzer::CpShiftRow row;
   row.service = Evil("shift-svc");
   row.operation = Evil("shift-op");
