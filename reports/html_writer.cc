@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -19,6 +21,41 @@ namespace {
 
 // A waterfall of the spans on a trace's critical path: each span's whole
 // interval in a light bar, its critical sections in its service colour.
+// Sections of each span of `t`, by span id (views into t's strings).
+std::unordered_map<std::string_view, std::vector<const analyzer::PathSection*>> SectionsBySpan(
+    const analyzer::TracePath& t) {
+  std::unordered_map<std::string_view, std::vector<const analyzer::PathSection*>> out;
+  for (const analyzer::PathSection& s : t.sections) out[s.span_id].push_back(&s);
+  return out;
+}
+
+// One span's critical-path sections as rects on a bar, x = `x(µs)`:
+// sections less than half a unit apart are drawn as one, so a parent with a
+// million sections between its children costs at most one rect per unit of
+// width.
+void SectionRects(const std::vector<const analyzer::PathSection*>& sections,
+                  const std::function<double(int64_t)>& x, double y, int height,
+                  const std::string& colour, std::ostream& out) {
+  double from = 0, to = -1;
+  const auto emit = [&] {
+    if (to < from) return;
+    out << fmt::format(
+        "<rect x=\"{:.1f}\" y=\"{:.0f}\" width=\"{:.1f}\" height=\"{}\" fill=\"{}\"/>", from, y,
+        std::max(1.0, to - from), height, colour);
+  };
+  for (const analyzer::PathSection* s : sections) {  // in start order
+    const double a = x(s->start_us), b = x(s->end_us);
+    if (to >= from && a <= to + 0.5) {
+      to = std::max(to, b);
+      continue;
+    }
+    emit();
+    from = a;
+    to = b;
+  }
+  emit();
+}
+
 void Waterfall(const analyzer::TracePath& t, std::ostream& out) {
   const int label_w = 360, bar_w = 780, row_h = 18, width = label_w + bar_w + 10;
   const size_t rows = std::min<size_t>(t.spans.size(), 200);
@@ -28,6 +65,7 @@ void Waterfall(const analyzer::TracePath& t, std::ostream& out) {
   out << fmt::format(
       "<svg viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"critical path waterfall\">\n", width,
       rows * row_h + 24);
+  const auto sections = SectionsBySpan(t);
   for (size_t i = 0; i < rows; ++i) {
     const analyzer::PathSpan& s = t.spans[i];
     const double y = static_cast<double>(i * row_h);
@@ -44,13 +82,8 @@ void Waterfall(const analyzer::TracePath& t, std::ostream& out) {
     out << fmt::format(
         "<rect x=\"{:.1f}\" y=\"{:.0f}\" width=\"{:.1f}\" height=\"{}\" fill=\"#dfe3ec\"/>",
         x(s.start_us), y + 3, std::max(1.0, static_cast<double>(s.duration_us) * scale), row_h - 6);
-    for (const analyzer::PathSection& sec : t.sections) {
-      if (sec.span_id != s.span_id) continue;
-      out << fmt::format(
-          "<rect x=\"{:.1f}\" y=\"{:.0f}\" width=\"{:.1f}\" height=\"{}\" fill=\"{}\"/>",
-          x(sec.start_us), y + 3,
-          std::max(1.0, static_cast<double>(sec.end_us - sec.start_us) * scale), row_h - 6,
-          ServiceColour(s.service));
+    if (auto it = sections.find(s.span_id); it != sections.end()) {
+      SectionRects(it->second, x, y + 3, row_h - 6, ServiceColour(s.service), out);
     }
     out << "</g>\n";
   }
@@ -302,8 +335,7 @@ void Timeline(const analyzer::TracePath& t, std::ostream& out) {
   constexpr double kBarWidth = 1000;
   const double scale = t.duration_us > 0 ? kBarWidth / static_cast<double>(t.duration_us) : 0;
   const auto x = [&](int64_t us) { return static_cast<double>(us - t.start_us) * scale; };
-  std::unordered_map<std::string_view, std::vector<const analyzer::PathSection*>> sections;
-  for (const analyzer::PathSection& s : t.sections) sections[s.span_id].push_back(&s);
+  const auto sections = SectionsBySpan(t);
   out << "<div class=\"tl\" role=\"tree\">\n"
       << fmt::format("<div class=\"tl-axis\"><span>0 ms</span><span>{} ms</span></div>\n",
                      FormatMs(t.duration_us));
@@ -329,13 +361,9 @@ void Timeline(const analyzer::TracePath& t, std::ostream& out) {
         EscapeHtml(title), x(s.start_us),
         std::max(1.0, static_cast<double>(s.duration_us) * scale));
     if (auto it = sections.find(s.span_id); it != sections.end()) {
-      for (const analyzer::PathSection* sec : it->second) {
-        row +=
-            fmt::format("<rect x=\"{:.1f}\" y=\"1\" width=\"{:.1f}\" height=\"10\" fill=\"{}\"/>",
-                        x(sec->start_us),
-                        std::max(1.0, static_cast<double>(sec->end_us - sec->start_us) * scale),
-                        ServiceColour(s.service));
-      }
+      std::ostringstream rects;
+      SectionRects(it->second, x, 1, 10, ServiceColour(s.service), rects);
+      row += rects.str();
     }
     row += "</svg></div>";
     if (folds) {

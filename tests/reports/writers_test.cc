@@ -127,6 +127,30 @@ TEST(WritersTest, HtmlCriticalPathDrawsTheFirstTracesAndListsTheRest) {
   EXPECT_THAT(html, Not(HasSubstr("<h2>Trace <code>t20</code>")));
 }
 
+// A parent with 100,000 critical-path sections between its children (a wide
+// trace of sequential calls) draws at most one rect per unit of bar width.
+TEST(WritersTest, HtmlCriticalPathBarsStayBoundedWithManySections) {
+  analyzer::CriticalPathResult r;
+  r.cp_mode = "jaeger";
+  analyzer::TracePath t;
+  t.trace_id = "wide";
+  t.duration_us = 200'000;
+  t.critical_path_us = 200'000;
+  t.spans.push_back({"root", "svc", "op", 0, 200'000, 100'000, 100'000, 0});
+  for (int64_t i = 0; i < 100'000; ++i)
+    t.sections.push_back({"root", "svc", "op", 2 * i, 2 * i + 1});
+  r.traces.push_back(t);
+  std::ostringstream waterfall;
+  FindReportWriter("html")->WriteCriticalPath(r, {}, waterfall);
+  EXPECT_LT(waterfall.str().size(), 100'000u);
+  r.traces[0].timeline.push_back({"root", "svc", "op", 0, 200'000, 100'000, 0, 1});
+  r.traces[0].timeline_spans = 1;
+  std::ostringstream timeline;
+  FindReportWriter("html")->WriteCriticalPath(r, {}, timeline);
+  EXPECT_LT(timeline.str().size(), 100'000u);
+  EXPECT_THAT(timeline.str(), HasSubstr("class=\"tl-row\""));
+}
+
 TEST(WritersTest, LongRunsFoldAfterSixSteps) {
   const std::string seven = "a → b → c → d → e → f → g";
   EXPECT_EQ(FoldSteps(seven, " → "), seven);
