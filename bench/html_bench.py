@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Size and load time of the HTML reports on big inputs.
 
-Generates (once, cached beside --dir) two Jaeger UI JSON inputs: 10,000
-traces of about 50 spans, and one trace of 100,000 spans; renders `analyze`
+Generates (once, cached beside --dir) three Jaeger UI JSON inputs: 10,000
+traces of about 50 spans, one bushy trace of 100,000 spans, and one root with
+99,999 sequential children (a section between every two); renders `analyze`
 and `critical-path` as HTML for each; prints each page's size and the time
 headless Chromium takes to load it and dump its DOM, as the difference from
 loading an empty page in the same run (Chromium's own start-up), median of
@@ -61,6 +62,25 @@ def trace(rng, trace_no, spans):
     return {"traceID": tid, "spans": out, "processes": processes}
 
 
+def wide(path, spans):
+    """One root whose spans - 1 children ran one after another: its critical
+    path has a section between every two children."""
+    tid = "%032x" % 1
+    out = [{"traceID": tid, "spanID": "%016x" % 1, "operationName": "root", "references": [],
+            "startTime": EPOCH, "duration": 3 * spans, "tags": [], "logs": [],
+            "processID": "p1"}]
+    for i in range(1, spans):
+        out.append({"traceID": tid, "spanID": "%016x" % (i + 1), "operationName": "op%d" % (i % 50),
+                    "references": [{"refType": "CHILD_OF", "traceID": tid,
+                                    "spanID": "%016x" % 1}],
+                    "startTime": EPOCH + 3 * i, "duration": 2, "tags": [], "logs": [],
+                    "processID": "p1"})
+    with open(path, "w") as f:
+        json.dump({"data": [{"traceID": tid, "spans": out,
+                             "processes": {"p1": {"serviceName": "svc", "tags": []}}}]}, f,
+                  separators=(",", ":"))
+
+
 def generate(path, traces, spans_per_trace):
     rng = random.Random(7)
     with open(path, "w") as f:
@@ -99,10 +119,14 @@ def main():
         sys.exit("chromium not installed")
     os.makedirs(args.dir, exist_ok=True)
     inputs = {"10000 traces": (os.path.join(args.dir, "traces-10k.json"), 10_000, 50),
-              "100000-span trace": (os.path.join(args.dir, "trace-100k.json"), 1, 100_000)}
+              "100000-span trace": (os.path.join(args.dir, "trace-100k.json"), 1, 100_000),
+              "100000-span wide": (os.path.join(args.dir, "wide-100k.json"), 0, 100_000)}
     for path, traces, spans in inputs.values():
         if not os.path.exists(path):
-            generate(path, traces, spans)
+            if traces == 0:
+                wide(path, spans)
+            else:
+                generate(path, traces, spans)
     empty = os.path.join(args.dir, "empty.html")
     with open(empty, "w") as f:
         f.write("<!DOCTYPE html><html><body></body></html>\n")
@@ -111,9 +135,10 @@ def main():
         cpu = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), "?")
     print("CPU: %s; Chromium start-up (empty page) %.2f s, subtracted below" % (cpu, base))
     print("%-20s %-14s %10s %10s  %s" % ("input", "command", "size MB", "load s", "targets"))
+    sys.stdout.flush()
     for name, (path, _, _) in inputs.items():
         for command in ("analyze", "critical-path"):
-            page = os.path.join(args.dir, "%s-%s.html" % (command, name.split()[0]))
+            page = os.path.join(args.dir, "%s-%s.html" % (command, name.replace(" ", "-")))
             subprocess.run([args.binary, command, path, "--format", "html", "-o", page],
                            check=True, stdout=subprocess.DEVNULL)
             size = os.path.getsize(page) / 1e6
