@@ -10,7 +10,10 @@ the targets (>= 50x faster than the Python parse; peak RSS <= 1/4 of the input;
 the bottleneck detectors cost <= 1.5x the analysis without them, --no-findings).
 
   bench/bench.py [--binary build/cli/trace-analyze] [--file /tmp/ta-bench-1m.json]
-                 [--repeat 3] [--extra-args "..."]
+                 [--repeat 3] [--extra-args "..."] [--bare-scan build/bench/bare_scan]
+Also times the bare single-threaded simdjson scan (bench/bare_scan.cc) in the
+same run when it is built, and prints our times as ratios to it: a measure of
+how close to the hardware's floor we are, whatever the CPU.
 Exit 0 always (a benchmark reports; it does not gate), unless a command fails.
 """
 import argparse
@@ -56,6 +59,8 @@ def main():
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--extra-args", default="", help="extra trace-analyze arguments")
     ap.add_argument("--no-baseline", action="store_true", help="skip the Python baseline")
+    ap.add_argument("--bare-scan", default=os.path.join(HERE, "..", "build", "bench", "bare_scan"),
+                    help="the bare simdjson scan (bench/bare_scan.cc); skipped when missing")
     args = ap.parse_args()
 
     if not os.path.exists(args.file):
@@ -77,21 +82,31 @@ def main():
 
     no_findings = measure("analyze --no-findings", ours_cmd + ["--no-findings"], args.repeat)
     results = [ours, no_findings]
+    bare = None
+    if os.path.exists(args.bare_scan):
+        bare = measure("bare simdjson scan (1 thread)", [args.bare_scan, args.file], args.repeat)
+        results.append(bare)
     if not args.no_baseline:
         base_cmd = [sys.executable, "-c", "import json,sys; json.load(open(sys.argv[1]))", args.file]
         results.append(measure("python3 json.load", base_cmd, max(1, min(args.repeat, 2))))
 
-    print("file: %s (%.1f MB, %d traces, %d spans); cpus: %d" % (
-        args.file, size / 1e6, traces, spans, os.cpu_count()))
-    print("%-24s %9s %10s %12s %12s" % ("command", "wall s", "MB/s", "spans/s", "peak RSS MB"))
+    with open("/proc/cpuinfo") as f:
+        cpu = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), "?")
+    print("file: %s (%.1f MB, %d traces, %d spans); cpus: %d (%s)" % (
+        args.file, size / 1e6, traces, spans, os.cpu_count(), cpu))
+    print("%-30s %9s %10s %12s %12s" % ("command", "wall s", "MB/s", "spans/s", "peak RSS MB"))
     for r in results:
-        print("%-24s %9.3f %10.1f %12.0f %12.1f" % (
+        print("%-30s %9.3f %10.1f %12.0f %12.1f" % (
             r["name"], r["wall"], size / 1e6 / r["wall"], spans / r["wall"], r["rss"] / 1e6))
     print("trace-analyze peak RSS / input size: %.3f (target <= 0.25)" % (ours["rss"] / size))
     print("bottleneck detectors cost: %.2fx the analysis without them (target <= 1.5x)" % (
         ours["wall"] / no_findings["wall"]))
+    if bare is not None:
+        print("vs the bare single-threaded simdjson scan (load + visit every span's keys and "
+              "values): %.2fx with detectors, %.2fx without" % (
+                  ours["wall"] / bare["wall"], no_findings["wall"] / bare["wall"]))
     if not args.no_baseline:
-        base = results[2]
+        base = results[-1]
         print("speed-up vs python json.load: %.1fx with detectors, %.1fx without (target >= 50x)" % (
             base["wall"] / ours["wall"], base["wall"] / no_findings["wall"]))
         print("python peak RSS / input size: %.2f" % (base["rss"] / size))
