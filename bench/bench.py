@@ -51,6 +51,39 @@ def measure(name, cmd, repeat):
     return {"name": name, "wall": statistics.median(walls), "rss": max(rss), "walls": walls}
 
 
+def giant(args):
+    """The giant-trace case: one trace of args.spans spans, against the bare scan."""
+    path = os.path.join(os.path.dirname(args.file), "ta-bench-giant.json")
+    if not os.path.exists(path):
+        subprocess.run([sys.executable, os.path.join(HERE, "gen_jaeger.py"), path, "--spans",
+                        str(args.spans), "--spans-per-trace", str(args.spans)], check=True)
+    size = os.path.getsize(path)
+    with open(path, "rb") as f:  # warm the page cache
+        while f.read(1 << 24):
+            pass
+    out = os.path.join(tempfile.gettempdir(), "ta-bench-giant-report.json")
+    rows = [measure("analyze", [args.binary, "analyze", path, "--format", "json", "-o", out],
+                    args.repeat),
+            measure("analyze --no-findings", [args.binary, "analyze", path, "--format", "json",
+                                              "-o", out, "--no-findings"], args.repeat),
+            measure("critical-path --format json", [args.binary, "critical-path", path,
+                                                    "--format", "json", "-o", out], args.repeat)]
+    bare = None
+    if os.path.exists(args.bare_scan):
+        bare = measure("bare simdjson scan (1 thread)", [args.bare_scan, path], args.repeat)
+        rows.append(bare)
+    with open("/proc/cpuinfo") as f:
+        cpu = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), "?")
+    print("file: %s (%.1f MB, one trace of %d spans); cpus: %d (%s)" % (
+        path, size / 1e6, args.spans, os.cpu_count(), cpu))
+    print("%-30s %9s %12s %12s %10s %12s" % ("command", "wall s", "spans/s", "peak RSS MB",
+                                            "RSS/input", "x bare scan"))
+    for r in rows:
+        print("%-30s %9.3f %12.0f %12.1f %10.2f %12s" % (
+            r["name"], r["wall"], args.spans / r["wall"], r["rss"] / 1e6, r["rss"] / size,
+            "%.2f" % (r["wall"] / bare["wall"]) if bare else "-"))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--binary", default=os.path.join(HERE, "..", "build", "cli", "trace-analyze"))
@@ -61,7 +94,13 @@ def main():
     ap.add_argument("--no-baseline", action="store_true", help="skip the Python baseline")
     ap.add_argument("--bare-scan", default=os.path.join(HERE, "..", "build", "bench", "bare_scan"),
                     help="the bare simdjson scan (bench/bare_scan.cc); skipped when missing")
+    ap.add_argument("--giant", action="store_true",
+                    help="also one trace of --spans spans (generated once, cached beside --file): "
+                         "analyze and critical-path --format json against the bare scan")
     args = ap.parse_args()
+    if args.giant:
+        giant(args)
+        return
 
     if not os.path.exists(args.file):
         subprocess.run([sys.executable, os.path.join(HERE, "gen_jaeger.py"), args.file,
