@@ -6,6 +6,7 @@
 #include <array>
 #include <functional>
 #include <map>
+#include <tuple>
 
 #include "absl/container/node_hash_map.h"
 #include "analyzer/parameterize.h"
@@ -40,6 +41,17 @@ void OfferPicture(CallPattern& p, const FindingExample& candidate, int64_t savin
   p.example_saving_us = saving;
 }
 
+// A pattern's fingerprint may cover instances under different parents
+// (repeated calls) or of differently named operations with one call
+// template (N+1): the pattern shows the smallest (parent, call) names seen,
+// whatever order traces and shards come in.
+void KeepNames(CallPattern& p, const OpName& parent, const OpName& call) {
+  if (p.instances == 0 || std::tie(parent, call) < std::tie(p.parent, p.call)) {
+    p.parent = parent;
+    p.call = call;
+  }
+}
+
 class CallPatternState : public DetectorState {
  public:
   CallPatternState(const CallPatternDetector& detector, size_t max_examples)
@@ -58,8 +70,7 @@ class CallPatternState : public DetectorState {
     std::vector<TraceSaving> per_trace;
     for (const FindingInstance& f : static_cast<const InstanceObservation&>(seen).instances) {
       CallPattern& p = patterns_[f.fingerprint];
-      p.parent = f.parent;
-      p.call = f.call;
+      KeepNames(p, f.parent, f.call);
       ++p.instances;
       p.optimistic_total = SatAdd(p.optimistic_total, f.optimistic_us);
       p.realistic_total = SatAdd(p.realistic_total, f.realistic_us);
@@ -90,8 +101,7 @@ class CallPatternState : public DetectorState {
     const auto& other = static_cast<const CallPatternState&>(other_state);
     for (const auto& [fingerprint, o] : other.patterns_) {
       CallPattern& p = patterns_[fingerprint];
-      p.parent = o.parent;
-      p.call = o.call;
+      if (o.instances > 0) KeepNames(p, o.parent, o.call);
       p.instances += o.instances;
       p.trace_rows.insert(p.trace_rows.end(), o.trace_rows.begin(), o.trace_rows.end());
       p.instance_rows.insert(p.instance_rows.end(), o.instance_rows.begin(), o.instance_rows.end());

@@ -498,6 +498,29 @@ TEST(RepeatedCallDetectorTest, IdenticalReadsAreCacheCandidates) {
   EXPECT_EQ(found[0].confidence, Confidence::kHigh);
 }
 
+// One repeated call under different parents in different traces: the
+// finding names the smallest parent, in whichever order the traces come.
+TEST(RepeatedCallDetectorTest, ParentShownDoesNotDependOnTraceOrder) {
+  auto page = [](const std::string& id, const std::string& parent_op) {
+    return TraceBuilder(id)
+        .Span("p", "", "api", parent_op, 0, 1000)
+        .Span("a", "p", "cfg", "GET", 10, 100)
+        .Attr("http.url", "/config/flags")
+        .Span("b", "p", "cfg", "GET", 200, 120)
+        .Attr("http.url", "/config/flags")
+        .Build();
+  };
+  for (bool reversed : {false, true}) {
+    Trace home = page("t1", "home");
+    Trace cart = page("t2", "cart");
+    const auto found = OfKind(reversed ? Detect({&cart, &home}) : Detect({&home, &cart}),
+                              FindingKind::kRepeatedCall);
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found[0].parent, (OpName{"api", "cart"})) << reversed;
+    EXPECT_EQ(found[0].instances, 2u);
+  }
+}
+
 TEST(RepeatedCallDetectorTest, OneCallSeenByTwoInstrumentationLayersIsNotARepeat) {
   // A proxy span and its handler child carry the same operation and URL.
   Trace t = TraceBuilder("t1")
