@@ -375,15 +375,11 @@ std::optional<Finding> RunFinding(
   const RunState::ParentOp& main = parent_ops.at(parents.front().second);
   if (main.example) {
     // Its members are the run's (the kept chain may be longer).
-    FindingExample& example = f.example.emplace();
-    example.trace_id = main.example->trace_id;
+    FindingExample& example = f.example.emplace(main.example->picture);
     example.parent = f.parent;
-    example.parent_duration_us = main.example->parent_duration_us;
-    example.children_total = main.example->children_total;
-    for (const VisitExampleSpan& s : main.example->spans) {
-      example.children.push_back(
-          {ctx.names[s.name], s.start_us, s.duration_us, s.critical_us,
-           s.member && std::binary_search(run.members.begin(), run.members.end(), s.name), 0});
+    for (ExampleSpan& s : example.children) {
+      s.member = s.member && std::any_of(run.members.begin(), run.members.end(),
+                                         [&](uint32_t m) { return ctx.names[m] == s.name; });
     }
     ExampleRetime(example);
     // The parent's largest chain was another run: no picture rather than a
@@ -447,7 +443,7 @@ void RunState::AddPairStats(ParentOp& op, uint32_t first, uint32_t second,
 void RunState::OfferExample(ParentOp& op, ParentOp::Example candidate) {
   if (op.example && (candidate.optimistic_us < op.example->optimistic_us ||
                      (candidate.optimistic_us == op.example->optimistic_us &&
-                      candidate.trace_id >= op.example->trace_id))) {
+                      candidate.picture.trace_id >= op.example->picture.trace_id))) {
     return;
   }
   op.example = std::move(candidate);
@@ -496,14 +492,7 @@ void RunState::Add(const TraceRef& trace_ref, const Observation& seen) {
       for (; next_example < in.examples.size() && in.examples[next_example].chain == chain_index;
            ++next_example) {
         const VisitExample& e = in.examples[next_example];
-        ParentOp::Example kept{
-            trace_ref.id, e.optimistic_us, e.parent_duration_us, e.children_total, {}};
-        for (uint32_t s = e.spans_begin; s < e.spans_end; ++s) {
-          VisitExampleSpan span = in.example_spans[s];
-          span.name = ids[span.name];
-          kept.spans.push_back(span);
-        }
-        OfferExample(op, std::move(kept));
+        OfferExample(op, {e.optimistic_us, e.picture});
       }
     }
   }
@@ -531,11 +520,7 @@ void RunState::Merge(const DetectorState& other_state) {
     for (const auto& [key, st] : o.pairs) {
       AddPairStats(op, ids[key >> 32], ids[key & 0xffffffffu], st);
     }
-    if (o.example) {
-      ParentOp::Example kept = *o.example;
-      for (VisitExampleSpan& span : kept.spans) span.name = ids[span.name];
-      OfferExample(op, std::move(kept));
-    }
+    if (o.example) OfferExample(op, *o.example);
     for (const ParentOp::Chain& c : o.chains) {
       AppendChain(op, {other.elements_.data() + c.begin, other.elements_.data() + c.end}, ids,
                   other.details_,

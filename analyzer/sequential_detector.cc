@@ -309,57 +309,19 @@ void Push(std::vector<Element>& elements, const Element& e) {
   elements.push_back(e);
 }
 
-// An example keeps the chain's calls and this many other children on each
-// side, at most kMaxExampleChildren in all.
-constexpr size_t kExampleContext = 3;
-constexpr size_t kMaxExampleChildren = 80;
-
-// Records the picture of chain `chain` (its candidates `pos` among `cands`,
-// over `elements` of parent `p`) in out->examples (DetectorConfig::keep_examples).
-void AddExample(const DetectorContext& ctx, SpanIndex p, std::span<const SpanIndex> children,
-                const std::vector<uint32_t>& child_names, const std::vector<Element>& elements,
-                const std::vector<Candidate>& cands, const std::vector<size_t>& pos, uint32_t chain,
-                NameTable& names, SequentialVisits* out) {
-  const Trace& t = ctx.trace;
-  // A child is a member when it is a call of one of the chain's elements:
-  // its operation, within the element's extent (children are sorted by start).
-  std::vector<uint8_t> member(children.size(), 0);
-  int64_t total = 0, longest = 0;
-  size_t lo = children.size(), hi = 0;
-  for (size_t k : pos) {
-    const Element& e = elements[cands[k].element];
-    total = SatAdd(total, e.end - e.start);
-    longest = std::max(longest, e.end - e.start);
-    auto it =
-        std::lower_bound(children.begin(), children.end(), e.start,
-                         [&](SpanIndex x, int64_t start) { return t.spans[x].start_us < start; });
-    for (; it != children.end() && t.spans[*it].start_us <= e.end; ++it) {
-      const size_t i = static_cast<size_t>(it - children.begin());
-      if (child_names[i] == e.name && t.spans[*it].end_us() <= e.end) {
-        member[i] = 1;
-        lo = std::min(lo, i);
-        hi = std::max(hi, i);
-      }
-    }
+// The calls of element `e` among `children` (sorted by start, `child_names`
+// their names): the children of its operation within its extent, into `calls`.
+void ElementCalls(const Trace& t, std::span<const SpanIndex> children,
+                  const std::vector<uint32_t>& child_names, const Element& e,
+                  std::vector<SpanIndex>* calls) {
+  calls->clear();
+  auto it =
+      std::lower_bound(children.begin(), children.end(), e.start,
+                       [&](SpanIndex x, int64_t start) { return t.spans[x].start_us < start; });
+  for (; it != children.end() && t.spans[*it].start_us <= e.end; ++it) {
+    const size_t index = static_cast<size_t>(it - children.begin());
+    if (child_names[index] == e.name && t.spans[*it].end_us() <= e.end) calls->push_back(*it);
   }
-  if (lo > hi) return;
-  const size_t first = lo >= kExampleContext ? lo - kExampleContext : 0;
-  const size_t last =
-      std::min({children.size() - 1, hi + kExampleContext, first + kMaxExampleChildren - 1});
-  VisitExample example;
-  example.chain = chain;
-  example.parent_duration_us = t.spans[p].duration_us;
-  example.optimistic_us = total - longest;
-  example.children_total = children.size();
-  example.spans_begin = static_cast<uint32_t>(out->example_spans.size());
-  for (size_t i = first; i <= last; ++i) {
-    const Span& s = t.spans[children[i]];
-    out->example_spans.push_back({child_names[i] != kNoName ? child_names[i] : names.Of(s),
-                                  s.start_us - t.spans[p].start_us, s.duration_us,
-                                  ctx.critical[children[i]], member[i] != 0});
-  }
-  example.spans_end = static_cast<uint32_t>(out->example_spans.size());
-  out->examples.push_back(example);
 }
 
 // ObserveVisits' buffers, kept per thread: once grown, a trace costs no
@@ -473,6 +435,17 @@ void ObserveVisitsInto(const DetectorContext& ctx, SequentialVisits* out) {
       if (pos.size() > kMaxChainMembers) pos.resize(kMaxChainMembers);
       VisitChain visit_chain;
       visit_chain.begin = static_cast<uint32_t>(out->elements.size());
+      // Each element's calls (ElementCalls), for re-timing and the example;
+      // filled once per chain, when one of them needs it.
+      bool blocks_ready = false;
+      const auto fill_blocks = [&] {
+        if (blocks_ready) return;
+        blocks.resize(pos.size());
+        for (size_t b = 0; b < pos.size(); ++b) {
+          ElementCalls(t, children, child_names, elements[cands[pos[b]].element], &blocks[b]);
+        }
+        blocks_ready = true;
+      };
       size_t critical_elements = 0;
       for (size_t k : pos) {
         const Element& e = elements[cands[k].element];
@@ -486,23 +459,7 @@ void ObserveVisitsInto(const DetectorContext& ctx, SequentialVisits* out) {
         visit_chain.retimed_saving_us = 0;
       } else if (retime_spans == 0 || retime_spans + t.spans.size() <= kRetimeSpanBudget) {
         retime_spans += t.spans.size();
-        // Each element's calls: the children of its operation within its
-        // extent (children are sorted by start).
-        blocks.resize(pos.size());
-        for (size_t b = 0; b < pos.size(); ++b) {
-          const Element& e = elements[cands[pos[b]].element];
-          std::vector<SpanIndex>& block = blocks[b];
-          block.clear();
-          auto it = std::lower_bound(
-              children.begin(), children.end(), e.start,
-              [&](SpanIndex x, int64_t start) { return t.spans[x].start_us < start; });
-          for (; it != children.end() && t.spans[*it].start_us <= e.end; ++it) {
-            const size_t index = static_cast<size_t>(it - children.begin());
-            if (child_names[index] == e.name && t.spans[*it].end_us() <= e.end) {
-              block.push_back(*it);
-            }
-          }
-        }
+        fill_blocks();
         visit_chain.retimed_saving_us = CriticalPathSavingIfConcurrent(
             t, ctx.path, p, std::span(blocks.data(), pos.size()), ctx.cp);
       }
@@ -553,8 +510,18 @@ void ObserveVisitsInto(const DetectorContext& ctx, SequentialVisits* out) {
         }
       }
       if (ctx.config.keep_examples) {
-        AddExample(ctx, p, children, child_names, elements, cands, pos,
-                   static_cast<uint32_t>(out->chains.size()), names, out);
+        fill_blocks();
+        std::vector<SpanIndex> calls;
+        int64_t total = 0, longest = 0;
+        for (size_t b = 0; b < pos.size(); ++b) {
+          const Element& e = elements[cands[pos[b]].element];
+          total = SatAdd(total, e.end - e.start);
+          longest = std::max(longest, e.end - e.start);
+          calls.insert(calls.end(), blocks[b].begin(), blocks[b].end());
+        }
+        out->examples.push_back(
+            {static_cast<uint32_t>(out->chains.size()), total - longest,
+             ExamplePicture(t, ctx.critical, p, std::move(calls), RetimeModel::kConcurrent)});
       }
       out->chains.push_back(visit_chain);
       // Remove the members and look for another chain.

@@ -74,21 +74,12 @@ struct VisitName {
   uint32_t begin, service_end, end;
 };
 
-// With DetectorConfig::keep_examples, a picture of a chain's parent: the
-// parent's children around the chain (FindingExample, before re-timing).
+// With DetectorConfig::keep_examples, a picture of a chain's parent
+// (internal::ExamplePicture: the parent's children around the chain's calls).
 struct VisitExample {
-  uint32_t chain = 0;  // index into SequentialVisits::chains
-  int64_t parent_duration_us = 0;
+  uint32_t chain = 0;         // index into SequentialVisits::chains
   int64_t optimistic_us = 0;  // the chain's Σ extent − its longest element's
-  uint64_t children_total = 0;
-  uint32_t spans_begin = 0, spans_end = 0;  // into SequentialVisits::example_spans
-};
-struct VisitExampleSpan {
-  uint32_t name = 0;     // index into SequentialVisits::names
-  int64_t start_us = 0;  // relative to the parent's start
-  int64_t duration_us = 0;
-  int64_t critical_us = 0;
-  bool member = false;  // a call of one of the chain's elements
+  FindingExample picture;
 };
 
 struct SequentialVisits {
@@ -107,7 +98,6 @@ struct SequentialVisits {
     chains.clear();
     elements.clear();
     examples.clear();
-    example_spans.clear();
   }
 
   std::string_view KeyOf(const VisitName& n) const {
@@ -123,7 +113,6 @@ struct SequentialVisits {
   std::vector<VisitChain> chains;
   std::vector<ChainElement> elements;
   std::vector<VisitExample> examples;  // only with DetectorConfig::keep_examples
-  std::vector<VisitExampleSpan> example_spans;
 
   std::span<const uint32_t> NamesOf(const Visit& v) const {
     return {visit_names.data() + v.names_begin, visit_names.data() + v.names_end};
@@ -181,13 +170,10 @@ class RunState : public DetectorState {
     };
     std::vector<Chain> chains;
     // The picture of the visit with the largest chain (optimistic saving;
-    // ties: the smallest trace id), with global name ids.
+    // ties: the smallest trace id).
     struct Example {
-      std::string trace_id;
       int64_t optimistic_us = 0;
-      int64_t parent_duration_us = 0;
-      uint64_t children_total = 0;
-      std::vector<VisitExampleSpan> spans;
+      FindingExample picture;
     };
     std::optional<Example> example;
   };
