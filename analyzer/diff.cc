@@ -391,6 +391,7 @@ DiffSideOptions DiffSession::SideOptions() const {
   DiffSideOptions o;
   o.duration_scopes = DurationScopes(options_.targets);
   o.overlap_tolerance_fraction = analysis_.detectors.sequential.overlap_tolerance_fraction;
+  o.keep_examples = analysis_.detectors.keep_examples;
   return o;
 }
 

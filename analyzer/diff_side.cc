@@ -37,7 +37,7 @@ void DiffSideCollector::Add(const Trace& trace, const CriticalPath& path) {
   AddPaths(trace, critical);
   if (!options_.patterns.empty()) {
     ObservePatterns(trace, critical, options_.patterns, options_.overlap_tolerance_fraction,
-                    &patterns_);
+                    options_.keep_examples, &patterns_);
   }
   if (!options_.duration_scopes.empty()) AddDurations(trace);
 }

@@ -23,6 +23,7 @@ struct DiffSideOptions {
   // "operation", raw or parameterised), for budgets.
   std::vector<std::string> duration_scopes;
   double overlap_tolerance_fraction = 0.01;  // SequentialConfig's
+  bool keep_examples = false;                // DetectorConfig's: draw the patterns' pictures
 };
 
 // Critical-path time of one ancestral path: the chain of (service,

@@ -362,7 +362,7 @@ void PatternObservation::Merge(const PatternObservation& o) {
 
 void ObservePatterns(const Trace& trace, std::span<const int64_t> critical,
                      std::span<const PatternDef> patterns, double overlap_tolerance_fraction,
-                     std::vector<PatternObservation>* observations) {
+                     bool keep_examples, std::vector<PatternObservation>* observations) {
   observations->resize(patterns.size());
   if (patterns.empty() || trace.spans.empty()) return;
   // Only spans of a parent's service can be a parent: test those names only.
@@ -391,7 +391,7 @@ void ObservePatterns(const Trace& trace, std::span<const int64_t> critical,
       const int64_t tolerance = static_cast<int64_t>(
           overlap_tolerance_fraction * static_cast<double>(trace.spans[s].duration_us));
       const InstanceShape shape = Measure(trace, critical, found, tolerance);
-      if (!obs.example || trace.trace_id < obs.example->trace_id) {
+      if (keep_examples && (!obs.example || trace.trace_id < obs.example->trace_id)) {
         obs.example = PictureOf(trace, critical, s, found);
       }
       ++obs.instances;

@@ -65,8 +65,8 @@ struct PatternObservation {
   std::vector<int64_t> overlap_per_trace;   // per trace: Σ durations − their union (concurrency)
   std::vector<uint64_t> member_overlaps;    // per member (PatternDef order): instances in which
                                             // it overlapped another member
-  // One instance as a picture (FindingExample, not re-timed): the first of
-  // the trace with the smallest id, whatever order traces come in.
+  // With keep_examples, one instance as a picture (FindingExample): the
+  // first of the trace with the smallest id, whatever order traces come in.
   std::optional<FindingExample> example;
 
   void Merge(const PatternObservation& other);
@@ -76,10 +76,11 @@ struct PatternObservation {
 // (*observations)[i] for patterns[i]. `critical` is CriticalTimePerSpan. Two
 // members overlap when their intervals intersect by more than
 // overlap_tolerance_fraction × the parent's duration (the sequential
-// detector's clock-skew allowance).
+// detector's clock-skew allowance). Pictures (PatternObservation::example)
+// are drawn only with `keep_examples` (DetectorConfig::keep_examples).
 void ObservePatterns(const Trace& trace, std::span<const int64_t> critical,
                      std::span<const PatternDef> patterns, double overlap_tolerance_fraction,
-                     std::vector<PatternObservation>* observations);
+                     bool keep_examples, std::vector<PatternObservation>* observations);
 
 // A pattern `verify` reports on, with what the baseline knew about it.
 struct VerifyPlanEntry {

@@ -195,7 +195,7 @@ TEST(VerifyTest, LoopsAreOneMemberAndInterleavedCallsDoNotOverlap) {
     TraceAnalyzer analyzer(AnalysisOptions{});
     const CriticalPath& path = analyzer.Analyze(*t);
     const std::vector<int64_t> critical = CriticalTimePerSpan(*t, path);
-    ObservePatterns(*t, critical, std::span<const PatternDef>(&def, 1), 0.01, &obs);
+    ObservePatterns(*t, critical, std::span<const PatternDef>(&def, 1), 0.01, true, &obs);
   }
   ASSERT_EQ(obs.size(), 1u);
   EXPECT_EQ(obs[0].instances, 2u);
@@ -225,13 +225,13 @@ TEST(VerifyTest, LoopsAreOneMemberAndInterleavedCallsDoNotOverlap) {
     TraceAnalyzer analyzer(AnalysisOptions{});
     const CriticalPath& path = analyzer.Analyze(concurrent);
     ObservePatterns(concurrent, CriticalTimePerSpan(concurrent, path),
-                    std::span<const PatternDef>(&def, 1), 0.01, &second);
+                    std::span<const PatternDef>(&def, 1), 0.01, true, &second);
   }
   {
     TraceAnalyzer analyzer(AnalysisOptions{});
     const CriticalPath& path = analyzer.Analyze(interleaved);
     ObservePatterns(interleaved, CriticalTimePerSpan(interleaved, path),
-                    std::span<const PatternDef>(&def, 1), 0.01, &first);
+                    std::span<const PatternDef>(&def, 1), 0.01, true, &first);
   }
   for (bool reversed : {false, true}) {
     PatternObservation merged = reversed ? second[0] : first[0];
@@ -245,6 +245,18 @@ TEST(VerifyTest, LoopsAreOneMemberAndInterleavedCallsDoNotOverlap) {
     ASSERT_TRUE(merged.example.has_value());
     EXPECT_EQ(merged.example->trace_id, "t1");
   }
+
+  // Without keep_examples the same instances are counted and no picture drawn.
+  std::vector<PatternObservation> bare;
+  {
+    TraceAnalyzer analyzer(AnalysisOptions{});
+    const CriticalPath& path = analyzer.Analyze(interleaved);
+    ObservePatterns(interleaved, CriticalTimePerSpan(interleaved, path),
+                    std::span<const PatternDef>(&def, 1), 0.01, false, &bare);
+  }
+  EXPECT_EQ(bare[0].instances, first[0].instances);
+  EXPECT_EQ(bare[0].duration_per_trace, first[0].duration_per_trace);
+  EXPECT_FALSE(bare[0].example.has_value());
 }
 
 TEST(VerifyTest, ParseExpectation) {
