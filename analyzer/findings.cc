@@ -91,21 +91,13 @@ void RetimeCache(FindingExample& example) {
     removed.emplace_back(s.start_us, s.start_us + s.duration_us);
   }
   // Removed time before `t`: the union of the removed intervals, up to t.
+  std::vector<std::pair<int64_t, int64_t>> clipped;
   const auto removed_before = [&](int64_t t) {
-    int64_t total = 0, cur_start = 0, cur_end = INT64_MIN;
-    for (const auto& [a, b] : removed) {  // sorted by start
-      const int64_t end = std::min(b, t);
-      if (a >= t) break;
-      if (a > cur_end) {
-        if (cur_end != INT64_MIN) total += cur_end - cur_start;
-        cur_start = a;
-        cur_end = end;
-      } else {
-        cur_end = std::max(cur_end, end);
-      }
+    clipped.clear();
+    for (const auto& [a, b] : removed) {
+      if (a < t) clipped.emplace_back(a, std::min(b, t));
     }
-    if (cur_end != INT64_MIN) total += cur_end - cur_start;
-    return total;
+    return internal::UnionLength(clipped);
   };
   int64_t last_end = 0;
   for (ExampleSpan& s : children) {
