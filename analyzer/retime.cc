@@ -28,6 +28,30 @@ void ResortChildren(Trace& t, SpanIndex i) {
   });
 }
 
+// The re-timing's moves: each member with the shift (µs, ≤ 0) that starts
+// its element at the chain's start (the first element's), in element order;
+// and the chain's old end.
+struct ChainMoves {
+  std::vector<std::pair<SpanIndex, int64_t>> shifts;
+  int64_t old_end = INT64_MIN;
+};
+ChainMoves MovesToChainStart(const Trace& trace, std::span<const std::vector<SpanIndex>> elements) {
+  ChainMoves moves;
+  int64_t chain_start = INT64_MAX;
+  for (const std::vector<SpanIndex>& element : elements) {
+    for (SpanIndex m : element) {
+      chain_start = std::min(chain_start, trace.spans[m].start_us);
+      moves.old_end = std::max(moves.old_end, trace.spans[m].end_us());
+    }
+  }
+  for (const std::vector<SpanIndex>& element : elements) {
+    int64_t start = INT64_MAX;
+    for (SpanIndex m : element) start = std::min(start, trace.spans[m].start_us);
+    for (SpanIndex m : element) moves.shifts.emplace_back(m, chain_start - start);
+  }
+  return moves;
+}
+
 }  // namespace
 
 int64_t CriticalPathIfConcurrent(const Trace& trace, SpanIndex parent,
@@ -42,28 +66,19 @@ int64_t CriticalPathIfConcurrent(const Trace& trace, SpanIndex parent,
   shadow.spans = trace.spans;
   shadow.topology = trace.topology;
 
-  int64_t chain_start = INT64_MAX, old_end = INT64_MIN, new_end = INT64_MIN;
-  for (const std::vector<SpanIndex>& element : elements) {
-    for (SpanIndex m : element) {
-      chain_start = std::min(chain_start, trace.spans[m].start_us);
-      old_end = std::max(old_end, trace.spans[m].end_us());
-    }
-  }
+  const ChainMoves moves = MovesToChainStart(trace, elements);
+  int64_t new_end = INT64_MIN;
   std::vector<SpanIndex> stack;
   std::vector<uint8_t> is_member(trace.spans.size(), 0);
-  for (const std::vector<SpanIndex>& element : elements) {
-    int64_t start = INT64_MAX;
-    for (SpanIndex m : element) start = std::min(start, trace.spans[m].start_us);
-    for (SpanIndex m : element) {
-      is_member[m] = 1;
-      ShiftSubtree(shadow, m, chain_start - start, stack);
-      new_end = std::max(new_end, shadow.spans[m].end_us());
-    }
+  for (const auto& [m, shift] : moves.shifts) {
+    is_member[m] = 1;
+    ShiftSubtree(shadow, m, shift, stack);
+    new_end = std::max(new_end, shadow.spans[m].end_us());
   }
   ResortChildren(shadow, parent);
 
-  int64_t gain = old_end - new_end;
-  int64_t cut = old_end;  // work starting at or after this moves earlier
+  int64_t gain = moves.old_end - new_end;
+  int64_t cut = moves.old_end;  // work starting at or after this moves earlier
   SpanIndex came_from = kNoSpan;
   for (SpanIndex cur = parent; cur != kNoSpan && gain > 0;
        came_from = cur, cur = shadow.topology.tree_parent[cur]) {
@@ -97,26 +112,13 @@ int64_t CriticalPathSavingIfConcurrent(const Trace& trace, const CriticalPath& p
   // The model of CriticalPathIfConcurrent, on end times only: each member's
   // new end, then, level by level up the ancestors, the span's shrunk end
   // from its children's new ends.
-  int64_t chain_start = INT64_MAX, old_end = INT64_MIN, new_end = INT64_MIN;
-  for (const std::vector<SpanIndex>& element : elements) {
-    for (SpanIndex m : element) {
-      chain_start = std::min(chain_start, trace.spans[m].start_us);
-      old_end = std::max(old_end, trace.spans[m].end_us());
-    }
-  }
-  std::vector<std::pair<SpanIndex, int64_t>> moved;  // member → its new end, sorted
-  for (const std::vector<SpanIndex>& element : elements) {
-    int64_t start = INT64_MAX;
-    for (SpanIndex m : element) start = std::min(start, trace.spans[m].start_us);
-    for (SpanIndex m : element) {
-      const int64_t end = trace.spans[m].end_us() + (chain_start - start);
-      moved.emplace_back(m, end);
-      new_end = std::max(new_end, end);
-    }
-  }
-  std::sort(moved.begin(), moved.end());
-  int64_t gain = old_end - new_end;
-  int64_t cut = old_end;  // work starting at or after this moves earlier
+  ChainMoves moves = MovesToChainStart(trace, elements);
+  std::vector<std::pair<SpanIndex, int64_t>>& moved = moves.shifts;
+  std::sort(moved.begin(), moved.end());  // looked up by member
+  int64_t new_end = INT64_MIN;
+  for (const auto& [m, shift] : moved) new_end = std::max(new_end, trace.spans[m].end_us() + shift);
+  int64_t gain = moves.old_end - new_end;
+  int64_t cut = moves.old_end;  // work starting at or after this moves earlier
   SpanIndex came_from = kNoSpan;
   int64_t came_from_end = 0;  // its new end
   for (SpanIndex cur = parent; gain > 0; cur = trace.topology.tree_parent[cur]) {
@@ -135,7 +137,7 @@ int64_t CriticalPathSavingIfConcurrent(const Trace& trace, const CriticalPath& p
       if (c == came_from) {
         end = came_from_end;
       } else if (member != moved.end() && member->first == c) {
-        end = member->second;
+        end += member->second;
       } else if (s.start_us >= cut) {
         end -= gain;
       }
