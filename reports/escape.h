@@ -31,6 +31,10 @@ std::string ToValidUtf8(std::string_view text);
 // The longest prefix of `text` of at most `max_bytes` bytes that does not end
 // inside a UTF-8 sequence.
 std::string_view TruncateUtf8(std::string_view text, size_t max_bytes);
+// `text` when at most `max_bytes` (≥ 1) bytes long; otherwise its
+// TruncateUtf8 prefix of max_bytes − 1 bytes followed by "…" (a label cut
+// to fit a picture).
+std::string EllipsizeUtf8(std::string_view text, size_t max_bytes);
 
 // A trace's page in the Jaeger UI, "<ui_url>/trace/<id>", with the id
 // percent-encoded as one path segment and every character of `ui_url` that

@@ -286,11 +286,9 @@ void ShiftBars(const std::vector<analyzer::CpShiftRow>& rows, std::ostream& out)
         "<text x=\"{:.1f}\" y=\"{:.0f}\">{}{} ms</text></g>\n",
         EscapeHtml(fmt::format("{}: baseline {} ms, candidate {} ms per trace", r.service,
                                FormatMs(r.baseline_us), FormatMs(r.candidate_us))),
-        y + 16,
-        EscapeHtml(r.service.size() > 40 ? std::string(TruncateUtf8(r.service, 39)) + "…"
-                                         : r.service),
-        label_w, y + 2, std::max(1.0, static_cast<double>(r.baseline_us) * scale), colour, label_w,
-        y + 14, std::max(1.0, static_cast<double>(r.candidate_us) * scale), colour,
+        y + 16, EscapeHtml(EllipsizeUtf8(r.service, 40)), label_w, y + 2,
+        std::max(1.0, static_cast<double>(r.baseline_us) * scale), colour, label_w, y + 14,
+        std::max(1.0, static_cast<double>(r.candidate_us) * scale), colour,
         label_w +
             std::max(static_cast<double>(r.baseline_us), static_cast<double>(r.candidate_us)) *
                 scale +

@@ -121,7 +121,7 @@ void ExampleWaterfall(const analyzer::FindingExample& e, bool retimed, int64_t s
   const auto x = [&](int64_t us) { return label_w + static_cast<double>(us) * scale; };
   const auto label = [](const analyzer::OpName& o) {
     const std::string text = o.service + " " + o.operation;
-    return EscapeHtml(text.size() > 48 ? std::string(TruncateUtf8(text, 47)) + "…" : text);
+    return EscapeHtml(EllipsizeUtf8(text, 48));
   };
   const size_t rows = e.children.size() + 1;
   const int64_t parent_us = retimed ? e.retimed_parent_duration_us : e.parent_duration_us;

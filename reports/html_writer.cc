@@ -76,9 +76,8 @@ void Waterfall(const analyzer::TracePath& t, std::ostream& out) {
         EscapeHtml(fmt::format("{} {}\nspan {}\nduration {} ms, self {} ms, on critical path {} ms",
                                s.service, s.operation, s.span_id, FormatMs(s.duration_us),
                                FormatMs(s.self_us), FormatMs(s.critical_us))));
-    out << fmt::format(
-        "<text x=\"{}\" y=\"{:.0f}\" xml:space=\"preserve\">{}</text>", 2, y + 13,
-        EscapeHtml(label.size() > 60 ? std::string(TruncateUtf8(label, 59)) + "…" : label));
+    out << fmt::format("<text x=\"{}\" y=\"{:.0f}\" xml:space=\"preserve\">{}</text>", 2, y + 13,
+                       EscapeHtml(EllipsizeUtf8(label, 60)));
     out << fmt::format(
         "<rect x=\"{:.1f}\" y=\"{:.0f}\" width=\"{:.1f}\" height=\"{}\" fill=\"#dfe3ec\"/>",
         x(s.start_us), y + 3, std::max(1.0, static_cast<double>(s.duration_us) * scale), row_h - 6);

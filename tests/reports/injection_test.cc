@@ -246,6 +246,8 @@ TEST(EscapeTest, TerminalUtf8AndXml) {
             "a\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBDz");
   EXPECT_EQ(TruncateUtf8("aé", 2), "a");
   EXPECT_EQ(TruncateUtf8("aé", 3), "aé");
+  EXPECT_EQ(EllipsizeUtf8("abcé", 5), "abcé");   // fits: unchanged
+  EXPECT_EQ(EllipsizeUtf8("abcéz", 5), "abc…");  // cut before the é, not inside it
   EXPECT_EQ(EscapeXml("a\xEF\xBF\xBE<\xff"), "a&lt;\xEF\xBF\xBD");
   EXPECT_EQ(EscapeHtml("\xe2\x82"), "\xEF\xBF\xBD\xEF\xBF\xBD");
 }
