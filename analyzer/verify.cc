@@ -88,7 +88,8 @@ void FindMembers(const Trace& t, Names& names, SpanIndex parent, const PatternDe
   }
 }
 
-// An instance of `p` under `parent` as a picture (not re-timed by verify).
+// The instance `found` under `parent` as a picture of every member's calls
+// (reports draw it as observed; its re-timed fields go unused).
 FindingExample PictureOf(const Trace& t, std::span<const int64_t> critical, SpanIndex parent,
                          const std::vector<std::vector<SpanIndex>>& found) {
   std::vector<SpanIndex> members;

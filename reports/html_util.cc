@@ -108,11 +108,6 @@ std::string FoldSteps(const std::string& html, std::string_view arrow, size_t sh
   return out + "</details>";
 }
 
-// One picture of a finding's example (FindingExample): the parent span and
-// its children as bars on one time axis, `retimed` as if the run's members
-// had started together. Members in their service's colour, other children
-// grey; a dark outline marks time on the critical path. `scale_us` is the
-// axis length, the same for both pictures.
 void ExampleWaterfall(const analyzer::FindingExample& e, bool retimed, int64_t scale_us,
                       std::ostream& out) {
   const int label_w = 300, bar_w = 640, row_h = 16, width = label_w + bar_w + 10;
