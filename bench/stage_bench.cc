@@ -25,7 +25,7 @@
 #include "analyzer/normalize.h"
 #include "analyzer/path_sampler.h"
 #include "analyzer/profile.h"
-#include "jaeger_client/input.h"
+#include "input/input.h"
 
 namespace ta = trace_analyze;
 
@@ -43,20 +43,20 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::vector<ta::analyzer::Trace> traces;
-  ta::jaeger::ReadStats stats;
+  ta::input::ReadStats stats;
   const std::vector<std::string> inputs = {argv[1]};
   // Reading and decoding alone, each trace dropped (its buffers reused), as
   // in the pipeline; CPU time of this thread (the reader thread is not in it).
   auto start = std::chrono::steady_clock::now();
   const std::clock_t cpu_start = std::clock();
-  (void)ta::jaeger::ReadInputs(
+  (void)ta::input::ReadInputs(
       inputs, {}, [](ta::analyzer::Trace&) { return ta::OkStatus(); }, &stats);
   fmt::print("{:<28} {:>8.3f} s  (wall; process CPU {:.3f} s)\n", "read + decode only",
              Seconds(start), static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC);
   if (argc > 2) return 0;
   stats = {};
   start = std::chrono::steady_clock::now();
-  const ta::Status status = ta::jaeger::ReadInputs(
+  const ta::Status status = ta::input::ReadInputs(
       inputs, {},
       [&](ta::analyzer::Trace& t) {
         traces.push_back(std::move(t));

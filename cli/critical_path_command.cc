@@ -8,7 +8,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/ingest.h"
-#include "jaeger_client/ids.h"
+#include "formats/ids.h"
 #include "reports/writer.h"
 
 namespace trace_analyze::cli {
@@ -43,7 +43,7 @@ Exit codes: 0 success, 2 usage or input error (also: a requested --trace not fou
             const CommonOptions& common = options->common;
             std::set<std::string> wanted;
             for (const std::string& id : options->trace_ids)
-              wanted.insert(jaeger::NormalizeTraceId(id));
+              wanted.insert(formats::NormalizeTraceId(id));
 
             analyzer::TraceAnalyzer analyzer(common.ToAnalysisOptions());
             // Full timelines only for a report that draws them, and only of

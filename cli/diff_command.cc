@@ -76,13 +76,13 @@ completely; this outranks 1). Details: docs/diff.md.)";
 struct SidePlan {
   const char* name = "";  // "baseline" | "candidate"
   std::vector<std::string> inputs;
-  std::optional<jaeger::TimeRange> window;  // [start, end) of trace start times
+  std::optional<jaeger_client::TimeRange> window;  // [start, end) of trace start times
 };
 
 Error Usage(std::string message) { return Error{ErrorCode::kInput, std::move(message)}; }
 
-std::string WindowText(const jaeger::TimeRange& w) {
-  return jaeger::FormatRfc3339(w.start_us) + ".." + jaeger::FormatRfc3339(w.end_us);
+std::string WindowText(const jaeger_client::TimeRange& w) {
+  return jaeger_client::FormatRfc3339(w.start_us) + ".." + jaeger_client::FormatRfc3339(w.end_us);
 }
 
 // One side from --NAME INPUT... or --NAME-window RANGE (exactly one).
@@ -106,7 +106,7 @@ Result<SidePlan> PlanSide(const char* name, const std::vector<std::string>& inpu
         "searched on --jaeger",
         name));
   }
-  std::optional<jaeger::TimeRange> range = jaeger::ParseTimeRange(window, now);
+  std::optional<jaeger_client::TimeRange> range = jaeger_client::ParseTimeRange(window, now);
   if (!range) {
     return Usage(fmt::format(
         "--{}-window '{}': expected FROM..TO (each RFC 3339, now, or relative like 2h = two hours "
@@ -115,8 +115,8 @@ Result<SidePlan> PlanSide(const char* name, const std::vector<std::string>& inpu
   }
   if (range->start_us >= range->end_us) {
     return Usage(fmt::format("--{}-window '{}': empty window, {} is not before {}", name, window,
-                             jaeger::FormatRfc3339(range->start_us),
-                             jaeger::FormatRfc3339(range->end_us)));
+                             jaeger_client::FormatRfc3339(range->start_us),
+                             jaeger_client::FormatRfc3339(range->end_us)));
   }
   side.window = range;
   return side;
@@ -146,18 +146,18 @@ Result<std::pair<SidePlan, SidePlan>> PlanSides(const DiffCommandOptions& o, int
       return Usage(
           "--deploy-time searches both sides on --jaeger: drop --baseline and --candidate INPUT");
     }
-    const std::optional<int64_t> t = jaeger::ParseTimeUs(o.deploy_time, now);
+    const std::optional<int64_t> t = jaeger_client::ParseTimeUs(o.deploy_time, now);
     if (!t) {
       return Usage(fmt::format(
           "--deploy-time '{}': expected RFC 3339, now, or a relative time like 2h (two hours ago)",
           o.deploy_time));
     }
-    const std::optional<int64_t> w = jaeger::ParseDurationUs(o.window);
+    const std::optional<int64_t> w = jaeger_client::ParseDurationUs(o.window);
     if (!w || *w <= 0) {
       return Usage(fmt::format("--window '{}': expected a duration like 30m or 2h", o.window));
     }
-    baseline.window = jaeger::TimeRange{*t - *w, *t};
-    candidate.window = jaeger::TimeRange{*t, *t + *w};
+    baseline.window = jaeger_client::TimeRange{*t - *w, *t};
+    candidate.window = jaeger_client::TimeRange{*t, *t + *w};
   } else {
     Result<SidePlan> b = PlanSide("baseline", o.baseline, o.baseline_window, now);
     if (!b.ok()) return b.error();
@@ -183,8 +183,8 @@ Result<std::pair<SidePlan, SidePlan>> PlanSides(const DiffCommandOptions& o, int
     return Usage(fmt::format("{}: a Jaeger search needs --service", window_flag));
   }
   if (baseline.window && candidate.window) {
-    const jaeger::TimeRange& b = *baseline.window;
-    const jaeger::TimeRange& c = *candidate.window;
+    const jaeger_client::TimeRange& b = *baseline.window;
+    const jaeger_client::TimeRange& c = *candidate.window;
     // A trace in both windows would count on both sides and hide any change.
     if (b.start_us < c.end_us && c.start_us < b.end_us) {
       return Usage(fmt::format(
@@ -249,7 +249,7 @@ int Run(const std::string& command, const DiffCommandOptions& o, std::ostream& o
   analysis.detectors.keep_examples =
       o.common.AnyReportWriter(&reports::ReportWriter::uses_finding_examples);
 
-  Result<std::pair<SidePlan, SidePlan>> sides = PlanSides(o, jaeger::NowUs(), err);
+  Result<std::pair<SidePlan, SidePlan>> sides = PlanSides(o, jaeger_client::NowUs(), err);
   if (!sides.ok()) return fail(sides.error().message);
 
   analyzer::DiffSession session(analysis, std::move(diff), std::move(verify));
@@ -263,7 +263,7 @@ int Run(const std::string& command, const DiffCommandOptions& o, std::ostream& o
     IngestOptions ingest{side.inputs, o.common.strict, nullptr};
     if (side.window) {
       jaeger = o.common.jaeger;
-      jaeger.window = jaeger::TimeRange{side.window->start_us, side.window->end_us - 1};
+      jaeger.window = jaeger_client::TimeRange{side.window->start_us, side.window->end_us - 1};
       jaeger.label = side.name;
       ingest.jaeger = &jaeger;
     }
@@ -282,8 +282,8 @@ int Run(const std::string& command, const DiffCommandOptions& o, std::ostream& o
     summary->input = std::move(read.value().input);
     summary->quality = read.value().quality;
     if (side.window) {
-      summary->window_start = jaeger::FormatRfc3339(side.window->start_us);
-      summary->window_end = jaeger::FormatRfc3339(side.window->end_us);
+      summary->window_start = jaeger_client::FormatRfc3339(side.window->start_us);
+      summary->window_end = jaeger_client::FormatRfc3339(side.window->end_us);
     }
     incomplete = incomplete || read.value().incomplete;
     return kExitOk;

@@ -5,7 +5,7 @@
 #include <array>
 
 #include "cli/jaeger_options.h"
-#include "jaeger_client/input.h"
+#include "input/input.h"
 
 namespace trace_analyze::cli {
 namespace {
@@ -25,7 +25,7 @@ Result<IngestResult> Ingest(const IngestOptions& options, analyzer::TraceAnalyze
                  "no input: give INPUT files or folders (- for stdin), or --jaeger URL with "
                  "--service or --trace-id"};
   }
-  jaeger::ReadOptions read;
+  input::ReadOptions read;
   read.strict = options.strict;
   // Each trace's own analysis (normalisation, critical path, summary,
   // detectors) runs on the thread that decoded it, while the trace is in that
@@ -35,13 +35,13 @@ Result<IngestResult> Ingest(const IngestOptions& options, analyzer::TraceAnalyze
   // and detector threads fed through queues of traces cost more CPU time (each
   // trace's spans moved to another core, more threads to wake) and left the
   // cores less evenly busy.
-  std::array<analyzer::CriticalPathComputer, jaeger::kDecodingLanes> computers;
+  std::array<analyzer::CriticalPathComputer, input::kDecodingLanes> computers;
   read.prepare = [&](analyzer::Trace& trace, size_t lane) {
     analyzer.Prepare(trace, computers[lane]);
   };
-  jaeger::ReadStats stats;
+  input::ReadStats stats;
   JaegerRunResult run;
-  const jaeger::TraceCallback submit = [&](analyzer::Trace& trace) -> Status {
+  const formats::TraceCallback submit = [&](analyzer::Trace& trace) -> Status {
     const analyzer::CriticalPath& path = analyzer.Analyze(trace);
     if (on_trace) on_trace(trace, path);
     return OkStatus();
@@ -57,7 +57,7 @@ Result<IngestResult> Ingest(const IngestOptions& options, analyzer::TraceAnalyze
                                stats.problems.size() - 1)};
     }
   } else {
-    const Status status = jaeger::ReadInputs(options.inputs, read, submit, &stats);
+    const Status status = input::ReadInputs(options.inputs, read, submit, &stats);
     if (!status.ok()) return status.error();
   }
 
@@ -70,7 +70,7 @@ Result<IngestResult> Ingest(const IngestOptions& options, analyzer::TraceAnalyze
   result.input.files = stats.files;
   result.input.bytes = stats.bytes;
   result.input.problems_total = stats.problems_total;
-  for (const jaeger::InputProblem& p : stats.problems) {
+  for (const input::InputProblem& p : stats.problems) {
     const std::string text = p.ToString();
     if (result.input.problems.size() < kMaxListedProblems) {
       err << "trace-analyze: warning: skipped " << text << '\n';

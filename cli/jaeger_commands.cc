@@ -10,7 +10,7 @@
 #include "cli/commands.h"
 #include "cli/jaeger_options.h"
 #include "cli/output.h"
-#include "jaeger_client/jaeger_json_writer.h"
+#include "formats/jaeger_json_writer.h"
 #include "jaeger_client/trace_source.h"
 
 namespace trace_analyze::cli {
@@ -49,7 +49,7 @@ Exit codes: 0 success, 2 usage error, 3 backend error.)");
   return {cmd, [o](std::ostream& out, std::ostream& err) -> int {
             Result<std::unique_ptr<JaegerConnection>> conn = Connect(o->jaeger, err);
             if (!conn.ok()) return Fail(err, conn.error());
-            jaeger::CallResult<std::vector<std::string>> services =
+            jaeger_client::CallResult<std::vector<std::string>> services =
                 conn.value()->source->Services();
             if (!services.ok()) return Fail(err, services.error().ToError());
             if (o->format == "json") {
@@ -75,17 +75,17 @@ Exit codes: 0 success, 2 usage error, 3 backend error.)");
   return {cmd, [o](std::ostream& out, std::ostream& err) -> int {
             Result<std::unique_ptr<JaegerConnection>> conn = Connect(o->jaeger, err);
             if (!conn.ok()) return Fail(err, conn.error());
-            jaeger::CallResult<std::vector<jaeger::OperationInfo>> ops =
+            jaeger_client::CallResult<std::vector<jaeger_client::OperationInfo>> ops =
                 conn.value()->source->Operations(o->service);
             if (!ops.ok()) return Fail(err, ops.error().ToError());
             if (o->format == "json") {
               nlohmann::json list = nlohmann::json::array();
-              for (const jaeger::OperationInfo& op : ops.value()) {
+              for (const jaeger_client::OperationInfo& op : ops.value()) {
                 list.push_back({{"name", op.name}, {"spanKind", op.span_kind}});
               }
               out << nlohmann::json{{"service", o->service}, {"operations", list}}.dump(2) << '\n';
             } else {
-              for (const jaeger::OperationInfo& op : ops.value()) {
+              for (const jaeger_client::OperationInfo& op : ops.value()) {
                 out << op.span_kind << '\t' << op.name << '\n';
               }
             }
@@ -115,7 +115,7 @@ which fields are kept).
 Exit codes: 0 success, 2 usage error, 3 backend error (also after writing the traces that
 could be fetched when others were missing or failed).)");
   return {cmd, [o](std::ostream& out, std::ostream& err) -> int {
-            jaeger::JaegerUiDocument document;
+            formats::JaegerUiDocument document;
             Result<JaegerRunResult> run = RunJaegerQuery(
                 o->jaeger,
                 [&](analyzer::Trace& trace) -> Status {
@@ -124,7 +124,7 @@ could be fetched when others were missing or failed).)");
                 },
                 err);
             if (!run.ok()) return Fail(err, run.error());
-            for (const jaeger::InputProblem& p : run.value().stats.problems) {
+            for (const input::InputProblem& p : run.value().stats.problems) {
               err << "trace-analyze: warning: skipped " << p.ToString() << '\n';
             }
             const size_t count = document.count();

@@ -11,10 +11,10 @@
 #include <sstream>
 #include <utility>
 
+#include "formats/ids.h"
 #include "jaeger_client/client_options.h"
 #include "jaeger_client/fetcher.h"
-#include "jaeger_client/ids.h"
-#include "jaeger_client/source_factory.h"
+#include "jaeger_client/net/source_factory.h"
 #include "jaeger_client/time_parse.h"
 #include "jaeger_client/trace_cache.h"
 #include "jaeger_client/trace_source.h"
@@ -35,7 +35,7 @@ std::string Trim(std::string_view s) {
 }
 
 Result<int64_t> Duration(const std::string& text, const char* flag) {
-  std::optional<int64_t> us = jaeger::ParseDurationUs(text);
+  std::optional<int64_t> us = jaeger_client::ParseDurationUs(text);
   if (!us) {
     return Usage(
         fmt::format("{} '{}': expected a duration like 100ms, 1.5s, 30m, 2h, 1d", flag, text));
@@ -45,7 +45,7 @@ Result<int64_t> Duration(const std::string& text, const char* flag) {
 
 Result<std::string> TraceIdArg(std::string_view raw, std::string_view where) {
   bool hex = false;
-  std::string id = jaeger::NormalizeTraceId(Trim(raw), &hex);
+  std::string id = formats::NormalizeTraceId(Trim(raw), &hex);
   if (!hex) {
     return Usage(fmt::format("{}: '{}' is not a trace id (1-32 hex digits)", where, raw));
   }
@@ -85,17 +85,17 @@ Result<std::vector<std::string>> CollectTraceIds(const JaegerCliOptions& o) {
 }
 
 // The search window from --since / --from / --to.
-Status SinceFromTo(const JaegerCliOptions& o, int64_t now, jaeger::SearchQuery* q) {
+Status SinceFromTo(const JaegerCliOptions& o, int64_t now, jaeger_client::SearchQuery* q) {
   if (!o.since.empty() && !o.from.empty()) return Usage("--since and --from exclude each other");
   q->end_us = now;
   if (!o.to.empty()) {
-    std::optional<int64_t> to = jaeger::ParseTimeUs(o.to, now);
+    std::optional<int64_t> to = jaeger_client::ParseTimeUs(o.to, now);
     if (!to)
       return Usage(fmt::format("--to '{}': expected RFC 3339 or a relative time like 2h", o.to));
     q->end_us = *to;
   }
   if (!o.from.empty()) {
-    std::optional<int64_t> from = jaeger::ParseTimeUs(o.from, now);
+    std::optional<int64_t> from = jaeger_client::ParseTimeUs(o.from, now);
     if (!from) {
       return Usage(
           fmt::format("--from '{}': expected RFC 3339 or a relative time like 2h", o.from));
@@ -109,8 +109,8 @@ Status SinceFromTo(const JaegerCliOptions& o, int64_t now, jaeger::SearchQuery* 
   return OkStatus();
 }
 
-Result<jaeger::SearchQuery> BuildSearch(const JaegerCliOptions& o, int64_t now) {
-  jaeger::SearchQuery q;
+Result<jaeger_client::SearchQuery> BuildSearch(const JaegerCliOptions& o, int64_t now) {
+  jaeger_client::SearchQuery q;
   q.service = o.service;
   q.operation = o.operation;
   for (const std::string& tag : o.tags) {
@@ -128,7 +128,8 @@ Result<jaeger::SearchQuery> BuildSearch(const JaegerCliOptions& o, int64_t now) 
   }
   if (q.start_us >= q.end_us) {
     return Usage(fmt::format("empty time window: {} is not before {}",
-                             jaeger::FormatRfc3339(q.start_us), jaeger::FormatRfc3339(q.end_us)));
+                             jaeger_client::FormatRfc3339(q.start_us),
+                             jaeger_client::FormatRfc3339(q.end_us)));
   }
   if (!o.min_duration.empty()) {
     Result<int64_t> d = Duration(o.min_duration, "--min-duration");
@@ -155,7 +156,7 @@ Result<jaeger::SearchQuery> BuildSearch(const JaegerCliOptions& o, int64_t now) 
 // the --jaeger URL itself when it is HTTP(S) (the query service serves the
 // UI), else none. Only plain http(s) URLs without credentials, query or
 // fragment: the result is pasted into HTML and Markdown reports people share.
-Result<std::string> UiUrl(const JaegerCliOptions& o, const jaeger::ServerUrl& server) {
+Result<std::string> UiUrl(const JaegerCliOptions& o, const jaeger_client::ServerUrl& server) {
   if (o.ui_url.empty()) return server.grpc() ? std::string() : server.Display();
   auto bad = [&](std::string_view why) {
     return Usage(fmt::format("--jaeger-ui-url '{}': {} (expected http(s)://host[:port][/path])",
@@ -308,13 +309,13 @@ void AddJaegerOptions(CLI::App& cmd, JaegerCliOptions& o, JaegerFlags flags) {
 }
 
 Result<std::unique_ptr<JaegerConnection>> Connect(const JaegerCliOptions& o, std::ostream& err) {
-  Result<jaeger::ServerUrl> url = jaeger::ParseServerUrl(o.url);
+  Result<jaeger_client::ServerUrl> url = jaeger_client::ParseServerUrl(o.url);
   if (!url.ok()) return url.error();
-  std::optional<jaeger::ApiKind> api = jaeger::ParseApiFlag(o.api);
+  std::optional<jaeger_client::ApiKind> api = jaeger_client::ParseApiFlag(o.api);
   if (!api) return Usage(fmt::format("--api '{}': unknown API", o.api));
   auto conn = std::make_unique<JaegerConnection>();
-  conn->client = std::make_unique<jaeger::ClientOptions>();
-  jaeger::ClientOptions& c = *conn->client;
+  conn->client = std::make_unique<jaeger_client::ClientOptions>();
+  jaeger_client::ClientOptions& c = *conn->client;
   c.server = url.value();
   for (const std::string& h : o.headers) {
     const size_t colon = h.find(':');
@@ -362,15 +363,16 @@ Result<std::unique_ptr<JaegerConnection>> Connect(const JaegerCliOptions& o, std
   }
   c.max_response_bytes = static_cast<int64_t>(o.max_response_size);
   c.log = MakeLog(o.verbose, err);
-  Result<std::unique_ptr<jaeger::TraceSource>> source = jaeger::MakeTraceSource(c, *api);
+  Result<std::unique_ptr<jaeger_client::TraceSource>> source =
+      jaeger_client::net::MakeTraceSource(c, *api);
   if (!source.ok()) return source.error();
   conn->source = std::move(source).value();
   return conn;
 }
 
 Result<JaegerRunResult> RunJaegerQuery(const JaegerCliOptions& o,
-                                       const jaeger::TraceCallback& on_trace, std::ostream& err) {
-  if (Result<jaeger::ServerUrl> url = jaeger::ParseServerUrl(o.url); !url.ok()) {
+                                       const formats::TraceCallback& on_trace, std::ostream& err) {
+  if (Result<jaeger_client::ServerUrl> url = jaeger_client::ParseServerUrl(o.url); !url.ok()) {
     return url.error();
   }
   Result<std::vector<std::string>> ids = CollectTraceIds(o);
@@ -380,10 +382,10 @@ Result<JaegerRunResult> RunJaegerQuery(const JaegerCliOptions& o,
     return Usage(
         "--jaeger needs something to fetch: --service (a search) or --trace-id / --trace-ids");
   }
-  const int64_t now = jaeger::NowUs();
-  std::optional<jaeger::SearchQuery> query;
+  const int64_t now = jaeger_client::NowUs();
+  std::optional<jaeger_client::SearchQuery> query;
   if (search) {
-    Result<jaeger::SearchQuery> q = BuildSearch(o, now);
+    Result<jaeger_client::SearchQuery> q = BuildSearch(o, now);
     if (!q.ok()) return q.error();
     query = q.value();
   } else if (!o.operation.empty() || !o.tags.empty() || !o.since.empty() || !o.from.empty() ||
@@ -392,22 +394,23 @@ Result<JaegerRunResult> RunJaegerQuery(const JaegerCliOptions& o,
   }
   Result<int64_t> settle = Duration(o.cache_settle, "--cache-settle");
   if (!settle.ok()) return settle.error();
-  Result<std::string> ui_url = UiUrl(o, jaeger::ParseServerUrl(o.url).value());
+  Result<std::string> ui_url = UiUrl(o, jaeger_client::ParseServerUrl(o.url).value());
   if (!ui_url.ok()) return ui_url.error();
   Result<std::unique_ptr<JaegerConnection>> conn = Connect(o, err);
   if (!conn.ok()) return conn.error();
-  jaeger::TraceSource& source = *conn.value()->source;
+  jaeger_client::TraceSource& source = *conn.value()->source;
 
-  std::unique_ptr<jaeger::TraceCache> cache;
+  std::unique_ptr<jaeger_client::TraceCache> cache;
   if (!o.no_cache) {
-    const std::string dir = o.cache_dir.empty() ? jaeger::TraceCache::DefaultDir() : o.cache_dir;
+    const std::string dir =
+        o.cache_dir.empty() ? jaeger_client::TraceCache::DefaultDir() : o.cache_dir;
     if (!dir.empty()) {
-      const jaeger::ClientOptions& c = *conn.value()->client;
-      cache = std::make_unique<jaeger::TraceCache>(
+      const jaeger_client::ClientOptions& c = *conn.value()->client;
+      cache = std::make_unique<jaeger_client::TraceCache>(
           dir, c.server.Display(), c.server.Display() + "\n" + c.tenant, settle.value());
     }
   }
-  jaeger::FetchOptions fetch;
+  jaeger_client::FetchOptions fetch;
   fetch.concurrency = o.concurrency;
   fetch.max_traces = o.max_traces;
   fetch.cache = cache.get();
@@ -425,9 +428,11 @@ Result<JaegerRunResult> RunJaegerQuery(const JaegerCliOptions& o,
       }
     };
   }
-  jaeger::FetchReport report;
-  jaeger::CallStatus status = jaeger::FetchByIds(source, ids.value(), fetch, on_trace, &report);
-  if (status.ok() && query) status = jaeger::SearchTraces(source, *query, fetch, on_trace, &report);
+  jaeger_client::FetchReport report;
+  jaeger_client::CallStatus status =
+      jaeger_client::FetchByIds(source, ids.value(), fetch, on_trace, &report);
+  if (status.ok() && query)
+    status = jaeger_client::SearchTraces(source, *query, fetch, on_trace, &report);
   if (progress_shown) err << "\r\x1b[K" << std::flush;
   if (!status.ok()) return status.error().ToError();
 

@@ -14,14 +14,14 @@
 #include <vector>
 
 #include "analyzer/status.h"
-#include "jaeger_client/input.h"
+#include "input/input.h"
 #include "jaeger_client/time_parse.h"
 
-namespace trace_analyze::jaeger {
+namespace trace_analyze::jaeger_client {
 class TraceSource;
 struct ClientOptions;
 struct FetchReport;
-}  // namespace trace_analyze::jaeger
+}  // namespace trace_analyze::jaeger_client
 
 namespace trace_analyze::cli {
 
@@ -66,7 +66,7 @@ struct JaegerCliOptions {
   // Set by diff/verify for one side, not a flag: the search window of trace
   // start times, both ends included (it replaces --since/--from/--to), and
   // the side's name, which prefixes warnings ("baseline: ...").
-  std::optional<jaeger::TimeRange> window;
+  std::optional<jaeger_client::TimeRange> window;
   std::string label;
 
   bool given() const { return !url.empty(); }
@@ -86,8 +86,8 @@ void AddJaegerOptions(CLI::App& command, JaegerCliOptions& options, JaegerFlags 
 // A connected source plus everything it borrows. Errors are usage errors (bad
 // URL, unset token variable, ...), code kInput.
 struct JaegerConnection {
-  std::unique_ptr<jaeger::ClientOptions> client;
-  std::unique_ptr<jaeger::TraceSource> source;
+  std::unique_ptr<jaeger_client::ClientOptions> client;
+  std::unique_ptr<jaeger_client::TraceSource> source;
   ~JaegerConnection();
 };
 Result<std::unique_ptr<JaegerConnection>> Connect(const JaegerCliOptions& options,
@@ -98,7 +98,7 @@ struct JaegerRunResult {
   std::string server;  // "http://jaeger:16686 (HTTP /api)"
   std::string ui_url;  // Jaeger UI base for trace links, "" = none
   size_t traces = 0;
-  jaeger::ReadStats stats;                   // bytes, undecodable traces in responses
+  input::ReadStats stats;                    // bytes, undecodable traces in responses
   std::vector<std::string> partial_reasons;  // empty = complete
   bool incomplete = false;  // requested traces missing or failed: exit 3 after reporting
 };
@@ -109,7 +109,7 @@ struct JaegerRunResult {
 // with --verbose the requests (credentials redacted). Errors: kInput for bad
 // options, kBackend for server failures.
 Result<JaegerRunResult> RunJaegerQuery(const JaegerCliOptions& options,
-                                       const jaeger::TraceCallback& on_trace, std::ostream& err);
+                                       const formats::TraceCallback& on_trace, std::ostream& err);
 
 }  // namespace trace_analyze::cli
 

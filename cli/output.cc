@@ -13,7 +13,7 @@
 #include <filesystem>
 #include <vector>
 
-#include "jaeger_client/input_files.h"
+#include "input/input_files.h"
 
 namespace trace_analyze::cli {
 namespace fs = std::filesystem;
@@ -27,7 +27,7 @@ std::string OverwritesInput(const std::string& path, std::span<const std::string
     if (in == "-" || !fs::exists(in, ec)) continue;
     if (fs::equivalent(in, path, ec)) return "it is an input file";
     if (!fs::is_directory(in, ec) || !fs::is_regular_file(path, ec) ||
-        !jaeger::IsTraceFileName(fs::path(path).filename().string())) {
+        !input::IsTraceFileName(fs::path(path).filename().string())) {
       continue;
     }
     const fs::path folder = fs::canonical(in, ec);

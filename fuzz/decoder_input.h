@@ -1,7 +1,7 @@
 // Parsing for the decoder fuzz targets: the fuzz input is parsed with the same
 // simdjson On-Demand parser the reader uses, and each decoder is handed the
 // values the splitter would hand it, classified as the splitter classifies
-// them (jaeger_client/sniff.h).
+// them (input/sniff.h).
 #ifndef TRACE_ANALYZE_FUZZ_DECODER_INPUT_H_
 #define TRACE_ANALYZE_FUZZ_DECODER_INPUT_H_
 
@@ -13,11 +13,11 @@
 #include <string_view>
 #include <vector>
 
-#include "jaeger_client/sniff.h"
+#include "input/sniff.h"
 
 namespace trace_analyze::fuzz {
 
-using ValueFn = std::function<void(simdjson::ondemand::value, jaeger::DocKind)>;
+using ValueFn = std::function<void(simdjson::ondemand::value, input::DocKind)>;
 
 // Calls fn(value, kind) for the document's root when it is not an array, or
 // for each element when it is (a list of traces / spans / documents). Parse
@@ -28,7 +28,7 @@ inline void ForEachTopLevelValue(const uint8_t* data, size_t size, const ValueFn
   const simdjson::padded_string json(reinterpret_cast<const char*>(data), size);
 
   // Pass 1: the kind of each element, from its raw text (consumes it).
-  std::vector<jaeger::DocKind> kinds;
+  std::vector<input::DocKind> kinds;
   bool is_array = false;
   {
     ondemand::document doc;
@@ -39,7 +39,7 @@ inline void ForEachTopLevelValue(const uint8_t* data, size_t size, const ValueFn
     }
     is_array = type == ondemand::json_type::array;
     if (!is_array) {
-      kinds.push_back(jaeger::ClassifyValue(std::string_view(json.data(), json.size())));
+      kinds.push_back(input::ClassifyValue(std::string_view(json.data(), json.size())));
     } else {
       ondemand::array list;
       if (root.get_array().get(list)) return;
@@ -59,7 +59,7 @@ inline void ForEachTopLevelValue(const uint8_t* data, size_t size, const ValueFn
           raw = v.raw_json_token();
         }
         if (failed) break;
-        kinds.push_back(jaeger::ClassifyValue(raw));
+        kinds.push_back(input::ClassifyValue(raw));
       }
     }
   }

@@ -5,20 +5,20 @@
 #include <cstdint>
 
 #include "analyzer/model.h"
+#include "formats/jaeger_json_decoder.h"
 #include "fuzz/decoder_input.h"
 #include "fuzz/fuzz_checks.h"
-#include "jaeger_client/jaeger_json_decoder.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using trace_analyze::analyzer::Trace;
-  static trace_analyze::jaeger::JaegerJsonDecoder decoder;  // reused, as in the reader
+  static trace_analyze::formats::JaegerJsonDecoder decoder;  // reused, as in the reader
   static Trace trace;
   trace_analyze::fuzz::ForEachTopLevelValue(
-      data, size, [](simdjson::ondemand::value v, trace_analyze::jaeger::DocKind kind) {
+      data, size, [](simdjson::ondemand::value v, trace_analyze::input::DocKind kind) {
         trace.Reset();
-        trace_analyze::jaeger::DecodeError error;
+        trace_analyze::formats::DecodeError error;
         bool ok = false;
-        if (kind == trace_analyze::jaeger::DocKind::kJaegerSpan) {
+        if (kind == trace_analyze::input::DocKind::kJaegerSpan) {
           std::string_view span_trace_id;
           ok = decoder.DecodeSpan(v, 0, &trace, &span_trace_id, &error);
         } else {

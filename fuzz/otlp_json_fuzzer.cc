@@ -5,22 +5,22 @@
 #include <vector>
 
 #include "analyzer/model.h"
+#include "formats/otlp_json_decoder.h"
+#include "formats/trace_groups.h"
 #include "fuzz/decoder_input.h"
 #include "fuzz/fuzz_checks.h"
-#include "jaeger_client/otlp_json_decoder.h"
-#include "jaeger_client/trace_groups.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using trace_analyze::analyzer::Trace;
-  static trace_analyze::jaeger::OtlpJsonDecoder decoder;
+  static trace_analyze::formats::OtlpJsonDecoder decoder;
   static Trace staging;
-  static std::vector<trace_analyze::jaeger::StagedSpan> staged;
-  static trace_analyze::jaeger::TraceGroups groups;
+  static std::vector<trace_analyze::formats::StagedSpan> staged;
+  static trace_analyze::formats::TraceGroups groups;
   groups.Clear();
   trace_analyze::fuzz::ForEachTopLevelValue(data, size, [](simdjson::ondemand::value v, auto) {
     staging.Reset();
     staged.clear();
-    trace_analyze::jaeger::DecodeError error;
+    trace_analyze::formats::DecodeError error;
     if (!decoder.DecodeDocument(v, &staging, &staged, &error)) return;
     trace_analyze::fuzz::CheckDecoded(staging);
     TA_FUZZ_CHECK(staged.size() == staging.spans.size());

@@ -17,7 +17,7 @@
 #include "analyzer/path_sampler.h"
 #include "analyzer/results.h"
 #include "fuzz/fuzz_checks.h"
-#include "jaeger_client/input.h"
+#include "input/input.h"
 #include "reports/writer.h"
 
 namespace {
@@ -47,10 +47,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   analyzer::TraceAnalyzer trace_analyzer(options);
   analyzer::PathSampler sampler(4);
   analyzer::CriticalPathResult paths;
-  trace_analyze::jaeger::ReadOptions read;
+  trace_analyze::input::ReadOptions read;
   read.strict = (flags & 4) != 0;
-  trace_analyze::jaeger::ReadStats stats;
-  const trace_analyze::Status status = trace_analyze::jaeger::DecodeBuffer(
+  trace_analyze::input::ReadStats stats;
+  const trace_analyze::Status status = trace_analyze::input::DecodeBuffer(
       bytes, "fuzz", read,
       [&](analyzer::Trace& trace) -> trace_analyze::Status {
         fuzz::CheckDecoded(trace);

@@ -9,9 +9,9 @@
 
 #include "analyzer/critical_path.h"
 #include "analyzer/normalize.h"
+#include "formats/span_assembler.h"
 #include "fuzz/fuzz_checks.h"
 #include "jaeger_client/net/grpc_common.h"
-#include "jaeger_client/span_assembler.h"
 
 namespace trace_analyze::fuzz {
 
@@ -21,7 +21,7 @@ namespace trace_analyze::fuzz {
 // field fails the parse, as it should, without a log line per input.
 template <typename Fn>
 void ForEachStreamMessage(const uint8_t* data, size_t size, Fn fn) {
-  jaeger::SilenceProtobufLog();
+  jaeger_client::net::SilenceProtobufLog();
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   size_t begin = 0;
   while (begin <= input.size()) {
@@ -34,7 +34,7 @@ void ForEachStreamMessage(const uint8_t* data, size_t size, Fn fn) {
 
 // Delivers every assembled trace, then normalises it and computes its
 // critical path, checking the invariants at each step.
-inline void CheckAssembledTraces(jaeger::SpanAssembler& assembler) {
+inline void CheckAssembledTraces(formats::SpanAssembler& assembler) {
   const Status status = assembler.Deliver("fuzz", [](analyzer::Trace& trace) -> Status {
     CheckDecoded(trace);
     analyzer::Normalize(trace, {});

@@ -5,32 +5,32 @@
 #include <vector>
 
 #include "analyzer/model.h"
+#include "formats/trace_groups.h"
+#include "formats/zipkin_json_decoder.h"
+#include "formats/zipkin_shared_spans.h"
 #include "fuzz/decoder_input.h"
 #include "fuzz/fuzz_checks.h"
-#include "jaeger_client/trace_groups.h"
-#include "jaeger_client/zipkin_json_decoder.h"
-#include "jaeger_client/zipkin_shared_spans.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using trace_analyze::analyzer::Trace;
-  static trace_analyze::jaeger::ZipkinJsonDecoder decoder;
+  static trace_analyze::formats::ZipkinJsonDecoder decoder;
   static Trace staging;
-  static std::vector<trace_analyze::jaeger::StagedSpan> staged;
-  static trace_analyze::jaeger::TraceGroups groups;
+  static std::vector<trace_analyze::formats::StagedSpan> staged;
+  static trace_analyze::formats::TraceGroups groups;
   groups.Clear();
   size_t index = 0;
   auto decode_span = [&](simdjson::ondemand::value v) {
     staging.Reset();
     staged.clear();
-    trace_analyze::jaeger::DecodeError error;
+    trace_analyze::formats::DecodeError error;
     if (!decoder.DecodeSpan(v, index++, &staging, &staged, &error)) return;
     trace_analyze::fuzz::CheckDecoded(staging);
     TA_FUZZ_CHECK(staged.size() == staging.spans.size());
     for (uint32_t i = 0; i < staging.spans.size(); ++i) groups.Add(staging, i, staged[i], true);
   };
   trace_analyze::fuzz::ForEachTopLevelValue(
-      data, size, [&](simdjson::ondemand::value v, trace_analyze::jaeger::DocKind kind) {
-        if (kind != trace_analyze::jaeger::DocKind::kZipkinSpanList) return decode_span(v);
+      data, size, [&](simdjson::ondemand::value v, trace_analyze::input::DocKind kind) {
+        if (kind != trace_analyze::input::DocKind::kZipkinSpanList) return decode_span(v);
         // A list of traces: each element is an array of spans.
         simdjson::ondemand::array spans;
         if (v.get_array().get(spans)) return;
@@ -41,8 +41,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         }
       });
   for (size_t i = 0; i < groups.size(); ++i) {
-    trace_analyze::jaeger::TraceGroups::Group& group = groups.group(i);
-    trace_analyze::jaeger::SplitZipkinSharedSpans(&group.trace, group.shared);
+    trace_analyze::formats::TraceGroups::Group& group = groups.group(i);
+    trace_analyze::formats::SplitZipkinSharedSpans(&group.trace, group.shared);
     trace_analyze::fuzz::CheckDecoded(group.trace);
   }
   return 0;

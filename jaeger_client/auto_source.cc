@@ -4,7 +4,7 @@
 
 #include <utility>
 
-namespace trace_analyze::jaeger {
+namespace trace_analyze::jaeger_client {
 
 AutoTraceSource::AutoTraceSource(std::vector<std::unique_ptr<TraceSource>> candidates,
                                  std::function<void(std::string_view)> log)
@@ -46,14 +46,16 @@ CallResult<std::vector<OperationInfo>> AutoTraceSource::Operations(const std::st
                                          [&](TraceSource& s) { return s.Operations(service); });
 }
 
-CallResult<size_t> AutoTraceSource::Search(const SearchQuery& query, const TraceCallback& on_trace,
-                                           ReadStats* stats) {
+CallResult<size_t> AutoTraceSource::Search(const SearchQuery& query,
+                                           const formats::TraceCallback& on_trace,
+                                           input::ReadStats* stats) {
   return Try<size_t>(kSearch, [&](TraceSource& s) { return s.Search(query, on_trace, stats); });
 }
 
-CallStatus AutoTraceSource::GetTrace(const std::string& trace_id, const TraceCallback& on_trace,
-                                     ReadStats* stats) {
+CallStatus AutoTraceSource::GetTrace(const std::string& trace_id,
+                                     const formats::TraceCallback& on_trace,
+                                     input::ReadStats* stats) {
   return Try<Ok>(kGet, [&](TraceSource& s) { return s.GetTrace(trace_id, on_trace, stats); });
 }
 
-}  // namespace trace_analyze::jaeger
+}  // namespace trace_analyze::jaeger_client

@@ -16,7 +16,7 @@
 
 #include "jaeger_client/trace_source.h"
 
-namespace trace_analyze::jaeger {
+namespace trace_analyze::jaeger_client {
 
 class AutoTraceSource : public TraceSource {
  public:
@@ -29,10 +29,10 @@ class AutoTraceSource : public TraceSource {
   std::string Describe() const override;
   CallResult<std::vector<std::string>> Services() override;
   CallResult<std::vector<OperationInfo>> Operations(const std::string& service) override;
-  CallResult<size_t> Search(const SearchQuery& query, const TraceCallback& on_trace,
-                            ReadStats* stats) override;
-  CallStatus GetTrace(const std::string& trace_id, const TraceCallback& on_trace,
-                      ReadStats* stats) override;
+  CallResult<size_t> Search(const SearchQuery& query, const formats::TraceCallback& on_trace,
+                            input::ReadStats* stats) override;
+  CallStatus GetTrace(const std::string& trace_id, const formats::TraceCallback& on_trace,
+                      input::ReadStats* stats) override;
 
  private:
   enum CallKind { kList, kSearch, kGet, kCallKinds };
@@ -46,6 +46,6 @@ class AutoTraceSource : public TraceSource {
   std::atomic<size_t> last_used_{0};
 };
 
-}  // namespace trace_analyze::jaeger
+}  // namespace trace_analyze::jaeger_client
 
 #endif  // TRACE_ANALYZE_JAEGER_CLIENT_AUTO_SOURCE_H_

@@ -1,6 +1,6 @@
 #include "jaeger_client/call_result.h"
 
-namespace trace_analyze::jaeger {
+namespace trace_analyze::jaeger_client {
 
 std::string_view CallErrorKindName(CallErrorKind kind) {
   switch (kind) {
@@ -33,4 +33,4 @@ bool IsRetryable(CallErrorKind kind) {
          kind == CallErrorKind::kServer || kind == CallErrorKind::kMalformed;
 }
 
-}  // namespace trace_analyze::jaeger
+}  // namespace trace_analyze::jaeger_client

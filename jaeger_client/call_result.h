@@ -12,7 +12,7 @@
 
 #include "analyzer/status.h"
 
-namespace trace_analyze::jaeger {
+namespace trace_analyze::jaeger_client {
 
 enum class CallErrorKind {
   kNotFound,     // the trace does not exist (HTTP 404 "trace not found", gRPC NOT_FOUND)
@@ -64,6 +64,6 @@ class [[nodiscard]] CallResult {
 using CallStatus = CallResult<Ok>;
 inline CallStatus CallOk() { return Ok{}; }
 
-}  // namespace trace_analyze::jaeger
+}  // namespace trace_analyze::jaeger_client
 
 #endif  // TRACE_ANALYZE_JAEGER_CLIENT_CALL_RESULT_H_

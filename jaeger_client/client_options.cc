@@ -4,7 +4,7 @@
 
 #include <charconv>
 
-namespace trace_analyze::jaeger {
+namespace trace_analyze::jaeger_client {
 
 std::string_view ApiFlagName(ApiKind api) {
   switch (api) {
@@ -117,4 +117,4 @@ Result<ServerUrl> ParseServerUrl(std::string_view url) {
   return out;
 }
 
-}  // namespace trace_analyze::jaeger
+}  // namespace trace_analyze::jaeger_client

@@ -13,7 +13,7 @@
 
 #include "analyzer/status.h"
 
-namespace trace_analyze::jaeger {
+namespace trace_analyze::jaeger_client {
 
 // The query APIs (docs/jaeger.md, "Server and API").
 enum class ApiKind {
@@ -84,6 +84,6 @@ struct ClientOptions {
   std::function<void(std::string_view)> log;
 };
 
-}  // namespace trace_analyze::jaeger
+}  // namespace trace_analyze::jaeger_client
 
 #endif  // TRACE_ANALYZE_JAEGER_CLIENT_CLIENT_OPTIONS_H_

@@ -11,7 +11,7 @@
 
 #include "jaeger_client/time_parse.h"
 
-namespace trace_analyze::jaeger {
+namespace trace_analyze::jaeger_client {
 namespace {
 
 // How far ahead of delivery the workers may run, per worker: bounds the
@@ -23,13 +23,13 @@ struct Slot {
   bool from_cache = false;
   std::vector<analyzer::Trace> traces;
   std::optional<CallError> error;
-  ReadStats stats;
+  input::ReadStats stats;
 };
 
-void MergeStats(ReadStats&& from, ReadStats* into) {
+void MergeStats(input::ReadStats&& from, input::ReadStats* into) {
   into->bytes += from.bytes;
   into->quality.Merge(from.quality);
-  for (InputProblem& p : from.problems) into->problems.push_back(std::move(p));
+  for (input::InputProblem& p : from.problems) into->problems.push_back(std::move(p));
 }
 
 // Errors that every further call would hit too.
@@ -83,7 +83,7 @@ std::vector<std::string> FetchReport::PartialReasons() const {
 }
 
 CallStatus FetchByIds(TraceSource& source, std::span<const std::string> requested,
-                      const FetchOptions& options, const TraceCallback& on_trace,
+                      const FetchOptions& options, const formats::TraceCallback& on_trace,
                       FetchReport* report) {
   std::vector<std::string> ids;
   {
@@ -195,8 +195,8 @@ namespace {
 
 class WindowSearch {
  public:
-  WindowSearch(TraceSource& source, const FetchOptions& options, const TraceCallback& on_trace,
-               FetchReport* report, size_t max_traces)
+  WindowSearch(TraceSource& source, const FetchOptions& options,
+               const formats::TraceCallback& on_trace, FetchReport* report, size_t max_traces)
       : source_(source),
         options_(options),
         on_trace_(on_trace),
@@ -248,7 +248,7 @@ class WindowSearch {
 
   TraceSource& source_;
   const FetchOptions& options_;
-  const TraceCallback& on_trace_;
+  const formats::TraceCallback& on_trace_;
   FetchReport* report_;
   size_t max_traces_;
   size_t delivered_ = 0;
@@ -257,7 +257,7 @@ class WindowSearch {
 }  // namespace
 
 CallStatus SearchTraces(TraceSource& source, const SearchQuery& query, const FetchOptions& options,
-                        const TraceCallback& on_trace, FetchReport* report) {
+                        const formats::TraceCallback& on_trace, FetchReport* report) {
   const size_t max_traces =
       options.max_traces > 0 ? options.max_traces : static_cast<size_t>(std::max(query.limit, 1));
   report->max_traces = max_traces;
@@ -265,4 +265,4 @@ CallStatus SearchTraces(TraceSource& source, const SearchQuery& query, const Fet
   return search.Run(query, 0);
 }
 
-}  // namespace trace_analyze::jaeger
+}  // namespace trace_analyze::jaeger_client

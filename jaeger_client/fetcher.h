@@ -17,13 +17,13 @@
 #include <unordered_set>
 #include <vector>
 
+#include "input/input.h"
 #include "jaeger_client/call_result.h"
-#include "jaeger_client/input.h"
 #include "jaeger_client/query.h"
 #include "jaeger_client/trace_cache.h"
 #include "jaeger_client/trace_source.h"
 
-namespace trace_analyze::jaeger {
+namespace trace_analyze::jaeger_client {
 
 // See FetchByIds.
 inline constexpr int kMaxFailuresBeforeSuccess = 3;
@@ -49,7 +49,7 @@ struct FetchReport {
   std::vector<std::string> failed;       // messages of failed calls (after retries)
   bool search_truncated = false;         // a window still returned `limit` traces at max depth
   size_t max_traces = 0;                 // the search target, for the truncation message
-  ReadStats stats;                       // undecodable traces in responses, bytes
+  input::ReadStats stats;                // undecodable traces in responses, bytes
   std::unordered_set<std::string> seen;  // ids delivered (de-duplication)
 
   // Requested traces are missing: not found, failed, or undecodable in a
@@ -72,15 +72,15 @@ struct FetchReport {
 // any succeeded (a server failing everything: stop instead of trying every
 // id).
 CallStatus FetchByIds(TraceSource& source, std::span<const std::string> ids,
-                      const FetchOptions& options, const TraceCallback& on_trace,
+                      const FetchOptions& options, const formats::TraceCallback& on_trace,
                       FetchReport* report);
 
 // Searches [query.start_us, query.end_us], delivering at most
 // options.max_traces distinct traces. An error of the first call is
 // returned; errors of later sub-window calls make the result partial.
 CallStatus SearchTraces(TraceSource& source, const SearchQuery& query, const FetchOptions& options,
-                        const TraceCallback& on_trace, FetchReport* report);
+                        const formats::TraceCallback& on_trace, FetchReport* report);
 
-}  // namespace trace_analyze::jaeger
+}  // namespace trace_analyze::jaeger_client
 
 #endif  // TRACE_ANALYZE_JAEGER_CLIENT_FETCHER_H_

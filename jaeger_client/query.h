@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-namespace trace_analyze::jaeger {
+namespace trace_analyze::jaeger_client {
 
 // One search call. Jaeger has no pagination: a call returns at most `limit`
 // whole traces (all spans, not only the matching ones) in no defined order.
@@ -31,6 +31,6 @@ struct OperationInfo {
   bool operator==(const OperationInfo&) const = default;
 };
 
-}  // namespace trace_analyze::jaeger
+}  // namespace trace_analyze::jaeger_client
 
 #endif  // TRACE_ANALYZE_JAEGER_CLIENT_QUERY_H_

@@ -4,7 +4,7 @@
 
 #include "jaeger_client/client_options.h"
 
-namespace trace_analyze::jaeger {
+namespace trace_analyze::jaeger_client {
 namespace {
 
 std::string Lower(std::string_view s) {
@@ -56,4 +56,4 @@ std::string ScrubSecrets(std::string text, const std::vector<std::string>& secre
   return text;
 }
 
-}  // namespace trace_analyze::jaeger
+}  // namespace trace_analyze::jaeger_client

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-namespace trace_analyze::jaeger {
+namespace trace_analyze::jaeger_client {
 
 struct ClientOptions;
 
@@ -28,6 +28,6 @@ std::vector<std::string> SecretsOf(const ClientOptions& options);
 // those reach our messages: every CallError message goes through this.
 std::string ScrubSecrets(std::string text, const std::vector<std::string>& secrets);
 
-}  // namespace trace_analyze::jaeger
+}  // namespace trace_analyze::jaeger_client
 
 #endif  // TRACE_ANALYZE_JAEGER_CLIENT_REDACT_H_

@@ -6,7 +6,7 @@
 #include <random>
 #include <thread>
 
-namespace trace_analyze::jaeger {
+namespace trace_analyze::jaeger_client {
 
 int64_t BackoffMs(const RetryPolicy& policy, int attempt) {
   int64_t d = std::max<int64_t>(policy.initial_backoff_ms, 0);
@@ -23,4 +23,4 @@ void SleepMs(int64_t ms) {
   if (ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(ms));
 }
 
-}  // namespace trace_analyze::jaeger
+}  // namespace trace_analyze::jaeger_client

@@ -12,7 +12,7 @@
 #include "jaeger_client/call_result.h"
 #include "jaeger_client/client_options.h"
 
-namespace trace_analyze::jaeger {
+namespace trace_analyze::jaeger_client {
 
 // The pause before attempt `attempt` + 1 (attempt >= 1): a uniformly random
 // value in [d/2, d] where d = min(max, initial * 2^(attempt-1)). Spreading the
@@ -46,6 +46,6 @@ CallResult<T> WithRetries(const RetryPolicy& policy,
   }
 }
 
-}  // namespace trace_analyze::jaeger
+}  // namespace trace_analyze::jaeger_client
 
 #endif  // TRACE_ANALYZE_JAEGER_CLIENT_RETRY_H_

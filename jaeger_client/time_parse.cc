@@ -6,7 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 
-namespace trace_analyze::jaeger {
+namespace trace_analyze::jaeger_client {
 namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
@@ -196,4 +196,4 @@ int64_t NowUs() {
       .count();
 }
 
-}  // namespace trace_analyze::jaeger
+}  // namespace trace_analyze::jaeger_client

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-namespace trace_analyze::jaeger {
+namespace trace_analyze::jaeger_client {
 
 // A Go-style duration: a sequence of <decimal number><unit> with units ns,
 // us, µs, ms, s, m, h, and (our extension) d = 24h; e.g. "1h30m", "1.5s",
@@ -42,6 +42,6 @@ std::string FormatGoDuration(int64_t us);
 // Wall-clock now in µs since the epoch.
 int64_t NowUs();
 
-}  // namespace trace_analyze::jaeger
+}  // namespace trace_analyze::jaeger_client
 
 #endif  // TRACE_ANALYZE_JAEGER_CLIENT_TIME_PARSE_H_

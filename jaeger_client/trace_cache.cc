@@ -12,9 +12,9 @@
 #include <system_error>
 #include <vector>
 
-#include "jaeger_client/jaeger_json_writer.h"
+#include "formats/jaeger_json_writer.h"
 
-namespace trace_analyze::jaeger {
+namespace trace_analyze::jaeger_client {
 namespace fs = std::filesystem;
 namespace {
 
@@ -70,7 +70,7 @@ std::string TraceCache::PathOf(std::string_view trace_id) const {
   return (fs::path(folder_) / (std::string(trace_id) + ".json.zst")).string();
 }
 
-bool TraceCache::Lookup(const std::string& trace_id, const TraceCallback& on_trace) {
+bool TraceCache::Lookup(const std::string& trace_id, const formats::TraceCallback& on_trace) {
   if (!IsSafeId(trace_id)) return false;
   const std::string path = PathOf(trace_id);
   std::ifstream in(path, std::ios::binary);
@@ -78,9 +78,9 @@ bool TraceCache::Lookup(const std::string& trace_id, const TraceCallback& on_tra
   std::ostringstream bytes;
   bytes << in.rdbuf();
   std::vector<analyzer::Trace> traces;
-  ReadOptions strict;
+  input::ReadOptions strict;
   strict.strict = true;
-  const Status status = DecodeBuffer(
+  const Status status = input::DecodeBuffer(
       bytes.str(), path, strict,
       [&](analyzer::Trace& t) -> Status {
         traces.push_back(std::move(t));
@@ -100,7 +100,7 @@ void TraceCache::Store(const analyzer::Trace& trace, int64_t now_us) {
   if (trace.spans.empty() || !IsSafeId(trace.trace_id)) return;
   if (trace.EndUs() > now_us - settle_us_) return;  // may still grow
   std::string json = "{\"data\":[";
-  AppendJaegerUiTrace(trace, &json);
+  formats::AppendJaegerUiTrace(trace, &json);
   json += "]}\n";
   std::string packed(ZSTD_compressBound(json.size()), '\0');
   const size_t n = ZSTD_compress(packed.data(), packed.size(), json.data(), json.size(), 3);
@@ -133,4 +133,4 @@ void TraceCache::Store(const analyzer::Trace& trace, int64_t now_us) {
   ++stores_;
 }
 
-}  // namespace trace_analyze::jaeger
+}  // namespace trace_analyze::jaeger_client

@@ -15,9 +15,9 @@
 #include <string_view>
 
 #include "analyzer/model.h"
-#include "jaeger_client/input.h"
+#include "input/input.h"
 
-namespace trace_analyze::jaeger {
+namespace trace_analyze::jaeger_client {
 
 class TraceCache {
  public:
@@ -31,7 +31,7 @@ class TraceCache {
   static std::string DefaultDir();
 
   // On a hit decodes the stored trace into `on_trace` and returns true.
-  bool Lookup(const std::string& trace_id, const TraceCallback& on_trace);
+  bool Lookup(const std::string& trace_id, const formats::TraceCallback& on_trace);
 
   // Stores `trace` if it is settled at `now_us`. Failures (read-only folder,
   // full disk) are counted, never fatal: the cache is an optimisation.
@@ -52,6 +52,6 @@ class TraceCache {
   std::atomic<uint64_t> write_errors_{0};
 };
 
-}  // namespace trace_analyze::jaeger
+}  // namespace trace_analyze::jaeger_client
 
 #endif  // TRACE_ANALYZE_JAEGER_CLIENT_TRACE_CACHE_H_

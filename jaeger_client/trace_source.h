@@ -11,11 +11,11 @@
 #include <string>
 #include <vector>
 
+#include "input/input.h"
 #include "jaeger_client/call_result.h"
-#include "jaeger_client/input.h"
 #include "jaeger_client/query.h"
 
-namespace trace_analyze::jaeger {
+namespace trace_analyze::jaeger_client {
 
 class TraceSource {
  public:
@@ -35,16 +35,17 @@ class TraceSource {
   // passed to `on_trace` only after the whole response arrived and decoded,
   // so a failed call delivered nothing and may be retried. Undecodable traces
   // are problems in *stats. Returns the number of traces the server returned.
-  virtual CallResult<size_t> Search(const SearchQuery& query, const TraceCallback& on_trace,
-                                    ReadStats* stats) = 0;
+  virtual CallResult<size_t> Search(const SearchQuery& query,
+                                    const formats::TraceCallback& on_trace,
+                                    input::ReadStats* stats) = 0;
 
   // Fetches the trace with normalised hex id `trace_id`. kNotFound when the
   // server has no such trace. Same delivery rule as Search. Thread-safe:
   // parallel fetches call it from several threads.
-  virtual CallStatus GetTrace(const std::string& trace_id, const TraceCallback& on_trace,
-                              ReadStats* stats) = 0;
+  virtual CallStatus GetTrace(const std::string& trace_id, const formats::TraceCallback& on_trace,
+                              input::ReadStats* stats) = 0;
 };
 
-}  // namespace trace_analyze::jaeger
+}  // namespace trace_analyze::jaeger_client
 
 #endif  // TRACE_ANALYZE_JAEGER_CLIENT_TRACE_SOURCE_H_

@@ -5,10 +5,10 @@
 #include <string>
 
 #include "analyzer/saturating.h"
-#include "jaeger_client/decode_util.h"
-#include "jaeger_client/ids.h"
+#include "formats/decode_util.h"
+#include "formats/ids.h"
 
-namespace trace_analyze::jaeger {
+namespace trace_analyze::jaeger_client::net {
 namespace {
 
 namespace pb = ::jaeger::api_v2;
@@ -23,7 +23,7 @@ std::string ValueText(const pb::KeyValue& kv) {
     case pb::FLOAT64:
       return fmt::format("{}", kv.v_float64());
     case pb::BINARY:
-      return Base64Encode(kv.v_binary());
+      return formats::Base64Encode(kv.v_binary());
     default:
       return kv.v_str();
   }
@@ -37,9 +37,9 @@ int64_t SecondsNanosToUs(int64_t seconds, int32_t nanos) {
 
 // Normalised id from raw bytes; non-standard lengths are kept as hex and flagged.
 std::string IdFromBytes(const std::string& bytes, bool trace, bool* standard) {
-  const std::string hex = BytesToHex(bytes);
+  const std::string hex = formats::BytesToHex(bytes);
   *standard = trace ? (bytes.size() == 16 || bytes.size() == 8) : bytes.size() == 8;
-  return trace ? NormalizeTraceId(hex) : NormalizeSpanId(hex);
+  return trace ? formats::NormalizeTraceId(hex) : formats::NormalizeSpanId(hex);
 }
 
 }  // namespace
@@ -54,7 +54,7 @@ std::string ApiV2TraceIdBytes(std::string_view hex_trace_id) {
   return out;
 }
 
-void StageApiV2Span(const pb::Span& in, SpanAssembler* assembler) {
+void StageApiV2Span(const pb::Span& in, formats::SpanAssembler* assembler) {
   analyzer::Trace& t = assembler->staging();
   analyzer::Span span;
   bool trace_ok = true;
@@ -70,7 +70,7 @@ void StageApiV2Span(const pb::Span& in, SpanAssembler* assembler) {
   span.attrs_begin = static_cast<uint32_t>(t.attributes.size());
   for (const pb::KeyValue& kv : in.tags()) {
     const std::string value = ValueText(kv);
-    ApplySpanAttribute(kv.key(), value, &span);
+    formats::ApplySpanAttribute(kv.key(), value, &span);
     t.attributes.push_back({t.arena.Store(kv.key()), t.arena.Store(value)});
   }
   span.attrs_count = static_cast<uint32_t>(t.attributes.size()) - span.attrs_begin;
@@ -87,19 +87,19 @@ void StageApiV2Span(const pb::Span& in, SpanAssembler* assembler) {
   span.refs_count = static_cast<uint32_t>(t.references.size()) - span.refs_begin;
 
   const pb::Process& process = in.process();
-  HostPicker host;
-  std::vector<std::string> host_values;  // HostPicker keeps views
+  formats::HostPicker host;
+  std::vector<std::string> host_values;  // formats::HostPicker keeps views
   host_values.reserve(static_cast<size_t>(process.tags_size()));
   for (const pb::KeyValue& kv : process.tags()) {
     host_values.push_back(ValueText(kv));
     host.Offer(kv.key(), host_values.back());
   }
-  span.service =
-      process.service_name().empty() ? kUnknownService : t.arena.Store(process.service_name());
+  span.service = process.service_name().empty() ? formats::kUnknownService
+                                                : t.arena.Store(process.service_name());
   span.host = t.arena.Store(host.value());
 
   t.spans.push_back(span);
   assembler->staged().push_back({trace_id, !trace_ok || !span_ok, false});
 }
 
-}  // namespace trace_analyze::jaeger
+}  // namespace trace_analyze::jaeger_client::net

@@ -4,13 +4,13 @@
 
 #include <algorithm>
 
+#include "formats/span_assembler.h"
 #include "jaeger_client/net/api_v2_convert.h"
 #include "jaeger_client/net/grpc_common.h"
 #include "jaeger_client/redact.h"
 #include "jaeger_client/retry.h"
-#include "jaeger_client/span_assembler.h"
 
-namespace trace_analyze::jaeger {
+namespace trace_analyze::jaeger_client::net {
 namespace {
 
 namespace pb = ::jaeger::api_v2;
@@ -71,8 +71,9 @@ CallResult<std::vector<OperationInfo>> GrpcApiV2Source::Operations(const std::st
       });
 }
 
-CallResult<size_t> GrpcApiV2Source::Search(const SearchQuery& query, const TraceCallback& on_trace,
-                                           ReadStats*) {
+CallResult<size_t> GrpcApiV2Source::Search(const SearchQuery& query,
+                                           const formats::TraceCallback& on_trace,
+                                           input::ReadStats*) {
   pb::FindTracesRequest request;
   pb::TraceQueryParameters* q = request.mutable_query();
   q->set_service_name(query.service);
@@ -84,9 +85,9 @@ CallResult<size_t> GrpcApiV2Source::Search(const SearchQuery& query, const Trace
   if (query.max_duration_us > 0) SetDuration(query.max_duration_us, q->mutable_duration_max());
   q->set_search_depth(query.limit);
   const std::string call = fmt::format("FindTraces(service={})", query.service);
-  SpanAssembler assembler;
+  formats::SpanAssembler assembler;
   CallStatus status = WithRetries<Ok>(options_.retry, options_.log, [&]() -> CallStatus {
-    assembler = SpanAssembler();
+    assembler = formats::SpanAssembler();
     grpc::ClientContext context;
     PrepareGrpcContext(options_, &context);
     pb::SpansResponseChunk chunk;
@@ -106,14 +107,14 @@ CallResult<size_t> GrpcApiV2Source::Search(const SearchQuery& query, const Trace
   return n;
 }
 
-CallStatus GrpcApiV2Source::GetTrace(const std::string& trace_id, const TraceCallback& on_trace,
-                                     ReadStats*) {
+CallStatus GrpcApiV2Source::GetTrace(const std::string& trace_id,
+                                     const formats::TraceCallback& on_trace, input::ReadStats*) {
   pb::GetTraceRequest request;
   request.set_trace_id(ApiV2TraceIdBytes(trace_id));
   const std::string call = "GetTrace(" + trace_id + ")";
-  SpanAssembler assembler;
+  formats::SpanAssembler assembler;
   CallStatus status = WithRetries<Ok>(options_.retry, options_.log, [&]() -> CallStatus {
-    assembler = SpanAssembler();
+    assembler = formats::SpanAssembler();
     grpc::ClientContext context;
     PrepareGrpcContext(options_, &context);
     pb::SpansResponseChunk chunk;
@@ -136,4 +137,4 @@ CallStatus GrpcApiV2Source::GetTrace(const std::string& trace_id, const TraceCal
   return CallOk();
 }
 
-}  // namespace trace_analyze::jaeger
+}  // namespace trace_analyze::jaeger_client::net

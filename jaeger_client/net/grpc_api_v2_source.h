@@ -15,7 +15,7 @@
 #include "jaeger_client/client_options.h"
 #include "jaeger_client/trace_source.h"
 
-namespace trace_analyze::jaeger {
+namespace trace_analyze::jaeger_client::net {
 
 class GrpcApiV2Source : public TraceSource {
  public:
@@ -25,10 +25,10 @@ class GrpcApiV2Source : public TraceSource {
   std::string Describe() const override;
   CallResult<std::vector<std::string>> Services() override;
   CallResult<std::vector<OperationInfo>> Operations(const std::string& service) override;
-  CallResult<size_t> Search(const SearchQuery& query, const TraceCallback& on_trace,
-                            ReadStats* stats) override;
-  CallStatus GetTrace(const std::string& trace_id, const TraceCallback& on_trace,
-                      ReadStats* stats) override;
+  CallResult<size_t> Search(const SearchQuery& query, const formats::TraceCallback& on_trace,
+                            input::ReadStats* stats) override;
+  CallStatus GetTrace(const std::string& trace_id, const formats::TraceCallback& on_trace,
+                      input::ReadStats* stats) override;
 
  private:
   const ClientOptions& options_;
@@ -37,6 +37,6 @@ class GrpcApiV2Source : public TraceSource {
   std::unique_ptr<::jaeger::api_v2::QueryService::Stub> stub_;
 };
 
-}  // namespace trace_analyze::jaeger
+}  // namespace trace_analyze::jaeger_client::net
 
 #endif  // TRACE_ANALYZE_JAEGER_CLIENT_NET_GRPC_API_V2_SOURCE_H_

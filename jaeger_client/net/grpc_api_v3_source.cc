@@ -4,13 +4,13 @@
 
 #include <algorithm>
 
+#include "formats/span_assembler.h"
 #include "jaeger_client/net/grpc_common.h"
 #include "jaeger_client/net/otlp_proto_convert.h"
 #include "jaeger_client/redact.h"
 #include "jaeger_client/retry.h"
-#include "jaeger_client/span_assembler.h"
 
-namespace trace_analyze::jaeger {
+namespace trace_analyze::jaeger_client::net {
 namespace {
 
 namespace pb = ::jaeger::api_v3;
@@ -69,8 +69,9 @@ CallResult<std::vector<OperationInfo>> GrpcApiV3Source::Operations(const std::st
       });
 }
 
-CallResult<size_t> GrpcApiV3Source::Search(const SearchQuery& query, const TraceCallback& on_trace,
-                                           ReadStats*) {
+CallResult<size_t> GrpcApiV3Source::Search(const SearchQuery& query,
+                                           const formats::TraceCallback& on_trace,
+                                           input::ReadStats*) {
   pb::FindTracesRequest request;
   pb::TraceQueryParameters* q = request.mutable_query();
   q->set_service_name(query.service);
@@ -82,9 +83,9 @@ CallResult<size_t> GrpcApiV3Source::Search(const SearchQuery& query, const Trace
   if (query.max_duration_us > 0) SetDuration(query.max_duration_us, q->mutable_duration_max());
   q->set_search_depth(query.limit);  // always > 0: servers up to v2.20 pass 0 through
   const std::string call = fmt::format("FindTraces(service={})", query.service);
-  SpanAssembler assembler;
+  formats::SpanAssembler assembler;
   CallStatus status = WithRetries<Ok>(options_.retry, options_.log, [&]() -> CallStatus {
-    assembler = SpanAssembler();
+    assembler = formats::SpanAssembler();
     grpc::ClientContext context;
     PrepareGrpcContext(options_, &context);
     TracesData data;
@@ -100,14 +101,14 @@ CallResult<size_t> GrpcApiV3Source::Search(const SearchQuery& query, const Trace
   return n;
 }
 
-CallStatus GrpcApiV3Source::GetTrace(const std::string& trace_id, const TraceCallback& on_trace,
-                                     ReadStats*) {
+CallStatus GrpcApiV3Source::GetTrace(const std::string& trace_id,
+                                     const formats::TraceCallback& on_trace, input::ReadStats*) {
   pb::GetTraceRequest request;
   request.set_trace_id(trace_id);
   const std::string call = "GetTrace(" + trace_id + ")";
-  SpanAssembler assembler;
+  formats::SpanAssembler assembler;
   CallStatus status = WithRetries<Ok>(options_.retry, options_.log, [&]() -> CallStatus {
-    assembler = SpanAssembler();
+    assembler = formats::SpanAssembler();
     grpc::ClientContext context;
     PrepareGrpcContext(options_, &context);
     TracesData data;
@@ -126,4 +127,4 @@ CallStatus GrpcApiV3Source::GetTrace(const std::string& trace_id, const TraceCal
   return CallOk();
 }
 
-}  // namespace trace_analyze::jaeger
+}  // namespace trace_analyze::jaeger_client::net

@@ -14,7 +14,7 @@
 #include "jaeger_client/client_options.h"
 #include "jaeger_client/trace_source.h"
 
-namespace trace_analyze::jaeger {
+namespace trace_analyze::jaeger_client::net {
 
 class GrpcApiV3Source : public TraceSource {
  public:
@@ -24,10 +24,10 @@ class GrpcApiV3Source : public TraceSource {
   std::string Describe() const override;
   CallResult<std::vector<std::string>> Services() override;
   CallResult<std::vector<OperationInfo>> Operations(const std::string& service) override;
-  CallResult<size_t> Search(const SearchQuery& query, const TraceCallback& on_trace,
-                            ReadStats* stats) override;
-  CallStatus GetTrace(const std::string& trace_id, const TraceCallback& on_trace,
-                      ReadStats* stats) override;
+  CallResult<size_t> Search(const SearchQuery& query, const formats::TraceCallback& on_trace,
+                            input::ReadStats* stats) override;
+  CallStatus GetTrace(const std::string& trace_id, const formats::TraceCallback& on_trace,
+                      input::ReadStats* stats) override;
 
  private:
   const ClientOptions& options_;
@@ -36,6 +36,6 @@ class GrpcApiV3Source : public TraceSource {
   std::unique_ptr<::jaeger::api_v3::QueryService::Stub> stub_;
 };
 
-}  // namespace trace_analyze::jaeger
+}  // namespace trace_analyze::jaeger_client::net
 
 #endif  // TRACE_ANALYZE_JAEGER_CLIENT_NET_GRPC_API_V3_SOURCE_H_

@@ -16,7 +16,7 @@
 
 #include "jaeger_client/redact.h"
 
-namespace trace_analyze::jaeger {
+namespace trace_analyze::jaeger_client::net {
 namespace {
 
 Result<std::string> ReadPem(const std::string& path, std::string_view what) {
@@ -269,4 +269,4 @@ void SetDuration(int64_t us, google::protobuf::Duration* out) {
   out->set_nanos(static_cast<int32_t>((us % 1000000) * 1000));
 }
 
-}  // namespace trace_analyze::jaeger
+}  // namespace trace_analyze::jaeger_client::net

@@ -20,7 +20,7 @@
 #include "jaeger_client/call_result.h"
 #include "jaeger_client/client_options.h"
 
-namespace trace_analyze::jaeger {
+namespace trace_analyze::jaeger_client::net {
 
 // Creates the channel for options.server (grpc:// plaintext, grpcs:// TLS with
 // the CA file, client certificate and --insecure). The receive limit per
@@ -63,6 +63,6 @@ CallStatus ReadGrpcStream(grpc::Channel* channel, const char* method,
 void SetTimestamp(int64_t us, google::protobuf::Timestamp* out);
 void SetDuration(int64_t us, google::protobuf::Duration* out);
 
-}  // namespace trace_analyze::jaeger
+}  // namespace trace_analyze::jaeger_client::net
 
 #endif  // TRACE_ANALYZE_JAEGER_CLIENT_NET_GRPC_COMMON_H_

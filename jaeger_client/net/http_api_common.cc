@@ -6,11 +6,11 @@
 #include <utility>
 #include <vector>
 
+#include "input/sniff.h"
 #include "jaeger_client/redact.h"
 #include "jaeger_client/retry.h"
-#include "jaeger_client/sniff.h"
 
-namespace trace_analyze::jaeger {
+namespace trace_analyze::jaeger_client::net {
 namespace {
 
 constexpr size_t kMaxErrorText = 300;
@@ -120,8 +120,8 @@ CallError HttpApiBase::StatusError(const HttpResponse& response, std::string_vie
 }
 
 CallResult<size_t> HttpApiBase::DecodeTraces(const HttpResponse& response, std::string_view call,
-                                             const TraceCallback& on_trace,
-                                             ReadStats* stats) const {
+                                             const formats::TraceCallback& on_trace,
+                                             input::ReadStats* stats) const {
   if (IsHtml(response)) {
     return Fail(CallErrorKind::kNotServed, call,
                 "got an HTML page instead of JSON (endpoint not served by this server)");
@@ -129,20 +129,21 @@ CallResult<size_t> HttpApiBase::DecodeTraces(const HttpResponse& response, std::
   // The file reader takes any format; a server answers in one. Anything else
   // (an error page with status 200, JSON of another shape) is malformed, not
   // "no traces".
-  const DocKind expected = api_ == ApiKind::kHttpV3 ? DocKind::kOtlp : DocKind::kJaegerEnvelope;
-  if (ClassifyValue(response.body) != expected) {
-    return Fail(
-        CallErrorKind::kMalformed, call,
-        fmt::format("malformed body ({} bytes): expected {}, got: {}", response.body.size(),
-                    expected == DocKind::kOtlp ? "OTLP JSON {\"result\":{\"resourceSpans\":...}}"
-                                               : "a Jaeger envelope {\"data\":[...]}",
-                    response.body.empty() ? "an empty body" : ErrorText(response)));
+  const input::DocKind expected =
+      api_ == ApiKind::kHttpV3 ? input::DocKind::kOtlp : input::DocKind::kJaegerEnvelope;
+  if (input::ClassifyValue(response.body) != expected) {
+    return Fail(CallErrorKind::kMalformed, call,
+                fmt::format("malformed body ({} bytes): expected {}, got: {}", response.body.size(),
+                            expected == input::DocKind::kOtlp
+                                ? "OTLP JSON {\"result\":{\"resourceSpans\":...}}"
+                                : "a Jaeger envelope {\"data\":[...]}",
+                            response.body.empty() ? "an empty body" : ErrorText(response)));
   }
   std::vector<analyzer::Trace> traces;
-  ReadStats local;
+  input::ReadStats local;
   const std::string source = fmt::format("{} {}", options_.server.Display(), call);
-  const Status decoded = DecodeBuffer(
-      response.body, source, ReadOptions{},
+  const Status decoded = input::DecodeBuffer(
+      response.body, source, input::ReadOptions{},
       [&](analyzer::Trace& trace) -> Status {
         traces.push_back(std::move(trace));
         return OkStatus();
@@ -161,7 +162,7 @@ CallResult<size_t> HttpApiBase::DecodeTraces(const HttpResponse& response, std::
   if (stats != nullptr) {
     stats->bytes += local.bytes;
     stats->quality.Merge(local.quality);
-    for (InputProblem& p : local.problems) {
+    for (input::InputProblem& p : local.problems) {
       p.message = ScrubSecrets(std::move(p.message), secrets_);
       stats->problems.push_back(std::move(p));
     }
@@ -170,4 +171,4 @@ CallResult<size_t> HttpApiBase::DecodeTraces(const HttpResponse& response, std::
   return traces.size() + static_cast<size_t>(local.quality.skipped_traces);
 }
 
-}  // namespace trace_analyze::jaeger
+}  // namespace trace_analyze::jaeger_client::net

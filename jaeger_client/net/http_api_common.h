@@ -11,12 +11,12 @@
 #include <string_view>
 #include <vector>
 
+#include "input/input.h"
 #include "jaeger_client/call_result.h"
 #include "jaeger_client/client_options.h"
-#include "jaeger_client/input.h"
 #include "jaeger_client/net/http_client.h"
 
-namespace trace_analyze::jaeger {
+namespace trace_analyze::jaeger_client::net {
 
 // Percent-encodes everything but RFC 3986 unreserved characters.
 std::string UrlEncode(std::string_view s);
@@ -54,7 +54,8 @@ class HttpApiBase {
   // Decodes a 200 trace body (any format the file reader knows), delivering
   // traces only once the whole body decoded. Returns the trace count.
   CallResult<size_t> DecodeTraces(const HttpResponse& response, std::string_view call,
-                                  const TraceCallback& on_trace, ReadStats* stats) const;
+                                  const formats::TraceCallback& on_trace,
+                                  input::ReadStats* stats) const;
 
   const ClientOptions& options_;
   ApiKind api_;
@@ -62,6 +63,6 @@ class HttpApiBase {
   std::vector<std::string> secrets_;  // scrubbed from every message (redact.h)
 };
 
-}  // namespace trace_analyze::jaeger
+}  // namespace trace_analyze::jaeger_client::net
 
 #endif  // TRACE_ANALYZE_JAEGER_CLIENT_NET_HTTP_API_COMMON_H_

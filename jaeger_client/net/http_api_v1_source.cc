@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "jaeger_client/decode_util.h"
+#include "formats/decode_util.h"
 #include "jaeger_client/time_parse.h"
 
-namespace trace_analyze::jaeger {
+namespace trace_analyze::jaeger_client::net {
 namespace {
 
 // The `data` member of a 200 /api envelope; null when absent or null.
@@ -86,17 +86,18 @@ CallResult<std::vector<OperationInfo>> HttpApiV1Source::Operations(const std::st
   return out;
 }
 
-CallResult<size_t> HttpApiV1Source::Search(const SearchQuery& query, const TraceCallback& on_trace,
-                                           ReadStats* stats) {
+CallResult<size_t> HttpApiV1Source::Search(const SearchQuery& query,
+                                           const formats::TraceCallback& on_trace,
+                                           input::ReadStats* stats) {
   std::string path = "/api/traces?service=" + UrlEncode(query.service);
   if (!query.operation.empty()) path += "&operation=" + UrlEncode(query.operation);
   if (!query.tags.empty()) {
     std::string tags = "{";
     for (const auto& [key, value] : query.tags) {
       if (tags.size() > 1) tags += ',';
-      AppendJsonString(key, &tags);
+      formats::AppendJsonString(key, &tags);
       tags += ':';
-      AppendJsonString(value, &tags);
+      formats::AppendJsonString(value, &tags);
     }
     tags += '}';
     path += "&tags=" + UrlEncode(tags);
@@ -121,8 +122,9 @@ CallResult<size_t> HttpApiV1Source::Search(const SearchQuery& query, const Trace
   return DecodeTraces(r.value(), call, on_trace, stats);
 }
 
-CallStatus HttpApiV1Source::GetTrace(const std::string& trace_id, const TraceCallback& on_trace,
-                                     ReadStats* stats) {
+CallStatus HttpApiV1Source::GetTrace(const std::string& trace_id,
+                                     const formats::TraceCallback& on_trace,
+                                     input::ReadStats* stats) {
   const std::string path = "/api/traces/" + UrlEncode(trace_id);
   const std::string call = "GET " + path;
   CallResult<HttpResponse> r = Get(path);
@@ -137,4 +139,4 @@ CallStatus HttpApiV1Source::GetTrace(const std::string& trace_id, const TraceCal
   return CallOk();
 }
 
-}  // namespace trace_analyze::jaeger
+}  // namespace trace_analyze::jaeger_client::net

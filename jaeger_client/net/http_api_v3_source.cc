@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "jaeger_client/decode_util.h"
+#include "formats/decode_util.h"
 #include "jaeger_client/time_parse.h"
 
-namespace trace_analyze::jaeger {
+namespace trace_analyze::jaeger_client::net {
 namespace {
 
 // api_v3 answers "no traces" with 404 {"error":{"httpCode":404,"message":"No traces found"}}.
@@ -80,8 +80,9 @@ CallResult<std::vector<OperationInfo>> HttpApiV3Source::Operations(const std::st
   return out;
 }
 
-CallResult<size_t> HttpApiV3Source::Search(const SearchQuery& query, const TraceCallback& on_trace,
-                                           ReadStats* stats) {
+CallResult<size_t> HttpApiV3Source::Search(const SearchQuery& query,
+                                           const formats::TraceCallback& on_trace,
+                                           input::ReadStats* stats) {
   std::string path = "/api/v3/traces?query.service_name=" + UrlEncode(query.service);
   if (!query.operation.empty()) path += "&query.operation_name=" + UrlEncode(query.operation);
   path += "&query.start_time_min=" + UrlEncode(FormatRfc3339(query.start_us));
@@ -97,9 +98,9 @@ CallResult<size_t> HttpApiV3Source::Search(const SearchQuery& query, const Trace
     std::string attributes = "{";
     for (const auto& [key, value] : query.tags) {
       if (attributes.size() > 1) attributes += ',';
-      AppendJsonString(key, &attributes);
+      formats::AppendJsonString(key, &attributes);
       attributes += ':';
-      AppendJsonString(value, &attributes);
+      formats::AppendJsonString(value, &attributes);
     }
     attributes += '}';
     path += "&query.attributes=" + UrlEncode(attributes);
@@ -112,8 +113,9 @@ CallResult<size_t> HttpApiV3Source::Search(const SearchQuery& query, const Trace
   return DecodeTraces(r.value(), call, on_trace, stats);
 }
 
-CallStatus HttpApiV3Source::GetTrace(const std::string& trace_id, const TraceCallback& on_trace,
-                                     ReadStats* stats) {
+CallStatus HttpApiV3Source::GetTrace(const std::string& trace_id,
+                                     const formats::TraceCallback& on_trace,
+                                     input::ReadStats* stats) {
   const std::string path = "/api/v3/traces/" + UrlEncode(trace_id);
   const std::string call = "GET " + path;
   CallResult<HttpResponse> r = Get(path);
@@ -128,4 +130,4 @@ CallStatus HttpApiV3Source::GetTrace(const std::string& trace_id, const TraceCal
   return CallOk();
 }
 
-}  // namespace trace_analyze::jaeger
+}  // namespace trace_analyze::jaeger_client::net

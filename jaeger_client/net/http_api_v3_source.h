@@ -11,7 +11,7 @@
 #include "jaeger_client/net/http_api_common.h"
 #include "jaeger_client/trace_source.h"
 
-namespace trace_analyze::jaeger {
+namespace trace_analyze::jaeger_client::net {
 
 class HttpApiV3Source : public TraceSource, private HttpApiBase {
  public:
@@ -21,12 +21,12 @@ class HttpApiV3Source : public TraceSource, private HttpApiBase {
   std::string Describe() const override { return HttpApiBase::Describe(); }
   CallResult<std::vector<std::string>> Services() override;
   CallResult<std::vector<OperationInfo>> Operations(const std::string& service) override;
-  CallResult<size_t> Search(const SearchQuery& query, const TraceCallback& on_trace,
-                            ReadStats* stats) override;
-  CallStatus GetTrace(const std::string& trace_id, const TraceCallback& on_trace,
-                      ReadStats* stats) override;
+  CallResult<size_t> Search(const SearchQuery& query, const formats::TraceCallback& on_trace,
+                            input::ReadStats* stats) override;
+  CallStatus GetTrace(const std::string& trace_id, const formats::TraceCallback& on_trace,
+                      input::ReadStats* stats) override;
 };
 
-}  // namespace trace_analyze::jaeger
+}  // namespace trace_analyze::jaeger_client::net
 
 #endif  // TRACE_ANALYZE_JAEGER_CLIENT_NET_HTTP_API_V3_SOURCE_H_

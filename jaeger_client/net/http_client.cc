@@ -9,7 +9,7 @@
 
 #include "jaeger_client/redact.h"
 
-namespace trace_analyze::jaeger {
+namespace trace_analyze::jaeger_client::net {
 namespace {
 
 void GlobalInit() {
@@ -225,4 +225,4 @@ CallResult<HttpResponse> HttpClient::Get(const std::string& path_and_query) {
   return response;
 }
 
-}  // namespace trace_analyze::jaeger
+}  // namespace trace_analyze::jaeger_client::net

@@ -12,7 +12,7 @@
 #include "jaeger_client/call_result.h"
 #include "jaeger_client/client_options.h"
 
-namespace trace_analyze::jaeger {
+namespace trace_analyze::jaeger_client::net {
 
 struct HttpResponse {
   long status = 0;           // NOLINT(runtime/int): libcurl's type
@@ -47,6 +47,6 @@ class HttpClient {
   std::vector<void*> idle_;  // CURL* handles, each keeping its connections alive
 };
 
-}  // namespace trace_analyze::jaeger
+}  // namespace trace_analyze::jaeger_client::net
 
 #endif  // TRACE_ANALYZE_JAEGER_CLIENT_NET_HTTP_CLIENT_H_

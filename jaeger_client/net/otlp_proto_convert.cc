@@ -5,11 +5,11 @@
 #include <string>
 #include <vector>
 
-#include "jaeger_client/decode_util.h"
-#include "jaeger_client/ids.h"
-#include "jaeger_client/otlp_mapping.h"
+#include "formats/decode_util.h"
+#include "formats/ids.h"
+#include "formats/otlp_mapping.h"
 
-namespace trace_analyze::jaeger {
+namespace trace_analyze::jaeger_client::net {
 namespace {
 
 namespace common = ::opentelemetry::proto::common::v1;
@@ -39,7 +39,7 @@ void AppendComposite(const common::AnyValue& v, int depth, std::string* out) {
     for (const common::KeyValue& kv : v.kvlist_value().values()) {
       if (!first) out->push_back(',');
       first = false;
-      AppendJsonString(kv.key(), out);
+      formats::AppendJsonString(kv.key(), out);
       out->push_back(':');
       AppendJson(kv.value(), depth + 1, out);
     }
@@ -51,7 +51,7 @@ void AppendComposite(const common::AnyValue& v, int depth, std::string* out) {
 void AppendJson(const common::AnyValue& v, int depth, std::string* out) {
   switch (v.value_case()) {
     case common::AnyValue::kStringValue:
-      AppendJsonString(v.string_value(), out);
+      formats::AppendJsonString(v.string_value(), out);
       break;
     case common::AnyValue::kBoolValue:
       out->append(v.bool_value() ? "true" : "false");
@@ -63,7 +63,7 @@ void AppendJson(const common::AnyValue& v, int depth, std::string* out) {
       out->append(fmt::format("{}", v.double_value()));
       break;
     case common::AnyValue::kBytesValue:
-      AppendJsonString(Base64Encode(v.bytes_value()), out);
+      formats::AppendJsonString(formats::Base64Encode(v.bytes_value()), out);
       break;
     case common::AnyValue::kArrayValue:
     case common::AnyValue::kKvlistValue:
@@ -86,7 +86,7 @@ std::string ValueText(const common::AnyValue& v) {
     case common::AnyValue::kDoubleValue:
       return fmt::format("{}", v.double_value());
     case common::AnyValue::kBytesValue:
-      return Base64Encode(v.bytes_value());
+      return formats::Base64Encode(v.bytes_value());
     case common::AnyValue::kArrayValue:
     case common::AnyValue::kKvlistValue: {
       std::string out;
@@ -105,18 +105,18 @@ std::string_view StoreId(const std::string& bytes, bool trace, analyzer::Trace* 
     return {};
   }
   *hex = trace ? bytes.size() == 16 || bytes.size() == 8 : bytes.size() == 8;
-  const std::string h = BytesToHex(bytes);
-  return t->arena.Store(trace ? NormalizeTraceId(h) : NormalizeSpanId(h));
+  const std::string h = formats::BytesToHex(bytes);
+  return t->arena.Store(trace ? formats::NormalizeTraceId(h) : formats::NormalizeSpanId(h));
 }
 
 }  // namespace
 
-void AddOtlpTracesData(const otlp::TracesData& data, SpanAssembler* assembler) {
+void AddOtlpTracesData(const otlp::TracesData& data, formats::SpanAssembler* assembler) {
   analyzer::Trace& t = assembler->staging();
-  std::vector<OtlpLink> links;
+  std::vector<formats::OtlpLink> links;
   for (const otlp::ResourceSpans& rs : data.resource_spans()) {
     std::string_view service;
-    HostPicker host;
+    formats::HostPicker host;
     for (const common::KeyValue& kv : rs.resource().attributes()) {
       const std::string_view value = t.arena.Store(ValueText(kv.value()));
       if (kv.key() == "service.name") service = value;
@@ -131,32 +131,33 @@ void AddOtlpTracesData(const otlp::TracesData& data, SpanAssembler* assembler) {
         span.span_id = StoreId(in.span_id(), false, &t, &span_hex);
         const std::string_view parent_id = StoreId(in.parent_span_id(), false, &t, &parent_hex);
         span.operation = t.arena.Store(in.name());
-        span.service = service.empty() ? kUnknownService : service;
+        span.service = service.empty() ? formats::kUnknownService : service;
         span.host = host.value();
-        SetOtlpTimes(true, static_cast<int64_t>(in.start_time_unix_nano()), true,
-                     static_cast<int64_t>(in.end_time_unix_nano()), &span);
+        formats::SetOtlpTimes(true, static_cast<int64_t>(in.start_time_unix_nano()), true,
+                              static_cast<int64_t>(in.end_time_unix_nano()), &span);
         span.attrs_begin = static_cast<uint32_t>(t.attributes.size());
         for (const common::KeyValue& kv : in.attributes()) {
           const std::string_view value = t.arena.Store(ValueText(kv.value()));
-          ApplySpanAttribute(kv.key(), value, &span);
+          formats::ApplySpanAttribute(kv.key(), value, &span);
           t.attributes.push_back({t.arena.Store(kv.key()), value});
         }
         span.attrs_count = static_cast<uint32_t>(t.attributes.size()) - span.attrs_begin;
-        const analyzer::SpanKind kind = OtlpKindFromNumber(in.kind());
+        const analyzer::SpanKind kind = formats::OtlpKindFromNumber(in.kind());
         if (kind != analyzer::SpanKind::kUnspecified) span.kind = kind;
         if (in.status().code() == otlp::Status::STATUS_CODE_ERROR) span.error = true;
         links.clear();
         for (const otlp::Span::Link& link : in.links()) {
           bool ignored = true;
-          OtlpLink out;
+          formats::OtlpLink out;
           out.trace_id = StoreId(link.trace_id(), true, &t, &ignored);
           out.span_id = StoreId(link.span_id(), false, &t, &ignored);
           for (const common::KeyValue& kv : link.attributes()) {
-            if (kv.key() == "opentracing.ref_type") out.type = OtlpLinkType(ValueText(kv.value()));
+            if (kv.key() == "opentracing.ref_type")
+              out.type = formats::OtlpLinkType(ValueText(kv.value()));
           }
           if (!out.span_id.empty()) links.push_back(out);
         }
-        AppendOtlpReferences(trace_id, parent_id, links, &t, &span);
+        formats::AppendOtlpReferences(trace_id, parent_id, links, &t, &span);
         t.spans.push_back(span);
         assembler->staged().push_back({trace_id, !trace_hex || !span_hex, false});
       }
@@ -165,4 +166,4 @@ void AddOtlpTracesData(const otlp::TracesData& data, SpanAssembler* assembler) {
   assembler->Commit();
 }
 
-}  // namespace trace_analyze::jaeger
+}  // namespace trace_analyze::jaeger_client::net

@@ -5,15 +5,15 @@
 #ifndef TRACE_ANALYZE_JAEGER_CLIENT_NET_OTLP_PROTO_CONVERT_H_
 #define TRACE_ANALYZE_JAEGER_CLIENT_NET_OTLP_PROTO_CONVERT_H_
 
-#include "jaeger_client/span_assembler.h"
+#include "formats/span_assembler.h"
 #include "opentelemetry/proto/trace/v1/trace.pb.h"
 
-namespace trace_analyze::jaeger {
+namespace trace_analyze::jaeger_client::net {
 
 // Stages and commits every span of `data` in `assembler`.
 void AddOtlpTracesData(const ::opentelemetry::proto::trace::v1::TracesData& data,
-                       SpanAssembler* assembler);
+                       formats::SpanAssembler* assembler);
 
-}  // namespace trace_analyze::jaeger
+}  // namespace trace_analyze::jaeger_client::net
 
 #endif  // TRACE_ANALYZE_JAEGER_CLIENT_NET_OTLP_PROTO_CONVERT_H_

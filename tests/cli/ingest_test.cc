@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "analyzer/analysis.h"
-#include "jaeger_client/input.h"
-#include "jaeger_client/jaeger_json_writer.h"
+#include "formats/jaeger_json_writer.h"
+#include "input/input.h"
 #include "tests/testing/temp_dir.h"
 #include "tests/testing/trace_builder.h"
 
@@ -69,7 +69,7 @@ TEST(IngestTest, ThreadedAnalysisEqualsSerialAnalysisInInputOrder) {
   constexpr int kTraces = 1500;
   std::string jsonl;
   for (int i = 0; i < kTraces; ++i) {
-    jaeger::AppendJaegerUiTrace(MakeTrace(i), &jsonl);
+    formats::AppendJaegerUiTrace(MakeTrace(i), &jsonl);
     jsonl += '\n';
   }
   // Big enough to be decoded (and analysed) on two threads.
@@ -86,8 +86,8 @@ TEST(IngestTest, ThreadedAnalysisEqualsSerialAnalysisInInputOrder) {
     // Serial: one analyzer, on the delivering thread, nothing prepared.
     analyzer::TraceAnalyzer serial(o);
     std::vector<std::string> serial_order;
-    jaeger::ReadStats stats;
-    ASSERT_TRUE(jaeger::ReadInputs(
+    input::ReadStats stats;
+    ASSERT_TRUE(input::ReadInputs(
                     inputs, {},
                     [&](analyzer::Trace& trace) -> Status {
                       EXPECT_TRUE(trace.prepared == nullptr || !trace.prepared->ready);
@@ -143,8 +143,8 @@ TEST(IngestTest, TracesAssembledFromSpansAddUpAsOnOneThread) {
 
   const analyzer::AnalysisOptions o;
   analyzer::TraceAnalyzer serial(o);
-  jaeger::ReadStats stats;
-  ASSERT_TRUE(jaeger::ReadInputs(
+  input::ReadStats stats;
+  ASSERT_TRUE(input::ReadInputs(
                   inputs, {},
                   [&](analyzer::Trace& trace) -> Status {
                     serial.Analyze(trace);

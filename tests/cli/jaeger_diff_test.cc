@@ -157,7 +157,7 @@ TEST(JaegerDiffTest, GrpcServersToo) {
 }
 
 TEST(JaegerDiffTest, RelativeWindowsAndTheFuture) {
-  const int64_t now = jaeger::NowUs();
+  const int64_t now = jaeger_client::NowUs();
   const FakeJaegerStore store = DeployStore(now - 100 * kMinute, now - 50 * kMinute);
   FakeJaegerHttp server(&store, {});
   const std::vector<std::string> tail = Args(Jaeger(server.url()), {"--format", "json"});

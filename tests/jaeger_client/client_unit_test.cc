@@ -5,15 +5,15 @@
 
 #include <string>
 
+#include "formats/jaeger_json_writer.h"
+#include "formats/span_assembler.h"
 #include "jaeger_client/client_options.h"
-#include "jaeger_client/jaeger_json_writer.h"
 #include "jaeger_client/redact.h"
 #include "jaeger_client/retry.h"
-#include "jaeger_client/span_assembler.h"
 #include "jaeger_client/time_parse.h"
-#include "tests/jaeger_client/decode_test_util.h"
+#include "tests/formats/decode_test_util.h"
 
-namespace trace_analyze::jaeger {
+namespace trace_analyze::jaeger_client {
 namespace {
 
 using ::testing::HasSubstr;
@@ -156,24 +156,24 @@ TEST(RedactTest, HidesSecretsKeepsTheRest) {
 }
 
 TEST(SpanAssemblerTest, Encodings) {
-  EXPECT_EQ(BytesToHex(std::string("\x00\xab\x10", 3)), "00ab10");
-  EXPECT_EQ(Base64Encode(""), "");
-  EXPECT_EQ(Base64Encode("f"), "Zg==");
-  EXPECT_EQ(Base64Encode("fo"), "Zm8=");
-  EXPECT_EQ(Base64Encode("foo"), "Zm9v");
-  EXPECT_EQ(Base64Encode(std::string("\x00\x00\x30\x39", 4)), "AAAwOQ==");
+  EXPECT_EQ(formats::BytesToHex(std::string("\x00\xab\x10", 3)), "00ab10");
+  EXPECT_EQ(formats::Base64Encode(""), "");
+  EXPECT_EQ(formats::Base64Encode("f"), "Zg==");
+  EXPECT_EQ(formats::Base64Encode("fo"), "Zm8=");
+  EXPECT_EQ(formats::Base64Encode("foo"), "Zm9v");
+  EXPECT_EQ(formats::Base64Encode(std::string("\x00\x00\x30\x39", 4)), "AAAwOQ==");
 }
 
 // Writing a decoded trace as UI JSON and reading it back gives the same trace,
 // for inputs of every format (kind and error survive even from OTLP).
 TEST(JaegerJsonWriterTest, RoundTripsEveryFixture) {
-  testing::Decoded original = testing::ReadPaths({"fixtures/traces"});
+  formats::testing::Decoded original = formats::testing::ReadPaths({"fixtures/traces"});
   ASSERT_TRUE(original.status.ok()) << original.error();
   ASSERT_FALSE(original.traces.empty());
-  JaegerUiDocument document;
+  formats::JaegerUiDocument document;
   for (const analyzer::Trace& t : original.traces) document.Add(t);
   const std::string text = std::move(document).Finish();
-  testing::Decoded again = testing::DecodeString(text);
+  formats::testing::Decoded again = formats::testing::DecodeString(text);
   ASSERT_TRUE(again.status.ok()) << again.error();
   ASSERT_EQ(again.traces.size(), original.traces.size());
   for (size_t i = 0; i < original.traces.size(); ++i) {
@@ -205,4 +205,4 @@ TEST(JaegerJsonWriterTest, RoundTripsEveryFixture) {
 }
 
 }  // namespace
-}  // namespace trace_analyze::jaeger
+}  // namespace trace_analyze::jaeger_client

@@ -13,7 +13,7 @@
 
 #include "analyzer/analysis.h"
 #include "analyzer/path_sampler.h"
-#include "jaeger_client/input.h"
+#include "input/input.h"
 #include "reports/escape.h"
 #include "reports/markdown_util.h"
 #include "reports/writer.h"
@@ -75,8 +75,8 @@ std::vector<Rendered> RenderAll(const std::string& json, bool server = false) {
   analyzer::TraceAnalyzer trace_analyzer(options);
   analyzer::PathSampler sampler;
   analyzer::CriticalPathResult paths;
-  jaeger::ReadStats stats;
-  const Status status = jaeger::DecodeBuffer(
+  input::ReadStats stats;
+  const Status status = input::DecodeBuffer(
       json, "<evil>|`name`\x1b[31m.json", {},
       [&](analyzer::Trace& trace) {
         const analyzer::CriticalPath& path = trace_analyzer.Analyze(trace);

@@ -169,15 +169,15 @@ FakeJaegerHttp::FakeJaegerHttp(const FakeJaegerStore* store, FakeHttpBehaviour b
       }
       for (const auto& [k, v] : tags.items()) q.tags[k] = v.get<std::string>();
     }
-    const int64_t now = jaeger::NowUs();
+    const int64_t now = jaeger_client::NowUs();
     q.start_us = Int(req, "start", now - 2LL * 86400 * 1000000);
     q.end_us = Int(req, "end", now);
     q.limit = static_cast<int>(Int(req, "limit", 100));
     if (req.has_param("minDuration")) {
-      q.min_duration_us = jaeger::ParseDurationUs(Param(req, "minDuration")).value_or(0);
+      q.min_duration_us = jaeger_client::ParseDurationUs(Param(req, "minDuration")).value_or(0);
     }
     if (req.has_param("maxDuration")) {
-      q.max_duration_us = jaeger::ParseDurationUs(Param(req, "maxDuration")).value_or(0);
+      q.max_duration_us = jaeger_client::ParseDurationUs(Param(req, "maxDuration")).value_or(0);
     }
     if (FailSearch(q)) return ApiError(res, behaviour_.fail_status, "storage unavailable");
     res.set_content(ToUiJsonEnvelope(store_->Find(q)), "application/json");
@@ -213,8 +213,8 @@ FakeJaegerHttp::FakeJaegerHttp(const FakeJaegerStore* store, FakeHttpBehaviour b
       if (min.empty() || max.empty()) {
         return V3Error(res, 400, "query.start_time_min and query.start_time_max are required");
       }
-      q.start_us = jaeger::ParseTimeUs(min, 0).value_or(0);
-      q.end_us = jaeger::ParseTimeUs(max, 0).value_or(0);
+      q.start_us = jaeger_client::ParseTimeUs(min, 0).value_or(0);
+      q.end_us = jaeger_client::ParseTimeUs(max, 0).value_or(0);
       q.limit = static_cast<int>(Int(req, "query.num_traces", 0));
       if (req.has_param("query.attributes")) {
         const nlohmann::json tags =
@@ -224,7 +224,8 @@ FakeJaegerHttp::FakeJaegerHttp(const FakeJaegerStore* store, FakeHttpBehaviour b
         }
       }
       if (req.has_param("query.duration_min")) {
-        q.min_duration_us = jaeger::ParseDurationUs(Param(req, "query.duration_min")).value_or(0);
+        q.min_duration_us =
+            jaeger_client::ParseDurationUs(Param(req, "query.duration_min")).value_or(0);
       }
       if (FailSearch(q)) return V3Error(res, behaviour_.fail_status, "storage unavailable");
       std::vector<const FakeTrace*> found = store_->Find(q);

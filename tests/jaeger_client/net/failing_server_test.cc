@@ -21,8 +21,8 @@
 namespace trace_analyze::testing {
 namespace {
 
-using jaeger::ApiKind;
-using jaeger::CallErrorKind;
+using jaeger_client::ApiKind;
+using jaeger_client::CallErrorKind;
 using ::testing::AnyOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -35,8 +35,8 @@ int64_t MsSince(Clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
 }
 
-jaeger::SearchQuery HourSearch(int limit = 100) {
-  jaeger::SearchQuery q;
+jaeger_client::SearchQuery HourSearch(int limit = 100) {
+  jaeger_client::SearchQuery q;
   q.service = "frontend";
   q.start_us = kBaseUs - 1000000;
   q.end_us = kBaseUs + 3600LL * 1000000;
@@ -60,10 +60,10 @@ TEST(FailingHttpServerTest, GzipEncodedBodyIsDecoded) {
                     "Content-Encoding: gzip\r\n") +
            gz);
   });
-  const jaeger::ClientOptions options = TestOptions(server.url());
+  const jaeger_client::ClientOptions options = TestOptions(server.url());
   auto source = MakeSource(options, ApiKind::kHttpV1);
   Collected c;
-  jaeger::CallStatus status = source->GetTrace("00000000000a0001", c.Callback(), &c.stats);
+  jaeger_client::CallStatus status = source->GetTrace("00000000000a0001", c.Callback(), &c.stats);
   ASSERT_TRUE(status.ok()) << status.error().message;
   ASSERT_EQ(c.traces.size(), 1u);
   EXPECT_EQ(c.traces[0].trace_id, "00000000000a0001");
@@ -81,11 +81,11 @@ TEST(FailingHttpServerTest, ConnectionResetMidBodyIsARetryableFailure) {
     c.Sleep(20);  // let the client read the first half
     c.Reset();
   });
-  jaeger::ClientOptions options = TestOptions(server.url());
+  jaeger_client::ClientOptions options = TestOptions(server.url());
   options.retry.max_attempts = 2;
   auto source = MakeSource(options, ApiKind::kHttpV1);
   Collected c;
-  jaeger::CallStatus status = source->GetTrace("00000000000a0000", c.Callback(), &c.stats);
+  jaeger_client::CallStatus status = source->GetTrace("00000000000a0000", c.Callback(), &c.stats);
   ASSERT_FALSE(status.ok());
   EXPECT_THAT(status.error().kind, AnyOf(CallErrorKind::kUnavailable, CallErrorKind::kMalformed))
       << status.error().message;
@@ -104,13 +104,13 @@ TEST(FailingHttpServerTest, EndlessTrickleHitsTheTotalTimeout) {
     while (c.Send("1\r\n \r\n") && c.Sleep(10)) {
     }
   });
-  jaeger::ClientOptions options = TestOptions(server.url());
+  jaeger_client::ClientOptions options = TestOptions(server.url());
   options.timeout_ms = 300;
   options.retry.max_attempts = 2;
   auto source = MakeSource(options, ApiKind::kHttpV1);
   const auto start = Clock::now();
   Collected c;
-  jaeger::CallStatus status = source->GetTrace("00000000000a0000", c.Callback(), &c.stats);
+  jaeger_client::CallStatus status = source->GetTrace("00000000000a0000", c.Callback(), &c.stats);
   const int64_t elapsed = MsSince(start);
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().kind, CallErrorKind::kTimeout) << status.error().message;
@@ -135,16 +135,16 @@ TEST(FailingHttpServerTest, BodyLongerThanAnnouncedIsCutAndTheConnectionNotReuse
     }
     c.KeepAlive();
   });
-  const jaeger::ClientOptions options = TestOptions(server.url());
+  const jaeger_client::ClientOptions options = TestOptions(server.url());
   auto source = MakeSource(options, ApiKind::kHttpV1);
   Collected c;
-  jaeger::CallStatus first = source->GetTrace("00000000000a0000", c.Callback(), &c.stats);
+  jaeger_client::CallStatus first = source->GetTrace("00000000000a0000", c.Callback(), &c.stats);
   ASSERT_FALSE(first.ok());
   EXPECT_EQ(first.error().kind, CallErrorKind::kMalformed) << first.error().message;
   EXPECT_THAT(first.error().message, HasSubstr("(20 bytes)"));
   EXPECT_TRUE(c.traces.empty());
 
-  jaeger::CallStatus second = source->GetTrace("00000000000a0001", c.Callback(), &c.stats);
+  jaeger_client::CallStatus second = source->GetTrace("00000000000a0001", c.Callback(), &c.stats);
   ASSERT_TRUE(second.ok()) << second.error().message;
   ASSERT_EQ(c.traces.size(), 1u);
   EXPECT_EQ(c.traces[0].trace_id, "00000000000a0001");
@@ -156,13 +156,13 @@ TEST(FailingHttpServerTest, BodyAnnouncedLargerThanTheLimitIsRefusedUnread) {
     c.Send(HttpHead(200, "application/json", 10LL << 30));  // 10 GiB, never sent
     c.Sleep(2000);
   });
-  jaeger::ClientOptions options = TestOptions(server.url());
+  jaeger_client::ClientOptions options = TestOptions(server.url());
   options.retry.max_attempts = 3;
   options.max_response_bytes = 1 << 20;
   auto source = MakeSource(options, ApiKind::kHttpV1);
   const auto start = Clock::now();
   Collected c;
-  jaeger::CallStatus status = source->GetTrace("00000000000a0000", c.Callback(), &c.stats);
+  jaeger_client::CallStatus status = source->GetTrace("00000000000a0000", c.Callback(), &c.stats);
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().kind, CallErrorKind::kTooLarge) << status.error().message;
   EXPECT_THAT(status.error().message, HasSubstr("response too large"));
@@ -179,7 +179,7 @@ TEST(FailingHttpServerTest, EndlessBodyIsCutAtTheLimit) {
     while (c.Send(chunk)) {
     }
   });
-  jaeger::ClientOptions options = TestOptions(server.url());
+  jaeger_client::ClientOptions options = TestOptions(server.url());
   options.max_response_bytes = 4 << 20;
   auto source = MakeSource(options, ApiKind::kHttpV1);
   Collected c;
@@ -198,11 +198,11 @@ TEST(FailingHttpServerTest, GzipBombIsCutAtTheLimitAfterDecompression) {
                     "Content-Encoding: gzip\r\n") +
            bomb);
   });
-  jaeger::ClientOptions options = TestOptions(server.url());
+  jaeger_client::ClientOptions options = TestOptions(server.url());
   options.max_response_bytes = 4 << 20;
   auto source = MakeSource(options, ApiKind::kHttpV1);
   Collected c;
-  jaeger::CallStatus status = source->GetTrace("00000000000a0000", c.Callback(), &c.stats);
+  jaeger_client::CallStatus status = source->GetTrace("00000000000a0000", c.Callback(), &c.stats);
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().kind, CallErrorKind::kTooLarge) << status.error().message;
 }
@@ -229,14 +229,15 @@ TEST_P(MalformedBodyTest, IsAClearErrorNamingServerApiAndCall) {
                                                        : "/api/v3/traces/00000000000a0001";
   b.canned[path] = {bad.status, bad.content_type, bad.body};
   FakeJaegerHttp server(&store, b);
-  jaeger::ClientOptions options = TestOptions(server.url());
+  jaeger_client::ClientOptions options = TestOptions(server.url());
   auto source = MakeSource(options, bad.api);
   Collected c;
-  jaeger::CallStatus status = source->GetTrace("00000000000a0001", c.Callback(), &c.stats);
+  jaeger_client::CallStatus status = source->GetTrace("00000000000a0001", c.Callback(), &c.stats);
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().kind, bad.kind) << status.error().message;
-  EXPECT_THAT(status.error().message, HasSubstr(fmt::format("{} ({}): GET {}: ", server.url(),
-                                                            jaeger::ApiLabel(bad.api), path)));
+  EXPECT_THAT(status.error().message,
+              HasSubstr(fmt::format("{} ({}): GET {}: ", server.url(),
+                                    jaeger_client::ApiLabel(bad.api), path)));
   EXPECT_THAT(status.error().message, HasSubstr(bad.says));
   EXPECT_TRUE(c.traces.empty());
   // The other traces are unaffected.
@@ -273,12 +274,12 @@ TEST(MalformedBodyTest, UndecodableTraceInAnIntactEnvelopeIsAProblemNotAFailedCa
   b.canned["/api/traces/00000000000a0001"] = {
       200, "application/json", "{\"data\":[{\"traceID\":\"00000000000a0001\",\"spans\":5}]}"};
   FakeJaegerHttp server(&store, b);
-  const jaeger::ClientOptions options = TestOptions(server.url());
+  const jaeger_client::ClientOptions options = TestOptions(server.url());
   auto source = MakeSource(options, ApiKind::kHttpV1);
   const std::vector<std::string> ids = {"00000000000a0000", "00000000000a0001", "00000000000a0003"};
   Collected c;
-  jaeger::FetchReport report;
-  ASSERT_TRUE(jaeger::FetchByIds(*source, ids, {}, c.Callback(), &report).ok());
+  jaeger_client::FetchReport report;
+  ASSERT_TRUE(jaeger_client::FetchByIds(*source, ids, {}, c.Callback(), &report).ok());
   EXPECT_THAT(c.Ids(), ElementsAre("00000000000a0000", "00000000000a0003"));
   ASSERT_EQ(report.stats.problems.size(), 1u);
   EXPECT_EQ(report.stats.problems[0].trace_id, "00000000000a0001");
@@ -299,12 +300,12 @@ TEST(MalformedBodyTest, OneUndecodableTraceInAResponseMakesThatResponsePartial) 
       200, "application/json",
       "{\"data\":[" + good + ",{\"traceID\":\"00000000000a0001\",\"spans\":5}],\"errors\":null}"};
   FakeJaegerHttp server(&store, b);
-  const jaeger::ClientOptions options = TestOptions(server.url());
+  const jaeger_client::ClientOptions options = TestOptions(server.url());
   auto source = MakeSource(options, ApiKind::kHttpV1);
-  jaeger::FetchReport report;
+  jaeger_client::FetchReport report;
   Collected c;
-  jaeger::CallStatus status =
-      jaeger::SearchTraces(*source, HourSearch(), {}, c.Callback(), &report);
+  jaeger_client::CallStatus status =
+      jaeger_client::SearchTraces(*source, HourSearch(), {}, c.Callback(), &report);
   ASSERT_TRUE(status.ok()) << status.error().message;
   EXPECT_THAT(c.Ids(), ElementsAre("00000000000a0000"));  // the good trace is analysed
   ASSERT_EQ(report.stats.problems.size(), 1u);
@@ -324,14 +325,14 @@ TEST(ServerErrorStormTest, RetriesAreBoundedAndBackedOff) {
   storm.fail_first = 1000;
   storm.fail_status = 500;
   FakeJaegerHttp server(&store, storm);
-  jaeger::ClientOptions options = TestOptions(server.url());
+  jaeger_client::ClientOptions options = TestOptions(server.url());
   options.retry.max_attempts = 4;
   options.retry.initial_backoff_ms = 40;
   options.retry.max_backoff_ms = 80;
   auto source = MakeSource(options, ApiKind::kHttpV1);
   const auto start = Clock::now();
   Collected c;
-  jaeger::CallStatus status = source->GetTrace("00000000000a0000", c.Callback(), &c.stats);
+  jaeger_client::CallStatus status = source->GetTrace("00000000000a0000", c.Callback(), &c.stats);
   const int64_t elapsed = MsSince(start);
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().kind, CallErrorKind::kServer);
@@ -349,17 +350,18 @@ TEST(ServerErrorStormTest, FetchByIdsGivesUpInsteadOfTryingEveryId) {
   storm.fail_first = 100000;
   storm.fail_status = 500;
   FakeJaegerHttp server(&store, storm);
-  jaeger::ClientOptions options = TestOptions(server.url());
+  jaeger_client::ClientOptions options = TestOptions(server.url());
   options.retry.max_attempts = 2;
   auto source = MakeSource(options, ApiKind::kHttpV1);
   std::vector<std::string> ids;
   for (int i = 0; i < 30; ++i) ids.push_back(fmt::format("{:016x}", 0xa0000 + i));
-  jaeger::FetchOptions fetch;
+  jaeger_client::FetchOptions fetch;
   fetch.concurrency = 2;
   Collected c;
-  jaeger::FetchReport report;
+  jaeger_client::FetchReport report;
   const auto start = Clock::now();
-  jaeger::CallStatus status = jaeger::FetchByIds(*source, ids, fetch, c.Callback(), &report);
+  jaeger_client::CallStatus status =
+      jaeger_client::FetchByIds(*source, ids, fetch, c.Callback(), &report);
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().kind, CallErrorKind::kServer);
   EXPECT_THAT(status.error().message, HasSubstr("giving up: the first 3 traces all failed"));
@@ -381,13 +383,13 @@ TEST(ConcurrencyLimitTest, NeverMoreRequestsInFlightThanTheLimit) {
   for (const FakeTrace& t : store.traces()) ids.push_back(t.trace_id);
   for (int limit : {1, 3}) {
     FakeJaegerHttp fresh(&store, slow);
-    const jaeger::ClientOptions o = TestOptions(fresh.url());
+    const jaeger_client::ClientOptions o = TestOptions(fresh.url());
     auto s = MakeSource(o, ApiKind::kHttpV1);
-    jaeger::FetchOptions fetch;
+    jaeger_client::FetchOptions fetch;
     fetch.concurrency = limit;
     Collected c;
-    jaeger::FetchReport report;
-    ASSERT_TRUE(jaeger::FetchByIds(*s, ids, fetch, c.Callback(), &report).ok());
+    jaeger_client::FetchReport report;
+    ASSERT_TRUE(jaeger_client::FetchByIds(*s, ids, fetch, c.Callback(), &report).ok());
     EXPECT_EQ(c.traces.size(), 12u);
     EXPECT_EQ(fresh.requests(), 12);
     EXPECT_LE(fresh.max_in_flight(), limit) << "limit " << limit;
@@ -408,13 +410,13 @@ TEST_P(FailingGrpcServerTest, StreamThatNeverEndsHitsTheDeadline) {
     FakeGrpcBehaviour hanging;
     hanging.hang_after_messages = sent_before_hanging;
     FakeJaegerGrpc server(&store, hanging);
-    jaeger::ClientOptions options = TestOptions(server.url());
+    jaeger_client::ClientOptions options = TestOptions(server.url());
     options.timeout_ms = 200;
     options.retry.max_attempts = 2;
     auto source = MakeSource(options, GetParam());
     const auto start = Clock::now();
     Collected c;
-    jaeger::CallStatus status = source->GetTrace("00000000000c0000", c.Callback(), &c.stats);
+    jaeger_client::CallStatus status = source->GetTrace("00000000000c0000", c.Callback(), &c.stats);
     ASSERT_FALSE(status.ok());
     EXPECT_EQ(status.error().kind, CallErrorKind::kTimeout) << status.error().message;
     EXPECT_THAT(status.error().message, HasSubstr("GetTrace(00000000000c0000): gRPC "
@@ -436,17 +438,17 @@ TEST_P(FailingGrpcServerTest, TruncatedProtobufMessageIsMalformedNotTheEndOfTheS
   FakeGrpcBehaviour truncating;
   truncating.truncate_messages = true;
   FakeJaegerGrpc server(&store, truncating);
-  jaeger::ClientOptions options = TestOptions(server.url());
+  jaeger_client::ClientOptions options = TestOptions(server.url());
   options.retry.max_attempts = 2;
   auto source = MakeSource(options, GetParam());
   Collected c;
-  jaeger::CallStatus status = source->GetTrace("00000000000a0000", c.Callback(), &c.stats);
+  jaeger_client::CallStatus status = source->GetTrace("00000000000a0000", c.Callback(), &c.stats);
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().kind, CallErrorKind::kMalformed) << status.error().message;
   EXPECT_THAT(status.error().message,
               HasSubstr(fmt::format("{} ({}): GetTrace(00000000000a0000): malformed response: "
                                     "message 2 of the stream",
-                                    server.url(), jaeger::ApiLabel(GetParam()))));
+                                    server.url(), jaeger_client::ApiLabel(GetParam()))));
   EXPECT_THAT(status.error().message, HasSubstr("truncated"));
   EXPECT_EQ(server.calls(), 2);   // retried: it may have been a broken connection
   EXPECT_TRUE(c.traces.empty());  // the valid first message is not delivered alone
@@ -465,11 +467,11 @@ TEST_P(FailingGrpcServerTest, AuthFailuresAreNotRetried) {
     refusing.fail_first = 1000;
     refusing.fail_code = code;
     FakeJaegerGrpc server(&store, refusing);
-    jaeger::ClientOptions options = TestOptions(server.url());
+    jaeger_client::ClientOptions options = TestOptions(server.url());
     options.retry.max_attempts = 3;
     auto source = MakeSource(options, GetParam());
     Collected c;
-    jaeger::CallStatus status = source->GetTrace("00000000000a0000", c.Callback(), &c.stats);
+    jaeger_client::CallStatus status = source->GetTrace("00000000000a0000", c.Callback(), &c.stats);
     ASSERT_FALSE(status.ok());
     EXPECT_EQ(status.error().kind, CallErrorKind::kAuth) << status.error().message;
     EXPECT_THAT(status.error().message,
@@ -479,12 +481,13 @@ TEST_P(FailingGrpcServerTest, AuthFailuresAreNotRetried) {
     EXPECT_EQ(server.calls(), 1);
 
     // A fetch of many ids stops at the first.
-    jaeger::FetchReport report;
+    jaeger_client::FetchReport report;
     const std::vector<std::string> ids = {"00000000000a0000", "00000000000a0001",
                                           "00000000000a0002"};
-    jaeger::FetchOptions fetch;
+    jaeger_client::FetchOptions fetch;
     fetch.concurrency = 1;
-    jaeger::CallStatus fetched = jaeger::FetchByIds(*source, ids, fetch, c.Callback(), &report);
+    jaeger_client::CallStatus fetched =
+        jaeger_client::FetchByIds(*source, ids, fetch, c.Callback(), &report);
     ASSERT_FALSE(fetched.ok());
     EXPECT_EQ(fetched.error().kind, CallErrorKind::kAuth);
     EXPECT_LE(server.calls(), 1 + 1 + 4);  // the one above, then at most the lookahead
@@ -495,12 +498,12 @@ TEST_P(FailingGrpcServerTest, ResponsesAboveTheLimitAreRefused) {
   FakeJaegerStore store;
   store.Add(MakeFakeTrace("00000000000d0000", kBaseUs, 300));  // ~50 KB in either API
   FakeJaegerGrpc server(&store, {});
-  jaeger::ClientOptions options = TestOptions(server.url());
+  jaeger_client::ClientOptions options = TestOptions(server.url());
   options.max_response_bytes = 16 << 10;
   options.retry.max_attempts = 3;
   auto source = MakeSource(options, GetParam());
   Collected c;
-  jaeger::CallStatus status = source->GetTrace("00000000000d0000", c.Callback(), &c.stats);
+  jaeger_client::CallStatus status = source->GetTrace("00000000000d0000", c.Callback(), &c.stats);
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().kind, CallErrorKind::kTooLarge) << status.error().message;
   EXPECT_THAT(status.error().message, HasSubstr("--max-response-size"));
@@ -539,7 +542,7 @@ TEST(CredentialEchoTest, ServerMessagesQuotingOurCredentialsAreScrubbed) {
   FakeJaegerGrpc grpc(&store, grpc_behaviour);
   for (const auto& [url, api] : std::vector<std::pair<std::string, ApiKind>>{
            {http.url(), ApiKind::kHttpV1}, {grpc.url(), ApiKind::kGrpcV3}}) {
-    jaeger::ClientOptions options = TestOptions(url);
+    jaeger_client::ClientOptions options = TestOptions(url);
     options.bearer_token = token;
     options.headers = {{"X-Api-Key", key}};
     std::vector<std::string> log;
@@ -547,7 +550,7 @@ TEST(CredentialEchoTest, ServerMessagesQuotingOurCredentialsAreScrubbed) {
     options.retry.max_attempts = 2;
     auto source = MakeSource(options, api);
     Collected c;
-    jaeger::CallStatus status = source->GetTrace("00000000000a0000", c.Callback(), &c.stats);
+    jaeger_client::CallStatus status = source->GetTrace("00000000000a0000", c.Callback(), &c.stats);
     ASSERT_FALSE(status.ok());
     // The server did quote it; we did not pass it on.
     EXPECT_THAT(status.error().message, ::testing::ContainsRegex("[Aa]uthorization"));
@@ -561,12 +564,12 @@ TEST(CredentialEchoTest, ServerMessagesQuotingOurCredentialsAreScrubbed) {
 }
 
 TEST(CredentialEchoTest, ScrubSecretsRemovesEveryOccurrence) {
-  jaeger::ClientOptions options;
+  jaeger_client::ClientOptions options;
   options.bearer_token = "tok123";
   options.headers = {{"Authorization", "Basic dXNlcjpwdw=="}, {"X-Team", "latency"}};
-  const std::vector<std::string> secrets = jaeger::SecretsOf(options);
-  EXPECT_EQ(jaeger::ScrubSecrets("a tok123 b tok123tok123 Basic dXNlcjpwdw== dXNlcjpwdw== latency",
-                                 secrets),
+  const std::vector<std::string> secrets = jaeger_client::SecretsOf(options);
+  EXPECT_EQ(jaeger_client::ScrubSecrets(
+                "a tok123 b tok123tok123 Basic dXNlcjpwdw== dXNlcjpwdw== latency", secrets),
             "a *** b ****** *** *** latency");
 }
 

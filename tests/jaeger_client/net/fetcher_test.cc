@@ -21,13 +21,13 @@
 namespace trace_analyze::testing {
 namespace {
 
-using jaeger::ApiKind;
+using jaeger_client::ApiKind;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-jaeger::SearchQuery HourSearch(int limit) {
-  jaeger::SearchQuery q;
+jaeger_client::SearchQuery HourSearch(int limit) {
+  jaeger_client::SearchQuery q;
   q.service = "frontend";
   q.start_us = kBaseUs - 1000000;
   q.end_us = kBaseUs + 3600LL * 1000000;
@@ -38,14 +38,14 @@ jaeger::SearchQuery HourSearch(int limit) {
 TEST(FetcherTest, SplitsTheWindowToGetMoreThanTheLimitWithoutDuplicates) {
   const FakeJaegerStore store = MakeStore(50);  // one a minute: 50 minutes
   FakeJaegerHttp server(&store, {});
-  const jaeger::ClientOptions options = TestOptions(server.url());
+  const jaeger_client::ClientOptions options = TestOptions(server.url());
   auto source = MakeSource(options, ApiKind::kHttpV1);
-  jaeger::FetchOptions fetch;
+  jaeger_client::FetchOptions fetch;
   fetch.max_traces = 35;
   Collected c;
-  jaeger::FetchReport report;
-  jaeger::CallStatus status =
-      jaeger::SearchTraces(*source, HourSearch(10), fetch, c.Callback(), &report);
+  jaeger_client::FetchReport report;
+  jaeger_client::CallStatus status =
+      jaeger_client::SearchTraces(*source, HourSearch(10), fetch, c.Callback(), &report);
   ASSERT_TRUE(status.ok()) << status.error().message;
   EXPECT_EQ(c.traces.size(), 35u);
   const std::vector<std::string> ids = c.Ids();
@@ -58,14 +58,14 @@ TEST(FetcherTest, SplitsTheWindowToGetMoreThanTheLimitWithoutDuplicates) {
 TEST(FetcherTest, GetsEverythingWhenTheTargetExceedsWhatMatches) {
   const FakeJaegerStore store = MakeStore(30);
   FakeJaegerHttp server(&store, {});
-  const jaeger::ClientOptions options = TestOptions(server.url());
+  const jaeger_client::ClientOptions options = TestOptions(server.url());
   auto source = MakeSource(options, ApiKind::kHttpV3);
-  jaeger::FetchOptions fetch;
+  jaeger_client::FetchOptions fetch;
   fetch.max_traces = 1000;
   Collected c;
-  jaeger::FetchReport report;
-  jaeger::CallStatus status =
-      jaeger::SearchTraces(*source, HourSearch(7), fetch, c.Callback(), &report);
+  jaeger_client::FetchReport report;
+  jaeger_client::CallStatus status =
+      jaeger_client::SearchTraces(*source, HourSearch(7), fetch, c.Callback(), &report);
   ASSERT_TRUE(status.ok()) << status.error().message;
   EXPECT_EQ(c.traces.size(), 30u);
   EXPECT_FALSE(report.search_truncated);
@@ -74,15 +74,15 @@ TEST(FetcherTest, GetsEverythingWhenTheTargetExceedsWhatMatches) {
 TEST(FetcherTest, BoundedSplitDepthReportsATruncatedSearch) {
   const FakeJaegerStore store = MakeStore(40);
   FakeJaegerHttp server(&store, {});
-  const jaeger::ClientOptions options = TestOptions(server.url());
+  const jaeger_client::ClientOptions options = TestOptions(server.url());
   auto source = MakeSource(options, ApiKind::kHttpV1);
-  jaeger::FetchOptions fetch;
+  jaeger_client::FetchOptions fetch;
   fetch.max_traces = 100;
   fetch.max_split_depth = 1;
   Collected c;
-  jaeger::FetchReport report;
-  jaeger::CallStatus status =
-      jaeger::SearchTraces(*source, HourSearch(5), fetch, c.Callback(), &report);
+  jaeger_client::FetchReport report;
+  jaeger_client::CallStatus status =
+      jaeger_client::SearchTraces(*source, HourSearch(5), fetch, c.Callback(), &report);
   ASSERT_TRUE(status.ok()) << status.error().message;
   EXPECT_EQ(report.search_calls, 3u);
   EXPECT_TRUE(report.search_truncated);
@@ -94,17 +94,17 @@ TEST(FetcherTest, BoundedSplitDepthReportsATruncatedSearch) {
 TEST(FetcherTest, FetchesIdsInOrderAndReportsTheMissingOnes) {
   const FakeJaegerStore store = MakeStore(12);
   FakeJaegerHttp server(&store, {});
-  const jaeger::ClientOptions options = TestOptions(server.url());
+  const jaeger_client::ClientOptions options = TestOptions(server.url());
   auto source = MakeSource(options, ApiKind::kHttpV1);
   const std::vector<std::string> ids = {"00000000000a0007", "00000000000bbbbb", "00000000000a0001",
                                         "00000000000a0007", "00000000000a0004", "00000000000ccccc"};
-  jaeger::FetchOptions fetch;
+  jaeger_client::FetchOptions fetch;
   fetch.concurrency = 3;
   std::vector<std::pair<size_t, size_t>> progress;
   fetch.progress = [&](size_t done, size_t total) { progress.emplace_back(done, total); };
   Collected c;
-  jaeger::FetchReport report;
-  ASSERT_TRUE(jaeger::FetchByIds(*source, ids, fetch, c.Callback(), &report).ok());
+  jaeger_client::FetchReport report;
+  ASSERT_TRUE(jaeger_client::FetchByIds(*source, ids, fetch, c.Callback(), &report).ok());
   EXPECT_THAT(c.Ids(), ElementsAre("00000000000a0007", "00000000000a0001", "00000000000a0004"));
   EXPECT_THAT(report.not_found, ElementsAre("00000000000bbbbb", "00000000000ccccc"));
   EXPECT_TRUE(report.partial());
@@ -121,14 +121,14 @@ TEST(FetcherTest, ServerErrorsOnSomeTracesMakeAPartialResult) {
   flaky.fail_first = 1;
   flaky.fail_status = 500;
   FakeJaegerHttp server(&store, flaky);
-  const jaeger::ClientOptions options = TestOptions(server.url());
+  const jaeger_client::ClientOptions options = TestOptions(server.url());
   auto source = MakeSource(options, ApiKind::kHttpV1);
   const std::vector<std::string> ids = {"00000000000a0000", "00000000000a0001"};
-  jaeger::FetchOptions fetch;
+  jaeger_client::FetchOptions fetch;
   fetch.concurrency = 1;
   Collected c;
-  jaeger::FetchReport report;
-  ASSERT_TRUE(jaeger::FetchByIds(*source, ids, fetch, c.Callback(), &report).ok());
+  jaeger_client::FetchReport report;
+  ASSERT_TRUE(jaeger_client::FetchByIds(*source, ids, fetch, c.Callback(), &report).ok());
   EXPECT_EQ(c.traces.size(), 1u);
   ASSERT_EQ(report.failed.size(), 1u);
   EXPECT_THAT(report.failed[0], HasSubstr("HTTP 500"));
@@ -142,35 +142,36 @@ TEST(FetcherTest, RefusedConnectionAbortsTheWholeFetch) {
     FakeJaegerHttp server(&store, {});
     url = server.url();
   }
-  const jaeger::ClientOptions options = TestOptions(url);
+  const jaeger_client::ClientOptions options = TestOptions(url);
   auto source = MakeSource(options, ApiKind::kHttpV1);
   const std::vector<std::string> ids = {"00000000000a0000", "00000000000a0001", "00000000000a0002"};
   Collected c;
-  jaeger::FetchReport report;
-  jaeger::CallStatus status = jaeger::FetchByIds(*source, ids, {}, c.Callback(), &report);
+  jaeger_client::FetchReport report;
+  jaeger_client::CallStatus status =
+      jaeger_client::FetchByIds(*source, ids, {}, c.Callback(), &report);
   ASSERT_FALSE(status.ok());
-  EXPECT_EQ(status.error().kind, jaeger::CallErrorKind::kUnavailable);
+  EXPECT_EQ(status.error().kind, jaeger_client::CallErrorKind::kUnavailable);
 }
 
 TEST(FetcherTest, CacheServesSettledTracesOnTheSecondRun) {
   FakeJaegerStore store = MakeStore(3);
-  const int64_t now = jaeger::NowUs();
+  const int64_t now = jaeger_client::NowUs();
   store.Add(MakeFakeTrace("00000000000e0000", now - 1000000));  // ended a second ago
   FakeJaegerHttp server(&store, {});
-  const jaeger::ClientOptions options = TestOptions(server.url());
+  const jaeger_client::ClientOptions options = TestOptions(server.url());
   auto source = MakeSource(options, ApiKind::kHttpV1);
   TempDir dir;
   const std::vector<std::string> ids = {"00000000000a0000", "000000000000feed00000000000a0002",
                                         "00000000000e0000"};
   std::vector<std::string> first_run;
   for (int run = 0; run < 2; ++run) {
-    jaeger::TraceCache cache(dir.path(), options.server.Display(), options.server.Display(),
-                             5LL * 60 * 1000000);
-    jaeger::FetchOptions fetch;
+    jaeger_client::TraceCache cache(dir.path(), options.server.Display(), options.server.Display(),
+                                    5LL * 60 * 1000000);
+    jaeger_client::FetchOptions fetch;
     fetch.cache = &cache;
     Collected c;
-    jaeger::FetchReport report;
-    ASSERT_TRUE(jaeger::FetchByIds(*source, ids, fetch, c.Callback(), &report).ok());
+    jaeger_client::FetchReport report;
+    ASSERT_TRUE(jaeger_client::FetchByIds(*source, ids, fetch, c.Callback(), &report).ok());
     ASSERT_EQ(c.traces.size(), 3u);
     std::vector<std::string> summary;
     for (const analyzer::Trace& t : c.traces) {
@@ -191,18 +192,18 @@ TEST(FetcherTest, CacheServesSettledTracesOnTheSecondRun) {
 TEST(FetcherTest, CorruptCacheEntryIsAMissAndIsReplaced) {
   const FakeJaegerStore store = MakeStore(1);
   FakeJaegerHttp server(&store, {});
-  const jaeger::ClientOptions options = TestOptions(server.url());
+  const jaeger_client::ClientOptions options = TestOptions(server.url());
   auto source = MakeSource(options, ApiKind::kHttpV1);
   TempDir dir;
-  jaeger::TraceCache cache(dir.path(), options.server.Display(), "key", 0);
+  jaeger_client::TraceCache cache(dir.path(), options.server.Display(), "key", 0);
   std::filesystem::create_directories(cache.folder());
   std::ofstream(cache.folder() + "/00000000000a0000.json.zst") << "not zstd";
-  jaeger::FetchOptions fetch;
+  jaeger_client::FetchOptions fetch;
   fetch.cache = &cache;
   Collected c;
-  jaeger::FetchReport report;
+  jaeger_client::FetchReport report;
   const std::vector<std::string> ids = {"00000000000a0000"};
-  ASSERT_TRUE(jaeger::FetchByIds(*source, ids, fetch, c.Callback(), &report).ok());
+  ASSERT_TRUE(jaeger_client::FetchByIds(*source, ids, fetch, c.Callback(), &report).ok());
   EXPECT_EQ(c.traces.size(), 1u);
   EXPECT_EQ(report.cache_hits, 0u);
   EXPECT_EQ(cache.stores(), 1u);
@@ -222,11 +223,12 @@ TEST(FetcherTest, AllFourApisAgree) {
                                                     {http.url(), ApiKind::kHttpV3},
                                                     {grpc.url(), ApiKind::kGrpcV2},
                                                     {grpc.url(), ApiKind::kGrpcV3}}) {
-    const jaeger::ClientOptions options = TestOptions(url);
+    const jaeger_client::ClientOptions options = TestOptions(url);
     auto source = MakeSource(options, api);
     Collected c;
-    jaeger::FetchReport report;
-    jaeger::CallStatus status = jaeger::FetchByIds(*source, ids, {}, c.Callback(), &report);
+    jaeger_client::FetchReport report;
+    jaeger_client::CallStatus status =
+        jaeger_client::FetchByIds(*source, ids, {}, c.Callback(), &report);
     ASSERT_TRUE(status.ok()) << status.error().message;
     std::vector<std::string> summary;
     for (const analyzer::Trace& t : c.traces) {

@@ -12,14 +12,14 @@
 namespace trace_analyze::testing {
 namespace {
 
-using jaeger::ApiKind;
-using jaeger::CallErrorKind;
+using jaeger_client::ApiKind;
+using jaeger_client::CallErrorKind;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-jaeger::SearchQuery Search(int limit = 100) {
-  jaeger::SearchQuery q;
+jaeger_client::SearchQuery Search(int limit = 100) {
+  jaeger_client::SearchQuery q;
   q.service = "frontend";
   q.start_us = kBaseUs - 1000000;
   q.end_us = kBaseUs + 3600LL * 1000000;
@@ -33,7 +33,7 @@ TEST_P(GrpcSourceTest, ListsSearchesAndFetches) {
   FakeJaegerStore store = MakeStore(4);
   store.Add(MakeFakeTrace("00000000000c0000", kBaseUs, 25));  // 26 spans: 3 api_v2 chunks
   FakeJaegerGrpc server(&store, {});
-  const jaeger::ClientOptions options = TestOptions(server.url());
+  const jaeger_client::ClientOptions options = TestOptions(server.url());
   auto source = MakeSource(options, GetParam());
 
   auto services = source->Services();
@@ -41,7 +41,7 @@ TEST_P(GrpcSourceTest, ListsSearchesAndFetches) {
   EXPECT_THAT(services.value(), ElementsAre("driver", "frontend"));
   auto ops = source->Operations("frontend");
   ASSERT_TRUE(ops.ok()) << ops.error().message;
-  EXPECT_THAT(ops.value(), ElementsAre(jaeger::OperationInfo{"GET /dispatch", "server"}));
+  EXPECT_THAT(ops.value(), ElementsAre(jaeger_client::OperationInfo{"GET /dispatch", "server"}));
 
   Collected found;
   auto n = source->Search(Search(3), found.Callback(), &found.stats);
@@ -58,7 +58,7 @@ TEST_P(GrpcSourceTest, ListsSearchesAndFetches) {
   }
 
   Collected missing;
-  jaeger::CallStatus status =
+  jaeger_client::CallStatus status =
       source->GetTrace("00000000000bbbbb", missing.Callback(), &missing.stats);
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().kind, CallErrorKind::kNotFound) << status.error().message;
@@ -71,11 +71,11 @@ TEST_P(GrpcSourceTest, RetriesUnavailableThenSucceeds) {
   FakeGrpcBehaviour flaky;
   flaky.fail_first = 2;
   FakeJaegerGrpc server(&store, flaky);
-  jaeger::ClientOptions options = TestOptions(server.url());
+  jaeger_client::ClientOptions options = TestOptions(server.url());
   options.retry.max_attempts = 3;
   auto source = MakeSource(options, GetParam());
   Collected c;
-  jaeger::CallStatus status = source->GetTrace("00000000000a0001", c.Callback(), &c.stats);
+  jaeger_client::CallStatus status = source->GetTrace("00000000000a0001", c.Callback(), &c.stats);
   ASSERT_TRUE(status.ok()) << status.error().message;
   EXPECT_EQ(c.traces.size(), 1u);
   EXPECT_EQ(server.calls(), 3);
@@ -86,7 +86,7 @@ TEST_P(GrpcSourceTest, DeadlineExceededIsATimeout) {
   FakeGrpcBehaviour slow;
   slow.delay_ms = 800;
   FakeJaegerGrpc server(&store, slow);
-  jaeger::ClientOptions options = TestOptions(server.url());
+  jaeger_client::ClientOptions options = TestOptions(server.url());
   options.timeout_ms = 200;
   auto source = MakeSource(options, GetParam());
   const auto start = std::chrono::steady_clock::now();
@@ -102,7 +102,7 @@ TEST_P(GrpcSourceTest, SendsTokenAsMetadataNeverInMessages) {
   FakeGrpcBehaviour secured;
   secured.required_token = "gr9c-t0ken";
   FakeJaegerGrpc server(&store, secured);
-  jaeger::ClientOptions options = TestOptions(server.url());
+  jaeger_client::ClientOptions options = TestOptions(server.url());
   options.headers = {{"X-Team", "latency"}};
   options.tenant = "acme";
   std::vector<std::string> log;
@@ -132,11 +132,11 @@ TEST(GrpcApiV3Test, TraceLargerThanFourMebibytesArrivesWhole) {
   store.Add(MakeBigFakeTrace("00000000000d0000", kBaseUs));
   ASSERT_GT(ToOtlpProto(store.traces()[0]).ByteSizeLong(), size_t{4} << 20);
   FakeJaegerGrpc server(&store, {});
-  jaeger::ClientOptions options = TestOptions(server.url());
+  jaeger_client::ClientOptions options = TestOptions(server.url());
   options.timeout_ms = 10000;
   auto source = MakeSource(options, ApiKind::kGrpcV3);
   Collected c;
-  jaeger::CallStatus status = source->GetTrace("00000000000d0000", c.Callback(), &c.stats);
+  jaeger_client::CallStatus status = source->GetTrace("00000000000d0000", c.Callback(), &c.stats);
   ASSERT_TRUE(status.ok()) << status.error().message;
   ASSERT_EQ(c.traces.size(), 1u);
   EXPECT_EQ(c.traces[0].spans.size(), 6001u);
@@ -148,7 +148,7 @@ TEST(GrpcAutoTest, FallsBackToApiV2WhenApiV3IsUnimplemented) {
   old_server.serve_v3 = false;
   FakeJaegerGrpc server(&store, old_server);
   std::vector<std::string> log;
-  jaeger::ClientOptions options = TestOptions(server.url());
+  jaeger_client::ClientOptions options = TestOptions(server.url());
   options.log = [&](std::string_view line) { log.emplace_back(line); };
   auto source = MakeSource(options, ApiKind::kAuto);
   Collected c;
@@ -168,7 +168,7 @@ TEST(GrpcAutoTest, ConnectionRefusedIsUnavailable) {
     FakeJaegerGrpc server(&store, {});
     url = server.url();
   }
-  jaeger::ClientOptions options = TestOptions(url);
+  jaeger_client::ClientOptions options = TestOptions(url);
   auto source = MakeSource(options, ApiKind::kGrpcV3);
   auto services = source->Services();
   ASSERT_FALSE(services.ok());

@@ -96,12 +96,14 @@ TEST(Http2Test, TraceIsFetchedFromAnHttp2OnlyServer) {
   Nghttpd server(root.path(), pki);
   ASSERT_TRUE(server.running());
 
-  jaeger::ClientOptions options = TestOptions(server.url());
+  jaeger_client::ClientOptions options = TestOptions(server.url());
   options.ca_file = pki.ca_cert;
-  std::unique_ptr<jaeger::TraceSource> source = MakeSource(options, jaeger::ApiKind::kHttpV1);
+  std::unique_ptr<jaeger_client::TraceSource> source =
+      MakeSource(options, jaeger_client::ApiKind::kHttpV1);
   ASSERT_NE(source, nullptr);
   Collected c;
-  const jaeger::CallStatus got = source->GetTrace("00000000000a0000", c.Callback(), &c.stats);
+  const jaeger_client::CallStatus got =
+      source->GetTrace("00000000000a0000", c.Callback(), &c.stats);
   ASSERT_TRUE(got.ok()) << got.error().message;
   ASSERT_EQ(c.traces.size(), 1u);
   EXPECT_EQ(c.traces[0].trace_id, "00000000000a0000");

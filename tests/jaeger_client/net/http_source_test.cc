@@ -12,14 +12,14 @@
 namespace trace_analyze::testing {
 namespace {
 
-using jaeger::ApiKind;
-using jaeger::CallErrorKind;
+using jaeger_client::ApiKind;
+using jaeger_client::CallErrorKind;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-jaeger::SearchQuery Search(int limit = 100) {
-  jaeger::SearchQuery q;
+jaeger_client::SearchQuery Search(int limit = 100) {
+  jaeger_client::SearchQuery q;
   q.service = "frontend";
   q.start_us = kBaseUs - 1000000;
   q.end_us = kBaseUs + 3600LL * 1000000;
@@ -30,7 +30,7 @@ jaeger::SearchQuery Search(int limit = 100) {
 TEST(HttpSourceTest, ApiV1ListsSearchesAndFetches) {
   const FakeJaegerStore store = MakeStore(5);
   FakeJaegerHttp server(&store, {});
-  const jaeger::ClientOptions options = TestOptions(server.url());
+  const jaeger_client::ClientOptions options = TestOptions(server.url());
   auto source = MakeSource(options, ApiKind::kHttpV1);
 
   auto services = source->Services();
@@ -38,7 +38,7 @@ TEST(HttpSourceTest, ApiV1ListsSearchesAndFetches) {
   EXPECT_THAT(services.value(), ElementsAre("driver", "frontend"));
   auto ops = source->Operations("driver");
   ASSERT_TRUE(ops.ok()) << ops.error().message;
-  EXPECT_THAT(ops.value(), ElementsAre(jaeger::OperationInfo{"FindDriver", "client"}));
+  EXPECT_THAT(ops.value(), ElementsAre(jaeger_client::OperationInfo{"FindDriver", "client"}));
 
   Collected found;
   auto n = source->Search(Search(3), found.Callback(), &found.stats);
@@ -61,7 +61,7 @@ TEST(HttpSourceTest, ApiV1ListsSearchesAndFetches) {
 TEST(HttpSourceTest, ApiV3SpeaksOtlpJsonAndTreats404AsNoTraces) {
   const FakeJaegerStore store = MakeStore(4);
   FakeJaegerHttp server(&store, {});
-  const jaeger::ClientOptions options = TestOptions(server.url());
+  const jaeger_client::ClientOptions options = TestOptions(server.url());
   auto source = MakeSource(options, ApiKind::kHttpV3);
 
   auto services = source->Services();
@@ -74,7 +74,7 @@ TEST(HttpSourceTest, ApiV3SpeaksOtlpJsonAndTreats404AsNoTraces) {
   EXPECT_EQ(n.value(), 4u);
   EXPECT_EQ(server.RequestsTo("/api/v3/traces"), 1);
 
-  jaeger::SearchQuery nothing = Search();
+  jaeger_client::SearchQuery nothing = Search();
   nothing.service = "nobody";
   Collected none;
   auto zero = source->Search(nothing, none.Callback(), &none.stats);
@@ -82,7 +82,7 @@ TEST(HttpSourceTest, ApiV3SpeaksOtlpJsonAndTreats404AsNoTraces) {
   EXPECT_EQ(zero.value(), 0u);
 
   Collected missing;
-  jaeger::CallStatus status =
+  jaeger_client::CallStatus status =
       source->GetTrace("00000000000bbbbb", missing.Callback(), &missing.stats);
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().kind, CallErrorKind::kNotFound);
@@ -94,10 +94,10 @@ TEST(HttpSourceTest, ApiV3SpeaksOtlpJsonAndTreats404AsNoTraces) {
 TEST(HttpSourceTest, NotFoundTraceNamesServerApiCallAndCause) {
   const FakeJaegerStore store = MakeStore(1);
   FakeJaegerHttp server(&store, {});
-  const jaeger::ClientOptions options = TestOptions(server.url());
+  const jaeger_client::ClientOptions options = TestOptions(server.url());
   auto source = MakeSource(options, ApiKind::kHttpV1);
   Collected c;
-  jaeger::CallStatus status = source->GetTrace("00000000000bbbbb", c.Callback(), &c.stats);
+  jaeger_client::CallStatus status = source->GetTrace("00000000000bbbbb", c.Callback(), &c.stats);
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().kind, CallErrorKind::kNotFound);
   EXPECT_EQ(
@@ -108,10 +108,10 @@ TEST(HttpSourceTest, NotFoundTraceNamesServerApiCallAndCause) {
 TEST(HttpSourceTest, BadRequestCarriesJaegersMessageFromTextPlainBody) {
   const FakeJaegerStore store = MakeStore(1);
   FakeJaegerHttp server(&store, {});
-  jaeger::ClientOptions options = TestOptions(server.url());
+  jaeger_client::ClientOptions options = TestOptions(server.url());
   options.retry.max_attempts = 3;
   auto source = MakeSource(options, ApiKind::kHttpV1);
-  jaeger::SearchQuery q = Search();
+  jaeger_client::SearchQuery q = Search();
   q.service = "";
   Collected c;
   auto n = source->Search(q, c.Callback(), &c.stats);
@@ -126,7 +126,7 @@ TEST(HttpSourceTest, AutoFallsBackToApiV3WhenSearchEndpointsAreGone) {
   FakeHttpBehaviour after_v2_20;
   after_v2_20.legacy_search_removed = true;
   FakeJaegerHttp server(&store, after_v2_20);
-  const jaeger::ClientOptions options = TestOptions(server.url());
+  const jaeger_client::ClientOptions options = TestOptions(server.url());
   auto source = MakeSource(options, ApiKind::kAuto);
 
   Collected found;
@@ -155,7 +155,7 @@ TEST(HttpSourceTest, HtmlIndexPageIsDetectedAsEndpointNotServed) {
   old_router.legacy_search_removed = true;
   old_router.html_for_unknown = true;
   FakeJaegerHttp server(&store, old_router);
-  const jaeger::ClientOptions options = TestOptions(server.url());
+  const jaeger_client::ClientOptions options = TestOptions(server.url());
 
   auto v1 = MakeSource(options, ApiKind::kHttpV1);
   Collected c;
@@ -176,11 +176,11 @@ TEST(HttpSourceTest, RetriesServerErrorsWithBackoffThenSucceeds) {
   flaky.fail_first = 2;
   flaky.fail_status = 503;
   FakeJaegerHttp server(&store, flaky);
-  jaeger::ClientOptions options = TestOptions(server.url());
+  jaeger_client::ClientOptions options = TestOptions(server.url());
   options.retry.max_attempts = 3;
   auto source = MakeSource(options, ApiKind::kHttpV1);
   Collected c;
-  jaeger::CallStatus status = source->GetTrace("00000000000a0001", c.Callback(), &c.stats);
+  jaeger_client::CallStatus status = source->GetTrace("00000000000a0001", c.Callback(), &c.stats);
   ASSERT_TRUE(status.ok()) << status.error().message;
   EXPECT_EQ(c.traces.size(), 1u);
   EXPECT_EQ(server.requests(), 3);
@@ -192,11 +192,11 @@ TEST(HttpSourceTest, GivesUpAfterRetriesAndSaysSo) {
   down.fail_first = 100;
   down.fail_status = 500;
   FakeJaegerHttp server(&store, down);
-  jaeger::ClientOptions options = TestOptions(server.url());
+  jaeger_client::ClientOptions options = TestOptions(server.url());
   options.retry.max_attempts = 3;
   auto source = MakeSource(options, ApiKind::kHttpV1);
   Collected c;
-  jaeger::CallStatus status = source->GetTrace("00000000000a0001", c.Callback(), &c.stats);
+  jaeger_client::CallStatus status = source->GetTrace("00000000000a0001", c.Callback(), &c.stats);
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().kind, CallErrorKind::kServer);
   EXPECT_THAT(status.error().message, HasSubstr("HTTP 500: storage unavailable"));
@@ -210,7 +210,7 @@ TEST(HttpSourceTest, SlowServerTimesOut) {
   FakeHttpBehaviour slow;
   slow.delay_ms = 800;
   FakeJaegerHttp server(&store, slow);
-  jaeger::ClientOptions options = TestOptions(server.url());
+  jaeger_client::ClientOptions options = TestOptions(server.url());
   options.timeout_ms = 200;
   auto source = MakeSource(options, ApiKind::kHttpV1);
   const auto start = std::chrono::steady_clock::now();
@@ -227,17 +227,17 @@ TEST(HttpSourceTest, DroppedConnectionIsRetriedAndReported) {
   FakeHttpBehaviour dropping;
   dropping.drop_first = 1;
   FakeJaegerHttp server(&store, dropping);
-  jaeger::ClientOptions options = TestOptions(server.url());
+  jaeger_client::ClientOptions options = TestOptions(server.url());
   auto once = MakeSource(options, ApiKind::kHttpV1);
   Collected c;
-  jaeger::CallStatus failed = once->GetTrace("00000000000a0000", c.Callback(), &c.stats);
+  jaeger_client::CallStatus failed = once->GetTrace("00000000000a0000", c.Callback(), &c.stats);
   ASSERT_FALSE(failed.ok());
-  EXPECT_TRUE(jaeger::IsRetryable(failed.error().kind)) << failed.error().message;
+  EXPECT_TRUE(jaeger_client::IsRetryable(failed.error().kind)) << failed.error().message;
   EXPECT_THAT(failed.error().message, HasSubstr("GET /api/traces/00000000000a0000"));
   EXPECT_TRUE(c.traces.empty());
 
   FakeJaegerHttp server2(&store, dropping);
-  jaeger::ClientOptions retrying = TestOptions(server2.url());
+  jaeger_client::ClientOptions retrying = TestOptions(server2.url());
   retrying.retry.max_attempts = 2;
   auto twice = MakeSource(retrying, ApiKind::kHttpV1);
   ASSERT_TRUE(twice->GetTrace("00000000000a0000", c.Callback(), &c.stats).ok());
@@ -251,7 +251,8 @@ TEST(HttpSourceTest, ConnectionRefusedIsUnavailable) {
     FakeJaegerHttp server(&store, {});  // bind, then close: the port is free again
     port = std::stoi(server.url().substr(server.url().rfind(':') + 1));
   }
-  const jaeger::ClientOptions options = TestOptions(fmt::format("http://127.0.0.1:{}", port));
+  const jaeger_client::ClientOptions options =
+      TestOptions(fmt::format("http://127.0.0.1:{}", port));
   auto source = MakeSource(options, ApiKind::kHttpV1);
   auto services = source->Services();
   ASSERT_FALSE(services.ok());
@@ -264,7 +265,7 @@ TEST(HttpSourceTest, SendsHeadersTokenAndTenantButNeverLogsTheToken) {
   FakeHttpBehaviour secured;
   secured.required_token = "s3cr3t-t0ken";
   FakeJaegerHttp server(&store, secured);
-  jaeger::ClientOptions options = TestOptions(server.url());
+  jaeger_client::ClientOptions options = TestOptions(server.url());
   options.headers = {{"X-Team", "latency"}, {"X-Api-Key", "k3y-value"}};
   options.tenant = "acme";
   std::vector<std::string> log;
@@ -297,7 +298,7 @@ TEST(HttpSourceTest, SendsHeadersTokenAndTenantButNeverLogsTheToken) {
 TEST(HttpSourceTest, BasePathPrefixesEveryRoute) {
   const FakeJaegerStore store = MakeStore(1);
   FakeJaegerHttp server(&store, {});
-  const jaeger::ClientOptions options = TestOptions(server.url() + "/jaeger/");
+  const jaeger_client::ClientOptions options = TestOptions(server.url() + "/jaeger/");
   EXPECT_EQ(options.server.base_path, "/jaeger");
   auto source = MakeSource(options, ApiKind::kHttpV1);
   auto services = source->Services();  // the fake serves no base path: 404 page

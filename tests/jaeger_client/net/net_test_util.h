@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "analyzer/model.h"
+#include "input/input.h"
 #include "jaeger_client/client_options.h"
-#include "jaeger_client/input.h"
-#include "jaeger_client/source_factory.h"
+#include "jaeger_client/net/source_factory.h"
 #include "jaeger_client/trace_source.h"
 #include "tests/testing/fake_jaeger_store.h"
 
@@ -37,9 +37,9 @@ inline FakeJaegerStore MakeStore(int n) {
 
 // Options for tests: one attempt unless a test asks for retries, 10 ms
 // backoff, 2 s timeout (tests with slow servers lower it).
-inline jaeger::ClientOptions TestOptions(const std::string& url) {
-  jaeger::ClientOptions o;
-  Result<jaeger::ServerUrl> server = jaeger::ParseServerUrl(url);
+inline jaeger_client::ClientOptions TestOptions(const std::string& url) {
+  jaeger_client::ClientOptions o;
+  Result<jaeger_client::ServerUrl> server = jaeger_client::ParseServerUrl(url);
   EXPECT_TRUE(server.ok());
   if (server.ok()) o.server = server.value();
   o.retry.max_attempts = 1;
@@ -50,18 +50,19 @@ inline jaeger::ClientOptions TestOptions(const std::string& url) {
   return o;
 }
 
-inline std::unique_ptr<jaeger::TraceSource> MakeSource(const jaeger::ClientOptions& options,
-                                                       jaeger::ApiKind api) {
-  Result<std::unique_ptr<jaeger::TraceSource>> source = jaeger::MakeTraceSource(options, api);
+inline std::unique_ptr<jaeger_client::TraceSource> MakeSource(
+    const jaeger_client::ClientOptions& options, jaeger_client::ApiKind api) {
+  Result<std::unique_ptr<jaeger_client::TraceSource>> source =
+      jaeger_client::net::MakeTraceSource(options, api);
   EXPECT_TRUE(source.ok()) << (source.ok() ? "" : source.error().message);
   return source.ok() ? std::move(source).value() : nullptr;
 }
 
 struct Collected {
   std::vector<analyzer::Trace> traces;
-  jaeger::ReadStats stats;
+  input::ReadStats stats;
 
-  jaeger::TraceCallback Callback() {
+  formats::TraceCallback Callback() {
     return [this](analyzer::Trace& t) {
       traces.push_back(std::move(t));
       return OkStatus();

@@ -16,8 +16,8 @@
 namespace trace_analyze::testing {
 namespace {
 
-using jaeger::ApiKind;
-using jaeger::CallErrorKind;
+using jaeger_client::ApiKind;
+using jaeger_client::CallErrorKind;
 using ::testing::AnyOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -59,7 +59,7 @@ TEST_P(TlsTest, SelfSignedCertificateIsRefusedWithoutRetrying) {
   TlsServer server(GetParam(), &store_, pki_.self_signed_cert, pki_.self_signed_key);
   EXPECT_EQ(server.url().substr(0, server.url().find(':')),
             GetParam() == ApiKind::kHttpV1 ? "https" : "grpcs");
-  jaeger::ClientOptions options = TestOptions(server.url());
+  jaeger_client::ClientOptions options = TestOptions(server.url());
   options.retry.max_attempts = 3;
   options.retry.initial_backoff_ms = 500;  // a retry would show in the time taken
   auto source = MakeSource(options, GetParam());
@@ -77,21 +77,21 @@ TEST_P(TlsTest, SelfSignedCertificateIsRefusedWithoutRetrying) {
 
 TEST_P(TlsTest, InsecureAcceptsAnUnverifiableCertificate) {
   TlsServer server(GetParam(), &store_, pki_.self_signed_cert, pki_.self_signed_key);
-  jaeger::ClientOptions options = TestOptions(server.url());
+  jaeger_client::ClientOptions options = TestOptions(server.url());
   options.insecure = true;
   auto source = MakeSource(options, GetParam());
   auto services = source->Services();
   ASSERT_TRUE(services.ok()) << services.error().message;
   EXPECT_THAT(services.value(), ElementsAre("driver", "frontend"));
   Collected c;
-  jaeger::CallStatus got = source->GetTrace("00000000000a0001", c.Callback(), &c.stats);
+  jaeger_client::CallStatus got = source->GetTrace("00000000000a0001", c.Callback(), &c.stats);
   ASSERT_TRUE(got.ok()) << got.error().message;
   EXPECT_EQ(c.traces.size(), 1u);
 }
 
 TEST_P(TlsTest, CaFileVerifiesTheServer) {
   TlsServer server(GetParam(), &store_, pki_.server_cert, pki_.server_key);
-  jaeger::ClientOptions options = TestOptions(server.url());
+  jaeger_client::ClientOptions options = TestOptions(server.url());
   auto unknown_ca = MakeSource(options, GetParam());
   auto refused = unknown_ca->Services();
   ASSERT_FALSE(refused.ok());
@@ -106,7 +106,7 @@ TEST_P(TlsTest, CaFileVerifiesTheServer) {
 
 TEST_P(TlsTest, SelfSignedCertificateCanBeTrustedThroughCaFile) {
   TlsServer server(GetParam(), &store_, pki_.self_signed_cert, pki_.self_signed_key);
-  jaeger::ClientOptions options = TestOptions(server.url());
+  jaeger_client::ClientOptions options = TestOptions(server.url());
   options.ca_file = pki_.self_signed_cert;
   auto source = MakeSource(options, GetParam());
   auto services = source->Services();
@@ -115,7 +115,7 @@ TEST_P(TlsTest, SelfSignedCertificateCanBeTrustedThroughCaFile) {
 
 TEST_P(TlsTest, ClientCertificateForMutualTls) {
   TlsServer server(GetParam(), &store_, pki_.server_cert, pki_.server_key, pki_.ca_cert);
-  jaeger::ClientOptions options = TestOptions(server.url());
+  jaeger_client::ClientOptions options = TestOptions(server.url());
   options.ca_file = pki_.ca_cert;
   options.retry.max_attempts = 2;
 
@@ -125,7 +125,7 @@ TEST_P(TlsTest, ClientCertificateForMutualTls) {
   EXPECT_EQ(refused.error().kind, CallErrorKind::kTls) << refused.error().message;
   EXPECT_THAT(refused.error().message, HasSubstr(server.url()));
 
-  jaeger::ClientOptions stranger_options = options;
+  jaeger_client::ClientOptions stranger_options = options;
   stranger_options.cert_file = pki_.stranger_cert;
   stranger_options.key_file = pki_.stranger_key;
   auto stranger = MakeSource(stranger_options, GetParam());
@@ -140,20 +140,20 @@ TEST_P(TlsTest, ClientCertificateForMutualTls) {
   auto services = source->Services();
   ASSERT_TRUE(services.ok()) << services.error().message;
   Collected c;
-  jaeger::CallStatus got = source->GetTrace("00000000000a0000", c.Callback(), &c.stats);
+  jaeger_client::CallStatus got = source->GetTrace("00000000000a0000", c.Callback(), &c.stats);
   ASSERT_TRUE(got.ok()) << got.error().message;
   EXPECT_EQ(c.traces.size(), 1u);
 }
 
 TEST_P(TlsTest, UnreadableCertificateFilesAreUsageErrors) {
-  jaeger::ClientOptions options =
+  jaeger_client::ClientOptions options =
       TestOptions(GetParam() == ApiKind::kHttpV1 ? "https://127.0.0.1:1" : "grpcs://127.0.0.1:1");
-  for (std::string jaeger::ClientOptions::*field :
-       {&jaeger::ClientOptions::ca_file, &jaeger::ClientOptions::cert_file,
-        &jaeger::ClientOptions::key_file}) {
-    jaeger::ClientOptions o = options;
+  for (std::string jaeger_client::ClientOptions::*field :
+       {&jaeger_client::ClientOptions::ca_file, &jaeger_client::ClientOptions::cert_file,
+        &jaeger_client::ClientOptions::key_file}) {
+    jaeger_client::ClientOptions o = options;
     o.*field = "/nonexistent/ta-test.pem";
-    auto source = jaeger::MakeTraceSource(o, GetParam());
+    auto source = jaeger_client::net::MakeTraceSource(o, GetParam());
     ASSERT_FALSE(source.ok());
     EXPECT_EQ(source.error().code, ErrorCode::kInput);
     EXPECT_THAT(source.error().message, HasSubstr("/nonexistent/ta-test.pem: cannot read"));

@@ -1,0 +1,498 @@
+#include "formats/jaeger_json_decoder.h"
+
+#include <fmt/format.h>
+
+#include <cstring>
+#include <utility>
+
+#include "formats/ids.h"
+
+namespace trace_analyze::formats {
+namespace {
+
+using analyzer::RefType;
+using analyzer::Trace;
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    const char x = (a[i] >= 'A' && a[i] <= 'Z') ? static_cast<char>(a[i] - 'A' + 'a') : a[i];
+    const char y = (b[i] >= 'A' && b[i] <= 'Z') ? static_cast<char>(b[i] - 'A' + 'a') : b[i];
+    if (x != y) return false;
+  }
+  return true;
+}
+
+// "field 'x': <failure>" with an optional "element N: " in front.
+std::string ElementFailure(size_t index, std::string_view field, std::string_view failure) {
+  if (field.empty()) return fmt::format("element {}: {}", index, failure);
+  return fmt::format("element {}: field '{}': {}", index, field, failure);
+}
+
+}  // namespace
+
+const std::string& JaegerJsonDecoder::NormalizeTraceIdCached(std::string_view raw, bool* is_hex) {
+  if (!cache_valid_ || !BytesEqual(raw, cache_raw_trace_id_)) {
+    cache_raw_trace_id_.assign(raw);
+    cache_trace_id_hex_ = NormalizeTraceIdInto(raw, &cache_trace_id_);
+    cache_valid_ = true;
+  }
+  if (is_hex != nullptr) *is_hex = cache_trace_id_hex_;
+  return cache_trace_id_;
+}
+
+std::string_view JaegerJsonDecoder::StoreTraceId(std::string_view raw, Trace* trace) {
+  const std::string& id = NormalizeTraceIdCached(raw, nullptr);
+  if (BytesEqual(id, trace->trace_id)) return trace->trace_id;
+  if (!BytesEqual(id, last_stored_trace_id_)) last_stored_trace_id_ = trace->arena.Store(id);
+  return last_stored_trace_id_;
+}
+
+bool JaegerJsonDecoder::DecodeTrace(ondemand::value trace_value, Trace* trace, DecodeError* error) {
+  processes_.clear();
+  pending_.clear();
+  last_process_ = 0;
+  last_stored_trace_id_ = {};
+  std::string_view first_span_trace_id;
+
+  auto fail = [&](const char* where, std::string message) {
+    error->location = where;
+    error->message = std::move(message);
+    return false;
+  };
+
+  const char* trace_where = Where(trace_value);
+  ondemand::object obj;
+  if (trace_value.get_object().get(obj)) {
+    return fail(trace_where, "trace: " + Mismatch(trace_value, "an object"));
+  }
+  for (auto field_result : obj) {
+    ondemand::field& field = field_result.value_unsafe();
+    if (auto ec = field_result.error(); ec) return fail(trace_where, JsonErrorText(ec));
+    const std::string_view key = RawKey(field);
+    ondemand::value& v = field.value();
+    if (KeyIs(key, "traceID")) {
+      std::string_view raw;
+      if (!ReadString(v, &raw, &read_failure_)) {
+        return fail(Where(v), "field 'traceID': " + read_failure_);
+      }
+      trace->trace_id = trace->arena.Store(NormalizeTraceIdCached(raw, nullptr));
+    } else if (KeyIs(key, "spans")) {
+      ondemand::json_type type{};
+      if (auto ec = v.type().get(type); ec) return fail(Where(v), JsonErrorText(ec));
+      if (type == ondemand::json_type::null) continue;
+      ondemand::array spans;
+      if (v.get_array().get(spans)) {
+        return fail(Where(v), "field 'spans': " + Mismatch(v, "an array"));
+      }
+      uint32_t index = 0;
+      for (auto span_result : spans) {
+        ondemand::value& span_value = span_result.value_unsafe();
+        if (auto ec = span_result.error(); ec) {
+          return fail(Where(v), fmt::format("span {}: {}", index, JsonErrorText(ec)));
+        }
+        pending_.emplace_back();
+        if (!DecodeSpanObject(span_value, index, trace, &pending_.back(), error)) return false;
+        if (first_span_trace_id.empty() && pending_.back().has_trace_id) {
+          first_span_trace_id = trace->arena.Store(span_trace_id_);
+        }
+        ++index;
+      }
+    } else if (KeyIs(key, "processes")) {
+      ondemand::json_type type{};
+      if (auto ec = v.type().get(type); ec) return fail(Where(v), JsonErrorText(ec));
+      if (type == ondemand::json_type::null) continue;
+      ondemand::object processes;
+      if (v.get_object().get(processes)) {
+        return fail(Where(v), "field 'processes': " + Mismatch(v, "an object"));
+      }
+      for (auto process_result : processes) {
+        ondemand::field& process_field = process_result.value_unsafe();
+        if (auto ec = process_result.error(); ec) {
+          return fail(Where(v), "field 'processes': " + JsonErrorText(ec));
+        }
+        Process process;
+        process.id = RawKey(process_field);
+        ondemand::value& process_value = process_field.value();
+        const char* where = Where(process_value);
+        std::string failure;
+        if (!DecodeProcess(process_value, trace, &process, &failure)) {
+          return fail(where, fmt::format("process '{}': {}", process.id, failure));
+        }
+        processes_.push_back(process);
+      }
+    }
+  }
+  if (trace->trace_id.empty()) trace->trace_id = first_span_trace_id;
+  Resolve(trace, 0);
+  return true;
+}
+
+bool JaegerJsonDecoder::DecodeSpan(ondemand::value span_value, size_t index, Trace* trace,
+                                   std::string_view* span_trace_id, DecodeError* error) {
+  processes_.clear();
+  pending_.clear();
+  last_process_ = 0;
+  last_stored_trace_id_ = {};
+  const uint32_t first = static_cast<uint32_t>(trace->spans.size());
+  pending_.emplace_back();
+  if (!DecodeSpanObject(span_value, static_cast<uint32_t>(index), trace, &pending_.back(), error)) {
+    return false;
+  }
+  *span_trace_id =
+      pending_.back().has_trace_id ? trace->arena.Store(span_trace_id_) : std::string_view();
+  // References without a traceID point into the span's own trace.
+  const std::string_view saved = trace->trace_id;
+  trace->trace_id = *span_trace_id;
+  Resolve(trace, first);
+  trace->trace_id = saved;
+  return true;
+}
+
+bool JaegerJsonDecoder::DecodeSpanObject(ondemand::value span_value, uint32_t index, Trace* trace,
+                                         PendingSpan* pending, DecodeError* error) {
+  const char* span_where = Where(span_value);
+  analyzer::Span span;
+  span.has_start = false;
+  span.has_duration = false;
+  span.refs_begin = static_cast<uint32_t>(trace->references.size());
+  span.attrs_begin = static_cast<uint32_t>(trace->attributes.size());
+  std::string_view parent_span_id;
+
+  auto fail = [&](const char* where, std::string_view field, std::string_view failure) {
+    error->location = where;
+    std::string prefix = fmt::format("span {}", index);
+    if (!span.span_id.empty()) fmt::format_to(std::back_inserter(prefix), " (id {})", span.span_id);
+    if (field.empty()) {
+      error->message = fmt::format("{}: {}", prefix, failure);
+    } else {
+      error->message = fmt::format("{}: field '{}': {}", prefix, field, failure);
+    }
+    return false;
+  };
+
+  ondemand::object obj;
+  if (span_value.get_object().get(obj)) {
+    return fail(span_where, {}, Mismatch(span_value, "an object"));
+  }
+  bool has_span_id = false;
+  for (auto field_result : obj) {
+    ondemand::field& field = field_result.value_unsafe();
+    if (auto ec = field_result.error(); ec) return fail(span_where, {}, JsonErrorText(ec));
+    const std::string_view key = RawKey(field);
+    ondemand::value& v = field.value();
+    // Dispatch on length first: this loop runs for every field of every span.
+    switch (key.size()) {
+      case 4:
+        if (KeyIs(key, "tags")) {
+          const char* where = Where(v);
+          std::string failure;
+          if (!DecodeTags(v, trace, &span, &where, &failure)) return fail(where, key, failure);
+        }
+        break;
+      case 6:
+        if (KeyIs(key, "spanID")) {
+          std::string_view raw;
+          if (!ReadString(v, &raw, &read_failure_)) return fail(Where(v), key, read_failure_);
+          if (raw.empty()) return fail(Where(v), key, "empty");
+          pending->span_id_hex = NormalizeSpanIdInto(raw, &id_scratch_);
+          span.span_id = trace->arena.Store(id_scratch_);
+          has_span_id = true;
+        }
+        break;
+      case 7:
+        if (KeyIs(key, "traceID")) {
+          std::string_view raw;
+          if (!ReadString(v, &raw, &read_failure_)) return fail(Where(v), key, read_failure_);
+          pending->has_trace_id = true;
+          bool hex = true;
+          span_trace_id_ = NormalizeTraceIdCached(raw, &hex);
+          pending->trace_id_hex = hex || raw.empty();
+        } else if (KeyIs(key, "process")) {
+          Process process;
+          const char* where = Where(v);
+          std::string failure;
+          if (!DecodeProcess(v, trace, &process, &failure)) return fail(where, key, failure);
+          pending->embedded_process = static_cast<int32_t>(processes_.size());
+          processes_.push_back(process);
+        }
+        break;
+      case 8:
+        if (KeyIs(key, "duration")) {
+          if (!ReadInt64(v, false, &span.duration_us, &read_failure_)) {
+            return fail(Where(v), key, read_failure_);
+          }
+          span.has_duration = true;
+        }
+        break;
+      case 9:
+        if (KeyIs(key, "startTime")) {
+          if (!ReadInt64(v, false, &span.start_us, &read_failure_)) {
+            return fail(Where(v), key, read_failure_);
+          }
+          span.has_start = span.start_us != 0;
+        } else if (KeyIs(key, "processID")) {
+          if (!ReadString(v, &pending->process_id, &read_failure_)) {
+            return fail(Where(v), key, read_failure_);
+          }
+        }
+        break;
+      case 10:
+        if (KeyIs(key, "references")) {
+          const char* where = Where(v);
+          std::string failure;
+          if (!DecodeReferences(v, trace, &where, &failure)) return fail(where, key, failure);
+        }
+        break;
+      case 12:
+        if (KeyIs(key, "parentSpanID")) {
+          std::string_view raw;
+          if (!ReadString(v, &raw, &read_failure_)) return fail(Where(v), key, read_failure_);
+          if (!raw.empty()) {
+            NormalizeSpanIdInto(raw, &id_scratch_);
+            parent_span_id = trace->arena.Store(id_scratch_);
+          }
+        }
+        break;
+      case 13:
+        if (KeyIs(key, "operationName")) {
+          std::string_view name;
+          if (!ReadString(v, &name, &read_failure_)) return fail(Where(v), key, read_failure_);
+          span.operation = trace->arena.Store(name);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  if (!has_span_id) return fail(span_where, "spanID", "missing");
+  if (span.start_us == 0) span.has_start = false;
+  span.refs_count = static_cast<uint32_t>(trace->references.size()) - span.refs_begin;
+  if (span.refs_count == 0 && !parent_span_id.empty()) {
+    // Old files carry the parent only in the deprecated parentSpanID.
+    const std::string_view ref_trace =
+        pending->has_trace_id ? StoreTraceId(span_trace_id_, trace) : std::string_view();
+    trace->references.push_back({RefType::kChildOf, ref_trace, parent_span_id});
+    span.refs_count = 1;
+  }
+  span.attrs_count = static_cast<uint32_t>(trace->attributes.size()) - span.attrs_begin;
+  trace->spans.push_back(span);
+  return true;
+}
+
+bool JaegerJsonDecoder::DecodeReferences(ondemand::value refs_value, Trace* trace,
+                                         const char** where, std::string* failure) {
+  ondemand::json_type type{};
+  if (auto ec = refs_value.type().get(type); ec) {
+    *failure = JsonErrorText(ec);
+    return false;
+  }
+  if (type == ondemand::json_type::null) return true;
+  ondemand::array refs;
+  if (refs_value.get_array().get(refs)) {
+    *failure = Mismatch(refs_value, "an array");
+    return false;
+  }
+  size_t index = 0;
+  for (auto ref_result : refs) {
+    ondemand::value& ref_value = ref_result.value_unsafe();
+    ondemand::object ref;
+    if (auto ec = ref_result.error(); ec) {
+      *failure = ElementFailure(index, {}, JsonErrorText(ec));
+      return false;
+    }
+    *where = Where(ref_value);
+    if (ref_value.get_object().get(ref)) {
+      *failure = ElementFailure(index, {}, Mismatch(ref_value, "an object"));
+      return false;
+    }
+    analyzer::Reference reference;
+    bool has_span_id = false;
+    for (auto field_result : ref) {
+      ondemand::field& field = field_result.value_unsafe();
+      if (auto ec = field_result.error(); ec) {
+        *failure = ElementFailure(index, {}, JsonErrorText(ec));
+        return false;
+      }
+      const std::string_view key = RawKey(field);
+      ondemand::value& v = field.value();
+      if (!KeyIs(key, "refType") && !KeyIs(key, "traceID") && !KeyIs(key, "spanID")) continue;
+      std::string_view text;
+      if (!ReadString(v, &text, &read_failure_)) {
+        *where = Where(v);
+        *failure = ElementFailure(index, key, read_failure_);
+        return false;
+      }
+      if (KeyIs(key, "refType")) {
+        reference.type =
+            EqualsIgnoreCase(text, "FOLLOWS_FROM") ? RefType::kFollowsFrom : RefType::kChildOf;
+      } else if (KeyIs(key, "traceID")) {
+        reference.trace_id = StoreTraceId(text, trace);
+      } else {
+        NormalizeSpanIdInto(text, &id_scratch_);
+        reference.span_id = trace->arena.Store(id_scratch_);
+        has_span_id = true;
+      }
+    }
+    if (!has_span_id) {
+      *failure = ElementFailure(index, "spanID", "missing");
+      return false;
+    }
+    trace->references.push_back(reference);
+    ++index;
+  }
+  return true;
+}
+
+bool JaegerJsonDecoder::DecodeTags(ondemand::value tags_value, Trace* trace, analyzer::Span* span,
+                                   const char** where, std::string* failure) {
+  ondemand::json_type type{};
+  if (auto ec = tags_value.type().get(type); ec) {
+    *failure = JsonErrorText(ec);
+    return false;
+  }
+  if (type == ondemand::json_type::null) return true;
+  ondemand::array tags;
+  if (tags_value.get_array().get(tags)) {
+    *failure = Mismatch(tags_value, "an array");
+    return false;
+  }
+  size_t index = 0;
+  for (auto tag_result : tags) {
+    ondemand::value& tag_value = tag_result.value_unsafe();
+    ondemand::object tag;
+    if (auto ec = tag_result.error(); ec) {
+      *failure = ElementFailure(index, {}, JsonErrorText(ec));
+      return false;
+    }
+    *where = Where(tag_value);
+    if (tag_value.get_object().get(tag)) {
+      *failure = ElementFailure(index, {}, Mismatch(tag_value, "an object"));
+      return false;
+    }
+    std::string_view key;
+    std::string_view value;
+    bool has_key = false;
+    for (auto field_result : tag) {
+      ondemand::field& field = field_result.value_unsafe();
+      if (auto ec = field_result.error(); ec) {
+        *failure = ElementFailure(index, {}, JsonErrorText(ec));
+        return false;
+      }
+      const std::string_view name = RawKey(field);
+      ondemand::value& v = field.value();
+      if (KeyIs(name, "key")) {
+        if (!ReadString(v, &key, &read_failure_)) {
+          *where = Where(v);
+          *failure = ElementFailure(index, name, read_failure_);
+          return false;
+        }
+        has_key = true;
+      } else if (KeyIs(name, "value")) {
+        // int64 values beyond 2^53 arrive as strings: the text is the same.
+        if (!ReadValueText(v, &value, &read_failure_)) {
+          *where = Where(v);
+          *failure = ElementFailure(index, name, read_failure_);
+          return false;
+        }
+      }
+    }
+    if (!has_key) {
+      *failure = ElementFailure(index, "key", "missing");
+      return false;
+    }
+    ApplySpanAttribute(key, value, span);
+    trace->attributes.push_back({trace->arena.Store(key), trace->arena.Store(value)});
+    ++index;
+  }
+  return true;
+}
+
+bool JaegerJsonDecoder::DecodeProcess(ondemand::value process_value, Trace* trace, Process* process,
+                                      std::string* failure) {
+  ondemand::object obj;
+  if (process_value.get_object().get(obj)) {
+    *failure = Mismatch(process_value, "an object");
+    return false;
+  }
+  std::string_view service;
+  HostPicker host;
+  for (auto field_result : obj) {
+    ondemand::field& field = field_result.value_unsafe();
+    if (auto ec = field_result.error(); ec) {
+      *failure = JsonErrorText(ec);
+      return false;
+    }
+    const std::string_view key = RawKey(field);
+    ondemand::value& v = field.value();
+    if (KeyIs(key, "serviceName")) {
+      if (!ReadString(v, &service, &read_failure_)) {
+        *failure = "field 'serviceName': " + read_failure_;
+        return false;
+      }
+    } else if (KeyIs(key, "tags")) {
+      ondemand::array tags;
+      if (v.get_array().get(tags)) continue;  // null or odd: host stays unknown
+      for (auto tag_result : tags) {
+        ondemand::object tag;
+        if (tag_result.get_object().get(tag)) continue;
+        std::string_view tag_key;
+        std::string_view tag_value;
+        for (auto tag_field_result : tag) {
+          ondemand::field& tag_field = tag_field_result.value_unsafe();
+          if (auto ec = tag_field_result.error(); ec) {
+            *failure = "field 'tags': " + JsonErrorText(ec);
+            return false;
+          }
+          const std::string_view name = RawKey(tag_field);
+          if (KeyIs(name, "key")) {
+            if (tag_field.value().get_string().get(tag_key)) tag_key = {};
+          } else if (KeyIs(name, "value")) {
+            if (!ReadValueText(tag_field.value(), &tag_value, &read_failure_)) tag_value = {};
+          }
+        }
+        host.Offer(tag_key, tag_value);
+      }
+    }
+  }
+  process->service = service.empty() ? kUnknownService : trace->arena.Store(service);
+  process->host = trace->arena.Store(host.value());
+  return true;
+}
+
+const JaegerJsonDecoder::Process* JaegerJsonDecoder::FindProcess(std::string_view id) {
+  if (last_process_ < processes_.size() && BytesEqual(processes_[last_process_].id, id)) {
+    return &processes_[last_process_];
+  }
+  for (size_t i = 0; i < processes_.size(); ++i) {
+    if (!processes_[i].id.empty() && BytesEqual(processes_[i].id, id)) {
+      last_process_ = i;
+      return &processes_[i];
+    }
+  }
+  return nullptr;
+}
+
+void JaegerJsonDecoder::Resolve(Trace* trace, uint32_t first_span) {
+  bool trace_hex = true;
+  if (!trace->trace_id.empty()) NormalizeTraceIdCached(trace->trace_id, &trace_hex);
+  for (uint32_t i = first_span; i < trace->spans.size(); ++i) {
+    analyzer::Span& span = trace->spans[i];
+    const PendingSpan& pending = pending_[i - first_span];
+    const Process* process = nullptr;
+    if (pending.embedded_process >= 0) {
+      process = &processes_[static_cast<size_t>(pending.embedded_process)];
+    } else if (!pending.process_id.empty()) {
+      process = FindProcess(pending.process_id);
+    }
+    span.service = process != nullptr ? process->service : kUnknownService;
+    span.host = process != nullptr ? process->host : std::string_view();
+    const bool span_trace_hex = pending.has_trace_id ? pending.trace_id_hex : trace_hex;
+    if (!pending.span_id_hex || !span_trace_hex) ++trace->quality.non_hex_ids;
+    for (uint32_t r = span.refs_begin; r < span.refs_begin + span.refs_count; ++r) {
+      if (trace->references[r].trace_id.empty()) trace->references[r].trace_id = trace->trace_id;
+    }
+  }
+}
+
+}  // namespace trace_analyze::formats

@@ -1,0 +1,84 @@
+// Decoder for Jaeger UI JSON (the /api/traces model and UI downloads): one
+// trace object, or one span with an embedded process (bare span arrays).
+// Single pass over the On-Demand document, so keys may come in any order
+// (processes after spans); allocation-free once the reused buffers are warm.
+#ifndef TRACE_ANALYZE_FORMATS_JAEGER_JSON_DECODER_H_
+#define TRACE_ANALYZE_FORMATS_JAEGER_JSON_DECODER_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyzer/model.h"
+#include "formats/decode_util.h"
+
+namespace trace_analyze::formats {
+
+class JaegerJsonDecoder {
+ public:
+  // Decodes a trace object {traceID, spans[], processes{}} into `trace`, which
+  // the caller has Reset(). Sets trace_id (from the first span when the trace
+  // has none), spans, references, attributes and quality.non_hex_ids; not
+  // `source`. Spans: processID/embedded process -> service and host
+  // ("unknown-service" when missing); tags -> attributes; span.kind, error
+  // conventions applied; deprecated parentSpanID -> CHILD_OF when there are
+  // no references. On failure returns false with `error` set; `trace` then
+  // holds a partial trace (its trace_id may help the message).
+  bool DecodeTrace(ondemand::value trace_value, analyzer::Trace* trace, DecodeError* error);
+
+  // Decodes one span object and appends it to `trace` (with its references
+  // and attributes). The span's own normalised trace id (may be "") is
+  // stored in trace->arena and returned in `span_trace_id`. `index` names the
+  // span in messages.
+  bool DecodeSpan(ondemand::value span_value, size_t index, analyzer::Trace* trace,
+                  std::string_view* span_trace_id, DecodeError* error);
+
+ private:
+  struct Process {
+    std::string_view id;       // key in `processes` (document view); "" if embedded
+    std::string_view service;  // in the trace arena
+    std::string_view host;     // in the trace arena
+  };
+  // Decode-time facts about a span, resolved once the whole trace is read.
+  struct PendingSpan {
+    std::string_view process_id;  // document view
+    int32_t embedded_process = -1;
+    bool has_trace_id = false;  // the span has its own traceID
+    bool trace_id_hex = true;
+    bool span_id_hex = true;
+  };
+
+  bool DecodeSpanObject(ondemand::value span_value, uint32_t index, analyzer::Trace* trace,
+                        PendingSpan* pending, DecodeError* error);
+  bool DecodeProcess(ondemand::value process_value, analyzer::Trace* trace, Process* process,
+                     std::string* failure);
+  bool DecodeReferences(ondemand::value refs_value, analyzer::Trace* trace, const char** where,
+                        std::string* failure);
+  bool DecodeTags(ondemand::value tags_value, analyzer::Trace* trace, analyzer::Span* span,
+                  const char** where, std::string* failure);
+  // Normalises a trace id, remembering the last one: a trace's spans and
+  // references repeat the same id, and normalising is not free.
+  const std::string& NormalizeTraceIdCached(std::string_view raw, bool* is_hex);
+  // Stores a normalised trace id in the trace's arena, sharing the trace's
+  // own copy or the previous stored copy when equal.
+  std::string_view StoreTraceId(std::string_view raw, analyzer::Trace* trace);
+  const Process* FindProcess(std::string_view id);
+  void Resolve(analyzer::Trace* trace, uint32_t first_span);
+
+  std::vector<Process> processes_;
+  std::vector<PendingSpan> pending_;
+  std::string id_scratch_;
+  std::string read_failure_;   // set by the Read* helpers on failure
+  std::string span_trace_id_;  // normalised traceID of the current span
+  std::string cache_raw_trace_id_;
+  std::string cache_trace_id_;
+  bool cache_trace_id_hex_ = true;
+  bool cache_valid_ = false;
+  std::string_view last_stored_trace_id_;  // in the current trace's arena
+  size_t last_process_ = 0;                // FindProcess cache: spans come grouped by process
+};
+
+}  // namespace trace_analyze::formats
+
+#endif  // TRACE_ANALYZE_FORMATS_JAEGER_JSON_DECODER_H_

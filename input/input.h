@@ -1,0 +1,95 @@
+// Reading traces from files, folders and stdin: format sniffing, streaming,
+// decompression, and per-trace error isolation.
+#ifndef TRACE_ANALYZE_INPUT_INPUT_H_
+#define TRACE_ANALYZE_INPUT_INPUT_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyzer/data_quality.h"
+#include "analyzer/model.h"
+#include "analyzer/status.h"
+#include "formats/trace_callback.h"
+#include "input/byte_source.h"
+
+namespace trace_analyze::input {
+
+struct ReadOptions {
+  // When true the first undecodable trace or document is a fatal error;
+  // otherwise it is skipped, counted and reported, and reading goes on.
+  bool strict = false;
+  // One JSON value that must be held whole (a trace, an OTLP document, a
+  // whole object of unknown shape) larger than this is an error for its
+  // input: memory is bounded by it (simdjson needs a few times the value's
+  // size on top). 1 GiB is about two million Jaeger spans in one trace.
+  uint64_t max_unit_bytes = uint64_t{1} << 30;
+  // Decompression bomb guard for .gz/.zst input (byte_source.h).
+  DecompressLimits decompress = {};
+  // Optional work on a decoded trace before it is delivered, e.g.
+  // TraceAnalyzer::Prepare, run on the thread that decoded it, while the
+  // trace is still in that thread's cache. Big inputs are decoded by
+  // kDecodingLanes threads at once, out of order: the callback must touch
+  // only the trace and state of its own `lane` (< kDecodingLanes; the calling
+  // thread's is 0). Whole Jaeger traces are prepared as they are decoded,
+  // traces assembled from spans (OTLP, Zipkin) at the end of their input; a
+  // few are not (Jaeger traces nested in an API envelope), so the delivery
+  // callback must cope with both.
+  std::function<void(analyzer::Trace& trace, size_t lane)> prepare = nullptr;
+};
+
+// Threads that may decode (and prepare) traces at once.
+inline constexpr size_t kDecodingLanes = 2;
+
+// Problems kept in ReadStats::problems; the rest are only counted, so a file
+// of a million broken traces cannot exhaust memory with messages.
+inline constexpr size_t kMaxKeptProblems = 100;
+
+// One skipped piece of input, e.g. "traces.json: byte 1834: trace 4bf9...:
+// span 3: 'duration' is a string, expected a number".
+struct InputProblem {
+  std::string source;    // file name, or "<stdin>"
+  uint64_t offset = 0;   // byte offset of the problem (or of the document holding it)
+  std::string trace_id;  // "" when unknown
+  std::string message;
+
+  std::string ToString() const;
+};
+
+struct ReadStats {
+  uint64_t files = 0;
+  uint64_t bytes = 0;                  // uncompressed bytes read
+  std::vector<InputProblem> problems;  // the first kMaxKeptProblems, in input order
+  uint64_t problems_total = 0;         // all of them
+  // Decode-level counters (skipped_traces, empty_traces). Per-trace counters
+  // (non_hex_ids, ...) travel in Trace::quality instead.
+  analyzer::DataQuality quality;
+};
+
+// Reads every input in order. An input is a file, a folder (recursively: files
+// ending in .json, .jsonl, .ndjson, optionally followed by .gz or .zst; sorted
+// by path) or "-" for stdin. The format (Jaeger UI JSON, OTLP JSON, Zipkin v2
+// JSON, JSON Lines of any of them, gzip/zstd compression) is sniffed from the
+// content, never taken from the file name. A file that cannot be opened is
+// an Error (kInput). Unless options.strict, a bad trace is a problem in
+// `stats`, and so is an input that stops being readable part-way (truncated,
+// not JSON, not traces): the traces before that point are kept and reading
+// goes on with the next input. Under options.strict both are Errors.
+Status ReadInputs(std::span<const std::string> inputs, const ReadOptions& options,
+                  const formats::TraceCallback& on_trace, ReadStats* stats);
+
+// Decodes one in-memory document of any supported format (gzip/zstd bytes are
+// decompressed first). A document that stops being readable part-way is an
+// Error (the traces before that point are still delivered). Used by the network clients, tests and
+// fuzzers; it shares its pipeline with ReadInputs.
+Status DecodeBuffer(std::string_view bytes, std::string_view source_name,
+                    const ReadOptions& options, const formats::TraceCallback& on_trace,
+                    ReadStats* stats);
+
+}  // namespace trace_analyze::input
+
+#endif  // TRACE_ANALYZE_INPUT_INPUT_H_

@@ -1,0 +1,108 @@
+// JsonSplitter: cuts an input stream into independently decodable units
+// (one Jaeger trace, one OTLP document, one Zipkin span, ...) without parsing
+// it, reading chunk by chunk into reused batch buffers. Memory stays bounded
+// by the chunk size and the largest single unit, whatever the file size.
+//
+// Top-level shapes (any number of them in a row, so JSON Lines and
+// concatenated JSON work; a UTF-8 BOM is skipped at the start):
+//  * `{"data":[...], "errors":..., ...}` (keys in any order): each `data`
+//    element becomes a kJaegerTrace unit (streamed), `errors` a
+//    kEnvelopeErrors unit, a `data` object one kJaegerTrace unit.
+//  * any other object: one unit for the whole object, its kind taken from its
+//    first deciding key (see sniff.h).
+//  * `[...]`: one unit per element, each classified with ClassifyValue.
+// A value that does not close, or bytes that cannot start or continue this
+// structure, are an error; what is inside a unit is the decoders' business.
+// Except in JSON Lines: when a document that starts a line (after an earlier
+// document and a newline) is broken and its bytes are still buffered, it
+// becomes a kBrokenLine unit up to the next line starting with '{', and
+// splitting goes on from there.
+#ifndef TRACE_ANALYZE_INPUT_JSON_SPLITTER_H_
+#define TRACE_ANALYZE_INPUT_JSON_SPLITTER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "analyzer/status.h"
+#include "input/batch.h"
+#include "input/byte_source.h"
+#include "input/sniff.h"
+#include "input/value_scanner.h"
+
+namespace trace_analyze::input {
+
+class JsonSplitter {
+ public:
+  // Receives each filled batch, in input order. Returns false to stop reading
+  // (the consumer has failed or finished); the batch is consumed either way.
+  using EmitFn = std::function<bool(std::unique_ptr<Batch>)>;
+
+  // Reads `chunk_size` bytes at a time (buffers grow only for units that do
+  // not fit, up to about `max_unit_bytes`: a longer unit is an error). `source`
+  // and `pool` must outlive the splitter.
+  JsonSplitter(ByteSource* source, BatchPool* pool, size_t chunk_size,
+               uint64_t max_unit_bytes = uint64_t{1} << 30);
+
+  // Splits the whole input. Errors carry no source name: "empty input" or
+  // "byte N: <what>". Returns OkStatus when `emit` asked to stop.
+  Status Run(const EmitFn& emit);
+
+  uint64_t bytes_read() const { return bytes_read_; }
+  // After Run() failed: the input offset the error names ("byte N").
+  uint64_t error_offset() const { return error_offset_; }
+
+ private:
+  enum class ArrayContext : uint8_t { kTopLevel, kEnvelopeData };
+  static constexpr int kEof = -1;
+
+  Status SplitTopArray();
+  Status SplitTopObject();
+  Status SplitArrayElements(ArrayContext context, uint64_t array_start);
+  Status SplitWholeObject(uint64_t start, DocKind kind);
+  // Scans the value at pos_ and sets [*begin, *end); pos_ moves past it.
+  Status ScanValue(uint64_t* begin, uint64_t* end);
+  Status ReadKey();
+  // After the document at `doc_start` failed: records it as a kBrokenLine
+  // unit and moves to the next "\n{" if both are in the buffer.
+  bool SkipBrokenLine(uint64_t doc_start);
+
+  // Next non-whitespace byte at or after pos_ (pos_ moves to it), or kEof.
+  Result<int> PeekNonSpace();
+  // Reads more input; false at end of input.
+  Result<bool> More();
+  Status Rotate();
+  void Record(UnitKind kind, uint64_t begin, uint64_t end);
+
+  const char* At(uint64_t offset) const { return batch_->buffer.data() + (offset - base_); }
+  // Both record the offset they name in error_offset_.
+  Error Truncated(uint64_t value_start);
+  Error Unexpected(uint64_t offset, std::string_view expected);
+
+  ByteSource* source_;
+  BatchPool* pool_;
+  size_t chunk_size_;
+  uint64_t max_unit_bytes_;
+  const EmitFn* emit_ = nullptr;
+  bool stopped_ = false;  // emit_ returned false
+
+  std::unique_ptr<Batch> batch_;
+  // All positions are offsets in the input stream; batch_ holds [base_, end_).
+  uint64_t base_ = 0;
+  uint64_t end_ = 0;
+  uint64_t pos_ = 0;   // next byte to look at
+  uint64_t keep_ = 0;  // first byte still needed (carried over on refill)
+  bool eof_ = false;
+  uint64_t bytes_read_ = 0;
+  uint64_t error_offset_ = 0;
+  bool saw_newline_ = false;  // PeekNonSpace skipped a '\n' since the last reset
+
+  ValueScanner scanner_;
+  std::string key_;  // the object key just read (raw, escapes undecoded)
+};
+
+}  // namespace trace_analyze::input
+
+#endif  // TRACE_ANALYZE_INPUT_JSON_SPLITTER_H_

@@ -1,0 +1,366 @@
+#include "input/unit_decoder.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <thread>
+#include <utility>
+
+#include "formats/ids.h"
+#include "formats/zipkin_shared_spans.h"
+
+namespace trace_analyze::input {
+namespace {
+
+// What an unrecognised array element looks like, from its first byte.
+std::string DescribeUnknown(std::string_view bytes) {
+  const char c = bytes.empty() ? '\0' : bytes.front();
+  std::string_view what = "a number";
+  if (c == '{') {
+    return "unrecognised element: an object without any key of a Jaeger trace ('spans'), "
+           "Jaeger span ('spanID'), OTLP document ('resourceSpans') or Zipkin span ('traceId')";
+  }
+  if (c == '"') what = "a string";
+  if (c == 't' || c == 'f') what = "a boolean";
+  if (c == 'n') what = "null";
+  return fmt::format("unrecognised element: expected a trace object, got {}", what);
+}
+
+// Input text quoted in problem messages (ids, strings) is cut to this many
+// bytes, so one huge value cannot make a huge message.
+constexpr size_t kMaxQuotedBytes = 200;
+
+// `s` cut to at most `max` bytes at a UTF-8 sequence boundary, marked "…".
+std::string Shorten(std::string_view s, size_t max) {
+  if (s.size() <= max) return std::string(s);
+  size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(s.substr(0, cut)) + "…";
+}
+
+// Parses `unit` with `parser`, growing it geometrically (simdjson would
+// otherwise reallocate for every new largest unit).
+simdjson::error_code ParseUnit(const Batch& batch, const Unit& unit,
+                               simdjson::ondemand::parser* parser,
+                               simdjson::ondemand::document* doc, simdjson::ondemand::value* root) {
+  const std::string_view bytes = batch.Bytes(unit);
+  if (bytes.size() > parser->capacity()) {
+    const size_t capacity = std::max(bytes.size(), 2 * parser->capacity());
+    if (auto ec = parser->allocate(capacity); ec) return ec;
+  }
+  if (auto ec = parser->iterate(bytes.data(), bytes.size(), batch.CapacityFrom(unit)).get(*doc);
+      ec) {
+    return ec;
+  }
+  return doc->get_value().get(*root);
+}
+
+}  // namespace
+
+UnitDecoder::UnitDecoder(const ReadOptions& options, const formats::TraceCallback& on_trace,
+                         ReadStats* stats)
+    : options_(options), on_trace_(on_trace), stats_(stats) {}
+
+void UnitDecoder::BeginSource(std::string_view source) {
+  source_.assign(source);
+  groups_.Clear();
+  span_elements_ = 0;
+}
+
+Status UnitDecoder::DecodeBatch(const Batch& batch) {
+  for (const Unit& unit : batch.units) {
+    if (Status s = DecodeUnit(batch, unit); !s.ok()) return s;
+  }
+  return OkStatus();
+}
+
+Status UnitDecoder::Skip(const Unit& unit, const char* unit_begin, const char* location,
+                         std::string_view trace_id, std::string message) {
+  uint64_t offset = unit.offset;
+  const size_t size = unit.end - unit.begin;
+  if (location != nullptr && location >= unit_begin && location <= unit_begin + size) {
+    offset += static_cast<uint64_t>(location - unit_begin);
+  }
+  InputProblem problem{source_, offset, Shorten(trace_id, kMaxQuotedBytes),
+                       Shorten(message, 4 * kMaxQuotedBytes)};
+  if (options_.strict) return Error{ErrorCode::kInput, problem.ToString()};
+  AddProblem(std::move(problem));
+  ++stats_->quality.skipped_traces;
+  return OkStatus();
+}
+
+void UnitDecoder::AddProblem(InputProblem problem) {
+  ++stats_->problems_total;
+  if (stats_->problems.size() < kMaxKeptProblems) stats_->problems.push_back(std::move(problem));
+}
+
+Status UnitDecoder::Deliver(analyzer::Trace& trace, bool empty) {
+  if (empty) {
+    ++stats_->quality.empty_traces;
+    return OkStatus();
+  }
+  return on_trace_(trace);
+}
+
+void UnitDecoder::CommitStaged(bool zipkin) {
+  for (uint32_t i = 0; i < staging_.spans.size(); ++i) {
+    groups_.Add(staging_, i, staged_[i], zipkin);
+  }
+}
+
+Status UnitDecoder::DecodeUnit(const Batch& batch, const Unit& unit) {
+  const std::string_view bytes = batch.Bytes(unit);
+  if (unit.kind == UnitKind::kUnknown) {
+    return Skip(unit, bytes.data(), nullptr, {}, DescribeUnknown(bytes));
+  }
+  if (unit.kind == UnitKind::kBrokenLine) {
+    return Skip(unit, bytes.data(), nullptr, {},
+                "this line is not a complete JSON document (truncated or corrupt line?); "
+                "skipped to the next line");
+  }
+  if (unit.kind == UnitKind::kEnvelopeErrors && bytes == "null") return OkStatus();
+  if (CanDecodeAhead(unit)) {
+    DecodeAhead(batch, unit, &lanes_[0], &decoded_);
+    PrepareAhead(0, &decoded_);
+    return CommitAhead(batch, unit, &decoded_);
+  }
+
+  simdjson::ondemand::document doc;
+  simdjson::ondemand::value root;
+  if (auto ec = ParseUnit(batch, unit, &lanes_[0].parser, &doc, &root); ec) {
+    return Skip(unit, bytes.data(), nullptr, {}, formats::JsonErrorText(ec));
+  }
+
+  formats::DecodeError error;
+  switch (unit.kind) {
+    case UnitKind::kJaegerEnvelope:
+      return DecodeEnvelope(root, unit, bytes.data());
+    case UnitKind::kEnvelopeErrors:
+      return ReportApiErrors(root, unit, bytes.data());
+    case UnitKind::kJaegerSpan: {
+      staging_.Reset();
+      staged_.clear();
+      std::string_view trace_id;
+      if (!jaeger_.DecodeSpan(root, span_elements_++, &staging_, &trace_id, &error)) {
+        return Skip(unit, bytes.data(), error.location, {}, std::move(error.message));
+      }
+      staged_.push_back({trace_id, staging_.quality.non_hex_ids > 0, false});
+      CommitStaged(false);
+      return OkStatus();
+    }
+    case UnitKind::kOtlp:
+      staging_.Reset();
+      staged_.clear();
+      if (!otlp_.DecodeDocument(root, &staging_, &staged_, &error)) {
+        return Skip(unit, bytes.data(), error.location, {}, std::move(error.message));
+      }
+      CommitStaged(false);
+      return OkStatus();
+    case UnitKind::kZipkinSpan:
+      staging_.Reset();
+      staged_.clear();
+      if (!zipkin_.DecodeSpan(root, span_elements_++, &staging_, &staged_, &error)) {
+        return Skip(unit, bytes.data(), error.location, {}, std::move(error.message));
+      }
+      CommitStaged(true);
+      return OkStatus();
+    case UnitKind::kZipkinSpanList:
+      return DecodeZipkinList(root, unit, bytes.data());
+    case UnitKind::kJaegerTrace:  // decoded above, like the two below
+    case UnitKind::kUnknown:
+    case UnitKind::kBrokenLine:
+      break;
+  }
+  return OkStatus();
+}
+
+void UnitDecoder::DecodeAhead(const Batch& batch, const Unit& unit, Lane* lane, Decoded* out) {
+  out->trace.Reset();
+  out->ok = false;
+  out->location = nullptr;
+  simdjson::ondemand::document doc;
+  simdjson::ondemand::value root;
+  if (auto ec = ParseUnit(batch, unit, &lane->parser, &doc, &root); ec) {
+    out->message = formats::JsonErrorText(ec);
+    return;
+  }
+  formats::DecodeError error;
+  out->ok = lane->jaeger.DecodeTrace(root, &out->trace, &error);
+  out->empty = out->trace.spans.empty();
+  if (!out->ok) {
+    out->location = error.location;
+    out->message = std::move(error.message);
+  }
+}
+
+void UnitDecoder::PrepareAhead(size_t lane, Decoded* decoded) const {
+  if (!decoded->ok) return;
+  // source_ changes only between inputs, never while lanes run.
+  decoded->trace.source = decoded->trace.arena.Store(source_);
+  if (options_.prepare && !decoded->empty) options_.prepare(decoded->trace, lane);
+}
+
+Status UnitDecoder::CommitAhead(const Batch& batch, const Unit& unit, Decoded* decoded) {
+  const char* unit_begin = batch.Bytes(unit).data();
+  if (!decoded->ok) {
+    return Skip(unit, unit_begin, decoded->location, decoded->trace.trace_id,
+                std::move(decoded->message));
+  }
+  return Deliver(decoded->trace, decoded->empty);
+}
+
+Status UnitDecoder::DecodeJaegerTrace(simdjson::ondemand::value value, const Unit& unit,
+                                      const char* unit_begin) {
+  trace_.Reset();
+  formats::DecodeError error;
+  if (!jaeger_.DecodeTrace(value, &trace_, &error)) {
+    return Skip(unit, unit_begin, error.location, trace_.trace_id, std::move(error.message));
+  }
+  trace_.source = trace_.arena.Store(source_);
+  return Deliver(trace_, trace_.spans.empty());
+}
+
+Status UnitDecoder::DecodeEnvelope(simdjson::ondemand::value value, const Unit& unit,
+                                   const char* unit_begin) {
+  simdjson::ondemand::object envelope;
+  if (value.get_object().get(envelope)) {
+    return Skip(unit, unit_begin, nullptr, {}, formats::Mismatch(value, "an object"));
+  }
+  for (auto field_result : envelope) {
+    simdjson::ondemand::field& field = field_result.value_unsafe();
+    if (auto ec = field_result.error(); ec) {
+      return Skip(unit, unit_begin, nullptr, {}, formats::JsonErrorText(ec));
+    }
+    const std::string_view key = formats::RawKey(field);
+    simdjson::ondemand::value& v = field.value();
+    if (formats::KeyIs(key, "errors")) {
+      if (Status s = ReportApiErrors(v, unit, unit_begin); !s.ok()) return s;
+      continue;
+    }
+    if (!formats::KeyIs(key, "data")) continue;
+    simdjson::ondemand::json_type type{};
+    if (auto ec = v.type().get(type); ec)
+      return Skip(unit, unit_begin, formats::Where(v), {}, formats::JsonErrorText(ec));
+    if (type == simdjson::ondemand::json_type::object) {
+      if (Status s = DecodeJaegerTrace(v, unit, unit_begin); !s.ok()) return s;
+    } else if (type == simdjson::ondemand::json_type::array) {
+      simdjson::ondemand::array traces;
+      if (auto ec = v.get_array().get(traces); ec) {
+        return Skip(unit, unit_begin, formats::Where(v), {}, formats::JsonErrorText(ec));
+      }
+      for (auto trace_result : traces) {
+        simdjson::ondemand::value& trace_value = trace_result.value_unsafe();
+        if (auto ec = trace_result.error(); ec) {
+          return Skip(unit, unit_begin, nullptr, {}, formats::JsonErrorText(ec));
+        }
+        if (Status s = DecodeJaegerTrace(trace_value, unit, unit_begin); !s.ok()) return s;
+      }
+    }
+  }
+  return OkStatus();
+}
+
+Status UnitDecoder::ReportApiErrors(simdjson::ondemand::value errors, const Unit& unit,
+                                    const char* unit_begin) {
+  // errors: null or [{"code": 404, "msg": "trace not found", "traceID": "..."}].
+  // They describe traces the server could not return: problems, not skips.
+  simdjson::ondemand::array list;
+  if (errors.get_array().get(list)) return OkStatus();
+  for (auto item_result : list) {
+    simdjson::ondemand::value item_value;
+    simdjson::ondemand::object item;
+    if (std::move(item_result).get(item_value) || item_value.get_object().get(item)) continue;
+    const char* where = formats::Where(item_value);
+    int64_t code = 0;
+    bool has_code = false;
+    std::string_view msg;
+    std::string trace_id;
+    for (auto field_result : item) {
+      simdjson::ondemand::field field;
+      if (std::move(field_result).get(field)) break;
+      const std::string_view key = formats::RawKey(field);
+      simdjson::ondemand::value& v = field.value();
+      if (formats::KeyIs(key, "code")) {
+        has_code = formats::ReadInt64(v, true, &code, &read_failure_);
+      } else if (formats::KeyIs(key, "msg")) {
+        if (!formats::ReadValueText(v, &msg, &read_failure_)) msg = {};
+      } else if (formats::KeyIs(key, "traceID")) {
+        std::string_view raw;
+        if (formats::ReadString(v, &raw, &read_failure_))
+          formats::NormalizeTraceIdInto(raw, &trace_id);
+      }
+    }
+    uint64_t offset = unit.offset;
+    if (where >= unit_begin) offset += static_cast<uint64_t>(where - unit_begin);
+    const std::string quoted = Shorten(msg, 4 * kMaxQuotedBytes);
+    AddProblem({source_, offset, Shorten(trace_id, kMaxQuotedBytes),
+                has_code ? fmt::format("API error {}: {}", code, quoted)
+                         : fmt::format("API error: {}", quoted)});
+  }
+  return OkStatus();
+}
+
+Status UnitDecoder::DecodeZipkinList(simdjson::ondemand::value list_value, const Unit& unit,
+                                     const char* unit_begin) {
+  staging_.Reset();
+  staged_.clear();
+  simdjson::ondemand::array list;
+  if (list_value.get_array().get(list)) {
+    return Skip(unit, unit_begin, nullptr, {}, formats::Mismatch(list_value, "an array"));
+  }
+  size_t index = 0;
+  for (auto span_result : list) {
+    simdjson::ondemand::value& span_value = span_result.value_unsafe();
+    if (auto ec = span_result.error(); ec) {
+      return Skip(unit, unit_begin, nullptr, {}, formats::JsonErrorText(ec));
+    }
+    formats::DecodeError error;
+    if (!zipkin_.DecodeSpan(span_value, index++, &staging_, &staged_, &error)) {
+      // The whole list (normally one trace) is skipped: nothing was committed.
+      const std::string_view trace_id = staged_.empty() ? std::string_view() : staged_[0].trace_id;
+      return Skip(unit, unit_begin, error.location, trace_id, std::move(error.message));
+    }
+  }
+  CommitStaged(true);
+  return OkStatus();
+}
+
+Status UnitDecoder::EndSource() {
+  Status status = OkStatus();
+  std::vector<uint8_t> empty;
+  for (size_t first = 0; first < groups_.size() && status.ok(); first += kPrepareChunk) {
+    const size_t last = std::min(groups_.size(), first + kPrepareChunk);
+    empty.assign(last - first, 0);
+    for (size_t i = first; i < last; ++i) {
+      formats::TraceGroups::Group& group = groups_.group(i);
+      if (group.zipkin) formats::SplitZipkinSharedSpans(&group.trace, group.shared);
+      group.trace.source = group.trace.arena.Store(source_);
+      empty[i - first] = group.trace.spans.empty() ? 1 : 0;
+    }
+    if (options_.prepare) PrepareGroups(first, last, empty);
+    for (size_t i = first; i < last && status.ok(); ++i) {
+      status = Deliver(groups_.group(i).trace, empty[i - first] != 0);
+    }
+  }
+  groups_.Clear();
+  return status;
+}
+
+void UnitDecoder::PrepareGroups(size_t first, size_t last, const std::vector<uint8_t>& empty) {
+  auto prepare = [&](size_t lane, size_t lanes) {
+    for (size_t i = first + lane; i < last; i += lanes) {
+      if (empty[i - first] == 0) options_.prepare(groups_.group(i).trace, lane);
+    }
+  };
+  // A few traces are not worth starting threads for.
+  if (last - first < kLanes * 4) {
+    prepare(0, 1);
+    return;
+  }
+  std::vector<std::thread> helpers;
+  for (size_t lane = 1; lane < kLanes; ++lane) helpers.emplace_back(prepare, lane, kLanes);
+  prepare(0, kLanes);
+  for (std::thread& t : helpers) t.join();
+}
+
+}  // namespace trace_analyze::input

@@ -1,0 +1,126 @@
+// UnitDecoder: the consumer side of reading. Parses each unit the splitter
+// found with one reused simdjson On-Demand parser, dispatches it to the
+// format decoder, delivers traces to the callback (on the calling thread;
+// see DecodeAhead for the second decoding thread of big inputs),
+// and turns undecodable units into InputProblems (or, when strict, errors).
+#ifndef TRACE_ANALYZE_INPUT_UNIT_DECODER_H_
+#define TRACE_ANALYZE_INPUT_UNIT_DECODER_H_
+
+#include <simdjson.h>
+
+#include <array>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyzer/model.h"
+#include "analyzer/status.h"
+#include "formats/jaeger_json_decoder.h"
+#include "formats/otlp_json_decoder.h"
+#include "formats/trace_groups.h"
+#include "formats/zipkin_json_decoder.h"
+#include "input/batch.h"
+#include "input/input.h"
+
+namespace trace_analyze::input {
+
+class UnitDecoder {
+ public:
+  // All three must outlive the decoder; `stats` is never null.
+  UnitDecoder(const ReadOptions& options, const formats::TraceCallback& on_trace, ReadStats* stats);
+
+  // Starts a new input (file, stdin, buffer) named `source` in messages.
+  void BeginSource(std::string_view source);
+
+  // Decodes the batch's units in order. Returns the callback's error, or in
+  // strict mode the first undecodable unit as an error.
+  Status DecodeBatch(const Batch& batch);
+
+  // Delivers the traces assembled from span-oriented formats (OTLP, Zipkin,
+  // bare Jaeger span arrays), in order of first appearance.
+  Status EndSource();
+
+  // Decoding ahead, for a second decoding thread. A Jaeger trace unit (the
+  // bulk of big files) depends on nothing before it, so it can be decoded on
+  // any thread with a Lane (its own parser) into a Decoded (its own trace),
+  // which share nothing with the decoder; CommitAhead then delivers it (or
+  // reports why it could not be decoded) in input order, as DecodeBatch would.
+  struct Decoded {
+    analyzer::Trace trace;
+    bool ok = false;
+    // Decoded without spans; kept apart because preparing can drop spans
+    // (and a trace that had some is still delivered).
+    bool empty = false;
+    const char* location = nullptr;  // of the failure, in the unit's bytes; may be null
+    std::string message;             // the failure
+  };
+  struct Lane {
+    simdjson::ondemand::parser parser;
+    formats::JaegerJsonDecoder jaeger;
+    std::vector<Decoded> slots;  // for the lane's user; kept warm across inputs
+  };
+  static constexpr size_t kLanes = kDecodingLanes;
+  static bool CanDecodeAhead(const Unit& unit) { return unit.kind == UnitKind::kJaegerTrace; }
+  // Decodes `unit` (CanDecodeAhead) of `batch` into `out`. Safe to run
+  // concurrently with any decoder call that uses neither `lane` nor `out`.
+  static void DecodeAhead(const Batch& batch, const Unit& unit, Lane* lane, Decoded* out);
+  // Finishes what DecodeAhead decoded into `decoded` with lane `lane` (on
+  // that lane's thread; safe to run as DecodeAhead is): names its source and
+  // runs ReadOptions::prepare on it.
+  void PrepareAhead(size_t lane, Decoded* decoded) const;
+  // Delivers what DecodeAhead left in `decoded`; the same contract as
+  // DecodeBatch for that unit. Units must be committed in input order.
+  Status CommitAhead(const Batch& batch, const Unit& unit, Decoded* decoded);
+  // Lane i < kLanes, kept across inputs so that their buffers stay warm.
+  Lane* lane(size_t i) { return &lanes_[i]; }
+  // Decodes one unit on the calling thread, in input order.
+  Status DecodeUnit(const Batch& batch, const Unit& unit);
+
+ private:
+  Status DecodeJaegerTrace(simdjson::ondemand::value value, const Unit& unit,
+                           const char* unit_begin);
+  Status DecodeEnvelope(simdjson::ondemand::value value, const Unit& unit, const char* unit_begin);
+  Status ReportApiErrors(simdjson::ondemand::value errors, const Unit& unit,
+                         const char* unit_begin);
+  Status DecodeZipkinList(simdjson::ondemand::value list, const Unit& unit, const char* unit_begin);
+  // Calls the callback unless the trace is `empty` (then counts it).
+  Status Deliver(analyzer::Trace& trace, bool empty);
+  // Moves staged spans into their trace groups.
+  void CommitStaged(bool zipkin);
+  // Runs ReadOptions::prepare on the groups [first, last) that are not
+  // `empty` (indexed from first), on this thread (lane 0) and kLanes - 1
+  // helpers, each taking every kLanes-th group.
+  void PrepareGroups(size_t first, size_t last, const std::vector<uint8_t>& empty);
+  // Traces assembled from spans are prepared this many at a time before
+  // being delivered in order: bounded memory for what is prepared.
+  static constexpr size_t kPrepareChunk = 64;
+  // Counts a problem and keeps it unless kMaxKeptProblems are kept already.
+  void AddProblem(InputProblem problem);
+  // Records a skipped unit, or returns it as an error when strict.
+  Status Skip(const Unit& unit, const char* unit_begin, const char* location,
+              std::string_view trace_id, std::string message);
+
+  const ReadOptions& options_;
+  const formats::TraceCallback& on_trace_;
+  ReadStats* stats_;
+  std::string source_;
+
+  formats::JaegerJsonDecoder jaeger_;
+  formats::OtlpJsonDecoder otlp_;
+  formats::ZipkinJsonDecoder zipkin_;
+  // lanes_[0] is the calling thread's: its parser serves every unit DecodeUnit
+  // parses (a lane's decoded traces never point into its parser).
+  std::array<Lane, kLanes> lanes_;
+  Decoded decoded_;          // for DecodeUnit
+  analyzer::Trace trace_;    // reused for Jaeger traces nested in envelopes
+  analyzer::Trace staging_;  // spans of one unit before grouping
+  std::vector<formats::StagedSpan> staged_;
+  formats::TraceGroups groups_;
+  size_t span_elements_ = 0;  // top-level span elements seen in this source (messages)
+  std::string read_failure_;  // set by the Read* helpers on failure
+};
+
+}  // namespace trace_analyze::input
+
+#endif  // TRACE_ANALYZE_INPUT_UNIT_DECODER_H_

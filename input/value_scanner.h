@@ -1,0 +1,61 @@
+// ValueScanner: finds where a JSON value ends, fast and without recursion.
+// This is the one hand-written JSON scanner in the project (simdjson does all
+// real parsing): it lets us cut a multi-hundred-MB `{"data":[...]}` into
+// per-trace slices without parsing it. It tracks strings, escapes and the
+// bracket depth (a counter, so 100k nested '[' cost nothing), 64 bytes at a
+// time with AVX-512 or SSE2, whichever the CPU has. It does not validate: "[}" is "balanced";
+// simdjson rejects such slices later.
+#ifndef TRACE_ANALYZE_INPUT_VALUE_SCANNER_H_
+#define TRACE_ANALYZE_INPUT_VALUE_SCANNER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace trace_analyze::input {
+
+class ValueScanner {
+ public:
+  static constexpr size_t kNotFound = static_cast<size_t>(-1);
+
+  // Starts a new value whose first byte (never whitespace) is `first`.
+  void Start(char first);
+
+  // Scans the next bytes of the value: the first call must begin at the
+  // value's first byte, later calls continue where the previous one stopped.
+  // Returns the number of bytes of `data` that belong to the value when it
+  // ends inside `data`, else kNotFound (all of `data` belongs to the value).
+  // Scalars (numbers, true, ...) end before the next delimiter, so one that
+  // runs to the end of the input is complete: see IsScalar().
+  size_t Scan(const char* data, size_t n);
+
+  bool IsScalar() const { return mode_ == Mode::kScalar; }
+
+  // Containers are scanned with AVX-512 (and PCLMUL for the string masks)
+  // when the CPU has them, which is the default. Returns whether the wide
+  // kernel is now in use; `false` forces the baseline (for tests).
+  bool UseWideKernel(bool enable);
+
+ private:
+  enum class Mode : uint8_t { kContainer, kString, kScalar };
+
+  size_t ScanContainer(const char* data, size_t n);
+  size_t ScanString(const char* data, size_t n);
+  static size_t ScanScalar(const char* data, size_t n);
+
+  Mode mode_ = Mode::kContainer;
+  bool started_ = false;         // the first byte has been consumed
+  int64_t depth_ = 0;            // open brackets, container mode
+  uint64_t in_string_ = 0;       // all-ones when the previous block ended inside a string
+  bool escape_pending_ = false;  // the previous byte was an unescaped backslash
+  bool use_wide_kernel_ = UseWideKernel(true);
+};
+
+// Length of the JSON value that starts at json[0] (not whitespace), or
+// ValueScanner::kNotFound when it does not end within `json`. A scalar that
+// runs to the end of `json` is complete.
+size_t FindValueEnd(std::string_view json);
+
+}  // namespace trace_analyze::input
+
+#endif  // TRACE_ANALYZE_INPUT_VALUE_SCANNER_H_
