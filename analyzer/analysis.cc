@@ -16,17 +16,18 @@ TraceAnalyzer::TraceAnalyzer(const AnalysisOptions& options)
       findings_(options.detectors.max_examples) {}
 
 const CriticalPath& TraceAnalyzer::Analyze(Trace& trace) {
-  if (trace.prepared == nullptr || !trace.prepared->ready) Prepare(trace, cp_);
-  TraceAnalysis& a = *trace.prepared;
-  a.ready = false;
+  Prepare(trace, cp_, &analysis_);
+  return Add(analysis_);
+}
+
+const CriticalPath& TraceAnalyzer::Add(TraceAnalysis& a) {
   profile_.Add(a.summary);
   if (options_.find_bottlenecks) findings_.Add(a.summary.trace_id, a.summary.duration_us, a.found);
   return a.path;
 }
 
-void TraceAnalyzer::Prepare(Trace& trace, CriticalPathComputer& cp) const {
-  if (trace.prepared == nullptr) trace.prepared = std::make_unique<TraceAnalysis>();
-  TraceAnalysis& a = *trace.prepared;
+void TraceAnalyzer::Prepare(Trace& trace, CriticalPathComputer& cp, TraceAnalysis* out) const {
+  TraceAnalysis& a = *out;
   NormalizeOptions normalize;
   normalize.drop_spans_without_start = options_.cp.mode == CpMode::kJaeger;
   Normalize(trace, normalize);
@@ -36,7 +37,6 @@ void TraceAnalyzer::Prepare(Trace& trace, CriticalPathComputer& cp) const {
   a.found = {};
   if (options_.find_bottlenecks)
     a.found = FindBottlenecks(trace, a.path, options_.detectors, options_.cp);
-  a.ready = true;
 }
 
 void TraceAnalyzer::Merge(const TraceAnalyzer& other) {

@@ -40,18 +40,20 @@ class TraceAnalyzer {
   // Normalises `trace` in place (mode-dependent: Jaeger mode drops spans
   // without a start time, causal mode repairs them), computes its critical
   // path, summary and (when enabled) bottleneck findings, and adds them to
-  // the profile and the findings. Uses what Prepare() (of this analyzer, or
-  // one with the same options) computed for the trace, if it did. The
-  // returned path is valid until the trace is reset, prepared or analysed
-  // again.
+  // the profile and the findings: Prepare() then Add() on this thread. The
+  // returned path is valid until the next Analyze().
   const CriticalPath& Analyze(Trace& trace);
 
-  // Analyze()'s per-trace work, into trace.prepared (allocated on first use,
-  // then reused). Touches nothing else (any number of threads may call it at
-  // once, each with its own `cp`), so a reader can run it on the thread that
-  // decoded the trace, ahead of adding the traces in input order with
-  // Analyze().
-  void Prepare(Trace& trace, CriticalPathComputer& cp) const;
+  // Analyze()'s per-trace work, into *out (whose buffers are reused).
+  // Touches nothing but `trace`, `cp` and *out, so any number of threads may
+  // call it at once, each with its own `cp`: a reader runs it on the thread
+  // that decoded the trace, then adds the traces in input order with Add().
+  void Prepare(Trace& trace, CriticalPathComputer& cp, TraceAnalysis* out) const;
+
+  // Adds what Prepare() (of this analyzer, or one with the same options)
+  // computed for a trace to the profile and the findings. Returns the
+  // trace's path, valid as long as `prepared` is.
+  const CriticalPath& Add(TraceAnalysis& prepared);
 
   // Adds what `other` (same options) analysed: the result is the same as if
   // this analyzer had seen all of those traces, in any order.
@@ -65,7 +67,8 @@ class TraceAnalyzer {
   AnalysisOptions options_;
   Profile profile_;
   FindingsCollector findings_;
-  CriticalPathComputer cp_;  // for traces not prepared ahead
+  CriticalPathComputer cp_;  // for Analyze()
+  TraceAnalysis analysis_;   // Analyze()'s, reused
 };
 
 // Resolves a computed path into a render-ready TracePath.

@@ -44,13 +44,7 @@ SpanKind ParseSpanKind(std::string_view name) {
   return SpanKind::kUnspecified;
 }
 
-Trace::Trace() = default;
-Trace::~Trace() = default;
-Trace::Trace(Trace&&) noexcept = default;
-Trace& Trace::operator=(Trace&&) noexcept = default;
-
 void Trace::Reset() {
-  if (prepared != nullptr) prepared->ready = false;
   trace_id = {};
   source = {};
   spans.clear();

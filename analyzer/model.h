@@ -98,8 +98,6 @@ struct Topology {
   }
 };
 
-struct TraceAnalysis;  // trace_analysis.h
-
 struct Trace {
   std::string_view trace_id;  // normalised
   std::string_view source;    // where it came from (file name), for messages
@@ -109,15 +107,6 @@ struct Trace {
   StringArena arena;
   Topology topology;    // valid after Normalize()
   DataQuality quality;  // anomalies of this trace (decode + normalise)
-  // Results computed ahead of aggregation (TraceAnalyzer::Prepare, possibly
-  // on another thread), consumed by TraceAnalyzer::Analyze. Null until then;
-  // kept across Reset() so that its buffers are reused.
-  std::unique_ptr<TraceAnalysis> prepared;
-
-  Trace();
-  ~Trace();
-  Trace(Trace&&) noexcept;
-  Trace& operator=(Trace&&) noexcept;
 
   // Empties the trace, keeping all capacity for reuse.
   void Reset();

@@ -1,8 +1,8 @@
 // TraceAnalysis: what TraceAnalyzer computes for one trace before adding it
 // to the aggregates. Computing it touches nothing shared, so readers decoding
 // on several threads compute it there, while the trace is still in that
-// thread's cache; the analyzer then adds it in input order
-// (TraceAnalyzer::Prepare / Analyze).
+// thread's cache, and keep it beside the trace; the analyzer then adds it in
+// input order (TraceAnalyzer::Prepare / Add).
 #ifndef TRACE_ANALYZE_ANALYZER_TRACE_ANALYSIS_H_
 #define TRACE_ANALYZE_ANALYZER_TRACE_ANALYSIS_H_
 
@@ -15,7 +15,6 @@
 namespace trace_analyze::analyzer {
 
 struct TraceAnalysis {
-  bool ready = false;  // computed for the trace as it is, not yet added
   CriticalPath path;
   TraceSummary summary;
   TraceFindings found;  // empty when the detectors are off

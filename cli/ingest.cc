@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <array>
-
 #include "cli/jaeger_options.h"
 #include "input/input.h"
 
@@ -27,18 +25,6 @@ Result<IngestResult> Ingest(const IngestOptions& options, analyzer::TraceAnalyze
   }
   input::ReadOptions read;
   read.strict = options.strict;
-  // Each trace's own analysis (normalisation, critical path, summary,
-  // detectors) runs on the thread that decoded it, while the trace is in that
-  // thread's cache, each decoding lane with its own working buffers; the
-  // reader then hands the traces over in input order to be added up.
-  // Measured on the benchmark file (docs/performance.md): separate analysis
-  // and detector threads fed through queues of traces cost more CPU time (each
-  // trace's spans moved to another core, more threads to wake) and left the
-  // cores less evenly busy.
-  std::array<analyzer::CriticalPathComputer, input::kDecodingLanes> computers;
-  read.prepare = [&](analyzer::Trace& trace, size_t lane) {
-    analyzer.Prepare(trace, computers[lane]);
-  };
   input::ReadStats stats;
   JaegerRunResult run;
   const formats::TraceCallback submit = [&](analyzer::Trace& trace) -> Status {
@@ -57,7 +43,7 @@ Result<IngestResult> Ingest(const IngestOptions& options, analyzer::TraceAnalyze
                                stats.problems.size() - 1)};
     }
   } else {
-    const Status status = input::ReadInputs(options.inputs, read, submit, &stats);
+    const Status status = input::ReadInputs(options.inputs, read, analyzer, on_trace, &stats);
     if (!status.ok()) return status.error();
   }
 

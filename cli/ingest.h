@@ -10,6 +10,7 @@
 #include "analyzer/analysis.h"
 #include "analyzer/results.h"
 #include "analyzer/status.h"
+#include "input/input.h"
 
 namespace trace_analyze::cli {
 
@@ -31,8 +32,7 @@ struct IngestResult {
 };
 
 // Called after each trace is analysed, with its path (valid during the call).
-using AnalyzedTraceCallback =
-    std::function<void(const analyzer::Trace&, const analyzer::CriticalPath&)>;
+using AnalyzedTraceCallback = input::AnalyzedTraceCallback;
 
 // Reads every input (or runs the --jaeger query) and analyses each trace. Skipped input is printed
 // to `err` as warnings (the first 20) and summarised in the result. Fails (exit 2) when strict and

@@ -12,6 +12,7 @@
 
 #include "input/batch.h"
 #include "input/byte_source.h"
+#include "input/delivery.h"
 #include "input/input_files.h"
 #include "input/pipeline.h"
 #include "input/unit_decoder.h"
@@ -40,8 +41,9 @@ Error Named(std::string_view name, const Error& error) {
 
 class Reader {
  public:
-  Reader(const ReadOptions& options, const formats::TraceCallback& on_trace, ReadStats* stats)
-      : options_(options), stats_(stats), decoder_(options, on_trace, stats) {}
+  // `delivery` must outlive the reader.
+  Reader(const ReadOptions& options, Delivery* delivery, ReadStats* stats)
+      : options_(options), stats_(stats), decoder_(options, delivery, stats) {}
 
   Status ReadPath(const std::string& path) {
     std::error_code ec;
@@ -111,6 +113,16 @@ class Reader {
   UnitDecoder decoder_;
 };
 
+Status ReadAll(std::span<const std::string> inputs, const ReadOptions& options, Delivery* delivery,
+               ReadStats* stats) {
+  ReadStats unused;
+  Reader reader(options, delivery, stats != nullptr ? stats : &unused);
+  for (const std::string& input : inputs) {
+    if (Status s = reader.ReadPath(input); !s.ok()) return s;
+  }
+  return OkStatus();
+}
+
 }  // namespace
 
 std::string InputProblem::ToString() const {
@@ -120,19 +132,23 @@ std::string InputProblem::ToString() const {
 
 Status ReadInputs(std::span<const std::string> inputs, const ReadOptions& options,
                   const formats::TraceCallback& on_trace, ReadStats* stats) {
-  ReadStats unused;
-  Reader reader(options, on_trace, stats != nullptr ? stats : &unused);
-  for (const std::string& input : inputs) {
-    if (Status s = reader.ReadPath(input); !s.ok()) return s;
-  }
-  return OkStatus();
+  Delivery delivery(on_trace);
+  return ReadAll(inputs, options, &delivery, stats);
+}
+
+Status ReadInputs(std::span<const std::string> inputs, const ReadOptions& options,
+                  analyzer::TraceAnalyzer& analyzer, const AnalyzedTraceCallback& on_trace,
+                  ReadStats* stats) {
+  Delivery delivery(analyzer, on_trace);
+  return ReadAll(inputs, options, &delivery, stats);
 }
 
 Status DecodeBuffer(std::string_view bytes, std::string_view source_name,
                     const ReadOptions& options, const formats::TraceCallback& on_trace,
                     ReadStats* stats) {
   ReadStats unused;
-  Reader reader(options, on_trace, stats != nullptr ? stats : &unused);
+  Delivery delivery(on_trace);
+  Reader reader(options, &delivery, stats != nullptr ? stats : &unused);
   return reader.ReadBuffer(bytes, source_name);
 }
 

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "analyzer/analysis.h"
+#include "analyzer/critical_path.h"
 #include "analyzer/data_quality.h"
 #include "analyzer/model.h"
 #include "analyzer/status.h"
@@ -30,20 +32,7 @@ struct ReadOptions {
   uint64_t max_unit_bytes = uint64_t{1} << 30;
   // Decompression bomb guard for .gz/.zst input (byte_source.h).
   DecompressLimits decompress = {};
-  // Optional work on a decoded trace before it is delivered, e.g.
-  // TraceAnalyzer::Prepare, run on the thread that decoded it, while the
-  // trace is still in that thread's cache. Big inputs are decoded by
-  // kDecodingLanes threads at once, out of order: the callback must touch
-  // only the trace and state of its own `lane` (< kDecodingLanes; the calling
-  // thread's is 0). Whole Jaeger traces are prepared as they are decoded,
-  // traces assembled from spans (OTLP, Zipkin) at the end of their input; a
-  // few are not (Jaeger traces nested in an API envelope), so the delivery
-  // callback must cope with both.
-  std::function<void(analyzer::Trace& trace, size_t lane)> prepare = nullptr;
 };
-
-// Threads that may decode (and prepare) traces at once.
-inline constexpr size_t kDecodingLanes = 2;
 
 // Problems kept in ReadStats::problems; the rest are only counted, so a file
 // of a million broken traces cannot exhaust memory with messages.
@@ -81,6 +70,21 @@ struct ReadStats {
 // goes on with the next input. Under options.strict both are Errors.
 Status ReadInputs(std::span<const std::string> inputs, const ReadOptions& options,
                   const formats::TraceCallback& on_trace, ReadStats* stats);
+
+// Called after each trace was added to the analyzer, in input order, one call
+// at a time, with the trace and its critical path (both valid during the
+// call only).
+using AnalyzedTraceCallback =
+    std::function<void(const analyzer::Trace&, const analyzer::CriticalPath&)>;
+
+// ReadInputs, each trace analysed by `analyzer` as it is read: the per-trace
+// work (TraceAnalyzer::Prepare) runs on whichever thread decoded the trace,
+// while it is in that core's cache; traces are then added in input order, so
+// the result is that of TraceAnalyzer::Analyze on every trace in turn.
+// `on_trace` may be empty.
+Status ReadInputs(std::span<const std::string> inputs, const ReadOptions& options,
+                  analyzer::TraceAnalyzer& analyzer, const AnalyzedTraceCallback& on_trace,
+                  ReadStats* stats);
 
 // Decodes one in-memory document of any supported format (gzip/zstd bytes are
 // decompressed first). A document that stops being readable part-way is an

@@ -77,7 +77,7 @@ constexpr size_t kClaimBytes = size_t{256} << 10;
 
 // Decodes the queue's batches on the calling thread and a helper thread. Both
 // claim runs of units in input order; Jaeger trace units are decoded ahead
-// (UnitDecoder::DecodeAhead) and prepared (ReadOptions::prepare) by whichever
+// (UnitDecoder::DecodeAhead) and prepared (Delivery::Prepare) by whichever
 // thread claimed them, then committed in input order; other units
 // (span-oriented formats, envelopes) are claimed only by the calling thread
 // and decoded in turn. So the decoder's callback and shared state see exactly

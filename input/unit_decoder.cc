@@ -57,9 +57,8 @@ simdjson::error_code ParseUnit(const Batch& batch, const Unit& unit,
 
 }  // namespace
 
-UnitDecoder::UnitDecoder(const ReadOptions& options, const formats::TraceCallback& on_trace,
-                         ReadStats* stats)
-    : options_(options), on_trace_(on_trace), stats_(stats) {}
+UnitDecoder::UnitDecoder(const ReadOptions& options, Delivery* delivery, ReadStats* stats)
+    : options_(options), delivery_(delivery), stats_(stats) {}
 
 void UnitDecoder::BeginSource(std::string_view source) {
   source_.assign(source);
@@ -94,12 +93,12 @@ void UnitDecoder::AddProblem(InputProblem problem) {
   if (stats_->problems.size() < kMaxKeptProblems) stats_->problems.push_back(std::move(problem));
 }
 
-Status UnitDecoder::Deliver(analyzer::Trace& trace, bool empty) {
+Status UnitDecoder::Deliver(analyzer::Trace& trace, bool empty, analyzer::TraceAnalysis* prepared) {
   if (empty) {
     ++stats_->quality.empty_traces;
     return OkStatus();
   }
-  return on_trace_(trace);
+  return delivery_->Deliver(trace, prepared);
 }
 
 void UnitDecoder::CommitStaged(bool zipkin) {
@@ -197,7 +196,8 @@ void UnitDecoder::PrepareAhead(size_t lane, Decoded* decoded) const {
   if (!decoded->ok) return;
   // source_ changes only between inputs, never while lanes run.
   decoded->trace.source = decoded->trace.arena.Store(source_);
-  if (options_.prepare && !decoded->empty) options_.prepare(decoded->trace, lane);
+  decoded->prepared = delivery_->prepares() && !decoded->empty;
+  if (decoded->prepared) delivery_->Prepare(decoded->trace, lane, &decoded->analysis);
 }
 
 Status UnitDecoder::CommitAhead(const Batch& batch, const Unit& unit, Decoded* decoded) {
@@ -206,7 +206,7 @@ Status UnitDecoder::CommitAhead(const Batch& batch, const Unit& unit, Decoded* d
     return Skip(unit, unit_begin, decoded->location, decoded->trace.trace_id,
                 std::move(decoded->message));
   }
-  return Deliver(decoded->trace, decoded->empty);
+  return Deliver(decoded->trace, decoded->empty, decoded->prepared ? &decoded->analysis : nullptr);
 }
 
 Status UnitDecoder::DecodeJaegerTrace(simdjson::ondemand::value value, const Unit& unit,
@@ -217,7 +217,7 @@ Status UnitDecoder::DecodeJaegerTrace(simdjson::ondemand::value value, const Uni
     return Skip(unit, unit_begin, error.location, trace_.trace_id, std::move(error.message));
   }
   trace_.source = trace_.arena.Store(source_);
-  return Deliver(trace_, trace_.spans.empty());
+  return Deliver(trace_, trace_.spans.empty(), nullptr);
 }
 
 Status UnitDecoder::DecodeEnvelope(simdjson::ondemand::value value, const Unit& unit,
@@ -337,9 +337,11 @@ Status UnitDecoder::EndSource() {
       group.trace.source = group.trace.arena.Store(source_);
       empty[i - first] = group.trace.spans.empty() ? 1 : 0;
     }
-    if (options_.prepare) PrepareGroups(first, last, empty);
+    const bool prepared = delivery_->prepares();
+    if (prepared) PrepareGroups(first, last, empty);
     for (size_t i = first; i < last && status.ok(); ++i) {
-      status = Deliver(groups_.group(i).trace, empty[i - first] != 0);
+      status = Deliver(groups_.group(i).trace, empty[i - first] != 0,
+                       prepared ? &group_analyses_[i - first] : nullptr);
     }
   }
   groups_.Clear();
@@ -347,9 +349,12 @@ Status UnitDecoder::EndSource() {
 }
 
 void UnitDecoder::PrepareGroups(size_t first, size_t last, const std::vector<uint8_t>& empty) {
+  if (group_analyses_.size() < last - first) group_analyses_.resize(kPrepareChunk);
   auto prepare = [&](size_t lane, size_t lanes) {
     for (size_t i = first + lane; i < last; i += lanes) {
-      if (empty[i - first] == 0) options_.prepare(groups_.group(i).trace, lane);
+      if (empty[i - first] == 0) {
+        delivery_->Prepare(groups_.group(i).trace, lane, &group_analyses_[i - first]);
+      }
     }
   };
   // A few traces are not worth starting threads for.

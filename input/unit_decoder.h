@@ -16,11 +16,13 @@
 
 #include "analyzer/model.h"
 #include "analyzer/status.h"
+#include "analyzer/trace_analysis.h"
 #include "formats/jaeger_json_decoder.h"
 #include "formats/otlp_json_decoder.h"
 #include "formats/trace_groups.h"
 #include "formats/zipkin_json_decoder.h"
 #include "input/batch.h"
+#include "input/delivery.h"
 #include "input/input.h"
 
 namespace trace_analyze::input {
@@ -28,7 +30,7 @@ namespace trace_analyze::input {
 class UnitDecoder {
  public:
   // All three must outlive the decoder; `stats` is never null.
-  UnitDecoder(const ReadOptions& options, const formats::TraceCallback& on_trace, ReadStats* stats);
+  UnitDecoder(const ReadOptions& options, Delivery* delivery, ReadStats* stats);
 
   // Starts a new input (file, stdin, buffer) named `source` in messages.
   void BeginSource(std::string_view source);
@@ -54,6 +56,9 @@ class UnitDecoder {
     bool empty = false;
     const char* location = nullptr;  // of the failure, in the unit's bytes; may be null
     std::string message;             // the failure
+    // What Delivery::Prepare computed for `trace`, when `prepared`.
+    analyzer::TraceAnalysis analysis;
+    bool prepared = false;
   };
   struct Lane {
     simdjson::ondemand::parser parser;
@@ -67,7 +72,7 @@ class UnitDecoder {
   static void DecodeAhead(const Batch& batch, const Unit& unit, Lane* lane, Decoded* out);
   // Finishes what DecodeAhead decoded into `decoded` with lane `lane` (on
   // that lane's thread; safe to run as DecodeAhead is): names its source and
-  // runs ReadOptions::prepare on it.
+  // prepares it (Delivery::Prepare) when the delivery wants that.
   void PrepareAhead(size_t lane, Decoded* decoded) const;
   // Delivers what DecodeAhead left in `decoded`; the same contract as
   // DecodeBatch for that unit. Units must be committed in input order.
@@ -84,13 +89,14 @@ class UnitDecoder {
   Status ReportApiErrors(simdjson::ondemand::value errors, const Unit& unit,
                          const char* unit_begin);
   Status DecodeZipkinList(simdjson::ondemand::value list, const Unit& unit, const char* unit_begin);
-  // Calls the callback unless the trace is `empty` (then counts it).
-  Status Deliver(analyzer::Trace& trace, bool empty);
+  // Delivers the trace (with what was prepared for it, or null) unless it
+  // is `empty` (then counts it).
+  Status Deliver(analyzer::Trace& trace, bool empty, analyzer::TraceAnalysis* prepared);
   // Moves staged spans into their trace groups.
   void CommitStaged(bool zipkin);
-  // Runs ReadOptions::prepare on the groups [first, last) that are not
-  // `empty` (indexed from first), on this thread (lane 0) and kLanes - 1
-  // helpers, each taking every kLanes-th group.
+  // Prepares the groups [first, last) that are not `empty` (indexed from
+  // first) into group_analyses_[i - first], on this thread (lane 0) and
+  // kLanes - 1 helpers, each taking every kLanes-th group.
   void PrepareGroups(size_t first, size_t last, const std::vector<uint8_t>& empty);
   // Traces assembled from spans are prepared this many at a time before
   // being delivered in order: bounded memory for what is prepared.
@@ -102,7 +108,7 @@ class UnitDecoder {
               std::string_view trace_id, std::string message);
 
   const ReadOptions& options_;
-  const formats::TraceCallback& on_trace_;
+  Delivery* delivery_;
   ReadStats* stats_;
   std::string source_;
 
@@ -117,6 +123,7 @@ class UnitDecoder {
   analyzer::Trace staging_;  // spans of one unit before grouping
   std::vector<formats::StagedSpan> staged_;
   formats::TraceGroups groups_;
+  std::vector<analyzer::TraceAnalysis> group_analyses_;  // kPrepareChunk, reused
   size_t span_elements_ = 0;  // top-level span elements seen in this source (messages)
   std::string read_failure_;  // set by the Read* helpers on failure
 };

@@ -251,7 +251,7 @@ TEST_F(InputTest, TwoDecodingThreadsDeliverAndReportExactlyAsOne) {
   }
 }
 
-TEST_F(InputTest, PrepareRunsOnEachTraceBeforeItsDelivery) {
+TEST_F(InputTest, ReadingIntoAnAnalyzerEqualsAnalysingEachTraceInTurn) {
   std::string jsonl;
   int jaeger_traces = 0;
   for (int i = 0; i < 4000; ++i) {
@@ -264,39 +264,46 @@ TEST_F(InputTest, PrepareRunsOnEachTraceBeforeItsDelivery) {
     jsonl += '\n';
   }
   ASSERT_GT(jsonl.size(), 4u << 20);  // read on the two-thread path
-  const std::string path = Write("prepared.jsonl", jsonl);
-
-  // The callback marks the trace (its only shared state is its lane's count).
-  std::array<int, kDecodingLanes> prepared_on{};
-  ReadOptions options;
-  options.prepare = [&](analyzer::Trace& trace, size_t lane) {
-    ASSERT_LT(lane, kDecodingLanes);
-    ++prepared_on[lane];
-    EXPECT_EQ(trace.source, path);
-    if (trace.prepared == nullptr) trace.prepared = std::make_unique<analyzer::TraceAnalysis>();
-    EXPECT_FALSE(trace.prepared->ready);  // a reused trace's mark was cleared
-    trace.prepared->ready = true;
-    trace.prepared->summary.trace_id = std::string(trace.trace_id);
-  };
-  int delivered_jaeger = 0;
-  int delivered_otlp = 0;
-  ReadStats stats;
+  const std::string path = Write("analysed.jsonl", jsonl);
   const std::vector<std::string> inputs = {path};
+
+  // Serial: each trace analysed on the delivering thread, in turn.
+  const analyzer::AnalysisOptions analysis;
+  analyzer::TraceAnalyzer serial(analysis);
+  std::vector<std::string> serial_order;
+  std::vector<int64_t> serial_lengths;
+  ASSERT_TRUE(ReadInputs(
+                  inputs, {},
+                  [&](analyzer::Trace& trace) -> Status {
+                    serial_lengths.push_back(serial.Analyze(trace).total_us);
+                    serial_order.emplace_back(trace.trace_id);
+                    return OkStatus();
+                  },
+                  nullptr)
+                  .ok());
+
+  // Prepared on the decoding lanes, added in input order.
+  analyzer::TraceAnalyzer lanes(analysis);
+  std::vector<std::string> order;
+  std::vector<int64_t> lengths;
+  int otlp = 0;
+  ReadStats stats;
   const Status status = ReadInputs(
-      inputs, options,
-      [&](analyzer::Trace& trace) -> Status {
-        const bool marked = trace.prepared != nullptr && trace.prepared->ready &&
-                            trace.prepared->summary.trace_id == trace.trace_id;
-        ++(trace.spans.front().service == "otel" ? delivered_otlp : delivered_jaeger);
-        EXPECT_TRUE(marked) << trace.trace_id;
-        trace.Reset();  // as an analyzer consumes it
-        return OkStatus();
+      inputs, {}, lanes,
+      [&](const analyzer::Trace& trace, const analyzer::CriticalPath& cp) {
+        EXPECT_EQ(trace.source, path);
+        otlp += trace.spans.front().service == "otel" ? 1 : 0;
+        order.emplace_back(trace.trace_id);
+        lengths.push_back(cp.total_us);
       },
       &stats);
   ASSERT_TRUE(status.ok()) << status.error().message;
-  EXPECT_EQ(delivered_jaeger, jaeger_traces);
-  EXPECT_GT(delivered_otlp, 0);  // one trace: its spans, from all OTLP lines, at the end
-  EXPECT_EQ(prepared_on[0] + prepared_on[1], jaeger_traces + delivered_otlp);
+  EXPECT_EQ(order.size(), static_cast<size_t>(jaeger_traces + otlp));
+  EXPECT_EQ(otlp, 1);  // one trace: its spans, from all OTLP lines, at the end
+  EXPECT_EQ(order, serial_order);
+  EXPECT_EQ(lengths, serial_lengths);
+  EXPECT_EQ(lanes.profile().traces(), serial.profile().traces());
+  EXPECT_EQ(lanes.profile().critical_path_us(), serial.profile().critical_path_us());
 }
 
 }  // namespace
