@@ -101,6 +101,8 @@ struct AnalyzeResult {
   std::vector<Finding> findings;  // ranked; suppressed ones last, flagged
   bool fail_on_findings = false;  // --fail-on-findings: high-confidence findings fail the run
   uint64_t high_confidence = 0;   // unsuppressed high-confidence findings, shown or not
+  // The gate held: false when fail_on_findings and high_confidence > 0.
+  bool pass = true;
   std::vector<RepresentativeTrace> representatives;  // typical p50 / p95 traces
 };
 
