@@ -9,6 +9,7 @@
 
 #include "analyzer/detector.h"
 #include "analyzer/parameterize.h"
+#include "analyzer/reason_text.h"
 #include "analyzer/stats.h"
 
 namespace trace_analyze::analyzer {
@@ -176,8 +177,6 @@ InstanceShape Measure(const Trace& t, std::span<const int64_t> critical,
   return out;
 }
 
-std::string Describe(const OpName& o) { return o.service + " " + o.operation; }
-
 std::string DescribeMembers(const std::vector<OpName>& members) {
   std::string out;
   for (size_t i = 0; i < members.size(); ++i) {
@@ -269,18 +268,17 @@ VerifyRow RowOf(const VerifyPlanEntry& e, const PatternObservation* obs) {
   row.reason += fmt::format(
       "; concurrency saves {} per trace (p50: their durations minus their "
       "union)",
-      internal::FormatUs(*row.concurrency_saving_us));
+      DurationText(*row.concurrency_saving_us));
   if (row.baseline_duration_us) {
     row.reason += fmt::format("; the members' own durations {} → {} per trace (p50)",
-                              internal::FormatUs(*row.baseline_duration_us),
-                              internal::FormatUs(*row.candidate_duration_us));
+                              DurationText(*row.baseline_duration_us),
+                              DurationText(*row.candidate_duration_us));
   }
   if (row.realised_saving_us) {
     row.reason += fmt::format(
         "; their critical-path time {} → {} per trace (p50; {} predicted from concurrency)",
-        internal::FormatUs(*row.baseline_critical_us),
-        internal::FormatUs(*row.candidate_critical_us),
-        internal::FormatUs(row.predicted_saving_us));
+        DurationText(*row.baseline_critical_us), DurationText(*row.candidate_critical_us),
+        DurationText(row.predicted_saving_us));
   } else {
     row.reason += "; no prediction to compare: the baseline did not flag the pattern";
   }
