@@ -4,6 +4,7 @@
 #ifndef TRACE_ANALYZE_ANALYZER_RESULTS_H_
 #define TRACE_ANALYZE_ANALYZER_RESULTS_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -262,6 +263,11 @@ struct VerifyRow {
   uint64_t traces_baseline = 0;
   uint64_t instances_candidate = 0;
   uint64_t traces_candidate = 0;
+  uint64_t parallel_candidate = 0;  // candidate instances whose members all overlap pairwise
+  uint64_t partial_candidate = 0;   // ... with some, not all, pairs overlapping
+  // The pattern's distinct members, sorted (PatternDef::members); empty when
+  // the pattern is unknown.
+  std::vector<OpName> members;
   std::optional<double> overlap_share;          // candidate instances whose members all overlap
   std::optional<double> partial_share;          // ... with some, not all, pairs overlapping
   std::optional<double> concurrency;            // p50 over instances of Σ durations / union length
@@ -285,12 +291,31 @@ struct VerifyRow {
   std::optional<FindingExample> candidate_example;
   double min_overlap_share = 0.9;  // from which the pattern counts as parallel
   VerifyStatus status = VerifyStatus::kAbsent;
-  std::string reason;
 };
 
 enum class TargetStatus { kOk, kAcceptable, kFail };
 // "OK", "ACCEPTABLE", "FAIL".
 const char* TargetStatusName(TargetStatus status);
+
+// What backs a target's measured value: the test of a change, or the
+// baseline's level of a budgeted operation.
+struct TargetEvidence {
+  enum class Kind {
+    kNone,
+    kTested,           // p_value; for a latency change also the 95% CI of the change
+    kNotTested,        // a change with too few traces on a side to test
+    kBaselineSpans,    // pNN_duration: the baseline's same percentile over its spans
+    kNoBaselineSpans,  // pNN_duration: the baseline has no spans of the operation
+  };
+  Kind kind = Kind::kNone;
+  double p_value = 0;
+  std::optional<double> ci_low_pct;  // % change
+  std::optional<double> ci_high_pct;
+  uint64_t baseline_count = 0;   // kNotTested: traces; kBaselineSpans: spans
+  uint64_t candidate_count = 0;  // kNotTested: traces
+  uint64_t min_samples = 0;      // kNotTested: traces needed per side
+  int64_t baseline_us = 0;       // kBaselineSpans
+};
 
 struct TargetRow {
   std::string name;    // metric[scope], e.g. "p95_latency_reduction", "overlap_share[3f2a…]"
@@ -302,7 +327,16 @@ struct TargetRow {
   std::optional<double> acceptable;
   std::optional<double> distance;  // value − target, in `unit` (signed)
   TargetStatus status = TargetStatus::kFail;
-  std::string reason;
+  // Why there is no value, plain text naming what is missing ("no traces
+  // with root operation 'search'"); "" when measured.
+  std::string missing;
+  // The DiffResult::verify row whose own reason follows `missing` (an
+  // overlap_share of a pattern that is absent or unknown in the candidate).
+  std::optional<size_t> missing_pattern;
+  // The value meets the target, but the target needs a change and the change
+  // is not significant (so the status is not OK).
+  bool unproven = false;
+  TargetEvidence evidence;
 };
 
 // End-to-end latency of all traces on each side, for distribution charts:

@@ -13,7 +13,9 @@ std::string FormatMs(int64_t us) {
   return fmt::format("{}{}.{:03}", sign, mag / 1000, mag % 1000);
 }
 
-std::string FormatPercent(double fraction) { return fmt::format("{:.1f}%", fraction * 100.0); }
+std::string FormatPercent(double fraction, int decimals) {
+  return fmt::format("{:.{}f}%", fraction * 100.0, decimals);
+}
 
 std::string FormatBytes(uint64_t bytes) {
   if (bytes < 1000) return fmt::format("{} B", bytes);

@@ -63,7 +63,7 @@ void Targets(const analyzer::DiffResult& r, std::ostream& out) {
         << Cell(t.op + " " + TargetLevel(t.target, t.unit))
         << Cell(t.acceptable ? t.op + " " + TargetLevel(*t.acceptable, t.unit) : "-")
         << Cell(t.distance ? SignedTargetLevel(*t.distance, t.unit) : kNa)
-        << fmt::format("<td class=\"l muted\">{} ({})</td></tr>\n", EscapeHtml(t.reason),
+        << fmt::format("<td class=\"l muted\">{} ({})</td></tr>\n", EscapeHtml(TargetReason(r, t)),
                        EscapeHtml(t.origin));
   }
   out << "</table>\n";
@@ -199,12 +199,11 @@ void Verify(const analyzer::DiffResult& r, std::ostream& out) {
                "<td class=\"l\">{}<ul class=\"reasons\"><li>{}</li><li class=\"muted\">{}</li>"
                "</ul></td>",
                FoldSteps(EscapeHtml(PatternLabel(v.parent, v.sequence, v.run)), " → "),
-               EscapeHtml(v.reason), EscapeHtml(tags))
+               EscapeHtml(VerifyReason(v)), EscapeHtml(tags))
         << Cell(fmt::format("{} → {}", v.instances_baseline, v.instances_candidate))
         << Cell(v.overlap_share ? FormatPercent(*v.overlap_share) : kNa)
-        << Cell(v.concurrency ? fmt::format("{:.2f}", *v.concurrency) : kNa)
-        << Cell(FormatMs(v.predicted_saving_us)) << Cell(MsOrNa(v.concurrency_saving_us))
-        << "</tr>\n";
+        << Cell(ConcurrencyOrNa(v.concurrency)) << Cell(FormatMs(v.predicted_saving_us))
+        << Cell(MsOrNa(v.concurrency_saving_us)) << "</tr>\n";
     if (v.baseline_example || v.candidate_example) {
       // One instance per side, one above the other on one scale: whether
       // the members now overlap shows at a glance.

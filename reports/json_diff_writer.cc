@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "reports/diff_format.h"
 #include "reports/json_util.h"
 #include "reports/json_writer.h"
 
@@ -43,9 +44,9 @@ Json SideJson(const analyzer::DiffSideSummary& s) {
   return out;
 }
 
-Json TargetsJson(const std::vector<analyzer::TargetRow>& targets) {
+Json TargetsJson(const analyzer::DiffResult& r) {
   Json out = Json::array();
-  for (const analyzer::TargetRow& t : targets) {
+  for (const analyzer::TargetRow& t : r.targets) {
     out.push_back(Json{{"name", t.name},
                        {"value", Optional(t.value, RoundSignificant)},
                        {"target", t.target},
@@ -55,7 +56,7 @@ Json TargetsJson(const std::vector<analyzer::TargetRow>& targets) {
                        {"unit", t.unit},
                        {"distance", Optional(t.distance, RoundSignificant)},
                        {"origin", t.origin},
-                       {"reason", t.reason}});
+                       {"reason", TargetReason(r, t)}});
   }
   return out;
 }
@@ -141,7 +142,7 @@ Json VerifyJson(const std::vector<analyzer::VerifyRow>& rows) {
                        {"candidateDurationUs", Optional(v.candidate_duration_us)},
                        {"memberOverlap", MemberOverlapJson(v.member_overlap)},
                        {"run", RunJson(v.run)},
-                       {"reason", v.reason}});
+                       {"reason", VerifyReason(v)}});
   }
   return out;
 }
@@ -226,7 +227,7 @@ void JsonWriter::WriteDiff(const analyzer::DiffResult& r, const WriteOptions&,
            {"criticalPathMode", r.cp_mode},
            {"verdict", r.pass ? "pass" : "fail"},
            {"verdictReason", r.verdict_reason},
-           {"targets", TargetsJson(r.targets)},
+           {"targets", TargetsJson(r)},
            {"latency", LatencyJson(r.latency)},
            {"latencyTests", LatencyTestsJson(r.latency_tests)},
            {"throughput", ThroughputJson(r.throughput)},

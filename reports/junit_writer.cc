@@ -190,7 +190,8 @@ void JunitWriter::WriteDiff(const analyzer::DiffResult& result, const WriteOptio
                      : "",
         t.distance ? SignedTargetLevel(*t.distance, t.unit) : kNa);
     if (t.status == analyzer::TargetStatus::kFail) c.failure = numbers;
-    c.output = (c.failure.empty() ? numbers + "\n" : "") + t.reason + " (" + t.origin + ")\n";
+    c.output = (c.failure.empty() ? numbers + "\n" : "") + TargetReason(result, t) + " (" +
+               t.origin + ")\n";
     cases.push_back(std::move(c));
   }
   WriteSuite("trace-analyze " + result.command, properties, cases, out);

@@ -76,7 +76,7 @@ void Targets(const analyzer::DiffResult& r, std::ostream& out) {
   }
   out << "\n<details><summary>Why</summary>\n\n";
   for (const analyzer::TargetRow& t : r.targets) {
-    out << fmt::format("- **{}** ({}): {}\n", Md(t.name), Md(t.origin), Md(t.reason));
+    out << fmt::format("- **{}** ({}): {}\n", Md(t.name), Md(t.origin), Md(TargetReason(r, t)));
   }
   out << "\n</details>\n\n";
 }

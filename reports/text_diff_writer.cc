@@ -45,7 +45,7 @@ void WriteTargets(const analyzer::DiffResult& r, const WriteOptions& o, std::ost
   }
   table.Write(out);
   for (const analyzer::TargetRow& t : r.targets) {
-    out << fmt::format("  - {} ({}): {}\n", Safe(t.name), t.origin, Safe(t.reason));
+    out << fmt::format("  - {} ({}): {}\n", Safe(t.name), t.origin, Safe(TargetReason(r, t)));
   }
 }
 
@@ -130,10 +130,9 @@ void WriteVerify(const analyzer::DiffResult& r, const WriteOptions& o, std::ostr
         "     instances {} → {}, overlap {}, concurrency {}, saving predicted {} ms, saved by "
         "concurrency {} ms\n",
         v.instances_baseline, v.instances_candidate,
-        v.overlap_share ? FormatPercent(*v.overlap_share) : kNa,
-        v.concurrency ? fmt::format("{:.2f}", *v.concurrency) : kNa,
+        v.overlap_share ? FormatPercent(*v.overlap_share) : kNa, ConcurrencyOrNa(v.concurrency),
         FormatMs(v.predicted_saving_us), MsOrNa(v.concurrency_saving_us));
-    out << "     " << Safe(v.reason) << '\n';
+    out << "     " << Safe(VerifyReason(v)) << '\n';
   }
 }
 

@@ -170,8 +170,11 @@ TEST(DiffTest, TinySamplesSaySoInsteadOfGuessing) {
   EXPECT_FALSE(r.throughput.p_value.has_value());
   ASSERT_EQ(r.targets.size(), 1u);
   EXPECT_EQ(r.targets[0].status, TargetStatus::kFail);
-  EXPECT_THAT(r.targets[0].reason,
-              HasSubstr("not tested: 5 baseline / 5 candidate traces, need 8 per side"));
+  const TargetEvidence& e = r.targets[0].evidence;
+  EXPECT_EQ(e.kind, TargetEvidence::Kind::kNotTested);
+  EXPECT_EQ(e.baseline_count, 5u);
+  EXPECT_EQ(e.candidate_count, 5u);
+  EXPECT_EQ(e.min_samples, 8u);
 }
 
 TEST(DiffTest, ThroughputAndErrorRate) {

@@ -92,7 +92,7 @@ analyzer::DiffResult HostileDiff(const std::string& command) {
   v.expected = true;
   v.parent = EvilOp("vparent");
   v.sequence = {EvilOp("va"), EvilOp("vb")};
-  v.reason = Evil("vreason");
+  v.members = {EvilOp("vma"), EvilOp("vmb")};  // named by its (absent) reason
   // Both sides' pictures carry hostile names too.
   analyzer::FindingExample e;
   e.trace_id = Evil("vtrace");
@@ -107,9 +107,8 @@ analyzer::DiffResult HostileDiff(const std::string& command) {
   t.origin = "config targets[0]";
   t.op = ">=";
   t.unit = "%";
-  t.value = 20;
   t.target = 30;
-  t.reason = Evil("treason");
+  t.missing = Evil("treason");
   r.targets = {t};
   r.stacks = {{Evil("stack1") + ";" + Evil("stack2"), 10, 5}};
   r.pass = false;
