@@ -12,6 +12,7 @@
 
 #include "analyzer/data_quality.h"
 #include "analyzer/detectors.h"
+#include "analyzer/op_name.h"
 #include "analyzer/profile.h"
 #include "analyzer/significance.h"
 
@@ -38,8 +39,7 @@ struct InputSummary {
 // One section of a trace's critical path, resolved to names.
 struct PathSection {
   std::string span_id;
-  std::string service;
-  std::string operation;
+  OpName name;
   int64_t start_us = 0;
   int64_t end_us = 0;
 };
@@ -47,8 +47,7 @@ struct PathSection {
 // A span that has time on the critical path.
 struct PathSpan {
   std::string span_id;
-  std::string service;
-  std::string operation;
+  OpName name;
   int64_t start_us = 0;
   int64_t duration_us = 0;
   int64_t self_us = 0;      // SelfTimePerSpan
@@ -60,8 +59,7 @@ struct PathSpan {
 // those on the critical path.
 struct TimelineSpan {
   std::string span_id;
-  std::string service;
-  std::string operation;
+  OpName name;
   int64_t start_us = 0;
   int64_t duration_us = 0;
   int64_t critical_us = 0;  // CriticalTimePerSpan
@@ -132,8 +130,7 @@ struct DiffSideSummary {
 
 // The change of one percentile of one root operation's end-to-end latency.
 struct LatencyChange {
-  std::string service;  // "" with operation "all": every trace
-  std::string operation;
+  OpName root;             // {"", "all"}: every trace
   std::string percentile;  // "p50", "p90", "p95", "p99"
   uint64_t baseline_traces = 0;
   uint64_t candidate_traces = 0;
@@ -152,8 +149,7 @@ struct LatencyChange {
 // Mann–Whitney U test, once per root operation (its percentiles have their
 // own tests, LatencyChange).
 struct LatencyDistributionTest {
-  std::string service;  // "" with operation "all": every trace
-  std::string operation;
+  OpName root;  // {"", "all"}: every trace
   uint64_t baseline_traces = 0;
   uint64_t candidate_traces = 0;
   std::optional<double> p_value;  // nullopt: untested
@@ -196,8 +192,7 @@ const char* PresenceName(Presence presence);
 // side, as mean µs per trace over all of the side's traces (so the rows of
 // one kind add up to the mean critical-path length).
 struct CpShiftRow {
-  std::string service;                  // service and operation rows
-  std::string operation;                // operation rows
+  OpName name;                          // service rows (operation ""), operation rows
   std::string path;                     // path rows: "svc op > svc op > …"
   Presence presence = Presence::kBoth;  // where the key had spans (paths: critical time)
   int64_t baseline_us = 0;              // per trace

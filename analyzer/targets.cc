@@ -202,22 +202,22 @@ struct Measured {
   TargetEvidence evidence;
 };
 
-bool ScopeNames(const std::string& scope, const std::string& service,
-                const std::string& operation) {
-  return scope == operation || scope == service + ":" + operation;
+// Whether `scope` ("operation" or "service:operation") names `op`.
+bool ScopeNames(const std::string& scope, const OpName& op) {
+  return scope == op.operation || scope == op.service + ":" + op.operation;
 }
 
 Measured MeasureLatency(const Metric& m, const std::string& scope, const DiffResult& r) {
   Measured out;
   const std::string pct = fmt::format("p{}", m.percentile);
   const bool all = scope.empty() || scope == "all";
-  std::set<std::pair<std::string, std::string>> keys;
+  std::set<OpName> keys;
   const LatencyChange* row = nullptr;
   for (const LatencyChange& c : r.latency) {
-    const bool named = all ? (c.service.empty() && c.operation == "all")
-                           : (!c.service.empty() && ScopeNames(scope, c.service, c.operation));
+    const bool named = all ? (c.root.service.empty() && c.root.operation == "all")
+                           : (!c.root.service.empty() && ScopeNames(scope, c.root));
     if (!named) continue;
-    keys.emplace(c.service, c.operation);
+    keys.insert(c.root);
     if (c.percentile == pct) row = &c;
   }
   if (keys.size() > 1) {

@@ -69,12 +69,11 @@ std::string SignificanceLabel(bool significant, const std::optional<double>& p) 
 const analyzer::LatencyDistributionTest* DistributionTestAfter(const analyzer::DiffResult& r,
                                                                size_t i) {
   const analyzer::LatencyChange& row = r.latency[i];
-  if (i + 1 < r.latency.size() && r.latency[i + 1].service == row.service &&
-      r.latency[i + 1].operation == row.operation) {
+  if (i + 1 < r.latency.size() && r.latency[i + 1].root == row.root) {
     return nullptr;
   }
   for (const analyzer::LatencyDistributionTest& t : r.latency_tests) {
-    if (t.service == row.service && t.operation == row.operation) return &t;
+    if (t.root == row.root) return &t;
   }
   return nullptr;
 }
@@ -95,16 +94,9 @@ std::string PartialSidesLabel(const analyzer::DiffResult& r) {
                                                     : "candidate");
 }
 
-std::string OpLabel(const std::string& service, const std::string& operation) {
-  if (service.empty()) return operation;
-  return operation.empty() ? service : service + " " + operation;
-}
-
 std::string PatternLabel(const analyzer::OpName& parent, const std::vector<analyzer::OpName>& seq,
                          const std::vector<analyzer::RunStep>& run) {
-  return OpLabel(parent.service, parent.operation) + ": " +
-         RunLabel(run, seq,
-                  [](const analyzer::OpName& o) { return OpLabel(o.service, o.operation); });
+  return OpLabel(parent) + ": " + RunLabel(run, seq, OpLabel);
 }
 
 std::string TargetLevel(double v, const std::string& unit) {

@@ -25,8 +25,6 @@ std::string SignedPercent(const std::optional<double>& pct);
 std::string FormatPValue(const std::optional<double>& p);
 // "yes", "no", or "untested" when a side had too few samples (no p-value).
 std::string SignificanceLabel(bool significant, const std::optional<double>& p);
-// "service operation"; "operation" alone when the service is empty.
-std::string OpLabel(const std::string& service, const std::string& operation);
 // The distribution test of the root operation of `row`, when `row` is the last
 // percentile row of it in `r.latency` (index `i`): a table prints it below
 // that row. nullptr otherwise.

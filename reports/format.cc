@@ -25,6 +25,11 @@ std::string FormatBytes(uint64_t bytes) {
   return fmt::format("{:.2f} GB", static_cast<double>(bytes) / 1e9);
 }
 
+std::string OpLabel(const analyzer::OpName& op) {
+  if (op.service.empty()) return op.operation;
+  return op.operation.empty() ? op.service : op.service + " " + op.operation;
+}
+
 size_t FirstEvidenceReason(const analyzer::Finding& f) {
   return f.kind == analyzer::FindingKind::kSequential && !f.run.empty() ? 1 : 0;
 }

@@ -19,6 +19,10 @@ std::string FormatPercent(double fraction, int decimals = 1);
 // Bytes as "12.3 MB" (decimal units) or "512 B".
 std::string FormatBytes(uint64_t bytes);
 
+// "service operation"; "operation" alone when the service is empty, "service"
+// alone when the operation is.
+std::string OpLabel(const analyzer::OpName& op);
+
 // The first of a finding's reasons that a writer lists under a headline that
 // already names the run: a sequential run's first reason restates it.
 size_t FirstEvidenceReason(const analyzer::Finding& f);

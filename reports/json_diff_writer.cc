@@ -64,8 +64,8 @@ Json TargetsJson(const analyzer::DiffResult& r) {
 Json LatencyJson(const std::vector<analyzer::LatencyChange>& rows) {
   Json out = Json::array();
   for (const analyzer::LatencyChange& r : rows) {
-    out.push_back(Json{{"service", r.service},
-                       {"rootOperation", r.operation},
+    out.push_back(Json{{"service", r.root.service},
+                       {"rootOperation", r.root.operation},
                        {"percentile", r.percentile},
                        {"baselineTraces", r.baseline_traces},
                        {"candidateTraces", r.candidate_traces},
@@ -154,8 +154,8 @@ Json ShiftRowsJson(const std::vector<analyzer::CpShiftRow>& rows, bool ops, bool
     if (paths) {
       row["path"] = r.path;
     } else {
-      row["service"] = r.service;
-      if (ops) row["operation"] = r.operation;
+      row["service"] = r.name.service;
+      if (ops) row["operation"] = r.name.operation;
     }
     row["presence"] = analyzer::PresenceName(r.presence);
     row["baselineUs"] = r.baseline_us;
@@ -207,8 +207,8 @@ Json FindingsJson(const analyzer::FindingsDiff& f) {
 Json LatencyTestsJson(const std::vector<analyzer::LatencyDistributionTest>& tests) {
   Json out = Json::array();
   for (const analyzer::LatencyDistributionTest& t : tests) {
-    out.push_back(Json{{"service", t.service},
-                       {"rootOperation", t.operation},
+    out.push_back(Json{{"service", t.root.service},
+                       {"rootOperation", t.root.operation},
                        {"test", "mann-whitney-u"},
                        {"baselineTraces", t.baseline_traces},
                        {"candidateTraces", t.candidate_traces},

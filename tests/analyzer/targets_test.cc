@@ -99,8 +99,8 @@ DiffResult Result0() {
   const auto add = [&](const std::string& service, const std::string& op, const char* p, int64_t b,
                        int64_t c, bool significant) {
     LatencyChange row;
-    row.service = service;
-    row.operation = op;
+    row.root.service = service;
+    row.root.operation = op;
     row.percentile = p;
     row.baseline_traces = row.candidate_traces = 40;
     row.baseline_us = b;

@@ -53,8 +53,8 @@ analyzer::DiffResult HostileDiff(const std::string& command) {
   }
   for (const char* pct : {"p50", "p95"}) {
     analyzer::LatencyChange c;
-    c.service = Evil("root-svc");
-    c.operation = Evil("root-op");
+    c.root.service = Evil("root-svc");
+    c.root.operation = Evil("root-op");
     c.percentile = pct;
     c.baseline_traces = c.candidate_traces = 40;
     c.baseline_us = 1000;
@@ -63,15 +63,15 @@ analyzer::DiffResult HostileDiff(const std::string& command) {
     r.latency.push_back(c);
   }
   analyzer::LatencyDistributionTest dist;
-  dist.service = Evil("root-svc");
-  dist.operation = Evil("root-op");
+  dist.root.service = Evil("root-svc");
+  dist.root.operation = Evil("root-op");
   dist.p_value = 0.01;
   dist.prob_candidate_slower = 0.3;
   dist.significant = true;
   r.latency_tests = {dist};
   analyzer::CpShiftRow row;
-  row.service = Evil("shift-svc");
-  row.operation = Evil("shift-op");
+  row.name.service = Evil("shift-svc");
+  row.name.operation = Evil("shift-op");
   row.path = Evil("path1") + " > " + Evil("path2");
   row.baseline_us = 500;
   r.critical_path.services = {row};
