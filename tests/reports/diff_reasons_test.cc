@@ -76,25 +76,22 @@ TEST(DiffReasonsTest, AnUnknownFingerprintCannotBeMeasured) {
                         "among the baseline's sequential patterns"));
 }
 
+// An expectation the baseline never flagged: nothing was predicted.
 TEST(DiffReasonsTest, APatternTheBaselineDidNotFlagHasNoPrediction) {
-  std::vector<analyzer::Trace> base, cand;
-  for (int i = 0; i < 10; ++i) {
-    const int64_t at = trace_analyze::testing::kEpoch + i;
-    base.push_back(trace_analyze::testing::TraceBuilder(trace_analyze::testing::Id("b", i), at)
-                       .Span("p", "", "api", "handle", 0, 500)
-                       .Build());
-    cand.push_back(trace_analyze::testing::TraceBuilder(trace_analyze::testing::Id("c", i), at)
-                       .Span("p", "", "api", "handle", 0, 500)
-                       .Span("a", "p", "svc", "A", 100, 300)
-                       .Span("b", "p", "svc", "B", 100, 300)
-                       .Build());
-  }
-  const analyzer::DiffResult r =
-      RunDiff(std::move(base), std::move(cand), {}, Expect("api:handle>svc:A,svc:B"));
-  ASSERT_EQ(r.verify.size(), 1u);
-  EXPECT_THAT(VerifyReason(r.verify[0]),
-              HasSubstr("; concurrency saves 300 µs per trace (p50: their durations minus their "
-                        "union); no prediction to compare: the baseline did not flag the pattern"));
+  analyzer::VerifyRow v;
+  v.status = analyzer::VerifyStatus::kParallel;
+  v.instances_candidate = v.parallel_candidate = 10;
+  v.overlap_share = 1.0;
+  v.concurrency = 2.0;
+  v.min_overlap_share = 0.8;
+  v.concurrency_saving_us = 300;
+  v.candidate_duration_us = 600;
+  v.candidate_critical_us = 300;
+  EXPECT_EQ(VerifyReason(v),
+            "all members overlapped in 10 of 10 instances (100.0%; parallel from 80%), only some "
+            "of them in 0, none in 0; concurrency 2.00; concurrency saves 300 µs per trace (p50: "
+            "their durations minus their union); no prediction to compare: the baseline did not "
+            "flag the pattern");
 }
 
 TEST(DiffReasonsTest, ABudgetShowsTheBaselineAndTheDistance) {
