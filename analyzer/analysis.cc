@@ -73,9 +73,13 @@ void AddTimeline(const Trace& trace, const CriticalPath& path, size_t max_spans,
     }
     const Span& s = trace.spans[item.span];
     open.push_back(static_cast<uint32_t>(out->timeline.size()));
-    out->timeline.push_back({std::string(s.span_id), std::string(s.service),
-                             std::string(s.operation), s.start_us, s.duration_us,
-                             critical[item.span], item.depth, 0});
+    out->timeline.push_back({std::string(s.span_id),
+                             {std::string(s.service), std::string(s.operation)},
+                             s.start_us,
+                             s.duration_us,
+                             critical[item.span],
+                             item.depth,
+                             0});
     const auto children = trace.topology.ChildrenOf(item.span);
     for (auto c = children.rbegin(); c != children.rend(); ++c)
       stack.push_back({*c, item.depth + 1});

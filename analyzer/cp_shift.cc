@@ -39,8 +39,7 @@ CpShiftRow MakeRow(int64_t baseline_total, uint64_t baseline_traces, int64_t bas
 
 bool RanksBefore(const CpShiftRow& a, const CpShiftRow& b) {
   const int64_t ca = std::llabs(a.change_us), cb = std::llabs(b.change_us);
-  return std::tie(cb, a.service, a.operation, a.path) <
-         std::tie(ca, b.service, b.operation, b.path);
+  return std::tie(cb, a.name, a.path) < std::tie(ca, b.name, b.path);
 }
 
 void Rank(std::vector<CpShiftRow>& rows, size_t top) {
@@ -90,13 +89,13 @@ CpShift BuildCpShift(const Profile& baseline, const Profile& candidate,
     const Profile::Entry* c = Find(candidate.by_service(), s);
     CpShiftRow row = MakeRow(b ? b->critical_us : 0, nb, cpb, c ? c->critical_us : 0, nc, cpc,
                              b != nullptr, c != nullptr);
-    row.service = s;
+    row.name.service = s;
     out.services.push_back(std::move(row));
   }
   Rank(out.services, top);
   for (CpShiftRow& row : out.services) {
-    Test(row, Find(baseline.by_service(), row.service), Find(candidate.by_service(), row.service),
-         baseline, candidate, statistics);
+    Test(row, Find(baseline.by_service(), row.name.service),
+         Find(candidate.by_service(), row.name.service), baseline, candidate, statistics);
   }
 
   std::vector<Profile::OpKey> ops;
@@ -109,17 +108,15 @@ CpShift BuildCpShift(const Profile& baseline, const Profile& candidate,
     const Profile::Entry* c = Find(candidate.by_operation(), k);
     CpShiftRow row = MakeRow(b ? b->critical_us : 0, nb, cpb, c ? c->critical_us : 0, nc, cpc,
                              b != nullptr, c != nullptr);
-    row.service = k.first;
-    row.operation = k.second;
-    if (row.presence == Presence::kAppeared) out.appeared.push_back({k.first, k.second});
-    if (row.presence == Presence::kDisappeared) out.disappeared.push_back({k.first, k.second});
+    row.name = k;
+    if (row.presence == Presence::kAppeared) out.appeared.push_back(k);
+    if (row.presence == Presence::kDisappeared) out.disappeared.push_back(k);
     out.operations.push_back(std::move(row));
   }
   Rank(out.operations, top);
   for (CpShiftRow& row : out.operations) {
-    const Profile::OpKey key(row.service, row.operation);
-    Test(row, Find(baseline.by_operation(), key), Find(candidate.by_operation(), key), baseline,
-         candidate, statistics);
+    Test(row, Find(baseline.by_operation(), row.name), Find(candidate.by_operation(), row.name),
+         baseline, candidate, statistics);
   }
 
   std::map<uint64_t, std::pair<const PathTime*, const PathTime*>> paths;

@@ -122,10 +122,6 @@ void KeepExamples(std::vector<std::pair<int64_t, std::string>>* examples, size_t
 void OfferExample(std::vector<std::pair<int64_t, std::string>>* examples, int64_t saving,
                   const std::string& id, size_t max);
 
-std::string Percent(uint64_t part, uint64_t whole);  // "42%"
-std::string Instances(uint64_t n);                   // "1 instance", "2 instances"
-std::string Describe(const OpName& o);               // "service operation"
-std::string FormatUs(int64_t us);                    // "840 µs", "12.5 ms": one unit per sentence
 Confidence LowerConfidence(Confidence c);
 // The first dependency hint naming two of `ops`, or nullptr.
 const DependencyHint* FindHint(const DetectorConfig& config, const std::vector<OpName>& ops);

@@ -1,6 +1,4 @@
 // Helpers shared by the detectors (declared in detector.h).
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <array>
 
@@ -176,20 +174,6 @@ void OfferExample(std::vector<std::pair<int64_t, std::string>>* examples, int64_
   if (static_cast<size_t>(at - examples->begin()) >= max) return;
   examples->emplace(at, saving, id);
   if (examples->size() > max) examples->pop_back();
-}
-
-std::string Percent(uint64_t part, uint64_t whole) {
-  return fmt::format("{:.0f}%",
-                     whole ? 100.0 * static_cast<double>(part) / static_cast<double>(whole) : 0.0);
-}
-
-std::string Instances(uint64_t n) { return fmt::format("{} instance{}", n, n == 1 ? "" : "s"); }
-
-std::string Describe(const OpName& o) { return o.service + " " + o.operation; }
-
-std::string FormatUs(int64_t us) {
-  return us < 10'000 ? fmt::format("{} µs", us)
-                     : fmt::format("{:.1f} ms", static_cast<double>(us) / 1e3);
 }
 
 Confidence LowerConfidence(Confidence c) {

@@ -17,6 +17,7 @@
 #include "analyzer/critical_path.h"
 #include "analyzer/detector_config.h"
 #include "analyzer/model.h"
+#include "analyzer/op_name.h"
 
 namespace trace_analyze::analyzer {
 
@@ -27,12 +28,6 @@ enum class Confidence { kLow, kMedium, kHigh };
 const char* FindingKindName(FindingKind kind);
 // "low", "medium", "high".
 const char* ConfidenceName(Confidence confidence);
-
-struct OpName {
-  std::string service;
-  std::string operation;
-  auto operator<=>(const OpName&) const = default;
-};
 
 class Observation;
 class DetectorState;

@@ -21,15 +21,15 @@ namespace {
 constexpr std::array<int, 4> kLatencyPercentiles = {50, 90, 95, 99};
 
 struct RootSamples {
-  std::string service, operation;
+  OpName root;
   std::vector<int64_t> baseline, candidate;  // sorted
 };
 
 // Root operations of both sides plus "all", in report order: "all", then by
-// traces on both sides descending, then (service, operation).
+// traces on both sides descending, then name.
 std::vector<RootSamples> CollectRoots(const Profile& b, const Profile& c) {
   std::map<Profile::OpKey, RootSamples> by_key;
-  RootSamples all{"", "all", {}, {}};
+  RootSamples all{{"", "all"}, {}, {}};
   for (const auto& [key, e] : b.by_root()) {
     RootSamples& r = by_key[key];
     r.baseline = e.durations_us;
@@ -43,8 +43,7 @@ std::vector<RootSamples> CollectRoots(const Profile& b, const Profile& c) {
   std::vector<RootSamples> out;
   out.push_back(std::move(all));
   for (auto& [key, r] : by_key) {
-    r.service = key.first;
-    r.operation = key.second;
+    r.root = key;
     out.push_back(std::move(r));
   }
   std::stable_sort(out.begin() + 1, out.end(), [](const RootSamples& x, const RootSamples& y) {
@@ -64,8 +63,7 @@ void BuildLatency(const Profile& b, const Profile& c, const SignificanceOptions&
   for (const RootSamples& r : CollectRoots(b, c)) {
     const RankTest test = MannWhitneyU(r.baseline, r.candidate, stats);
     LatencyDistributionTest& dist = tests->emplace_back();
-    dist.service = r.service;
-    dist.operation = r.operation;
+    dist.root = r.root;
     dist.baseline_traces = r.baseline.size();
     dist.candidate_traces = r.candidate.size();
     if (test.tested) {
@@ -75,8 +73,7 @@ void BuildLatency(const Profile& b, const Profile& c, const SignificanceOptions&
     }
     for (int p : kLatencyPercentiles) {
       LatencyChange row;
-      row.service = r.service;
-      row.operation = r.operation;
+      row.root = r.root;
       row.percentile = fmt::format("p{}", p);
       row.baseline_traces = r.baseline.size();
       row.candidate_traces = r.candidate.size();
@@ -87,7 +84,8 @@ void BuildLatency(const Profile& b, const Profile& c, const SignificanceOptions&
                                            static_cast<double>(*row.candidate_us));
       }
       // Each row has its own bootstrap stream, keyed by its name.
-      const uint64_t key = StableHash64(r.service + '\x1f' + r.operation + '\x1f' + row.percentile);
+      const uint64_t key =
+          StableHash64(r.root.service + '\x1f' + r.root.operation + '\x1f' + row.percentile);
       const std::optional<ChangeCi> ci =
           BootstrapPercentileChange(r.baseline, r.candidate, p, key, stats);
       if (ci) {

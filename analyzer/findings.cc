@@ -8,6 +8,7 @@
 
 #include "analyzer/detector.h"
 #include "analyzer/detectors.h"
+#include "analyzer/reason_text.h"
 #include "analyzer/saturating.h"
 #include "analyzer/stats.h"
 
@@ -61,7 +62,7 @@ std::string DescribeRun(const std::vector<RunStep>& run,
   for (const RunStep& step : run) {
     std::string text;
     for (const OpName& o : step.ops)
-      text += (text.empty() ? "" : arrow) + (op ? op(o) : internal::Describe(o));
+      text += (text.empty() ? "" : arrow) + (op ? op(o) : Describe(o));
     if (step.ops.size() > 1) text = "(" + text + ")";
     if (step.count_max > 1 || step.ops.size() > 1) {
       text += step.count_min == step.count_max

@@ -12,6 +12,7 @@
 
 #include "analyzer/call_patterns.h"
 #include "analyzer/parameterize.h"
+#include "analyzer/reason_text.h"
 #include "analyzer/saturating.h"
 #include "analyzer/stats.h"
 
@@ -166,13 +167,14 @@ void NPlusOneDetector::Explain(const CallPattern& p, Finding* f) const {
       fmt::format("{} calls {} {} times per instance (p50; max {}){}: batch them into one call.",
                   Describe(f->parent), Describe(p.call), f->calls_p50, f->calls_max,
                   no_parameters ? "" : " with different parameters"));
+  const std::string union_text = DurationText(union_p50, DurationUnit::kMicros);
+  const std::string total_text = DurationText(total_p50, DurationUnit::kMicros);
   f->reasons.push_back(
-      sequential_loop
-          ? fmt::format("The calls ran one after another (union {} µs of {} µs total, p50).",
-                        union_p50, total_p50)
-          : fmt::format("The calls already overlap (union {} µs of {} µs total, p50); "
-                        "batching saves per-call overhead.",
-                        union_p50, total_p50));
+      sequential_loop ? fmt::format("The calls ran one after another (union {} of {} total, p50).",
+                                    union_text, total_text)
+                      : fmt::format("The calls already overlap (union {} of {} total, p50); "
+                                    "batching saves per-call overhead.",
+                                    union_text, total_text));
   if (no_parameters) {
     f->reasons.push_back(
         "The calls record no parameters (no statement or URL), so whether they ask for "

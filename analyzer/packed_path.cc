@@ -71,14 +71,20 @@ TracePath PackedPath::Unpack() const {
   out.sections.reserve(sections_.size());
   for (const SectionRow& s : sections_) {
     const SpanRow& r = spans_[s.span];
-    out.sections.push_back({std::string(View(r.span_id)), std::string(View(r.service)),
-                            std::string(View(r.operation)), s.start_us, s.end_us});
+    out.sections.push_back({std::string(View(r.span_id)),
+                            {std::string(View(r.service)), std::string(View(r.operation))},
+                            s.start_us,
+                            s.end_us});
   }
   out.spans.reserve(spans_.size());
   for (const SpanRow& r : spans_) {
-    out.spans.push_back({std::string(View(r.span_id)), std::string(View(r.service)),
-                         std::string(View(r.operation)), r.start_us, r.duration_us, r.self_us,
-                         r.critical_us, r.depth});
+    out.spans.push_back({std::string(View(r.span_id)),
+                         {std::string(View(r.service)), std::string(View(r.operation))},
+                         r.start_us,
+                         r.duration_us,
+                         r.self_us,
+                         r.critical_us,
+                         r.depth});
   }
   return out;
 }

@@ -39,11 +39,9 @@ void MergeEntry(Profile::Entry& into, const Profile::Entry& from) {
                                     from.per_trace_critical_us.end());
 }
 
-ProfileRow MakeRow(std::string service, std::string operation, const Profile::Entry& e,
-                   int64_t total_critical_us) {
+ProfileRow MakeRow(OpName name, const Profile::Entry& e, int64_t total_critical_us) {
   ProfileRow row;
-  row.service = std::move(service);
-  row.operation = std::move(operation);
+  row.name = std::move(name);
   row.critical_us = e.critical_us;
   row.share = total_critical_us > 0
                   ? static_cast<double>(e.critical_us) / static_cast<double>(total_critical_us)
@@ -59,11 +57,9 @@ ProfileRow MakeRow(std::string service, std::string operation, const Profile::En
   return row;
 }
 
-RootLatencyRow MakeRootRow(std::string service, std::string operation,
-                           const std::vector<int64_t>& durations, uint64_t errors) {
+RootLatencyRow MakeRootRow(OpName root, const std::vector<int64_t>& durations, uint64_t errors) {
   RootLatencyRow row;
-  row.service = std::move(service);
-  row.operation = std::move(operation);
+  row.root = std::move(root);
   row.traces = durations.size();
   row.errors = errors;
   static constexpr std::array<double, 5> kPs = {50, 90, 95, 99, 100};
@@ -76,10 +72,9 @@ RootLatencyRow MakeRootRow(std::string service, std::string operation,
   return row;
 }
 
-// critical_us descending, then service, then operation.
+// critical_us descending, then name.
 bool RowRanksBefore(const ProfileRow& a, const ProfileRow& b) {
-  return std::tie(b.critical_us, a.service, a.operation) <
-         std::tie(a.critical_us, b.service, b.operation);
+  return std::tie(b.critical_us, a.name) < std::tie(a.critical_us, b.name);
 }
 
 // ';' separates frames and '\n' lines in the folded format.
@@ -146,15 +141,12 @@ void AddStacks(const Trace& trace, const std::vector<int64_t>& critical,
   }
 }
 
-// The entry of (service, operation), added if missing; the key strings are
-// copied only then.
+// The entry of `name`, added if missing; the key is copied only then.
 template <class Map>
-typename Map::mapped_type& FindOrAdd(Map& map, std::string_view service,
-                                     std::string_view operation) {
-  const Profile::OpKeyLess::View view(service, operation);
-  auto it = map.lower_bound(view);
-  if (it == map.end() || map.key_comp()(view, it->first)) {
-    it = map.emplace_hint(it, Profile::OpKey(service, operation), typename Map::mapped_type{});
+typename Map::mapped_type& FindOrAdd(Map& map, const OpName& name) {
+  auto it = map.lower_bound(name);
+  if (it == map.end() || map.key_comp()(name, it->first)) {
+    it = map.emplace_hint(it, name, typename Map::mapped_type{});
   }
   return it->second;
 }
@@ -164,8 +156,8 @@ typename Map::mapped_type& FindOrAdd(Map& map, std::string_view service,
 bool HeavySpan::RanksBefore(const HeavySpan& o) const {
   // A total order (the same trace can come twice, from two files), so the
   // ranking never depends on the order traces were added or merged in.
-  return std::tie(o.critical_us, trace_id, span_id, service, operation, o.duration_us) <
-         std::tie(critical_us, o.trace_id, o.span_id, o.service, o.operation, duration_us);
+  return std::tie(o.critical_us, trace_id, span_id, name, o.duration_us) <
+         std::tie(critical_us, o.trace_id, o.span_id, o.name, duration_us);
 }
 
 TraceSummary Summarize(const Trace& trace, const CriticalPath& path, size_t max_heaviest,
@@ -180,8 +172,7 @@ TraceSummary Summarize(const Trace& trace, const CriticalPath& path, size_t max_
   s.critical_path_us = path.total_us;
   if (!trace.topology.roots.empty()) {
     const Span& root = trace.spans[trace.topology.roots.front()];
-    s.root_service = std::string(root.service);
-    s.root_operation = std::string(root.operation);
+    s.root = {std::string(root.service), std::string(root.operation)};
   }
 
   const std::vector<int64_t> critical = CriticalTimePerSpan(trace, path);
@@ -246,7 +237,7 @@ TraceSummary Summarize(const Trace& trace, const CriticalPath& path, size_t max_
   s.ops.reserve(groups.size());
   for (const Group& g : groups) {
     s.ops.push_back(
-        {std::string(g.service), std::string(g.operation), g.critical_us, g.self_us, g.spans});
+        {{std::string(g.service), std::string(g.operation)}, g.critical_us, g.self_us, g.spans});
   }
 
   // The top spans are chosen by index first: materialising a HeavySpan (four
@@ -264,8 +255,11 @@ TraceSummary Summarize(const Trace& trace, const CriticalPath& path, size_t max_
   heavy.resize(top);
   for (SpanIndex i : heavy) {
     const Span& span = trace.spans[i];
-    s.heaviest.push_back({s.trace_id, std::string(span.span_id), std::string(span.service),
-                          std::string(span.operation), critical[i], span.duration_us});
+    s.heaviest.push_back({s.trace_id,
+                          std::string(span.span_id),
+                          {std::string(span.service), std::string(span.operation)},
+                          critical[i],
+                          span.duration_us});
   }
   KeepTop(s.heaviest, max_heaviest);
   if (fold_stacks) AddStacks(trace, critical, &s.stacks);
@@ -279,14 +273,13 @@ void Profile::Add(const TraceSummary& summary) {
 
   // ops are sorted by service, so each service's ops are contiguous.
   for (size_t i = 0; i < summary.ops.size();) {
-    const std::string& service = summary.ops[i].service;
+    const std::string& service = summary.ops[i].name.service;
     int64_t service_critical_us = 0;
     int64_t service_self_us = 0;
     uint64_t service_spans = 0;
-    for (; i < summary.ops.size() && summary.ops[i].service == service; ++i) {
+    for (; i < summary.ops.size() && summary.ops[i].name.service == service; ++i) {
       const TraceSummary::Op& op = summary.ops[i];
-      AddTraceSample(FindOrAdd(by_operation_, op.service, op.operation), op.critical_us, op.self_us,
-                     op.spans);
+      AddTraceSample(FindOrAdd(by_operation_, op.name), op.critical_us, op.self_us, op.spans);
       service_critical_us = SatAdd(service_critical_us, op.critical_us);
       service_self_us = SatAdd(service_self_us, op.self_us);
       service_spans += op.spans;
@@ -295,7 +288,7 @@ void Profile::Add(const TraceSummary& summary) {
   }
 
   if (!summary.ops.empty()) {
-    RootEntry& root = FindOrAdd(by_root_, summary.root_service, summary.root_operation);
+    RootEntry& root = FindOrAdd(by_root_, summary.root);
     root.durations_us.push_back(summary.duration_us);
     if (summary.error) ++root.errors;
   }
@@ -350,20 +343,20 @@ ProfileReport BuildProfileReport(const Profile& profile, size_t top_n) {
   for (const auto& [key, e] : profile.by_root()) {
     all_durations.insert(all_durations.end(), e.durations_us.begin(), e.durations_us.end());
     all_errors += e.errors;
-    roots.push_back(MakeRootRow(key.first, key.second, e.durations_us, e.errors));
+    roots.push_back(MakeRootRow(key, e.durations_us, e.errors));
   }
   std::stable_sort(roots.begin(), roots.end(),
                    [](const RootLatencyRow& a, const RootLatencyRow& b) {
                      return a.traces > b.traces;  // ties keep the map's (service, operation) order
                    });
-  report.root_latency.push_back(MakeRootRow("", "all", all_durations, all_errors));
+  report.root_latency.push_back(MakeRootRow({"", "all"}, all_durations, all_errors));
   report.root_latency.insert(report.root_latency.end(), roots.begin(), roots.end());
 
   for (const auto& [service, e] : profile.by_service()) {
-    report.by_service.push_back(MakeRow(service, "", e, profile.critical_path_us()));
+    report.by_service.push_back(MakeRow({service, ""}, e, profile.critical_path_us()));
   }
   for (const auto& [key, e] : profile.by_operation()) {
-    report.by_operation.push_back(MakeRow(key.first, key.second, e, profile.critical_path_us()));
+    report.by_operation.push_back(MakeRow(key, e, profile.critical_path_us()));
   }
   std::sort(report.by_service.begin(), report.by_service.end(), RowRanksBefore);
   std::sort(report.by_operation.begin(), report.by_operation.end(), RowRanksBefore);

@@ -19,6 +19,7 @@
 #include "analyzer/critical_path.h"
 #include "analyzer/data_quality.h"
 #include "analyzer/model.h"
+#include "analyzer/op_name.h"
 
 namespace trace_analyze::analyzer {
 
@@ -26,33 +27,30 @@ namespace trace_analyze::analyzer {
 struct HeavySpan {
   std::string trace_id;
   std::string span_id;
-  std::string service;
-  std::string operation;
+  OpName name;
   int64_t critical_us = 0;  // µs of this span's own sections on the path
   int64_t duration_us = 0;
 
-  // Ranking: critical time descending, then trace id, span id, service,
-  // operation, duration descending.
+  // Ranking: critical time descending, then trace id, span id, name,
+  // duration descending.
   bool RanksBefore(const HeavySpan& o) const;
 };
 
 struct TraceSummary {
   struct Op {
-    std::string service;
-    std::string operation;
+    OpName name;
     int64_t critical_us = 0;  // Σ of the op's own sections on the path
     int64_t self_us = 0;      // Σ self time (SelfTimePerSpan) of its spans
     uint32_t spans = 0;
   };
 
   std::string trace_id;
-  std::string root_service;  // of the earliest root; "" for an empty trace
-  std::string root_operation;
+  OpName root;  // of the earliest root; empty for an empty trace
   int64_t start_us = 0;
   int64_t duration_us = 0;          // trace extent: last span end − first span start
   int64_t critical_path_us = 0;     // Σ section lengths (== duration_us for one root)
   bool error = false;               // any span marked as error
-  std::vector<Op> ops;              // sorted by (service, operation)
+  std::vector<Op> ops;              // sorted by name
   std::vector<HeavySpan> heaviest;  // this trace's top spans by critical time
   // Folded critical-path stacks: "svc;op;svc;op…" (root first, at most
   // kMaxStackDepth spans) -> µs of the leaf spans' own critical time, one
@@ -85,13 +83,13 @@ class Profile {
     std::vector<int64_t> durations_us;  // one per trace
     uint64_t errors = 0;                // traces with an error span
   };
-  using OpKey = std::pair<std::string, std::string>;  // (service, operation)
-  // Orders OpKeys as std::less does, and finds them by string views too, so
-  // a lookup copies no strings.
+  using OpKey = OpName;
+  // Orders OpKeys as std::less does, and finds them by (service, operation)
+  // string views too, so a lookup copies no strings.
   struct OpKeyLess {
     using is_transparent = void;
     using View = std::pair<std::string_view, std::string_view>;
-    static View AsView(const OpKey& k) { return {k.first, k.second}; }
+    static View AsView(const OpKey& k) { return {k.service, k.operation}; }
     static View AsView(const View& v) { return v; }
     template <class A, class B>
     bool operator()(const A& a, const B& b) const {
@@ -133,8 +131,7 @@ class Profile {
 
 // A ranked, render-ready view of a Profile: what `analyze` reports.
 struct ProfileRow {
-  std::string service;
-  std::string operation;  // "" in by-service rows
+  OpName name;  // operation "" in by-service rows
   int64_t critical_us = 0;
   double share = 0;     // critical_us / Σ critical-path time of all traces
   uint64_t traces = 0;  // traces in which the key has spans
@@ -144,8 +141,7 @@ struct ProfileRow {
 };
 
 struct RootLatencyRow {
-  std::string service;  // "" and operation "all" for the all-traces row
-  std::string operation;
+  OpName root;  // {"", "all"} for the all-traces row
   uint64_t traces = 0;
   uint64_t errors = 0;
   int64_t p50_us = 0, p90_us = 0, p95_us = 0, p99_us = 0, max_us = 0;
@@ -156,7 +152,7 @@ struct ProfileReport {
   int64_t critical_path_us = 0;
   std::vector<RootLatencyRow> root_latency;  // "all" first, then by traces desc, name
   std::vector<ProfileRow> by_service;        // critical_us desc, then name
-  std::vector<ProfileRow> by_operation;      // critical_us desc, then service, operation
+  std::vector<ProfileRow> by_operation;      // critical_us desc, then name
   std::vector<HeavySpan> heaviest;
   // Folded critical-path stacks (see TraceSummary::stacks), sorted by stack.
   std::vector<std::pair<std::string, int64_t>> stacks;

@@ -10,6 +10,7 @@
 
 #include "analyzer/call_patterns.h"
 #include "analyzer/parameterize.h"
+#include "analyzer/reason_text.h"
 #include "analyzer/saturating.h"
 
 namespace trace_analyze::analyzer {

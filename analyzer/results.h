@@ -4,6 +4,7 @@
 #ifndef TRACE_ANALYZE_ANALYZER_RESULTS_H_
 #define TRACE_ANALYZE_ANALYZER_RESULTS_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -11,6 +12,7 @@
 
 #include "analyzer/data_quality.h"
 #include "analyzer/detectors.h"
+#include "analyzer/op_name.h"
 #include "analyzer/profile.h"
 #include "analyzer/significance.h"
 
@@ -37,8 +39,7 @@ struct InputSummary {
 // One section of a trace's critical path, resolved to names.
 struct PathSection {
   std::string span_id;
-  std::string service;
-  std::string operation;
+  OpName name;
   int64_t start_us = 0;
   int64_t end_us = 0;
 };
@@ -46,8 +47,7 @@ struct PathSection {
 // A span that has time on the critical path.
 struct PathSpan {
   std::string span_id;
-  std::string service;
-  std::string operation;
+  OpName name;
   int64_t start_us = 0;
   int64_t duration_us = 0;
   int64_t self_us = 0;      // SelfTimePerSpan
@@ -59,8 +59,7 @@ struct PathSpan {
 // those on the critical path.
 struct TimelineSpan {
   std::string span_id;
-  std::string service;
-  std::string operation;
+  OpName name;
   int64_t start_us = 0;
   int64_t duration_us = 0;
   int64_t critical_us = 0;  // CriticalTimePerSpan
@@ -101,6 +100,8 @@ struct AnalyzeResult {
   std::vector<Finding> findings;  // ranked; suppressed ones last, flagged
   bool fail_on_findings = false;  // --fail-on-findings: high-confidence findings fail the run
   uint64_t high_confidence = 0;   // unsuppressed high-confidence findings, shown or not
+  // The gate held: false when fail_on_findings and high_confidence > 0.
+  bool pass = true;
   std::vector<RepresentativeTrace> representatives;  // typical p50 / p95 traces
 };
 
@@ -129,8 +130,7 @@ struct DiffSideSummary {
 
 // The change of one percentile of one root operation's end-to-end latency.
 struct LatencyChange {
-  std::string service;  // "" with operation "all": every trace
-  std::string operation;
+  OpName root;             // {"", "all"}: every trace
   std::string percentile;  // "p50", "p90", "p95", "p99"
   uint64_t baseline_traces = 0;
   uint64_t candidate_traces = 0;
@@ -149,8 +149,7 @@ struct LatencyChange {
 // Mann–Whitney U test, once per root operation (its percentiles have their
 // own tests, LatencyChange).
 struct LatencyDistributionTest {
-  std::string service;  // "" with operation "all": every trace
-  std::string operation;
+  OpName root;  // {"", "all"}: every trace
   uint64_t baseline_traces = 0;
   uint64_t candidate_traces = 0;
   std::optional<double> p_value;  // nullopt: untested
@@ -193,8 +192,7 @@ const char* PresenceName(Presence presence);
 // side, as mean µs per trace over all of the side's traces (so the rows of
 // one kind add up to the mean critical-path length).
 struct CpShiftRow {
-  std::string service;                  // service and operation rows
-  std::string operation;                // operation rows
+  OpName name;                          // service rows (operation ""), operation rows
   std::string path;                     // path rows: "svc op > svc op > …"
   Presence presence = Presence::kBoth;  // where the key had spans (paths: critical time)
   int64_t baseline_us = 0;              // per trace
@@ -260,6 +258,11 @@ struct VerifyRow {
   uint64_t traces_baseline = 0;
   uint64_t instances_candidate = 0;
   uint64_t traces_candidate = 0;
+  uint64_t parallel_candidate = 0;  // candidate instances whose members all overlap pairwise
+  uint64_t partial_candidate = 0;   // ... with some, not all, pairs overlapping
+  // The pattern's distinct members, sorted (PatternDef::members); empty when
+  // the pattern is unknown.
+  std::vector<OpName> members;
   std::optional<double> overlap_share;          // candidate instances whose members all overlap
   std::optional<double> partial_share;          // ... with some, not all, pairs overlapping
   std::optional<double> concurrency;            // p50 over instances of Σ durations / union length
@@ -283,12 +286,31 @@ struct VerifyRow {
   std::optional<FindingExample> candidate_example;
   double min_overlap_share = 0.9;  // from which the pattern counts as parallel
   VerifyStatus status = VerifyStatus::kAbsent;
-  std::string reason;
 };
 
 enum class TargetStatus { kOk, kAcceptable, kFail };
 // "OK", "ACCEPTABLE", "FAIL".
 const char* TargetStatusName(TargetStatus status);
+
+// What backs a target's measured value: the test of a change, or the
+// baseline's level of a budgeted operation.
+struct TargetEvidence {
+  enum class Kind {
+    kNone,
+    kTested,           // p_value; for a latency change also the 95% CI of the change
+    kNotTested,        // a change with too few traces on a side to test
+    kBaselineSpans,    // pNN_duration: the baseline's same percentile over its spans
+    kNoBaselineSpans,  // pNN_duration: the baseline has no spans of the operation
+  };
+  Kind kind = Kind::kNone;
+  double p_value = 0;
+  std::optional<double> ci_low_pct;  // % change
+  std::optional<double> ci_high_pct;
+  uint64_t baseline_count = 0;   // kNotTested: traces; kBaselineSpans: spans
+  uint64_t candidate_count = 0;  // kNotTested: traces
+  uint64_t min_samples = 0;      // kNotTested: traces needed per side
+  int64_t baseline_us = 0;       // kBaselineSpans
+};
 
 struct TargetRow {
   std::string name;    // metric[scope], e.g. "p95_latency_reduction", "overlap_share[3f2a…]"
@@ -300,7 +322,16 @@ struct TargetRow {
   std::optional<double> acceptable;
   std::optional<double> distance;  // value − target, in `unit` (signed)
   TargetStatus status = TargetStatus::kFail;
-  std::string reason;
+  // Why there is no value, plain text naming what is missing ("no traces
+  // with root operation 'search'"); "" when measured.
+  std::string missing;
+  // The DiffResult::verify row whose own reason follows `missing` (an
+  // overlap_share of a pattern that is absent or unknown in the candidate).
+  std::optional<size_t> missing_pattern;
+  // The value meets the target, but the target needs a change and the change
+  // is not significant (so the status is not OK).
+  bool unproven = false;
+  TargetEvidence evidence;
 };
 
 // End-to-end latency of all traces on each side, for distribution charts:

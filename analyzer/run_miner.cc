@@ -13,6 +13,7 @@
 
 #include "absl/strings/string_view.h"
 #include "analyzer/parameterize.h"
+#include "analyzer/reason_text.h"
 #include "analyzer/saturating.h"
 #include "analyzer/sequential_detector.h"
 #include "analyzer/stats.h"
@@ -256,7 +257,7 @@ void ExplainRun(const RunRow& run, const RunState::ParentOp& main, const RunCont
   f.reasons.push_back(fmt::format(
       "{} ran one after another {}; running them concurrently would save about {} per trace "
       "(p50).",
-      shape, where, FormatUs(f.realistic.p50_us)));
+      shape, where, DurationText(f.realistic.p50_us)));
   if (hint != nullptr) {
     f.reasons.push_back(fmt::format("The config declares {} and {} {}{}.", hint->first,
                                     hint->second, hint->dependent ? "dependent" : "independent",

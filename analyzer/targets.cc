@@ -175,52 +175,49 @@ Status ParseLevels(std::string_view text, std::string_view levels, Unit unit, Ta
   return OkStatus();
 }
 
-std::string FormatValue(double v, Unit unit) {
-  switch (unit) {
-    case Unit::kPercent:
-      return fmt::format("{:.1f}%", v);
-    case Unit::kPoints:
-      return fmt::format("{:.2f} pp", v);
-    case Unit::kMicros:
-      return fmt::format("{:.3f} ms", v / 1e3);
-    case Unit::kRatio:
-      return fmt::format("{:.2f}x", v);
-  }
-  return "";
+// The evidence of a change whose test did not run: too few traces.
+TargetEvidence NotTested(uint64_t baseline, uint64_t candidate, size_t min) {
+  TargetEvidence e;
+  e.kind = TargetEvidence::Kind::kNotTested;
+  e.baseline_count = baseline;
+  e.candidate_count = candidate;
+  e.min_samples = min;
+  return e;
 }
 
-std::string FormatP(double p) { return p < 0.001 ? "p < 0.001" : fmt::format("p = {:.3f}", p); }
-
-std::string NotTested(uint64_t baseline, uint64_t candidate, size_t min) {
-  return fmt::format("not tested: {} baseline / {} candidate traces, need {} per side", baseline,
-                     candidate, min);
+TargetEvidence Tested(double p_value) {
+  TargetEvidence e;
+  e.kind = TargetEvidence::Kind::kTested;
+  e.p_value = p_value;
+  return e;
 }
 
 // What one target measured.
 struct Measured {
   std::optional<double> value;
-  std::string missing;  // why there is no value
-  bool change = false;  // a change between the sides: needs evidence (see Level)
+  std::string missing;                    // why there is no value
+  std::optional<size_t> missing_pattern;  // TargetRow::missing_pattern
+  bool change = false;                    // a change between the sides: needs evidence (see Level)
   bool significant = false;
-  std::string evidence;  // p-value / CI, or why the change was not tested
+  TargetEvidence evidence;
 };
 
-bool ScopeNames(const std::string& scope, const std::string& service,
-                const std::string& operation) {
-  return scope == operation || scope == service + ":" + operation;
+// Whether `scope` ("operation" or "service:operation") names `op`.
+bool ScopeNames(const std::string& scope, const OpName& op) {
+  return scope == op.operation || scope == op.service + ":" + op.operation;
 }
 
 Measured MeasureLatency(const Metric& m, const std::string& scope, const DiffResult& r) {
   Measured out;
   const std::string pct = fmt::format("p{}", m.percentile);
   const bool all = scope.empty() || scope == "all";
-  std::set<std::pair<std::string, std::string>> keys;
+  std::set<OpName> keys;
   const LatencyChange* row = nullptr;
   for (const LatencyChange& c : r.latency) {
-    const bool named = all ? (c.service.empty() && c.operation == "all")
-                           : (!c.service.empty() && ScopeNames(scope, c.service, c.operation));
+    const bool named = all ? (c.root.service.empty() && c.root.operation == "all")
+                           : (!c.root.service.empty() && ScopeNames(scope, c.root));
     if (!named) continue;
-    keys.emplace(c.service, c.operation);
+    keys.insert(c.root);
     if (c.percentile == pct) row = &c;
   }
   if (keys.size() > 1) {
@@ -250,21 +247,24 @@ Measured MeasureLatency(const Metric& m, const std::string& scope, const DiffRes
   out.value = m.sign * *row->change_pct;
   out.significant = row->significant;
   if (row->p_value && row->ci_low_pct && row->ci_high_pct) {
-    out.evidence = fmt::format("{}, 95% CI of the change {:.1f}%..{:.1f}%", FormatP(*row->p_value),
-                               *row->ci_low_pct, *row->ci_high_pct);
+    out.evidence = Tested(*row->p_value);
+    out.evidence.ci_low_pct = row->ci_low_pct;
+    out.evidence.ci_high_pct = row->ci_high_pct;
   } else {
     out.evidence = NotTested(row->baseline_traces, row->candidate_traces, r.statistics.min_samples);
   }
   return out;
 }
 
-Measured MeasureVerify(const Metric& m, const VerifyRow& v) {
+// `index`: v's place in DiffResult::verify.
+Measured MeasureVerify(const Metric& m, const VerifyRow& v, size_t index) {
   Measured out;
   if (m.kind == MetricKind::kOverlapShare) {
     if (v.overlap_share) {
       out.value = 100.0 * *v.overlap_share;
     } else {
-      out.missing = fmt::format("pattern {}: {}", VerifyStatusName(v.status), v.reason);
+      out.missing = fmt::format("pattern {}", VerifyStatusName(v.status));
+      out.missing_pattern = index;
     }
     return out;
   }
@@ -289,7 +289,7 @@ void SetTested(double value, const Change& change, size_t min_samples, Measured*
   out->value = value;
   out->significant = change.significant;
   out->evidence = change.p_value
-                      ? FormatP(*change.p_value)
+                      ? Tested(*change.p_value)
                       : NotTested(change.baseline_traces, change.candidate_traces, min_samples);
 }
 
@@ -331,9 +331,10 @@ Measured Measure(const Metric& m, const TargetSpec& spec, const std::vector<Dura
     }
     case MetricKind::kOverlapShare:
     case MetricKind::kRealisedSaving: {
-      for (const VerifyRow& v : r.verify) {
+      for (size_t i = 0; i < r.verify.size(); ++i) {
+        const VerifyRow& v = r.verify[i];
         if (v.fingerprint == spec.scope || (!v.name.empty() && v.name == spec.scope)) {
-          return MeasureVerify(m, v);
+          return MeasureVerify(m, v, i);
         }
       }
       out.missing = fmt::format(
@@ -351,13 +352,13 @@ Measured Measure(const Metric& m, const TargetSpec& spec, const std::vector<Dura
           return out;
         }
         out.value = static_cast<double>(Percentiles(s.candidate, ps)[0]);
-        out.evidence =
-            s.baseline.empty()
-                ? "no baseline spans"
-                : fmt::format("baseline {} over {} spans",
-                              FormatValue(static_cast<double>(Percentiles(s.baseline, ps)[0]),
-                                          Unit::kMicros),
-                              s.baseline.size());
+        if (s.baseline.empty()) {
+          out.evidence.kind = TargetEvidence::Kind::kNoBaselineSpans;
+        } else {
+          out.evidence.kind = TargetEvidence::Kind::kBaselineSpans;
+          out.evidence.baseline_us = Percentiles(s.baseline, ps)[0];
+          out.evidence.baseline_count = s.baseline.size();
+        }
         return out;
       }
       out.missing = fmt::format("no spans of '{}'", spec.scope);
@@ -384,40 +385,21 @@ TargetRow Evaluate(const TargetSpec& spec, const Metric& metric, const Measured&
   row.value = m.value;
   row.target = spec.target;
   row.acceptable = spec.acceptable;
-  if (m.value) row.distance = *m.value - spec.target;
-  const std::string goal = fmt::format("{} {}", row.op, FormatValue(spec.target, metric.unit));
+  row.evidence = m.evidence;
   if (!m.value) {
     row.status = TargetStatus::kFail;
-    row.reason = "cannot be measured: " + m.missing;
+    row.missing = m.missing;
+    row.missing_pattern = m.missing_pattern;
     return row;
   }
-  const std::string value = FormatValue(*m.value, metric.unit);
-  const std::string evidence = m.evidence.empty() ? "" : " (" + m.evidence + ")";
+  row.distance = *m.value - spec.target;
   if (Level(m, spec.op, spec.target)) {
     row.status = TargetStatus::kOk;
-    row.reason = fmt::format("{} meets the target {}{}", value, goal, evidence);
     return row;
   }
-  const bool unproven = Holds(*m.value, spec.op, spec.target);  // met, but not significant
-  const std::string miss =
-      unproven ? fmt::format(
-                     "{} would meet the target {}, but the change is not significant{}; "
-                     "a target that needs a change needs evidence",
-                     value, goal, evidence)
-               : fmt::format("{} misses the target {} by {}{}", value, goal,
-                             FormatValue(std::fabs(*row.distance), metric.unit), evidence);
-  if (spec.acceptable && Level(m, spec.op, *spec.acceptable)) {
-    row.status = TargetStatus::kAcceptable;
-    row.reason = fmt::format("{}; within the acceptable level {} {}", miss, row.op,
-                             FormatValue(*spec.acceptable, metric.unit));
-    return row;
-  }
-  row.status = TargetStatus::kFail;
-  row.reason = miss;
-  if (spec.acceptable) {
-    row.reason += fmt::format("; also misses the acceptable level {} {}", row.op,
-                              FormatValue(*spec.acceptable, metric.unit));
-  }
+  row.unproven = Holds(*m.value, spec.op, spec.target);  // met, but not significant
+  row.status = spec.acceptable && Level(m, spec.op, *spec.acceptable) ? TargetStatus::kAcceptable
+                                                                      : TargetStatus::kFail;
   return row;
 }
 
@@ -532,10 +514,11 @@ void EvaluateTargets(const std::vector<TargetSpec>& targets,
         none.missing = "there are no sequential patterns to verify";
         result->targets.push_back(Evaluate(spec, *metric, none));
       }
-      for (const VerifyRow& v : result->verify) {
+      for (size_t i = 0; i < result->verify.size(); ++i) {
+        const VerifyRow& v = result->verify[i];
         TargetSpec one = spec;
         one.scope = v.fingerprint;
-        result->targets.push_back(Evaluate(one, *metric, MeasureVerify(*metric, v)));
+        result->targets.push_back(Evaluate(one, *metric, MeasureVerify(*metric, v, i)));
       }
       continue;
     }

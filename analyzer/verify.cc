@@ -1,7 +1,5 @@
 #include "analyzer/verify.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <array>
 #include <map>
@@ -176,16 +174,6 @@ InstanceShape Measure(const Trace& t, std::span<const int64_t> critical,
   return out;
 }
 
-std::string Describe(const OpName& o) { return o.service + " " + o.operation; }
-
-std::string DescribeMembers(const std::vector<OpName>& members) {
-  std::string out;
-  for (size_t i = 0; i < members.size(); ++i) {
-    out += (i == 0 ? "" : i + 1 == members.size() ? " and " : ", ") + Describe(members[i]);
-  }
-  return out;
-}
-
 VerifyRow RowOf(const VerifyPlanEntry& e, const PatternObservation* obs) {
   VerifyRow row;
   row.fingerprint = e.fingerprint;
@@ -207,22 +195,17 @@ VerifyRow RowOf(const VerifyPlanEntry& e, const PatternObservation* obs) {
   row.min_overlap_share = e.min_overlap_share;
   if (obs == nullptr) {
     row.status = VerifyStatus::kUnknown;
-    row.reason = fmt::format(
-        "fingerprint {} is not among the baseline's sequential patterns, so the spans to look for "
-        "are unknown; name the expectation by parent and children instead",
-        e.fingerprint);
     return row;
   }
+  row.members = e.def->members;
   row.instances_candidate = obs->instances;
   row.traces_candidate = obs->traces;
   if (obs->instances == 0) {
     row.status = VerifyStatus::kAbsent;
-    row.reason = fmt::format(
-        "no instance in the candidate: no {} span with {} among its children or grandchildren "
-        "(renamed, removed, or not in the sample); not a success",
-        Describe(e.parent), DescribeMembers(e.def->members));
     return row;
   }
+  row.parallel_candidate = obs->parallel;
+  row.partial_candidate = obs->partial;
   const double n = static_cast<double>(obs->instances);
   const double overlap = static_cast<double>(obs->parallel) / n;
   const double partial = static_cast<double>(obs->partial) / n;
@@ -247,42 +230,6 @@ VerifyRow RowOf(const VerifyPlanEntry& e, const PatternObservation* obs) {
   for (size_t k = 0; k < e.def->members.size(); ++k) {
     const uint64_t hits = k < obs->member_overlaps.size() ? obs->member_overlaps[k] : 0;
     row.member_overlap.push_back({e.def->members[k], static_cast<double>(hits) / n});
-  }
-  row.reason = fmt::format(
-      "all members overlapped in {} of {} instances ({:.1f}%; parallel from {:.0f}%), only some "
-      "of them in {}, none in {}; concurrency {:.2f}",
-      obs->parallel, obs->instances, 100 * overlap, 100 * e.min_overlap_share, obs->partial,
-      obs->instances - obs->parallel - obs->partial, *row.concurrency);
-  if (row.status == VerifyStatus::kPartial) {
-    std::vector<OpName> now, still;
-    for (const VerifyRow::MemberOverlap& m : row.member_overlap) {
-      (m.share * 2 > 1 ? now : still).push_back(m.member);
-    }
-    row.reason += now.empty() ? "; no member overlaps another in most instances"
-                              : fmt::format("; overlapping in most instances: {}; not: {}",
-                                            DescribeMembers(now),
-                                            still.empty() ? "none" : DescribeMembers(still));
-  }
-  // Concurrency and the members' own speed are reported apart: members that
-  // got faster while still running one after another saved nothing by
-  // concurrency.
-  row.reason += fmt::format(
-      "; concurrency saves {} per trace (p50: their durations minus their "
-      "union)",
-      internal::FormatUs(*row.concurrency_saving_us));
-  if (row.baseline_duration_us) {
-    row.reason += fmt::format("; the members' own durations {} → {} per trace (p50)",
-                              internal::FormatUs(*row.baseline_duration_us),
-                              internal::FormatUs(*row.candidate_duration_us));
-  }
-  if (row.realised_saving_us) {
-    row.reason += fmt::format(
-        "; their critical-path time {} → {} per trace (p50; {} predicted from concurrency)",
-        internal::FormatUs(*row.baseline_critical_us),
-        internal::FormatUs(*row.candidate_critical_us),
-        internal::FormatUs(row.predicted_saving_us));
-  } else {
-    row.reason += "; no prediction to compare: the baseline did not flag the pattern";
   }
   return row;
 }

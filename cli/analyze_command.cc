@@ -4,7 +4,7 @@
 #include <memory>
 #include <optional>
 
-#include "analyzer/path_sampler.h"
+#include "analyzer/analyze.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/config.h"
@@ -14,7 +14,7 @@
 namespace trace_analyze::cli {
 namespace {
 
-struct AnalyzeOptions {
+struct AnalyzeCommandOptions {
   CommonOptions common;
   size_t top = 10;
   std::string config_file;
@@ -25,7 +25,7 @@ struct AnalyzeOptions {
   std::optional<size_t> repeated_min_calls;
 };
 
-int Run(const AnalyzeOptions& options, std::ostream& out, std::ostream& err) {
+int Run(const AnalyzeCommandOptions& options, std::ostream& out, std::ostream& err) {
   const CommonOptions& common = options.common;
   analyzer::AnalysisOptions analysis = common.ToAnalysisOptions();
   analysis.find_bottlenecks = !options.no_findings;
@@ -45,45 +45,20 @@ int Run(const AnalyzeOptions& options, std::ostream& out, std::ostream& err) {
   analysis.detectors.keep_examples =
       common.AnyReportWriter(&reports::ReportWriter::uses_finding_examples);
 
-  analyzer::TraceAnalyzer analyzer(analysis);
-  analyzer::PathSampler sampler;
+  analyzer::AnalyzeSession session(analysis, {options.top, options.fail_on_findings});
   const IngestOptions ingest{common.inputs, common.strict, &common.jaeger};
   Result<IngestResult> read = Ingest(
-      ingest, analyzer,
+      ingest, session.analyzer(),
       [&](const analyzer::Trace& trace, const analyzer::CriticalPath& path) {
-        sampler.Offer(trace, path);
+        session.Observe(trace, path);
       },
       err);
   if (!read.ok()) {
     err << "trace-analyze: error: " << read.error().message << '\n';
     return static_cast<int>(read.error().code);
   }
-
-  analyzer::AnalyzeResult result;
-  result.cp_mode = analyzer::CpModeName(analyzer.options().cp.mode);
-  result.input = std::move(read.value().input);
-  result.quality = read.value().quality;
-  result.profile = analyzer::BuildProfileReport(analyzer.profile(), options.top);
-  static constexpr double kRepresentative[] = {50, 95};
-  result.representatives = sampler.Representatives(kRepresentative);
-  result.fail_on_findings = options.fail_on_findings;
-  result.findings_enabled = analysis.find_bottlenecks;
-  if (result.findings_enabled) {
-    // The gate judges every finding, not only the --top shown.
-    result.findings = analyzer.findings().Build(analysis.detectors);
-    for (const analyzer::Finding& f : result.findings) {
-      result.high_confidence += !f.suppressed && f.confidence == analyzer::Confidence::kHigh;
-    }
-    if (options.top > 0) {
-      // Suppressed findings rank last: keep the first `top` shown, and them.
-      std::vector<analyzer::Finding> kept;
-      size_t shown = 0;
-      for (analyzer::Finding& f : result.findings) {
-        if (f.suppressed || shown++ < options.top) kept.push_back(std::move(f));
-      }
-      result.findings = std::move(kept);
-    }
-  }
+  const analyzer::AnalyzeResult result =
+      session.Finish(std::move(read.value().input), read.value().quality);
 
   const int written = EmitReports(
       common,
@@ -97,7 +72,7 @@ int Run(const AnalyzeOptions& options, std::ostream& out, std::ostream& err) {
   // A report labelled partial still fails the run: the backend could not
   // deliver everything asked for (this outranks the findings gate).
   if (read.value().incomplete) return kExitBackend;
-  if (options.fail_on_findings && result.high_confidence > 0) {
+  if (!result.pass) {
     err << "trace-analyze: high-confidence findings and --fail-on-findings: exit 1\n";
     return kExitGateFailed;
   }
@@ -107,7 +82,7 @@ int Run(const AnalyzeOptions& options, std::ostream& out, std::ostream& err) {
 }  // namespace
 
 Command AddAnalyzeCommand(CLI::App& app) {
-  auto options = std::make_shared<AnalyzeOptions>();
+  auto options = std::make_shared<AnalyzeCommandOptions>();
   CLI::App* cmd = app.add_subcommand(
       "analyze", "Aggregate critical-path report: which services and operations own the latency");
   AddCommonOptions(*cmd, options->common);

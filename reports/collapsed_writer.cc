@@ -30,8 +30,8 @@ void CollapsedWriter::WriteCriticalPath(const analyzer::CriticalPathResult& resu
                                         const WriteOptions&, std::ostream& out) const {
   for (const analyzer::TracePath& t : result.traces) {
     for (const analyzer::PathSpan& s : t.spans) {
-      out << "trace " << Frame(t.trace_id) << ';' << Frame(s.service) << ';' << Frame(s.operation)
-          << ' ' << s.critical_us << '\n';
+      out << "trace " << Frame(t.trace_id) << ';' << Frame(s.name.service) << ';'
+          << Frame(s.name.operation) << ' ' << s.critical_us << '\n';
     }
   }
 }

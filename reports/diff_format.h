@@ -1,6 +1,6 @@
-// Value formatting shared by the `diff` / `verify` reports of every
-// human-readable format (private to reports/), so text, Markdown, HTML and
-// JUnit print the same numbers the same way. Results are plain text: callers
+// Value formatting shared by the `diff` / `verify` reports of every format
+// (private to reports/), so text, Markdown, HTML, JUnit and JSON print the
+// same numbers and sentences the same way. Results are plain text: callers
 // escape them for their format.
 #ifndef TRACE_ANALYZE_REPORTS_DIFF_FORMAT_H_
 #define TRACE_ANALYZE_REPORTS_DIFF_FORMAT_H_
@@ -25,8 +25,6 @@ std::string SignedPercent(const std::optional<double>& pct);
 std::string FormatPValue(const std::optional<double>& p);
 // "yes", "no", or "untested" when a side had too few samples (no p-value).
 std::string SignificanceLabel(bool significant, const std::optional<double>& p);
-// "service operation"; "operation" alone when the service is empty.
-std::string OpLabel(const std::string& service, const std::string& operation);
 // The distribution test of the root operation of `row`, when `row` is the last
 // percentile row of it in `r.latency` (index `i`): a table prints it below
 // that row. nullptr otherwise.
@@ -56,6 +54,17 @@ std::string PerSecondOrNa(const std::optional<double>& per_s);
 std::string ErrorRateOrNa(const std::optional<double>& rate, uint64_t errors, uint64_t traces);
 // A change in percentage points, "+0.50 pp", or "n/a".
 std::string PointsOrNa(const std::optional<double>& points);
+// A verified pattern's concurrency (Σ durations / union length), "1.95", or
+// "n/a".
+std::string ConcurrencyOrNa(const std::optional<double>& concurrency);
+// Why a target has its status: "40.0% meets the target >= 30.0% (p < 0.001,
+// 95% CI of the change 35.0%..45.0%)", "cannot be measured: ...". `r` holds
+// the verify row that explains a pattern target that cannot be measured.
+std::string TargetReason(const analyzer::DiffResult& r, const analyzer::TargetRow& t);
+// What the candidate showed of a verified pattern, and so its status: the
+// instances whose members overlapped, concurrency and what it saved, the
+// members' durations and critical-path time.
+std::string VerifyReason(const analyzer::VerifyRow& v);
 
 // One data-quality counter on both sides.
 struct QualityPair {

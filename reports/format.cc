@@ -13,7 +13,9 @@ std::string FormatMs(int64_t us) {
   return fmt::format("{}{}.{:03}", sign, mag / 1000, mag % 1000);
 }
 
-std::string FormatPercent(double fraction) { return fmt::format("{:.1f}%", fraction * 100.0); }
+std::string FormatPercent(double fraction, int decimals) {
+  return fmt::format("{:.{}f}%", fraction * 100.0, decimals);
+}
 
 std::string FormatBytes(uint64_t bytes) {
   if (bytes < 1000) return fmt::format("{} B", bytes);
@@ -21,6 +23,11 @@ std::string FormatBytes(uint64_t bytes) {
   if (bytes < 1000ull * 1000 * 1000)
     return fmt::format("{:.1f} MB", static_cast<double>(bytes) / 1e6);
   return fmt::format("{:.2f} GB", static_cast<double>(bytes) / 1e9);
+}
+
+std::string OpLabel(const analyzer::OpName& op) {
+  if (op.service.empty()) return op.operation;
+  return op.operation.empty() ? op.service : op.service + " " + op.operation;
 }
 
 size_t FirstEvidenceReason(const analyzer::Finding& f) {

@@ -13,10 +13,15 @@ namespace trace_analyze::reports {
 
 // Microseconds as milliseconds with 3 decimals: 1234 -> "1.234".
 std::string FormatMs(int64_t us);
-// A fraction as a percentage with 1 decimal: 0.1234 -> "12.3%".
-std::string FormatPercent(double fraction);
+// A fraction as a percentage with `decimals` decimals: 0.1234 -> "12.3%"
+// (1), "12%" (0).
+std::string FormatPercent(double fraction, int decimals = 1);
 // Bytes as "12.3 MB" (decimal units) or "512 B".
 std::string FormatBytes(uint64_t bytes);
+
+// "service operation"; "operation" alone when the service is empty, "service"
+// alone when the operation is.
+std::string OpLabel(const analyzer::OpName& op);
 
 // The first of a finding's reasons that a writer lists under a headline that
 // already names the run: a sequential run's first reason restates it.

@@ -63,7 +63,7 @@ void Targets(const analyzer::DiffResult& r, std::ostream& out) {
         << Cell(t.op + " " + TargetLevel(t.target, t.unit))
         << Cell(t.acceptable ? t.op + " " + TargetLevel(*t.acceptable, t.unit) : "-")
         << Cell(t.distance ? SignedTargetLevel(*t.distance, t.unit) : kNa)
-        << fmt::format("<td class=\"l muted\">{} ({})</td></tr>\n", EscapeHtml(t.reason),
+        << fmt::format("<td class=\"l muted\">{} ({})</td></tr>\n", EscapeHtml(TargetReason(r, t)),
                        EscapeHtml(t.origin));
   }
   out << "</table>\n";
@@ -136,8 +136,8 @@ void Latency(const analyzer::DiffResult& r, bool all_only, std::ostream& out) {
   std::string last;
   for (size_t i = 0; i < r.latency.size(); ++i) {
     const analyzer::LatencyChange& c = r.latency[i];
-    if (all_only && !(c.service.empty() && c.operation == "all")) continue;
-    const std::string name = OpLabel(c.service, c.operation);
+    if (all_only && !(c.root.service.empty() && c.root.operation == "all")) continue;
+    const std::string name = OpLabel(c.root);
     const bool first = name != last;
     last = name;
     out << "<tr>" << Cell(first ? name : "", true)
@@ -199,12 +199,11 @@ void Verify(const analyzer::DiffResult& r, std::ostream& out) {
                "<td class=\"l\">{}<ul class=\"reasons\"><li>{}</li><li class=\"muted\">{}</li>"
                "</ul></td>",
                FoldSteps(EscapeHtml(PatternLabel(v.parent, v.sequence, v.run)), " → "),
-               EscapeHtml(v.reason), EscapeHtml(tags))
+               EscapeHtml(VerifyReason(v)), EscapeHtml(tags))
         << Cell(fmt::format("{} → {}", v.instances_baseline, v.instances_candidate))
         << Cell(v.overlap_share ? FormatPercent(*v.overlap_share) : kNa)
-        << Cell(v.concurrency ? fmt::format("{:.2f}", *v.concurrency) : kNa)
-        << Cell(FormatMs(v.predicted_saving_us)) << Cell(MsOrNa(v.concurrency_saving_us))
-        << "</tr>\n";
+        << Cell(ConcurrencyOrNa(v.concurrency)) << Cell(FormatMs(v.predicted_saving_us))
+        << Cell(MsOrNa(v.concurrency_saving_us)) << "</tr>\n";
     if (v.baseline_example || v.candidate_example) {
       // One instance per side, one above the other on one scale: whether
       // the members now overlap shows at a glance.
@@ -246,7 +245,7 @@ void ShiftTable(const char* title, const std::vector<analyzer::CpShiftRow>& rows
     if (kind == 2) {
       out << Cell(row.path, true);
     } else {
-      out << Cell(row.service, true) << (kind == 1 ? Cell(row.operation, true) : "");
+      out << Cell(row.name.service, true) << (kind == 1 ? Cell(row.name.operation, true) : "");
     }
     out << Cell(FormatMs(row.baseline_us)) << Cell(FormatMs(row.candidate_us))
         << Cell(fmt::format("{}{}", row.change_us > 0 ? "+" : "", FormatMs(row.change_us)))
@@ -277,16 +276,16 @@ void ShiftBars(const std::vector<analyzer::CpShiftRow>& rows, std::ostream& out)
   for (size_t i = 0; i < rows.size(); ++i) {
     const analyzer::CpShiftRow& r = rows[i];
     const double y = static_cast<double>(i * pair_h) + 4;
-    const std::string colour = ServiceColour(r.service);
+    const std::string colour = ServiceColour(r.name.service);
     out << fmt::format(
         "<g><title>{}</title><text x=\"0\" y=\"{:.0f}\">{}</text>"
         "<rect x=\"{}\" y=\"{:.0f}\" width=\"{:.1f}\" height=\"10\" fill=\"none\" "
         "stroke=\"{}\" stroke-dasharray=\"3 2\"/>"
         "<rect x=\"{}\" y=\"{:.0f}\" width=\"{:.1f}\" height=\"10\" fill=\"{}\"/>"
         "<text x=\"{:.1f}\" y=\"{:.0f}\">{}{} ms</text></g>\n",
-        EscapeHtml(fmt::format("{}: baseline {} ms, candidate {} ms per trace", r.service,
+        EscapeHtml(fmt::format("{}: baseline {} ms, candidate {} ms per trace", r.name.service,
                                FormatMs(r.baseline_us), FormatMs(r.candidate_us))),
-        y + 16, EscapeHtml(EllipsizeUtf8(r.service, 40)), label_w, y + 2,
+        y + 16, EscapeHtml(EllipsizeUtf8(r.name.service, 40)), label_w, y + 2,
         std::max(1.0, static_cast<double>(r.baseline_us) * scale), colour, label_w, y + 14,
         std::max(1.0, static_cast<double>(r.candidate_us) * scale), colour,
         label_w +
@@ -313,7 +312,7 @@ void Shift(const analyzer::CpShift& cp, std::ostream& out) {
     if (ops->empty()) continue;
     out << fmt::format("<p>{} ({}):", what, ops->size());
     for (size_t i = 0; i < ops->size(); ++i) {
-      out << (i ? ", " : " ") << HtmlOp((*ops)[i].service, (*ops)[i].operation);
+      out << (i ? ", " : " ") << HtmlOp((*ops)[i]);
     }
     out << "</p>\n";
   }

@@ -60,8 +60,8 @@ void HtmlHead(const std::string& title, std::ostream& out) {
       << EscapeHtml(title) << "</title>\n<style>" << kStyle << "</style></head>\n<body>\n";
 }
 
-std::string HtmlOp(const std::string& service, const std::string& operation) {
-  return EscapeHtml(service.empty() ? operation : service + " " + operation);
+std::string HtmlOp(const analyzer::OpName& op) {
+  return EscapeHtml(op.service.empty() ? op.operation : op.service + " " + op.operation);
 }
 
 std::string HtmlTraceRef(const analyzer::InputSummary& in, const std::string& trace_id) {

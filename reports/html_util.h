@@ -17,7 +17,7 @@ void HtmlHead(const std::string& title, std::ostream& out);
 // A stable colour per service, independent of the order services appear in.
 std::string ServiceColour(const std::string& service);
 // "service operation", HTML-escaped.
-std::string HtmlOp(const std::string& service, const std::string& operation);
+std::string HtmlOp(const analyzer::OpName& op);
 // A trace id in <code>, linked to its page in the Jaeger UI when the traces
 // came from one (InputSummary::ui_url).
 std::string HtmlTraceRef(const analyzer::InputSummary& in, const std::string& trace_id);

@@ -69,12 +69,12 @@ void Waterfall(const analyzer::TracePath& t, std::ostream& out) {
   for (size_t i = 0; i < rows; ++i) {
     const analyzer::PathSpan& s = t.spans[i];
     const double y = static_cast<double>(i * row_h);
-    const std::string label =
-        std::string(std::min<size_t>(s.depth, 12) * 2, ' ') + s.service + " " + s.operation;
+    const std::string label = std::string(std::min<size_t>(s.depth, 12) * 2, ' ') + s.name.service +
+                              " " + s.name.operation;
     out << fmt::format(
         "<g><title>{}</title>",
         EscapeHtml(fmt::format("{} {}\nspan {}\nduration {} ms, self {} ms, on critical path {} ms",
-                               s.service, s.operation, s.span_id, FormatMs(s.duration_us),
+                               s.name.service, s.name.operation, s.span_id, FormatMs(s.duration_us),
                                FormatMs(s.self_us), FormatMs(s.critical_us))));
     out << fmt::format("<text x=\"{}\" y=\"{:.0f}\" xml:space=\"preserve\">{}</text>", 2, y + 13,
                        EscapeHtml(EllipsizeUtf8(label, 60)));
@@ -82,7 +82,7 @@ void Waterfall(const analyzer::TracePath& t, std::ostream& out) {
         "<rect x=\"{:.1f}\" y=\"{:.0f}\" width=\"{:.1f}\" height=\"{}\" fill=\"#dfe3ec\"/>",
         x(s.start_us), y + 3, std::max(1.0, static_cast<double>(s.duration_us) * scale), row_h - 6);
     if (auto it = sections.find(s.span_id); it != sections.end()) {
-      SectionRects(it->second, x, y + 3, row_h - 6, ServiceColour(s.service), out);
+      SectionRects(it->second, x, y + 3, row_h - 6, ServiceColour(s.name.service), out);
     }
     out << "</g>\n";
   }
@@ -253,7 +253,7 @@ void HtmlWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Write
     out << fmt::format(
         "<tr><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
         "<td>{}</td><td>{}</td></tr>\n",
-        HtmlOp(r.service, r.operation), r.traces, r.errors, FormatMs(r.p50_us), FormatMs(r.p90_us),
+        HtmlOp(r.root), r.traces, r.errors, FormatMs(r.p50_us), FormatMs(r.p90_us),
         FormatMs(r.p95_us), FormatMs(r.p99_us), FormatMs(r.max_us));
   }
   out << "</table>\n";
@@ -266,17 +266,13 @@ void HtmlWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Write
     size_t rank = 0;
     for (const analyzer::Finding& f : result.findings) {
       if (f.suppressed) continue;
-      const std::string what = FoldSteps(
-          RunLabel(
-              f.run, f.sequence,
-              [](const analyzer::OpName& o) { return HtmlOp(o.service, o.operation); }, " &rarr; "),
-          " &rarr; ");
+      const std::string what =
+          FoldSteps(RunLabel(f.run, f.sequence, HtmlOp, " &rarr; "), " &rarr; ");
       out << fmt::format(
           "<tr><td>{}</td><td class=\"l\"><span class=\"tag\">{}</span> <span class=\"tag {}\">{}"
           "</span> {} <span class=\"muted\">under {}</span><ul class=\"reasons\">",
           ++rank, analyzer::FindingKindName(f.kind), analyzer::ConfidenceName(f.confidence),
-          analyzer::ConfidenceName(f.confidence), what,
-          HtmlOp(f.parent.service, f.parent.operation));
+          analyzer::ConfidenceName(f.confidence), what, HtmlOp(f.parent));
       for (size_t i = FirstEvidenceReason(f); i < f.reasons.size(); ++i) {
         out << "<li>" << EscapeHtml(f.reasons[i]) << "</li>";
       }
@@ -313,8 +309,8 @@ void HtmlWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Write
     out << fmt::format(
         "<tr><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
         "<td>{}</td></tr>\n",
-        EscapeHtml(r.service), FormatMs(r.critical_us), FormatPercent(r.share), FormatMs(r.p50_us),
-        FormatMs(r.p95_us), FormatMs(r.p99_us), r.traces);
+        EscapeHtml(r.name.service), FormatMs(r.critical_us), FormatPercent(r.share),
+        FormatMs(r.p50_us), FormatMs(r.p95_us), FormatMs(r.p99_us), r.traces);
   }
   out << "</table>\n";
   Quality(result.input, result.quality, out);
@@ -348,7 +344,7 @@ void Timeline(const analyzer::TracePath& t, std::ostream& out) {
     const bool folds = s.subtree_end > i + 1 && open.size() < kMaxNesting;
     const std::string title =
         fmt::format("{} {}\nspan {}\nstart +{} ms, duration {} ms, on the critical path {} ms",
-                    s.service, s.operation, s.span_id, FormatMs(s.start_us - t.start_us),
+                    s.name.service, s.name.operation, s.span_id, FormatMs(s.start_us - t.start_us),
                     FormatMs(s.duration_us), FormatMs(s.critical_us));
     // The numbers as the bar's SVG <title> (a tooltip), as in the waterfalls:
     // names never sit in an attribute.
@@ -356,12 +352,11 @@ void Timeline(const analyzer::TracePath& t, std::ostream& out) {
         "<div class=\"tl-row\"><span class=\"tl-label\" style=\"padding-left:{}px\">{}</span>"
         "<svg class=\"tl-bar\" viewBox=\"0 0 {} 12\" preserveAspectRatio=\"none\"><title>{}</title>"
         "<rect x=\"{:.1f}\" y=\"2\" width=\"{:.1f}\" height=\"8\" fill=\"#dfe3ec\"/>",
-        std::min<uint32_t>(s.depth, 40) * 12, HtmlOp(s.service, s.operation), kBarWidth,
-        EscapeHtml(title), x(s.start_us),
-        std::max(1.0, static_cast<double>(s.duration_us) * scale));
+        std::min<uint32_t>(s.depth, 40) * 12, HtmlOp(s.name), kBarWidth, EscapeHtml(title),
+        x(s.start_us), std::max(1.0, static_cast<double>(s.duration_us) * scale));
     if (auto it = sections.find(s.span_id); it != sections.end()) {
       std::ostringstream rects;
-      SectionRects(it->second, x, 1, 10, ServiceColour(s.service), rects);
+      SectionRects(it->second, x, 1, 10, ServiceColour(s.name.service), rects);
       row += rects.str();
     }
     row += "</svg></div>";

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "reports/diff_format.h"
 #include "reports/json_util.h"
 #include "reports/json_writer.h"
 
@@ -43,9 +44,9 @@ Json SideJson(const analyzer::DiffSideSummary& s) {
   return out;
 }
 
-Json TargetsJson(const std::vector<analyzer::TargetRow>& targets) {
+Json TargetsJson(const analyzer::DiffResult& r) {
   Json out = Json::array();
-  for (const analyzer::TargetRow& t : targets) {
+  for (const analyzer::TargetRow& t : r.targets) {
     out.push_back(Json{{"name", t.name},
                        {"value", Optional(t.value, RoundSignificant)},
                        {"target", t.target},
@@ -55,7 +56,7 @@ Json TargetsJson(const std::vector<analyzer::TargetRow>& targets) {
                        {"unit", t.unit},
                        {"distance", Optional(t.distance, RoundSignificant)},
                        {"origin", t.origin},
-                       {"reason", t.reason}});
+                       {"reason", TargetReason(r, t)}});
   }
   return out;
 }
@@ -63,8 +64,8 @@ Json TargetsJson(const std::vector<analyzer::TargetRow>& targets) {
 Json LatencyJson(const std::vector<analyzer::LatencyChange>& rows) {
   Json out = Json::array();
   for (const analyzer::LatencyChange& r : rows) {
-    out.push_back(Json{{"service", r.service},
-                       {"rootOperation", r.operation},
+    out.push_back(Json{{"service", r.root.service},
+                       {"rootOperation", r.root.operation},
                        {"percentile", r.percentile},
                        {"baselineTraces", r.baseline_traces},
                        {"candidateTraces", r.candidate_traces},
@@ -141,7 +142,7 @@ Json VerifyJson(const std::vector<analyzer::VerifyRow>& rows) {
                        {"candidateDurationUs", Optional(v.candidate_duration_us)},
                        {"memberOverlap", MemberOverlapJson(v.member_overlap)},
                        {"run", RunJson(v.run)},
-                       {"reason", v.reason}});
+                       {"reason", VerifyReason(v)}});
   }
   return out;
 }
@@ -153,8 +154,8 @@ Json ShiftRowsJson(const std::vector<analyzer::CpShiftRow>& rows, bool ops, bool
     if (paths) {
       row["path"] = r.path;
     } else {
-      row["service"] = r.service;
-      if (ops) row["operation"] = r.operation;
+      row["service"] = r.name.service;
+      if (ops) row["operation"] = r.name.operation;
     }
     row["presence"] = analyzer::PresenceName(r.presence);
     row["baselineUs"] = r.baseline_us;
@@ -206,8 +207,8 @@ Json FindingsJson(const analyzer::FindingsDiff& f) {
 Json LatencyTestsJson(const std::vector<analyzer::LatencyDistributionTest>& tests) {
   Json out = Json::array();
   for (const analyzer::LatencyDistributionTest& t : tests) {
-    out.push_back(Json{{"service", t.service},
-                       {"rootOperation", t.operation},
+    out.push_back(Json{{"service", t.root.service},
+                       {"rootOperation", t.root.operation},
                        {"test", "mann-whitney-u"},
                        {"baselineTraces", t.baseline_traces},
                        {"candidateTraces", t.candidate_traces},
@@ -226,7 +227,7 @@ void JsonWriter::WriteDiff(const analyzer::DiffResult& r, const WriteOptions&,
            {"criticalPathMode", r.cp_mode},
            {"verdict", r.pass ? "pass" : "fail"},
            {"verdictReason", r.verdict_reason},
-           {"targets", TargetsJson(r.targets)},
+           {"targets", TargetsJson(r)},
            {"latency", LatencyJson(r.latency)},
            {"latencyTests", LatencyTestsJson(r.latency_tests)},
            {"throughput", ThroughputJson(r.throughput)},

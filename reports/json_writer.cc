@@ -6,8 +6,8 @@ namespace trace_analyze::reports {
 namespace {
 
 Json RowJson(const analyzer::ProfileRow& r, bool with_operation) {
-  Json row{{"service", r.service}};
-  if (with_operation) row["operation"] = r.operation;
+  Json row{{"service", r.name.service}};
+  if (with_operation) row["operation"] = r.name.operation;
   row["criticalPathUs"] = r.critical_us;
   row["share"] = Round4(r.share);
   row["traces"] = r.traces;
@@ -63,8 +63,8 @@ void JsonWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Write
   const analyzer::ProfileReport& p = result.profile;
   Json latency = Json::array();
   for (const analyzer::RootLatencyRow& r : p.root_latency) {
-    latency.push_back(Json{{"service", r.service},
-                           {"operation", r.operation},
+    latency.push_back(Json{{"service", r.root.service},
+                           {"operation", r.root.operation},
                            {"traces", r.traces},
                            {"errors", r.errors},
                            {"p50Us", r.p50_us},
@@ -81,8 +81,8 @@ void JsonWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Write
   for (const analyzer::HeavySpan& h : p.heaviest) {
     heaviest.push_back(Json{{"traceID", h.trace_id},
                             {"spanID", h.span_id},
-                            {"service", h.service},
-                            {"operation", h.operation},
+                            {"service", h.name.service},
+                            {"operation", h.name.operation},
                             {"criticalPathUs", h.critical_us},
                             {"durationUs", h.duration_us}});
   }
@@ -115,16 +115,16 @@ void JsonWriter::WriteCriticalPath(const analyzer::CriticalPathResult& result, c
     Json sections = Json::array();
     for (const analyzer::PathSection& s : t.sections) {
       sections.push_back(Json{{"spanID", s.span_id},
-                              {"service", s.service},
-                              {"operation", s.operation},
+                              {"service", s.name.service},
+                              {"operation", s.name.operation},
                               {"startUs", s.start_us},
                               {"endUs", s.end_us}});
     }
     Json spans = Json::array();
     for (const analyzer::PathSpan& s : t.spans) {
       spans.push_back(Json{{"spanID", s.span_id},
-                           {"service", s.service},
-                           {"operation", s.operation},
+                           {"service", s.name.service},
+                           {"operation", s.name.operation},
                            {"startUs", s.start_us},
                            {"durationUs", s.duration_us},
                            {"selfUs", s.self_us},

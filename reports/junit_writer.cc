@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "analyzer/reason_text.h"
 #include "reports/diff_format.h"
 #include "reports/escape.h"
 #include "reports/format.h"
@@ -94,8 +95,6 @@ void WriteSuite(const std::string& suite, const PropertyList& properties,
   out << "  </testsuite>\n</testsuites>\n";
 }
 
-std::string Op(const analyzer::OpName& o) { return o.service + " " + o.operation; }
-
 }  // namespace
 
 void JunitWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const WriteOptions&,
@@ -112,10 +111,10 @@ void JunitWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Writ
     for (const analyzer::Finding& f : result.findings) {
       if (f.suppressed || f.confidence != analyzer::Confidence::kHigh) continue;
       ++listed;
-      const std::string what = RunLabel(f.run, f.sequence, Op, " -> ");
+      const std::string what = RunLabel(f.run, f.sequence, analyzer::Describe, " -> ");
       TestCase c;
       c.classname = std::string("trace-analyze.findings.") + analyzer::FindingKindName(f.kind);
-      c.name = fmt::format("{} under {} [{}]", what, Op(f.parent), f.fingerprint);
+      c.name = fmt::format("{} under {} [{}]", what, analyzer::Describe(f.parent), f.fingerprint);
       c.failure = fmt::format(
           "{}: saves {} ms per trace (p50), {} ms (p95); {} instances in {} "
           "traces",
@@ -155,7 +154,8 @@ void JunitWriter::WriteCriticalPath(const analyzer::CriticalPathResult& result, 
         fmt::format("duration {} ms, critical path {} ms, {} sections\n", FormatMs(t.duration_us),
                     FormatMs(t.critical_path_us), t.sections.size());
     for (const analyzer::PathSpan& s : t.spans) {
-      c.output += fmt::format("{} ms {} {}\n", FormatMs(s.critical_us), s.service, s.operation);
+      c.output +=
+          fmt::format("{} ms {} {}\n", FormatMs(s.critical_us), s.name.service, s.name.operation);
     }
     cases.push_back(std::move(c));
   }
@@ -190,7 +190,8 @@ void JunitWriter::WriteDiff(const analyzer::DiffResult& result, const WriteOptio
                      : "",
         t.distance ? SignedTargetLevel(*t.distance, t.unit) : kNa);
     if (t.status == analyzer::TargetStatus::kFail) c.failure = numbers;
-    c.output = (c.failure.empty() ? numbers + "\n" : "") + t.reason + " (" + t.origin + ")\n";
+    c.output = (c.failure.empty() ? numbers + "\n" : "") + TargetReason(result, t) + " (" +
+               t.origin + ")\n";
     cases.push_back(std::move(c));
   }
   WriteSuite("trace-analyze " + result.command, properties, cases, out);

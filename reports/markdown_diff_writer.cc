@@ -76,7 +76,7 @@ void Targets(const analyzer::DiffResult& r, std::ostream& out) {
   }
   out << "\n<details><summary>Why</summary>\n\n";
   for (const analyzer::TargetRow& t : r.targets) {
-    out << fmt::format("- **{}** ({}): {}\n", Md(t.name), Md(t.origin), Md(t.reason));
+    out << fmt::format("- **{}** ({}): {}\n", Md(t.name), Md(t.origin), Md(TargetReason(r, t)));
   }
   out << "\n</details>\n\n";
 }
@@ -87,7 +87,7 @@ void KeyLatency(const analyzer::DiffResult& r, std::ostream& out) {
          "|---|---:|---:|---:|---:|---|\n";
   for (size_t i = 0; i < r.latency.size(); ++i) {
     const analyzer::LatencyChange& c = r.latency[i];
-    if (!(c.service.empty() && c.operation == "all")) continue;
+    if (!(c.root.service.empty() && c.root.operation == "all")) continue;
     if (c.percentile != "p90") {
       out << fmt::format("| {} | {} | {} | {} | {} | {} ({}) |\n", c.percentile,
                          MsOrNa(c.baseline_us), MsOrNa(c.candidate_us), SignedPercent(c.change_pct),
@@ -138,7 +138,7 @@ void ShiftTable(const char* title, const std::vector<analyzer::CpShiftRow>& rows
       "|---|---:|---:|---:|---:|---|\n",
       title, path ? "path" : "name");
   for (const analyzer::CpShiftRow& row : rows) {
-    const std::string name = path ? row.path : OpLabel(row.service, row.operation);
+    const std::string name = path ? row.path : OpLabel(row.name);
     out << fmt::format(
         "| {} | {} | {} | {}{} | {} | {}{} |\n", Md(name), FormatMs(row.baseline_us),
         FormatMs(row.candidate_us), row.change_us > 0 ? "+" : "", FormatMs(row.change_us),
@@ -160,7 +160,7 @@ void Shift(const analyzer::CpShift& cp, std::ostream& out) {
     if (ops->empty()) continue;
     out << what << ":";
     for (size_t i = 0; i < ops->size(); ++i) {
-      out << (i ? ", " : " ") << Md(OpLabel((*ops)[i].service, (*ops)[i].operation));
+      out << (i ? ", " : " ") << Md(OpLabel((*ops)[i]));
     }
     out << "\n\n";
   }
@@ -186,12 +186,12 @@ void AllLatency(const analyzer::DiffResult& r, std::ostream& out) {
          "|---|---:|---|---:|---:|---:|---:|---:|\n";
   for (size_t i = 0; i < r.latency.size(); ++i) {
     const analyzer::LatencyChange& c = r.latency[i];
-    out << fmt::format("| {} | {}/{} | {} | {} | {} | {} | {} | {} |\n",
-                       Md(OpLabel(c.service, c.operation)), c.baseline_traces, c.candidate_traces,
-                       c.percentile, MsOrNa(c.baseline_us), MsOrNa(c.candidate_us),
-                       SignedPercent(c.change_pct), ChangeInterval(c), FormatPValue(c.p_value));
+    out << fmt::format("| {} | {}/{} | {} | {} | {} | {} | {} | {} |\n", Md(OpLabel(c.root)),
+                       c.baseline_traces, c.candidate_traces, c.percentile, MsOrNa(c.baseline_us),
+                       MsOrNa(c.candidate_us), SignedPercent(c.change_pct), ChangeInterval(c),
+                       FormatPValue(c.p_value));
     if (const analyzer::LatencyDistributionTest* t = DistributionTestAfter(r, i)) {
-      out << fmt::format("| {} | {}/{} | {} | | | | | {} |\n", Md(OpLabel(c.service, c.operation)),
+      out << fmt::format("| {} | {}/{} | {} | | | | | {} |\n", Md(OpLabel(c.root)),
                          c.baseline_traces, c.candidate_traces, kDistributionLabel,
                          FormatPValue(t->p_value));
     }

@@ -11,9 +11,9 @@
 namespace trace_analyze::reports {
 namespace {
 
-std::string Op(const std::string& service, const std::string& operation) {
-  if (service.empty()) return EscapeMarkdown(operation);
-  return EscapeMarkdown(service) + " · " + EscapeMarkdown(operation);
+std::string Op(const analyzer::OpName& op) {
+  if (op.service.empty()) return EscapeMarkdown(op.operation);
+  return EscapeMarkdown(op.service) + " · " + EscapeMarkdown(op.operation);
 }
 
 void WriteQuality(const analyzer::InputSummary& in, const analyzer::DataQuality& q,
@@ -77,9 +77,9 @@ void MarkdownWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const W
   out << "| root operation | traces | errors | p50 ms | p95 ms | p99 ms | max ms |\n"
          "|---|---:|---:|---:|---:|---:|---:|\n";
   for (const analyzer::RootLatencyRow& r : p.root_latency) {
-    out << fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", Op(r.service, r.operation),
-                       r.traces, r.errors, FormatMs(r.p50_us), FormatMs(r.p95_us),
-                       FormatMs(r.p99_us), FormatMs(r.max_us));
+    out << fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", Op(r.root), r.traces, r.errors,
+                       FormatMs(r.p50_us), FormatMs(r.p95_us), FormatMs(r.p99_us),
+                       FormatMs(r.max_us));
   }
 
   if (result.findings_enabled) {
@@ -88,14 +88,13 @@ void MarkdownWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const W
     size_t rank = 0;
     for (const analyzer::Finding& f : result.findings) {
       if (f.suppressed) continue;
-      const std::string what = RunLabel(
-          f.run, f.sequence, [](const analyzer::OpName& o) { return Op(o.service, o.operation); });
+      const std::string what = RunLabel(f.run, f.sequence, Op);
       out << fmt::format(
           "{}. **{}** ({} confidence): {} under {} — saves **{} ms** p50 ({} p95) per trace, "
           "{} instances in {} traces. `{}`\n",
           ++rank, analyzer::FindingKindName(f.kind), analyzer::ConfidenceName(f.confidence), what,
-          Op(f.parent.service, f.parent.operation), FormatMs(f.realistic.p50_us),
-          FormatMs(f.realistic.p95_us), f.instances, f.traces, f.fingerprint);
+          Op(f.parent), FormatMs(f.realistic.p50_us), FormatMs(f.realistic.p95_us), f.instances,
+          f.traces, f.fingerprint);
       out << "   <details><summary>evidence</summary>\n\n";
       for (size_t i = FirstEvidenceReason(f); i < f.reasons.size(); ++i) {
         out << "   - " << EscapeMarkdown(f.reasons[i]) << '\n';
@@ -114,7 +113,7 @@ void MarkdownWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const W
          "| service | on path ms | share | p50 ms | p95 ms | p99 ms |\n"
          "|---|---:|---:|---:|---:|---:|\n";
   for (const analyzer::ProfileRow& r : p.by_service) {
-    out << fmt::format("| {} | {} | {} | {} | {} | {} |\n", EscapeMarkdown(r.service),
+    out << fmt::format("| {} | {} | {} | {} | {} | {} |\n", EscapeMarkdown(r.name.service),
                        FormatMs(r.critical_us), FormatPercent(r.share), FormatMs(r.p50_us),
                        FormatMs(r.p95_us), FormatMs(r.p99_us));
   }
@@ -122,9 +121,9 @@ void MarkdownWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const W
          "| operation | on path ms | share | p50 ms | p95 ms | p99 ms |\n"
          "|---|---:|---:|---:|---:|---:|\n";
   for (const analyzer::ProfileRow& r : p.by_operation) {
-    out << fmt::format("| {} | {} | {} | {} | {} | {} |\n", Op(r.service, r.operation),
-                       FormatMs(r.critical_us), FormatPercent(r.share), FormatMs(r.p50_us),
-                       FormatMs(r.p95_us), FormatMs(r.p99_us));
+    out << fmt::format("| {} | {} | {} | {} | {} | {} |\n", Op(r.name), FormatMs(r.critical_us),
+                       FormatPercent(r.share), FormatMs(r.p50_us), FormatMs(r.p95_us),
+                       FormatMs(r.p99_us));
   }
   out << "\n</details>\n\n";
   WriteQuality(result.input, result.quality, out);
@@ -152,7 +151,7 @@ void MarkdownWriter::WriteCriticalPath(const analyzer::CriticalPathResult& resul
                                                   : 0.0;
       out << fmt::format("| {} | {} | {} | {}{} |\n", FormatMs(s.critical_us), FormatPercent(share),
                          FormatMs(s.self_us), std::string(std::min<size_t>(s.depth, 10) * 2, '.'),
-                         Op(s.service, s.operation));
+                         Op(s.name));
     }
   }
   out << '\n';

@@ -112,7 +112,7 @@ void OpenMetricsWriter::WriteAnalyze(const analyzer::AnalyzeResult& r, const Wri
   Family errors("trace_analyze_error_ratio",
                 "Share of traces with an error span, by root operation.", "ratio");
   for (const analyzer::RootLatencyRow& row : r.profile.root_latency) {
-    const Labels op = {{"service", row.service}, {"root_operation", row.operation}};
+    const Labels op = {{"service", row.root.service}, {"root_operation", row.root.operation}};
     for (const auto& [percentile, field] : kRootPercentiles) {
       Labels labels = op;
       labels.emplace_back("percentile", percentile);
@@ -126,12 +126,13 @@ void OpenMetricsWriter::WriteAnalyze(const analyzer::AnalyzeResult& r, const Wri
   Family service_share("trace_analyze_service_critical_path_share",
                        "Share of all critical-path time owned by the service (0..1).");
   for (const analyzer::ProfileRow& row : r.profile.by_service) {
-    service_share.Add({{"service", row.service}}, row.share);
+    service_share.Add({{"service", row.name.service}}, row.share);
   }
   Family operation_share("trace_analyze_operation_critical_path_share",
                          "Share of all critical-path time owned by the operation (0..1).");
   for (const analyzer::ProfileRow& row : r.profile.by_operation) {
-    operation_share.Add({{"service", row.service}, {"operation", row.operation}}, row.share);
+    operation_share.Add({{"service", row.name.service}, {"operation", row.name.operation}},
+                        row.share);
   }
 
   // Findings in the report (the first --top, and every suppressed one), by
@@ -215,8 +216,9 @@ void OpenMetricsWriter::WriteDiff(const analyzer::DiffResult& r, const WriteOpti
   Family significant("trace_analyze_diff_latency_significant",
                      "1 when the percentile's change is significant (p < alpha), else 0.");
   for (const analyzer::LatencyChange& c : r.latency) {
-    const Labels op = {
-        {"service", c.service}, {"root_operation", c.operation}, {"percentile", c.percentile}};
+    const Labels op = {{"service", c.root.service},
+                       {"root_operation", c.root.operation},
+                       {"percentile", c.percentile}};
     for (const auto& [side, us] :
          {std::pair{"baseline", c.baseline_us}, std::pair{"candidate", c.candidate_us}}) {
       if (!us) continue;
@@ -237,7 +239,7 @@ void OpenMetricsWriter::WriteDiff(const analyzer::DiffResult& r, const WriteOpti
                 "distribution.");
   for (const analyzer::LatencyDistributionTest& t : r.latency_tests) {
     if (t.p_value)
-      dist_p.Add({{"service", t.service}, {"root_operation", t.operation}}, *t.p_value);
+      dist_p.Add({{"service", t.root.service}, {"root_operation", t.root.operation}}, *t.p_value);
   }
 
   Family throughput("trace_analyze_diff_throughput_per_second",
@@ -256,10 +258,11 @@ void OpenMetricsWriter::WriteDiff(const analyzer::DiffResult& r, const WriteOpti
   Family per_trace("trace_analyze_diff_service_critical_path_seconds",
                    "Critical-path time of the service, mean per trace of the side.", "seconds");
   for (const analyzer::CpShiftRow& row : r.critical_path.services) {
-    share.Add({{"side", "baseline"}, {"service", row.service}}, row.baseline_share);
-    share.Add({{"side", "candidate"}, {"service", row.service}}, row.candidate_share);
-    per_trace.Add({{"side", "baseline"}, {"service", row.service}}, Seconds(row.baseline_us));
-    per_trace.Add({{"side", "candidate"}, {"service", row.service}}, Seconds(row.candidate_us));
+    share.Add({{"side", "baseline"}, {"service", row.name.service}}, row.baseline_share);
+    share.Add({{"side", "candidate"}, {"service", row.name.service}}, row.candidate_share);
+    per_trace.Add({{"side", "baseline"}, {"service", row.name.service}}, Seconds(row.baseline_us));
+    per_trace.Add({{"side", "candidate"}, {"service", row.name.service}},
+                  Seconds(row.candidate_us));
   }
 
   Family target_value("trace_analyze_diff_target_value",

@@ -45,7 +45,7 @@ void WriteTargets(const analyzer::DiffResult& r, const WriteOptions& o, std::ost
   }
   table.Write(out);
   for (const analyzer::TargetRow& t : r.targets) {
-    out << fmt::format("  - {} ({}): {}\n", Safe(t.name), t.origin, Safe(t.reason));
+    out << fmt::format("  - {} ({}): {}\n", Safe(t.name), t.origin, Safe(TargetReason(r, t)));
   }
 }
 
@@ -68,8 +68,8 @@ void WriteLatency(const analyzer::DiffResult& r, bool all_only, const WriteOptio
   std::string last;
   for (size_t i = 0; i < r.latency.size(); ++i) {
     const analyzer::LatencyChange& c = r.latency[i];
-    if (all_only && !(c.service.empty() && c.operation == "all")) continue;
-    const std::string name = Safe(OpLabel(c.service, c.operation));
+    if (all_only && !(c.root.service.empty() && c.root.operation == "all")) continue;
+    const std::string name = Safe(OpLabel(c.root));
     const bool first = name != last;
     last = name;
     table.AddRow({first ? name : "",
@@ -130,10 +130,9 @@ void WriteVerify(const analyzer::DiffResult& r, const WriteOptions& o, std::ostr
         "     instances {} → {}, overlap {}, concurrency {}, saving predicted {} ms, saved by "
         "concurrency {} ms\n",
         v.instances_baseline, v.instances_candidate,
-        v.overlap_share ? FormatPercent(*v.overlap_share) : kNa,
-        v.concurrency ? fmt::format("{:.2f}", *v.concurrency) : kNa,
+        v.overlap_share ? FormatPercent(*v.overlap_share) : kNa, ConcurrencyOrNa(v.concurrency),
         FormatMs(v.predicted_saving_us), MsOrNa(v.concurrency_saving_us));
-    out << "     " << Safe(v.reason) << '\n';
+    out << "     " << Safe(VerifyReason(v)) << '\n';
   }
 }
 
@@ -156,8 +155,8 @@ void WriteShiftTable(const std::string& title, const std::vector<analyzer::CpShi
     if (kind == 2) {
       cells.push_back(Safe(row.path));
     } else {
-      cells.push_back(Safe(row.service));
-      if (kind == 1) cells.push_back(Safe(row.operation));
+      cells.push_back(Safe(row.name.service));
+      if (kind == 1) cells.push_back(Safe(row.name.operation));
     }
     cells.push_back(FormatMs(row.baseline_us));
     cells.push_back(FormatMs(row.candidate_us));
@@ -182,7 +181,7 @@ void WriteShift(const analyzer::CpShift& cp, const WriteOptions& o, std::ostream
     if (ops.empty()) return;
     out << fmt::format("  {} ({}): ", what, ops.size());
     for (size_t i = 0; i < ops.size(); ++i) {
-      out << (i ? ", " : "") << Safe(OpLabel(ops[i].service, ops[i].operation));
+      out << (i ? ", " : "") << Safe(OpLabel(ops[i]));
     }
     out << '\n';
   };

@@ -74,11 +74,6 @@ std::string Source(const analyzer::InputSummary& in) {
   return fmt::format("{} ({})", Plural(in.files, "file"), FormatBytes(in.bytes));
 }
 
-std::string OpName(const std::string& service, const std::string& operation) {
-  if (service.empty()) return Safe(operation);
-  return operation.empty() ? Safe(service) : Safe(service + " " + operation);
-}
-
 }  // namespace
 
 void TextWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const WriteOptions& o,
@@ -99,9 +94,9 @@ void TextWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Write
                      {"p99"},
                      {"max"}});
   for (const analyzer::RootLatencyRow& r : p.root_latency) {
-    latency.AddRow({OpName(r.service, r.operation), std::to_string(r.traces),
-                    std::to_string(r.errors), FormatMs(r.p50_us), FormatMs(r.p90_us),
-                    FormatMs(r.p95_us), FormatMs(r.p99_us), FormatMs(r.max_us)});
+    latency.AddRow({Safe(OpLabel(r.root)), std::to_string(r.traces), std::to_string(r.errors),
+                    FormatMs(r.p50_us), FormatMs(r.p90_us), FormatMs(r.p95_us), FormatMs(r.p99_us),
+                    FormatMs(r.max_us)});
   }
   latency.Write(out);
 
@@ -114,8 +109,8 @@ void TextWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Write
     for (const char* h : {"on path", "share", "p50", "p95", "p99", "traces"}) cols.push_back({h});
     TextTable table(std::move(cols));
     for (const analyzer::ProfileRow& r : rows) {
-      std::vector<std::string> cells = {Safe(r.service)};
-      if (with_operation) cells.push_back(Safe(r.operation));
+      std::vector<std::string> cells = {Safe(r.name.service)};
+      if (with_operation) cells.push_back(Safe(r.name.operation));
       for (std::string c : {FormatMs(r.critical_us), FormatPercent(r.share), FormatMs(r.p50_us),
                             FormatMs(r.p95_us), FormatMs(r.p99_us), std::to_string(r.traces)}) {
         cells.push_back(std::move(c));
@@ -135,8 +130,8 @@ void TextWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Write
                    {"trace", Align::kLeft},
                    {"span", Align::kLeft}});
   for (const analyzer::HeavySpan& h : p.heaviest) {
-    heavy.AddRow({FormatMs(h.critical_us), FormatMs(h.duration_us), Safe(h.service),
-                  Safe(h.operation), Safe(h.trace_id), Safe(h.span_id)});
+    heavy.AddRow({FormatMs(h.critical_us), FormatMs(h.duration_us), Safe(h.name.service),
+                  Safe(h.name.operation), Safe(h.trace_id), Safe(h.span_id)});
   }
   heavy.Write(out);
 
@@ -178,14 +173,14 @@ void TextWriter::WriteCriticalPath(const analyzer::CriticalPathResult& result,
       std::string fill;
       for (int i = lead; i < to; ++i) fill += "█";
       if (o.color) {
-        auto it = std::find(services.begin(), services.end(), s.service);
+        auto it = std::find(services.begin(), services.end(), s.name.service);
         size_t idx = static_cast<size_t>(it - services.begin());
-        if (it == services.end()) services.push_back(s.service);
+        if (it == services.end()) services.push_back(s.name.service);
         fill = std::string(kPalette[idx % std::size(kPalette)]) + fill + "\x1b[0m";
       }
       bar += fill;
       table.AddRow({FormatMs(s.start_us - t.start_us), FormatMs(s.end_us - s.start_us),
-                    Safe(s.service), Safe(s.operation), bar});
+                    Safe(s.name.service), Safe(s.name.operation), bar});
     }
     table.Write(out);
 
@@ -203,7 +198,7 @@ void TextWriter::WriteCriticalPath(const analyzer::CriticalPathResult& result,
       spans.AddRow({FormatMs(s.critical_us), FormatPercent(share), FormatMs(s.self_us),
                     FormatMs(s.duration_us),
                     std::string(std::min<size_t>(s.depth, 20) * 2, ' ') +
-                        Safe(s.service + " " + s.operation),
+                        Safe(s.name.service + " " + s.name.operation),
                     Safe(s.span_id)});
     }
     spans.Write(out, 4);

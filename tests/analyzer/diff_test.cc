@@ -50,7 +50,7 @@ std::vector<Trace> Concat(std::vector<Trace> a, std::vector<Trace> b) {
 
 const LatencyChange& Row(const DiffResult& r, const std::string& op, const std::string& p) {
   for (const LatencyChange& c : r.latency) {
-    if (c.operation == op && c.percentile == p) return c;
+    if (c.root.operation == op && c.percentile == p) return c;
   }
   ADD_FAILURE() << "no latency row " << op << " " << p;
   static const LatencyChange kNone;
@@ -66,9 +66,9 @@ TEST(DiffTest, EqualDistributionsAreNeverCalledSignificant) {
     for (const LatencyChange& c : r.latency) {
       EXPECT_TRUE(c.p_value.has_value());
       EXPECT_TRUE(c.ci_low_pct.has_value());
-      EXPECT_FALSE(c.significant) << "seed " << seed << " " << c.operation << " " << c.percentile
-                                  << " p=" << *c.p_value << " ci " << *c.ci_low_pct << ".."
-                                  << *c.ci_high_pct;
+      EXPECT_FALSE(c.significant) << "seed " << seed << " " << c.root.operation << " "
+                                  << c.percentile << " p=" << *c.p_value << " ci " << *c.ci_low_pct
+                                  << ".." << *c.ci_high_pct;
     }
     EXPECT_FALSE(r.throughput.significant);
     EXPECT_FALSE(r.error_rate.significant);
@@ -95,14 +95,14 @@ TEST(DiffTest, RegressionInOneOperationHiddenInAnUnchangedP50) {
   EXPECT_FALSE(Row(r, "checkout", "p50").significant);
   EXPECT_GT(*Row(r, "all", "p95").change_pct, 50.0);
   // Rows: "all" first, then by traces (checkout 160, search 60).
-  EXPECT_EQ(r.latency[0].operation, "all");
-  EXPECT_EQ(r.latency[4].operation, "checkout");
-  EXPECT_EQ(r.latency[8].operation, "search");
+  EXPECT_EQ(r.latency[0].root.operation, "all");
+  EXPECT_EQ(r.latency[4].root.operation, "checkout");
+  EXPECT_EQ(r.latency[8].root.operation, "search");
   // The critical-path shift names the operation that moved.
   ASSERT_FALSE(r.critical_path.operations.empty());
   const CpShiftRow& top = r.critical_path.operations[0];
-  EXPECT_EQ(top.service, "db");
-  EXPECT_EQ(top.operation, "scan");
+  EXPECT_EQ(top.name.service, "db");
+  EXPECT_EQ(top.name.operation, "scan");
   EXPECT_GT(top.change_us, 0);
   EXPECT_TRUE(top.significant);
 
@@ -133,8 +133,8 @@ TEST(DiffTest, EachPercentileHasItsOwnTestAndTheDistributionOne) {
   const DiffResult r = RunDiff(Concat(std::move(base), std::move(slow_base)),
                                Concat(std::move(cand), std::move(slow_cand)));
   ASSERT_EQ(r.latency_tests.size(), 2u);  // "all", checkout
-  EXPECT_EQ(r.latency_tests[0].operation, "all");
-  EXPECT_EQ(r.latency_tests[1].operation, "checkout");
+  EXPECT_EQ(r.latency_tests[0].root.operation, "all");
+  EXPECT_EQ(r.latency_tests[1].root.operation, "checkout");
   const LatencyChange& p50 = Row(r, "checkout", "p50");
   const LatencyChange& p99 = Row(r, "checkout", "p99");
   ASSERT_TRUE(p50.p_value && p99.p_value);
@@ -170,8 +170,11 @@ TEST(DiffTest, TinySamplesSaySoInsteadOfGuessing) {
   EXPECT_FALSE(r.throughput.p_value.has_value());
   ASSERT_EQ(r.targets.size(), 1u);
   EXPECT_EQ(r.targets[0].status, TargetStatus::kFail);
-  EXPECT_THAT(r.targets[0].reason,
-              HasSubstr("not tested: 5 baseline / 5 candidate traces, need 8 per side"));
+  const TargetEvidence& e = r.targets[0].evidence;
+  EXPECT_EQ(e.kind, TargetEvidence::Kind::kNotTested);
+  EXPECT_EQ(e.baseline_count, 5u);
+  EXPECT_EQ(e.candidate_count, 5u);
+  EXPECT_EQ(e.min_samples, 8u);
 }
 
 TEST(DiffTest, ThroughputAndErrorRate) {
@@ -226,12 +229,12 @@ TEST(DiffTest, CriticalPathShiftAndFindings) {
   EXPECT_EQ(cp.disappeared, (std::vector<OpName>{{"svc", "Z"}}));
   // svc lost most: 3 × ~325 µs per checkout became ~325 (half the traces).
   ASSERT_FALSE(cp.services.empty());
-  EXPECT_EQ(cp.services[0].service, "svc");
+  EXPECT_EQ(cp.services[0].name.service, "svc");
   EXPECT_LT(cp.services[0].change_us, -200);
   EXPECT_TRUE(cp.services[0].significant);
   bool z_gone = false;
   for (const CpShiftRow& row : cp.operations) {
-    if (row.operation == "Z") {
+    if (row.name.operation == "Z") {
       z_gone = row.presence == Presence::kDisappeared && row.candidate_us == 0;
     }
   }

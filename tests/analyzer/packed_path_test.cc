@@ -35,7 +35,7 @@ struct Fixture {
 std::vector<std::string> Sections(const TracePath& p) {
   std::vector<std::string> out;
   for (const PathSection& s : p.sections) {
-    out.push_back(s.span_id + " " + s.service + " " + s.operation + " " +
+    out.push_back(s.span_id + " " + s.name.service + " " + s.name.operation + " " +
                   std::to_string(s.start_us - kEpoch) + "-" + std::to_string(s.end_us - kEpoch));
   }
   return out;
@@ -44,7 +44,7 @@ std::vector<std::string> Sections(const TracePath& p) {
 std::vector<std::string> Spans(const TracePath& p) {
   std::vector<std::string> out;
   for (const PathSpan& s : p.spans) {
-    out.push_back(s.span_id + " " + s.service + " " + s.operation + " start " +
+    out.push_back(s.span_id + " " + s.name.service + " " + s.name.operation + " start " +
                   std::to_string(s.start_us - kEpoch) + " dur " + std::to_string(s.duration_us) +
                   " self " + std::to_string(s.self_us) + " crit " + std::to_string(s.critical_us) +
                   " depth " + std::to_string(s.depth));
@@ -82,9 +82,9 @@ TEST(PackedPathTest, OutlivesTheTrace) {
   }  // the trace's strings are gone
   const TracePath p = packed.Unpack();
   ASSERT_EQ(p.spans.size(), 4u);
-  EXPECT_EQ(p.spans[2].service, "db");
-  EXPECT_EQ(p.spans[2].operation, "query");
-  EXPECT_EQ(p.sections.back().operation, "GET /");
+  EXPECT_EQ(p.spans[2].name.service, "db");
+  EXPECT_EQ(p.spans[2].name.operation, "query");
+  EXPECT_EQ(p.sections.back().name.operation, "GET /");
 }
 
 TEST(PackedPathTest, EmptyTrace) {

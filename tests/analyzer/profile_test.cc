@@ -46,19 +46,19 @@ TEST(ProfileTest, ReportRanksAndComputesShares) {
   // Durations 100, 110, 120, 130: db 30+40+50+60 = 180, gw 4*60 = 240, cache 40.
   EXPECT_EQ(r.critical_path_us, 460);
   ASSERT_EQ(r.by_service.size(), 3u);
-  EXPECT_EQ(r.by_service[0].service, "gw");
+  EXPECT_EQ(r.by_service[0].name.service, "gw");
   EXPECT_EQ(r.by_service[0].critical_us, 240);
-  EXPECT_EQ(r.by_service[1].service, "db");
+  EXPECT_EQ(r.by_service[1].name.service, "db");
   EXPECT_EQ(r.by_service[1].p50_us, 40);
   EXPECT_EQ(r.by_service[1].p95_us, 60);
   EXPECT_DOUBLE_EQ(r.by_service[1].share, 180.0 / 460.0);
-  EXPECT_EQ(r.by_service[2].service, "cache");
+  EXPECT_EQ(r.by_service[2].name.service, "cache");
   ASSERT_EQ(r.root_latency.size(), 2u);
-  EXPECT_EQ(r.root_latency[0].operation, "all");
+  EXPECT_EQ(r.root_latency[0].root.operation, "all");
   EXPECT_EQ(r.root_latency[0].p50_us, 110);
   EXPECT_EQ(r.root_latency[0].p90_us, 130);
   EXPECT_EQ(r.root_latency[0].max_us, 130);
-  EXPECT_EQ(r.root_latency[1].service, "gw");
+  EXPECT_EQ(r.root_latency[1].root.service, "gw");
   // Every gw root (and t3's db) has 60 µs on the path; ties break by trace id.
   ASSERT_FALSE(r.heaviest.empty());
   EXPECT_EQ(r.heaviest[0].critical_us, 60);
@@ -99,7 +99,7 @@ TEST(ProfileTest, MergeOfShardsEqualsOneAnalyzer) {
   EXPECT_EQ(actual.stacks, expected.stacks);
   ASSERT_EQ(actual.by_operation.size(), expected.by_operation.size());
   for (size_t i = 0; i < actual.by_operation.size(); ++i) {
-    EXPECT_EQ(actual.by_operation[i].operation, expected.by_operation[i].operation);
+    EXPECT_EQ(actual.by_operation[i].name.operation, expected.by_operation[i].name.operation);
     EXPECT_EQ(actual.by_operation[i].critical_us, expected.by_operation[i].critical_us);
     EXPECT_EQ(actual.by_operation[i].p50_us, expected.by_operation[i].p50_us);
     EXPECT_EQ(actual.by_operation[i].p95_us, expected.by_operation[i].p95_us);
@@ -137,8 +137,8 @@ TEST(ProfileTest, HeaviestSpansDoNotDependOnOrderWhenIdsRepeat) {
   backward.Analyze(b1);
   backward.Analyze(b2);
   ASSERT_EQ(forward.profile().heaviest().size(), 1u);
-  EXPECT_EQ(forward.profile().heaviest()[0].service, "alpha");
-  EXPECT_EQ(backward.profile().heaviest()[0].service, "alpha");
+  EXPECT_EQ(forward.profile().heaviest()[0].name.service, "alpha");
+  EXPECT_EQ(backward.profile().heaviest()[0].name.service, "alpha");
 }
 
 TEST(ProfileTest, StacksAreReportedSortedByStack) {
@@ -164,20 +164,21 @@ TEST(ProfileTest, SummarizeGroupsManyOperations) {
   const TraceSummary summary = Summarize(t, path, 5);
   ASSERT_EQ(summary.ops.size(), 301u);
   for (size_t k = 1; k < summary.ops.size(); ++k) {
-    EXPECT_LT(std::tie(summary.ops[k - 1].service, summary.ops[k - 1].operation),
-              std::tie(summary.ops[k].service, summary.ops[k].operation));
+    EXPECT_LT(std::tie(summary.ops[k - 1].name.service, summary.ops[k - 1].name.operation),
+              std::tie(summary.ops[k].name.service, summary.ops[k].name.operation));
   }
   uint64_t spans = 0;
   for (const TraceSummary::Op& op : summary.ops) {
-    EXPECT_EQ(op.spans, op.operation == "root" ? 1u : 2u) << op.service << " " << op.operation;
+    EXPECT_EQ(op.spans, op.name.operation == "root" ? 1u : 2u)
+        << op.name.service << " " << op.name.operation;
     spans += op.spans;
   }
   EXPECT_EQ(spans, 601u);
-  EXPECT_EQ(summary.ops.front().service, "svc");
-  EXPECT_EQ(summary.ops.front().operation, "op000");
-  EXPECT_EQ(summary.ops[150].operation, "root");
-  EXPECT_EQ(summary.ops.back().service, "svc2");
-  EXPECT_EQ(summary.ops.back().operation, "op149");
+  EXPECT_EQ(summary.ops.front().name.service, "svc");
+  EXPECT_EQ(summary.ops.front().name.operation, "op000");
+  EXPECT_EQ(summary.ops[150].name.operation, "root");
+  EXPECT_EQ(summary.ops.back().name.service, "svc2");
+  EXPECT_EQ(summary.ops.back().name.operation, "op149");
 }
 
 TEST(ProfileTest, StacksAreFoldedOnlyWhenAsked) {

@@ -151,7 +151,6 @@ TEST(RunsTest, VerifyFollowsTheRunIntoTheCandidate) {
   EXPECT_EQ(row->baseline_duration_us, 1050);
   EXPECT_EQ(row->candidate_duration_us, 1050);
   for (const VerifyRow::MemberOverlap& m : row->member_overlap) EXPECT_EQ(m.share, 1.0);
-  EXPECT_THAT(row->reason, HasSubstr("concurrency saves 645 µs per trace"));
 
   // An unchanged second sample: still one after another, nothing saved.
   const DiffResult same = testing::RunDiff(testing::RenderTraces("b", 200, 1, false),
@@ -161,7 +160,6 @@ TEST(RunsTest, VerifyFollowsTheRunIntoTheCandidate) {
   EXPECT_EQ(row->status, VerifyStatus::kStillSequential);
   EXPECT_EQ(row->overlap_share, 0.0);
   EXPECT_EQ(row->concurrency_saving_us, 0);
-  EXPECT_THAT(row->reason, HasSubstr("concurrency saves 0 µs per trace"));
   // The same code on both sides: nothing resolved, nothing new.
   EXPECT_EQ(same.findings.resolved, 0u);
   EXPECT_EQ(same.findings.added, 0u);
@@ -175,7 +173,6 @@ TEST(RunsTest, FasterButStillSequentialMembersSaveNothingByConcurrency) {
   ASSERT_FALSE(r.verify.empty());
   EXPECT_EQ(r.verify[0].status, VerifyStatus::kStillSequential);
   EXPECT_EQ(r.verify[0].concurrency_saving_us, 0);
-  EXPECT_THAT(r.verify[0].reason, Not(HasSubstr(" saved ")));
 }
 
 // ComposeReview-like: four uploads that overlap in most visits are already

@@ -99,8 +99,8 @@ DiffResult Result0() {
   const auto add = [&](const std::string& service, const std::string& op, const char* p, int64_t b,
                        int64_t c, bool significant) {
     LatencyChange row;
-    row.service = service;
-    row.operation = op;
+    row.root.service = service;
+    row.root.operation = op;
     row.percentile = p;
     row.baseline_traces = row.candidate_traces = 40;
     row.baseline_us = b;
@@ -135,7 +135,6 @@ DiffResult Result0() {
   VerifyRow absent;
   absent.fingerprint = "00000000000000bb";
   absent.status = VerifyStatus::kAbsent;
-  absent.reason = "no instance";
   r.verify.push_back(absent);
   return r;
 }
@@ -162,8 +161,9 @@ TEST(TargetEvalTest, SignificantImprovementMeetsARequirement) {
   EXPECT_DOUBLE_EQ(*rows[0].value, 40);
   EXPECT_DOUBLE_EQ(*rows[0].distance, 10);
   EXPECT_EQ(rows[0].unit, "%");
-  EXPECT_THAT(rows[0].reason, HasSubstr("40.0% meets the target >= 30.0%"));
-  EXPECT_THAT(rows[0].reason, HasSubstr("p = 0.001"));
+  EXPECT_EQ(rows[0].evidence.kind, TargetEvidence::Kind::kTested);
+  EXPECT_DOUBLE_EQ(rows[0].evidence.p_value, 0.001);
+  EXPECT_DOUBLE_EQ(*rows[0].evidence.ci_low_pct, -45);
   EXPECT_EQ(StatusOf("p95_latency_reduction>=50%"), TargetStatus::kFail);
   EXPECT_EQ(StatusOf("p95_latency_reduction>=50%/35%"), TargetStatus::kAcceptable);
   EXPECT_EQ(StatusOf("p95_latency_increase<=-30%"), TargetStatus::kOk);
@@ -174,7 +174,7 @@ TEST(TargetEvalTest, ARequirementNeedsSignificanceAGuardDoesNot) {
   const std::vector<TargetRow> rows = Evaluate({"p95_latency_reduction[checkout]>=5%"});
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].status, TargetStatus::kFail);
-  EXPECT_THAT(rows[0].reason, HasSubstr("not significant"));
+  EXPECT_TRUE(rows[0].unproven);  // met, but the change is not significant
   // A guard that "no change" already meets is judged on the observed value:
   // +8 % breaks "increase <= 5 %" even without significance...
   EXPECT_EQ(StatusOf("p50_latency_increase[cart:checkout]<=5%"), TargetStatus::kFail);
@@ -193,7 +193,7 @@ TEST(TargetEvalTest, WhatCannotBeMeasuredFails) {
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].status, TargetStatus::kFail);
   EXPECT_FALSE(rows[0].value.has_value());
-  EXPECT_THAT(rows[0].reason, HasSubstr("no traces with root operation 'search'"));
+  EXPECT_THAT(rows[0].missing, HasSubstr("no traces with root operation 'search'"));
   EXPECT_EQ(StatusOf("p99_latency_reduction>=1%"), TargetStatus::kFail);             // no p99 row
   EXPECT_EQ(StatusOf("overlap_share[00000000000000bb]>=90%"), TargetStatus::kFail);  // absent
   EXPECT_EQ(StatusOf("overlap_share[nope]>=90%"), TargetStatus::kFail);
@@ -223,8 +223,10 @@ TEST(TargetEvalTest, BudgetsShowTheDistanceToTheTarget) {
   EXPECT_DOUBLE_EQ(*t.value, 140'000);
   EXPECT_DOUBLE_EQ(*t.distance, 40'000);
   EXPECT_EQ(t.unit, "us");
-  EXPECT_THAT(t.reason, HasSubstr("misses the target <= 100.000 ms by 40.000 ms"));
-  EXPECT_THAT(t.reason, HasSubstr("baseline 170.000 ms over 3 spans"));
+  EXPECT_FALSE(t.unproven);
+  EXPECT_EQ(t.evidence.kind, TargetEvidence::Kind::kBaselineSpans);
+  EXPECT_EQ(t.evidence.baseline_us, 170'000);
+  EXPECT_EQ(t.evidence.baseline_count, 3u);
   EXPECT_FALSE(r.pass == false);  // ACCEPTABLE does not fail the gate
   EXPECT_EQ(StatusOf("p95_duration[checkout]<=150ms", {d}), TargetStatus::kOk);
   EXPECT_EQ(StatusOf("p95_duration[checkout]<=100ms/120ms", {d}), TargetStatus::kFail);

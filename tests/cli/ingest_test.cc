@@ -54,7 +54,7 @@ std::string Digest(const analyzer::TraceAnalyzer& analyzer) {
                        e.critical_us, e.self_us, e.spans, fmt::join(e.per_trace_critical_us, ","));
   }
   for (const auto& [root, e] : analyzer.profile().by_root()) {
-    out += fmt::format("root {}/{} durations {}\n", root.first, root.second,
+    out += fmt::format("root {}/{} durations {}\n", root.service, root.operation,
                        fmt::join(e.durations_us, ","));
   }
   for (const analyzer::Finding& f : analyzer.findings().Build(analyzer.options().detectors)) {

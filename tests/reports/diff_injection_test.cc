@@ -53,8 +53,8 @@ analyzer::DiffResult HostileDiff(const std::string& command) {
   }
   for (const char* pct : {"p50", "p95"}) {
     analyzer::LatencyChange c;
-    c.service = Evil("root-svc");
-    c.operation = Evil("root-op");
+    c.root.service = Evil("root-svc");
+    c.root.operation = Evil("root-op");
     c.percentile = pct;
     c.baseline_traces = c.candidate_traces = 40;
     c.baseline_us = 1000;
@@ -63,15 +63,15 @@ analyzer::DiffResult HostileDiff(const std::string& command) {
     r.latency.push_back(c);
   }
   analyzer::LatencyDistributionTest dist;
-  dist.service = Evil("root-svc");
-  dist.operation = Evil("root-op");
+  dist.root.service = Evil("root-svc");
+  dist.root.operation = Evil("root-op");
   dist.p_value = 0.01;
   dist.prob_candidate_slower = 0.3;
   dist.significant = true;
   r.latency_tests = {dist};
   analyzer::CpShiftRow row;
-  row.service = Evil("shift-svc");
-  row.operation = Evil("shift-op");
+  row.name.service = Evil("shift-svc");
+  row.name.operation = Evil("shift-op");
   row.path = Evil("path1") + " > " + Evil("path2");
   row.baseline_us = 500;
   r.critical_path.services = {row};
@@ -92,7 +92,7 @@ analyzer::DiffResult HostileDiff(const std::string& command) {
   v.expected = true;
   v.parent = EvilOp("vparent");
   v.sequence = {EvilOp("va"), EvilOp("vb")};
-  v.reason = Evil("vreason");
+  v.members = {EvilOp("vma"), EvilOp("vmb")};  // named by its (absent) reason
   // Both sides' pictures carry hostile names too.
   analyzer::FindingExample e;
   e.trace_id = Evil("vtrace");
@@ -107,9 +107,8 @@ analyzer::DiffResult HostileDiff(const std::string& command) {
   t.origin = "config targets[0]";
   t.op = ">=";
   t.unit = "%";
-  t.value = 20;
   t.target = 30;
-  t.reason = Evil("treason");
+  t.missing = Evil("treason");
   r.targets = {t};
   r.stacks = {{Evil("stack1") + ";" + Evil("stack2"), 10, 5}};
   r.pass = false;

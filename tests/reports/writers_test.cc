@@ -24,11 +24,11 @@ analyzer::AnalyzeResult HostileResult(bool fail_on_findings) {
   r.cp_mode = "jaeger";
   r.profile.traces = 2;
   r.profile.critical_path_us = 1000;
-  r.profile.root_latency.push_back({"", "all", 2, 0, 500, 600, 600, 600, 600});
+  r.profile.root_latency.push_back({{"", "all"}, 2, 0, 500, 600, 600, 600, 600});
   r.profile.root_latency.push_back(
-      {"<script>alert(1)</script>", "GET /x|y", 2, 0, 500, 600, 600, 600, 600});
+      {{"<script>alert(1)</script>", "GET /x|y"}, 2, 0, 500, 600, 600, 600, 600});
   analyzer::ProfileRow row;
-  row.service = "<img src=x onerror=alert(1)>";
+  row.name.service = "<img src=x onerror=alert(1)>";
   row.critical_us = 1000;
   row.share = 1.0;
   r.profile.by_service.push_back(row);
@@ -68,7 +68,7 @@ TEST(WritersTest, EveryFormatIsRegisteredAndRenders) {
 // label values.
 TEST(WritersTest, OpenMetricsFamiliesAndLabels) {
   analyzer::AnalyzeResult r = HostileResult(false);
-  r.profile.root_latency[1].service = "a\"b\\c";
+  r.profile.root_latency[1].root.service = "a\"b\\c";
   r.findings[0].realistic.p50_us = 1500;
   const std::string om = Render("openmetrics", r);
   EXPECT_THAT(om, HasSubstr("# TYPE trace_analyze_latency_seconds gauge\n"
@@ -110,7 +110,7 @@ TEST(WritersTest, HtmlCriticalPathDrawsTheFirstTracesAndListsTheRest) {
     t.trace_id = "t" + std::to_string(i);
     t.duration_us = 1000;
     t.critical_path_us = 1000;
-    t.spans.push_back({"s", "svc", "op", 0, 1000, 1000, 1000, 0});
+    t.spans.push_back({"s", {"svc", "op"}, 0, 1000, 1000, 1000, 0});
     r.traces.push_back(t);
   }
   std::ostringstream out;
@@ -136,14 +136,14 @@ TEST(WritersTest, HtmlCriticalPathBarsStayBoundedWithManySections) {
   t.trace_id = "wide";
   t.duration_us = 200'000;
   t.critical_path_us = 200'000;
-  t.spans.push_back({"root", "svc", "op", 0, 200'000, 100'000, 100'000, 0});
+  t.spans.push_back({"root", {"svc", "op"}, 0, 200'000, 100'000, 100'000, 0});
   for (int64_t i = 0; i < 100'000; ++i)
-    t.sections.push_back({"root", "svc", "op", 2 * i, 2 * i + 1});
+    t.sections.push_back({"root", {"svc", "op"}, 2 * i, 2 * i + 1});
   r.traces.push_back(t);
   std::ostringstream waterfall;
   FindReportWriter("html")->WriteCriticalPath(r, {}, waterfall);
   EXPECT_LT(waterfall.str().size(), 100'000u);
-  r.traces[0].timeline.push_back({"root", "svc", "op", 0, 200'000, 100'000, 0, 1});
+  r.traces[0].timeline.push_back({"root", {"svc", "op"}, 0, 200'000, 100'000, 0, 1});
   r.traces[0].timeline_spans = 1;
   std::ostringstream timeline;
   FindReportWriter("html")->WriteCriticalPath(r, {}, timeline);
@@ -194,8 +194,8 @@ TEST(WritersTest, MarkdownIsTruncatedWithANote) {
   analyzer::AnalyzeResult r = HostileResult(false);
   for (int i = 0; i < 5000; ++i) {
     analyzer::ProfileRow row;
-    row.service = "service-" + std::to_string(i);
-    row.operation = "operation-" + std::to_string(i);
+    row.name.service = "service-" + std::to_string(i);
+    row.name.operation = "operation-" + std::to_string(i);
     r.profile.by_operation.push_back(row);
   }
   const std::string md = Render("markdown", r);
@@ -359,7 +359,6 @@ analyzer::DiffResult HostileDiff() {
   fail.target = 30;
   fail.distance = -17.5;
   fail.status = analyzer::TargetStatus::kFail;
-  fail.reason = "12.5% misses the target";
   analyzer::TargetRow acceptable = fail;
   acceptable.name = "p95_duration[<script>x</script>]";
   acceptable.unit = "us";
@@ -369,9 +368,8 @@ analyzer::DiffResult HostileDiff() {
   acceptable.acceptable = 2000;
   acceptable.distance = 500;
   acceptable.status = analyzer::TargetStatus::kAcceptable;
-  acceptable.reason = "within </details> the acceptable level";
   r.targets = {fail, acceptable};
-  r.latency.push_back({"", "all", "p95", 3, 3, 1000, 875, -12.5, -20.0, -5.0, 0.01, true});
+  r.latency.push_back({{"", "all"}, "p95", 3, 3, 1000, 875, -12.5, -20.0, -5.0, 0.01, true});
   analyzer::VerifyRow v;
   v.fingerprint = "0123456789abcdef";
   v.parent = {"api", "<img src=x>"};
@@ -409,7 +407,8 @@ TEST(DiffWritersTest, HtmlAndMarkdownEscapeNames) {
   const std::string md = RenderDiff("markdown", r);
   EXPECT_THAT(md, Not(HasSubstr("<script")));
   EXPECT_THAT(md, Not(HasSubstr("<img")));
-  EXPECT_THAT(md, Not(HasSubstr("within </details>")));
+  // Reasons are rendered from the numbers (hostile reason text: diff_injection_test).
+  EXPECT_THAT(md, HasSubstr("by 0.500 ms; within the acceptable level"));
   EXPECT_THAT(md, HasSubstr("a\\|b"));  // a pipe cannot break the table
 }
 

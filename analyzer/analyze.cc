@@ -1,0 +1,45 @@
+#include "analyzer/analyze.h"
+
+#include <utility>
+#include <vector>
+
+namespace trace_analyze::analyzer {
+
+AnalyzeSession::AnalyzeSession(const AnalysisOptions& analysis, AnalyzeOptions options)
+    : options_(options), analyzer_(analysis) {}
+
+void AnalyzeSession::Observe(const Trace& trace, const CriticalPath& path) {
+  sampler_.Offer(trace, path);
+}
+
+AnalyzeResult AnalyzeSession::Finish(InputSummary input, const DataQuality& quality) const {
+  const AnalysisOptions& analysis = analyzer_.options();
+  AnalyzeResult result;
+  result.cp_mode = CpModeName(analysis.cp.mode);
+  result.input = std::move(input);
+  result.quality = quality;
+  result.profile = BuildProfileReport(analyzer_.profile(), options_.top);
+  static constexpr double kRepresentative[] = {50, 95};
+  result.representatives = sampler_.Representatives(kRepresentative);
+  result.fail_on_findings = options_.fail_on_findings;
+  result.findings_enabled = analysis.find_bottlenecks;
+  if (result.findings_enabled) {
+    result.findings = analyzer_.findings().Build(analysis.detectors);
+    for (const Finding& f : result.findings) {
+      result.high_confidence += !f.suppressed && f.confidence == Confidence::kHigh;
+    }
+    if (options_.top > 0) {
+      // Suppressed findings rank last: keep the first `top` shown, and them.
+      std::vector<Finding> kept;
+      size_t shown = 0;
+      for (Finding& f : result.findings) {
+        if (f.suppressed || shown++ < options_.top) kept.push_back(std::move(f));
+      }
+      result.findings = std::move(kept);
+    }
+  }
+  result.pass = !(result.fail_on_findings && result.high_confidence > 0);
+  return result;
+}
+
+}  // namespace trace_analyze::analyzer
