@@ -1,5 +1,6 @@
 // The trace model every decoder produces and every analysis pass reads.
-// Wire formats never reach past jaeger_client/: a Trace is plain data.
+// Wire formats never reach past formats/ and jaeger_client/: a Trace is plain
+// data.
 //
 // Memory: spans, references and attributes live in flat vectors, strings in
 // the trace's StringArena, so Reset() keeps every buffer for the next trace and

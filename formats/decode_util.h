@@ -25,6 +25,9 @@ inline constexpr std::string_view kUnknownService = "unknown-service";
 struct DecodeError {
   const char* location = nullptr;  // into the parsed bytes, nullptr if unknown
   std::string message;             // e.g. "span 3 (id 00000000000000ab): field 'duration': ..."
+  // The trace the failed unit belongs to, when a span decoder knows it (""
+  // otherwise); valid while the staging trace is.
+  std::string_view trace_id;
 };
 
 // The key of an object field as written (escapes not decoded; our keys have

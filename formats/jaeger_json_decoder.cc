@@ -149,6 +149,14 @@ bool JaegerJsonDecoder::DecodeSpan(ondemand::value span_value, size_t index, Tra
   return true;
 }
 
+bool JaegerJsonDecoder::DecodeSpans(ondemand::value span_value, size_t index, Trace* staging,
+                                    std::vector<StagedSpan>* staged, DecodeError* error) {
+  std::string_view trace_id;
+  if (!DecodeSpan(span_value, index, staging, &trace_id, error)) return false;
+  staged->push_back({trace_id, staging->quality.non_hex_ids > 0, false});
+  return true;
+}
+
 bool JaegerJsonDecoder::DecodeSpanObject(ondemand::value span_value, uint32_t index, Trace* trace,
                                          PendingSpan* pending, DecodeError* error) {
   const char* span_where = Where(span_value);

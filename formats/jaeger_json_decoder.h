@@ -12,10 +12,13 @@
 
 #include "analyzer/model.h"
 #include "formats/decode_util.h"
+#include "formats/trace_format.h"
 
 namespace trace_analyze::formats {
 
-class JaegerJsonDecoder {
+// The decoder of two rows of the format table: Jaeger UI traces (whole) and
+// bare Jaeger spans.
+class JaegerJsonDecoder final : public FormatDecoder {
  public:
   // Decodes a trace object {traceID, spans[], processes{}} into `trace`, which
   // the caller has Reset(). Sets trace_id (from the first span when the trace
@@ -25,7 +28,13 @@ class JaegerJsonDecoder {
   // conventions applied; deprecated parentSpanID -> CHILD_OF when there are
   // no references. On failure returns false with `error` set; `trace` then
   // holds a partial trace (its trace_id may help the message).
-  bool DecodeTrace(ondemand::value trace_value, analyzer::Trace* trace, DecodeError* error);
+  bool DecodeTrace(ondemand::value trace_value, analyzer::Trace* trace,
+                   DecodeError* error) override;
+
+  // One bare span (DecodeSpan) into `staging`, which the caller has Reset(),
+  // staged under its own trace id.
+  bool DecodeSpans(ondemand::value span_value, size_t index, analyzer::Trace* staging,
+                   std::vector<StagedSpan>* staged, DecodeError* error) override;
 
   // Decodes one span object and appends it to `trace` (with its references
   // and attributes). The span's own normalised trace id (may be "") is

@@ -13,11 +13,12 @@
 #include "analyzer/model.h"
 #include "formats/decode_util.h"
 #include "formats/otlp_mapping.h"
+#include "formats/trace_format.h"
 #include "formats/trace_groups.h"
 
 namespace trace_analyze::formats {
 
-class OtlpJsonDecoder {
+class OtlpJsonDecoder final : public FormatDecoder {
  public:
   // Appends every span of the document to `staging` (strings in its arena)
   // and its trace id and flags to `staged` (parallel to staging->spans).
@@ -32,6 +33,12 @@ class OtlpJsonDecoder {
   // written, arrays and kvlists as compact JSON text).
   bool DecodeDocument(ondemand::value document, analyzer::Trace* staging,
                       std::vector<StagedSpan>* staged, DecodeError* error);
+
+  // The format table's entry: DecodeDocument (`index` is not needed).
+  bool DecodeSpans(ondemand::value document, size_t /*index*/, analyzer::Trace* staging,
+                   std::vector<StagedSpan>* staged, DecodeError* error) override {
+    return DecodeDocument(document, staging, staged, error);
+  }
 
  private:
   bool DecodeTracesData(ondemand::object data, analyzer::Trace* staging,

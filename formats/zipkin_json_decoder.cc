@@ -141,4 +141,27 @@ bool ZipkinJsonDecoder::DecodeSpan(ondemand::value span_value, size_t index,
   return true;
 }
 
+bool ZipkinSpanListDecoder::DecodeSpans(ondemand::value list_value, size_t /*index*/,
+                                        analyzer::Trace* staging, std::vector<StagedSpan>* staged,
+                                        DecodeError* error) {
+  ondemand::array list;
+  if (list_value.get_array().get(list)) {
+    error->message = Mismatch(list_value, "an array");
+    return false;
+  }
+  size_t index = 0;
+  for (auto span_result : list) {
+    ondemand::value& span_value = span_result.value_unsafe();
+    if (auto ec = span_result.error(); ec) {
+      error->message = JsonErrorText(ec);
+      return false;
+    }
+    if (!span_.DecodeSpan(span_value, index++, staging, staged, error)) {
+      if (!staged->empty()) error->trace_id = (*staged)[0].trace_id;
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace trace_analyze::formats

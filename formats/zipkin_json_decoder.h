@@ -10,11 +10,12 @@
 
 #include "analyzer/model.h"
 #include "formats/decode_util.h"
+#include "formats/trace_format.h"
 #include "formats/trace_groups.h"
 
 namespace trace_analyze::formats {
 
-class ZipkinJsonDecoder {
+class ZipkinJsonDecoder final : public FormatDecoder {
  public:
   // Appends one span to `staging` and its trace id and flags to `staged`.
   // Mapping: id/traceId/parentId normalised (parentId -> CHILD_OF); name ->
@@ -25,9 +26,27 @@ class ZipkinJsonDecoder {
   bool DecodeSpan(ondemand::value span_value, size_t index, analyzer::Trace* staging,
                   std::vector<StagedSpan>* staged, DecodeError* error);
 
+  // The format table's entry for one span: DecodeSpan.
+  bool DecodeSpans(ondemand::value span_value, size_t index, analyzer::Trace* staging,
+                   std::vector<StagedSpan>* staged, DecodeError* error) override {
+    return DecodeSpan(span_value, index, staging, staged, error);
+  }
+
  private:
   std::string id_scratch_;
   std::string read_failure_;  // set by the Read* helpers on failure
+};
+
+// One array of Zipkin v2 spans (an element of a Zipkin list of traces),
+// decoded whole: a span that fails fails the list, naming the trace of its
+// first span.
+class ZipkinSpanListDecoder final : public FormatDecoder {
+ public:
+  bool DecodeSpans(ondemand::value list, size_t index, analyzer::Trace* staging,
+                   std::vector<StagedSpan>* staged, DecodeError* error) override;
+
+ private:
+  ZipkinJsonDecoder span_;
 };
 
 }  // namespace trace_analyze::formats

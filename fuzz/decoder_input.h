@@ -17,7 +17,7 @@
 
 namespace trace_analyze::fuzz {
 
-using ValueFn = std::function<void(simdjson::ondemand::value, input::DocKind)>;
+using ValueFn = std::function<void(simdjson::ondemand::value, input::UnitType)>;
 
 // Calls fn(value, kind) for the document's root when it is not an array, or
 // for each element when it is (a list of traces / spans / documents). Parse
@@ -28,7 +28,7 @@ inline void ForEachTopLevelValue(const uint8_t* data, size_t size, const ValueFn
   const simdjson::padded_string json(reinterpret_cast<const char*>(data), size);
 
   // Pass 1: the kind of each element, from its raw text (consumes it).
-  std::vector<input::DocKind> kinds;
+  std::vector<input::UnitType> kinds;
   bool is_array = false;
   {
     ondemand::document doc;

@@ -14,11 +14,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static trace_analyze::formats::JaegerJsonDecoder decoder;  // reused, as in the reader
   static Trace trace;
   trace_analyze::fuzz::ForEachTopLevelValue(
-      data, size, [](simdjson::ondemand::value v, trace_analyze::input::DocKind kind) {
+      data, size, [](simdjson::ondemand::value v, trace_analyze::input::UnitType kind) {
         trace.Reset();
         trace_analyze::formats::DecodeError error;
         bool ok = false;
-        if (kind == trace_analyze::input::DocKind::kJaegerSpan) {
+        if (kind ==
+            trace_analyze::input::UnitType::Format(trace_analyze::formats::kJaegerSpanFormat)) {
           std::string_view span_trace_id;
           ok = decoder.DecodeSpan(v, 0, &trace, &span_trace_id, &error);
         } else {

@@ -29,8 +29,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (uint32_t i = 0; i < staging.spans.size(); ++i) groups.Add(staging, i, staged[i], true);
   };
   trace_analyze::fuzz::ForEachTopLevelValue(
-      data, size, [&](simdjson::ondemand::value v, trace_analyze::input::DocKind kind) {
-        if (kind != trace_analyze::input::DocKind::kZipkinSpanList) return decode_span(v);
+      data, size, [&](simdjson::ondemand::value v, trace_analyze::input::UnitType kind) {
+        if (kind !=
+            trace_analyze::input::UnitType::Format(trace_analyze::formats::kZipkinSpanListFormat))
+          return decode_span(v);
         // A list of traces: each element is an array of spans.
         simdjson::ondemand::array spans;
         if (v.get_array().get(spans)) return;

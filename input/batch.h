@@ -12,22 +12,34 @@
 #include <string_view>
 #include <vector>
 
+#include "formats/trace_format.h"
+
 namespace trace_analyze::input {
 
 enum class UnitKind : uint8_t {
-  kJaegerTrace,     // one Jaeger UI trace object (a `data` element, a bare trace)
+  kFormat,          // a unit of the trace format UnitType::format (formats/trace_format.h)
   kJaegerEnvelope,  // a whole {"data": ...} object nested where we do not stream
-  kJaegerSpan,      // one span of a bare Jaeger span array
   kEnvelopeErrors,  // the `errors` value of a Jaeger API envelope
-  kOtlp,            // one OTLP/JSON document (TracesData or {"result": ...})
-  kZipkinSpan,      // one Zipkin v2 span
-  kZipkinSpanList,  // one array of Zipkin v2 spans (a list-of-traces element)
   kUnknown,         // an array element of no known shape (reported, skipped)
   kBrokenLine,      // a JSON Lines line that is not a complete document (reported, skipped)
 };
 
-struct Unit {
+// What a JSON value is to the reader: a unit of one trace format, or a piece
+// of input structure that the unit decoder handles itself.
+struct UnitType {
   UnitKind kind = UnitKind::kUnknown;
+  formats::FormatId format = formats::kNoFormat;  // with kFormat
+
+  static UnitType Structure(UnitKind kind) { return {kind, formats::kNoFormat}; }
+  // kUnknown for kNoFormat.
+  static UnitType Format(formats::FormatId format) {
+    return format == formats::kNoFormat ? UnitType{} : UnitType{UnitKind::kFormat, format};
+  }
+  bool operator==(const UnitType&) const = default;
+};
+
+struct Unit {
+  UnitType type;
   size_t begin = 0;  // byte range in Batch::data()
   size_t end = 0;
   uint64_t offset = 0;  // input offset of `begin` (uncompressed bytes)

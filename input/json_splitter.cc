@@ -160,14 +160,14 @@ bool JsonSplitter::SkipBrokenLine(uint64_t doc_start) {
   const std::string_view rest(At(doc_start), static_cast<size_t>(end_ - doc_start));
   const size_t next = rest.find("\n{");
   if (next == std::string_view::npos) return false;
-  Record(UnitKind::kBrokenLine, doc_start, doc_start + next);
+  Record(UnitType::Structure(UnitKind::kBrokenLine), doc_start, doc_start + next);
   pos_ = keep_ = doc_start + next + 1;
   return true;
 }
 
-void JsonSplitter::Record(UnitKind kind, uint64_t begin, uint64_t end) {
+void JsonSplitter::Record(UnitType type, uint64_t begin, uint64_t end) {
   batch_->units.push_back(
-      Unit{kind, static_cast<size_t>(begin - base_), static_cast<size_t>(end - base_), begin});
+      Unit{type, static_cast<size_t>(begin - base_), static_cast<size_t>(end - base_), begin});
 }
 
 Status JsonSplitter::ScanValue(uint64_t* begin, uint64_t* end) {
@@ -220,34 +220,13 @@ Status JsonSplitter::SplitArrayElements(ArrayContext context, uint64_t array_sta
     uint64_t end = 0;
     if (Status s = ScanValue(&begin, &end); !s.ok() || stopped_) return s;
     const std::string_view element(At(begin), static_cast<size_t>(end - begin));
-    UnitKind kind = UnitKind::kUnknown;
+    UnitType type;
     if (context == ArrayContext::kEnvelopeData) {
-      if (element.front() == '{') kind = UnitKind::kJaegerTrace;
+      if (element.front() == '{') type = UnitType::Format(formats::kJaegerTraceFormat);
     } else {
-      switch (ClassifyValue(element)) {
-        case DocKind::kJaegerEnvelope:
-          kind = UnitKind::kJaegerEnvelope;
-          break;
-        case DocKind::kJaegerTrace:
-          kind = UnitKind::kJaegerTrace;
-          break;
-        case DocKind::kJaegerSpan:
-          kind = UnitKind::kJaegerSpan;
-          break;
-        case DocKind::kOtlp:
-          kind = UnitKind::kOtlp;
-          break;
-        case DocKind::kZipkinSpan:
-          kind = UnitKind::kZipkinSpan;
-          break;
-        case DocKind::kZipkinSpanList:
-          kind = UnitKind::kZipkinSpanList;
-          break;
-        case DocKind::kUnknown:
-          break;
-      }
+      type = ClassifyValue(element);
     }
-    Record(kind, begin, end);
+    Record(type, begin, end);
     keep_ = pos_;
 
     c = PeekNonSpace();
@@ -324,11 +303,12 @@ Status JsonSplitter::SplitTopObject() {
       if (!envelope) {
         if (is_data) {
           envelope = true;
-          if (have_errors) Record(UnitKind::kEnvelopeErrors, errors_begin, errors_end);
+          if (have_errors)
+            Record(UnitType::Structure(UnitKind::kEnvelopeErrors), errors_begin, errors_end);
           keep_ = pos_;
         } else if (IsEnvelopeKey(key_)) {
           envelope_keys = true;
-        } else if (const DocKind kind = KindOfKey(key_); kind != DocKind::kUnknown) {
+        } else if (const UnitType kind = KindOfKey(key_); kind.kind != UnitKind::kUnknown) {
           return SplitWholeObject(start, kind);
         }
       }
@@ -349,7 +329,7 @@ Status JsonSplitter::SplitTopObject() {
           if (Status s = ScanValue(&begin, &end); !s.ok() || stopped_) return s;
           // {"data": {trace}} (Jaeger UI's internal model, some tools); null
           // means no traces.
-          if (c.value() == '{') Record(UnitKind::kJaegerTrace, begin, end);
+          if (c.value() == '{') Record(UnitType::Format(formats::kJaegerTraceFormat), begin, end);
         }
       } else {
         uint64_t begin = 0;
@@ -357,7 +337,7 @@ Status JsonSplitter::SplitTopObject() {
         if (Status s = ScanValue(&begin, &end); !s.ok() || stopped_) return s;
         if (key_ == "errors") {
           if (envelope) {
-            Record(UnitKind::kEnvelopeErrors, begin, end);
+            Record(UnitType::Structure(UnitKind::kEnvelopeErrors), begin, end);
           } else {
             have_errors = true;
             errors_begin = begin;
@@ -387,42 +367,20 @@ Status JsonSplitter::SplitTopObject() {
                                start)};
     }
     // An envelope without `data`, e.g. an error response.
-    if (have_errors) Record(UnitKind::kEnvelopeErrors, errors_begin, errors_end);
+    if (have_errors)
+      Record(UnitType::Structure(UnitKind::kEnvelopeErrors), errors_begin, errors_end);
   }
   keep_ = pos_;
   return OkStatus();
 }
 
-Status JsonSplitter::SplitWholeObject(uint64_t start, DocKind kind) {
+Status JsonSplitter::SplitWholeObject(uint64_t start, UnitType type) {
   // Re-scan from the opening brace: only a few small members were read.
   pos_ = start;
   uint64_t begin = 0;
   uint64_t end = 0;
   if (Status s = ScanValue(&begin, &end); !s.ok() || stopped_) return s;
-  UnitKind unit = UnitKind::kUnknown;
-  switch (kind) {
-    case DocKind::kJaegerTrace:
-      unit = UnitKind::kJaegerTrace;
-      break;
-    case DocKind::kJaegerSpan:
-      unit = UnitKind::kJaegerSpan;
-      break;
-    case DocKind::kJaegerEnvelope:
-      unit = UnitKind::kJaegerEnvelope;
-      break;
-    case DocKind::kOtlp:
-      unit = UnitKind::kOtlp;
-      break;
-    case DocKind::kZipkinSpan:
-      unit = UnitKind::kZipkinSpan;
-      break;
-    case DocKind::kZipkinSpanList:
-      unit = UnitKind::kZipkinSpanList;
-      break;
-    case DocKind::kUnknown:
-      break;
-  }
-  Record(unit, begin, end);
+  Record(type, begin, end);
   keep_ = pos_;
   return OkStatus();
 }

@@ -61,7 +61,7 @@ class JsonSplitter {
   Status SplitTopArray();
   Status SplitTopObject();
   Status SplitArrayElements(ArrayContext context, uint64_t array_start);
-  Status SplitWholeObject(uint64_t start, DocKind kind);
+  Status SplitWholeObject(uint64_t start, UnitType type);
   // Scans the value at pos_ and sets [*begin, *end); pos_ moves past it.
   Status ScanValue(uint64_t* begin, uint64_t* end);
   Status ReadKey();
@@ -74,7 +74,7 @@ class JsonSplitter {
   // Reads more input; false at end of input.
   Result<bool> More();
   Status Rotate();
-  void Record(UnitKind kind, uint64_t begin, uint64_t end);
+  void Record(UnitType type, uint64_t begin, uint64_t end);
 
   const char* At(uint64_t offset) const { return batch_->buffer.data() + (offset - base_); }
   // Both record the offset they name in error_offset_.

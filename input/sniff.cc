@@ -5,41 +5,6 @@
 namespace trace_analyze::input {
 namespace {
 
-struct KeyKind {
-  std::string_view key;
-  DocKind kind;
-};
-
-// Keys that only one format has at the top level of the object in question.
-// Shared ones ("traceID" on Jaeger traces and spans, "duration"/"tags" on
-// Jaeger and Zipkin spans, "warnings") decide nothing.
-constexpr KeyKind kDecidingKeys[] = {
-    {"data", DocKind::kJaegerEnvelope},
-    {"spans", DocKind::kJaegerTrace},
-    {"processes", DocKind::kJaegerTrace},
-    {"spanID", DocKind::kJaegerSpan},
-    {"operationName", DocKind::kJaegerSpan},
-    {"references", DocKind::kJaegerSpan},
-    {"startTime", DocKind::kJaegerSpan},
-    {"processID", DocKind::kJaegerSpan},
-    {"process", DocKind::kJaegerSpan},
-    {"logs", DocKind::kJaegerSpan},
-    {"parentSpanID", DocKind::kJaegerSpan},
-    {"resourceSpans", DocKind::kOtlp},
-    {"result", DocKind::kOtlp},
-    {"batches", DocKind::kOtlp},  // Tempo's older OTLP JSON
-    {"traceId", DocKind::kZipkinSpan},
-    {"id", DocKind::kZipkinSpan},
-    {"parentId", DocKind::kZipkinSpan},
-    {"name", DocKind::kZipkinSpan},
-    {"kind", DocKind::kZipkinSpan},
-    {"timestamp", DocKind::kZipkinSpan},
-    {"localEndpoint", DocKind::kZipkinSpan},
-    {"remoteEndpoint", DocKind::kZipkinSpan},
-    {"annotations", DocKind::kZipkinSpan},
-    {"shared", DocKind::kZipkinSpan},
-};
-
 size_t SkipSpace(std::string_view s, size_t i) {
   while (i < s.size() && IsJsonSpace(s[i])) ++i;
   return i;
@@ -55,41 +20,39 @@ Compression SniffCompression(std::string_view prefix) {
   return Compression::kNone;
 }
 
-DocKind KindOfKey(std::string_view key) {
-  for (const KeyKind& k : kDecidingKeys) {
-    if (k.key == key) return k.kind;
-  }
-  return DocKind::kUnknown;
+UnitType KindOfKey(std::string_view key) {
+  if (key == "data") return UnitType::Structure(UnitKind::kJaegerEnvelope);
+  return UnitType::Format(formats::FormatOfKey(key));
 }
 
 bool IsEnvelopeKey(std::string_view key) {
   return key == "total" || key == "limit" || key == "offset" || key == "errors";
 }
 
-DocKind ClassifyValue(std::string_view json) {
+UnitType ClassifyValue(std::string_view json) {
   size_t i = SkipSpace(json, 0);
-  if (i >= json.size()) return DocKind::kUnknown;
-  if (json[i] == '[') return DocKind::kZipkinSpanList;
-  if (json[i] != '{') return DocKind::kUnknown;
+  if (i >= json.size()) return {};
+  if (json[i] == '[') return UnitType::Format(formats::ArrayUnitFormat());
+  if (json[i] != '{') return {};
   bool envelope_keys = false;
   i = SkipSpace(json, i + 1);
   while (i < json.size() && json[i] == '"') {
     const size_t key_end = FindValueEnd(json.substr(i));
-    if (key_end == ValueScanner::kNotFound) return DocKind::kUnknown;
+    if (key_end == ValueScanner::kNotFound) return {};
     const std::string_view key = json.substr(i + 1, key_end - 2);
-    const DocKind kind = KindOfKey(key);
-    if (kind != DocKind::kUnknown) return kind;
+    const UnitType kind = KindOfKey(key);
+    if (kind.kind != UnitKind::kUnknown) return kind;
     envelope_keys = envelope_keys || IsEnvelopeKey(key);
     i = SkipSpace(json, i + key_end);
-    if (i >= json.size() || json[i] != ':') return DocKind::kUnknown;
+    if (i >= json.size() || json[i] != ':') return {};
     i = SkipSpace(json, i + 1);
-    if (i >= json.size()) return DocKind::kUnknown;
+    if (i >= json.size()) return {};
     const size_t value_end = FindValueEnd(json.substr(i));
-    if (value_end == ValueScanner::kNotFound || value_end == 0) return DocKind::kUnknown;
+    if (value_end == ValueScanner::kNotFound || value_end == 0) return {};
     i = SkipSpace(json, i + value_end);
     if (i < json.size() && json[i] == ',') i = SkipSpace(json, i + 1);
   }
-  return envelope_keys ? DocKind::kJaegerEnvelope : DocKind::kUnknown;
+  return envelope_keys ? UnitType::Structure(UnitKind::kJaegerEnvelope) : UnitType{};
 }
 
 }  // namespace trace_analyze::input

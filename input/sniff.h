@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "input/batch.h"
+
 namespace trace_analyze::input {
 
 enum class Compression : uint8_t { kNone, kGzip, kZstd };
@@ -17,32 +19,22 @@ inline constexpr size_t kMaxMagicSize = 4;
 // From the first bytes of a stream: gzip 1f 8b, zstd 28 b5 2f fd.
 Compression SniffCompression(std::string_view prefix);
 
-// What a JSON value holds, as far as decoding is concerned.
-enum class DocKind : uint8_t {
-  kUnknown,         // nothing recognisable (yet)
-  kJaegerEnvelope,  // {"data": ..., "total", "limit", "offset", "errors"}
-  kJaegerTrace,     // {"traceID", "spans", "processes"}
-  kJaegerSpan,      // {"spanID", "operationName", "references", ...}
-  kOtlp,            // {"resourceSpans"}, the api_v3 wrapper {"result"}, Tempo {"batches"}
-  kZipkinSpan,      // {"traceId", "id", "localEndpoint", ...}
-  kZipkinSpanList,  // [span, ...]: one element of a Zipkin list of traces
-};
-
-// The kind a top-level key proves, or kUnknown when the key is shared by
-// several kinds ("traceID", "duration", "tags", ...) or unknown. Envelope
-// bookkeeping keys (total, limit, offset, errors) also return kUnknown; see
-// IsEnvelopeKey.
-DocKind KindOfKey(std::string_view key);
+// What a top-level key proves: "data" a Jaeger API envelope, a key of the
+// format table (formats/trace_format.h) that format; kUnknown when the key
+// is shared by several formats ("traceID", "duration", "tags", ...) or
+// unknown. Envelope bookkeeping keys (total, limit, offset, errors) also
+// return kUnknown; see IsEnvelopeKey.
+UnitType KindOfKey(std::string_view key);
 
 // "total", "limit", "offset", "errors": keys of the Jaeger API envelope that
 // do not decide anything on their own.
 bool IsEnvelopeKey(std::string_view key);
 
-// Classifies one complete JSON value (an array element): arrays are
-// kZipkinSpanList; objects are judged by their first deciding key, or
-// kJaegerEnvelope if only envelope keys were seen; anything else (or
+// Classifies one complete JSON value (an array element): arrays are units of
+// the format with array units; objects are judged by their first deciding
+// key, or kJaegerEnvelope if only envelope keys were seen; anything else (or
 // malformed text) is kUnknown. Reads only the top level.
-DocKind ClassifyValue(std::string_view json);
+UnitType ClassifyValue(std::string_view json);
 
 // JSON insignificant whitespace: space, tab, CR, LF.
 inline bool IsJsonSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }

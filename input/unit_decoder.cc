@@ -63,7 +63,7 @@ UnitDecoder::UnitDecoder(const ReadOptions& options, Delivery* delivery, ReadSta
 void UnitDecoder::BeginSource(std::string_view source) {
   source_.assign(source);
   groups_.Clear();
-  span_elements_ = 0;
+  span_units_.assign(formats::TraceFormats().size(), 0);
 }
 
 Status UnitDecoder::DecodeBatch(const Batch& batch) {
@@ -101,23 +101,23 @@ Status UnitDecoder::Deliver(analyzer::Trace& trace, bool empty, analyzer::TraceA
   return delivery_->Deliver(trace, prepared);
 }
 
-void UnitDecoder::CommitStaged(bool zipkin) {
+void UnitDecoder::CommitStaged(bool shared_span_ids) {
   for (uint32_t i = 0; i < staging_.spans.size(); ++i) {
-    groups_.Add(staging_, i, staged_[i], zipkin);
+    groups_.Add(staging_, i, staged_[i], shared_span_ids);
   }
 }
 
 Status UnitDecoder::DecodeUnit(const Batch& batch, const Unit& unit) {
   const std::string_view bytes = batch.Bytes(unit);
-  if (unit.kind == UnitKind::kUnknown) {
+  if (unit.type.kind == UnitKind::kUnknown) {
     return Skip(unit, bytes.data(), nullptr, {}, DescribeUnknown(bytes));
   }
-  if (unit.kind == UnitKind::kBrokenLine) {
+  if (unit.type.kind == UnitKind::kBrokenLine) {
     return Skip(unit, bytes.data(), nullptr, {},
                 "this line is not a complete JSON document (truncated or corrupt line?); "
                 "skipped to the next line");
   }
-  if (unit.kind == UnitKind::kEnvelopeErrors && bytes == "null") return OkStatus();
+  if (unit.type.kind == UnitKind::kEnvelopeErrors && bytes == "null") return OkStatus();
   if (CanDecodeAhead(unit)) {
     DecodeAhead(batch, unit, &lanes_[0], &decoded_);
     PrepareAhead(0, &decoded_);
@@ -129,47 +129,31 @@ Status UnitDecoder::DecodeUnit(const Batch& batch, const Unit& unit) {
   if (auto ec = ParseUnit(batch, unit, &lanes_[0].parser, &doc, &root); ec) {
     return Skip(unit, bytes.data(), nullptr, {}, formats::JsonErrorText(ec));
   }
-
-  formats::DecodeError error;
-  switch (unit.kind) {
+  switch (unit.type.kind) {
     case UnitKind::kJaegerEnvelope:
       return DecodeEnvelope(root, unit, bytes.data());
     case UnitKind::kEnvelopeErrors:
       return ReportApiErrors(root, unit, bytes.data());
-    case UnitKind::kJaegerSpan: {
-      staging_.Reset();
-      staged_.clear();
-      std::string_view trace_id;
-      if (!jaeger_.DecodeSpan(root, span_elements_++, &staging_, &trace_id, &error)) {
-        return Skip(unit, bytes.data(), error.location, {}, std::move(error.message));
-      }
-      staged_.push_back({trace_id, staging_.quality.non_hex_ids > 0, false});
-      CommitStaged(false);
-      return OkStatus();
-    }
-    case UnitKind::kOtlp:
-      staging_.Reset();
-      staged_.clear();
-      if (!otlp_.DecodeDocument(root, &staging_, &staged_, &error)) {
-        return Skip(unit, bytes.data(), error.location, {}, std::move(error.message));
-      }
-      CommitStaged(false);
-      return OkStatus();
-    case UnitKind::kZipkinSpan:
-      staging_.Reset();
-      staged_.clear();
-      if (!zipkin_.DecodeSpan(root, span_elements_++, &staging_, &staged_, &error)) {
-        return Skip(unit, bytes.data(), error.location, {}, std::move(error.message));
-      }
-      CommitStaged(true);
-      return OkStatus();
-    case UnitKind::kZipkinSpanList:
-      return DecodeZipkinList(root, unit, bytes.data());
-    case UnitKind::kJaegerTrace:  // decoded above, like the two below
-    case UnitKind::kUnknown:
+    case UnitKind::kFormat:
+      return DecodeSpans(root, unit, bytes.data());
+    case UnitKind::kUnknown:  // handled above
     case UnitKind::kBrokenLine:
       break;
   }
+  return OkStatus();
+}
+
+Status UnitDecoder::DecodeSpans(simdjson::ondemand::value value, const Unit& unit,
+                                const char* unit_begin) {
+  const formats::FormatId format = unit.type.format;
+  staging_.Reset();
+  staged_.clear();
+  formats::DecodeError error;
+  if (!lanes_[0].decoder(format).DecodeSpans(value, span_units_[format]++, &staging_, &staged_,
+                                             &error)) {
+    return Skip(unit, unit_begin, error.location, error.trace_id, std::move(error.message));
+  }
+  CommitStaged(formats::TraceFormats()[format].shared_span_ids);
   return OkStatus();
 }
 
@@ -184,7 +168,7 @@ void UnitDecoder::DecodeAhead(const Batch& batch, const Unit& unit, Lane* lane, 
     return;
   }
   formats::DecodeError error;
-  out->ok = lane->jaeger.DecodeTrace(root, &out->trace, &error);
+  out->ok = lane->decoder(unit.type.format).DecodeTrace(root, &out->trace, &error);
   out->empty = out->trace.spans.empty();
   if (!out->ok) {
     out->location = error.location;
@@ -213,7 +197,7 @@ Status UnitDecoder::DecodeJaegerTrace(simdjson::ondemand::value value, const Uni
                                       const char* unit_begin) {
   trace_.Reset();
   formats::DecodeError error;
-  if (!jaeger_.DecodeTrace(value, &trace_, &error)) {
+  if (!lanes_[0].decoder(formats::kJaegerTraceFormat).DecodeTrace(value, &trace_, &error)) {
     return Skip(unit, unit_begin, error.location, trace_.trace_id, std::move(error.message));
   }
   trace_.source = trace_.arena.Store(source_);
@@ -300,29 +284,11 @@ Status UnitDecoder::ReportApiErrors(simdjson::ondemand::value errors, const Unit
   return OkStatus();
 }
 
-Status UnitDecoder::DecodeZipkinList(simdjson::ondemand::value list_value, const Unit& unit,
-                                     const char* unit_begin) {
-  staging_.Reset();
-  staged_.clear();
-  simdjson::ondemand::array list;
-  if (list_value.get_array().get(list)) {
-    return Skip(unit, unit_begin, nullptr, {}, formats::Mismatch(list_value, "an array"));
-  }
-  size_t index = 0;
-  for (auto span_result : list) {
-    simdjson::ondemand::value& span_value = span_result.value_unsafe();
-    if (auto ec = span_result.error(); ec) {
-      return Skip(unit, unit_begin, nullptr, {}, formats::JsonErrorText(ec));
-    }
-    formats::DecodeError error;
-    if (!zipkin_.DecodeSpan(span_value, index++, &staging_, &staged_, &error)) {
-      // The whole list (normally one trace) is skipped: nothing was committed.
-      const std::string_view trace_id = staged_.empty() ? std::string_view() : staged_[0].trace_id;
-      return Skip(unit, unit_begin, error.location, trace_id, std::move(error.message));
-    }
-  }
-  CommitStaged(true);
-  return OkStatus();
+formats::FormatDecoder& UnitDecoder::Lane::decoder(formats::FormatId format) {
+  if (decoders_.size() <= format) decoders_.resize(format + 1);
+  if (decoders_[format] == nullptr)
+    decoders_[format] = formats::TraceFormats()[format].make_decoder();
+  return *decoders_[format];
 }
 
 Status UnitDecoder::EndSource() {

@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,10 +18,8 @@
 #include "analyzer/model.h"
 #include "analyzer/status.h"
 #include "analyzer/trace_analysis.h"
-#include "formats/jaeger_json_decoder.h"
-#include "formats/otlp_json_decoder.h"
+#include "formats/trace_format.h"
 #include "formats/trace_groups.h"
-#include "formats/zipkin_json_decoder.h"
 #include "input/batch.h"
 #include "input/delivery.h"
 #include "input/input.h"
@@ -43,8 +42,8 @@ class UnitDecoder {
   // bare Jaeger span arrays), in order of first appearance.
   Status EndSource();
 
-  // Decoding ahead, for a second decoding thread. A Jaeger trace unit (the
-  // bulk of big files) depends on nothing before it, so it can be decoded on
+  // Decoding ahead, for a second decoding thread. A whole-trace unit (Jaeger
+  // traces: the bulk of big files) depends on nothing before it, so it can be decoded on
   // any thread with a Lane (its own parser) into a Decoded (its own trace),
   // which share nothing with the decoder; CommitAhead then delivers it (or
   // reports why it could not be decoded) in input order, as DecodeBatch would.
@@ -62,11 +61,19 @@ class UnitDecoder {
   };
   struct Lane {
     simdjson::ondemand::parser parser;
-    formats::JaegerJsonDecoder jaeger;
     std::vector<Decoded> slots;  // for the lane's user; kept warm across inputs
+
+    // The lane's decoder of `format`, made on first use.
+    formats::FormatDecoder& decoder(formats::FormatId format);
+
+   private:
+    std::vector<std::unique_ptr<formats::FormatDecoder>> decoders_;  // by FormatId
   };
   static constexpr size_t kLanes = kDecodingLanes;
-  static bool CanDecodeAhead(const Unit& unit) { return unit.kind == UnitKind::kJaegerTrace; }
+  static bool CanDecodeAhead(const Unit& unit) {
+    return unit.type.kind == UnitKind::kFormat &&
+           formats::TraceFormats()[unit.type.format].assembly == formats::Assembly::kWholeTrace;
+  }
   // Decodes `unit` (CanDecodeAhead) of `batch` into `out`. Safe to run
   // concurrently with any decoder call that uses neither `lane` nor `out`.
   static void DecodeAhead(const Batch& batch, const Unit& unit, Lane* lane, Decoded* out);
@@ -88,12 +95,13 @@ class UnitDecoder {
   Status DecodeEnvelope(simdjson::ondemand::value value, const Unit& unit, const char* unit_begin);
   Status ReportApiErrors(simdjson::ondemand::value errors, const Unit& unit,
                          const char* unit_begin);
-  Status DecodeZipkinList(simdjson::ondemand::value list, const Unit& unit, const char* unit_begin);
   // Delivers the trace (with what was prepared for it, or null) unless it
   // is `empty` (then counts it).
   Status Deliver(analyzer::Trace& trace, bool empty, analyzer::TraceAnalysis* prepared);
+  // Decodes a unit of a kSpans format into the trace groups.
+  Status DecodeSpans(simdjson::ondemand::value value, const Unit& unit, const char* unit_begin);
   // Moves staged spans into their trace groups.
-  void CommitStaged(bool zipkin);
+  void CommitStaged(bool shared_span_ids);
   // Prepares the groups [first, last) that are not `empty` (indexed from
   // first) into group_analyses_[i - first], on this thread (lane 0) and
   // kLanes - 1 helpers, each taking every kLanes-th group.
@@ -112,9 +120,6 @@ class UnitDecoder {
   ReadStats* stats_;
   std::string source_;
 
-  formats::JaegerJsonDecoder jaeger_;
-  formats::OtlpJsonDecoder otlp_;
-  formats::ZipkinJsonDecoder zipkin_;
   // lanes_[0] is the calling thread's: its parser serves every unit DecodeUnit
   // parses (a lane's decoded traces never point into its parser).
   std::array<Lane, kLanes> lanes_;
@@ -124,7 +129,8 @@ class UnitDecoder {
   std::vector<formats::StagedSpan> staged_;
   formats::TraceGroups groups_;
   std::vector<analyzer::TraceAnalysis> group_analyses_;  // kPrepareChunk, reused
-  size_t span_elements_ = 0;  // top-level span elements seen in this source (messages)
+  // Units of each kSpans format seen in this source, by FormatId (messages).
+  std::vector<size_t> span_units_;
   std::string read_failure_;  // set by the Read* helpers on failure
 };
 

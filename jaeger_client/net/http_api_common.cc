@@ -129,14 +129,15 @@ CallResult<size_t> HttpApiBase::DecodeTraces(const HttpResponse& response, std::
   // The file reader takes any format; a server answers in one. Anything else
   // (an error page with status 200, JSON of another shape) is malformed, not
   // "no traces".
-  const input::DocKind expected =
-      api_ == ApiKind::kHttpV3 ? input::DocKind::kOtlp : input::DocKind::kJaegerEnvelope;
+  const bool otlp = api_ == ApiKind::kHttpV3;
+  const input::UnitType expected =
+      otlp ? input::UnitType::Format(formats::kOtlpFormat)
+           : input::UnitType::Structure(input::UnitKind::kJaegerEnvelope);
   if (input::ClassifyValue(response.body) != expected) {
     return Fail(CallErrorKind::kMalformed, call,
                 fmt::format("malformed body ({} bytes): expected {}, got: {}", response.body.size(),
-                            expected == input::DocKind::kOtlp
-                                ? "OTLP JSON {\"result\":{\"resourceSpans\":...}}"
-                                : "a Jaeger envelope {\"data\":[...]}",
+                            otlp ? "OTLP JSON {\"result\":{\"resourceSpans\":...}}"
+                                 : "a Jaeger envelope {\"data\":[...]}",
                             response.body.empty() ? "an empty body" : ErrorText(response)));
   }
   std::vector<analyzer::Trace> traces;

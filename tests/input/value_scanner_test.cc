@@ -99,16 +99,21 @@ TEST(ValueScannerTest, WideKernelAgreesWithTheBaseline) {
 }
 
 TEST(ClassifyValueTest, RecognisesEachShapeByItsKeys) {
-  EXPECT_EQ(ClassifyValue(R"({"traceID":"1","spans":[]})"), DocKind::kJaegerTrace);
-  EXPECT_EQ(ClassifyValue(R"({"traceID":"1","spanID":"2"})"), DocKind::kJaegerSpan);
-  EXPECT_EQ(ClassifyValue(R"({"total":0,"data":[]})"), DocKind::kJaegerEnvelope);
-  EXPECT_EQ(ClassifyValue(R"({"errors":null})"), DocKind::kJaegerEnvelope);
-  EXPECT_EQ(ClassifyValue(R"({"resourceSpans":[]})"), DocKind::kOtlp);
-  EXPECT_EQ(ClassifyValue(R"({"result":{}})"), DocKind::kOtlp);
-  EXPECT_EQ(ClassifyValue(R"({"duration":1,"traceId":"a","id":"b"})"), DocKind::kZipkinSpan);
-  EXPECT_EQ(ClassifyValue(R"([{"traceId":"a"}])"), DocKind::kZipkinSpanList);
-  EXPECT_EQ(ClassifyValue(R"({"foo":{"spans":[]}})"), DocKind::kUnknown);
-  EXPECT_EQ(ClassifyValue("42"), DocKind::kUnknown);
+  EXPECT_EQ(ClassifyValue(R"({"traceID":"1","spans":[]})"),
+            UnitType::Format(formats::kJaegerTraceFormat));
+  EXPECT_EQ(ClassifyValue(R"({"traceID":"1","spanID":"2"})"),
+            UnitType::Format(formats::kJaegerSpanFormat));
+  EXPECT_EQ(ClassifyValue(R"({"total":0,"data":[]})"),
+            UnitType::Structure(UnitKind::kJaegerEnvelope));
+  EXPECT_EQ(ClassifyValue(R"({"errors":null})"), UnitType::Structure(UnitKind::kJaegerEnvelope));
+  EXPECT_EQ(ClassifyValue(R"({"resourceSpans":[]})"), UnitType::Format(formats::kOtlpFormat));
+  EXPECT_EQ(ClassifyValue(R"({"result":{}})"), UnitType::Format(formats::kOtlpFormat));
+  EXPECT_EQ(ClassifyValue(R"({"duration":1,"traceId":"a","id":"b"})"),
+            UnitType::Format(formats::kZipkinSpanFormat));
+  EXPECT_EQ(ClassifyValue(R"([{"traceId":"a"}])"),
+            UnitType::Format(formats::kZipkinSpanListFormat));
+  EXPECT_EQ(ClassifyValue(R"({"foo":{"spans":[]}})"), UnitType{});
+  EXPECT_EQ(ClassifyValue("42"), UnitType{});
 }
 
 TEST(SniffCompressionTest, UsesMagicNumbers) {
