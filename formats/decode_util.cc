@@ -255,4 +255,19 @@ void AppendJsonString(std::string_view s, std::string* out) {
   out->push_back('"');
 }
 
+bool SpanFailure(DecodeError* error, const char* where, std::string_view span,
+                 std::string_view span_id, std::string_view field, std::string_view failure) {
+  error->location = where;
+  std::string prefix(span);
+  if (!span_id.empty()) fmt::format_to(std::back_inserter(prefix), " (id {})", span_id);
+  error->message = field.empty() ? fmt::format("{}: {}", prefix, failure)
+                                 : fmt::format("{}: field '{}': {}", prefix, field, failure);
+  return false;
+}
+
+std::string ElementFailure(size_t index, std::string_view field, std::string_view failure) {
+  if (field.empty()) return fmt::format("element {}: {}", index, failure);
+  return fmt::format("element {}: field '{}': {}", index, field, failure);
+}
+
 }  // namespace trace_analyze::formats

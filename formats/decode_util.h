@@ -172,6 +172,76 @@ class HostPicker {
 // Appends `s` to `out` as a JSON string literal (quotes and escapes added).
 void AppendJsonString(std::string_view s, std::string* out);
 
+// A span about to be decoded into `trace`: no start time or duration yet
+// (has_start, has_duration false until read), its references and attributes
+// appended after the trace's current ones.
+inline analyzer::Span StartSpan(const analyzer::Trace& trace) {
+  analyzer::Span span;
+  span.has_start = false;
+  span.has_duration = false;
+  span.refs_begin = static_cast<uint32_t>(trace.references.size());
+  span.attrs_begin = static_cast<uint32_t>(trace.attributes.size());
+  return span;
+}
+
+// Sets `error` for a failure in a span and returns false:
+// "<span>[ (id <span_id>)]: [field '<field>': ]<failure>", `span` naming it
+// in its input ("span 3", an OTLP path).
+bool SpanFailure(DecodeError* error, const char* where, std::string_view span,
+                 std::string_view span_id, std::string_view field, std::string_view failure);
+
+// "element N: <failure>", or "element N: field 'F': <failure>" when `field`
+// is given: how the decoders name a failure inside an array of objects.
+std::string ElementFailure(size_t index, std::string_view field, std::string_view failure);
+
+// The loop every decoder runs over an array of objects (tags, references,
+// links): calls on_element(index, object) for each element; it returns false
+// to stop, having set *failure. A JSON error or an element that is not an
+// object fails with an ElementFailure; *where follows the elements.
+template <typename OnElement>
+bool ForEachObjectElement(ondemand::value value, const char** where, std::string* failure,
+                          OnElement&& on_element) {
+  ondemand::array array;
+  if (value.get_array().get(array)) {
+    *failure = Mismatch(value, "an array");
+    return false;
+  }
+  size_t index = 0;
+  for (auto element_result : array) {
+    ondemand::value& element = element_result.value_unsafe();
+    if (auto ec = element_result.error(); ec) {
+      *failure = ElementFailure(index, {}, JsonErrorText(ec));
+      return false;
+    }
+    *where = Where(element);
+    ondemand::object object;
+    if (element.get_object().get(object)) {
+      *failure = ElementFailure(index, {}, Mismatch(element, "an object"));
+      return false;
+    }
+    if (!on_element(index, object)) return false;
+    ++index;
+  }
+  return true;
+}
+
+// The fields of element `index`'s object: on_field(key, value) for each (key
+// as written, see RawKey); it returns false to stop, having set *failure. A
+// JSON error fails with an ElementFailure.
+template <typename OnField>
+bool ForEachElementField(ondemand::object& object, size_t index, std::string* failure,
+                         OnField&& on_field) {
+  for (auto field_result : object) {
+    ondemand::field& field = field_result.value_unsafe();
+    if (auto ec = field_result.error(); ec) {
+      *failure = ElementFailure(index, {}, JsonErrorText(ec));
+      return false;
+    }
+    if (!on_field(RawKey(field), field.value())) return false;
+  }
+  return true;
+}
+
 }  // namespace trace_analyze::formats
 
 #endif  // TRACE_ANALYZE_FORMATS_DECODE_UTIL_H_

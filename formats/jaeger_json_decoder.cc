@@ -23,12 +23,6 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-// "field 'x': <failure>" with an optional "element N: " in front.
-std::string ElementFailure(size_t index, std::string_view field, std::string_view failure) {
-  if (field.empty()) return fmt::format("element {}: {}", index, failure);
-  return fmt::format("element {}: field '{}': {}", index, field, failure);
-}
-
 }  // namespace
 
 const std::string& JaegerJsonDecoder::NormalizeTraceIdCached(std::string_view raw, bool* is_hex) {
@@ -160,23 +154,11 @@ bool JaegerJsonDecoder::DecodeSpans(ondemand::value span_value, size_t index, Tr
 bool JaegerJsonDecoder::DecodeSpanObject(ondemand::value span_value, uint32_t index, Trace* trace,
                                          PendingSpan* pending, DecodeError* error) {
   const char* span_where = Where(span_value);
-  analyzer::Span span;
-  span.has_start = false;
-  span.has_duration = false;
-  span.refs_begin = static_cast<uint32_t>(trace->references.size());
-  span.attrs_begin = static_cast<uint32_t>(trace->attributes.size());
+  analyzer::Span span = StartSpan(*trace);
   std::string_view parent_span_id;
 
   auto fail = [&](const char* where, std::string_view field, std::string_view failure) {
-    error->location = where;
-    std::string prefix = fmt::format("span {}", index);
-    if (!span.span_id.empty()) fmt::format_to(std::back_inserter(prefix), " (id {})", span.span_id);
-    if (field.empty()) {
-      error->message = fmt::format("{}: {}", prefix, failure);
-    } else {
-      error->message = fmt::format("{}: field '{}': {}", prefix, field, failure);
-    }
-    return false;
+    return SpanFailure(error, where, fmt::format("span {}", index), span.span_id, field, failure);
   };
 
   ondemand::object obj;
@@ -296,60 +278,39 @@ bool JaegerJsonDecoder::DecodeReferences(ondemand::value refs_value, Trace* trac
     return false;
   }
   if (type == ondemand::json_type::null) return true;
-  ondemand::array refs;
-  if (refs_value.get_array().get(refs)) {
-    *failure = Mismatch(refs_value, "an array");
-    return false;
-  }
-  size_t index = 0;
-  for (auto ref_result : refs) {
-    ondemand::value& ref_value = ref_result.value_unsafe();
-    ondemand::object ref;
-    if (auto ec = ref_result.error(); ec) {
-      *failure = ElementFailure(index, {}, JsonErrorText(ec));
-      return false;
-    }
-    *where = Where(ref_value);
-    if (ref_value.get_object().get(ref)) {
-      *failure = ElementFailure(index, {}, Mismatch(ref_value, "an object"));
-      return false;
-    }
+  return ForEachObjectElement(refs_value, where, failure, [&](size_t index, ondemand::object& ref) {
     analyzer::Reference reference;
     bool has_span_id = false;
-    for (auto field_result : ref) {
-      ondemand::field& field = field_result.value_unsafe();
-      if (auto ec = field_result.error(); ec) {
-        *failure = ElementFailure(index, {}, JsonErrorText(ec));
-        return false;
-      }
-      const std::string_view key = RawKey(field);
-      ondemand::value& v = field.value();
-      if (!KeyIs(key, "refType") && !KeyIs(key, "traceID") && !KeyIs(key, "spanID")) continue;
-      std::string_view text;
-      if (!ReadString(v, &text, &read_failure_)) {
-        *where = Where(v);
-        *failure = ElementFailure(index, key, read_failure_);
-        return false;
-      }
-      if (KeyIs(key, "refType")) {
-        reference.type =
-            EqualsIgnoreCase(text, "FOLLOWS_FROM") ? RefType::kFollowsFrom : RefType::kChildOf;
-      } else if (KeyIs(key, "traceID")) {
-        reference.trace_id = StoreTraceId(text, trace);
-      } else {
-        NormalizeSpanIdInto(text, &id_scratch_);
-        reference.span_id = trace->arena.Store(id_scratch_);
-        has_span_id = true;
-      }
-    }
+    const bool fields_ok =
+        ForEachElementField(ref, index, failure, [&](std::string_view key, ondemand::value& v) {
+          if (!KeyIs(key, "refType") && !KeyIs(key, "traceID") && !KeyIs(key, "spanID"))
+            return true;
+          std::string_view text;
+          if (!ReadString(v, &text, &read_failure_)) {
+            *where = Where(v);
+            *failure = ElementFailure(index, key, read_failure_);
+            return false;
+          }
+          if (KeyIs(key, "refType")) {
+            reference.type =
+                EqualsIgnoreCase(text, "FOLLOWS_FROM") ? RefType::kFollowsFrom : RefType::kChildOf;
+          } else if (KeyIs(key, "traceID")) {
+            reference.trace_id = StoreTraceId(text, trace);
+          } else {
+            NormalizeSpanIdInto(text, &id_scratch_);
+            reference.span_id = trace->arena.Store(id_scratch_);
+            has_span_id = true;
+          }
+          return true;
+        });
+    if (!fields_ok) return false;
     if (!has_span_id) {
       *failure = ElementFailure(index, "spanID", "missing");
       return false;
     }
     trace->references.push_back(reference);
-    ++index;
-  }
-  return true;
+    return true;
+  });
 }
 
 bool JaegerJsonDecoder::DecodeTags(ondemand::value tags_value, Trace* trace, analyzer::Span* span,
@@ -360,60 +321,38 @@ bool JaegerJsonDecoder::DecodeTags(ondemand::value tags_value, Trace* trace, ana
     return false;
   }
   if (type == ondemand::json_type::null) return true;
-  ondemand::array tags;
-  if (tags_value.get_array().get(tags)) {
-    *failure = Mismatch(tags_value, "an array");
-    return false;
-  }
-  size_t index = 0;
-  for (auto tag_result : tags) {
-    ondemand::value& tag_value = tag_result.value_unsafe();
-    ondemand::object tag;
-    if (auto ec = tag_result.error(); ec) {
-      *failure = ElementFailure(index, {}, JsonErrorText(ec));
-      return false;
-    }
-    *where = Where(tag_value);
-    if (tag_value.get_object().get(tag)) {
-      *failure = ElementFailure(index, {}, Mismatch(tag_value, "an object"));
-      return false;
-    }
+  return ForEachObjectElement(tags_value, where, failure, [&](size_t index, ondemand::object& tag) {
     std::string_view key;
     std::string_view value;
     bool has_key = false;
-    for (auto field_result : tag) {
-      ondemand::field& field = field_result.value_unsafe();
-      if (auto ec = field_result.error(); ec) {
-        *failure = ElementFailure(index, {}, JsonErrorText(ec));
-        return false;
-      }
-      const std::string_view name = RawKey(field);
-      ondemand::value& v = field.value();
-      if (KeyIs(name, "key")) {
-        if (!ReadString(v, &key, &read_failure_)) {
-          *where = Where(v);
-          *failure = ElementFailure(index, name, read_failure_);
-          return false;
-        }
-        has_key = true;
-      } else if (KeyIs(name, "value")) {
-        // int64 values beyond 2^53 arrive as strings: the text is the same.
-        if (!ReadValueText(v, &value, &read_failure_)) {
-          *where = Where(v);
-          *failure = ElementFailure(index, name, read_failure_);
-          return false;
-        }
-      }
-    }
+    const bool fields_ok =
+        ForEachElementField(tag, index, failure, [&](std::string_view name, ondemand::value& v) {
+          if (KeyIs(name, "key")) {
+            if (!ReadString(v, &key, &read_failure_)) {
+              *where = Where(v);
+              *failure = ElementFailure(index, name, read_failure_);
+              return false;
+            }
+            has_key = true;
+          } else if (KeyIs(name, "value")) {
+            // int64 values beyond 2^53 arrive as strings: the text is the same.
+            if (!ReadValueText(v, &value, &read_failure_)) {
+              *where = Where(v);
+              *failure = ElementFailure(index, name, read_failure_);
+              return false;
+            }
+          }
+          return true;
+        });
+    if (!fields_ok) return false;
     if (!has_key) {
       *failure = ElementFailure(index, "key", "missing");
       return false;
     }
     ApplySpanAttribute(key, value, span);
     trace->attributes.push_back({trace->arena.Store(key), trace->arena.Store(value)});
-    ++index;
-  }
-  return true;
+    return true;
+  });
 }
 
 bool JaegerJsonDecoder::DecodeProcess(ondemand::value process_value, Trace* trace, Process* process,

@@ -262,10 +262,7 @@ bool OtlpJsonDecoder::StoreId(ondemand::value value, bool trace, Trace* staging,
 
 bool OtlpJsonDecoder::DecodeSpan(ondemand::value value, std::string_view path, Trace* staging,
                                  std::vector<StagedSpan>* staged, DecodeError* error) {
-  analyzer::Span span;
-  span.has_start = false;
-  span.has_duration = false;
-  span.attrs_begin = static_cast<uint32_t>(staging->attributes.size());
+  analyzer::Span span = StartSpan(*staging);
   std::string_view trace_id;
   std::string_view parent_id;
   bool trace_hex = true;
@@ -281,12 +278,7 @@ bool OtlpJsonDecoder::DecodeSpan(ondemand::value value, std::string_view path, T
 
   const char* span_where = Where(value);
   auto fail = [&](const char* where, std::string_view field, std::string_view failure) {
-    error->location = where;
-    std::string prefix(path);
-    if (!span.span_id.empty()) fmt::format_to(std::back_inserter(prefix), " (id {})", span.span_id);
-    error->message = field.empty() ? fmt::format("{}: {}", prefix, failure)
-                                   : fmt::format("{}: field '{}': {}", prefix, field, failure);
-    return false;
+    return SpanFailure(error, where, path, span.span_id, field, failure);
   };
 
   ondemand::object obj;
@@ -404,73 +396,48 @@ bool OtlpJsonDecoder::DecodeSpan(ondemand::value value, std::string_view path, T
 
 bool OtlpJsonDecoder::DecodeLinks(ondemand::value value, Trace* staging, std::string* failure,
                                   const char** where) {
-  ondemand::array links;
-  if (value.get_array().get(links)) {
-    *failure = Mismatch(value, "an array");
-    return false;
-  }
-  size_t index = 0;
-  for (auto link_result : links) {
-    ondemand::value& link_value = link_result.value_unsafe();
-    ondemand::object link;
-    if (auto ec = link_result.error(); ec) {
-      *failure = fmt::format("element {}: {}", index, JsonErrorText(ec));
-      return false;
-    }
-    *where = Where(link_value);
-    if (link_value.get_object().get(link)) {
-      *failure = fmt::format("element {}: {}", index, Mismatch(link_value, "an object"));
-      return false;
-    }
+  return ForEachObjectElement(value, where, failure, [&](size_t index, ondemand::object& link) {
     OtlpLink out{{}, {}, RefType::kFollowsFrom};
-    for (auto field_result : link) {
-      ondemand::field& field = field_result.value_unsafe();
-      if (auto ec = field_result.error(); ec) {
-        *failure = fmt::format("element {}: {}", index, JsonErrorText(ec));
-        return false;
-      }
-      const std::string_view key = RawKey(field);
-      ondemand::value& v = field.value();
-      bool hex = true;
-      std::string id_failure;
-      if (KeyIs(key, "traceId") || KeyIs(key, "spanId")) {
-        if (!StoreId(v, KeyIs(key, "traceId"), staging,
-                     KeyIs(key, "traceId") ? &out.trace_id : &out.span_id, &hex, &id_failure)) {
-          *where = Where(v);
-          *failure = fmt::format("element {}: field '{}': {}", index, key, id_failure);
-          return false;
-        }
-      } else if (KeyIs(key, "attributes")) {
-        ondemand::array attrs;
-        if (v.get_array().get(attrs)) continue;
-        for (auto attr_result : attrs) {
-          ondemand::object attr;
-          if (attr_result.get_object().get(attr)) continue;
-          std::string_view attr_key;
-          std::string_view attr_value;
-          for (auto kv_result : attr) {
-            ondemand::field& kv = kv_result.value_unsafe();
-            if (auto ec = kv_result.error(); ec) {
-              *failure = fmt::format("element {}: {}", index, JsonErrorText(ec));
+    const bool fields_ok =
+        ForEachElementField(link, index, failure, [&](std::string_view key, ondemand::value& v) {
+          bool hex = true;
+          std::string id_failure;
+          if (KeyIs(key, "traceId") || KeyIs(key, "spanId")) {
+            if (!StoreId(v, KeyIs(key, "traceId"), staging,
+                         KeyIs(key, "traceId") ? &out.trace_id : &out.span_id, &hex, &id_failure)) {
+              *where = Where(v);
+              *failure = ElementFailure(index, key, id_failure);
               return false;
             }
-            const std::string_view name = RawKey(kv);
-            if (KeyIs(name, "key")) {
-              if (kv.value().get_string().get(attr_key)) attr_key = {};
-            } else if (KeyIs(name, "value")) {
-              std::string ignored;
-              if (!AnyValueText(kv.value(), &attr_value, &ignored)) attr_value = {};
-              attr_value = staging->arena.Store(attr_value);
+          } else if (KeyIs(key, "attributes")) {
+            ondemand::array attrs;
+            if (v.get_array().get(attrs)) return true;
+            for (auto attr_result : attrs) {
+              ondemand::object attr;
+              if (attr_result.get_object().get(attr)) continue;
+              std::string_view attr_key;
+              std::string_view attr_value;
+              const bool kv_ok = ForEachElementField(
+                  attr, index, failure, [&](std::string_view name, ondemand::value& kv) {
+                    if (KeyIs(name, "key")) {
+                      if (kv.get_string().get(attr_key)) attr_key = {};
+                    } else if (KeyIs(name, "value")) {
+                      std::string ignored;
+                      if (!AnyValueText(kv, &attr_value, &ignored)) attr_value = {};
+                      attr_value = staging->arena.Store(attr_value);
+                    }
+                    return true;
+                  });
+              if (!kv_ok) return false;
+              if (attr_key == "opentracing.ref_type") out.type = OtlpLinkType(attr_value);
             }
           }
-          if (attr_key == "opentracing.ref_type") out.type = OtlpLinkType(attr_value);
-        }
-      }
-    }
+          return true;
+        });
+    if (!fields_ok) return false;
     if (!out.span_id.empty()) links_.push_back(out);  // empty links carry nothing
-    ++index;
-  }
-  return true;
+    return true;
+  });
 }
 
 bool OtlpJsonDecoder::AnyValueText(ondemand::value value, std::string_view* out,

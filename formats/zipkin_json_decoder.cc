@@ -11,10 +11,7 @@ namespace trace_analyze::formats {
 bool ZipkinJsonDecoder::DecodeSpan(ondemand::value span_value, size_t index,
                                    analyzer::Trace* staging, std::vector<StagedSpan>* staged,
                                    DecodeError* error) {
-  analyzer::Span span;
-  span.has_start = false;
-  span.has_duration = false;
-  span.attrs_begin = static_cast<uint32_t>(staging->attributes.size());
+  analyzer::Span span = StartSpan(*staging);
   std::string_view trace_id;
   std::string_view parent_id;
   bool has_trace_id = false;
@@ -26,12 +23,7 @@ bool ZipkinJsonDecoder::DecodeSpan(ondemand::value span_value, size_t index,
 
   const char* span_where = Where(span_value);
   auto fail = [&](const char* where, std::string_view field, std::string_view failure) {
-    error->location = where;
-    std::string prefix = fmt::format("span {}", index);
-    if (!span.span_id.empty()) fmt::format_to(std::back_inserter(prefix), " (id {})", span.span_id);
-    error->message = field.empty() ? fmt::format("{}: {}", prefix, failure)
-                                   : fmt::format("{}: field '{}': {}", prefix, field, failure);
-    return false;
+    return SpanFailure(error, where, fmt::format("span {}", index), span.span_id, field, failure);
   };
 
   ondemand::object obj;
