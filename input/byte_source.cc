@@ -10,7 +10,7 @@
 #include <cstring>
 #include <utility>
 
-#include "input/decompress.h"
+#include "input/internal/decompress.h"
 #include "input/sniff.h"
 
 namespace trace_analyze::input {
@@ -99,9 +99,9 @@ Result<std::unique_ptr<ByteSource>> MakeDecodingSource(std::unique_ptr<ByteSourc
   auto source = std::make_unique<PrefixSource>(std::move(prefix), std::move(raw));
   switch (compression) {
     case Compression::kGzip:
-      return MakeGzipSource(std::move(source), limits);
+      return input::internal::MakeGzipSource(std::move(source), limits);
     case Compression::kZstd:
-      return MakeZstdSource(std::move(source), limits);
+      return input::internal::MakeZstdSource(std::move(source), limits);
     case Compression::kNone:
       break;
   }

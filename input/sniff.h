@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "input/batch.h"
+#include "formats/trace_format.h"
 
 namespace trace_analyze::input {
 
@@ -18,6 +18,28 @@ inline constexpr size_t kMaxMagicSize = 4;
 
 // From the first bytes of a stream: gzip 1f 8b, zstd 28 b5 2f fd.
 Compression SniffCompression(std::string_view prefix);
+
+enum class UnitKind : uint8_t {
+  kFormat,          // a unit of the trace format UnitType::format (formats/trace_format.h)
+  kJaegerEnvelope,  // a whole {"data": ...} object nested where we do not stream
+  kEnvelopeErrors,  // the `errors` value of a Jaeger API envelope
+  kUnknown,         // an array element of no known shape (reported, skipped)
+  kBrokenLine,      // a JSON Lines line that is not a complete document (reported, skipped)
+};
+
+// What a JSON value is to the reader: a unit of one trace format, or a piece
+// of input structure that the unit decoder handles itself.
+struct UnitType {
+  UnitKind kind = UnitKind::kUnknown;
+  formats::FormatId format = formats::kNoFormat;  // with kFormat
+
+  static UnitType Structure(UnitKind kind) { return {kind, formats::kNoFormat}; }
+  // kUnknown for kNoFormat.
+  static UnitType Format(formats::FormatId format) {
+    return format == formats::kNoFormat ? UnitType{} : UnitType{UnitKind::kFormat, format};
+  }
+  bool operator==(const UnitType&) const = default;
+};
 
 // What a top-level key proves: "data" a Jaeger API envelope, a key of the
 // format table (formats/trace_format.h) that format; kUnknown when the key

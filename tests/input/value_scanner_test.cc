@@ -1,4 +1,4 @@
-#include "input/value_scanner.h"
+#include "input/internal/value_scanner.h"
 
 #include <gtest/gtest.h>
 
@@ -12,36 +12,36 @@
 namespace trace_analyze::input {
 namespace {
 
-constexpr size_t kNotFound = ValueScanner::kNotFound;
+constexpr size_t kNotFound = input::internal::ValueScanner::kNotFound;
 
 TEST(FindValueEndTest, FindsTheEndOfContainersStringsAndScalars) {
-  EXPECT_EQ(FindValueEnd(R"({"a":[1,2]},{"b":2})"), 11u);
-  EXPECT_EQ(FindValueEnd(R"([[],{}] tail)"), 7u);
-  EXPECT_EQ(FindValueEnd(R"("abc",1)"), 5u);
-  EXPECT_EQ(FindValueEnd("123,"), 3u);
-  EXPECT_EQ(FindValueEnd("true"), 4u);  // a scalar may run to the end
+  EXPECT_EQ(input::internal::FindValueEnd(R"({"a":[1,2]},{"b":2})"), 11u);
+  EXPECT_EQ(input::internal::FindValueEnd(R"([[],{}] tail)"), 7u);
+  EXPECT_EQ(input::internal::FindValueEnd(R"("abc",1)"), 5u);
+  EXPECT_EQ(input::internal::FindValueEnd("123,"), 3u);
+  EXPECT_EQ(input::internal::FindValueEnd("true"), 4u);  // a scalar may run to the end
 }
 
 TEST(FindValueEndTest, IgnoresBracketsAndEscapedQuotesInsideStrings) {
-  EXPECT_EQ(FindValueEnd(R"({"a":"}]\"{["},1)"), 14u);
+  EXPECT_EQ(input::internal::FindValueEnd(R"({"a":"}]\"{["},1)"), 14u);
   // An escaped backslash does not escape the closing quote.
-  EXPECT_EQ(FindValueEnd(R"({"a":"\\"},2)"), 10u);
-  EXPECT_EQ(FindValueEnd(R"(["\\\"]"])"), 9u);
+  EXPECT_EQ(input::internal::FindValueEnd(R"({"a":"\\"},2)"), 10u);
+  EXPECT_EQ(input::internal::FindValueEnd(R"(["\\\"]"])"), 9u);
 }
 
 TEST(FindValueEndTest, ReportsUnclosedValues) {
-  EXPECT_EQ(FindValueEnd(R"({"a":[1,2])"), kNotFound);
-  EXPECT_EQ(FindValueEnd(R"({"a":"}")"), kNotFound);
+  EXPECT_EQ(input::internal::FindValueEnd(R"({"a":[1,2])"), kNotFound);
+  EXPECT_EQ(input::internal::FindValueEnd(R"({"a":"}")"), kNotFound);
   // Only the depth is tracked: a mismatched bracket still closes the value
   // (simdjson rejects such slices later).
-  EXPECT_EQ(FindValueEnd(R"({"a":"}"])"), 9u);
-  EXPECT_EQ(FindValueEnd(R"("abc)"), kNotFound);
+  EXPECT_EQ(input::internal::FindValueEnd(R"({"a":"}"])"), 9u);
+  EXPECT_EQ(input::internal::FindValueEnd(R"("abc)"), kNotFound);
 }
 
 TEST(FindValueEndTest, HandlesDeepNestingWithoutRecursion) {
   const std::string deep = std::string(100000, '[') + std::string(100000, ']');
-  EXPECT_EQ(FindValueEnd(deep), deep.size());
-  EXPECT_EQ(FindValueEnd(std::string(100000, '[')), kNotFound);
+  EXPECT_EQ(input::internal::FindValueEnd(deep), deep.size());
+  EXPECT_EQ(input::internal::FindValueEnd(std::string(100000, '[')), kNotFound);
 }
 
 // Feeding a value in pieces must give the same end as scanning it whole,
@@ -49,7 +49,7 @@ TEST(FindValueEndTest, HandlesDeepNestingWithoutRecursion) {
 // boundaries.
 // Scans `input` in pieces of `piece` bytes; the end of the value or kNotFound.
 size_t ScanInPieces(std::string_view input, size_t piece, bool wide) {
-  ValueScanner scanner;
+  input::internal::ValueScanner scanner;
   scanner.UseWideKernel(wide);
   scanner.Start(input[0]);
   for (size_t from = 0; from < input.size(); from += piece) {
@@ -67,7 +67,7 @@ TEST(ValueScannerTest, ChunkedScanningMatchesWholeScanning) {
   }
   json += R"("end":"}"})";
   const std::string input = json + ",[1]";
-  const size_t whole = FindValueEnd(input);
+  const size_t whole = input::internal::FindValueEnd(input);
   ASSERT_EQ(whole, json.size());
   for (size_t piece = 1; piece <= 130; ++piece) {
     for (const bool wide : {false, true}) {
@@ -80,7 +80,8 @@ TEST(ValueScannerTest, ChunkedScanningMatchesWholeScanning) {
 // on every input: random mixes of quotes, backslashes and brackets, scanned
 // in random pieces, so that escapes, strings and depth cross block edges.
 TEST(ValueScannerTest, WideKernelAgreesWithTheBaseline) {
-  if (!ValueScanner().UseWideKernel(true)) GTEST_SKIP() << "no AVX-512 on this CPU";
+  if (!input::internal::ValueScanner().UseWideKernel(true))
+    GTEST_SKIP() << "no AVX-512 on this CPU";
   std::mt19937 rng(20261123);
   const std::string alphabet = R"(""\[]{}{}ab ,:)";
   size_t found = 0;

@@ -1,6 +1,6 @@
-#include "input/delivery.h"
+#include "input/internal/delivery.h"
 
-namespace trace_analyze::input {
+namespace trace_analyze::input::internal {
 
 Status Delivery::Deliver(analyzer::Trace& trace, analyzer::TraceAnalysis* prepared) {
   if (analyzer_ == nullptr) return (*plain_)(trace);
@@ -10,4 +10,4 @@ Status Delivery::Deliver(analyzer::Trace& trace, analyzer::TraceAnalysis* prepar
   return OkStatus();
 }
 
-}  // namespace trace_analyze::input
+}  // namespace trace_analyze::input::internal

@@ -4,8 +4,8 @@
 // decode Jaeger traces in parallel and deliver them in input order, one
 // callback at a time, on either thread. Memory stays bounded by the queue
 // depth and the traces decoded ahead (up to 32 per thread, 256 KiB of input).
-#ifndef TRACE_ANALYZE_INPUT_PIPELINE_H_
-#define TRACE_ANALYZE_INPUT_PIPELINE_H_
+#ifndef TRACE_ANALYZE_INPUT_INTERNAL_PIPELINE_H_
+#define TRACE_ANALYZE_INPUT_INTERNAL_PIPELINE_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -13,11 +13,11 @@
 #include <string_view>
 
 #include "analyzer/status.h"
-#include "input/batch.h"
 #include "input/byte_source.h"
-#include "input/unit_decoder.h"
+#include "input/internal/batch.h"
+#include "input/internal/unit_decoder.h"
 
-namespace trace_analyze::input {
+namespace trace_analyze::input::internal {
 
 struct PipelineOptions {
   size_t chunk_size = size_t{1} << 20;          // bytes per read / batch buffer
@@ -42,6 +42,6 @@ Status RunPipeline(ByteSource* source, std::string_view name, const PipelineOpti
                    BatchPool* pool, UnitDecoder* decoder, uint64_t* bytes_read,
                    SplitFailure* failure = nullptr);
 
-}  // namespace trace_analyze::input
+}  // namespace trace_analyze::input::internal
 
-#endif  // TRACE_ANALYZE_INPUT_PIPELINE_H_
+#endif  // TRACE_ANALYZE_INPUT_INTERNAL_PIPELINE_H_

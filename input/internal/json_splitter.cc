@@ -1,4 +1,4 @@
-#include "input/json_splitter.h"
+#include "input/internal/json_splitter.h"
 
 #include <fmt/format.h>
 
@@ -6,7 +6,7 @@
 #include <cstring>
 #include <utility>
 
-namespace trace_analyze::input {
+namespace trace_analyze::input::internal {
 namespace {
 
 // "'x'" for printable ASCII, else "byte 0x89"; "end of input" for kEof.
@@ -385,4 +385,4 @@ Status JsonSplitter::SplitWholeObject(uint64_t start, UnitType type) {
   return OkStatus();
 }
 
-}  // namespace trace_analyze::input
+}  // namespace trace_analyze::input::internal

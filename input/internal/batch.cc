@@ -1,4 +1,4 @@
-#include "input/batch.h"
+#include "input/internal/batch.h"
 
 #include <sys/mman.h>
 
@@ -7,7 +7,7 @@
 #include <new>
 #include <utility>
 
-namespace trace_analyze::input {
+namespace trace_analyze::input::internal {
 namespace {
 
 constexpr size_t kHugePage = size_t{2} << 20;
@@ -58,4 +58,4 @@ void BatchPool::Release(std::unique_ptr<Batch> batch) {
   free_.push_back(std::move(batch));
 }
 
-}  // namespace trace_analyze::input
+}  // namespace trace_analyze::input::internal

@@ -5,14 +5,14 @@
 // bracket depth (a counter, so 100k nested '[' cost nothing), 64 bytes at a
 // time with AVX-512 or SSE2, whichever the CPU has. It does not validate: "[}" is "balanced";
 // simdjson rejects such slices later.
-#ifndef TRACE_ANALYZE_INPUT_VALUE_SCANNER_H_
-#define TRACE_ANALYZE_INPUT_VALUE_SCANNER_H_
+#ifndef TRACE_ANALYZE_INPUT_INTERNAL_VALUE_SCANNER_H_
+#define TRACE_ANALYZE_INPUT_INTERNAL_VALUE_SCANNER_H_
 
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
-namespace trace_analyze::input {
+namespace trace_analyze::input::internal {
 
 class ValueScanner {
  public:
@@ -56,6 +56,6 @@ class ValueScanner {
 // runs to the end of `json` is complete.
 size_t FindValueEnd(std::string_view json);
 
-}  // namespace trace_analyze::input
+}  // namespace trace_analyze::input::internal
 
-#endif  // TRACE_ANALYZE_INPUT_VALUE_SCANNER_H_
+#endif  // TRACE_ANALYZE_INPUT_INTERNAL_VALUE_SCANNER_H_

@@ -1,4 +1,4 @@
-#include "input/value_scanner.h"
+#include "input/internal/value_scanner.h"
 
 #include <bit>
 #include <cstring>
@@ -10,7 +10,7 @@
 #include <immintrin.h>
 #endif
 
-namespace trace_analyze::input {
+namespace trace_analyze::input::internal {
 namespace {
 
 constexpr size_t kBlock = 64;
@@ -168,9 +168,9 @@ template <typename Kernel>
 }
 
 struct BaselineKernel {
-  static BlockMasks ComputeMasks(const char* p) { return input::ComputeMasks(p); }
-  static uint64_t PrefixXor(uint64_t x) { return input::PrefixXor(x); }
-  static int PopCount(uint64_t x) { return input::PopCount(x); }
+  static BlockMasks ComputeMasks(const char* p) { return internal::ComputeMasks(p); }
+  static uint64_t PrefixXor(uint64_t x) { return internal::PrefixXor(x); }
+  static int PopCount(uint64_t x) { return internal::PopCount(x); }
 };
 
 size_t ScanBaseline(const char* data, size_t n, int64_t* depth, uint64_t* in_string,
@@ -312,4 +312,4 @@ size_t FindValueEnd(std::string_view json) {
   return end;
 }
 
-}  // namespace trace_analyze::input
+}  // namespace trace_analyze::input::internal

@@ -17,8 +17,8 @@
 // document and a newline) is broken and its bytes are still buffered, it
 // becomes a kBrokenLine unit up to the next line starting with '{', and
 // splitting goes on from there.
-#ifndef TRACE_ANALYZE_INPUT_JSON_SPLITTER_H_
-#define TRACE_ANALYZE_INPUT_JSON_SPLITTER_H_
+#ifndef TRACE_ANALYZE_INPUT_INTERNAL_JSON_SPLITTER_H_
+#define TRACE_ANALYZE_INPUT_INTERNAL_JSON_SPLITTER_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -27,12 +27,12 @@
 #include <string>
 
 #include "analyzer/status.h"
-#include "input/batch.h"
 #include "input/byte_source.h"
+#include "input/internal/batch.h"
+#include "input/internal/value_scanner.h"
 #include "input/sniff.h"
-#include "input/value_scanner.h"
 
-namespace trace_analyze::input {
+namespace trace_analyze::input::internal {
 
 class JsonSplitter {
  public:
@@ -103,6 +103,6 @@ class JsonSplitter {
   std::string key_;  // the object key just read (raw, escapes undecoded)
 };
 
-}  // namespace trace_analyze::input
+}  // namespace trace_analyze::input::internal
 
-#endif  // TRACE_ANALYZE_INPUT_JSON_SPLITTER_H_
+#endif  // TRACE_ANALYZE_INPUT_INTERNAL_JSON_SPLITTER_H_

@@ -1,4 +1,4 @@
-#include "input/pipeline.h"
+#include "input/internal/pipeline.h"
 
 #include <fmt/format.h>
 
@@ -9,9 +9,9 @@
 #include <thread>
 #include <utility>
 
-#include "input/json_splitter.h"
+#include "input/internal/json_splitter.h"
 
-namespace trace_analyze::input {
+namespace trace_analyze::input::internal {
 namespace {
 
 // Two batches in the queue are enough to keep both cores busy; more would
@@ -299,4 +299,4 @@ Status RunPipeline(ByteSource* source, std::string_view name, const PipelineOpti
   return WithName(std::move(split_status), name);
 }
 
-}  // namespace trace_analyze::input
+}  // namespace trace_analyze::input::internal

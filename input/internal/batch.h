@@ -2,8 +2,8 @@
 // decodable units) and the decoders. A batch owns a reused, padded buffer of
 // input bytes and the list of units found in it. Buffers are recycled through
 // a BatchPool, so steady-state reading allocates nothing.
-#ifndef TRACE_ANALYZE_INPUT_BATCH_H_
-#define TRACE_ANALYZE_INPUT_BATCH_H_
+#ifndef TRACE_ANALYZE_INPUT_INTERNAL_BATCH_H_
+#define TRACE_ANALYZE_INPUT_INTERNAL_BATCH_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -13,30 +13,9 @@
 #include <vector>
 
 #include "formats/trace_format.h"
+#include "input/sniff.h"
 
-namespace trace_analyze::input {
-
-enum class UnitKind : uint8_t {
-  kFormat,          // a unit of the trace format UnitType::format (formats/trace_format.h)
-  kJaegerEnvelope,  // a whole {"data": ...} object nested where we do not stream
-  kEnvelopeErrors,  // the `errors` value of a Jaeger API envelope
-  kUnknown,         // an array element of no known shape (reported, skipped)
-  kBrokenLine,      // a JSON Lines line that is not a complete document (reported, skipped)
-};
-
-// What a JSON value is to the reader: a unit of one trace format, or a piece
-// of input structure that the unit decoder handles itself.
-struct UnitType {
-  UnitKind kind = UnitKind::kUnknown;
-  formats::FormatId format = formats::kNoFormat;  // with kFormat
-
-  static UnitType Structure(UnitKind kind) { return {kind, formats::kNoFormat}; }
-  // kUnknown for kNoFormat.
-  static UnitType Format(formats::FormatId format) {
-    return format == formats::kNoFormat ? UnitType{} : UnitType{UnitKind::kFormat, format};
-  }
-  bool operator==(const UnitType&) const = default;
-};
+namespace trace_analyze::input::internal {
 
 struct Unit {
   UnitType type;
@@ -96,6 +75,6 @@ class BatchPool {
   std::vector<std::unique_ptr<Batch>> free_;
 };
 
-}  // namespace trace_analyze::input
+}  // namespace trace_analyze::input::internal
 
-#endif  // TRACE_ANALYZE_INPUT_BATCH_H_
+#endif  // TRACE_ANALYZE_INPUT_INTERNAL_BATCH_H_

@@ -3,8 +3,8 @@
 // critical path, summary and findings computed) on the decoding lane that
 // holds it, and added to the analyzer in input order. The prepared results
 // travel beside the trace (in the decoder's slots), never inside it.
-#ifndef TRACE_ANALYZE_INPUT_DELIVERY_H_
-#define TRACE_ANALYZE_INPUT_DELIVERY_H_
+#ifndef TRACE_ANALYZE_INPUT_INTERNAL_DELIVERY_H_
+#define TRACE_ANALYZE_INPUT_INTERNAL_DELIVERY_H_
 
 #include <array>
 #include <cstddef>
@@ -17,7 +17,7 @@
 #include "formats/trace_callback.h"
 #include "input/input.h"
 
-namespace trace_analyze::input {
+namespace trace_analyze::input::internal {
 
 // Threads that may decode (and prepare) traces at once; lane 0 is the
 // calling thread's.
@@ -50,6 +50,6 @@ class Delivery {
   std::array<analyzer::CriticalPathComputer, kDecodingLanes> computers_;
 };
 
-}  // namespace trace_analyze::input
+}  // namespace trace_analyze::input::internal
 
-#endif  // TRACE_ANALYZE_INPUT_DELIVERY_H_
+#endif  // TRACE_ANALYZE_INPUT_INTERNAL_DELIVERY_H_

@@ -1,4 +1,4 @@
-#include "input/decompress.h"
+#include "input/internal/decompress.h"
 
 #include <fmt/format.h>
 #include <zlib.h>
@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-namespace trace_analyze::input {
+namespace trace_analyze::input::internal {
 namespace {
 
 constexpr size_t kCompressedChunk = 256 * 1024;
@@ -204,4 +204,4 @@ std::unique_ptr<ByteSource> MakeZstdSource(std::unique_ptr<ByteSource> compresse
   return std::make_unique<ZstdSource>(std::move(compressed), limits);
 }
 
-}  // namespace trace_analyze::input
+}  // namespace trace_analyze::input::internal

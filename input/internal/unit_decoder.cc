@@ -1,4 +1,4 @@
-#include "input/unit_decoder.h"
+#include "input/internal/unit_decoder.h"
 
 #include <fmt/format.h>
 
@@ -9,7 +9,7 @@
 #include "formats/ids.h"
 #include "formats/zipkin_shared_spans.h"
 
-namespace trace_analyze::input {
+namespace trace_analyze::input::internal {
 namespace {
 
 // What an unrecognised array element looks like, from its first byte.
@@ -334,4 +334,4 @@ void UnitDecoder::PrepareGroups(size_t first, size_t last, const std::vector<uin
   for (std::thread& t : helpers) t.join();
 }
 
-}  // namespace trace_analyze::input
+}  // namespace trace_analyze::input::internal

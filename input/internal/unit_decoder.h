@@ -3,8 +3,8 @@
 // format decoder, delivers traces to the callback (on the calling thread;
 // see DecodeAhead for the second decoding thread of big inputs),
 // and turns undecodable units into InputProblems (or, when strict, errors).
-#ifndef TRACE_ANALYZE_INPUT_UNIT_DECODER_H_
-#define TRACE_ANALYZE_INPUT_UNIT_DECODER_H_
+#ifndef TRACE_ANALYZE_INPUT_INTERNAL_UNIT_DECODER_H_
+#define TRACE_ANALYZE_INPUT_INTERNAL_UNIT_DECODER_H_
 
 #include <simdjson.h>
 
@@ -20,11 +20,11 @@
 #include "analyzer/trace_analysis.h"
 #include "formats/trace_format.h"
 #include "formats/trace_groups.h"
-#include "input/batch.h"
-#include "input/delivery.h"
 #include "input/input.h"
+#include "input/internal/batch.h"
+#include "input/internal/delivery.h"
 
-namespace trace_analyze::input {
+namespace trace_analyze::input::internal {
 
 class UnitDecoder {
  public:
@@ -134,6 +134,6 @@ class UnitDecoder {
   std::string read_failure_;  // set by the Read* helpers on failure
 };
 
-}  // namespace trace_analyze::input
+}  // namespace trace_analyze::input::internal
 
-#endif  // TRACE_ANALYZE_INPUT_UNIT_DECODER_H_
+#endif  // TRACE_ANALYZE_INPUT_INTERNAL_UNIT_DECODER_H_
