@@ -33,6 +33,7 @@ struct CommonOptions {
   std::string output;                // "" = stdout
   std::vector<std::string> reports;  // extra outputs, "FORMAT=FILE"
   bool strict = false;
+  size_t threads = 0;  // --threads; 0: the cores available
   std::string cp_mode = "jaeger";
   bool adjust_clock_skew = false;
   JaegerCliOptions jaeger;  // --jaeger and friends: read from a server instead of INPUT
@@ -46,7 +47,7 @@ struct CommonOptions {
 // Adds INPUT..., AddReportOptions, and the --jaeger option group (INPUT and
 // --jaeger exclude each other; Ingest checks that exactly one is given).
 void AddCommonOptions(CLI::App& command, CommonOptions& options);
-// Adds --format, -o, --report, --strict, --cp-mode, --adjust-clock-skew (commands with
+// Adds --format, -o, --report, --strict, --threads, --cp-mode, --adjust-clock-skew (commands with
 // their own inputs, like diff's --baseline/--candidate).
 void AddReportOptions(CLI::App& command, CommonOptions& options);
 

@@ -78,6 +78,13 @@ void AddReportOptions(CLI::App& command, CommonOptions& options) {
   command.add_flag("--strict", options.strict,
                    "Fail (exit 2) on the first undecodable trace instead of skipping it");
   command
+      .add_option("--threads", options.threads,
+                  "Threads that decode and analyse big inputs (default: the cores available to "
+                  "the process, from its CPU affinity and cgroup quota); reports do not depend "
+                  "on it")
+      ->type_name("N")
+      ->check(CLI::Range(size_t{1}, size_t{1024}));
+  command
       .add_option("--cp-mode", options.cp_mode,
                   "Critical-path semantics: jaeger (as Jaeger UI v2.15-v2.20 draws it) or "
                   "causal (chains back-to-back siblings, FOLLOWS_FROM non-blocking, orphans "

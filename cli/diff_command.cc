@@ -260,7 +260,7 @@ int Run(const std::string& command, const DiffCommandOptions& o, std::ostream& o
     // A window side runs the --jaeger search with the side's window (the
     // search takes both ends as inclusive; the side excludes its end).
     JaegerCliOptions jaeger;
-    IngestOptions ingest{side.inputs, o.common.strict, nullptr};
+    IngestOptions ingest{side.inputs, o.common.strict, o.common.threads, nullptr};
     if (side.window) {
       jaeger = o.common.jaeger;
       jaeger.window = jaeger_client::TimeRange{side.window->start_us, side.window->end_us - 1};

@@ -25,6 +25,7 @@ Result<IngestResult> Ingest(const IngestOptions& options, analyzer::TraceAnalyze
   }
   input::ReadOptions read;
   read.strict = options.strict;
+  read.threads = options.threads;
   input::ReadStats stats;
   JaegerRunResult run;
   const formats::TraceCallback submit = [&](analyzer::Trace& trace) -> Status {

@@ -19,6 +19,7 @@ struct JaegerCliOptions;
 struct IngestOptions {
   std::vector<std::string> inputs;
   bool strict = false;
+  size_t threads = 0;  // ReadOptions::threads
   // When given (--jaeger URL), traces come from the server instead of inputs.
   const JaegerCliOptions* jaeger = nullptr;
 };

@@ -99,9 +99,9 @@ Result<std::unique_ptr<ByteSource>> MakeDecodingSource(std::unique_ptr<ByteSourc
   auto source = std::make_unique<PrefixSource>(std::move(prefix), std::move(raw));
   switch (compression) {
     case Compression::kGzip:
-      return input::internal::MakeGzipSource(std::move(source), limits);
+      return internal::MakeGzipSource(std::move(source), limits);
     case Compression::kZstd:
-      return input::internal::MakeZstdSource(std::move(source), limits);
+      return internal::MakeZstdSource(std::move(source), limits);
     case Compression::kNone:
       break;
   }

@@ -16,6 +16,7 @@
 #include "input/internal/delivery.h"
 #include "input/internal/pipeline.h"
 #include "input/internal/unit_decoder.h"
+#include "input/threads.h"
 
 namespace trace_analyze::input {
 namespace {
@@ -23,7 +24,7 @@ namespace {
 // Read/batch buffer size. First-touch page faults are expensive
 // (docs/performance.md), so a few small reused buffers beat big ones: 2 MiB
 // with padding is exactly one transparent huge page.
-constexpr size_t kMaxChunk = (size_t{2} << 20) - input::internal::PaddedBuffer::kPadding;
+constexpr size_t kMaxChunk = (size_t{2} << 20) - internal::PaddedBuffer::kPadding;
 constexpr size_t kMinChunk = size_t{64} << 10;
 // Inputs at least this big (or of unknown size: pipes, stdin) are split on a
 // reader thread; for smaller ones a thread costs more than it saves.
@@ -35,6 +36,11 @@ size_t ChunkSizeFor(uint64_t size_hint) {
   return static_cast<size_t>(std::clamp<uint64_t>(size_hint + 1, kMinChunk, kMaxChunk));
 }
 
+// Decoding lanes for `options`.
+size_t Lanes(const ReadOptions& options) {
+  return options.threads > 0 ? options.threads : AvailableCores();
+}
+
 Error Named(std::string_view name, const Error& error) {
   return Error{error.code, fmt::format("{}: {}", name, error.message)};
 }
@@ -42,8 +48,8 @@ Error Named(std::string_view name, const Error& error) {
 class Reader {
  public:
   // `delivery` must outlive the reader.
-  Reader(const ReadOptions& options, input::internal::Delivery* delivery, ReadStats* stats)
-      : options_(options), stats_(stats), decoder_(options, delivery, stats) {}
+  Reader(const ReadOptions& options, internal::Delivery* delivery, ReadStats* stats)
+      : options_(options), stats_(stats), decoder_(options, Lanes(options), delivery, stats) {}
 
   Status ReadPath(const std::string& path) {
     std::error_code ec;
@@ -62,7 +68,7 @@ class Reader {
     Result<std::unique_ptr<ByteSource>> source =
         MakeDecodingSource(std::make_unique<MemorySource>(bytes), options_.decompress);
     if (!source.ok()) return Named(name, source.error());
-    input::internal::PipelineOptions options;
+    internal::PipelineOptions options;
     options.chunk_size = ChunkSizeFor(bytes.size());
     options.max_unit_bytes = options_.max_unit_bytes;
     return Decode(source.value().get(), name, options, /*carry_on=*/false);
@@ -78,7 +84,7 @@ class Reader {
         MakeDecodingSource(std::move(raw).value(), options_.decompress);
     if (!source.ok()) return Named(name, source.error());
     ++stats_->files;
-    input::internal::PipelineOptions options;
+    internal::PipelineOptions options;
     options.chunk_size = ChunkSizeFor(source.value()->SizeHint());
     options.max_unit_bytes = options_.max_unit_bytes;
     options.threaded = raw_size == 0 || raw_size >= kThreadedFrom;
@@ -90,12 +96,12 @@ class Reader {
   // rest of it is a reported problem, and the other inputs are still read.
   // Files carry on unless --strict; a buffer (a server's response) does not:
   // its caller decides what a broken body means.
-  Status Decode(ByteSource* source, std::string_view name,
-                const input::internal::PipelineOptions& options, bool carry_on) {
+  Status Decode(ByteSource* source, std::string_view name, const internal::PipelineOptions& options,
+                bool carry_on) {
     decoder_.BeginSource(name);
-    input::internal::SplitFailure failure;
-    if (Status s = input::internal::RunPipeline(source, name, options, &pool_, &decoder_,
-                                                &stats_->bytes, carry_on ? &failure : nullptr);
+    internal::SplitFailure failure;
+    if (Status s = internal::RunPipeline(source, name, options, &pool_, &decoder_, &stats_->bytes,
+                                         carry_on ? &failure : nullptr);
         !s.ok()) {
       return s;
     }
@@ -109,12 +115,12 @@ class Reader {
 
   const ReadOptions& options_;
   ReadStats* stats_;
-  input::internal::BatchPool pool_;
-  input::internal::UnitDecoder decoder_;
+  internal::BatchPool pool_;
+  internal::UnitDecoder decoder_;
 };
 
 Status ReadAll(std::span<const std::string> inputs, const ReadOptions& options,
-               input::internal::Delivery* delivery, ReadStats* stats) {
+               internal::Delivery* delivery, ReadStats* stats) {
   ReadStats unused;
   Reader reader(options, delivery, stats != nullptr ? stats : &unused);
   for (const std::string& input : inputs) {
@@ -132,14 +138,14 @@ std::string InputProblem::ToString() const {
 
 Status ReadInputs(std::span<const std::string> inputs, const ReadOptions& options,
                   const formats::TraceCallback& on_trace, ReadStats* stats) {
-  input::internal::Delivery delivery(on_trace);
+  internal::Delivery delivery(on_trace);
   return ReadAll(inputs, options, &delivery, stats);
 }
 
 Status ReadInputs(std::span<const std::string> inputs, const ReadOptions& options,
                   analyzer::TraceAnalyzer& analyzer, const AnalyzedTraceCallback& on_trace,
                   ReadStats* stats) {
-  input::internal::Delivery delivery(analyzer, on_trace);
+  internal::Delivery delivery(analyzer, on_trace, Lanes(options));
   return ReadAll(inputs, options, &delivery, stats);
 }
 
@@ -147,7 +153,7 @@ Status DecodeBuffer(std::string_view bytes, std::string_view source_name,
                     const ReadOptions& options, const formats::TraceCallback& on_trace,
                     ReadStats* stats) {
   ReadStats unused;
-  input::internal::Delivery delivery(on_trace);
+  internal::Delivery delivery(on_trace);
   Reader reader(options, &delivery, stats != nullptr ? stats : &unused);
   return reader.ReadBuffer(bytes, source_name);
 }

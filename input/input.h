@@ -32,6 +32,10 @@ struct ReadOptions {
   uint64_t max_unit_bytes = uint64_t{1} << 30;
   // Decompression bomb guard for .gz/.zst input (byte_source.h).
   DecompressLimits decompress = {};
+  // Threads that decode (and, reading into a TraceAnalyzer, analyse) big
+  // inputs at once; 0: one per core available to the process
+  // (AvailableCores in threads.h). Results do not depend on it.
+  size_t threads = 0;
 };
 
 // Problems kept in ReadStats::problems; the rest are only counted, so a file

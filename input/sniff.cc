@@ -37,8 +37,8 @@ UnitType ClassifyValue(std::string_view json) {
   bool envelope_keys = false;
   i = SkipSpace(json, i + 1);
   while (i < json.size() && json[i] == '"') {
-    const size_t key_end = input::internal::FindValueEnd(json.substr(i));
-    if (key_end == input::internal::ValueScanner::kNotFound) return {};
+    const size_t key_end = internal::FindValueEnd(json.substr(i));
+    if (key_end == internal::ValueScanner::kNotFound) return {};
     const std::string_view key = json.substr(i + 1, key_end - 2);
     const UnitType kind = KindOfKey(key);
     if (kind.kind != UnitKind::kUnknown) return kind;
@@ -47,8 +47,8 @@ UnitType ClassifyValue(std::string_view json) {
     if (i >= json.size() || json[i] != ':') return {};
     i = SkipSpace(json, i + 1);
     if (i >= json.size()) return {};
-    const size_t value_end = input::internal::FindValueEnd(json.substr(i));
-    if (value_end == input::internal::ValueScanner::kNotFound || value_end == 0) return {};
+    const size_t value_end = internal::FindValueEnd(json.substr(i));
+    if (value_end == internal::ValueScanner::kNotFound || value_end == 0) return {};
     i = SkipSpace(json, i + value_end);
     if (i < json.size() && json[i] == ',') i = SkipSpace(json, i + 1);
   }

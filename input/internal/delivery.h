@@ -6,8 +6,8 @@
 #ifndef TRACE_ANALYZE_INPUT_INTERNAL_DELIVERY_H_
 #define TRACE_ANALYZE_INPUT_INTERNAL_DELIVERY_H_
 
-#include <array>
 #include <cstddef>
+#include <vector>
 
 #include "analyzer/analysis.h"
 #include "analyzer/critical_path.h"
@@ -19,21 +19,18 @@
 
 namespace trace_analyze::input::internal {
 
-// Threads that may decode (and prepare) traces at once; lane 0 is the
-// calling thread's.
-inline constexpr size_t kDecodingLanes = 2;
-
 class Delivery {
  public:
   // Both must outlive the delivery.
   explicit Delivery(const formats::TraceCallback& on_trace) : plain_(&on_trace) {}
-  Delivery(analyzer::TraceAnalyzer& analyzer, const AnalyzedTraceCallback& on_trace)
-      : analyzer_(&analyzer), analyzed_(&on_trace) {}
+  // With `lanes` decoding lanes (>= 1).
+  Delivery(analyzer::TraceAnalyzer& analyzer, const AnalyzedTraceCallback& on_trace, size_t lanes)
+      : analyzer_(&analyzer), analyzed_(&on_trace), computers_(lanes) {}
 
   // Whether traces are worth preparing on the decoding lanes.
   bool prepares() const { return analyzer_ != nullptr; }
 
-  // The per-trace work, into *out, on lane `lane` (< kDecodingLanes). Lanes
+  // The per-trace work, into *out, on lane `lane` (< the lanes given). Lanes
   // may run at once; each touches only its own state.
   void Prepare(analyzer::Trace& trace, size_t lane, analyzer::TraceAnalysis* out) {
     analyzer_->Prepare(trace, computers_[lane], out);
@@ -47,7 +44,7 @@ class Delivery {
   const formats::TraceCallback* plain_ = nullptr;
   analyzer::TraceAnalyzer* analyzer_ = nullptr;
   const AnalyzedTraceCallback* analyzed_ = nullptr;
-  std::array<analyzer::CriticalPathComputer, kDecodingLanes> computers_;
+  std::vector<analyzer::CriticalPathComputer> computers_;  // one per lane
 };
 
 }  // namespace trace_analyze::input::internal

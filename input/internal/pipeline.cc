@@ -75,24 +75,28 @@ class BatchQueue {
 constexpr size_t kMaxClaimUnits = 32;
 constexpr size_t kClaimBytes = size_t{256} << 10;
 
-// Decodes the queue's batches on the calling thread and a helper thread. Both
-// claim runs of units in input order; Jaeger trace units are decoded ahead
-// (UnitDecoder::DecodeAhead) and prepared (Delivery::Prepare) by whichever
-// thread claimed them, then committed in input order; other units
-// (span-oriented formats, envelopes) are claimed only by the calling thread
-// and decoded in turn. So the decoder's callback and shared state see exactly
-// the serial sequence of calls, one at a time.
-class TwoThreadDecoder {
+// Decodes the queue's batches on the calling thread and one helper thread
+// per further decoding lane. All claim runs of units in input order;
+// whole-trace units are decoded ahead (UnitDecoder::DecodeAhead) and
+// prepared (Delivery::Prepare) by whichever thread claimed them, then
+// committed in input order; other units (span formats, envelopes) are
+// claimed only by the calling thread and decoded in turn. So the decoder's
+// callback and shared state see exactly the serial sequence of calls, one at
+// a time, whatever the number of lanes.
+class LaneDecoder {
  public:
-  TwoThreadDecoder(BatchQueue* queue, BatchPool* pool, UnitDecoder* decoder)
+  LaneDecoder(BatchQueue* queue, BatchPool* pool, UnitDecoder* decoder)
       : queue_(queue), pool_(pool), decoder_(decoder) {}
 
   // Decodes everything; returns the first failed commit's status (the rest of
   // the input is then dropped and the queue cancelled).
   Status Run() {
-    std::thread helper([this] { Work(/*main=*/false, 1); });
+    std::vector<std::thread> helpers;
+    for (size_t lane = 1; lane < decoder_->lanes(); ++lane) {
+      helpers.emplace_back([this, lane] { Work(/*main=*/false, lane); });
+    }
     Work(/*main=*/true, 0);
-    helper.join();
+    for (std::thread& helper : helpers) helper.join();
     if (!status_.ok()) {
       queue_->Cancel();
       while (std::unique_ptr<Batch> batch = queue_->Pop()) pool_->Release(std::move(batch));
@@ -125,7 +129,7 @@ class TwoThreadDecoder {
     return nullptr;
   }
 
-  // Whether the helper could claim now. Requires mu_.
+  // Whether a helper could claim now. Requires mu_.
   bool HelperCanClaim() {
     if (stop_) return true;
     Active* a = NextUnclaimed();
@@ -148,7 +152,7 @@ class TwoThreadDecoder {
         if (batch == nullptr || stop_) {
           if (batch != nullptr) pool_->Release(std::move(batch));
           input_done_ = true;
-          if (helper_waiting_) work_.notify_one();
+          if (helpers_waiting_ > 0) work_.notify_all();
           return false;
         }
         if (batch->units.empty()) {
@@ -172,15 +176,16 @@ class TwoThreadDecoder {
             ++claim->count;
           } while (ahead && a->claimed < units.size() && claim->count < kMaxClaimUnits &&
                    bytes < kClaimBytes && UnitDecoder::CanDecodeAhead(units[a->claimed]));
-          if (main && helper_waiting_ && HelperCanClaim()) work_.notify_one();
+          // Whoever claims wakes the next waiting helper while work is left.
+          if (helpers_waiting_ > 0 && HelperCanClaim()) work_.notify_one();
           return true;
         }
       } else if (input_done_) {
         return false;
       }
-      helper_waiting_ = true;
+      ++helpers_waiting_;
       work_.wait(lock, [&] { return HelperCanClaim(); });
-      helper_waiting_ = false;
+      --helpers_waiting_;
     }
   }
 
@@ -243,13 +248,13 @@ class TwoThreadDecoder {
   BatchPool* pool_;
   UnitDecoder* decoder_;
   std::mutex mu_;
-  std::condition_variable work_;  // the helper waits for a unit it may claim
+  std::condition_variable work_;  // helpers wait for a unit they may claim
   std::condition_variable turn_;  // a thread waits for its claim's turn to commit
   std::deque<Active> active_;     // popped batches not fully committed, in order
   uint64_t next_seq_ = 0;         // sequence number of the next popped batch's first unit
   uint64_t next_commit_ = 0;      // sequence number of the next unit to commit
   int turn_waiters_ = 0;
-  bool helper_waiting_ = false;
+  int helpers_waiting_ = 0;
   bool input_done_ = false;  // the queue is drained (or abandoned)
   bool stop_ = false;        // a commit failed: status_
   Status status_ = OkStatus();
@@ -282,7 +287,7 @@ Status RunPipeline(ByteSource* source, std::string_view name, const PipelineOpti
           [&](std::unique_ptr<Batch> batch) { return queue.Push(std::move(batch), pool); });
       queue.Close();
     });
-    decode_status = TwoThreadDecoder(&queue, pool, decoder).Run();
+    decode_status = LaneDecoder(&queue, pool, decoder).Run();
     reader.join();
   }
   *bytes_read += splitter.bytes_read();

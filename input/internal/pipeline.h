@@ -1,9 +1,10 @@
 // Runs one input through the splitter and the decoder: inline, or with the
-// splitter (read, decompress, split) on a second thread feeding the calling
-// thread and a helper through a bounded queue of reused batches; the two
-// decode Jaeger traces in parallel and deliver them in input order, one
-// callback at a time, on either thread. Memory stays bounded by the queue
-// depth and the traces decoded ahead (up to 32 per thread, 256 KiB of input).
+// splitter (read, decompress, split) on its own thread feeding the calling
+// thread and one helper per further decoding lane through a bounded queue of
+// reused batches; they decode whole traces in parallel and deliver them in
+// input order, one callback at a time, on any of them. Memory stays bounded
+// by the queue depth and the traces decoded ahead (up to 32 per thread,
+// 256 KiB of input).
 #ifndef TRACE_ANALYZE_INPUT_INTERNAL_PIPELINE_H_
 #define TRACE_ANALYZE_INPUT_INTERNAL_PIPELINE_H_
 

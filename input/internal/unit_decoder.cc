@@ -57,8 +57,9 @@ simdjson::error_code ParseUnit(const Batch& batch, const Unit& unit,
 
 }  // namespace
 
-UnitDecoder::UnitDecoder(const ReadOptions& options, Delivery* delivery, ReadStats* stats)
-    : options_(options), delivery_(delivery), stats_(stats) {}
+UnitDecoder::UnitDecoder(const ReadOptions& options, size_t lanes, Delivery* delivery,
+                         ReadStats* stats)
+    : options_(options), delivery_(delivery), stats_(stats), lanes_(lanes) {}
 
 void UnitDecoder::BeginSource(std::string_view source) {
   source_.assign(source);
@@ -324,13 +325,14 @@ void UnitDecoder::PrepareGroups(size_t first, size_t last, const std::vector<uin
     }
   };
   // A few traces are not worth starting threads for.
-  if (last - first < kLanes * 4) {
+  const size_t lanes = lanes_.size();
+  if (lanes == 1 || last - first < lanes * 4) {
     prepare(0, 1);
     return;
   }
   std::vector<std::thread> helpers;
-  for (size_t lane = 1; lane < kLanes; ++lane) helpers.emplace_back(prepare, lane, kLanes);
-  prepare(0, kLanes);
+  for (size_t lane = 1; lane < lanes; ++lane) helpers.emplace_back(prepare, lane, lanes);
+  prepare(0, lanes);
   for (std::thread& t : helpers) t.join();
 }
 

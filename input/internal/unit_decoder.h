@@ -29,7 +29,8 @@ namespace trace_analyze::input::internal {
 class UnitDecoder {
  public:
   // All three must outlive the decoder; `stats` is never null.
-  UnitDecoder(const ReadOptions& options, Delivery* delivery, ReadStats* stats);
+  // `lanes` >= 1 decoding lanes (ReadOptions::threads, resolved).
+  UnitDecoder(const ReadOptions& options, size_t lanes, Delivery* delivery, ReadStats* stats);
 
   // Starts a new input (file, stdin, buffer) named `source` in messages.
   void BeginSource(std::string_view source);
@@ -69,7 +70,6 @@ class UnitDecoder {
    private:
     std::vector<std::unique_ptr<formats::FormatDecoder>> decoders_;  // by FormatId
   };
-  static constexpr size_t kLanes = kDecodingLanes;
   static bool CanDecodeAhead(const Unit& unit) {
     return unit.type.kind == UnitKind::kFormat &&
            formats::TraceFormats()[unit.type.format].assembly == formats::Assembly::kWholeTrace;
@@ -84,7 +84,10 @@ class UnitDecoder {
   // Delivers what DecodeAhead left in `decoded`; the same contract as
   // DecodeBatch for that unit. Units must be committed in input order.
   Status CommitAhead(const Batch& batch, const Unit& unit, Decoded* decoded);
-  // Lane i < kLanes, kept across inputs so that their buffers stay warm.
+  // Decoding lanes (options.threads, resolved): lane 0 is the calling
+  // thread's. Lane i < lanes(), kept across inputs so that their buffers stay
+  // warm.
+  size_t lanes() const { return lanes_.size(); }
   Lane* lane(size_t i) { return &lanes_[i]; }
   // Decodes one unit on the calling thread, in input order.
   Status DecodeUnit(const Batch& batch, const Unit& unit);
@@ -104,7 +107,7 @@ class UnitDecoder {
   void CommitStaged(bool shared_span_ids);
   // Prepares the groups [first, last) that are not `empty` (indexed from
   // first) into group_analyses_[i - first], on this thread (lane 0) and
-  // kLanes - 1 helpers, each taking every kLanes-th group.
+  // lanes() - 1 helpers, each taking every lanes()-th group.
   void PrepareGroups(size_t first, size_t last, const std::vector<uint8_t>& empty);
   // Traces assembled from spans are prepared this many at a time before
   // being delivered in order: bounded memory for what is prepared.
@@ -122,7 +125,7 @@ class UnitDecoder {
 
   // lanes_[0] is the calling thread's: its parser serves every unit DecodeUnit
   // parses (a lane's decoded traces never point into its parser).
-  std::array<Lane, kLanes> lanes_;
+  std::vector<Lane> lanes_;
   Decoded decoded_;          // for DecodeUnit
   analyzer::Trace trace_;    // reused for Jaeger traces nested in envelopes
   analyzer::Trace staging_;  // spans of one unit before grouping

@@ -98,20 +98,25 @@ TEST(IngestTest, ThreadedAnalysisEqualsSerialAnalysisInInputOrder) {
                     .ok());
     ASSERT_EQ(serial_order.size(), static_cast<size_t>(kTraces));
 
-    analyzer::TraceAnalyzer threaded(o);
-    std::vector<std::string> order;
-    std::ostringstream err;
-    Result<IngestResult> read = Ingest(
-        IngestOptions{{file}, false, nullptr}, threaded,
-        [&](const analyzer::Trace& trace, const analyzer::CriticalPath& path) {
-          order.emplace_back(trace.trace_id);
-          EXPECT_FALSE(path.sections.empty());
-        },
-        err);
-    ASSERT_TRUE(read.ok()) << read.error().message;
-    EXPECT_EQ(order, serial_order);
-    EXPECT_EQ(Digest(threaded), Digest(serial));
-    EXPECT_EQ(Digest(threaded).find("finding") != std::string::npos, detectors);
+    // Any number of decoding threads (0: the cores available) adds up the
+    // same, in the same order.
+    for (const size_t threads : {0, 1, 2, 3, 8}) {
+      SCOPED_TRACE(fmt::format("{} threads", threads));
+      analyzer::TraceAnalyzer threaded(o);
+      std::vector<std::string> order;
+      std::ostringstream err;
+      Result<IngestResult> read = Ingest(
+          IngestOptions{{file}, false, threads, nullptr}, threaded,
+          [&](const analyzer::Trace& trace, const analyzer::CriticalPath& path) {
+            order.emplace_back(trace.trace_id);
+            EXPECT_FALSE(path.sections.empty());
+          },
+          err);
+      ASSERT_TRUE(read.ok()) << read.error().message;
+      EXPECT_EQ(order, serial_order);
+      EXPECT_EQ(Digest(threaded), Digest(serial));
+      EXPECT_EQ(Digest(threaded).find("finding") != std::string::npos, detectors);
+    }
   }
 }
 
@@ -153,13 +158,16 @@ TEST(IngestTest, TracesAssembledFromSpansAddUpAsOnOneThread) {
                   .ok());
   ASSERT_EQ(serial.profile().traces(), 300u);
 
-  analyzer::TraceAnalyzer threaded(o);
-  std::ostringstream err;
-  Result<IngestResult> read =
-      Ingest(IngestOptions{{file}, false, nullptr}, threaded, AnalyzedTraceCallback(), err);
-  ASSERT_TRUE(read.ok()) << read.error().message;
-  EXPECT_EQ(Digest(threaded), Digest(serial));
-  EXPECT_NE(Digest(threaded).find("finding"), std::string::npos);
+  for (const size_t threads : {1, 2, 3, 8}) {
+    SCOPED_TRACE(fmt::format("{} threads", threads));
+    analyzer::TraceAnalyzer threaded(o);
+    std::ostringstream err;
+    Result<IngestResult> read = Ingest(IngestOptions{{file}, false, threads, nullptr}, threaded,
+                                       AnalyzedTraceCallback(), err);
+    ASSERT_TRUE(read.ok()) << read.error().message;
+    EXPECT_EQ(Digest(threaded), Digest(serial));
+    EXPECT_NE(Digest(threaded).find("finding"), std::string::npos);
+  }
 }
 
 // Normalisation (run ahead, on the decoding thread) drops spans without a
@@ -179,7 +187,7 @@ TEST(IngestTest, ATraceWhoseSpansAllLackAStartStillCounts) {
   int calls = 0;
   std::ostringstream err;
   Result<IngestResult> read = Ingest(
-      IngestOptions{{file}, false, nullptr}, analyzer,
+      IngestOptions{{file}, false, 0, nullptr}, analyzer,
       [&](const analyzer::Trace&, const analyzer::CriticalPath&) { ++calls; }, err);
   ASSERT_TRUE(read.ok()) << read.error().message;
   EXPECT_EQ(calls, 1);
