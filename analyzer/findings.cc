@@ -61,8 +61,10 @@ std::string DescribeRun(const std::vector<RunStep>& run,
   std::string out;
   for (const RunStep& step : run) {
     std::string text;
-    for (const OpName& o : step.ops)
-      text += (text.empty() ? "" : arrow) + (op ? op(o) : Describe(o));
+    for (const OpName& o : step.ops) {
+      if (!text.empty()) text += arrow;
+      text += op ? op(o) : Describe(o);
+    }
     if (step.ops.size() > 1) text = "(" + text + ")";
     if (step.count_max > 1 || step.ops.size() > 1) {
       text += step.count_min == step.count_max
