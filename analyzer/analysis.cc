@@ -20,10 +20,12 @@ const CriticalPath& TraceAnalyzer::Analyze(Trace& trace) {
   return Add(analysis_);
 }
 
-const CriticalPath& TraceAnalyzer::Add(TraceAnalysis& a) {
-  profile_.Add(a.summary);
-  if (options_.find_bottlenecks) findings_.Add(a.summary.trace_id, a.summary.duration_us, a.found);
-  return a.path;
+const CriticalPath& TraceAnalyzer::Add(TraceAnalysis& prepared) {
+  profile_.Add(prepared.summary);
+  if (options_.find_bottlenecks) {
+    findings_.Add(prepared.summary.trace_id, prepared.summary.duration_us, prepared.found);
+  }
+  return prepared.path;
 }
 
 void TraceAnalyzer::Prepare(Trace& trace, CriticalPathComputer& cp, TraceAnalysis* out) const {

@@ -74,8 +74,8 @@ std::vector<int64_t> CriticalTimePerSpan(const Trace& trace, const CriticalPath&
 // Per span: self time as in Jaeger UI's Trace Statistics: duration minus the
 // union of all children's intervals clipped to the span, floored at 0.
 std::vector<int64_t> SelfTimePerSpan(const Trace& trace);
-// The same for one span.
-int64_t SelfTimeOf(const Trace& trace, SpanIndex span);
+// The same for span `i`.
+int64_t SelfTimeOf(const Trace& trace, SpanIndex i);
 
 }  // namespace trace_analyze::analyzer
 

@@ -78,6 +78,7 @@ FindingExample ExamplePicture(const Trace& t, std::span<const int64_t> critical,
   std::sort(members.begin(), members.end());
   members.erase(std::unique(members.begin(), members.end()), members.end());
   std::vector<std::pair<SpanIndex, bool>> spans;  // (span, member)
+  spans.reserve(members.size() + t.topology.ChildrenOf(parent).size());
   for (SpanIndex c : members) spans.emplace_back(c, true);
   for (SpanIndex c : t.topology.ChildrenOf(parent)) {
     if (!std::binary_search(members.begin(), members.end(), c)) spans.emplace_back(c, false);

@@ -194,7 +194,7 @@ FindingsDiff BuildFindingsDiff(const std::vector<Finding>& baseline,
     const std::string* best = nullptr;
     size_t best_shared = 0;
     for (const auto& [other, o] : by_fingerprint) {
-      if (o.first != nullptr || o.second == nullptr || renamed.count(other) > 0) continue;
+      if (o.first != nullptr || o.second == nullptr || renamed.contains(other)) continue;
       const size_t shared = same_run(*sides.first, *o.second);
       if (shared >= 2 && shared > best_shared) {
         best = &other;

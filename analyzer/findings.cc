@@ -61,15 +61,21 @@ std::string DescribeRun(const std::vector<RunStep>& run,
   std::string out;
   for (const RunStep& step : run) {
     std::string text;
-    for (const OpName& o : step.ops)
-      text += (text.empty() ? "" : arrow) + (op ? op(o) : Describe(o));
-    if (step.ops.size() > 1) text = "(" + text + ")";
+    for (const OpName& o : step.ops) {
+      if (!text.empty()) text += arrow;
+      text += op ? op(o) : Describe(o);
+    }
+    if (step.ops.size() > 1) {
+      text.insert(0, 1, '(');
+      text += ')';
+    }
     if (step.count_max > 1 || step.ops.size() > 1) {
       text += step.count_min == step.count_max
                   ? fmt::format(" ×{}", step.count_max)
                   : fmt::format(" ×{}–{} (p50 {})", step.count_min, step.count_max, step.count_p50);
     }
-    out += (out.empty() ? "" : arrow) + text;
+    if (!out.empty()) out += arrow;
+    out += text;
   }
   return out;
 }

@@ -42,7 +42,7 @@ void PathSampler::Offer(const Trace& trace, const CriticalPath& path) {
   }
   Key key(id_hash, std::string(trace.trace_id), duration, path.sections.size(), path_hash);
   if (members_.size() >= capacity_ && key >= members_.rbegin()->first) return;
-  if (members_.count(key) != 0) return;  // the same trace offered twice
+  if (members_.contains(key)) return;  // the same trace offered twice
 
   Member member;
   member.sections = path.sections.size();

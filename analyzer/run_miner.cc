@@ -531,7 +531,7 @@ void RunState::Merge(const DetectorState& other_state) {
   }
 }
 
-void RunState::Build(const DetectorConfig& config, std::vector<Finding>* found) const {
+void RunState::Build(const DetectorConfig& config, std::vector<Finding>* out) const {
   const auto name_key = [&](uint32_t id) { return NameKey(names_[id]); };
   std::map<std::string, RunRow> runs;  // by fingerprint
   // Parent operations in id order (runs do not depend on it; the order is
@@ -587,6 +587,7 @@ void RunState::Build(const DetectorConfig& config, std::vector<Finding>* found) 
         members.erase(std::unique(members.begin(), members.end()), members.end());
         if (members.size() < 2) continue;
         std::vector<OpName> member_names;
+        member_names.reserve(members.size());
         for (uint32_t m : members) member_names.push_back(names_[m]);
         const std::string fingerprint = RunFingerprint(names_[parent].service, member_names);
         RunRow& run = runs[fingerprint];
@@ -650,7 +651,7 @@ void RunState::Build(const DetectorConfig& config, std::vector<Finding>* found) 
   const RunContext ctx{config, names_, name_ids_, traces_, max_examples_};
   for (const auto& [fingerprint, run] : runs) {
     if (std::optional<Finding> f = RunFinding(fingerprint, run, parent_ops_, ctx)) {
-      found->push_back(std::move(*f));
+      out->push_back(std::move(*f));
     }
   }
 }

@@ -54,7 +54,7 @@ class StringArena {
     std::unique_ptr<char[]> data;
     size_t size = 0;
   };
-  static constexpr size_t kBlockSize = 64 * 1024;
+  static constexpr size_t kBlockSize = size_t{64} * 1024;
 
   std::vector<Block> blocks_;
   size_t current_ = 0;  // index of the block being filled

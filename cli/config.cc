@@ -23,7 +23,7 @@ struct ConfigError {
 void CheckKeys(const Json& object, const std::string& where, const std::set<std::string>& known) {
   if (!object.is_object()) throw ConfigError{fmt::format("'{}' must be an object", where)};
   for (const auto& [key, value] : object.items()) {
-    if (known.count(key) == 0) {
+    if (!known.contains(key)) {
       throw ConfigError{fmt::format("unknown key '{}{}'", where.empty() ? "" : where + ".", key)};
     }
   }
@@ -302,7 +302,7 @@ Status ParseConfig(const std::string& text, const std::string& source,
                    analyzer::DetectorConfig* config) {
   ConfigFile file;
   file.detectors = *config;
-  const Status parsed = ParseConfig(text, source, &file);
+  Status parsed = ParseConfig(text, source, &file);
   if (parsed.ok()) *config = std::move(file.detectors);
   return parsed;
 }
@@ -310,7 +310,7 @@ Status ParseConfig(const std::string& text, const std::string& source,
 Status LoadConfigFile(const std::string& path, analyzer::DetectorConfig* config) {
   ConfigFile file;
   file.detectors = *config;
-  const Status loaded = LoadConfigFile(path, &file);
+  Status loaded = LoadConfigFile(path, &file);
   if (loaded.ok()) *config = std::move(file.detectors);
   return loaded;
 }

@@ -64,7 +64,7 @@ Exit codes: 0 success, 2 usage or input error (also: a requested --trace not fou
                 ingest, analyzer,
                 [&](const analyzer::Trace& trace, const analyzer::CriticalPath& path) {
                   const std::string id(trace.trace_id);
-                  if (!wanted.empty() && wanted.count(id) == 0) return;
+                  if (!wanted.empty() && !wanted.contains(id)) return;
                   found.insert(id);
                   result.traces.push_back(analyzer::MakeTracePath(trace, path));
                   if (timelines && result.traces.size() <= reports::ReportWriter::kTimelineTraces) {
@@ -82,7 +82,7 @@ Exit codes: 0 success, 2 usage or input error (also: a requested --trace not fou
             const bool incomplete = read.value().incomplete;
             for (const std::string& id : wanted) {
               // From a server, missing traces are already reported as partial.
-              if (found.count(id) == 0 && !from_server) {
+              if (!found.contains(id) && !from_server) {
                 err << fmt::format("trace-analyze: error: trace {} not found in the input\n", id);
                 return kExitUsage;
               }

@@ -81,7 +81,7 @@ enum class JaegerFlags {
 };
 
 // Adds the options of `flags`, in their own help groups.
-void AddJaegerOptions(CLI::App& command, JaegerCliOptions& options, JaegerFlags flags);
+void AddJaegerOptions(CLI::App& cmd, JaegerCliOptions& options, JaegerFlags flags);
 
 // A connected source plus everything it borrows. Errors are usage errors (bad
 // URL, unset token variable, ...), code kInput.

@@ -32,7 +32,8 @@ inline bool IsValidUtf8(std::string_view s) {
     if (c < 0x80) {
       ++i;
       continue;
-    } else if (c >= 0xC2 && c <= 0xDF) {
+    }
+    if (c >= 0xC2 && c <= 0xDF) {
       n = 1;
       cp = c & 0x1F;
     } else if (c >= 0xE0 && c <= 0xEF) {

@@ -89,7 +89,7 @@ CallStatus FetchByIds(TraceSource& source, std::span<const std::string> requeste
   {
     std::unordered_set<std::string> unique;
     for (const std::string& id : requested) {
-      if (report->seen.count(id) == 0 && unique.insert(id).second) ids.push_back(id);
+      if (!report->seen.contains(id) && unique.insert(id).second) ids.push_back(id);
     }
   }
   if (ids.empty()) return CallOk();

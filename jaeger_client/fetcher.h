@@ -62,16 +62,16 @@ struct FetchReport {
   std::vector<std::string> PartialReasons() const;
 };
 
-// Fetches `ids` (normalised hex, any order; duplicates and ids already in
+// Fetches `requested` (normalised hex, any order; duplicates and ids already in
 // report->seen are skipped). Traces reach `on_trace` on the calling thread in
-// the order of `ids`. A missing trace goes to report->not_found; a server
+// the order of `requested`. A missing trace goes to report->not_found; a server
 // error on one trace (5xx, timeout, bad or too large body) to
 // report->failed; errors that would hit every call (TLS, auth, endpoint not
 // served, refused connection before any success) are returned, and so is the
 // error of the kMaxFailuresBeforeSuccess-th trace in a row that failed before
 // any succeeded (a server failing everything: stop instead of trying every
 // id).
-CallStatus FetchByIds(TraceSource& source, std::span<const std::string> ids,
+CallStatus FetchByIds(TraceSource& source, std::span<const std::string> requested,
                       const FetchOptions& options, const formats::TraceCallback& on_trace,
                       FetchReport* report);
 

@@ -83,14 +83,15 @@ std::optional<int64_t> ParseRfc3339(std::string_view text) {
     if (!Digits(text, &pos, 2, &oh) || !Expect(text, &pos, ':') || !Digits(text, &pos, 2, &om)) {
       return std::nullopt;
     }
-    offset_s = sign * (oh * 3600 + om * 60);
+    offset_s = sign * (int64_t{oh} * 3600 + int64_t{om} * 60);
   } else {
     return std::nullopt;  // RFC 3339 requires a zone
   }
   if (pos != text.size()) return std::nullopt;
   const int64_t days =
       DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
-  const int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offset_s;
+  const int64_t secs =
+      days * 86400 + int64_t{hour} * 3600 + int64_t{minute} * 60 + second - offset_s;
   return secs * 1000000 + frac_us;
 }
 

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 #include "formats/jaeger_json_writer.h"
@@ -53,7 +54,9 @@ TraceCache::TraceCache(std::string dir, std::string_view server_display,
     : settle_us_(settle_us) {
   std::string_view host = server_display;
   if (const size_t p = host.find("://"); p != std::string_view::npos) host.remove_prefix(p + 3);
-  folder_ = (fs::path(dir) / fmt::format("{}-{:016x}", SafeName(host), Fnv1a(server_key))).string();
+  folder_ =
+      (fs::path(std::move(dir)) / fmt::format("{}-{:016x}", SafeName(host), Fnv1a(server_key)))
+          .string();
 }
 
 std::string TraceCache::DefaultDir() {

@@ -65,7 +65,7 @@ std::string HtmlOp(const analyzer::OpName& op) {
 }
 
 std::string HtmlTraceRef(const analyzer::InputSummary& in, const std::string& trace_id) {
-  const std::string code = "<code>" + EscapeHtml(trace_id) + "</code>";
+  std::string code = "<code>" + EscapeHtml(trace_id) + "</code>";
   const std::string url = JaegerTraceUrl(in.ui_url, trace_id);
   if (url.empty()) return code;
   return fmt::format("<a href=\"{}\" title=\"open in the Jaeger UI\">{}</a>", EscapeHtml(url),

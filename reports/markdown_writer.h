@@ -17,11 +17,11 @@ class MarkdownWriter : public ReportWriter {
  public:
   std::string_view name() const override { return "markdown"; }
   void WriteAnalyze(const analyzer::AnalyzeResult& result, const WriteOptions& options,
-                    std::ostream& out) const override;
+                    std::ostream& os) const override;
   void WriteCriticalPath(const analyzer::CriticalPathResult& result, const WriteOptions& options,
-                         std::ostream& out) const override;
+                         std::ostream& os) const override;
   void WriteDiff(const analyzer::DiffResult& result, const WriteOptions& options,
-                 std::ostream& out) const override;
+                 std::ostream& os) const override;
 };
 
 // Cuts `text` at a line boundary so that it fits `limit` characters with the

@@ -45,7 +45,7 @@ class Family {
   Family(std::string name, std::string help, std::string unit = "")
       : name_(std::move(name)), help_(std::move(help)), unit_(std::move(unit)) {}
   void Add(const Labels& labels, double value) { Add(labels, Number(value)); }
-  void Add(const Labels& labels, std::string value) {
+  void Add(const Labels& labels, const std::string& value) {
     std::string line = name_;
     if (!labels.empty()) {
       line += '{';

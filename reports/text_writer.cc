@@ -176,7 +176,8 @@ void TextWriter::WriteCriticalPath(const analyzer::CriticalPathResult& result,
         auto it = std::find(services.begin(), services.end(), s.name.service);
         size_t idx = static_cast<size_t>(it - services.begin());
         if (it == services.end()) services.push_back(s.name.service);
-        fill = std::string(kPalette[idx % std::size(kPalette)]) + fill + "\x1b[0m";
+        fill.insert(0, kPalette[idx % std::size(kPalette)]);
+        fill += "\x1b[0m";
       }
       bar += fill;
       table.AddRow({FormatMs(s.start_us - t.start_us), FormatMs(s.end_us - s.start_us),

@@ -3,13 +3,15 @@
 # missing packages (apt-get), reuses the build folder, safe to re-run.
 #
 #   scripts/setup.sh demo   install, build, run `trace-analyze analyze` on fixtures/
-#   scripts/setup.sh test   install, build, run the format check and the whole test suite,
-#                           then build again with ASan+UBSan (build-asan/) and run the suite
-#                           there too (docs/reliability.md)
+#   scripts/setup.sh test   install, build, run the format check, the whole test suite and
+#                           clang-tidy (scripts/clang-tidy.sh), then build again with
+#                           ASan+UBSan (build-asan/) and run the suite there too
+#                           (docs/reliability.md)
 #   scripts/setup.sh build  install and build only
 #
 # Environment: BUILD_DIR (default: build), ASAN_BUILD_DIR (default: build-asan),
-# JOBS (default: 2), SANITIZE (default: 1; 0 skips the sanitizer build in `test`).
+# JOBS (default: 2), SANITIZE (default: 1; 0 skips the sanitizer build in `test`),
+# TIDY (default: 1; 0 skips clang-tidy in `test`).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -24,6 +26,7 @@ packages=(
   libgtest-dev libgmock-dev zlib1g-dev libzstd-dev zstd
   libabsl-dev  # Abseil's flat hash maps (the detectors' tables)
   clang-format chromium
+  clang-tidy  # scripts/clang-tidy.sh (clang-tidy 14 and run-clang-tidy)
   prometheus  # promtool, which checks the --format openmetrics reports in the tests
   # Jaeger query clients: HTTP (libcurl), gRPC + protobuf code generation,
   # and cpp-httplib for the tests' in-process HTTP(S) server; OpenSSL for the
@@ -83,6 +86,9 @@ case "$mode" in
     start=$SECONDS
     ctest --test-dir "$build_dir" --output-on-failure -j "$jobs"
     echo "setup: release tests took $((SECONDS - start)) s"
+    if [[ "${TIDY:-1}" != 0 ]]; then
+      JOBS="$jobs" scripts/clang-tidy.sh "$build_dir"
+    fi
     if [[ "${SANITIZE:-1}" != 0 ]]; then
       sanitizer_suite
     fi

@@ -10,8 +10,8 @@
 
 namespace trace_analyze::jaeger_client::net {
 
-// Stages one span in `assembler` (call assembler->Commit() after a chunk).
-void StageApiV2Span(const ::jaeger::api_v2::Span& span, formats::SpanAssembler* assembler);
+// Stages span `in` in `assembler` (call assembler->Commit() after a chunk).
+void StageApiV2Span(const ::jaeger::api_v2::Span& in, formats::SpanAssembler* assembler);
 
 // The 16 id bytes api_v2 puts on the wire for a normalised hex trace id:
 // high then low 64 bits, big-endian (docs/jaeger.md, "Wire details").

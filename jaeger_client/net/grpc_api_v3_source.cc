@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <utility>
 
 #include "formats/span_assembler.h"
 #include "jaeger_client/net/grpc_common.h"
@@ -25,9 +26,9 @@ constexpr const char* kFindTraces = "/jaeger.api_v3.QueryService/FindTraces";
 GrpcApiV3Source::GrpcApiV3Source(const ClientOptions& options,
                                  std::shared_ptr<grpc::Channel> channel)
     : options_(options),
-      channel_(channel),
+      channel_(std::move(channel)),
       secrets_(SecretsOf(options)),
-      stub_(pb::QueryService::NewStub(channel)) {}
+      stub_(pb::QueryService::NewStub(channel_)) {}
 
 std::string GrpcApiV3Source::Describe() const {
   return fmt::format("{} ({})", options_.server.Display(), ApiLabel(ApiKind::kGrpcV3));

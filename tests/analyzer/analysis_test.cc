@@ -20,7 +20,7 @@ constexpr int64_t kEpoch = 1'700'000'000'000'000;
 
 // A handler calling auth, then an N+1 loop of SELECTs (a finding).
 Trace MakeTrace(int i) {
-  TraceBuilder b(fmt::format("{:032x}", 0x100 + i), kEpoch + i * 10'000);
+  TraceBuilder b(fmt::format("{:032x}", 0x100 + i), kEpoch + int64_t{i} * 10'000);
   b.Span("r", "", "api", "handle", 0, 2000 + 10 * i);
   b.Span("a", "r", "auth", "GET /auth", 10, 300);
   for (int k = 0; k < 6; ++k) {

@@ -679,7 +679,7 @@ std::vector<CpSection> NaiveJaeger(const Trace& t) {
     copy(root);
     for (SpanIndex s : order) {
       const bool has_parent_id = topo.parent[s] != kNoSpan || topo.parent_missing[s];
-      if (!m.count(s) || !has_parent_id) continue;
+      if (!m.contains(s) || !has_parent_id) continue;
       auto p = m.find(topo.parent[s]);
       if (topo.parent_missing[s] || p == m.end()) {
         m.erase(s);
@@ -704,11 +704,11 @@ std::vector<CpSection> NaiveJaeger(const Trace& t) {
     }
     std::vector<CpSection> out;
     std::function<void(SpanIndex, int64_t)> walk = [&](SpanIndex s, int64_t t_ret) {
-      if (!m.count(s)) return;
+      if (!m.contains(s)) return;
       SpanIndex lfc = kNoSpan;
       int64_t best = -1;
       for (SpanIndex c : kids[s]) {
-        if (!m.count(c)) continue;
+        if (!m.contains(c)) continue;
         const int64_t ce = m[c].second;
         if ((!t_ret || ce < t_ret) && ce > best) {
           best = ce;

@@ -51,7 +51,7 @@ inline analyzer::DiffResult RunDiff(std::vector<analyzer::Trace> baseline,
                                     std::vector<analyzer::Trace> candidate,
                                     analyzer::DiffOptions options = {},
                                     analyzer::VerifyConfig verify = {},
-                                    analyzer::AnalysisOptions analysis = {}) {
+                                    const analyzer::AnalysisOptions& analysis = {}) {
   analyzer::DiffSession session(analysis, std::move(options), std::move(verify));
   for (analyzer::Trace& t : baseline) session.AddBaseline(t);
   session.StartCandidate();

@@ -37,7 +37,7 @@ TEST(ProfileTest, SummarizeAttributesCriticalTimeToOperations) {
 
 TEST(ProfileTest, ReportRanksAndComputesShares) {
   TraceAnalyzer analyzer(AnalysisOptions{});
-  for (int i = 0; i < 4; ++i) {
+  for (int64_t i = 0; i < 4; ++i) {
     Trace t = SequentialTrace(fmt::format("t{}", i), 1000 * (i + 1), 30 + 10 * i);
     analyzer.Analyze(t);
   }
@@ -85,7 +85,7 @@ TEST(ProfileTest, MergeOfShardsEqualsOneAnalyzer) {
   AnalysisOptions options;
   options.max_heaviest = 3;
   TraceAnalyzer all(options), shard_a(options), shard_b(options);
-  for (int i = 0; i < 10; ++i) {
+  for (int64_t i = 0; i < 10; ++i) {
     Trace t1 = SequentialTrace(fmt::format("t{}", i), 100 * (i + 1), 10 + 7 * i);
     Trace t2 = SequentialTrace(fmt::format("t{}", i), 100 * (i + 1), 10 + 7 * i);
     all.Analyze(t1);

@@ -57,7 +57,8 @@ Trace LoopTrace(const std::string& id, int loop, int64_t at_us = 0) {
 TEST(RunsTest, LoopsCollapseIntoOneStepWithTheirCountRange) {
   std::vector<Trace> traces;
   const int loops[] = {1, 3, 5, 2, 6};
-  for (int i = 0; i < 5; ++i) traces.push_back(LoopTrace(Id("t", i), loops[i], i * 10'000));
+  for (int i = 0; i < 5; ++i)
+    traces.push_back(LoopTrace(Id("t", i), loops[i], int64_t{i} * 10'000));
   const auto found = OfKind(Analyze(traces), FindingKind::kSequential);
   ASSERT_EQ(found.size(), 1u) << "one code path, whatever the loop count";
   const Finding& f = found[0];
@@ -79,7 +80,7 @@ TEST(RunsTest, RepeatedGroupsAreOneStep) {
   // api handle: A, then (G → V) ×k, then C.
   std::vector<Trace> traces;
   for (int i = 0; i < 4; ++i) {
-    testing::TraceBuilder b(Id("t", i), kEpoch + i * 10'000);
+    testing::TraceBuilder b(Id("t", i), kEpoch + int64_t{i} * 10'000);
     std::vector<std::string> ops = {"A"};
     for (int k = 0; k < 2 + i; ++k) {
       ops.push_back("G");
@@ -181,7 +182,7 @@ TEST(RunsTest, FasterButStillSequentialMembersSaveNothingByConcurrency) {
 TEST(RunsTest, MembersThatUsuallyOverlapAreNeverARun) {
   std::vector<Trace> traces;
   for (int i = 0; i < 100; ++i) {
-    testing::TraceBuilder b(Id("t", i), kEpoch + i * 10'000);
+    testing::TraceBuilder b(Id("t", i), kEpoch + int64_t{i} * 10'000);
     b.Span("p", "", "nginx", "ComposeReview", 0, 3000);
     b.Span("m", "p", "movie", "GetMovieId", 10, 400);
     const bool separated = i % 20 == 0;  // 5% of visits: back to back, in both orders
@@ -207,7 +208,7 @@ TEST(RunsTest, MembersThatUsuallyOverlapAreNeverARun) {
 TEST(RunsTest, ARunWithAnOptionalMemberIsOneFinding) {
   std::vector<Trace> traces;
   for (int i = 0; i < 50; ++i) {
-    testing::TraceBuilder b(Id("t", i), kEpoch + i * 10'000);
+    testing::TraceBuilder b(Id("t", i), kEpoch + int64_t{i} * 10'000);
     b.Span("p", "", "api", "handle", 0, 2000);
     b.Span("a", "p", "svc", "A", 10, 400);
     if (i % 5 != 0) b.Span("b", "p", "svc", "B", 420, 400);
@@ -226,7 +227,7 @@ TEST(RunsTest, ARunUnderSeveralParentOperationsIsOneFinding) {
   std::vector<Trace> traces;
   const char* handlers[] = {"ComposeA", "ComposeB", "ComposeC"};
   for (int i = 0; i < 9; ++i) {
-    testing::TraceBuilder b(Id("t", i), kEpoch + i * 10'000);
+    testing::TraceBuilder b(Id("t", i), kEpoch + int64_t{i} * 10'000);
     b.Span("p", "", "compose", handlers[i % 3], 0, 1300);
     b.Span("s", "p", "review", "StoreReview", 10, 600);
     b.Span("u", "p", "review", "UploadMovieReview", 620, 600);
@@ -245,7 +246,7 @@ TEST(RunsTest, ARunUnderSeveralParentOperationsIsOneFinding) {
 // one step less sure, and says why.
 TEST(RunsTest, LoopsWithoutParametersAreNPlusOneWithLowerConfidence) {
   std::vector<Trace> traces;
-  for (int i = 0; i < 3; ++i) traces.push_back(LoopTrace(Id("t", i), 5, i * 10'000));
+  for (int i = 0; i < 3; ++i) traces.push_back(LoopTrace(Id("t", i), 5, int64_t{i} * 10'000));
   const auto loops = OfKind(Analyze(traces), FindingKind::kNPlusOne);
   ASSERT_EQ(loops.size(), 1u);
   EXPECT_EQ(loops[0].sequence.front(), (OpName{"svc", "B"}));
@@ -261,7 +262,7 @@ TEST(RunsTest, DiffMatchesARunThatLostAnOptionalMember) {
   const auto side = [](const std::string& prefix, bool with_b) {
     std::vector<Trace> out;
     for (int i = 0; i < 20; ++i) {
-      testing::TraceBuilder b(Id(prefix, i), kEpoch + i * 10'000);
+      testing::TraceBuilder b(Id(prefix, i), kEpoch + int64_t{i} * 10'000);
       b.Span("p", "", "api", "handle", 0, 2000);
       b.Span("a", "p", "svc", "A", 10, 600);
       if (with_b) b.Span("b", "p", "svc", "B", 620, 400);

@@ -64,7 +64,7 @@ TEST(VerifyTest, ChainThatStayedSequentialIsReportedAsSuch) {
 TEST(VerifyTest, MissingPatternIsAbsentNeverASuccess) {
   std::vector<Trace> candidate;
   for (int i = 0; i < 10; ++i) {
-    candidate.push_back(testing::TraceBuilder(testing::Id("c", i), kEpoch + i * 1'000'000)
+    candidate.push_back(testing::TraceBuilder(testing::Id("c", i), kEpoch + int64_t{i} * 1'000'000)
                             .Span("p", "", "api", "handle", 0, 500)
                             .Span("a", "p", "svc", "A", 100, 300)  // B and C are gone
                             .Build());
@@ -101,7 +101,7 @@ TEST(VerifyTest, OverlapWithinTheSkewToleranceIsNotOverlap) {
   // concurrency (tolerance: 1 % of the parent's ~1.1 ms).
   std::vector<Trace> candidate;
   for (int i = 0; i < 10; ++i) {
-    candidate.push_back(testing::TraceBuilder(testing::Id("c", i), kEpoch + i * 1'000'000)
+    candidate.push_back(testing::TraceBuilder(testing::Id("c", i), kEpoch + int64_t{i} * 1'000'000)
                             .Span("p", "", "api", "handle", 0, 1100)
                             .Span("a", "p", "svc", "A", 100, 300)
                             .Span("b", "p", "svc", "B", 396, 300)
@@ -116,7 +116,7 @@ TEST(VerifyTest, OverlapWithinTheSkewToleranceIsNotOverlap) {
 TEST(VerifyTest, MembersWrappedInTaskSpansAreStillFound) {
   std::vector<Trace> candidate;
   for (int i = 0; i < 10; ++i) {
-    testing::TraceBuilder b(testing::Id("c", i), kEpoch + i * 1'000'000);
+    testing::TraceBuilder b(testing::Id("c", i), kEpoch + int64_t{i} * 1'000'000);
     b.Span("p", "", "api", "handle", 0, 500);
     for (const char* m : {"A", "B", "C"}) {
       b.Span(std::string("t") + m, "p", "api", "task", 95, 310);

@@ -10,6 +10,7 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
+using namespace std::string_literals;  // "\0…"s keeps embedded NULs
 
 constexpr const char* kTrace = R"({"data":[{"traceID":"00000000000000aa","spans":[
  {"traceID":"00000000000000aa","spanID":"0000000000000001","operationName":"GET /",
@@ -57,7 +58,7 @@ TEST(CliTest, MalformedInputsNameTheFileAndExitTwo) {
   } cases[] = {
       {"truncated.json", std::string(kTrace).substr(0, 200)},
       {"empty.json", ""},
-      {"garbage.json", std::string("\x00\x01\xff\xfe binary \x89PNG", 17)},
+      {"garbage.json", "\x00\x01\xff\xfe binary \x89PNG\x00"s},
       {"wrongtype.json", R"({"data":[{"traceID":"aa","spans":"not a list"}]})"},
   };
   for (const auto& c : cases) {

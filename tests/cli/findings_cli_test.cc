@@ -136,7 +136,7 @@ TEST(FindingsCliTest, AlreadyConcurrentMembersAreNeverAFinding) {
     int n = 0;
     for (const std::string& u : uploads) n += static_cast<int>(m.count(u));
     EXPECT_LE(n, 1) << f.dump();
-    if (m.count("MmcGetMovieId") > 0) {
+    if (m.contains("MmcGetMovieId")) {
       EXPECT_NE(f["confidence"], "high") << f.dump();
     }
   }
@@ -148,7 +148,7 @@ TEST(FindingsCliTest, TheGateIsTheSameForEveryTop) {
   // small one whose members run in both orders (high).
   std::vector<analyzer::Trace> traces;
   for (int i = 0; i < 20; ++i) {
-    TraceBuilder b("t" + std::to_string(i), 1'700'000'000'000'000 + i * 100'000);
+    TraceBuilder b("t" + std::to_string(i), 1'700'000'000'000'000 + int64_t{i} * 100'000);
     b.Span("p", "", "api", "handle", 0, 20'000);
     b.Span("a", "p", "svc", "BigA", 10, 5000).Span("b", "p", "svc", "BigB", 5020, 5000);
     const bool flip = i % 2 == 1;
@@ -184,7 +184,7 @@ TEST(FindingsCliTest, DependentHotelCallsAreNeverHigh) {
   bool search_run = false;
   for (const Json& f : OfKind(doc, "sequential")) {
     const std::set<std::string> m = Members(f);
-    if (m.count("Nearby") > 0 || m.count("CheckAvailability") > 0 || m.count("GetProfiles") > 0) {
+    if (m.contains("Nearby") || m.contains("CheckAvailability") || m.contains("GetProfiles")) {
       EXPECT_NE(f["confidence"], "high") << f.dump();
     }
     search_run |= m == std::set<std::string>{"Nearby", "CheckAvailability", "GetProfiles"};

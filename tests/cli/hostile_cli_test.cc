@@ -13,6 +13,7 @@ namespace trace_analyze::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using namespace std::string_literals;  // "\0…"s keeps embedded NULs
 
 std::string Span(const std::string& id, const std::string& parent, const std::string& start,
                  const std::string& duration, const std::string& op = "op") {
@@ -77,9 +78,9 @@ TEST(HostileCliTest, InputErrorsAreClearAndExitTwo) {
     std::string content;
     const char* message;
   } cases[] = {
-      {std::string(100'000, '['), "is not closed"}, {"\x1f\x8b\x08\x00garbage", "gzip"},
-      {"\x28\xb5\x2f\xfd\x00garbage", "zstd"},      {"", "empty input"},
-      {"\xff\xfe\x00\x00", "expected '{' or '['"},
+      {std::string(100'000, '['), "is not closed"}, {"\x1f\x8b\x08\x00garbage"s, "gzip"},
+      {"\x28\xb5\x2f\xfd\x00garbage"s, "zstd"},     {"", "empty input"},
+      {"\xff\xfe\x00\x00"s, "expected '{' or '['"},
   };
   int n = 0;
   for (const auto& tc : cases) {

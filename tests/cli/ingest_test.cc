@@ -25,7 +25,7 @@ constexpr int64_t kEpoch = 1'700'000'000'000'000;
 // loop of SELECTs and a repeated identical call, with durations that vary
 // by trace so that every aggregate depends on which traces it saw.
 analyzer::Trace MakeTrace(int i) {
-  testing::TraceBuilder b(fmt::format("{:032x}", 0x1000 + i), kEpoch + i * 10'000);
+  testing::TraceBuilder b(fmt::format("{:032x}", 0x1000 + i), kEpoch + int64_t{i} * 10'000);
   const int64_t step = 100 + (i % 7) * 30;
   b.Span("r", "", "api", "handle", 0, 20 * step);
   int64_t at = 10;
@@ -126,7 +126,7 @@ TEST(IngestTest, TracesAssembledFromSpansAddUpAsOnOneThread) {
   std::string zipkin = "[";
   for (int i = 0; i < 300; ++i) {
     const std::string trace_id = fmt::format("{:016x}", 0x5000 + i);
-    const int64_t start = kEpoch + i * 10'000;
+    const int64_t start = kEpoch + int64_t{i} * 10'000;
     auto span = [&](int id, int parent, const char* service, const char* name, int64_t at,
                     int64_t duration) {
       if (zipkin.size() > 1) zipkin += ',';

@@ -50,8 +50,8 @@ FakeTrace DispatchTrace(int64_t start, int i, bool concurrent) {
 // every 2 min from `after_start`.
 FakeJaegerStore DeployStore(int64_t before_start, int64_t after_start) {
   FakeJaegerStore store;
-  for (int i = 0; i < 10; ++i) store.Add(DispatchTrace(before_start + 3 * i * kMinute, i, false));
-  for (int i = 0; i < 12; ++i) store.Add(DispatchTrace(after_start + 2 * i * kMinute, i, true));
+  for (int i = 0; i < 10; ++i) store.Add(DispatchTrace(before_start + 3 * kMinute * i, i, false));
+  for (int i = 0; i < 12; ++i) store.Add(DispatchTrace(after_start + 2 * kMinute * i, i, true));
   return store;
 }
 

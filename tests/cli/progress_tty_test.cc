@@ -99,7 +99,7 @@ FakeJaegerStore ThreeTraces() {
   FakeJaegerStore store;
   for (int i = 0; i < 3; ++i) {
     store.Add(MakeFakeTrace("00000000000a000" + std::to_string(i),
-                            1700000000LL * 1000000 + i * 1000000, 2, false));
+                            1700000000LL * 1000000 + int64_t{i} * 1000000, 2, false));
   }
   return store;
 }

@@ -48,12 +48,12 @@ TEST(DiffReasonsTest, StillSequentialMembersSaveNothingByConcurrency) {
 TEST(DiffReasonsTest, AnAbsentPatternNamesWhatWasLookedFor) {
   std::vector<analyzer::Trace> candidate;
   for (int i = 0; i < 10; ++i) {
-    candidate.push_back(
-        trace_analyze::testing::TraceBuilder(trace_analyze::testing::Id("c", i),
-                                             trace_analyze::testing::kEpoch + i * 1'000'000)
-            .Span("p", "", "api", "handle", 0, 500)
-            .Span("a", "p", "svc", "A", 100, 300)
-            .Build());
+    candidate.push_back(trace_analyze::testing::TraceBuilder(
+                            trace_analyze::testing::Id("c", i),
+                            trace_analyze::testing::kEpoch + int64_t{i} * 1'000'000)
+                            .Span("p", "", "api", "handle", 0, 500)
+                            .Span("a", "p", "svc", "A", 100, 300)
+                            .Build());
   }
   const analyzer::DiffResult r = RunDiff(Checkouts("b", 10, false), std::move(candidate), {},
                                          Expect("api:handle>svc:A,svc:B,svc:C"));

@@ -70,7 +70,7 @@ class FakeJaegerGrpc::Impl {
 
   // Streaming calls with hang_after_messages: after `sent` messages, wait
   // (without ending the stream) until the client cancels or the server stops.
-  grpc::Status MaybeHang(grpc::ServerContext* context, int sent) {
+  grpc::Status MaybeHang(grpc::ServerContext* context, int sent) const {
     if (behaviour.hang_after_messages < 0 || sent < behaviour.hang_after_messages) {
       return grpc::Status::OK;
     }

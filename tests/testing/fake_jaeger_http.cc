@@ -100,7 +100,7 @@ FakeJaegerHttp::FakeJaegerHttp(const FakeJaegerStore* store, FakeHttpBehaviour b
     }
     if (auto it = behaviour_.canned.find(req.path); it != behaviour_.canned.end()) {
       res.status = it->second.status;
-      res.set_content(it->second.body, it->second.content_type.c_str());
+      res.set_content(it->second.body, it->second.content_type);
       return httplib::Server::HandlerResponse::Handled;
     }
     if (n <= behaviour_.fail_first + behaviour_.drop_first) {

@@ -67,7 +67,7 @@ FakeTrace MakeFakeTrace(const std::string& trace_id, int64_t start_us, int n_chi
     c.parent = root.span_id;
     c.service = "driver";
     c.operation = "FindDriver";
-    c.start_us = start_us + 10 + 100 * i;
+    c.start_us = start_us + 10 + int64_t{100} * i;
     c.duration_us = 90;
     c.kind = "client";
     c.error = with_error && i + 1 == n_children;
@@ -90,15 +90,15 @@ const FakeTrace* FakeJaegerStore::Get(const std::string& trace_id) const {
   return nullptr;
 }
 
-std::vector<const FakeTrace*> FakeJaegerStore::Find(const FakeSearch& q) const {
+std::vector<const FakeTrace*> FakeJaegerStore::Find(const FakeSearch& search) const {
   std::vector<const FakeTrace*> out;
   for (const FakeTrace& t : traces_) {
     bool match = false;
     for (const FakeSpan& s : t.spans) {
-      if (s.service != q.service) continue;
-      if (!q.operation.empty() && s.operation != q.operation) continue;
+      if (s.service != search.service) continue;
+      if (!search.operation.empty() && s.operation != search.operation) continue;
       bool tags_ok = true;
-      for (const auto& [k, v] : q.tags) {
+      for (const auto& [k, v] : search.tags) {
         bool found = false;
         for (const auto& [sk, sv] : s.tags) found |= sk == k && sv == v;
         if (k == "error" && v == "true" && s.error) found = true;
@@ -107,15 +107,15 @@ std::vector<const FakeTrace*> FakeJaegerStore::Find(const FakeSearch& q) const {
       match |= tags_ok;
     }
     const int64_t start = t.StartUs();
-    if (!match || start < q.start_us || start > q.end_us) continue;
-    if (q.min_duration_us > 0 && t.DurationUs() < q.min_duration_us) continue;
-    if (q.max_duration_us > 0 && t.DurationUs() > q.max_duration_us) continue;
+    if (!match || start < search.start_us || start > search.end_us) continue;
+    if (search.min_duration_us > 0 && t.DurationUs() < search.min_duration_us) continue;
+    if (search.max_duration_us > 0 && t.DurationUs() > search.max_duration_us) continue;
     out.push_back(&t);
   }
   std::stable_sort(out.begin(), out.end(), [](const FakeTrace* a, const FakeTrace* b) {
     return a->StartUs() > b->StartUs();
   });
-  if (q.limit > 0 && out.size() > static_cast<size_t>(q.limit)) out.resize(q.limit);
+  if (search.limit > 0 && out.size() > static_cast<size_t>(search.limit)) out.resize(search.limit);
   return out;
 }
 

@@ -107,8 +107,8 @@ inline std::vector<analyzer::Trace> RenderTraces(const std::string& prefix, int 
   Rng rng(seed);
   std::vector<analyzer::Trace> out;
   for (int i = 0; i < count; ++i) {
-    out.push_back(
-        RenderTrace(prefix + std::to_string(i), rng, vision_concurrent, epoch_us + i * 10'000));
+    out.push_back(RenderTrace(prefix + std::to_string(i), rng, vision_concurrent,
+                              epoch_us + int64_t{i} * 10'000));
   }
   return out;
 }

@@ -22,8 +22,6 @@
 #include "tests/testing/temp_dir.h"
 #include "tests/testing/test_pki.h"
 
-extern char** environ;
-
 namespace trace_analyze::testing {
 namespace {
 
@@ -35,10 +33,11 @@ int FreePort() {
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
   socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  const bool bound = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+                     getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
   close(fd);
+  EXPECT_TRUE(bound) << "no free loopback port";
   return ntohs(addr.sin_port);
 }
 
