@@ -13,7 +13,7 @@
 namespace trace_analyze::input::internal {
 namespace {
 
-constexpr size_t kCompressedChunk = 256 * 1024;
+constexpr size_t kCompressedChunk = size_t{256} << 10;
 
 // Shared input side: a fixed buffer refilled from the compressed source.
 class CompressedInput {

@@ -75,7 +75,7 @@ Status UnitDecoder::DecodeBatch(const Batch& batch) {
 }
 
 Status UnitDecoder::Skip(const Unit& unit, const char* unit_begin, const char* location,
-                         std::string_view trace_id, std::string message) {
+                         std::string_view trace_id, std::string_view message) {
   uint64_t offset = unit.offset;
   const size_t size = unit.end - unit.begin;
   if (location != nullptr && location >= unit_begin && location <= unit_begin + size) {
@@ -120,7 +120,7 @@ Status UnitDecoder::DecodeUnit(const Batch& batch, const Unit& unit) {
   }
   if (unit.type.kind == UnitKind::kEnvelopeErrors && bytes == "null") return OkStatus();
   if (CanDecodeAhead(unit)) {
-    DecodeAhead(batch, unit, &lanes_[0], &decoded_);
+    DecodeAhead(batch, unit, lane(0), &decoded_);
     PrepareAhead(0, &decoded_);
     return CommitAhead(batch, unit, &decoded_);
   }
@@ -254,7 +254,7 @@ Status UnitDecoder::ReportApiErrors(simdjson::ondemand::value errors, const Unit
   for (auto item_result : list) {
     simdjson::ondemand::value item_value;
     simdjson::ondemand::object item;
-    if (std::move(item_result).get(item_value) || item_value.get_object().get(item)) continue;
+    if (item_result.get(item_value) || item_value.get_object().get(item)) continue;
     const char* where = formats::Where(item_value);
     int64_t code = 0;
     bool has_code = false;

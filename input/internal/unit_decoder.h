@@ -116,7 +116,7 @@ class UnitDecoder {
   void AddProblem(InputProblem problem);
   // Records a skipped unit, or returns it as an error when strict.
   Status Skip(const Unit& unit, const char* unit_begin, const char* location,
-              std::string_view trace_id, std::string message);
+              std::string_view trace_id, std::string_view message);
 
   const ReadOptions& options_;
   Delivery* delivery_;

@@ -33,7 +33,7 @@ BlockMasks ComputeMasks(const char* p) {
   const __m128i close = _mm_set1_epi8('}');
   BlockMasks m;
   for (int k = 0; k < 4; ++k) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + ptrdiff_t{16} * k));
     const __m128i folded = _mm_or_si128(v, case_bit);
     const int shift = 16 * k;
     m.quote |=

@@ -87,7 +87,7 @@ formats::FormatId TinyFormat() {
 
 // A root call of 100 µs with two children, the second one ending last.
 std::string TinyTrace(int i) {
-  const int64_t start = 1'700'000'000'000'000 + i * 1000;
+  const int64_t start = 1'700'000'000'000'000 + int64_t{1000} * i;
   return fmt::format(R"({{"tinyTrace":"{:016x}","calls":[["api","GET /cart",{},100,-1],)"
                      R"(["db","select",{},30,0],["cache","get",{},50,0]]}})",
                      0x7000 + i, start, start + 10, start + 45);
