@@ -69,6 +69,7 @@ set -e
 elapsed=$((SECONDS - start))
 
 if ((status != 0)); then
+  printf '\n' >&2  # the last finding may lack its newline
   echo "clang-tidy: findings above (${#files[@]} files, $jobs jobs, ${elapsed} s); fix them (a NOLINT needs a reason)" >&2
   exit 1
 fi
