@@ -47,9 +47,9 @@ Error Named(std::string_view name, const Error& error) {
 
 class Reader {
  public:
-  // `delivery` must outlive the reader.
-  Reader(const ReadOptions& options, internal::Delivery* delivery, ReadStats* stats)
-      : options_(options), stats_(stats), decoder_(options, Lanes(options), delivery, stats) {}
+  // `delivery` must outlive the reader; `lanes` >= 1 decoding lanes.
+  Reader(const ReadOptions& options, size_t lanes, internal::Delivery* delivery, ReadStats* stats)
+      : options_(options), stats_(stats), decoder_(options, lanes, delivery, stats) {}
 
   Status ReadPath(const std::string& path) {
     std::error_code ec;
@@ -119,10 +119,10 @@ class Reader {
   internal::UnitDecoder decoder_;
 };
 
-Status ReadAll(std::span<const std::string> inputs, const ReadOptions& options,
+Status ReadAll(std::span<const std::string> inputs, const ReadOptions& options, size_t lanes,
                internal::Delivery* delivery, ReadStats* stats) {
   ReadStats unused;
-  Reader reader(options, delivery, stats != nullptr ? stats : &unused);
+  Reader reader(options, lanes, delivery, stats != nullptr ? stats : &unused);
   for (const std::string& input : inputs) {
     if (Status s = reader.ReadPath(input); !s.ok()) return s;
   }
@@ -139,14 +139,15 @@ std::string InputProblem::ToString() const {
 Status ReadInputs(std::span<const std::string> inputs, const ReadOptions& options,
                   const formats::TraceCallback& on_trace, ReadStats* stats) {
   internal::Delivery delivery(on_trace);
-  return ReadAll(inputs, options, &delivery, stats);
+  return ReadAll(inputs, options, Lanes(options), &delivery, stats);
 }
 
 Status ReadInputs(std::span<const std::string> inputs, const ReadOptions& options,
                   analyzer::TraceAnalyzer& analyzer, const AnalyzedTraceCallback& on_trace,
                   ReadStats* stats) {
-  internal::Delivery delivery(analyzer, on_trace, Lanes(options));
-  return ReadAll(inputs, options, &delivery, stats);
+  const size_t lanes = Lanes(options);
+  internal::Delivery delivery(analyzer, on_trace, lanes);
+  return ReadAll(inputs, options, lanes, &delivery, stats);
 }
 
 Status DecodeBuffer(std::string_view bytes, std::string_view source_name,
@@ -154,7 +155,9 @@ Status DecodeBuffer(std::string_view bytes, std::string_view source_name,
                     ReadStats* stats) {
   ReadStats unused;
   internal::Delivery delivery(on_trace);
-  Reader reader(options, &delivery, stats != nullptr ? stats : &unused);
+  // A buffer is decoded inline (ReadBuffer): one lane, and no look at the
+  // machine's cores for each server response.
+  Reader reader(options, /*lanes=*/1, &delivery, stats != nullptr ? stats : &unused);
   return reader.ReadBuffer(bytes, source_name);
 }
 
