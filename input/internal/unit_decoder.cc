@@ -295,8 +295,10 @@ formats::FormatDecoder& UnitDecoder::Lane::decoder(formats::FormatId format) {
 Status UnitDecoder::EndSource() {
   Status status = OkStatus();
   std::vector<uint8_t> empty;
-  for (size_t first = 0; first < groups_.size() && status.ok(); first += kPrepareChunk) {
-    const size_t last = std::min(groups_.size(), first + kPrepareChunk);
+  const bool prepared = delivery_->prepares();
+  const size_t chunk = kPrepareChunkPerLane * lanes_.size();
+  for (size_t first = 0; first < groups_.size() && status.ok(); first += chunk) {
+    const size_t last = std::min(groups_.size(), first + chunk);
     empty.assign(last - first, 0);
     for (size_t i = first; i < last; ++i) {
       formats::TraceGroups::Group& group = groups_.group(i);
@@ -304,7 +306,6 @@ Status UnitDecoder::EndSource() {
       group.trace.source = group.trace.arena.Store(source_);
       empty[i - first] = group.trace.spans.empty() ? 1 : 0;
     }
-    const bool prepared = delivery_->prepares();
     if (prepared) PrepareGroups(first, last, empty);
     for (size_t i = first; i < last && status.ok(); ++i) {
       status = Deliver(groups_.group(i).trace, empty[i - first] != 0,
@@ -316,7 +317,7 @@ Status UnitDecoder::EndSource() {
 }
 
 void UnitDecoder::PrepareGroups(size_t first, size_t last, const std::vector<uint8_t>& empty) {
-  if (group_analyses_.size() < last - first) group_analyses_.resize(kPrepareChunk);
+  if (group_analyses_.size() < last - first) group_analyses_.resize(last - first);
   auto prepare = [&](size_t lane, size_t lanes) {
     for (size_t i = first + lane; i < last; i += lanes) {
       if (empty[i - first] == 0) {

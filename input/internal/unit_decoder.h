@@ -109,9 +109,10 @@ class UnitDecoder {
   // first) into group_analyses_[i - first], on this thread (lane 0) and
   // lanes() - 1 helpers, each taking every lanes()-th group.
   void PrepareGroups(size_t first, size_t last, const std::vector<uint8_t>& empty);
-  // Traces assembled from spans are prepared this many at a time before
-  // being delivered in order: bounded memory for what is prepared.
-  static constexpr size_t kPrepareChunk = 64;
+  // Traces assembled from spans are prepared this many per lane at a time
+  // before being delivered in order: bounded memory for what is prepared,
+  // and each thread started gets as much work whatever the number of lanes.
+  static constexpr size_t kPrepareChunkPerLane = 32;
   // Counts a problem and keeps it unless kMaxKeptProblems are kept already.
   void AddProblem(InputProblem problem);
   // Records a skipped unit, or returns it as an error when strict.
@@ -131,7 +132,8 @@ class UnitDecoder {
   analyzer::Trace staging_;  // spans of one unit before grouping
   std::vector<formats::StagedSpan> staged_;
   formats::TraceGroups groups_;
-  std::vector<analyzer::TraceAnalysis> group_analyses_;  // kPrepareChunk, reused
+  // One chunk of prepared groups (kPrepareChunkPerLane × lanes), reused.
+  std::vector<analyzer::TraceAnalysis> group_analyses_;
   // Units of each kSpans format seen in this source, by FormatId (messages).
   std::vector<size_t> span_units_;
   std::string read_failure_;  // set by the Read* helpers on failure

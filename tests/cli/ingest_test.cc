@@ -121,7 +121,7 @@ TEST(IngestTest, ThreadedAnalysisEqualsSerialAnalysisInInputOrder) {
 }
 
 // Traces assembled from spans (Zipkin here) are prepared at the end of their
-// input, 64 at a time on two threads: the same result as one thread.
+// input, 32 per lane at a time: the same result as one thread.
 TEST(IngestTest, TracesAssembledFromSpansAddUpAsOnOneThread) {
   std::string zipkin = "[";
   for (int i = 0; i < 300; ++i) {
