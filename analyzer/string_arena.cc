@@ -1,5 +1,7 @@
 #include "analyzer/string_arena.h"
 
+#include <algorithm>
+#include <cstddef>
 #include <cstring>
 
 namespace trace_analyze::analyzer {
@@ -22,7 +24,21 @@ char* StringArena::AllocateSlow(size_t n) {
   return blocks_.back().data.get();
 }
 
+void StringArena::Adopt(StringArena&& other) {
+  // Only blocks [0, other.current_] hold strings; the rest stay with `other`.
+  const size_t used = std::min(other.blocks_.size(), other.current_ + 1);
+  for (size_t i = 0; i < used; ++i) adopted_.push_back(std::move(other.blocks_[i]));
+  other.blocks_.erase(other.blocks_.begin(), other.blocks_.begin() + static_cast<ptrdiff_t>(used));
+  for (Block& b : other.adopted_) adopted_.push_back(std::move(b));
+  other.adopted_.clear();
+  other.current_ = 0;
+  other.used_ = 0;
+}
+
 void StringArena::Reset() {
+  // Freed rather than kept: an arena that adopts keeps adopting, so keeping
+  // them would grow it with every assembled trace.
+  adopted_.clear();
   current_ = 0;
   used_ = 0;
 }
@@ -30,6 +46,7 @@ void StringArena::Reset() {
 size_t StringArena::bytes_reserved() const {
   size_t total = 0;
   for (const Block& b : blocks_) total += b.size;
+  for (const Block& b : adopted_) total += b.size;
   return total;
 }
 

@@ -42,6 +42,12 @@ class StringArena {
     return AllocateSlow(n);
   }
 
+  // Takes over every string `other` holds: views into it stay valid, now
+  // owned by this arena (until its Reset()); `other` is left empty. Costs no
+  // copy: a trace assembled from parts decoded on several threads keeps
+  // their strings where they were written.
+  void Adopt(StringArena&& other);
+
   // Forgets all stored strings; keeps the memory for reuse.
   void Reset();
 
@@ -57,6 +63,8 @@ class StringArena {
   static constexpr size_t kBlockSize = size_t{64} * 1024;
 
   std::vector<Block> blocks_;
+  // Blocks taken over by Adopt(): never written to; freed by Reset().
+  std::vector<Block> adopted_;
   size_t current_ = 0;  // index of the block being filled
   size_t used_ = 0;     // bytes used in blocks_[current_]
 };

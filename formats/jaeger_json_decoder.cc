@@ -23,7 +23,85 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
+// The process named `id` (the first of that id), or null. `last` caches the
+// previous answer: spans come grouped by process.
+const JaegerProcess* FindProcess(const std::vector<JaegerProcess>& processes, std::string_view id,
+                                 size_t* last) {
+  if (*last < processes.size() && BytesEqual(processes[*last].id, id)) return &processes[*last];
+  for (size_t i = 0; i < processes.size(); ++i) {
+    if (!processes[i].id.empty() && BytesEqual(processes[i].id, id)) {
+      *last = i;
+      return &processes[i];
+    }
+  }
+  return nullptr;
+}
+
+// Services and hosts of spans [first_span, ...) from their processes, their
+// non-hex ids counted, references without a trace id pointed at the trace.
+// `trace_hex`: whether the trace's own id is hex.
+void ResolveSpans(Trace* trace, uint32_t first_span, const std::vector<JaegerPendingSpan>& pending,
+                  const std::vector<JaegerProcess>& processes, bool trace_hex) {
+  size_t last = 0;
+  for (uint32_t i = first_span; i < trace->spans.size(); ++i) {
+    analyzer::Span& span = trace->spans[i];
+    const JaegerPendingSpan& p = pending[i - first_span];
+    if (p.embedded_process != JaegerPendingSpan::kProcessResolved) {
+      const JaegerProcess* process = nullptr;
+      if (p.embedded_process >= 0) {
+        process = &processes[static_cast<size_t>(p.embedded_process)];
+      } else if (!p.process_id.empty()) {
+        process = FindProcess(processes, p.process_id, &last);
+      }
+      span.service = process != nullptr ? process->service : kUnknownService;
+      span.host = process != nullptr ? process->host : std::string_view();
+    }
+    const bool span_trace_hex = p.has_trace_id ? p.trace_id_hex : trace_hex;
+    if (!p.span_id_hex || !span_trace_hex) ++trace->quality.non_hex_ids;
+    for (uint32_t r = span.refs_begin; r < span.refs_begin + span.refs_count; ++r) {
+      if (trace->references[r].trace_id.empty()) trace->references[r].trace_id = trace->trace_id;
+    }
+  }
+}
+
 }  // namespace
+
+void JaegerStreamedTrace::Begin() {
+  trace_.Reset();
+  processes_.clear();
+  pending_.clear();
+  first_span_trace_id_ = {};
+}
+
+void JaegerStreamedTrace::AppendRun(Trace* part, const std::vector<JaegerPendingSpan>& pending,
+                                    std::string_view first_trace_id) {
+  const auto refs_base = static_cast<uint32_t>(trace_.references.size());
+  const auto attrs_base = static_cast<uint32_t>(trace_.attributes.size());
+  const size_t first = trace_.spans.size();
+  trace_.spans.insert(trace_.spans.end(), part->spans.begin(), part->spans.end());
+  for (size_t i = first; i < trace_.spans.size(); ++i) {
+    trace_.spans[i].refs_begin += refs_base;
+    trace_.spans[i].attrs_begin += attrs_base;
+  }
+  trace_.references.insert(trace_.references.end(), part->references.begin(),
+                           part->references.end());
+  trace_.attributes.insert(trace_.attributes.end(), part->attributes.begin(),
+                           part->attributes.end());
+  pending_.insert(pending_.end(), pending.begin(), pending.end());
+  if (first_span_trace_id_.empty()) first_span_trace_id_ = first_trace_id;
+  trace_.arena.Adopt(std::move(part->arena));
+  part->Reset();
+}
+
+void JaegerStreamedTrace::Finish() {
+  if (trace_.trace_id.empty()) trace_.trace_id = first_span_trace_id_;
+  std::string scratch;
+  const bool trace_hex = trace_.trace_id.empty() || NormalizeTraceIdInto(trace_.trace_id, &scratch);
+  ResolveSpans(&trace_, 0, pending_, processes_, trace_hex);
+  // Not needed any more, and as big as a tenth of the trace: the analysis
+  // that follows should have that memory.
+  pending_ = {};
+}
 
 const std::string& JaegerJsonDecoder::NormalizeTraceIdCached(std::string_view raw, bool* is_hex) {
   if (!cache_valid_ || !BytesEqual(raw, cache_raw_trace_id_)) {
@@ -45,7 +123,6 @@ std::string_view JaegerJsonDecoder::StoreTraceId(std::string_view raw, Trace* tr
 bool JaegerJsonDecoder::DecodeTrace(ondemand::value trace_value, Trace* trace, DecodeError* error) {
   processes_.clear();
   pending_.clear();
-  last_process_ = 0;
   last_stored_trace_id_ = {};
   std::string_view first_span_trace_id;
 
@@ -65,13 +142,7 @@ bool JaegerJsonDecoder::DecodeTrace(ondemand::value trace_value, Trace* trace, D
     if (auto ec = field_result.error(); ec) return fail(trace_where, JsonErrorText(ec));
     const std::string_view key = RawKey(field);
     ondemand::value& v = field.value();
-    if (KeyIs(key, "traceID")) {
-      std::string_view raw;
-      if (!ReadString(v, &raw, &read_failure_)) {
-        return fail(Where(v), "field 'traceID': " + read_failure_);
-      }
-      trace->trace_id = trace->arena.Store(NormalizeTraceIdCached(raw, nullptr));
-    } else if (KeyIs(key, "spans")) {
+    if (KeyIs(key, "spans")) {
       ondemand::json_type type{};
       if (auto ec = v.type().get(type); ec) return fail(Where(v), JsonErrorText(ec));
       if (type == ondemand::json_type::null) continue;
@@ -92,29 +163,8 @@ bool JaegerJsonDecoder::DecodeTrace(ondemand::value trace_value, Trace* trace, D
         }
         ++index;
       }
-    } else if (KeyIs(key, "processes")) {
-      ondemand::json_type type{};
-      if (auto ec = v.type().get(type); ec) return fail(Where(v), JsonErrorText(ec));
-      if (type == ondemand::json_type::null) continue;
-      ondemand::object processes;
-      if (v.get_object().get(processes)) {
-        return fail(Where(v), "field 'processes': " + Mismatch(v, "an object"));
-      }
-      for (auto process_result : processes) {
-        ondemand::field& process_field = process_result.value_unsafe();
-        if (auto ec = process_result.error(); ec) {
-          return fail(Where(v), "field 'processes': " + JsonErrorText(ec));
-        }
-        Process process;
-        process.id = RawKey(process_field);
-        ondemand::value& process_value = process_field.value();
-        const char* where = Where(process_value);
-        std::string failure;
-        if (!DecodeProcess(process_value, trace, &process, &failure)) {
-          return fail(where, fmt::format("process '{}': {}", process.id, failure));
-        }
-        processes_.push_back(process);
-      }
+    } else if (!DecodeTraceMember(key, v, trace, &processes_, /*store_ids=*/false, error)) {
+      return false;
     }
   }
   if (trace->trace_id.empty()) trace->trace_id = first_span_trace_id;
@@ -122,11 +172,131 @@ bool JaegerJsonDecoder::DecodeTrace(ondemand::value trace_value, Trace* trace, D
   return true;
 }
 
+bool JaegerJsonDecoder::DecodeTraceMember(std::string_view key, ondemand::value& v, Trace* trace,
+                                          std::vector<Process>* processes, bool store_ids,
+                                          DecodeError* error) {
+  auto fail = [&](const char* where, std::string message) {
+    error->location = where;
+    error->message = std::move(message);
+    return false;
+  };
+  if (KeyIs(key, "traceID")) {
+    std::string_view raw;
+    if (!ReadString(v, &raw, &read_failure_)) {
+      return fail(Where(v), "field 'traceID': " + read_failure_);
+    }
+    trace->trace_id = trace->arena.Store(NormalizeTraceIdCached(raw, nullptr));
+  } else if (KeyIs(key, "processes")) {
+    ondemand::json_type type{};
+    if (auto ec = v.type().get(type); ec) return fail(Where(v), JsonErrorText(ec));
+    if (type == ondemand::json_type::null) return true;
+    ondemand::object list;
+    if (v.get_object().get(list)) {
+      return fail(Where(v), "field 'processes': " + Mismatch(v, "an object"));
+    }
+    for (auto process_result : list) {
+      ondemand::field& process_field = process_result.value_unsafe();
+      if (auto ec = process_result.error(); ec) {
+        return fail(Where(v), "field 'processes': " + JsonErrorText(ec));
+      }
+      Process process;
+      process.id = RawKey(process_field);
+      ondemand::value& process_value = process_field.value();
+      const char* where = Where(process_value);
+      std::string failure;
+      if (!DecodeProcess(process_value, trace, &process, &failure)) {
+        return fail(where, fmt::format("process '{}': {}", process.id, failure));
+      }
+      if (store_ids) process.id = trace->arena.Store(process.id);
+      processes->push_back(process);
+    }
+  }
+  return true;
+}
+
+bool JaegerJsonDecoder::DecodeTraceMembers(ondemand::value object, JaegerStreamedTrace* streamed,
+                                           DecodeError* error) {
+  Trace* trace = &streamed->trace_;
+  const char* where = Where(object);
+  ondemand::object obj;
+  if (object.get_object().get(obj)) {
+    error->location = where;
+    error->message = "trace: " + Mismatch(object, "an object");
+    return false;
+  }
+  for (auto field_result : obj) {
+    ondemand::field& field = field_result.value_unsafe();
+    if (auto ec = field_result.error(); ec) {
+      error->location = where;
+      error->message = JsonErrorText(ec);
+      return false;
+    }
+    const std::string_view key = RawKey(field);
+    ondemand::value& v = field.value();
+    if (KeyIs(key, "spans")) {
+      // Arrays are streamed as runs; anything else is what DecodeTrace says.
+      ondemand::json_type type{};
+      if (auto ec = v.type().get(type); ec) {
+        error->location = Where(v);
+        error->message = JsonErrorText(ec);
+        return false;
+      }
+      if (type == ondemand::json_type::null) continue;
+      error->location = Where(v);
+      error->message = "field 'spans': " + Mismatch(v, "an array");
+      return false;
+    }
+    if (!DecodeTraceMember(key, v, trace, &streamed->processes_, /*store_ids=*/true, error)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool JaegerJsonDecoder::DecodeSpanRun(ondemand::value array, uint32_t first_index, Trace* part,
+                                      std::vector<JaegerPendingSpan>* pending,
+                                      std::string_view* first_trace_id, DecodeError* error) {
+  processes_.clear();
+  pending->clear();
+  last_stored_trace_id_ = {};
+  *first_trace_id = {};
+  ondemand::array spans;
+  if (array.get_array().get(spans)) {
+    error->location = Where(array);
+    error->message = "field 'spans': " + Mismatch(array, "an array");
+    return false;
+  }
+  uint32_t index = first_index;
+  for (auto span_result : spans) {
+    ondemand::value& span_value = span_result.value_unsafe();
+    if (auto ec = span_result.error(); ec) {
+      error->location = Where(array);
+      error->message = fmt::format("span {}: {}", index, JsonErrorText(ec));
+      return false;
+    }
+    pending->emplace_back();
+    if (!DecodeSpanObject(span_value, index, part, &pending->back(), error)) return false;
+    JaegerPendingSpan& p = pending->back();
+    if (first_trace_id->empty() && p.has_trace_id)
+      *first_trace_id = part->arena.Store(span_trace_id_);
+    // The document goes before the trace is complete: keep the process id,
+    // and resolve an embedded process now (this decoder's list is per run).
+    p.process_id = part->arena.Store(p.process_id);
+    if (p.embedded_process >= 0) {
+      const Process& process = processes_[static_cast<size_t>(p.embedded_process)];
+      part->spans.back().service = process.service;
+      part->spans.back().host = process.host;
+      p.embedded_process = JaegerPendingSpan::kProcessResolved;
+    }
+    ++index;
+  }
+  return true;
+}
+
 bool JaegerJsonDecoder::DecodeSpan(ondemand::value span_value, size_t index, Trace* trace,
                                    std::string_view* span_trace_id, DecodeError* error) {
   processes_.clear();
   pending_.clear();
-  last_process_ = 0;
   last_stored_trace_id_ = {};
   const uint32_t first = static_cast<uint32_t>(trace->spans.size());
   pending_.emplace_back();
@@ -407,39 +577,10 @@ bool JaegerJsonDecoder::DecodeProcess(ondemand::value process_value, Trace* trac
   return true;
 }
 
-const JaegerJsonDecoder::Process* JaegerJsonDecoder::FindProcess(std::string_view id) {
-  if (last_process_ < processes_.size() && BytesEqual(processes_[last_process_].id, id)) {
-    return &processes_[last_process_];
-  }
-  for (size_t i = 0; i < processes_.size(); ++i) {
-    if (!processes_[i].id.empty() && BytesEqual(processes_[i].id, id)) {
-      last_process_ = i;
-      return &processes_[i];
-    }
-  }
-  return nullptr;
-}
-
 void JaegerJsonDecoder::Resolve(Trace* trace, uint32_t first_span) {
   bool trace_hex = true;
   if (!trace->trace_id.empty()) NormalizeTraceIdCached(trace->trace_id, &trace_hex);
-  for (uint32_t i = first_span; i < trace->spans.size(); ++i) {
-    analyzer::Span& span = trace->spans[i];
-    const PendingSpan& pending = pending_[i - first_span];
-    const Process* process = nullptr;
-    if (pending.embedded_process >= 0) {
-      process = &processes_[static_cast<size_t>(pending.embedded_process)];
-    } else if (!pending.process_id.empty()) {
-      process = FindProcess(pending.process_id);
-    }
-    span.service = process != nullptr ? process->service : kUnknownService;
-    span.host = process != nullptr ? process->host : std::string_view();
-    const bool span_trace_hex = pending.has_trace_id ? pending.trace_id_hex : trace_hex;
-    if (!pending.span_id_hex || !span_trace_hex) ++trace->quality.non_hex_ids;
-    for (uint32_t r = span.refs_begin; r < span.refs_begin + span.refs_count; ++r) {
-      if (trace->references[r].trace_id.empty()) trace->references[r].trace_id = trace->trace_id;
-    }
-  }
+  ResolveSpans(trace, first_span, pending_, processes_, trace_hex);
 }
 
 }  // namespace trace_analyze::formats

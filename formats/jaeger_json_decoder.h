@@ -16,6 +16,58 @@
 
 namespace trace_analyze::formats {
 
+struct JaegerProcess {
+  std::string_view id;       // key in `processes`; "" if embedded in its span
+  std::string_view service;  // in the trace arena
+  std::string_view host;     // in the trace arena
+};
+
+// Decode-time facts about a span, resolved once the whole trace is read (a
+// trace lists its processes after its spans).
+struct JaegerPendingSpan {
+  // Its processID: a view of the document while a whole trace is decoded,
+  // in the trace's arena for a run of a streamed trace.
+  std::string_view process_id;
+  // Index of its embedded process in the decoder's processes; -1: none;
+  // kProcessResolved: service and host are set already.
+  int32_t embedded_process = -1;
+  bool has_trace_id = false;  // the span has its own traceID
+  bool trace_id_hex = true;
+  bool span_id_hex = true;
+  static constexpr int32_t kProcessResolved = -2;
+};
+
+class JaegerJsonDecoder;
+
+// A Jaeger trace too big to hold as text (input/ streams it): its members
+// (traceID, processes, ...) and runs of its spans arrive as separate pieces.
+// Runs may be decoded on any thread (JaegerJsonDecoder::DecodeSpanRun) and
+// are appended in input order; the result equals DecodeTrace's on the whole
+// object.
+class JaegerStreamedTrace {
+ public:
+  // Starts a new trace, keeping buffers for reuse.
+  void Begin();
+  analyzer::Trace& trace() { return trace_; }
+
+  // Appends a decoded run: its spans, references and attributes are copied,
+  // its strings adopted (`part` is left empty). `first_trace_id`: the first
+  // traceID its spans carried ("" if none), in part's arena.
+  void AppendRun(analyzer::Trace* part, const std::vector<JaegerPendingSpan>& pending,
+                 std::string_view first_trace_id);
+
+  // After the last piece: the trace id from the first span when the trace
+  // has none, services and hosts from the processes, references' trace ids.
+  void Finish();
+
+ private:
+  friend class JaegerJsonDecoder;
+  analyzer::Trace trace_;
+  std::vector<JaegerProcess> processes_;  // ids in the trace's arena
+  std::vector<JaegerPendingSpan> pending_;
+  std::string_view first_span_trace_id_;
+};
+
 // The decoder of two rows of the format table: Jaeger UI traces (whole) and
 // bare Jaeger spans.
 class JaegerJsonDecoder final : public FormatDecoder {
@@ -43,25 +95,33 @@ class JaegerJsonDecoder final : public FormatDecoder {
   bool DecodeSpan(ondemand::value span_value, size_t index, analyzer::Trace* trace,
                   std::string_view* span_trace_id, DecodeError* error);
 
+  // A streamed trace's pieces. DecodeSpanRun decodes an array of span
+  // objects, numbered from `first_index` in messages, into `part` (which the
+  // caller has Reset()) and `pending` (cleared here), for
+  // JaegerStreamedTrace::AppendRun; `first_trace_id` as AppendRun wants it.
+  // Touches no streamed trace, so lanes may run it at once, each with its
+  // own decoder.
+  bool DecodeSpanRun(ondemand::value array, uint32_t first_index, analyzer::Trace* part,
+                     std::vector<JaegerPendingSpan>* pending, std::string_view* first_trace_id,
+                     DecodeError* error);
+  // An object holding some members of the trace object other than a spans
+  // array (traceID, processes, spans: null, ...), as DecodeTrace reads them.
+  bool DecodeTraceMembers(ondemand::value object, JaegerStreamedTrace* streamed,
+                          DecodeError* error);
+
  private:
-  struct Process {
-    std::string_view id;       // key in `processes` (document view); "" if embedded
-    std::string_view service;  // in the trace arena
-    std::string_view host;     // in the trace arena
-  };
-  // Decode-time facts about a span, resolved once the whole trace is read.
-  struct PendingSpan {
-    std::string_view process_id;  // document view
-    int32_t embedded_process = -1;
-    bool has_trace_id = false;  // the span has its own traceID
-    bool trace_id_hex = true;
-    bool span_id_hex = true;
-  };
+  using Process = JaegerProcess;
+  using PendingSpan = JaegerPendingSpan;
 
   bool DecodeSpanObject(ondemand::value span_value, uint32_t index, analyzer::Trace* trace,
                         PendingSpan* pending, DecodeError* error);
   bool DecodeProcess(ondemand::value process_value, analyzer::Trace* trace, Process* process,
                      std::string* failure);
+  // A trace object's traceID or processes member (other keys are ignored)
+  // into `trace` and `processes`; process ids are stored in the trace's arena
+  // when `store_ids`, else they view the document.
+  bool DecodeTraceMember(std::string_view key, ondemand::value& v, analyzer::Trace* trace,
+                         std::vector<Process>* processes, bool store_ids, DecodeError* error);
   bool DecodeReferences(ondemand::value refs_value, analyzer::Trace* trace, const char** where,
                         std::string* failure);
   bool DecodeTags(ondemand::value tags_value, analyzer::Trace* trace, analyzer::Span* span,
@@ -72,7 +132,6 @@ class JaegerJsonDecoder final : public FormatDecoder {
   // Stores a normalised trace id in the trace's arena, sharing the trace's
   // own copy or the previous stored copy when equal.
   std::string_view StoreTraceId(std::string_view raw, analyzer::Trace* trace);
-  const Process* FindProcess(std::string_view id);
   void Resolve(analyzer::Trace* trace, uint32_t first_span);
 
   std::vector<Process> processes_;
@@ -85,7 +144,6 @@ class JaegerJsonDecoder final : public FormatDecoder {
   bool cache_trace_id_hex_ = true;
   bool cache_valid_ = false;
   std::string_view last_stored_trace_id_;  // in the current trace's arena
-  size_t last_process_ = 0;                // FindProcess cache: spans come grouped by process
 };
 
 }  // namespace trace_analyze::formats

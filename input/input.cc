@@ -71,6 +71,7 @@ class Reader {
     internal::PipelineOptions options;
     options.chunk_size = ChunkSizeFor(bytes.size());
     options.max_unit_bytes = options_.max_unit_bytes;
+    options.stream_trace_bytes = options_.stream_trace_bytes;
     return Decode(source.value().get(), name, options, /*carry_on=*/false);
   }
 
@@ -87,6 +88,7 @@ class Reader {
     internal::PipelineOptions options;
     options.chunk_size = ChunkSizeFor(source.value()->SizeHint());
     options.max_unit_bytes = options_.max_unit_bytes;
+    options.stream_trace_bytes = options_.stream_trace_bytes;
     options.threaded = raw_size == 0 || raw_size >= kThreadedFrom;
     return Decode(source.value().get(), name, options, /*carry_on=*/!options_.strict);
   }

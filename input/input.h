@@ -30,6 +30,11 @@ struct ReadOptions {
   // input: memory is bounded by it (simdjson needs a few times the value's
   // size on top). 1 GiB is about two million Jaeger spans in one trace.
   uint64_t max_unit_bytes = uint64_t{1} << 30;
+  // A Jaeger trace longer than this (bytes of JSON) is not held as text: its
+  // spans are decoded in runs, on every decoding lane, as they are read, so
+  // memory holds the decoded trace but not its text. Results do not depend
+  // on it (except the byte offsets some syntax errors name); tests lower it.
+  uint64_t stream_trace_bytes = uint64_t{8} << 20;
   // Decompression bomb guard for .gz/.zst input (byte_source.h).
   DecompressLimits decompress = {};
   // Threads that decode (and, reading into a TraceAnalyzer, analyse) big

@@ -25,6 +25,15 @@ enum class UnitKind : uint8_t {
   kEnvelopeErrors,  // the `errors` value of a Jaeger API envelope
   kUnknown,         // an array element of no known shape (reported, skipped)
   kBrokenLine,      // a JSON Lines line that is not a complete document (reported, skipped)
+  // A Jaeger UI trace too big to hold as text comes in pieces, in this order
+  // (JsonSplitter): its opening brace (no bytes), then its members as they
+  // come: each member other than a spans array (`"key": value`), and each
+  // spans array as runs of whole span objects (`{...},{...}`); then its
+  // closing brace.
+  kTraceOpen,
+  kTraceMember,
+  kTraceSpans,
+  kTraceClose,
 };
 
 // What a JSON value is to the reader: a unit of one trace format, or a piece

@@ -21,7 +21,8 @@ struct Unit {
   UnitType type;
   size_t begin = 0;  // byte range in Batch::data()
   size_t end = 0;
-  uint64_t offset = 0;  // input offset of `begin` (uncompressed bytes)
+  uint64_t offset = 0;      // input offset of `begin` (uncompressed bytes)
+  uint32_t first_span = 0;  // kTraceSpans: the run's first span's index in its array
 };
 
 // A growable byte buffer with kPadding readable bytes after its capacity, as

@@ -19,11 +19,12 @@ std::string Describe(int c) {
 }  // namespace
 
 JsonSplitter::JsonSplitter(ByteSource* source, BatchPool* pool, size_t chunk_size,
-                           uint64_t max_unit_bytes)
+                           uint64_t max_unit_bytes, uint64_t stream_trace_bytes)
     : source_(source),
       pool_(pool),
       chunk_size_(std::max<size_t>(chunk_size, 4096)),
-      max_unit_bytes_(max_unit_bytes) {}
+      max_unit_bytes_(max_unit_bytes),
+      stream_trace_bytes_(stream_trace_bytes) {}
 
 Error JsonSplitter::Truncated(uint64_t value_start) {
   error_offset_ = end_;
@@ -165,12 +166,12 @@ bool JsonSplitter::SkipBrokenLine(uint64_t doc_start) {
   return true;
 }
 
-void JsonSplitter::Record(UnitType type, uint64_t begin, uint64_t end) {
-  batch_->units.push_back(
-      Unit{type, static_cast<size_t>(begin - base_), static_cast<size_t>(end - base_), begin});
+void JsonSplitter::Record(UnitType type, uint64_t begin, uint64_t end, uint32_t first_span) {
+  batch_->units.push_back(Unit{type, static_cast<size_t>(begin - base_),
+                               static_cast<size_t>(end - base_), begin, first_span});
 }
 
-Status JsonSplitter::ScanValue(uint64_t* begin, uint64_t* end) {
+Status JsonSplitter::ScanValue(uint64_t* begin, uint64_t* end, uint64_t limit, bool* over) {
   *begin = pos_;
   const char first = *At(pos_);
   if (first == ',' || first == ']' || first == '}' || first == ':') {
@@ -182,9 +183,15 @@ Status JsonSplitter::ScanValue(uint64_t* begin, uint64_t* end) {
     const size_t n = scanner_.Scan(At(from), static_cast<size_t>(end_ - from));
     if (n != ValueScanner::kNotFound) {
       *end = from + n;
+      // One refill can read past the limit and the value's end at once.
+      if (over != nullptr && *end - *begin > limit) *over = true;
       break;
     }
     from = end_;
+    if (over != nullptr && end_ - *begin > limit) {
+      *over = true;
+      return OkStatus();
+    }
     Result<bool> more = More();
     if (!more.ok()) return more.error();
     if (!more.value()) {
@@ -216,17 +223,16 @@ Status JsonSplitter::SplitArrayElements(ArrayContext context, uint64_t array_sta
   }
   while (true) {
     keep_ = pos_;
-    uint64_t begin = 0;
-    uint64_t end = 0;
-    if (Status s = ScanValue(&begin, &end); !s.ok() || stopped_) return s;
-    const std::string_view element(At(begin), static_cast<size_t>(end - begin));
-    UnitType type;
-    if (context == ArrayContext::kEnvelopeData) {
-      if (element.front() == '{') type = UnitType::Format(formats::kJaegerTraceFormat);
+    if (context == ArrayContext::kEnvelopeData && c.value() == '{') {
+      if (Status s = SplitJaegerTrace(); !s.ok() || stopped_) return s;
     } else {
-      type = ClassifyValue(element);
+      uint64_t begin = 0;
+      uint64_t end = 0;
+      if (Status s = ScanValue(&begin, &end); !s.ok() || stopped_) return s;
+      const std::string_view element(At(begin), static_cast<size_t>(end - begin));
+      Record(context == ArrayContext::kEnvelopeData ? UnitType{} : ClassifyValue(element), begin,
+             end);
     }
-    Record(type, begin, end);
     keep_ = pos_;
 
     c = PeekNonSpace();
@@ -323,13 +329,14 @@ Status JsonSplitter::SplitTopObject() {
               !s.ok() || stopped_) {
             return s;
           }
+        } else if (c.value() == '{') {
+          // {"data": {trace}} (Jaeger UI's internal model, some tools).
+          if (Status s = SplitJaegerTrace(); !s.ok() || stopped_) return s;
         } else {
+          // null means no traces.
           uint64_t begin = 0;
           uint64_t end = 0;
           if (Status s = ScanValue(&begin, &end); !s.ok() || stopped_) return s;
-          // {"data": {trace}} (Jaeger UI's internal model, some tools); null
-          // means no traces.
-          if (c.value() == '{') Record(UnitType::Format(formats::kJaegerTraceFormat), begin, end);
         }
       } else {
         uint64_t begin = 0;
@@ -377,12 +384,142 @@ Status JsonSplitter::SplitTopObject() {
 Status JsonSplitter::SplitWholeObject(uint64_t start, UnitType type) {
   // Re-scan from the opening brace: only a few small members were read.
   pos_ = start;
+  if (type == UnitType::Format(formats::kJaegerTraceFormat)) {
+    const Status s = SplitJaegerTrace();
+    keep_ = pos_;
+    return s;
+  }
   uint64_t begin = 0;
   uint64_t end = 0;
   if (Status s = ScanValue(&begin, &end); !s.ok() || stopped_) return s;
   Record(type, begin, end);
   keep_ = pos_;
   return OkStatus();
+}
+
+Status JsonSplitter::SplitJaegerTrace() {
+  uint64_t begin = 0;
+  uint64_t end = 0;
+  bool over = false;
+  if (Status s = ScanValue(&begin, &end, stream_trace_bytes_, &over); !s.ok() || stopped_) {
+    return s;
+  }
+  if (!over) {
+    Record(UnitType::Format(formats::kJaegerTraceFormat), begin, end);
+    return OkStatus();
+  }
+  pos_ = begin;  // still buffered: keep_ is at or before it
+  const Status s = StreamTrace(begin);
+  // The end of input inside it: name the trace, as when it is held whole.
+  if (!s.ok() && eof_ && error_offset_ == end_) return Truncated(begin);
+  return s;
+}
+
+Status JsonSplitter::StreamTrace(uint64_t start) {
+  Record(UnitType::Structure(UnitKind::kTraceOpen), start, start);
+  ++pos_;  // '{'
+  keep_ = pos_;
+  Result<int> c = PeekNonSpace();
+  if (!c.ok()) return c.error();
+  if (c.value() != '}') {
+    while (true) {
+      if (c.value() == kEof) return stopped_ ? OkStatus() : Status(Truncated(start));
+      if (c.value() != '"') return Unexpected(pos_, "'\"' to start an object key");
+      const uint64_t member = pos_;
+      keep_ = member;
+      if (Status s = ReadKey(); !s.ok() || stopped_) return s;
+      c = PeekNonSpace();
+      if (!c.ok()) return c.error();
+      if (c.value() == kEof) return stopped_ ? OkStatus() : Status(Truncated(start));
+      if (c.value() != ':') return Unexpected(pos_, "':' after an object key");
+      ++pos_;
+      c = PeekNonSpace();
+      if (!c.ok()) return c.error();
+      if (c.value() == kEof) return stopped_ ? OkStatus() : Status(Truncated(start));
+      if (key_ == "spans" && c.value() == '[') {
+        if (Status s = StreamSpans(); !s.ok() || stopped_) return s;
+      } else {
+        uint64_t begin = 0;
+        uint64_t end = 0;
+        if (Status s = ScanValue(&begin, &end); !s.ok() || stopped_) return s;
+        Record(UnitType::Structure(UnitKind::kTraceMember), member, end);
+      }
+      keep_ = pos_;
+      c = PeekNonSpace();
+      if (!c.ok()) return c.error();
+      if (c.value() == kEof) return stopped_ ? OkStatus() : Status(Truncated(start));
+      if (c.value() == '}') break;
+      if (c.value() != ',') return Unexpected(pos_, "',' or '}' after an object member");
+      ++pos_;
+      c = PeekNonSpace();
+      if (!c.ok()) return c.error();
+    }
+  }
+  Record(UnitType::Structure(UnitKind::kTraceClose), pos_, pos_ + 1);
+  ++pos_;  // '}'
+  keep_ = pos_;
+  return OkStatus();
+}
+
+Status JsonSplitter::StreamSpans() {
+  const uint64_t array_start = pos_;
+  ++pos_;  // '['
+  keep_ = pos_;
+  // A run ends at this many bytes, or earlier when the batch is full, little
+  // of it is left to scan and the run is not small: then the next refill
+  // carries at most that little (and the span being scanned) to the next
+  // batch. Runs are big because each leaves its last, partly filled, block
+  // of strings behind (StringArena::Adopt).
+  const uint64_t run_bytes = std::max<uint64_t>(chunk_size_ / 2, 1);
+  const uint64_t run_tail = std::max<uint64_t>(chunk_size_ / 16, 1);
+  uint32_t index = 0;  // of the next span
+  bool in_run = false;
+  uint64_t run_begin = 0;
+  uint64_t run_end = 0;
+  uint32_t run_first = 0;
+  const auto close_run = [&] {
+    if (in_run) Record(UnitType::Structure(UnitKind::kTraceSpans), run_begin, run_end, run_first);
+    in_run = false;
+    keep_ = pos_;
+  };
+  Result<int> c = PeekNonSpace();
+  if (!c.ok()) return c.error();
+  if (c.value() == kEof) return stopped_ ? OkStatus() : Status(Truncated(array_start));
+  if (c.value() == ']') {
+    ++pos_;
+    keep_ = pos_;
+    return OkStatus();
+  }
+  while (true) {
+    const bool batch_full = batch_->size == batch_->buffer.capacity();
+    const uint64_t run_size = run_end - run_begin;
+    if (in_run &&
+        (run_size >= run_bytes || (batch_full && end_ - pos_ < run_tail && run_size >= run_tail))) {
+      close_run();
+    }
+    if (!in_run) {
+      in_run = true;
+      run_begin = pos_;
+      run_first = index;
+      keep_ = pos_;
+    }
+    uint64_t begin = 0;
+    if (Status s = ScanValue(&begin, &run_end); !s.ok() || stopped_) return s;
+    ++index;
+    c = PeekNonSpace();
+    if (!c.ok()) return c.error();
+    if (c.value() == kEof) return stopped_ ? OkStatus() : Status(Truncated(array_start));
+    if (c.value() == ']') {
+      ++pos_;
+      close_run();
+      return OkStatus();
+    }
+    if (c.value() != ',') return Unexpected(pos_, "',' or ']' after an array element");
+    ++pos_;
+    c = PeekNonSpace();
+    if (!c.ok()) return c.error();
+    if (c.value() == kEof) return stopped_ ? OkStatus() : Status(Truncated(array_start));
+  }
 }
 
 }  // namespace trace_analyze::input::internal

@@ -11,6 +11,10 @@
 //  * any other object: one unit for the whole object, its kind taken from its
 //    first deciding key (see sniff.h).
 //  * `[...]`: one unit per element, each classified with ClassifyValue.
+// A Jaeger trace longer than `stream_trace_bytes` is not held whole: it
+// becomes kTraceOpen, kTraceMember, kTraceSpans and kTraceClose units
+// (sniff.h), each spans array cut into runs of whole spans, so memory stays
+// bounded by the chunk size for traces of any size.
 // A value that does not close, or bytes that cannot start or continue this
 // structure, are an error; what is inside a unit is the decoders' business.
 // Except in JSON Lines: when a document that starts a line (after an earlier
@@ -44,7 +48,8 @@ class JsonSplitter {
   // not fit, up to about `max_unit_bytes`: a longer unit is an error). `source`
   // and `pool` must outlive the splitter.
   JsonSplitter(ByteSource* source, BatchPool* pool, size_t chunk_size,
-               uint64_t max_unit_bytes = uint64_t{1} << 30);
+               uint64_t max_unit_bytes = uint64_t{1} << 30,
+               uint64_t stream_trace_bytes = uint64_t{8} << 20);
 
   // Splits the whole input. Errors carry no source name: "empty input" or
   // "byte N: <what>". Returns OkStatus when `emit` asked to stop.
@@ -62,8 +67,15 @@ class JsonSplitter {
   Status SplitTopObject();
   Status SplitArrayElements(ArrayContext context, uint64_t array_start);
   Status SplitWholeObject(uint64_t start, UnitType type);
+  // The Jaeger trace object at pos_: one unit, or streamed when too long.
+  Status SplitJaegerTrace();
+  Status StreamTrace(uint64_t start);
+  Status StreamSpans();
   // Scans the value at pos_ and sets [*begin, *end); pos_ moves past it.
-  Status ScanValue(uint64_t* begin, uint64_t* end);
+  // With `over`: once more than `limit` bytes of the value were read without
+  // its end, stops with *over set (pos_ is then unspecified).
+  Status ScanValue(uint64_t* begin, uint64_t* end, uint64_t limit = UINT64_MAX,
+                   bool* over = nullptr);
   Status ReadKey();
   // After the document at `doc_start` failed: records it as a kBrokenLine
   // unit and moves to the next "\n{" if both are in the buffer.
@@ -74,7 +86,7 @@ class JsonSplitter {
   // Reads more input; false at end of input.
   Result<bool> More();
   Status Rotate();
-  void Record(UnitType type, uint64_t begin, uint64_t end);
+  void Record(UnitType type, uint64_t begin, uint64_t end, uint32_t first_span = 0);
 
   const char* At(uint64_t offset) const { return batch_->buffer.data() + (offset - base_); }
   // Both record the offset they name in error_offset_.
@@ -85,6 +97,7 @@ class JsonSplitter {
   BatchPool* pool_;
   size_t chunk_size_;
   uint64_t max_unit_bytes_;
+  uint64_t stream_trace_bytes_;
   const EmitFn* emit_ = nullptr;
   bool stopped_ = false;  // emit_ returned false
 

@@ -270,7 +270,8 @@ Status WithName(Status status, std::string_view name) {
 Status RunPipeline(ByteSource* source, std::string_view name, const PipelineOptions& options,
                    BatchPool* pool, UnitDecoder* decoder, uint64_t* bytes_read,
                    SplitFailure* failure) {
-  JsonSplitter splitter(source, pool, options.chunk_size, options.max_unit_bytes);
+  JsonSplitter splitter(source, pool, options.chunk_size, options.max_unit_bytes,
+                        options.stream_trace_bytes);
   Status decode_status = OkStatus();
   Status split_status = OkStatus();
 

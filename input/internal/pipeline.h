@@ -21,9 +21,10 @@
 namespace trace_analyze::input::internal {
 
 struct PipelineOptions {
-  size_t chunk_size = size_t{1} << 20;          // bytes per read / batch buffer
-  bool threaded = false;                        // split on a reader thread
-  uint64_t max_unit_bytes = uint64_t{1} << 30;  // ReadOptions::max_unit_bytes
+  size_t chunk_size = size_t{1} << 20;              // bytes per read / batch buffer
+  bool threaded = false;                            // split on a reader thread
+  uint64_t max_unit_bytes = uint64_t{1} << 30;      // ReadOptions::max_unit_bytes
+  uint64_t stream_trace_bytes = uint64_t{8} << 20;  // ReadOptions::stream_trace_bytes
 };
 
 // Where the input stopped being splittable (truncated, not JSON, not a trace

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
 #include <thread>
 #include <utility>
 
@@ -55,6 +56,42 @@ simdjson::error_code ParseUnit(const Batch& batch, const Unit& unit,
   return doc->get_value().get(*root);
 }
 
+// Parses `bytes` wrapped in `open` and `close` (a piece of a streamed trace
+// made a JSON document) in `lane`'s scratch buffer.
+simdjson::error_code ParseWrapped(std::string_view bytes, char open, char close,
+                                  UnitDecoder::Lane* lane, simdjson::ondemand::document* doc,
+                                  simdjson::ondemand::value* root) {
+  const size_t size = bytes.size() + 2;
+  lane->scratch.Reserve(size);
+  char* data = lane->scratch.data();
+  data[0] = open;
+  std::memcpy(data + 1, bytes.data(), bytes.size());
+  data[size - 1] = close;
+  if (size > lane->parser.capacity()) {
+    const size_t capacity = std::max(size, 2 * lane->parser.capacity());
+    if (auto ec = lane->parser.allocate(capacity); ec) return ec;
+  }
+  if (auto ec = lane->parser.iterate(data, size, lane->scratch.capacity() + PaddedBuffer::kPadding)
+                    .get(*doc);
+      ec) {
+    return ec;
+  }
+  return doc->get_value().get(*root);
+}
+
+// `location` in a wrapped copy of `bytes` (ParseWrapped) as a pointer into
+// `bytes`; null when it is not inside them.
+const char* Unwrapped(const char* location, const UnitDecoder::Lane& lane, std::string_view bytes) {
+  const char* copy = lane.scratch.data() + 1;
+  if (location == nullptr || location < copy || location > copy + bytes.size()) return nullptr;
+  return bytes.data() + (location - copy);
+}
+
+// The Jaeger decoder of a lane: streamed traces are Jaeger traces.
+formats::JaegerJsonDecoder& JaegerDecoder(UnitDecoder::Lane* lane) {
+  return static_cast<formats::JaegerJsonDecoder&>(lane->decoder(formats::kJaegerTraceFormat));
+}
+
 }  // namespace
 
 UnitDecoder::UnitDecoder(const ReadOptions& options, size_t lanes, Delivery* delivery,
@@ -63,6 +100,7 @@ UnitDecoder::UnitDecoder(const ReadOptions& options, size_t lanes, Delivery* del
 
 void UnitDecoder::BeginSource(std::string_view source) {
   source_.assign(source);
+  streamed_open_ = false;
   groups_.Clear();
   span_units_.assign(formats::TraceFormats().size(), 0);
 }
@@ -81,6 +119,10 @@ Status UnitDecoder::Skip(const Unit& unit, const char* unit_begin, const char* l
   if (location != nullptr && location >= unit_begin && location <= unit_begin + size) {
     offset += static_cast<uint64_t>(location - unit_begin);
   }
+  return SkipAt(offset, trace_id, message);
+}
+
+Status UnitDecoder::SkipAt(uint64_t offset, std::string_view trace_id, std::string_view message) {
   InputProblem problem{source_, offset, Shorten(trace_id, kMaxQuotedBytes),
                        Shorten(message, 4 * kMaxQuotedBytes)};
   if (options_.strict) return Error{ErrorCode::kInput, problem.ToString()};
@@ -119,6 +161,10 @@ Status UnitDecoder::DecodeUnit(const Batch& batch, const Unit& unit) {
                 "skipped to the next line");
   }
   if (unit.type.kind == UnitKind::kEnvelopeErrors && bytes == "null") return OkStatus();
+  if (unit.type.kind == UnitKind::kTraceOpen || unit.type.kind == UnitKind::kTraceMember ||
+      unit.type.kind == UnitKind::kTraceClose) {
+    return DecodeTracePiece(batch, unit);
+  }
   if (CanDecodeAhead(unit)) {
     DecodeAhead(batch, unit, lane(0), &decoded_);
     PrepareAhead(0, &decoded_);
@@ -139,6 +185,10 @@ Status UnitDecoder::DecodeUnit(const Batch& batch, const Unit& unit) {
       return DecodeSpans(root, unit, bytes.data());
     case UnitKind::kUnknown:  // handled above
     case UnitKind::kBrokenLine:
+    case UnitKind::kTraceOpen:
+    case UnitKind::kTraceMember:
+    case UnitKind::kTraceSpans:
+    case UnitKind::kTraceClose:
       break;
   }
   return OkStatus();
@@ -162,6 +212,11 @@ void UnitDecoder::DecodeAhead(const Batch& batch, const Unit& unit, Lane* lane, 
   out->trace.Reset();
   out->ok = false;
   out->location = nullptr;
+  out->span_run = unit.type.kind == UnitKind::kTraceSpans;
+  if (out->span_run) {
+    DecodeSpanRun(batch, unit, lane, out);
+    return;
+  }
   simdjson::ondemand::document doc;
   simdjson::ondemand::value root;
   if (auto ec = ParseUnit(batch, unit, &lane->parser, &doc, &root); ec) {
@@ -178,7 +233,7 @@ void UnitDecoder::DecodeAhead(const Batch& batch, const Unit& unit, Lane* lane, 
 }
 
 void UnitDecoder::PrepareAhead(size_t lane, Decoded* decoded) const {
-  if (!decoded->ok) return;
+  if (!decoded->ok || decoded->span_run) return;
   // source_ changes only between inputs, never while lanes run.
   decoded->trace.source = decoded->trace.arena.Store(source_);
   decoded->prepared = delivery_->prepares() && !decoded->empty;
@@ -186,12 +241,97 @@ void UnitDecoder::PrepareAhead(size_t lane, Decoded* decoded) const {
 }
 
 Status UnitDecoder::CommitAhead(const Batch& batch, const Unit& unit, Decoded* decoded) {
+  if (decoded->span_run) {
+    CommitSpanRun(batch, unit, decoded);
+    return OkStatus();
+  }
   const char* unit_begin = batch.Bytes(unit).data();
   if (!decoded->ok) {
     return Skip(unit, unit_begin, decoded->location, decoded->trace.trace_id,
                 std::move(decoded->message));
   }
   return Deliver(decoded->trace, decoded->empty, decoded->prepared ? &decoded->analysis : nullptr);
+}
+
+void UnitDecoder::DecodeSpanRun(const Batch& batch, const Unit& unit, Lane* lane, Decoded* out) {
+  out->pending.clear();
+  out->first_trace_id = {};
+  const std::string_view bytes = batch.Bytes(unit);
+  simdjson::ondemand::document doc;
+  simdjson::ondemand::value root;
+  if (auto ec = ParseWrapped(bytes, '[', ']', lane, &doc, &root); ec) {
+    out->message = formats::JsonErrorText(ec);
+    return;
+  }
+  formats::DecodeError error;
+  out->ok = JaegerDecoder(lane).DecodeSpanRun(root, unit.first_span, &out->trace, &out->pending,
+                                              &out->first_trace_id, &error);
+  if (!out->ok) {
+    out->location = Unwrapped(error.location, *lane, bytes);
+    out->message = std::move(error.message);
+  }
+}
+
+void UnitDecoder::CommitSpanRun(const Batch& batch, const Unit& unit, Decoded* decoded) {
+  if (!streamed_open_ || streamed_failed_) return;
+  if (!decoded->ok) {
+    FailStreamed(unit, batch.Bytes(unit).data(), decoded->location, std::move(decoded->message));
+    return;
+  }
+  streamed_.AppendRun(&decoded->trace, decoded->pending, decoded->first_trace_id);
+}
+
+void UnitDecoder::FailStreamed(const Unit& unit, const char* unit_begin, const char* location,
+                               std::string message) {
+  streamed_failed_ = true;
+  // Without a location the trace is named, as when it is decoded whole.
+  streamed_failure_offset_ = streamed_offset_;
+  const size_t size = unit.end - unit.begin;
+  if (location != nullptr && location >= unit_begin && location <= unit_begin + size) {
+    streamed_failure_offset_ = unit.offset + static_cast<uint64_t>(location - unit_begin);
+  }
+  streamed_failure_trace_id_.assign(streamed_.trace().trace_id);
+  streamed_failure_ = std::move(message);
+}
+
+Status UnitDecoder::DecodeTracePiece(const Batch& batch, const Unit& unit) {
+  switch (unit.type.kind) {
+    case UnitKind::kTraceOpen:
+      streamed_.Begin();
+      streamed_open_ = true;
+      streamed_failed_ = false;
+      streamed_offset_ = unit.offset;
+      return OkStatus();
+    case UnitKind::kTraceMember: {
+      if (!streamed_open_ || streamed_failed_) return OkStatus();
+      const std::string_view bytes = batch.Bytes(unit);
+      simdjson::ondemand::document doc;
+      simdjson::ondemand::value root;
+      if (auto ec = ParseWrapped(bytes, '{', '}', lane(0), &doc, &root); ec) {
+        FailStreamed(unit, bytes.data(), nullptr, formats::JsonErrorText(ec));
+        return OkStatus();
+      }
+      formats::DecodeError error;
+      if (!JaegerDecoder(lane(0)).DecodeTraceMembers(root, &streamed_, &error)) {
+        FailStreamed(unit, bytes.data(), Unwrapped(error.location, *lane(0), bytes),
+                     std::move(error.message));
+      }
+      return OkStatus();
+    }
+    case UnitKind::kTraceClose: {
+      if (!streamed_open_) return OkStatus();
+      streamed_open_ = false;
+      if (streamed_failed_) {
+        return SkipAt(streamed_failure_offset_, streamed_failure_trace_id_, streamed_failure_);
+      }
+      streamed_.Finish();
+      analyzer::Trace& trace = streamed_.trace();
+      trace.source = trace.arena.Store(source_);
+      return Deliver(trace, trace.spans.empty(), nullptr);
+    }
+    default:
+      return OkStatus();
+  }
 }
 
 Status UnitDecoder::DecodeJaegerTrace(simdjson::ondemand::value value, const Unit& unit,
@@ -293,6 +433,8 @@ formats::FormatDecoder& UnitDecoder::Lane::decoder(formats::FormatId format) {
 }
 
 Status UnitDecoder::EndSource() {
+  // A trace the input ended inside is dropped: the splitter reports where.
+  streamed_open_ = false;
   Status status = OkStatus();
   std::vector<uint8_t> empty;
   const bool prepared = delivery_->prepares();

@@ -18,6 +18,7 @@
 #include "analyzer/model.h"
 #include "analyzer/status.h"
 #include "analyzer/trace_analysis.h"
+#include "formats/jaeger_json_decoder.h"
 #include "formats/trace_format.h"
 #include "formats/trace_groups.h"
 #include "input/input.h"
@@ -59,9 +60,15 @@ class UnitDecoder {
     // What Delivery::Prepare computed for `trace`, when `prepared`.
     analyzer::TraceAnalysis analysis;
     bool prepared = false;
+    // A kTraceSpans unit: `trace` holds the run's spans, for
+    // JaegerStreamedTrace::AppendRun with these two.
+    bool span_run = false;
+    std::vector<formats::JaegerPendingSpan> pending;
+    std::string_view first_trace_id;
   };
   struct Lane {
     simdjson::ondemand::parser parser;
+    PaddedBuffer scratch;        // a piece of a streamed trace made a JSON document
     std::vector<Decoded> slots;  // for the lane's user; kept warm across inputs
 
     // The lane's decoder of `format`, made on first use.
@@ -71,8 +78,9 @@ class UnitDecoder {
     std::vector<std::unique_ptr<formats::FormatDecoder>> decoders_;  // by FormatId
   };
   static bool CanDecodeAhead(const Unit& unit) {
-    return unit.type.kind == UnitKind::kFormat &&
-           formats::TraceFormats()[unit.type.format].assembly == formats::Assembly::kWholeTrace;
+    return unit.type.kind == UnitKind::kTraceSpans ||
+           (unit.type.kind == UnitKind::kFormat &&
+            formats::TraceFormats()[unit.type.format].assembly == formats::Assembly::kWholeTrace);
   }
   // Decodes `unit` (CanDecodeAhead) of `batch` into `out`. Safe to run
   // concurrently with any decoder call that uses neither `lane` nor `out`.
@@ -101,6 +109,15 @@ class UnitDecoder {
   // Delivers the trace (with what was prepared for it, or null) unless it
   // is `empty` (then counts it).
   Status Deliver(analyzer::Trace& trace, bool empty, analyzer::TraceAnalysis* prepared);
+  // The pieces of a streamed trace other than its span runs.
+  Status DecodeTracePiece(const Batch& batch, const Unit& unit);
+  // A run of a streamed trace's spans (kTraceSpans), for DecodeAhead.
+  static void DecodeSpanRun(const Batch& batch, const Unit& unit, Lane* lane, Decoded* out);
+  // Appends a decoded run to the streamed trace (or records why it failed).
+  void CommitSpanRun(const Batch& batch, const Unit& unit, Decoded* decoded);
+  // Records the streamed trace's first failure; it is skipped when it closes.
+  void FailStreamed(const Unit& unit, const char* unit_begin, const char* location,
+                    std::string message);
   // Decodes a unit of a kSpans format into the trace groups.
   Status DecodeSpans(simdjson::ondemand::value value, const Unit& unit, const char* unit_begin);
   // Moves staged spans into their trace groups.
@@ -118,6 +135,8 @@ class UnitDecoder {
   // Records a skipped unit, or returns it as an error when strict.
   Status Skip(const Unit& unit, const char* unit_begin, const char* location,
               std::string_view trace_id, std::string_view message);
+  // The same for a problem at input offset `offset`.
+  Status SkipAt(uint64_t offset, std::string_view trace_id, std::string_view message);
 
   const ReadOptions& options_;
   Delivery* delivery_;
@@ -137,6 +156,17 @@ class UnitDecoder {
   // Units of each kSpans format seen in this source, by FormatId (messages).
   std::vector<size_t> span_units_;
   std::string read_failure_;  // set by the Read* helpers on failure
+
+  // The trace being streamed (between kTraceOpen and kTraceClose).
+  formats::JaegerStreamedTrace streamed_;
+  bool streamed_open_ = false;
+  uint64_t streamed_offset_ = 0;  // of its opening brace
+  // Its first failure: the trace is skipped when it closes, as a whole trace
+  // that failed to decode would be.
+  bool streamed_failed_ = false;
+  uint64_t streamed_failure_offset_ = 0;
+  std::string streamed_failure_trace_id_;
+  std::string streamed_failure_;
 };
 
 }  // namespace trace_analyze::input::internal
