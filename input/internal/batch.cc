@@ -2,6 +2,7 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -36,6 +37,14 @@ void PaddedBuffer::Reserve(size_t n) {
   std::memset(p + n, 0, kPadding);
   data_.reset(p);
   capacity_ = n;
+}
+
+void PaddedBuffer::Fit(size_t n) {
+  if (data_ != nullptr && capacity_ > 2 * std::max(n, kHugePage)) {
+    data_.reset();
+    capacity_ = 0;
+  }
+  Reserve(n);
 }
 
 std::unique_ptr<Batch> BatchPool::Acquire() {

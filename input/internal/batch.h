@@ -42,6 +42,9 @@ class PaddedBuffer {
 
   // Ensures capacity() >= n. Contents are not preserved.
   void Reserve(size_t n);
+  // Reserve(n), and frees a buffer more than twice as big first: one grown
+  // for a big unit does not stay big in the pool (contents are not preserved).
+  void Fit(size_t n);
 
  private:
   struct Free {

@@ -44,7 +44,7 @@ Error JsonSplitter::Unexpected(uint64_t offset, std::string_view expected) {
 Status JsonSplitter::Run(const EmitFn& emit) {
   emit_ = &emit;
   batch_ = pool_->Acquire();
-  batch_->buffer.Reserve(chunk_size_);
+  batch_->buffer.Fit(chunk_size_);
   // Skip a UTF-8 byte order mark.
   while (end_ < kUtf8Bom.size()) {
     Result<bool> more = More();
@@ -123,7 +123,7 @@ Status JsonSplitter::Rotate() {
   size_t capacity = chunk_size_;
   if (carry > capacity / 2) capacity = 2 * carry;
   std::unique_ptr<Batch> next = pool_->Acquire();
-  next->buffer.Reserve(capacity);
+  next->buffer.Fit(capacity);
   std::memcpy(next->buffer.data(), At(keep_), carry);
   next->size = carry;
   std::unique_ptr<Batch> full = std::move(batch_);
