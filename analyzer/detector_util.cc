@@ -77,33 +77,57 @@ FindingExample ExamplePicture(const Trace& t, std::span<const int64_t> critical,
   constexpr size_t kMaxPictureSpans = 80, kContext = 3;
   std::sort(members.begin(), members.end());
   members.erase(std::unique(members.begin(), members.end()), members.end());
-  std::vector<std::pair<SpanIndex, bool>> spans;  // (span, member)
-  spans.reserve(members.size() + t.topology.ChildrenOf(parent).size());
-  for (SpanIndex c : members) spans.emplace_back(c, true);
-  for (SpanIndex c : t.topology.ChildrenOf(parent)) {
-    if (!std::binary_search(members.begin(), members.end(), c)) spans.emplace_back(c, false);
-  }
-  std::sort(spans.begin(), spans.end(), [&](const auto& a, const auto& b) {
-    return t.spans[a.first].start_us != t.spans[b.first].start_us
-               ? t.spans[a.first].start_us < t.spans[b.first].start_us
-               : a.first < b.first;
+  // The parent's children and the members, by start (ties by index), each
+  // flagged a member or not. When every member is a child (the usual case),
+  // that is the children as Topology orders them, and only the members are
+  // located in it (a parent may have a million children, and a trace
+  // thousands of patterns under it).
+  const std::span<const SpanIndex> children = t.topology.ChildrenOf(parent);
+  const auto by_start = [&](SpanIndex a, SpanIndex b) {
+    return t.spans[a].start_us != t.spans[b].start_us ? t.spans[a].start_us < t.spans[b].start_us
+                                                      : a < b;
+  };
+  const bool all_children = std::all_of(members.begin(), members.end(), [&](SpanIndex m) {
+    return t.topology.tree_parent[m] == parent;
   });
-  size_t lo = spans.size(), hi = 0;
-  for (size_t i = 0; i < spans.size(); ++i) {
-    if (spans[i].second) lo = std::min(lo, i), hi = std::max(hi, i);
+  std::vector<std::pair<SpanIndex, bool>> spans;  // (span, member); all of them unless all_children
+  size_t total = 0, lo = SIZE_MAX, hi = 0;
+  if (all_children) {
+    total = children.size();
+    for (SpanIndex m : members) {
+      const size_t pos = static_cast<size_t>(
+          std::lower_bound(children.begin(), children.end(), m, by_start) - children.begin());
+      lo = std::min(lo, pos);
+      hi = std::max(hi, pos);
+    }
+  } else {
+    spans.reserve(members.size() + children.size());
+    for (SpanIndex c : members) spans.emplace_back(c, true);
+    for (SpanIndex c : children) {
+      if (!std::binary_search(members.begin(), members.end(), c)) spans.emplace_back(c, false);
+    }
+    std::sort(spans.begin(), spans.end(),
+              [&](const auto& a, const auto& b) { return by_start(a.first, b.first); });
+    total = spans.size();
+    for (size_t i = 0; i < spans.size(); ++i) {
+      if (spans[i].second) lo = std::min(lo, i), hi = std::max(hi, i);
+    }
   }
-  const size_t first = lo > kContext && lo < spans.size() ? lo - kContext : 0;
-  const size_t last = std::min({spans.size(), hi + kContext + 1, first + kMaxPictureSpans});
+  const size_t first = lo > kContext && lo < total ? lo - kContext : 0;
+  const size_t last = std::min({total, hi + kContext + 1, first + kMaxPictureSpans});
   FindingExample e;
   e.model = model;
   e.trace_id = std::string(t.trace_id);
   e.parent = NameOf(t.spans[parent]);
   e.parent_duration_us = t.spans[parent].duration_us;
-  e.children_total = spans.size();
+  e.children_total = total;
   for (size_t i = first; i < last; ++i) {
-    const Span& s = t.spans[spans[i].first];
+    const SpanIndex c = all_children ? children[i] : spans[i].first;
+    const bool member =
+        all_children ? std::binary_search(members.begin(), members.end(), c) : spans[i].second;
+    const Span& s = t.spans[c];
     e.children.push_back({NameOf(s), s.start_us - t.spans[parent].start_us, s.duration_us,
-                          critical[spans[i].first], spans[i].second, 0, 0});
+                          critical[c], member, 0, 0});
   }
   ExampleRetime(e);
   return e;

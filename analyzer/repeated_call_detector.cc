@@ -61,15 +61,19 @@ std::unique_ptr<Observation> RepeatedCallDetector::Observe(const DetectorContext
   std::sort(keyed.begin(), keyed.end());
   std::vector<uint64_t>& identity = scratch.identity;
   identity.assign(t.spans.size(), 0);
+  // Marked in hash order, computed in span order: the spans and their
+  // attributes are read front to back, not at random (a big trace's spans
+  // do not fit in any cache).
   ForEachGroup(keyed, cfg.min_calls, [&](size_t begin, size_t end) {
-    for (size_t k = begin; k < end; ++k) {
-      const SpanIndex i = keyed[k].second;
-      const Span& s = t.spans[i];
-      uint64_t h = AddToKey(AddToKey(AddToKey(0, s.service), s.operation), ctx.calls[i].text);
-      for (std::string_view v : KeyAttributeValues(t, s)) h = AddToKey(h, v);
-      identity[i] = h == 0 ? 1 : h;
-    }
+    for (size_t k = begin; k < end; ++k) identity[keyed[k].second] = 1;
   });
+  for (SpanIndex i = 0; i < t.spans.size(); ++i) {
+    if (identity[i] == 0) continue;
+    const Span& s = t.spans[i];
+    uint64_t h = AddToKey(AddToKey(AddToKey(0, s.service), s.operation), ctx.calls[i].text);
+    for (std::string_view v : KeyAttributeValues(t, s)) h = AddToKey(h, v);
+    identity[i] = h == 0 ? 1 : h;
+  }
   keyed.clear();
   for (SpanIndex i = 0; i < t.spans.size(); ++i) {
     if (identity[i] == 0) continue;
