@@ -38,7 +38,7 @@ void TraceAnalyzer::Prepare(Trace& trace, CriticalPathComputer& cp, TraceAnalysi
   a.summary = Summarize(trace, a.path, options_.max_heaviest, options_.fold_stacks);
   a.found = {};
   if (options_.find_bottlenecks)
-    a.found = FindBottlenecks(trace, a.path, options_.detectors, options_.cp);
+    a.found = FindBottlenecks(trace, a.path, options_.detectors, options_.cp, options_.threads);
 }
 
 void TraceAnalyzer::Merge(const TraceAnalyzer& other) {

@@ -28,6 +28,8 @@ struct AnalysisOptions {
   bool fold_stacks = true;
   bool find_bottlenecks = true;
   DetectorConfig detectors;
+  // Threads one big trace's detectors may use at once (FindBottlenecks).
+  size_t threads = 1;
 };
 
 // "jaeger" / "causal".

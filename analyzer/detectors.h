@@ -48,9 +48,14 @@ struct TraceFindings {
 std::string RunFingerprint(const std::string& parent_service, std::vector<OpName> members);
 
 // Runs the enabled detectors on one analysed trace (Normalize()d, with its
-// critical path computed with `cp`).
+// critical path computed with `cp`). A trace of at least
+// kParallelDetectorSpans spans is observed by up to `threads` detectors at
+// once (a giant trace has no other trace to share the cores with); the
+// result does not depend on it.
+inline constexpr size_t kParallelDetectorSpans = 100'000;
 TraceFindings FindBottlenecks(const Trace& trace, const CriticalPath& path,
-                              const DetectorConfig& config, const CpOptions& cp);
+                              const DetectorConfig& config, const CpOptions& cp,
+                              size_t threads = 1);
 
 // One child of a finding's parent span in an example trace.
 struct ExampleSpan {

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <regex>
+#include <thread>
 
 #include "analyzer/detector.h"
 #include "analyzer/detectors.h"
@@ -196,7 +198,7 @@ TraceFindings& TraceFindings::operator=(TraceFindings&&) noexcept = default;
 TraceFindings::~TraceFindings() = default;
 
 TraceFindings FindBottlenecks(const Trace& trace, const CriticalPath& path,
-                              const DetectorConfig& config, const CpOptions& cp) {
+                              const DetectorConfig& config, const CpOptions& cp, size_t threads) {
   TraceFindings out;
   const std::span<const Detector* const> detectors = Detectors();
   out.by_detector.resize(detectors.size());
@@ -206,9 +208,19 @@ TraceFindings FindBottlenecks(const Trace& trace, const CriticalPath& path,
   calls.reserve(trace.spans.size());
   for (const Span& span : trace.spans) calls.push_back(internal::CallOf(trace, span));
   const DetectorContext ctx{trace, path, critical, calls, config, cp};
-  for (size_t i = 0; i < detectors.size(); ++i) {
-    if (detectors[i]->Enabled(config)) out.by_detector[i] = detectors[i]->Observe(ctx);
+  // Detectors are claimed in registry order by this thread and its helpers.
+  std::atomic<size_t> next{0};
+  const auto observe = [&] {
+    for (size_t i = next++; i < detectors.size(); i = next++) {
+      if (detectors[i]->Enabled(config)) out.by_detector[i] = detectors[i]->Observe(ctx);
+    }
+  };
+  std::vector<std::thread> helpers;
+  if (trace.spans.size() >= kParallelDetectorSpans) {
+    for (size_t t = 1; t < std::min(threads, detectors.size()); ++t) helpers.emplace_back(observe);
   }
+  observe();
+  for (std::thread& helper : helpers) helper.join();
   return out;
 }
 

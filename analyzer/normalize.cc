@@ -21,6 +21,9 @@ namespace {
 // are not stored: a slot holds a span index and the key is that span's
 // current span_id, so the table is 8 bytes per slot (a std::unordered_map
 // costs a heap node per span, which dominates on million-span traces).
+// How many spans ahead a big table's lookups are prefetched.
+constexpr size_t kPrefetchAhead = 16;
+
 class SpanIdTable {
  public:
   SpanIdTable(const std::vector<Span>& spans, size_t capacity_hint) : spans_(spans) {
@@ -44,6 +47,11 @@ class SpanIdTable {
       if (s.hash == static_cast<uint32_t>(h) && spans_[s.index].span_id == id) return s.index;
     }
   }
+
+  // Whether the table outgrows the caches: then callers prefetch the slots
+  // of lookups a few spans ahead (each would otherwise be a cache miss).
+  bool big() const { return slots_.size() > (size_t{1} << 16); }
+  void Prefetch(std::string_view id) const { __builtin_prefetch(&slots_[Hash(id) & mask_]); }
 
   // Maps spans[i].span_id to i unless the id is already present; returns the
   // index now mapped (i, or the earlier span with the same id).
@@ -147,7 +155,10 @@ bool RemoveDuplicatesAndRenameIds(Trace& trace, SpanIdTable& table) {
   std::vector<Span>& spans = trace.spans;
   const SpanIndex n = static_cast<SpanIndex>(spans.size());
   bool any_repeat = false;
-  for (SpanIndex i = 0; i < n; ++i) any_repeat |= table.Insert(i) != i;
+  for (SpanIndex i = 0; i < n; ++i) {
+    if (table.big() && i + kPrefetchAhead < n) table.Prefetch(spans[i + kPrefetchAhead].span_id);
+    any_repeat |= table.Insert(i) != i;
+  }
   if (!any_repeat) return true;  // the common case: nothing to do
 
   // Only spans whose id repeats are hashed; the first copy of a group joins
@@ -209,7 +220,13 @@ void ResolveParents(Trace& trace, const SpanIdTable& table) {
   topo.parent.assign(n, kNoSpan);
   topo.parent_missing.assign(n, 0);
   uint64_t follows_from = 0, cross_trace = 0;
+  const bool prefetch = table.big();
   for (size_t i = 0; i < n; ++i) {
+    if (prefetch && i + kPrefetchAhead < n) {
+      for (const Reference& r : trace.RefsOf(trace.spans[i + kPrefetchAhead])) {
+        table.Prefetch(r.span_id);
+      }
+    }
     bool have_child_of = false, have_follows_from = false;
     SpanIndex child_of = kNoSpan, follows = kNoSpan;
     for (const Reference& r : trace.RefsOf(trace.spans[i])) {
@@ -417,7 +434,10 @@ void Normalize(Trace& trace, const NormalizeOptions& options) {
   const SpanIndex n = static_cast<SpanIndex>(spans.size());
   if (!table_valid) {
     table.Clear(n);
-    for (SpanIndex i = 0; i < n; ++i) table.Insert(i);
+    for (SpanIndex i = 0; i < n; ++i) {
+      if (table.big() && i + kPrefetchAhead < n) table.Prefetch(spans[i + kPrefetchAhead].span_id);
+      table.Insert(i);
+    }
   }
   ResolveParents(trace, table);
   q.parent_cycles = BreakParentCycles(trace);

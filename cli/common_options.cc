@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "input/threads.h"
 #include "reports/writer.h"
 
 namespace trace_analyze::cli {
@@ -28,6 +29,7 @@ analyzer::AnalysisOptions CommonOptions::ToAnalysisOptions() const {
   o.adjust_clock_skew = adjust_clock_skew;
   // Folded stacks only when a requested report shows them.
   o.fold_stacks = AnyReportWriter(&reports::ReportWriter::uses_stacks);
+  o.threads = threads > 0 ? threads : input::AvailableCores();
   return o;
 }
 
