@@ -121,6 +121,7 @@ std::string_view JaegerJsonDecoder::StoreTraceId(std::string_view raw, Trace* tr
 }
 
 bool JaegerJsonDecoder::DecodeTrace(ondemand::value trace_value, Trace* trace, DecodeError* error) {
+  short_strings_.Clear();
   processes_.clear();
   pending_.clear();
   last_stored_trace_id_ = {};
@@ -256,6 +257,7 @@ bool JaegerJsonDecoder::DecodeTraceMembers(ondemand::value object, JaegerStreame
 bool JaegerJsonDecoder::DecodeSpanRun(ondemand::value array, uint32_t first_index, Trace* part,
                                       std::vector<JaegerPendingSpan>* pending,
                                       std::string_view* first_trace_id, DecodeError* error) {
+  short_strings_.Clear();
   processes_.clear();
   pending->clear();
   last_stored_trace_id_ = {};
@@ -281,7 +283,7 @@ bool JaegerJsonDecoder::DecodeSpanRun(ondemand::value array, uint32_t first_inde
       *first_trace_id = part->arena.Store(span_trace_id_);
     // The document goes before the trace is complete: keep the process id,
     // and resolve an embedded process now (this decoder's list is per run).
-    p.process_id = part->arena.Store(p.process_id);
+    p.process_id = short_strings_.Store(p.process_id, &part->arena);
     if (p.embedded_process >= 0) {
       const Process& process = processes_[static_cast<size_t>(p.embedded_process)];
       part->spans.back().service = process.service;
@@ -295,6 +297,7 @@ bool JaegerJsonDecoder::DecodeSpanRun(ondemand::value array, uint32_t first_inde
 
 bool JaegerJsonDecoder::DecodeSpan(ondemand::value span_value, size_t index, Trace* trace,
                                    std::string_view* span_trace_id, DecodeError* error) {
+  short_strings_.Clear();  // the caller resets `trace` between spans
   processes_.clear();
   pending_.clear();
   last_stored_trace_id_ = {};
@@ -418,7 +421,7 @@ bool JaegerJsonDecoder::DecodeSpanObject(ondemand::value span_value, uint32_t in
         if (KeyIs(key, "operationName")) {
           std::string_view name;
           if (!ReadString(v, &name, &read_failure_)) return fail(Where(v), key, read_failure_);
-          span.operation = trace->arena.Store(name);
+          span.operation = short_strings_.Store(name, &trace->arena);
         }
         break;
       default:
@@ -520,7 +523,8 @@ bool JaegerJsonDecoder::DecodeTags(ondemand::value tags_value, Trace* trace, ana
       return false;
     }
     ApplySpanAttribute(key, value, span);
-    trace->attributes.push_back({trace->arena.Store(key), trace->arena.Store(value)});
+    trace->attributes.push_back(
+        {short_strings_.Store(key, &trace->arena), short_strings_.Store(value, &trace->arena)});
     return true;
   });
 }

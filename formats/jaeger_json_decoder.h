@@ -12,6 +12,7 @@
 
 #include "analyzer/model.h"
 #include "formats/decode_util.h"
+#include "formats/short_strings.h"
 #include "formats/trace_format.h"
 
 namespace trace_analyze::formats {
@@ -144,6 +145,8 @@ class JaegerJsonDecoder final : public FormatDecoder {
   bool cache_trace_id_hex_ = true;
   bool cache_valid_ = false;
   std::string_view last_stored_trace_id_;  // in the current trace's arena
+  // Into the current trace's (or run's) arena: cleared with it.
+  ShortStrings short_strings_;
 };
 
 }  // namespace trace_analyze::formats
