@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "analyzer/call_patterns.h"
+#include "analyzer/name_memo.h"
 #include "analyzer/parameterize.h"
 #include "analyzer/reason_text.h"
 #include "analyzer/saturating.h"
@@ -51,6 +52,9 @@ std::unique_ptr<Observation> NPlusOneDetector::Observe(const DetectorContext& ct
     std::vector<uint32_t> significant;
   };
   thread_local Scratch scratch;
+  // A call's group key (service, parameterised call text) by its strings.
+  thread_local NameMemo<uint64_t> memo;
+  memo.Clear();
   std::string& templ = scratch.templ;
   KeyedSpans& keyed = scratch.keyed;
   std::vector<SpanIndex>& members = scratch.members;
@@ -67,9 +71,12 @@ std::unique_ptr<Observation> NPlusOneDetector::Observe(const DetectorContext& ct
     significant.assign(1, 0);
     for (size_t k = 0; k < children.size(); ++k) {
       const SpanIndex c = children[k];
-      ParameterizeInto(ctx.calls[c].text, &templ);
-      keyed.emplace_back(AddToKey(AddToKey(0, t.spans[c].service), templ),
-                         static_cast<SpanIndex>(k));
+      const std::string_view service = t.spans[c].service, text = ctx.calls[c].text;
+      const uint64_t key = memo.Get(service, text, [&] {
+        ParameterizeInto(text, &templ);
+        return AddToKey(AddToKey(0, service), templ);
+      });
+      keyed.emplace_back(key, static_cast<SpanIndex>(k));
       const bool counts = t.spans[c].duration_us >= noise && BlocksParent(t, c);
       significant.push_back(significant.back() + (counts ? 1 : 0));
     }

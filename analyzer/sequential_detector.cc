@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "analyzer/name_memo.h"
 #include "analyzer/parameterize.h"
 #include "analyzer/retime.h"
 #include "analyzer/saturating.h"
@@ -262,8 +263,14 @@ class NameTable {
     out_ = out;
     raw_ids_.clear();
     ids_.clear();
+    memo_.Clear();
   }
   uint32_t Of(const Span& s) {
+    return memo_.Get(s.service, s.operation, [&] { return Lookup(s); });
+  }
+
+ private:
+  uint32_t Lookup(const Span& s) {
     auto [raw, added_raw] = raw_ids_.try_emplace(std::pair(s.service, s.operation), 0);
     if (!added_raw) return raw->second;
     ParameterizeInto(s.operation, &op_);
@@ -287,9 +294,9 @@ class NameTable {
     }
   }
 
- private:
   SequentialVisits* out_ = nullptr;
   std::string op_, key_;
+  NameMemo<uint32_t> memo_;  // in front of raw_ids_, by the strings' addresses
   // (service, operation) as views into the trace → name index.
   absl::flat_hash_map<std::pair<std::string_view, std::string_view>, uint32_t> raw_ids_;
   absl::flat_hash_map<uint64_t, uint32_t> ids_;  // hash of a key → name index
