@@ -2,8 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+
 #include "cli/jaeger_options.h"
+#include "input/analysis_lanes.h"
 #include "input/input.h"
+#include "input/threads.h"
 
 namespace trace_analyze::cli {
 namespace {
@@ -28,13 +32,23 @@ Result<IngestResult> Ingest(const IngestOptions& options, analyzer::TraceAnalyze
   read.threads = options.threads;
   input::ReadStats stats;
   JaegerRunResult run;
+  // Traces from a server arrive one at a time, decoded by the client: with
+  // more than one thread they are analysed on worker lanes, in order.
+  const size_t threads = options.threads > 0 ? options.threads : input::AvailableCores();
+  std::optional<input::AnalysisLanes> lanes;
+  if (from_server && threads > 1) lanes.emplace(analyzer, on_trace, threads);
   const formats::TraceCallback submit = [&](analyzer::Trace& trace) -> Status {
+    if (lanes) {
+      lanes->Submit(trace);
+      return OkStatus();
+    }
     const analyzer::CriticalPath& path = analyzer.Analyze(trace);
     if (on_trace) on_trace(trace, path);
     return OkStatus();
   };
   if (from_server) {
     Result<JaegerRunResult> fetched = RunJaegerQuery(*options.jaeger, submit, err);
+    if (lanes) lanes->Finish();
     if (!fetched.ok()) return fetched.error();
     run = std::move(fetched).value();
     stats = std::move(run.stats);
