@@ -26,6 +26,7 @@ Result<IngestResult> Ingest(const IngestOptions& options, analyzer::TraceAnalyze
   input::ReadOptions read;
   read.strict = options.strict;
   read.threads = options.threads;
+  read.assembly_memory = options.assembly_memory;
   input::ReadStats stats;
   JaegerRunResult run;
   const formats::TraceCallback submit = [&](analyzer::Trace& trace) -> Status {
