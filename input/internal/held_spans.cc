@@ -83,8 +83,8 @@ Status HeldSpans::Add(const analyzer::Trace& staging, uint32_t index,
   const uint64_t locator = Allocate(n);
   char* p = At(locator);
   std::memcpy(p, &kNoRecord, sizeof(uint64_t));
-  std::memcpy(p + sizeof(uint64_t), length.data(), length.size());
-  std::memcpy(p + sizeof(uint64_t) + length.size(), record_.data(), record_.size());
+  std::copy(length.begin(), length.end(), p + sizeof(uint64_t));
+  std::copy(record_.begin(), record_.end(), p + sizeof(uint64_t) + length.size());
   if (trace.last == kNoRecord) {
     trace.first = locator;
   } else {

@@ -257,6 +257,11 @@ TEST_F(AssemblyCliTest, ZipkinTraceSplitOverTwoFiles) {
     EXPECT_EQ(WithoutInputSize(split.out), WithoutInputSize(whole.out)) << budget;
   }
   EXPECT_TRUE(SpillFolderGone());
+  // Through Jaeger UI JSON shards: the split server halves count as before.
+  const std::string shards = (dir_.path() / "zipkin-shards").string();
+  Tool({"partition", "-n", "2", b, a, "-o", shards});
+  const CliRun sharded = Tool({"analyze", shards, "--format", "json"});
+  EXPECT_EQ(WithoutInputSize(sharded.out), WithoutInputSize(whole.out));
 }
 
 TEST_F(AssemblyCliTest, ABrokenSpanFileAmongThemIsSkippedCountedAndReported) {
