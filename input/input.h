@@ -40,8 +40,8 @@ struct ReadOptions {
   // which are held until the last input so that each trace is assembled
   // whole wherever its spans sit. Beyond it they are spilled to a private
   // folder under $TMPDIR (else /tmp), removed at the end, and the traces are
-  // assembled from there: the same traces, in the same order, slower. Held
-  // spans take about a third of their OTLP JSON size; 0 spills every span.
+  // assembled from there: the same traces, in the same order, slower. The
+  // held spans and one entry per trace count against it; 0 spills every span.
   // The reader's buffers and the traces being analysed come on top.
   uint64_t assembly_memory = uint64_t{256} << 20;
 };
