@@ -294,6 +294,14 @@ TEST_F(AssemblyCliTest, ABrokenSpanFileAmongThemIsSkippedCountedAndReported) {
     EXPECT_TRUE(strict.out.empty());
     EXPECT_TRUE(SpillFolderGone()) << budget;
   }
+  // A failed partition leaves neither a shard nor a temporary file.
+  const std::string shards = (dir_.path() / "failed").string();
+  const CliRun failed = Tool(
+      Concat({"partition", "--strict", "-n", "3", "--assembly-memory", "4K", "-o", shards}, inputs),
+      /*expected_exit=*/2);
+  EXPECT_THAT(failed.err, HasSubstr("error: " + broken + ": byte"));
+  EXPECT_TRUE(fs::is_empty(shards));
+  EXPECT_TRUE(SpillFolderGone());
 }
 
 TEST_F(AssemblyCliTest, AnUnwritableSpillFolderIsAnInputError) {
