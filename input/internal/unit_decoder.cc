@@ -315,8 +315,8 @@ Status UnitDecoder::Finish() {
     }
     if (prepared) PrepareAssembled(count, empty);
     for (size_t i = 0; i < count && status.ok(); ++i) {
-      status =
-          Deliver(assembled_[i].trace(), empty[i] != 0, prepared ? &group_analyses_[i] : nullptr);
+      status = Deliver(assembled_[i].trace(), empty[i] != 0,
+                       prepared ? &assembled_analyses_[i] : nullptr);
     }
   }
   stats_->spilled_bytes += held_.spilled_bytes();
@@ -324,10 +324,10 @@ Status UnitDecoder::Finish() {
 }
 
 void UnitDecoder::PrepareAssembled(size_t count, const std::vector<uint8_t>& empty) {
-  if (group_analyses_.size() < count) group_analyses_.resize(count);
+  if (assembled_analyses_.size() < count) assembled_analyses_.resize(count);
   auto prepare = [&](size_t lane, size_t lanes) {
     for (size_t i = lane; i < count; i += lanes) {
-      if (empty[i] == 0) delivery_->Prepare(assembled_[i].trace(), lane, &group_analyses_[i]);
+      if (empty[i] == 0) delivery_->Prepare(assembled_[i].trace(), lane, &assembled_analyses_[i]);
     }
   };
   // A few traces are not worth starting threads for.

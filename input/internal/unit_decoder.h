@@ -111,7 +111,7 @@ class UnitDecoder {
   // Moves staged spans to the held spans.
   Status CommitStaged(bool shared_span_ids);
   // Prepares assembled_[0, count) that are not `empty` into
-  // group_analyses_, on this thread (lane 0) and lanes() - 1 helpers, each
+  // assembled_analyses_, on this thread (lane 0) and lanes() - 1 helpers, each
   // taking every lanes()-th trace.
   void PrepareAssembled(size_t count, const std::vector<uint8_t>& empty);
   // Traces assembled from spans are prepared this many per lane at a time
@@ -140,7 +140,7 @@ class UnitDecoder {
   // One chunk of assembled traces and what was prepared for them
   // (kPrepareChunkPerLane × lanes), reused.
   std::vector<formats::RecordedTrace> assembled_;
-  std::vector<analyzer::TraceAnalysis> group_analyses_;
+  std::vector<analyzer::TraceAnalysis> assembled_analyses_;
   // Units of each kSpans format seen in this source, by FormatId (messages).
   std::vector<size_t> span_units_;
   std::string read_failure_;  // set by the Read* helpers on failure

@@ -242,7 +242,9 @@ TEST_F(AssemblyCliTest, ZipkinTraceSplitOverTwoFiles) {
   const Json spans = Json::parse(ReadFile(kAscend));
   Json clients = Json::array();
   Json others = Json::array();
-  for (const Json& span : spans) (span["kind"] == "CLIENT" ? clients : others).push_back(span);
+  for (const Json& span : spans) {
+    (span.value("kind", "") == "CLIENT" ? clients : others).push_back(span);
+  }
   ASSERT_FALSE(clients.empty());
   ASSERT_FALSE(others.empty());
   const std::string a = dir_.File("clients.json", clients.dump());
