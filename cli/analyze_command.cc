@@ -46,7 +46,8 @@ int Run(const AnalyzeCommandOptions& options, std::ostream& out, std::ostream& e
       common.AnyReportWriter(&reports::ReportWriter::uses_finding_examples);
 
   analyzer::AnalyzeSession session(analysis, {options.top, options.fail_on_findings});
-  const IngestOptions ingest{common.inputs, common.strict, common.threads, &common.jaeger};
+  IngestOptions ingest{common.inputs, common.strict, common.threads, &common.jaeger};
+  ingest.assembly_memory = common.assembly_memory;
   Result<IngestResult> read = Ingest(
       ingest, session.analyzer(),
       [&](const analyzer::Trace& trace, const analyzer::CriticalPath& path) {

@@ -22,7 +22,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   const std::vector<Command> commands = {AddAnalyzeCommand(app),  AddCriticalPathCommand(app),
                                          AddServicesCommand(app), AddOperationsCommand(app),
                                          AddFetchCommand(app),    AddDiffCommand(app),
-                                         AddVerifyCommand(app)};
+                                         AddVerifyCommand(app),   AddPartitionCommand(app)};
 
   try {
     app.parse(argc, argv);

@@ -13,6 +13,7 @@
 
 #include "analyzer/analysis.h"
 #include "cli/jaeger_options.h"
+#include "input/input.h"
 #include "reports/writer.h"
 
 namespace trace_analyze::cli {
@@ -34,6 +35,7 @@ struct CommonOptions {
   std::vector<std::string> reports;  // extra outputs, "FORMAT=FILE"
   bool strict = false;
   size_t threads = 0;  // --threads; 0: the cores available
+  uint64_t assembly_memory = input::ReadOptions{}.assembly_memory;  // --assembly-memory, bytes
   std::string cp_mode = "jaeger";
   bool adjust_clock_skew = false;
   JaegerCliOptions jaeger;  // --jaeger and friends: read from a server instead of INPUT
@@ -47,9 +49,11 @@ struct CommonOptions {
 // Adds INPUT..., AddReportOptions, and the --jaeger option group (INPUT and
 // --jaeger exclude each other; Ingest checks that exactly one is given).
 void AddCommonOptions(CLI::App& command, CommonOptions& options);
-// Adds --format, -o, --report, --strict, --threads, --cp-mode, --adjust-clock-skew (commands with
+// Adds --format, -o, --report, AddReadOptions, --cp-mode, --adjust-clock-skew (commands with
 // their own inputs, like diff's --baseline/--candidate).
 void AddReportOptions(CLI::App& command, CommonOptions& options);
+// Adds how inputs are read: --strict, --threads, --assembly-memory (input::ReadOptions).
+void AddReadOptions(CLI::App& command, bool* strict, size_t* threads, uint64_t* assembly_memory);
 
 // Renders the report with the --format writer to -o or `out`, and with each
 // --report FORMAT=FILE writer to its file (all rendered before any is
@@ -70,6 +74,7 @@ Command AddVerifyCommand(CLI::App& app);  // diff_command.cc
 Command AddServicesCommand(CLI::App& app);
 Command AddOperationsCommand(CLI::App& app);
 Command AddFetchCommand(CLI::App& app);
+Command AddPartitionCommand(CLI::App& app);  // partition_command.cc
 
 }  // namespace trace_analyze::cli
 

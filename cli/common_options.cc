@@ -55,6 +55,25 @@ void AddCommonOptions(CLI::App& command, CommonOptions& options) {
   AddJaegerOptions(command, options.jaeger, JaegerFlags::kQuery);
 }
 
+void AddReadOptions(CLI::App& command, bool* strict, size_t* threads, uint64_t* assembly_memory) {
+  command.add_flag("--strict", *strict,
+                   "Fail (exit 2) on the first undecodable trace instead of skipping it");
+  command
+      .add_option("--threads", *threads,
+                  "Threads that decode and analyse big inputs (default: the cores available to "
+                  "the process, from its CPU affinity and cgroup quota); reports do not depend "
+                  "on it")
+      ->type_name("N")
+      ->check(CLI::Range(size_t{1}, size_t{1024}));
+  command
+      .add_option("--assembly-memory", *assembly_memory,
+                  "Memory for the spans of OTLP and Zipkin inputs, held until the last input so "
+                  "that each trace is assembled whole wherever its spans sit (default 256M); "
+                  "beyond it they are spilled to $TMPDIR and the result is the same, slower")
+      ->type_name("SIZE")
+      ->transform(CLI::AsSizeValue(false));
+}
+
 void AddReportOptions(CLI::App& command, CommonOptions& options) {
   command.add_option("--format,-f", options.format, "Report format")
       ->check(CLI::IsMember(reports::ReportWriterNames()))
@@ -77,15 +96,7 @@ void AddReportOptions(CLI::App& command, CommonOptions& options) {
         }
         return "";
       });
-  command.add_flag("--strict", options.strict,
-                   "Fail (exit 2) on the first undecodable trace instead of skipping it");
-  command
-      .add_option("--threads", options.threads,
-                  "Threads that decode and analyse big inputs (default: the cores available to "
-                  "the process, from its CPU affinity and cgroup quota); reports do not depend "
-                  "on it")
-      ->type_name("N")
-      ->check(CLI::Range(size_t{1}, size_t{1024}));
+  AddReadOptions(command, &options.strict, &options.threads, &options.assembly_memory);
   command
       .add_option("--cp-mode", options.cp_mode,
                   "Critical-path semantics: jaeger (as Jaeger UI v2.15-v2.20 draws it) or "

@@ -60,6 +60,7 @@ Exit codes: 0 success, 2 usage or input error (also: a requested --trace not fou
               jaeger.trace_ids = options->trace_ids;
             }
             IngestOptions ingest{common.inputs, common.strict, common.threads, &jaeger};
+            ingest.assembly_memory = common.assembly_memory;
             Result<IngestResult> read = Ingest(
                 ingest, analyzer,
                 [&](const analyzer::Trace& trace, const analyzer::CriticalPath& path) {

@@ -261,6 +261,7 @@ int Run(const std::string& command, const DiffCommandOptions& o, std::ostream& o
     // search takes both ends as inclusive; the side excludes its end).
     JaegerCliOptions jaeger;
     IngestOptions ingest{side.inputs, o.common.strict, o.common.threads, nullptr};
+    ingest.assembly_memory = o.common.assembly_memory;
     if (side.window) {
       jaeger = o.common.jaeger;
       jaeger.window = jaeger_client::TimeRange{side.window->start_us, side.window->end_us - 1};

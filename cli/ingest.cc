@@ -30,6 +30,7 @@ Result<IngestResult> Ingest(const IngestOptions& options, analyzer::TraceAnalyze
   input::ReadOptions read;
   read.strict = options.strict;
   read.threads = options.threads;
+  read.assembly_memory = options.assembly_memory;
   input::ReadStats stats;
   JaegerRunResult run;
   // Traces from a server arrive one at a time, decoded by the client: with

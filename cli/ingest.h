@@ -22,6 +22,7 @@ struct IngestOptions {
   size_t threads = 0;  // ReadOptions::threads
   // When given (--jaeger URL), traces come from the server instead of inputs.
   const JaegerCliOptions* jaeger = nullptr;
+  uint64_t assembly_memory = input::ReadOptions{}.assembly_memory;  // ReadOptions::assembly_memory
 };
 
 struct IngestResult {

@@ -17,9 +17,7 @@
 
 namespace trace_analyze::cli {
 namespace fs = std::filesystem;
-namespace {
 
-// Why writing `path` would destroy one of `inputs`, or "" when it would not.
 std::string OverwritesInput(const std::string& path, std::span<const std::string> inputs) {
   std::error_code ec;
   if (!fs::exists(path, ec)) return "";
@@ -39,8 +37,6 @@ std::string OverwritesInput(const std::string& path, std::span<const std::string
   }
   return "";
 }
-
-}  // namespace
 
 Status WriteFileAtomically(const std::string& path, const std::string& content,
                            std::span<const std::string> inputs) {

@@ -18,6 +18,10 @@ namespace trace_analyze::cli {
 Status WriteFileAtomically(const std::string& path, const std::string& content,
                            std::span<const std::string> inputs);
 
+// Why writing `path` would destroy one of `inputs` (WriteFileAtomically's
+// rule), or "" when it would not.
+std::string OverwritesInput(const std::string& path, std::span<const std::string> inputs);
+
 bool StdoutIsTerminal();
 // ANSI colour is allowed unless NO_COLOR is set and non-empty (no-color.org).
 bool ColorAllowed();

@@ -3,6 +3,8 @@
 #include <array>
 #include <cstddef>
 
+#include "analyzer/parameterize.h"
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -94,6 +96,10 @@ std::string NormalizeSpanId(std::string_view id, bool* is_hex) {
   const bool hex = NormalizeSpanIdInto(id, &out);
   if (is_hex != nullptr) *is_hex = hex;
   return out;
+}
+
+uint64_t TraceIdHash(std::string_view normalised_id) {
+  return analyzer::StableHash64(normalised_id);
 }
 
 }  // namespace trace_analyze::formats

@@ -3,6 +3,7 @@
 #ifndef TRACE_ANALYZE_FORMATS_IDS_H_
 #define TRACE_ANALYZE_FORMATS_IDS_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -22,6 +23,12 @@ std::string NormalizeSpanId(std::string_view id, bool* is_hex = nullptr);
 // `out` has capacity. Returns whether the id was hex.
 bool NormalizeTraceIdInto(std::string_view id, std::string* out);
 bool NormalizeSpanIdInto(std::string_view id, std::string* out);
+
+// The stable hash of a normalised trace id: 64-bit FNV-1a of its bytes
+// (analyzer::StableHash64), the same on every machine and release. It decides
+// which shard of `trace-analyze partition` holds a trace (hash mod N) and
+// which spill partition holds its spans while it is assembled.
+uint64_t TraceIdHash(std::string_view normalised_id);
 
 }  // namespace trace_analyze::formats
 

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "formats/ids.h"
+#include "formats/zipkin_shared_spans.h"
 
 namespace trace_analyze::formats {
 namespace {
@@ -57,7 +58,16 @@ void ResolveSpans(Trace* trace, uint32_t first_span, const std::vector<JaegerPen
       span.host = process != nullptr ? process->host : std::string_view();
     }
     const bool span_trace_hex = p.has_trace_id ? p.trace_id_hex : trace_hex;
-    if (!p.span_id_hex || !span_trace_hex) ++trace->quality.non_hex_ids;
+    if (!span_trace_hex) {
+      ++trace->quality.non_hex_ids;
+    } else if (!p.span_id_hex) {
+      // A server half split off by SplitZipkinSharedSpans, written back out.
+      if (IsSplitServerSpanId(span.span_id)) {
+        ++trace->quality.zipkin_shared_spans;
+      } else {
+        ++trace->quality.non_hex_ids;
+      }
+    }
     for (uint32_t r = span.refs_begin; r < span.refs_begin + span.refs_count; ++r) {
       if (trace->references[r].trace_id.empty()) trace->references[r].trace_id = trace->trace_id;
     }
@@ -320,7 +330,10 @@ bool JaegerJsonDecoder::DecodeSpans(ondemand::value span_value, size_t index, Tr
                                     std::vector<StagedSpan>* staged, DecodeError* error) {
   std::string_view trace_id;
   if (!DecodeSpan(span_value, index, staging, &trace_id, error)) return false;
-  staged->push_back({trace_id, staging->quality.non_hex_ids > 0, false});
+  // A bare span carries one fact per id: a split server half's id (Resolve)
+  // is counted as the non-hex id it is.
+  const analyzer::DataQuality& q = staging->quality;
+  staged->push_back({trace_id, q.non_hex_ids > 0 || q.zipkin_shared_spans > 0, false});
   return true;
 }
 

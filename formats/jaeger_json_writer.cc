@@ -68,14 +68,17 @@ void AppendJaegerUiTrace(const analyzer::Trace& trace, std::string* out) {
     *out += ",\"tags\":[";
     first = true;
     bool has_kind = false;
-    bool has_error = false;
+    // What the tags alone make of the span when read back: a Zipkin `error`
+    // tag marks an error whatever its value, a Jaeger one only when "true".
+    analyzer::Span read_back;
     for (const analyzer::Attribute& a : trace.AttrsOf(s)) {
       if (!first) *out += ',';
       first = false;
       has_kind |= a.key == "span.kind";
-      has_error |= a.key == "error";
+      ApplySpanAttribute(a.key, a.value, &read_back);
       AppendTag(a.key, a.value, out);
     }
+    const bool has_error = read_back.error;
     if (!has_kind && s.kind != analyzer::SpanKind::kUnspecified) {
       if (!first) *out += ',';
       first = false;

@@ -3,8 +3,9 @@
 // cache. What the model keeps is written: spans, references, tags, service
 // and host (as a process tag); logs, flags and process tags other than the
 // host are not part of the model. Kind and error are written as the
-// span.kind / error tags when no tag says so already, so reading the file
-// back gives the same traces.
+// span.kind / error tags when no tag says so already (an error tag that
+// does not read as one, like Zipkin's "error": "timeout", gets an
+// error=true beside it), so reading the file back gives the same traces.
 #ifndef TRACE_ANALYZE_FORMATS_JAEGER_JSON_WRITER_H_
 #define TRACE_ANALYZE_FORMATS_JAEGER_JSON_WRITER_H_
 

@@ -96,4 +96,14 @@ void SplitZipkinSharedSpans(analyzer::Trace* trace, std::span<const uint8_t> sha
   }
 }
 
+bool IsSplitServerSpanId(std::string_view span_id) {
+  constexpr std::string_view kSuffix = "_server";
+  constexpr size_t kHexDigits = 16;
+  if (span_id.size() != kHexDigits + kSuffix.size() || !span_id.ends_with(kSuffix)) return false;
+  for (const char c : span_id.substr(0, kHexDigits)) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
 }  // namespace trace_analyze::formats

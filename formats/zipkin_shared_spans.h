@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string_view>
 
 #include "analyzer/model.h"
 
@@ -20,6 +21,13 @@ namespace trace_analyze::formats {
 // renamed span. Ids without a CLIENT span are left alone. `shared` holds the
 // Zipkin `shared` flag per span. O(n log n).
 void SplitZipkinSharedSpans(analyzer::Trace* trace, std::span<const uint8_t> shared);
+
+// Whether `span_id` is a server half's id as SplitZipkinSharedSpans spells
+// it: a normalised hex span id (16 lower-case digits) and "_server". A
+// decoder reading such an id back (a trace the Jaeger UI JSON writer wrote,
+// e.g. by `partition`) counts the span as zipkin_shared_spans, as the
+// split did, instead of as a non-hex id.
+bool IsSplitServerSpanId(std::string_view span_id);
 
 }  // namespace trace_analyze::formats
 

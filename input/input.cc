@@ -75,6 +75,9 @@ class Reader {
     return Decode(source.value().get(), name, options, /*carry_on=*/false);
   }
 
+  // After the last input: the traces assembled from spans.
+  Status Finish() { return decoder_.Finish(); }
+
  private:
   Status ReadFile(const std::string& path) {
     const std::string name = path == "-" ? "<stdin>" : path;
@@ -107,7 +110,6 @@ class Reader {
         !s.ok()) {
       return s;
     }
-    if (Status s = decoder_.EndSource(); !s.ok()) return s;
     if (failure.failed) {
       stats_->problems.push_back({std::string(name), failure.offset, "",
                                   failure.what + "; the rest of this input was skipped"});
@@ -128,7 +130,7 @@ Status ReadAll(std::span<const std::string> inputs, const ReadOptions& options, 
   for (const std::string& input : inputs) {
     if (Status s = reader.ReadPath(input); !s.ok()) return s;
   }
-  return OkStatus();
+  return reader.Finish();
 }
 
 }  // namespace
@@ -160,7 +162,8 @@ Status DecodeBuffer(std::string_view bytes, std::string_view source_name,
   // A buffer is decoded inline (ReadBuffer): one lane, and no look at the
   // machine's cores for each server response.
   Reader reader(options, /*lanes=*/1, &delivery, stats != nullptr ? stats : &unused);
-  return reader.ReadBuffer(bytes, source_name);
+  if (Status s = reader.ReadBuffer(bytes, source_name); !s.ok()) return s;
+  return reader.Finish();
 }
 
 }  // namespace trace_analyze::input

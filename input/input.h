@@ -41,6 +41,14 @@ struct ReadOptions {
   // inputs at once; 0: one per core available to the process
   // (AvailableCores in threads.h). Results do not depend on it.
   size_t threads = 0;
+  // Memory for the spans of span formats (OTLP, Zipkin, bare Jaeger spans),
+  // which are held until the last input so that each trace is assembled
+  // whole wherever its spans sit. Beyond it they are spilled to a private
+  // folder under $TMPDIR (else /tmp), removed at the end, and the traces are
+  // assembled from there: the same traces, in the same order, slower. The
+  // held spans and one entry per trace count against it; 0 spills every span.
+  // The reader's buffers and the traces being analysed come on top.
+  uint64_t assembly_memory = uint64_t{256} << 20;
 };
 
 // Problems kept in ReadStats::problems; the rest are only counted, so a file
@@ -66,6 +74,9 @@ struct ReadStats {
   // Decode-level counters (skipped_traces, empty_traces). Per-trace counters
   // (non_hex_ids, ...) travel in Trace::quality instead.
   analyzer::DataQuality quality;
+  // Bytes of span records written to the spill folder
+  // (ReadOptions::assembly_memory); 0 when the spans fitted in memory.
+  uint64_t spilled_bytes = 0;
 };
 
 // Reads every input in order. An input is a file, a folder (recursively: files
@@ -77,6 +88,13 @@ struct ReadStats {
 // `stats`, and so is an input that stops being readable part-way (truncated,
 // not JSON, not traces): the traces before that point are kept and reading
 // goes on with the next input. Under options.strict both are Errors.
+//
+// Whole traces (Jaeger UI JSON) are delivered as they are read. Spans of
+// span formats (OTLP, Zipkin, bare Jaeger spans) are assembled by trace id
+// over all the inputs: each such trace is delivered once, whole, after the
+// last input, in order of first appearance over the inputs in order; its
+// `source` is the input of its first span. Held spans beyond
+// options.assembly_memory are spilled to disk (ReadOptions).
 Status ReadInputs(std::span<const std::string> inputs, const ReadOptions& options,
                   const formats::TraceCallback& on_trace, ReadStats* stats);
 
@@ -97,8 +115,9 @@ Status ReadInputs(std::span<const std::string> inputs, const ReadOptions& option
 
 // Decodes one in-memory document of any supported format (gzip/zstd bytes are
 // decompressed first). A document that stops being readable part-way is an
-// Error (the traces before that point are still delivered). Used by the network clients, tests and
-// fuzzers; it shares its pipeline with ReadInputs.
+// Error (the whole traces before that point are still delivered). Used by the
+// network clients, tests and fuzzers; it shares its pipeline with ReadInputs,
+// with the document as the only input.
 Status DecodeBuffer(std::string_view bytes, std::string_view source_name,
                     const ReadOptions& options, const formats::TraceCallback& on_trace,
                     ReadStats* stats);

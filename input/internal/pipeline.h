@@ -35,8 +35,8 @@ struct SplitFailure {
   std::string what;     // the cause, without "byte N: "
 };
 
-// Decodes all of `source` with `decoder` (BeginSource/EndSource are the
-// caller's). Units found before a split error are still decoded. A split
+// Decodes all of `source` with `decoder` (BeginSource, and Finish after the
+// last input, are the caller's). Units found before a split error are still decoded. A split
 // error fills *failure and returns OkStatus when `failure` is not null; else
 // it comes back prefixed with `name`: "<name>: byte N: ...". Decoder errors
 // are returned as they are. Adds the bytes read to *bytes_read.

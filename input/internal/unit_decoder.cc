@@ -8,7 +8,6 @@
 #include <utility>
 
 #include "formats/ids.h"
-#include "formats/zipkin_shared_spans.h"
 
 namespace trace_analyze::input::internal {
 namespace {
@@ -96,12 +95,18 @@ formats::JaegerJsonDecoder& JaegerDecoder(UnitDecoder::Lane* lane) {
 
 UnitDecoder::UnitDecoder(const ReadOptions& options, size_t lanes, Delivery* delivery,
                          ReadStats* stats)
-    : options_(options), delivery_(delivery), stats_(stats), lanes_(lanes) {}
+    : options_(options),
+      delivery_(delivery),
+      stats_(stats),
+      lanes_(lanes),
+      held_(options.assembly_memory) {}
 
 void UnitDecoder::BeginSource(std::string_view source) {
   source_.assign(source);
+  // A trace the previous input ended inside is dropped: the splitter
+  // reported where.
   streamed_open_ = false;
-  groups_.Clear();
+  held_.BeginSource(source);
   span_units_.assign(formats::TraceFormats().size(), 0);
 }
 
@@ -144,10 +149,11 @@ Status UnitDecoder::Deliver(analyzer::Trace& trace, bool empty, analyzer::TraceA
   return delivery_->Deliver(trace, prepared);
 }
 
-void UnitDecoder::CommitStaged(bool shared_span_ids) {
+Status UnitDecoder::CommitStaged(bool shared_span_ids) {
   for (uint32_t i = 0; i < staging_.spans.size(); ++i) {
-    groups_.Add(staging_, i, staged_[i], shared_span_ids);
+    if (Status s = held_.Add(staging_, i, staged_[i], shared_span_ids); !s.ok()) return s;
   }
+  return OkStatus();
 }
 
 Status UnitDecoder::DecodeUnit(const Batch& batch, const Unit& unit) {
@@ -204,8 +210,7 @@ Status UnitDecoder::DecodeSpans(simdjson::ondemand::value value, const Unit& uni
                                              &error)) {
     return Skip(unit, unit_begin, error.location, error.trace_id, std::move(error.message));
   }
-  CommitStaged(formats::TraceFormats()[format].shared_span_ids);
-  return OkStatus();
+  return CommitStaged(formats::TraceFormats()[format].shared_span_ids);
 }
 
 void UnitDecoder::DecodeAhead(const Batch& batch, const Unit& unit, Lane* lane, Decoded* out) {
@@ -432,44 +437,45 @@ formats::FormatDecoder& UnitDecoder::Lane::decoder(formats::FormatId format) {
   return *decoders_[format];
 }
 
-Status UnitDecoder::EndSource() {
-  // A trace the input ended inside is dropped: the splitter reports where.
-  streamed_open_ = false;
-  Status status = OkStatus();
+Status UnitDecoder::Finish() {
+  streamed_open_ = false;  // as in BeginSource
+  Status status = held_.Finish();
   std::vector<uint8_t> empty;
   const bool prepared = delivery_->prepares();
   const size_t chunk = kPrepareChunkPerLane * lanes_.size();
-  for (size_t first = 0; first < groups_.size() && status.ok(); first += chunk) {
-    const size_t last = std::min(groups_.size(), first + chunk);
-    empty.assign(last - first, 0);
-    for (size_t i = first; i < last; ++i) {
-      formats::TraceGroups::Group& group = groups_.group(i);
-      if (group.zipkin) formats::SplitZipkinSharedSpans(&group.trace, group.shared);
-      group.trace.source = group.trace.arena.Store(source_);
-      empty[i - first] = group.trace.spans.empty() ? 1 : 0;
+  if (assembled_.size() < chunk) assembled_.resize(chunk);
+  bool more = true;
+  while (status.ok() && more) {
+    size_t count = 0;
+    empty.clear();
+    while (count < chunk) {
+      Result<bool> next = held_.Next(&assembled_[count]);
+      if (!next.ok()) return next.error();
+      more = next.value();
+      if (!more) break;
+      empty.push_back(assembled_[count].trace().spans.empty() ? 1 : 0);
+      ++count;
     }
-    if (prepared) PrepareGroups(first, last, empty);
-    for (size_t i = first; i < last && status.ok(); ++i) {
-      status = Deliver(groups_.group(i).trace, empty[i - first] != 0,
-                       prepared ? &group_analyses_[i - first] : nullptr);
+    if (prepared) PrepareAssembled(count, empty);
+    for (size_t i = 0; i < count && status.ok(); ++i) {
+      status = Deliver(assembled_[i].trace(), empty[i] != 0,
+                       prepared ? &assembled_analyses_[i] : nullptr);
     }
   }
-  groups_.Clear();
+  stats_->spilled_bytes += held_.spilled_bytes();
   return status;
 }
 
-void UnitDecoder::PrepareGroups(size_t first, size_t last, const std::vector<uint8_t>& empty) {
-  if (group_analyses_.size() < last - first) group_analyses_.resize(last - first);
+void UnitDecoder::PrepareAssembled(size_t count, const std::vector<uint8_t>& empty) {
+  if (assembled_analyses_.size() < count) assembled_analyses_.resize(count);
   auto prepare = [&](size_t lane, size_t lanes) {
-    for (size_t i = first + lane; i < last; i += lanes) {
-      if (empty[i - first] == 0) {
-        delivery_->Prepare(groups_.group(i).trace, lane, &group_analyses_[i - first]);
-      }
+    for (size_t i = lane; i < count; i += lanes) {
+      if (empty[i] == 0) delivery_->Prepare(assembled_[i].trace(), lane, &assembled_analyses_[i]);
     }
   };
   // A few traces are not worth starting threads for.
   const size_t lanes = lanes_.size();
-  if (lanes == 1 || last - first < lanes * 4) {
+  if (lanes == 1 || count < lanes * 4) {
     prepare(0, 1);
     return;
   }

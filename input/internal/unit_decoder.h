@@ -3,6 +3,8 @@
 // format decoder, delivers traces to the callback (on the calling thread;
 // see DecodeAhead for the second decoding thread of big inputs),
 // and turns undecodable units into InputProblems (or, when strict, errors).
+// One decoder serves every input of a run: the spans of span formats are
+// held across inputs (HeldSpans) and their traces delivered by Finish.
 #ifndef TRACE_ANALYZE_INPUT_INTERNAL_UNIT_DECODER_H_
 #define TRACE_ANALYZE_INPUT_INTERNAL_UNIT_DECODER_H_
 
@@ -19,11 +21,13 @@
 #include "analyzer/status.h"
 #include "analyzer/trace_analysis.h"
 #include "formats/jaeger_json_decoder.h"
+#include "formats/span_record.h"
 #include "formats/trace_format.h"
 #include "formats/trace_groups.h"
 #include "input/input.h"
 #include "input/internal/batch.h"
 #include "input/internal/delivery.h"
+#include "input/internal/held_spans.h"
 
 namespace trace_analyze::input::internal {
 
@@ -40,9 +44,10 @@ class UnitDecoder {
   // strict mode the first undecodable unit as an error.
   Status DecodeBatch(const Batch& batch);
 
-  // Delivers the traces assembled from span-oriented formats (OTLP, Zipkin,
-  // bare Jaeger span arrays), in order of first appearance.
-  Status EndSource();
+  // After the last input: delivers the traces assembled from span-oriented
+  // formats (OTLP, Zipkin, bare Jaeger span arrays) over all inputs, in order
+  // of first appearance.
+  Status Finish();
 
   // Decoding ahead, for a second decoding thread. A whole-trace unit (Jaeger
   // traces: the bulk of big files) depends on nothing before it, so it can be decoded on
@@ -118,14 +123,14 @@ class UnitDecoder {
   // Records the streamed trace's first failure; it is skipped when it closes.
   void FailStreamed(const Unit& unit, const char* unit_begin, const char* location,
                     std::string message);
-  // Decodes a unit of a kSpans format into the trace groups.
+  // Decodes a unit of a kSpans format into the held spans.
   Status DecodeSpans(simdjson::ondemand::value value, const Unit& unit, const char* unit_begin);
-  // Moves staged spans into their trace groups.
-  void CommitStaged(bool shared_span_ids);
-  // Prepares the groups [first, last) that are not `empty` (indexed from
-  // first) into group_analyses_[i - first], on this thread (lane 0) and
-  // lanes() - 1 helpers, each taking every lanes()-th group.
-  void PrepareGroups(size_t first, size_t last, const std::vector<uint8_t>& empty);
+  // Moves staged spans to the held spans.
+  Status CommitStaged(bool shared_span_ids);
+  // Prepares assembled_[0, count) that are not `empty` into
+  // assembled_analyses_, on this thread (lane 0) and lanes() - 1 helpers, each
+  // taking every lanes()-th trace.
+  void PrepareAssembled(size_t count, const std::vector<uint8_t>& empty);
   // Traces assembled from spans are prepared this many per lane at a time
   // before being delivered in order: bounded memory for what is prepared,
   // and each thread started gets as much work whatever the number of lanes.
@@ -150,9 +155,11 @@ class UnitDecoder {
   analyzer::Trace trace_;    // reused for Jaeger traces nested in envelopes
   analyzer::Trace staging_;  // spans of one unit before grouping
   std::vector<formats::StagedSpan> staged_;
-  formats::TraceGroups groups_;
-  // One chunk of prepared groups (kPrepareChunkPerLane × lanes), reused.
-  std::vector<analyzer::TraceAnalysis> group_analyses_;
+  HeldSpans held_;
+  // One chunk of assembled traces and what was prepared for them
+  // (kPrepareChunkPerLane × lanes), reused.
+  std::vector<formats::RecordedTrace> assembled_;
+  std::vector<analyzer::TraceAnalysis> assembled_analyses_;
   // Units of each kSpans format seen in this source, by FormatId (messages).
   std::vector<size_t> span_units_;
   std::string read_failure_;  // set by the Read* helpers on failure

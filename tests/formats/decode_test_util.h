@@ -82,6 +82,32 @@ inline uint64_t OffsetOf(std::string_view haystack, std::string_view needle) {
   return haystack.find(needle);
 }
 
+// Every field of a trace the model holds (source, quality counters of the
+// decoder, spans with references and attributes), one line per span: for
+// comparing traces built in different ways.
+inline std::string DumpTrace(const analyzer::Trace& t) {
+  std::string out = "trace " + std::string(t.trace_id) + " source " + std::string(t.source) +
+                    " non_hex " + std::to_string(t.quality.non_hex_ids) + " zipkin_shared " +
+                    std::to_string(t.quality.zipkin_shared_spans) + "\n";
+  for (const analyzer::Span& s : t.spans) {
+    out += std::string(s.span_id) + " [" + std::string(s.service) + "] [" +
+           std::string(s.operation) + "] [" + std::string(s.host) + "] " +
+           std::to_string(s.start_us) + "+" + std::to_string(s.duration_us) + " kind " +
+           std::to_string(static_cast<int>(s.kind)) + " flags " + std::to_string(s.error) +
+           std::to_string(s.has_start) + std::to_string(s.has_duration) + " refs";
+    for (const analyzer::Reference& r : t.RefsOf(s)) {
+      out += " " + std::to_string(static_cast<int>(r.type)) + ":" + std::string(r.trace_id) + "/" +
+             std::string(r.span_id);
+    }
+    out += " attrs";
+    for (const analyzer::Attribute& a : t.AttrsOf(s)) {
+      out += " " + std::string(a.key) + "=" + std::string(a.value);
+    }
+    out += "\n";
+  }
+  return out;
+}
+
 }  // namespace trace_analyze::formats::testing
 
 #endif  // TRACE_ANALYZE_TESTS_JAEGER_CLIENT_DECODE_TEST_UTIL_H_

@@ -95,5 +95,13 @@ TEST(NormalizeIdIntoTest, FullWidthIdsJudgeEveryByteLikeTheScalarRule) {
   }
 }
 
+// The shard of `trace-analyze partition` is documented as FNV-1a 64 of the
+// normalised id: the published test vectors pin it.
+TEST(IdsTest, TraceIdHashIsFnv1a64) {
+  EXPECT_EQ(TraceIdHash(""), 0xcbf29ce484222325ULL);
+  EXPECT_EQ(TraceIdHash("a"), 0xaf63dc4c8601ec8cULL);
+  EXPECT_EQ(TraceIdHash("foobar"), 0x85944171f73967e8ULL);
+}
+
 }  // namespace
 }  // namespace trace_analyze::formats

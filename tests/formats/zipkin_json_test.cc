@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "formats/jaeger_json_writer.h"
+#include "formats/zipkin_shared_spans.h"
 #include "tests/formats/decode_test_util.h"
 
 namespace trace_analyze::formats {
@@ -103,6 +105,30 @@ TEST(ZipkinJsonTest, SplitsSharedClientServerSpans) {
   // the client's service stays.
   EXPECT_EQ(RefIds(t, t.spans[3]), (std::vector<std::string>{"000000000000000a_server"}));
   EXPECT_EQ(RefIds(t, t.spans[4]), (std::vector<std::string>{"000000000000000a"}));
+}
+
+// `partition` and the trace cache write traces as Jaeger UI JSON: the server
+// half's id reads back as a split Zipkin span, not as a non-hex id.
+TEST(ZipkinJsonTest, SplitTraceWrittenAsJaegerJsonReadsBackTheSame) {
+  const auto d = DecodeString(kShared);
+  ASSERT_TRUE(d.status.ok()) << d.error();
+  std::string jaeger;
+  AppendJaegerUiTrace(d.traces.at(0), &jaeger);
+  const auto back = DecodeString(jaeger);
+  ASSERT_TRUE(back.status.ok()) << back.error();
+  const analyzer::Trace& t = back.traces.at(0);
+  EXPECT_EQ(t.quality.zipkin_shared_spans, 1u);
+  EXPECT_EQ(t.quality.non_hex_ids, 0u);
+  EXPECT_NE(FindSpan(t, "000000000000000a_server"), nullptr);
+  EXPECT_TRUE(IsSplitServerSpanId("000000000000000a_server"));
+  EXPECT_FALSE(IsSplitServerSpanId("000000000000000A_server"));
+  EXPECT_FALSE(IsSplitServerSpanId("00000000000000a_server"));
+  EXPECT_FALSE(IsSplitServerSpanId("000000000000000a_client"));
+  // A bare Jaeger span has no trace-level counters: its id stays a non-hex id.
+  const auto bare =
+      DecodeString(R"([{"traceID":"1","spanID":"000000000000000a_server","operationName":"x"}])");
+  ASSERT_TRUE(bare.status.ok()) << bare.error();
+  EXPECT_EQ(bare.traces.at(0).quality.non_hex_ids, 1u);
 }
 
 TEST(ZipkinJsonTest, SharedIdWithoutClientHalfIsLeftAlone) {

@@ -1,0 +1,243 @@
+// `trace-analyze partition`: splits the traces of the inputs into N shard
+// files by trace id, each trace whole in one shard, so that the shards can be
+// analysed apart (docs/scale-out.md). Spans of one trace spread over several
+// inputs are assembled first (input::ReadInputs).
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "formats/ids.h"
+#include "formats/jaeger_json_writer.h"
+#include "input/input.h"
+
+namespace trace_analyze::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr size_t kMaxShards = 4096;
+constexpr size_t kMaxListedProblems = 20;
+// Bytes a shard buffers before writing them.
+constexpr size_t kShardBuffer = size_t{64} << 10;
+
+struct PartitionOptions {
+  std::vector<std::string> inputs;
+  size_t shards = 0;
+  std::string output_dir;
+  bool strict = false;
+  size_t threads = 0;
+  uint64_t assembly_memory = input::ReadOptions{}.assembly_memory;
+};
+
+// "shard-003-of-016.jsonl": numbered from 0, at least three digits.
+std::string ShardName(size_t shard, size_t shards) {
+  const size_t width = std::max<size_t>(3, fmt::format("{}", shards).size());
+  return fmt::format("shard-{:0{}}-of-{:0{}}.jsonl", shard, width, shards, width);
+}
+
+// The shard files being written: temporary files in the output folder,
+// streamed into and renamed to their names once every one is complete. Until
+// then (and on any failure) nothing of the run is visible under a shard's
+// name; the destructor removes whatever temporary file is left.
+class ShardFiles {
+ public:
+  ShardFiles() = default;
+  ShardFiles(const ShardFiles&) = delete;
+  ShardFiles& operator=(const ShardFiles&) = delete;
+  ~ShardFiles() {
+    for (Shard& shard : shards_) {
+      if (shard.fd >= 0) ::close(shard.fd);
+      if (!shard.temp_path.empty()) ::unlink(shard.temp_path.c_str());
+    }
+  }
+
+  Status Open(const fs::path& dir, size_t count) {
+    shards_.resize(count);
+    for (size_t i = 0; i < count; ++i) {
+      Shard& shard = shards_[i];
+      shard.path = (dir / ShardName(i, count)).string();
+      std::string tmpl = (dir / fmt::format(".{}.tmp.XXXXXX", ShardName(i, count))).string();
+      const int fd = ::mkstemp(tmpl.data());
+      if (fd < 0) return Failure(shard.path, "cannot create a temporary file", errno);
+      shard.fd = fd;
+      shard.temp_path = tmpl;
+    }
+    return OkStatus();
+  }
+
+  // Appends `trace` as one line of Jaeger UI JSON to its shard.
+  Status Add(const analyzer::Trace& trace) {
+    Shard& shard = shards_[formats::TraceIdHash(trace.trace_id) % shards_.size()];
+    formats::AppendJaegerUiTrace(trace, &shard.buffer);
+    shard.buffer += '\n';
+    ++shard.traces;
+    return shard.buffer.size() >= kShardBuffer ? Flush(shard) : OkStatus();
+  }
+
+  // Writes what is buffered, syncs every file and gives each its name. A
+  // shard without traces holds an empty Jaeger document, {"data":[]}, which
+  // reads as no trace (an empty file would be an input error).
+  Status Commit() {
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    for (Shard& shard : shards_) {
+      if (shard.traces == 0) shard.buffer = "{\"data\":[]}\n";
+      if (Status s = Flush(shard); !s.ok()) return s;
+      ::fchmod(shard.fd, 0666 & ~mask);
+      const int fd = shard.fd;
+      shard.fd = -1;
+      if (::fsync(fd) != 0) {
+        const int e = errno;
+        ::close(fd);
+        return Failure(shard.path, "write failed", e);
+      }
+      if (::close(fd) != 0) return Failure(shard.path, "write failed", errno);
+    }
+    for (Shard& shard : shards_) {
+      if (::rename(shard.temp_path.c_str(), shard.path.c_str()) != 0) {
+        return Failure(shard.path, "cannot write", errno);
+      }
+      shard.temp_path.clear();
+    }
+    return OkStatus();
+  }
+
+  const std::string& path(size_t i) const { return shards_[i].path; }
+
+ private:
+  struct Shard {
+    std::string path;
+    std::string temp_path;  // "" once renamed
+    int fd = -1;
+    std::string buffer;
+    uint64_t traces = 0;
+  };
+
+  static Error Failure(const std::string& path, std::string_view what, int err) {
+    return Error{ErrorCode::kInput, fmt::format("{}: {}: {}", path, what, std::strerror(err))};
+  }
+
+  static Status Flush(Shard& shard) {
+    std::string_view rest = shard.buffer;
+    while (!rest.empty()) {
+      const ssize_t n = ::write(shard.fd, rest.data(), rest.size());
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return Failure(shard.path, "write failed", errno);
+      }
+      rest.remove_prefix(static_cast<size_t>(n));
+    }
+    shard.buffer.clear();
+    return OkStatus();
+  }
+
+  std::vector<Shard> shards_;
+};
+
+int Fail(std::ostream& err, const Error& error) {
+  err << "trace-analyze: error: " << error.message << '\n';
+  return static_cast<int>(error.code);
+}
+
+int Run(const PartitionOptions& o, std::ostream& err) {
+  const fs::path dir(o.output_dir);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec || !fs::is_directory(dir, ec)) {
+    return Fail(err, Error{ErrorCode::kInput, fmt::format("{}: cannot make the output folder: {}",
+                                                          o.output_dir, ec.message())});
+  }
+  for (size_t i = 0; i < o.shards; ++i) {
+    const std::string path = (dir / ShardName(i, o.shards)).string();
+    if (const std::string why = OverwritesInput(path, o.inputs); !why.empty()) {
+      return Fail(err,
+                  Error{ErrorCode::kInput,
+                        fmt::format("{}: refusing to overwrite an input file ({})", path, why)});
+    }
+  }
+  ShardFiles files;
+  if (Status s = files.Open(dir, o.shards); !s.ok()) return Fail(err, s.error());
+
+  input::ReadOptions read;
+  read.strict = o.strict;
+  read.threads = o.threads;
+  read.assembly_memory = o.assembly_memory;
+  input::ReadStats stats;
+  uint64_t traces = 0;
+  const Status status = input::ReadInputs(
+      o.inputs, read,
+      [&](analyzer::Trace& trace) -> Status {
+        ++traces;
+        return files.Add(trace);
+      },
+      &stats);
+  if (!status.ok()) return Fail(err, status.error());
+  size_t listed = 0;
+  for (const input::InputProblem& p : stats.problems) {
+    if (listed++ == kMaxListedProblems) break;
+    err << "trace-analyze: warning: skipped " << p.ToString() << '\n';
+  }
+  if (stats.problems_total > kMaxListedProblems) {
+    err << fmt::format("trace-analyze: warning: … and {} more skipped\n",
+                       stats.problems_total - kMaxListedProblems);
+  }
+  if (traces == 0 && !stats.problems.empty()) {
+    return Fail(err, Error{ErrorCode::kInput,
+                           fmt::format("no trace could be read ({} skipped); first problem: {}",
+                                       stats.problems_total, stats.problems.front().ToString())});
+  }
+  if (Status s = files.Commit(); !s.ok()) return Fail(err, s.error());
+  err << fmt::format("trace-analyze: wrote {} trace{} to {} shard{}: {} … {}\n", traces,
+                     traces == 1 ? "" : "s", o.shards, o.shards == 1 ? "" : "s", files.path(0),
+                     files.path(o.shards - 1));
+  return kExitOk;
+}
+
+}  // namespace
+
+Command AddPartitionCommand(CLI::App& app) {
+  auto o = std::make_shared<PartitionOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "partition",
+      "Split traces into N shard files by trace id, each trace whole in one shard (scale-out)");
+  cmd->add_option("inputs", o->inputs,
+                  "Trace files or folders (any input format; .gz/.zst), or - for stdin")
+      ->type_name("INPUT")
+      ->required();
+  cmd->add_option("--shards,-n", o->shards, "Number of shard files")
+      ->type_name("N")
+      ->required()
+      ->check(CLI::Range(size_t{1}, kMaxShards));
+  cmd->add_option("--output,-o", o->output_dir,
+                  "Folder for the shard files (made if missing): shard-000-of-NNN.jsonl, ...")
+      ->type_name("DIR")
+      ->required();
+  AddReadOptions(*cmd, &o->strict, &o->threads, &o->assembly_memory);
+  cmd->footer(R"(Examples:
+  trace-analyze partition --shards 4 otel-export/ -o shards/
+  trace-analyze analyze shards/shard-001-of-004.jsonl     # one shard
+  trace-analyze analyze shards/                           # all: the report of otel-export/
+
+Each shard is JSON Lines of Jaeger UI traces. A trace goes to shard
+FNV-1a-64(trace id) mod N, its id normalised (lower-case hex, padded to 16 or 32
+digits): the same shard on every machine and run. Spans of one trace spread over
+several inputs are assembled first. Files are written to temporary names in DIR
+and renamed when all are complete; a shard without traces holds {"data":[]}.
+Exit codes: 0 success, 2 usage or input error (nothing readable, an output that
+would overwrite an input, or --strict and a trace was skipped). docs/scale-out.md.)");
+  return {cmd, [o](std::ostream& /*out*/, std::ostream& err) { return Run(*o, err); }};
+}
+
+}  // namespace trace_analyze::cli
