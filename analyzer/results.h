@@ -113,6 +113,16 @@ struct CriticalPathResult {
   std::vector<TracePath> traces;  // in input order
 };
 
+// `trace-analyze critical-path` as its reports stream it: what is known after
+// the last trace, which the reports received one at a time
+// (reports::CriticalPathSink).
+struct CriticalPathSummary {
+  std::string cp_mode;
+  InputSummary input;
+  DataQuality quality;
+  uint64_t traces = 0;  // traces reported
+};
+
 // ---------------------------------------------------------------------------
 // `trace-analyze diff` and `trace-analyze verify` (one document, docs/diff.md).
 // Optional values are "n/a": not measurable (a side without traces, a zero

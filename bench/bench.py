@@ -7,7 +7,9 @@ same run and on the same file in the page cache, each command REPEAT times:
   ours:      trace-analyze analyze FILE --format json -o /dev/null-like temp
 and prints median wall time, MB/s, spans/s, peak RSS and the ratios against
 the targets (>= 50x faster than the Python parse; peak RSS <= 1/4 of the input;
-the bottleneck detectors cost <= 1.5x the analysis without them, --no-findings).
+the bottleneck detectors cost <= 1.5x the analysis without them, --no-findings),
+and `critical-path --format json` on the same file (peak RSS <= 1/4 of the input,
+wall <= the bare scan below).
 
   bench/bench.py [--binary build/cli/trace-analyze] [--file /tmp/ta-bench-1m.json]
                  [--repeat 3] [--extra-args "..."] [--bare-scan build/bench/bare_scan]
@@ -120,7 +122,13 @@ def main():
     traces = report["traces"]
 
     no_findings = measure("analyze --no-findings", ours_cmd + ["--no-findings"], args.repeat)
-    results = [ours, no_findings]
+    # Issue 18's "2,000 traces x 500 spans" case: every trace's critical path
+    # as one JSON document, streamed to the file.
+    cp_out = os.path.join(tempfile.gettempdir(), "ta-bench-critical-path.json")
+    critical_path = measure("critical-path --format json",
+                            [args.binary, "critical-path", args.file, "--format", "json", "-o",
+                             cp_out] + args.extra_args.split(), args.repeat)
+    results = [ours, no_findings, critical_path]
     bare = None
     if os.path.exists(args.bare_scan):
         bare = measure("bare simdjson scan (1 thread)", [args.bare_scan, args.file], args.repeat)
@@ -133,10 +141,12 @@ def main():
         cpu = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), "?")
     print("file: %s (%.1f MB, %d traces, %d spans); cpus: %d (%s)" % (
         args.file, size / 1e6, traces, spans, os.cpu_count(), cpu))
-    print("%-30s %9s %10s %12s %12s" % ("command", "wall s", "MB/s", "spans/s", "peak RSS MB"))
+    print("%-30s %9s %10s %12s %12s %10s %12s" % ("command", "wall s", "MB/s", "spans/s",
+                                                  "peak RSS MB", "RSS/input", "x bare scan"))
     for r in results:
-        print("%-30s %9.3f %10.1f %12.0f %12.1f" % (
-            r["name"], r["wall"], size / 1e6 / r["wall"], spans / r["wall"], r["rss"] / 1e6))
+        print("%-30s %9.3f %10.1f %12.0f %12.1f %10.3f %12s" % (
+            r["name"], r["wall"], size / 1e6 / r["wall"], spans / r["wall"], r["rss"] / 1e6,
+            r["rss"] / size, "%.2f" % (r["wall"] / bare["wall"]) if bare else "-"))
     print("trace-analyze peak RSS / input size: %.3f (target <= 0.25)" % (ours["rss"] / size))
     print("bottleneck detectors cost: %.2fx the analysis without them (target <= 1.5x)" % (
         ours["wall"] / no_findings["wall"]))
@@ -144,6 +154,11 @@ def main():
         print("vs the bare single-threaded simdjson scan (load + visit every span's keys and "
               "values): %.2fx with detectors, %.2fx without" % (
                   ours["wall"] / bare["wall"], no_findings["wall"] / bare["wall"]))
+    print("critical-path --format json: %.3f s, %.0f spans/s, peak RSS / input %.3f (target <= "
+          "0.25)%s" % (
+              critical_path["wall"], spans / critical_path["wall"], critical_path["rss"] / size,
+              ", %.2fx the bare scan (target <= 1)" % (critical_path["wall"] / bare["wall"])
+              if bare is not None else ""))
     if not args.no_baseline:
         base = results[-1]
         print("speed-up vs python json.load: %.1fx with detectors, %.1fx without (target >= 50x)" % (

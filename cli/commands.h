@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "analyzer/analysis.h"
+#include "analyzer/status.h"
 #include "cli/jaeger_options.h"
 #include "input/input.h"
 #include "reports/writer.h"
@@ -55,12 +56,35 @@ void AddReportOptions(CLI::App& command, CommonOptions& options);
 // Adds how inputs are read: --strict, --threads, --assembly-memory (input::ReadOptions).
 void AddReadOptions(CLI::App& command, bool* strict, size_t* threads, uint64_t* assembly_memory);
 
-// Renders the report with the --format writer to -o or `out`, and with each
-// --report FORMAT=FILE writer to its file (all rendered before any is
-// written). `render(writer, stream, options)` renders one. No file is
-// written over an input (options.inputs or `protected_files`, e.g. the config
-// file), and two reports may not name the same file. Returns the exit code
-// (0, or 2 when a file cannot be written).
+// One report to write: the --format report (to -o FILE, or to stdout), or a
+// --report FORMAT=FILE.
+struct ReportTarget {
+  const reports::ReportWriter* writer = nullptr;
+  reports::WriteOptions options;
+  std::string path;  // "" = stdout
+};
+// The reports `options` asks for, the --format report first. Colour and the
+// terminal's width only for a report that goes to `out` when `out` is a
+// terminal's stdout.
+std::vector<ReportTarget> ReportTargets(const CommonOptions& options, const std::ostream& out);
+
+// Writes report `index` of WriteReports' targets to `stream`. An error stops
+// WriteReports before any file is replaced.
+using StreamFn = std::function<Status(size_t index, std::ostream& stream)>;
+// Writes every target with `render`: each file report into a temporary file
+// in its folder; when all of them rendered, they are synced and renamed over
+// their targets; then the stdout report is rendered to `out`. No file is
+// written over an input (options.inputs or `protected_files`, e.g. the
+// config file), and two reports may not name the same file. Returns the exit
+// code (0, or 2 with the error on `err`: a file that cannot be written, a
+// report that failed to render; every target is then left as it was, unless
+// the stdout report is the one that failed).
+int WriteReports(const CommonOptions& options, std::span<const ReportTarget> targets,
+                 const StreamFn& render, std::ostream& out, std::ostream& err,
+                 std::span<const std::string> protected_files = {});
+
+// WriteReports of ReportTargets(options, out), each rendered whole by
+// `render(writer, stream, options)`.
 using RenderFn =
     std::function<void(const reports::ReportWriter&, std::ostream&, const reports::WriteOptions&)>;
 int EmitReports(const CommonOptions& options, const RenderFn& render, std::ostream& out,

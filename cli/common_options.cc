@@ -2,9 +2,10 @@
 
 #include <filesystem>
 #include <iostream>
-#include <sstream>
+#include <memory>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -108,51 +109,86 @@ void AddReportOptions(CLI::App& command, CommonOptions& options) {
                    "Apply Jaeger's clock-skew adjuster before analysis");
 }
 
-int EmitReports(const CommonOptions& options, const RenderFn& render, std::ostream& out,
-                std::ostream& err, std::span<const std::string> protected_files) {
+std::vector<ReportTarget> ReportTargets(const CommonOptions& options, const std::ostream& out) {
+  std::vector<ReportTarget> targets;
   const bool to_stdout = options.output.empty() || options.output == "-";
   // Colour and the terminal's width only when the report really goes to a
   // terminal (not to a file, a pipe, or a test's string stream).
   const bool to_terminal = to_stdout && &out == &std::cout && StdoutIsTerminal();
-  // Render everything before writing anything: never a half-written report.
-  std::ostringstream primary;
-  render(*reports::FindReportWriter(options.format), primary,
-         reports::WriteOptions{to_terminal && options.format == "text" && ColorAllowed(),
-                               to_terminal ? TerminalWidth() : 100});
-  std::vector<std::pair<std::string, std::string>> files;  // path, content
-  if (!to_stdout) files.emplace_back(options.output, primary.str());
+  targets.push_back(
+      {reports::FindReportWriter(options.format),
+       reports::WriteOptions{to_terminal && options.format == "text" && ColorAllowed(),
+                             to_terminal ? TerminalWidth() : 100},
+       to_stdout ? std::string() : options.output});
   for (const std::string& spec : options.reports) {
     const auto [format, path] = SplitReportSpec(spec);
-    std::ostringstream rendered;
-    render(*reports::FindReportWriter(format), rendered, reports::WriteOptions{});
-    files.emplace_back(std::string(path), rendered.str());
+    targets.push_back(
+        {reports::FindReportWriter(format), reports::WriteOptions{}, std::string(path)});
   }
-  std::vector<std::string> inputs = options.inputs;
-  inputs.insert(inputs.end(), protected_files.begin(), protected_files.end());
-  for (size_t i = 0; i < files.size(); ++i) {
+  return targets;
+}
+
+int WriteReports(const CommonOptions& options, std::span<const ReportTarget> targets,
+                 const StreamFn& render, std::ostream& out, std::ostream& err,
+                 std::span<const std::string> protected_files) {
+  for (size_t i = 0; i < targets.size(); ++i) {
     for (size_t j = 0; j < i; ++j) {
+      const std::string& a = targets[i].path;
+      const std::string& b = targets[j].path;
+      if (a.empty() || b.empty()) continue;
       std::error_code ec;
-      if (files[i].first == files[j].first ||
-          std::filesystem::weakly_canonical(files[i].first, ec) ==
-              std::filesystem::weakly_canonical(files[j].first, ec)) {
-        err << "trace-analyze: error: " << files[i].first
-            << ": two reports would be written to the same file\n";
+      if (a == b ||
+          std::filesystem::weakly_canonical(a, ec) == std::filesystem::weakly_canonical(b, ec)) {
+        err << "trace-analyze: error: " << a << ": two reports would be written to the same file\n";
         return kExitUsage;
       }
     }
   }
-  for (const auto& [path, content] : files) {
-    const Status written = WriteFileAtomically(path, content, inputs);
-    if (!written.ok()) {
-      err << "trace-analyze: error: " << written.error().message << '\n';
-      return kExitUsage;
-    }
+  std::vector<std::string> inputs = options.inputs;
+  inputs.insert(inputs.end(), protected_files.begin(), protected_files.end());
+  const auto fail = [&](const Error& error) {
+    err << "trace-analyze: error: " << error.message << '\n';
+    return kExitUsage;
+  };
+  // Every file report is rendered into its temporary file, then synced, and
+  // only then are they renamed: one failure leaves every target as it was.
+  std::vector<std::unique_ptr<AtomicFile>> files(targets.size());
+  for (size_t i = 0; i < targets.size(); ++i) {
+    if (targets[i].path.empty()) continue;
+    Result<std::unique_ptr<AtomicFile>> file = AtomicFile::Create(targets[i].path, inputs);
+    if (!file.ok()) return fail(file.error());
+    files[i] = std::move(file).value();
   }
-  if (to_stdout) {
-    out << primary.str();
+  for (size_t i = 0; i < targets.size(); ++i) {
+    if (!files[i]) continue;
+    if (Status rendered = render(i, files[i]->stream()); !rendered.ok()) {
+      return fail(Error{rendered.error().code,
+                        fmt::format("{}: {}", targets[i].path, rendered.error().message)});
+    }
+    if (Status synced = files[i]->Sync(); !synced.ok()) return fail(synced.error());
+  }
+  for (const std::unique_ptr<AtomicFile>& file : files) {
+    if (!file) continue;
+    if (Status committed = file->Commit(); !committed.ok()) return fail(committed.error());
+  }
+  for (size_t i = 0; i < targets.size(); ++i) {
+    if (!targets[i].path.empty()) continue;
+    if (Status rendered = render(i, out); !rendered.ok()) return fail(rendered.error());
     out.flush();
   }
   return kExitOk;
+}
+
+int EmitReports(const CommonOptions& options, const RenderFn& render, std::ostream& out,
+                std::ostream& err, std::span<const std::string> protected_files) {
+  const std::vector<ReportTarget> targets = ReportTargets(options, out);
+  return WriteReports(
+      options, targets,
+      [&](size_t i, std::ostream& stream) {
+        render(*targets[i].writer, stream, targets[i].options);
+        return OkStatus();
+      },
+      out, err, protected_files);
 }
 
 }  // namespace trace_analyze::cli

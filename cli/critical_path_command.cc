@@ -1,13 +1,17 @@
 // `trace-analyze critical-path`: the critical path of each trace.
 #include <fmt/format.h>
 
-#include <algorithm>
+#include <cstdint>
 #include <memory>
 #include <set>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/ingest.h"
+#include "cli/jaeger_options.h"
 #include "formats/ids.h"
 #include "reports/writer.h"
 
@@ -45,13 +49,11 @@ Exit codes: 0 success, 2 usage or input error (also: a requested --trace not fou
             for (const std::string& id : options->trace_ids)
               wanted.insert(formats::NormalizeTraceId(id));
 
-            analyzer::TraceAnalyzer analyzer(common.ToAnalysisOptions());
-            // Full timelines only for a report that draws them, and only of
-            // the first traces (reports/writer.h).
-            const bool timelines = common.AnyReportWriter(&reports::ReportWriter::uses_timeline);
-            analyzer::CriticalPathResult result;
-            result.cp_mode = analyzer::CpModeName(analyzer.options().cp.mode);
-            std::set<std::string> found;
+            analyzer::AnalysisOptions analysis = common.ToAnalysisOptions();
+            // Its reports show neither findings nor the profile's folded stacks.
+            analysis.find_bottlenecks = false;
+            analysis.fold_stacks = false;
+            analyzer::TraceAnalyzer analyzer(analysis);
             // With --jaeger, --trace ids are fetched when nothing else is asked for.
             JaegerCliOptions jaeger = common.jaeger;
             const bool from_server = jaeger.given();
@@ -59,28 +61,46 @@ Exit codes: 0 success, 2 usage or input error (also: a requested --trace not fou
                 jaeger.service.empty()) {
               jaeger.trace_ids = options->trace_ids;
             }
+            // Every report is rendered as the traces come (reports/writer.h):
+            // they need the Jaeger UI's address before the first one. A bad
+            // --jaeger-ui-url fails in Ingest.
+            Result<std::string> ui_url = JaegerUiUrl(jaeger);
+            const std::vector<ReportTarget> targets = ReportTargets(common, out);
+            std::vector<std::unique_ptr<reports::CriticalPathSink>> sinks;
+            sinks.reserve(targets.size());
+            for (const ReportTarget& target : targets) {
+              sinks.push_back(target.writer->NewCriticalPathSink(
+                  target.options, ui_url.ok() ? ui_url.value() : std::string()));
+            }
+            // Full timelines only for a report that draws them, and only of
+            // the first traces (reports/writer.h).
+            const bool timelines = common.AnyReportWriter(&reports::ReportWriter::uses_timeline);
+            uint64_t traces = 0;
+            std::set<std::string> found;  // of `wanted`
             IngestOptions ingest{common.inputs, common.strict, common.threads, &jaeger};
             ingest.assembly_memory = common.assembly_memory;
             Result<IngestResult> read = Ingest(
                 ingest, analyzer,
                 [&](const analyzer::Trace& trace, const analyzer::CriticalPath& path) {
-                  const std::string id(trace.trace_id);
-                  if (!wanted.empty() && !wanted.contains(id)) return;
-                  found.insert(id);
-                  result.traces.push_back(analyzer::MakeTracePath(trace, path));
-                  if (timelines && result.traces.size() <= reports::ReportWriter::kTimelineTraces) {
-                    analyzer::AddTimeline(trace, path, reports::ReportWriter::kTimelineSpans,
-                                          &result.traces.back());
+                  if (!wanted.empty()) {
+                    const std::string id(trace.trace_id);
+                    if (!wanted.contains(id)) return;
+                    found.insert(id);
                   }
+                  analyzer::TracePath trace_path = analyzer::MakeTracePath(trace, path);
+                  if (timelines && traces < reports::ReportWriter::kTimelineTraces) {
+                    analyzer::AddTimeline(trace, path, reports::ReportWriter::kTimelineSpans,
+                                          &trace_path);
+                  }
+                  ++traces;
+                  for (const std::unique_ptr<reports::CriticalPathSink>& sink : sinks)
+                    sink->Add(trace_path);
                 },
                 err);
             if (!read.ok()) {
               err << "trace-analyze: error: " << read.error().message << '\n';
               return static_cast<int>(read.error().code);
             }
-            result.input = std::move(read.value().input);
-            result.quality = read.value().quality;
-            const bool incomplete = read.value().incomplete;
             for (const std::string& id : wanted) {
               // From a server, missing traces are already reported as partial.
               if (!found.contains(id) && !from_server) {
@@ -88,14 +108,14 @@ Exit codes: 0 success, 2 usage or input error (also: a requested --trace not fou
                 return kExitUsage;
               }
             }
-            const int code = EmitReports(
-                common,
-                [&](const reports::ReportWriter& writer, std::ostream& os,
-                    const reports::WriteOptions& write_options) {
-                  writer.WriteCriticalPath(result, write_options, os);
-                },
-                out, err);
-            return code == kExitOk && incomplete ? kExitBackend : code;
+            const analyzer::CriticalPathSummary summary{
+                analyzer::CpModeName(analyzer.options().cp.mode), std::move(read.value().input),
+                read.value().quality, traces};
+            const int code = WriteReports(
+                common, targets,
+                [&](size_t i, std::ostream& os) { return sinks[i]->Finish(summary, os); }, out,
+                err);
+            return code == kExitOk && read.value().incomplete ? kExitBackend : code;
           }};
 }
 

@@ -370,6 +370,13 @@ Result<std::unique_ptr<JaegerConnection>> Connect(const JaegerCliOptions& o, std
   return conn;
 }
 
+Result<std::string> JaegerUiUrl(const JaegerCliOptions& o) {
+  if (!o.given()) return std::string();
+  Result<jaeger_client::ServerUrl> server = jaeger_client::ParseServerUrl(o.url);
+  if (!server.ok()) return server.error();
+  return UiUrl(o, server.value());
+}
+
 Result<JaegerRunResult> RunJaegerQuery(const JaegerCliOptions& o,
                                        const formats::TraceCallback& on_trace, std::ostream& err) {
   if (Result<jaeger_client::ServerUrl> url = jaeger_client::ParseServerUrl(o.url); !url.ok()) {
@@ -394,7 +401,7 @@ Result<JaegerRunResult> RunJaegerQuery(const JaegerCliOptions& o,
   }
   Result<int64_t> settle = Duration(o.cache_settle, "--cache-settle");
   if (!settle.ok()) return settle.error();
-  Result<std::string> ui_url = UiUrl(o, jaeger_client::ParseServerUrl(o.url).value());
+  Result<std::string> ui_url = JaegerUiUrl(o);
   if (!ui_url.ok()) return ui_url.error();
   Result<std::unique_ptr<JaegerConnection>> conn = Connect(o, err);
   if (!conn.ok()) return conn.error();

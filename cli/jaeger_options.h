@@ -103,6 +103,12 @@ struct JaegerRunResult {
   bool incomplete = false;  // requested traces missing or failed: exit 3 after reporting
 };
 
+// The Jaeger UI base that reports link trace ids to (JaegerRunResult::ui_url),
+// known before the query runs: --jaeger-ui-url, else the --jaeger URL when it
+// is HTTP(S), else none; "" without --jaeger. Errors: a bad --jaeger or
+// --jaeger-ui-url, as RunJaegerQuery reports them.
+Result<std::string> JaegerUiUrl(const JaegerCliOptions& options);
+
 // Connects and runs the query (trace ids first, then the search), passing
 // every trace to `on_trace` on the calling thread. Prints a progress line on
 // `err` when it is the terminal's stderr, warnings for partial results, and

@@ -11,6 +11,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <memory>
+#include <optional>
+#include <streambuf>
+#include <utility>
 #include <vector>
 
 #include "input/input_files.h"
@@ -38,8 +42,64 @@ std::string OverwritesInput(const std::string& path, std::span<const std::string
   return "";
 }
 
-Status WriteFileAtomically(const std::string& path, const std::string& content,
-                           std::span<const std::string> inputs) {
+// A std::streambuf writing to a file descriptor through a buffer of its own,
+// keeping the errno of the first failed write for the error message.
+class AtomicFile::Buffer : public std::streambuf {
+ public:
+  explicit Buffer(int fd) : fd_(fd), bytes_(kSize) { ResetPut(); }
+
+  int error() const { return error_; }
+
+ protected:
+  int_type overflow(int_type ch) override {
+    if (sync() != 0) return traits_type::eof();
+    if (!traits_type::eq_int_type(ch, traits_type::eof())) {
+      *pptr() = traits_type::to_char_type(ch);
+      pbump(1);
+    }
+    return traits_type::not_eof(ch);
+  }
+
+  int sync() override {
+    const bool written = WriteAll(pbase(), static_cast<size_t>(pptr() - pbase()));
+    ResetPut();
+    return written ? 0 : -1;
+  }
+
+  // Large pieces (a spilled report part) go straight to the file.
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    if (static_cast<size_t>(n) < kSize) return std::streambuf::xsputn(s, n);
+    if (sync() != 0) return 0;
+    return WriteAll(s, static_cast<size_t>(n)) ? n : 0;
+  }
+
+ private:
+  static constexpr size_t kSize = size_t{64} << 10;
+
+  void ResetPut() { setp(bytes_.data(), bytes_.data() + bytes_.size()); }
+
+  bool WriteAll(const char* data, size_t size) {
+    if (error_ != 0) return false;
+    while (size > 0) {
+      const ssize_t n = ::write(fd_, data, size);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        error_ = errno;
+        return false;
+      }
+      data += n;
+      size -= static_cast<size_t>(n);
+    }
+    return true;
+  }
+
+  int fd_;
+  std::vector<char> bytes_;
+  int error_ = 0;
+};
+
+Result<std::unique_ptr<AtomicFile>> AtomicFile::Create(const std::string& path,
+                                                       std::span<const std::string> inputs) {
   if (const std::string why = OverwritesInput(path, inputs); !why.empty()) {
     return Error{
         ErrorCode::kInput,
@@ -47,41 +107,69 @@ Status WriteFileAtomically(const std::string& path, const std::string& content,
   }
   const fs::path target(path);
   const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  std::string tmpl = (dir / fmt::format(".{}.tmp.XXXXXX", target.filename().string())).string();
-  std::vector<char> name(tmpl.begin(), tmpl.end());
-  name.push_back('\0');
-  const int fd = mkstemp(name.data());
+  std::string name = (dir / fmt::format(".{}.tmp.XXXXXX", target.filename().string())).string();
+  const int fd = ::mkostemp(name.data(), O_CLOEXEC);
   if (fd < 0) {
     return Error{ErrorCode::kInput,
                  fmt::format("{}: cannot create a temporary file: {}", path, std::strerror(errno))};
   }
-  size_t written = 0;
-  while (written < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const int e = errno;
-      ::close(fd);
-      ::unlink(name.data());
-      return Error{ErrorCode::kInput, fmt::format("{}: write failed: {}", path, std::strerror(e))};
-    }
-    written += static_cast<size_t>(n);
+  return std::unique_ptr<AtomicFile>(new AtomicFile(path, std::move(name), fd));
+}
+
+AtomicFile::AtomicFile(std::string path, std::string temporary, int fd)
+    : path_(std::move(path)),
+      temporary_(std::move(temporary)),
+      fd_(fd),
+      buffer_(std::make_unique<Buffer>(fd)),
+      stream_(buffer_.get()) {}
+
+AtomicFile::~AtomicFile() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!committed_) ::unlink(temporary_.c_str());
+}
+
+Status AtomicFile::Sync() {
+  if (!synced_) {
+    synced_ = true;
+    sync_error_ = SyncOnce();
   }
-  // Reports are world-readable like any file the user would create.
-  const mode_t mask = ::umask(0);
-  ::umask(mask);
-  ::fchmod(fd, 0666 & ~mask);
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    const int e = errno;
-    ::unlink(name.data());
-    return Error{ErrorCode::kInput, fmt::format("{}: write failed: {}", path, std::strerror(e))};
-  }
-  if (::rename(name.data(), path.c_str()) != 0) {
-    const int e = errno;
-    ::unlink(name.data());
-    return Error{ErrorCode::kInput, fmt::format("{}: cannot write: {}", path, std::strerror(e))};
-  }
+  if (sync_error_) return *sync_error_;
   return OkStatus();
+}
+
+std::optional<Error> AtomicFile::SyncOnce() {
+  stream_.flush();
+  int e = buffer_->error();
+  if (e == 0 && !stream_) e = EIO;
+  if (e == 0) {
+    // Reports are world-readable like any file the user would create.
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    ::fchmod(fd_, 0666 & ~mask);
+    if (::fsync(fd_) != 0) e = errno;
+  }
+  if (::close(fd_) != 0 && e == 0) e = errno;
+  fd_ = -1;
+  if (e == 0) return std::nullopt;
+  return Error{ErrorCode::kInput, fmt::format("{}: write failed: {}", path_, std::strerror(e))};
+}
+
+Status AtomicFile::Commit() {
+  if (Status synced = Sync(); !synced.ok()) return synced;
+  if (::rename(temporary_.c_str(), path_.c_str()) != 0) {
+    return Error{ErrorCode::kInput,
+                 fmt::format("{}: cannot write: {}", path_, std::strerror(errno))};
+  }
+  committed_ = true;
+  return OkStatus();
+}
+
+Status WriteFileAtomically(const std::string& path, const std::string& content,
+                           std::span<const std::string> inputs) {
+  Result<std::unique_ptr<AtomicFile>> file = AtomicFile::Create(path, inputs);
+  if (!file.ok()) return file.error();
+  file.value()->stream().write(content.data(), static_cast<std::streamsize>(content.size()));
+  return file.value()->Commit();
 }
 
 bool StdoutIsTerminal() { return ::isatty(STDOUT_FILENO) == 1; }

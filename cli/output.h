@@ -3,6 +3,8 @@
 #ifndef TRACE_ANALYZE_CLI_OUTPUT_H_
 #define TRACE_ANALYZE_CLI_OUTPUT_H_
 
+#include <memory>
+#include <optional>
 #include <ostream>
 #include <span>
 #include <string>
@@ -11,10 +13,48 @@
 
 namespace trace_analyze::cli {
 
-// Writes `content` to `path` atomically: readers see the old file or the whole
-// new one, never a half-written report. Refuses to overwrite any of `inputs`
-// (the same file under any name: links, symlinks, relative paths) or a trace
-// file inside an input folder (one that reading the folder would pick up).
+// A report file that readers see whole or not at all: it is written into a
+// temporary file in the target's folder, which Commit renames over the
+// target. Destroyed without Commit (an error, another report failed), the
+// temporary file is removed and the target left as it was.
+class AtomicFile {
+ public:
+  // Refuses to overwrite any of `inputs` (the same file under any name:
+  // links, symlinks, relative paths) or a trace file inside an input folder
+  // (one that reading the folder would pick up), then creates the temporary
+  // file.
+  static Result<std::unique_ptr<AtomicFile>> Create(const std::string& path,
+                                                    std::span<const std::string> inputs);
+  ~AtomicFile();
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+
+  // Where the report is written (buffered). A failed write (disk full) sets
+  // badbit and is reported by Sync.
+  std::ostream& stream() { return stream_; }
+  // Writes out what is buffered, fsyncs and closes the temporary file;
+  // the first write error, if any.
+  Status Sync();
+  // Sync, then renames the temporary file over the target.
+  Status Commit();
+
+ private:
+  class Buffer;  // the stream's buffer over the file descriptor
+
+  AtomicFile(std::string path, std::string temporary, int fd);
+  std::optional<Error> SyncOnce();
+
+  std::string path_;
+  std::string temporary_;
+  int fd_;  // -1 once closed
+  std::unique_ptr<Buffer> buffer_;
+  std::ostream stream_;
+  bool synced_ = false;
+  std::optional<Error> sync_error_;
+  bool committed_ = false;
+};
+
+// Writes `content` to `path` as one AtomicFile.
 Status WriteFileAtomically(const std::string& path, const std::string& content,
                            std::span<const std::string> inputs);
 

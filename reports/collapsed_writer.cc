@@ -1,9 +1,12 @@
 #include "reports/collapsed_writer.h"
 
 #include <algorithm>
+#include <memory>
 #include <string>
+#include <string_view>
 
 #include "reports/escape.h"
+#include "reports/spill_buffer.h"
 
 namespace trace_analyze::reports {
 namespace {
@@ -16,6 +19,36 @@ std::string Frame(std::string_view name) {
   return out;
 }
 
+// Lines only, no head. They wait in a spill buffer like every format's
+// traces: the output stream is only given to Finish.
+class CollapsedCriticalPathSink : public CriticalPathSink {
+ public:
+  explicit CollapsedCriticalPathSink(const WriteOptions& o) : lines_(o.spill_bytes) {}
+
+  void Add(const analyzer::TracePath& t) override {
+    line_.clear();
+    const std::string trace = "trace " + Frame(t.trace_id) + ';';
+    for (const analyzer::PathSpan& s : t.spans) {
+      line_ += trace;
+      line_ += Frame(s.name.service);
+      line_ += ';';
+      line_ += Frame(s.name.operation);
+      line_ += ' ';
+      line_ += std::to_string(s.critical_us);
+      line_ += '\n';
+    }
+    lines_.Append(line_);
+  }
+
+  Status Finish(const analyzer::CriticalPathSummary&, std::ostream& out) override {
+    return lines_.CopyTo(out);
+  }
+
+ private:
+  std::string line_;  // one trace's lines, reused
+  SpillBuffer lines_;
+};
+
 }  // namespace
 
 void CollapsedWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const WriteOptions&,
@@ -26,14 +59,9 @@ void CollapsedWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const 
   }
 }
 
-void CollapsedWriter::WriteCriticalPath(const analyzer::CriticalPathResult& result,
-                                        const WriteOptions&, std::ostream& out) const {
-  for (const analyzer::TracePath& t : result.traces) {
-    for (const analyzer::PathSpan& s : t.spans) {
-      out << "trace " << Frame(t.trace_id) << ';' << Frame(s.name.service) << ';'
-          << Frame(s.name.operation) << ' ' << s.critical_us << '\n';
-    }
-  }
+std::unique_ptr<CriticalPathSink> CollapsedWriter::NewCriticalPathSink(const WriteOptions& options,
+                                                                       std::string_view) const {
+  return std::make_unique<CollapsedCriticalPathSink>(options);
 }
 
 void CollapsedWriter::WriteDiff(const analyzer::DiffResult& result, const WriteOptions&,

@@ -15,8 +15,8 @@ class CollapsedWriter : public ReportWriter {
   void WriteAnalyze(const analyzer::AnalyzeResult& result, const WriteOptions& options,
                     std::ostream& out) const override;
   // Per trace: "trace <id>;service;operation µs" for each span on its path.
-  void WriteCriticalPath(const analyzer::CriticalPathResult& result, const WriteOptions& options,
-                         std::ostream& out) const override;
+  std::unique_ptr<CriticalPathSink> NewCriticalPathSink(const WriteOptions& options,
+                                                        std::string_view ui_url) const override;
   // Differential folded stacks, "stack baseline candidate" (mean µs per trace
   // on each side), the two-column input flamegraph.pl draws as a differential
   // flame graph (coloured by the change).

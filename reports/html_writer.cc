@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cassert>
 #include <functional>
 #include <map>
 #include <memory>
@@ -15,6 +16,7 @@
 #include "reports/escape.h"
 #include "reports/format.h"
 #include "reports/html_util.h"
+#include "reports/spill_buffer.h"
 
 namespace trace_analyze::reports {
 namespace {
@@ -377,47 +379,71 @@ void Timeline(const analyzer::TracePath& t, std::ostream& out) {
   }
 }
 
+// Pictures of the first kTimelineTraces traces, a table row for each of the
+// others: the page stays small however many traces the input holds. The
+// pictures are rendered as their traces come (they follow the heading, which
+// counts the traces), the rows go to a spill buffer.
+class HtmlCriticalPathSink : public CriticalPathSink {
+ public:
+  HtmlCriticalPathSink(const WriteOptions& o, std::string_view ui_url) : rows_(o.spill_bytes) {
+    links_.ui_url = ui_url;
+  }
+
+  void Add(const analyzer::TracePath& t) override {
+    if (traces_++ < ReportWriter::kTimelineTraces) {
+      drawn_ << fmt::format("<h2>Trace {}: {} ms, critical path {} ms</h2>\n",
+                            HtmlTraceRef(links_, t.trace_id), FormatMs(t.duration_us),
+                            FormatMs(t.critical_path_us));
+      if (t.timeline.empty()) {
+        Waterfall(t, drawn_);
+      } else {
+        drawn_ << "<p class=\"muted\">Every span; the critical path is coloured by service on the "
+                  "bars. Click a span to fold its subtree.</p>\n";
+        Timeline(t, drawn_);
+      }
+      return;
+    }
+    rows_.Append("<tr><td class=\"l\">" + HtmlTraceRef(links_, t.trace_id) + "</td>" +
+                 fmt::format("<td>{}</td><td>{}</td><td>{}</td></tr>\n", FormatMs(t.duration_us),
+                             FormatMs(t.critical_path_us), t.spans.size()));
+  }
+
+  Status Finish(const analyzer::CriticalPathSummary& summary, std::ostream& out) override {
+    assert(summary.input.ui_url == links_.ui_url && summary.traces == traces_);
+    if (Status spilled = rows_.status(); !spilled.ok()) return spilled;
+    HtmlHead("trace-analyze critical path", out);
+    out << "<h1>Critical path</h1>\n";
+    HtmlPartial(summary.input, out);
+    out << fmt::format("<p class=\"muted\">{} trace(s) from {}, {} mode.</p>\n", summary.traces,
+                       HtmlSource(summary.input), EscapeHtml(summary.cp_mode));
+    out << drawn_.view();
+    const uint64_t drawn = std::min<uint64_t>(traces_, ReportWriter::kTimelineTraces);
+    if (traces_ > drawn) {
+      out << fmt::format(
+          "<h2>The other {} traces</h2>\n<p class=\"muted\">Drawn above: the first {}; choose "
+          "others with <code>--trace ID</code>.</p>\n<table><tr><th class=\"l\">trace</th>"
+          "<th>duration ms</th><th>critical path ms</th><th>spans on the path</th></tr>\n",
+          traces_ - drawn, drawn);
+      if (Status copied = rows_.CopyTo(out); !copied.ok()) return copied;
+      out << "</table>\n";
+    }
+    Quality(summary.input, summary.quality, out);
+    out << "</body></html>\n";
+    return OkStatus();
+  }
+
+ private:
+  analyzer::InputSummary links_;  // only ui_url: where trace ids link
+  std::ostringstream drawn_;      // the first traces' pictures
+  SpillBuffer rows_;              // one table row for each other trace
+  uint64_t traces_ = 0;
+};
+
 }  // namespace
 
-void HtmlWriter::WriteCriticalPath(const analyzer::CriticalPathResult& result, const WriteOptions&,
-                                   std::ostream& out) const {
-  HtmlHead("trace-analyze critical path", out);
-  out << "<h1>Critical path</h1>\n";
-  HtmlPartial(result.input, out);
-  out << fmt::format("<p class=\"muted\">{} trace(s) from {}, {} mode.</p>\n", result.traces.size(),
-                     HtmlSource(result.input), EscapeHtml(result.cp_mode));
-  // Pictures of the first traces, a line for each of the others: the page
-  // stays small however many traces the input holds.
-  const size_t drawn = std::min(result.traces.size(), kTimelineTraces);
-  for (size_t i = 0; i < drawn; ++i) {
-    const analyzer::TracePath& t = result.traces[i];
-    out << fmt::format("<h2>Trace {}: {} ms, critical path {} ms</h2>\n",
-                       HtmlTraceRef(result.input, t.trace_id), FormatMs(t.duration_us),
-                       FormatMs(t.critical_path_us));
-    if (t.timeline.empty()) {
-      Waterfall(t, out);
-    } else {
-      out << "<p class=\"muted\">Every span; the critical path is coloured by service on the "
-             "bars. Click a span to fold its subtree.</p>\n";
-      Timeline(t, out);
-    }
-  }
-  if (result.traces.size() > drawn) {
-    out << fmt::format(
-        "<h2>The other {} traces</h2>\n<p class=\"muted\">Drawn above: the first {}; choose "
-        "others with <code>--trace ID</code>.</p>\n<table><tr><th class=\"l\">trace</th>"
-        "<th>duration ms</th><th>critical path ms</th><th>spans on the path</th></tr>\n",
-        result.traces.size() - drawn, drawn);
-    for (size_t i = drawn; i < result.traces.size(); ++i) {
-      const analyzer::TracePath& t = result.traces[i];
-      out << "<tr><td class=\"l\">" << HtmlTraceRef(result.input, t.trace_id) << "</td>"
-          << fmt::format("<td>{}</td><td>{}</td><td>{}</td></tr>\n", FormatMs(t.duration_us),
-                         FormatMs(t.critical_path_us), t.spans.size());
-    }
-    out << "</table>\n";
-  }
-  Quality(result.input, result.quality, out);
-  out << "</body></html>\n";
+std::unique_ptr<CriticalPathSink> HtmlWriter::NewCriticalPathSink(const WriteOptions& options,
+                                                                  std::string_view ui_url) const {
+  return std::make_unique<HtmlCriticalPathSink>(options, ui_url);
 }
 
 }  // namespace trace_analyze::reports

@@ -1,5 +1,6 @@
 #include "reports/json_util.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <utility>
@@ -47,6 +48,23 @@ Json OpJson(const analyzer::OpName& o) {
 
 void Dump(const Json& doc, std::ostream& out) {
   out << doc.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
+}
+
+void AppendJsonString(std::string_view text, fmt::memory_buffer& out) {
+  // Printable ASCII other than '"' and '\\' is written as is; anything else
+  // goes through nlohmann, so escapes and replacements stay Dump's.
+  const bool plain = std::all_of(text.begin(), text.end(), [](char c) {
+    return c >= 0x20 && c <= 0x7e && c != '"' && c != '\\';
+  });
+  if (!plain) {
+    const std::string quoted =
+        Json(std::string(text)).dump(-1, ' ', false, Json::error_handler_t::replace);
+    out.append(quoted.data(), quoted.data() + quoted.size());
+    return;
+  }
+  out.push_back('"');
+  out.append(text.data(), text.data() + text.size());
+  out.push_back('"');
 }
 
 }  // namespace trace_analyze::reports

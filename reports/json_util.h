@@ -3,8 +3,11 @@
 #ifndef TRACE_ANALYZE_REPORTS_JSON_UTIL_H_
 #define TRACE_ANALYZE_REPORTS_JSON_UTIL_H_
 
+#include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 #include <ostream>
+#include <string_view>
 
 #include "analyzer/results.h"
 
@@ -29,6 +32,11 @@ Json RunJson(const std::vector<analyzer::RunStep>& run);
 
 // Pretty-printed (2 spaces) with a final newline.
 void Dump(const Json& doc, std::ostream& out);
+
+// `text` as a JSON string, quoted, exactly as Dump writes it (invalid UTF-8
+// replaced by U+FFFD, nothing else escaped beyond what JSON requires), for
+// documents written directly instead of through a Json tree.
+void AppendJsonString(std::string_view text, fmt::memory_buffer& out);
 
 }  // namespace trace_analyze::reports
 

@@ -1,6 +1,13 @@
 #include "reports/json_writer.h"
 
+#include <cassert>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
 #include "reports/json_util.h"
+#include "reports/spill_buffer.h"
 
 namespace trace_analyze::reports {
 namespace {
@@ -56,6 +63,100 @@ Json FindingJson(const analyzer::Finding& f) {
   return out;
 }
 
+// Appends `value` as nlohmann writes an integer.
+void AppendInt(int64_t value, fmt::memory_buffer& out) {
+  const fmt::format_int text(value);
+  out.append(text.data(), text.data() + text.size());
+}
+
+void Append(std::string_view text, fmt::memory_buffer& out) {
+  out.append(text.data(), text.data() + text.size());
+}
+
+// The "traces" array is written without a Json tree, one trace at a time,
+// byte for byte as Dump writes the whole document. The head (schema, input,
+// data quality) is dumped by Finish, once its numbers are known, and the
+// traces follow it.
+class JsonCriticalPathSink : public CriticalPathSink {
+ public:
+  explicit JsonCriticalPathSink(const WriteOptions& o) : spill_(o.spill_bytes) {}
+
+  void Add(const analyzer::TracePath& t) override {
+    buffer_.clear();
+    if (traces_++ > 0) Append(",\n", buffer_);
+    Append("    {\n      \"traceID\": ", buffer_);
+    AppendJsonString(t.trace_id, buffer_);
+    Append(",\n      \"startUs\": ", buffer_);
+    AppendInt(t.start_us, buffer_);
+    Append(",\n      \"durationUs\": ", buffer_);
+    AppendInt(t.duration_us, buffer_);
+    Append(",\n      \"criticalPathUs\": ", buffer_);
+    AppendInt(t.critical_path_us, buffer_);
+    Append(",\n      \"criticalPath\": [", buffer_);
+    for (size_t i = 0; i < t.sections.size(); ++i) {
+      const analyzer::PathSection& s = t.sections[i];
+      Append(i == 0 ? "\n" : ",\n", buffer_);
+      AppendSpanHead(s.span_id, s.name, s.start_us);
+      Append(",\n          \"endUs\": ", buffer_);
+      AppendInt(s.end_us, buffer_);
+      Append("\n        }", buffer_);
+    }
+    Append(t.sections.empty() ? "],\n      \"spans\": [" : "\n      ],\n      \"spans\": [",
+           buffer_);
+    for (size_t i = 0; i < t.spans.size(); ++i) {
+      const analyzer::PathSpan& s = t.spans[i];
+      Append(i == 0 ? "\n" : ",\n", buffer_);
+      AppendSpanHead(s.span_id, s.name, s.start_us);
+      Append(",\n          \"durationUs\": ", buffer_);
+      AppendInt(s.duration_us, buffer_);
+      Append(",\n          \"selfUs\": ", buffer_);
+      AppendInt(s.self_us, buffer_);
+      Append(",\n          \"criticalPathUs\": ", buffer_);
+      AppendInt(s.critical_us, buffer_);
+      Append("\n        }", buffer_);
+    }
+    Append(t.spans.empty() ? "]\n    }" : "\n      ]\n    }", buffer_);
+    spill_.Append(std::string_view(buffer_.data(), buffer_.size()));
+  }
+
+  Status Finish(const analyzer::CriticalPathSummary& summary, std::ostream& out) override {
+    assert(summary.traces == traces_);
+    if (Status spilled = spill_.status(); !spilled.ok()) return spilled;
+    Json doc{{"schema", "trace-analyze/critical-path/v1"},
+             {"criticalPathMode", summary.cp_mode},
+             {"input", InputJson(summary.input)},
+             {"dataQuality", QualityJson(summary.quality)}};
+    if (traces_ == 0) {
+      doc["traces"] = Json::array();
+      Dump(doc, out);
+      return OkStatus();
+    }
+    std::string head = doc.dump(2, ' ', false, Json::error_handler_t::replace);
+    head.resize(head.size() - 2);  // the document's closing "\n}"
+    out << head << ",\n  \"traces\": [\n";
+    if (Status copied = spill_.CopyTo(out); !copied.ok()) return copied;
+    out << "\n  ]\n}\n";
+    return OkStatus();
+  }
+
+ private:
+  // "{", then spanID, service, operation and startUs of a section or span.
+  void AppendSpanHead(const std::string& span_id, const analyzer::OpName& name, int64_t start_us) {
+    Append("        {\n          \"spanID\": ", buffer_);
+    AppendJsonString(span_id, buffer_);
+    Append(",\n          \"service\": ", buffer_);
+    AppendJsonString(name.service, buffer_);
+    Append(",\n          \"operation\": ", buffer_);
+    AppendJsonString(name.operation, buffer_);
+    Append(",\n          \"startUs\": ", buffer_);
+    AppendInt(start_us, buffer_);
+  }
+
+  fmt::memory_buffer buffer_;  // one trace's text, reused
+  SpillBuffer spill_;
+  uint64_t traces_ = 0;
+};
+
 }  // namespace
 
 void JsonWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const WriteOptions&,
@@ -108,41 +209,9 @@ void JsonWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Write
   Dump(doc, out);
 }
 
-void JsonWriter::WriteCriticalPath(const analyzer::CriticalPathResult& result, const WriteOptions&,
-                                   std::ostream& out) const {
-  Json traces = Json::array();
-  for (const analyzer::TracePath& t : result.traces) {
-    Json sections = Json::array();
-    for (const analyzer::PathSection& s : t.sections) {
-      sections.push_back(Json{{"spanID", s.span_id},
-                              {"service", s.name.service},
-                              {"operation", s.name.operation},
-                              {"startUs", s.start_us},
-                              {"endUs", s.end_us}});
-    }
-    Json spans = Json::array();
-    for (const analyzer::PathSpan& s : t.spans) {
-      spans.push_back(Json{{"spanID", s.span_id},
-                           {"service", s.name.service},
-                           {"operation", s.name.operation},
-                           {"startUs", s.start_us},
-                           {"durationUs", s.duration_us},
-                           {"selfUs", s.self_us},
-                           {"criticalPathUs", s.critical_us}});
-    }
-    traces.push_back(Json{{"traceID", t.trace_id},
-                          {"startUs", t.start_us},
-                          {"durationUs", t.duration_us},
-                          {"criticalPathUs", t.critical_path_us},
-                          {"criticalPath", std::move(sections)},
-                          {"spans", std::move(spans)}});
-  }
-  Json doc{{"schema", "trace-analyze/critical-path/v1"},
-           {"criticalPathMode", result.cp_mode},
-           {"input", InputJson(result.input)},
-           {"dataQuality", QualityJson(result.quality)},
-           {"traces", std::move(traces)}};
-  Dump(doc, out);
+std::unique_ptr<CriticalPathSink> JsonWriter::NewCriticalPathSink(const WriteOptions& options,
+                                                                  std::string_view) const {
+  return std::make_unique<JsonCriticalPathSink>(options);
 }
 
 }  // namespace trace_analyze::reports

@@ -2,7 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <cassert>
+#include <memory>
+#include <optional>
+#include <sstream>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -10,6 +15,7 @@
 #include "reports/diff_format.h"
 #include "reports/escape.h"
 #include "reports/format.h"
+#include "reports/spill_buffer.h"
 
 namespace trace_analyze::reports {
 namespace {
@@ -59,15 +65,15 @@ std::string Source(const analyzer::InputSummary& in) {
   return fmt::format("{} files", in.files);
 }
 
-void WriteSuite(const std::string& suite, const PropertyList& properties,
-                const std::vector<TestCase>& cases, std::ostream& out) {
-  size_t failures = 0;
-  for (const TestCase& c : cases) failures += c.failure.empty() ? 0 : 1;
+// The XML declaration, <testsuites>, <testsuite> and its properties, for
+// `tests` testcases of which `failures` fail.
+void WriteSuiteHead(const std::string& suite, const PropertyList& properties, uint64_t tests,
+                    uint64_t failures, std::ostream& out) {
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out << fmt::format("<testsuites name=\"trace-analyze\" tests=\"{}\" failures=\"{}\">\n",
-                     cases.size(), failures);
+  out << fmt::format("<testsuites name=\"trace-analyze\" tests=\"{}\" failures=\"{}\">\n", tests,
+                     failures);
   out << fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\">\n",
-                     EscapeXml(suite), cases.size(), failures);
+                     EscapeXml(suite), tests, failures);
   if (!properties.empty()) {
     out << "    <properties>\n";
     for (const auto& [name, value] : properties) {
@@ -76,24 +82,80 @@ void WriteSuite(const std::string& suite, const PropertyList& properties,
     }
     out << "    </properties>\n";
   }
-  for (const TestCase& c : cases) {
-    out << fmt::format("    <testcase classname=\"{}\" name=\"{}\"", EscapeXml(c.classname),
-                       EscapeXml(c.name));
-    if (c.failure.empty() && c.output.empty()) {
-      out << "/>\n";
-      continue;
-    }
-    out << ">\n";
-    if (!c.failure.empty()) {
-      out << fmt::format("      <failure message=\"{}\">{}</failure>\n", EscapeXml(c.failure),
-                         EscapeXml(c.output));
-    } else {
-      out << fmt::format("      <system-out>{}</system-out>\n", EscapeXml(c.output));
-    }
-    out << "    </testcase>\n";
-  }
-  out << "  </testsuite>\n</testsuites>\n";
 }
+
+void WriteCase(const TestCase& c, std::ostream& out) {
+  out << fmt::format("    <testcase classname=\"{}\" name=\"{}\"", EscapeXml(c.classname),
+                     EscapeXml(c.name));
+  if (c.failure.empty() && c.output.empty()) {
+    out << "/>\n";
+    return;
+  }
+  out << ">\n";
+  if (!c.failure.empty()) {
+    out << fmt::format("      <failure message=\"{}\">{}</failure>\n", EscapeXml(c.failure),
+                       EscapeXml(c.output));
+  } else {
+    out << fmt::format("      <system-out>{}</system-out>\n", EscapeXml(c.output));
+  }
+  out << "    </testcase>\n";
+}
+
+void WriteSuiteTail(std::ostream& out) { out << "  </testsuite>\n</testsuites>\n"; }
+
+void WriteSuite(const std::string& suite, const PropertyList& properties,
+                const std::vector<TestCase>& cases, std::ostream& out) {
+  size_t failures = 0;
+  for (const TestCase& c : cases) failures += c.failure.empty() ? 0 : 1;
+  WriteSuiteHead(suite, properties, cases.size(), failures, out);
+  for (const TestCase& c : cases) WriteCase(c, out);
+  WriteSuiteTail(out);
+}
+
+// One passing testcase per trace, written as the trace comes; the suite's
+// head counts them and, from a server, holds the input testcase.
+class JunitCriticalPathSink : public CriticalPathSink {
+ public:
+  explicit JunitCriticalPathSink(const WriteOptions& o) : cases_(o.spill_bytes) {}
+
+  void Add(const analyzer::TracePath& t) override {
+    ++traces_;
+    TestCase c{"trace-analyze.critical-path", "trace " + t.trace_id, "", ""};
+    c.output =
+        fmt::format("duration {} ms, critical path {} ms, {} sections\n", FormatMs(t.duration_us),
+                    FormatMs(t.critical_path_us), t.sections.size());
+    for (const analyzer::PathSpan& s : t.spans) {
+      c.output +=
+          fmt::format("{} ms {} {}\n", FormatMs(s.critical_us), s.name.service, s.name.operation);
+    }
+    text_.str("");
+    WriteCase(c, text_);
+    cases_.Append(text_.view());
+  }
+
+  Status Finish(const analyzer::CriticalPathSummary& summary, std::ostream& out) override {
+    assert(summary.traces == traces_);
+    if (Status spilled = cases_.status(); !spilled.ok()) return spilled;
+    std::optional<TestCase> input;
+    if (!summary.input.server.empty()) {
+      // From a server, whether every requested trace arrived is a check of its own.
+      input = TestCase{"trace-analyze.input", "requested traces were read", "", ""};
+      input->output = fmt::format("{} traces from {}", traces_, summary.input.server);
+      MarkPartial(summary.input, *input);
+    }
+    WriteSuiteHead("trace-analyze critical-path", Properties(summary.input),
+                   traces_ + (input ? 1 : 0), input && !input->failure.empty() ? 1 : 0, out);
+    if (input) WriteCase(*input, out);
+    if (Status copied = cases_.CopyTo(out); !copied.ok()) return copied;
+    WriteSuiteTail(out);
+    return OkStatus();
+  }
+
+ private:
+  std::ostringstream text_;  // one testcase, reused
+  SpillBuffer cases_;
+  uint64_t traces_ = 0;
+};
 
 }  // namespace
 
@@ -138,28 +200,9 @@ void JunitWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Writ
   WriteSuite("trace-analyze analyze", Properties(result.input), cases, out);
 }
 
-void JunitWriter::WriteCriticalPath(const analyzer::CriticalPathResult& result, const WriteOptions&,
-                                    std::ostream& out) const {
-  std::vector<TestCase> cases;
-  if (!result.input.server.empty()) {
-    // From a server, whether every requested trace arrived is a check of its own.
-    TestCase input{"trace-analyze.input", "requested traces were read", "", ""};
-    input.output = fmt::format("{} traces from {}", result.traces.size(), result.input.server);
-    MarkPartial(result.input, input);
-    cases.push_back(std::move(input));
-  }
-  for (const analyzer::TracePath& t : result.traces) {
-    TestCase c{"trace-analyze.critical-path", "trace " + t.trace_id, "", ""};
-    c.output =
-        fmt::format("duration {} ms, critical path {} ms, {} sections\n", FormatMs(t.duration_us),
-                    FormatMs(t.critical_path_us), t.sections.size());
-    for (const analyzer::PathSpan& s : t.spans) {
-      c.output +=
-          fmt::format("{} ms {} {}\n", FormatMs(s.critical_us), s.name.service, s.name.operation);
-    }
-    cases.push_back(std::move(c));
-  }
-  WriteSuite("trace-analyze critical-path", Properties(result.input), cases, out);
+std::unique_ptr<CriticalPathSink> JunitWriter::NewCriticalPathSink(const WriteOptions& options,
+                                                                   std::string_view) const {
+  return std::make_unique<JunitCriticalPathSink>(options);
 }
 
 void JunitWriter::WriteDiff(const analyzer::DiffResult& result, const WriteOptions&,

@@ -2,7 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cassert>
+#include <iterator>
+#include <memory>
 #include <sstream>
+#include <string>
+#include <string_view>
 
 #include "reports/escape.h"
 #include "reports/format.h"
@@ -27,6 +33,53 @@ void WriteQuality(const analyzer::InputSummary& in, const analyzer::DataQuality&
   }
   out << "\n</details>\n";
 }
+
+// The report is cut to kMaxMarkdownChars (TruncateMarkdown), so the traces'
+// text is kept only until it alone exceeds that: the cut falls before its
+// end whatever the heading, and the traces after it are only counted.
+class MarkdownCriticalPathSink : public CriticalPathSink {
+ public:
+  explicit MarkdownCriticalPathSink(std::string_view ui_url) { links_.ui_url = ui_url; }
+
+  void Add(const analyzer::TracePath& t) override {
+    ++traces_;
+    if (traces_text_.size() > kMaxMarkdownChars) return;
+    auto out = std::back_inserter(traces_text_);
+    fmt::format_to(out, "\n### Trace {}: {} ms, critical path {} ms\n\n",
+                   MarkdownTraceRef(links_, t.trace_id), FormatMs(t.duration_us),
+                   FormatMs(t.critical_path_us));
+    fmt::format_to(out, "| on path ms | share | self ms | span |\n|---:|---:|---:|---|\n");
+    for (const analyzer::PathSpan& s : t.spans) {
+      const double share = t.critical_path_us > 0 ? static_cast<double>(s.critical_us) /
+                                                        static_cast<double>(t.critical_path_us)
+                                                  : 0.0;
+      fmt::format_to(out, "| {} | {} | {} | {}{} |\n", FormatMs(s.critical_us),
+                     FormatPercent(share), FormatMs(s.self_us),
+                     std::string(std::min<size_t>(s.depth, 10) * 2, '.'), Op(s.name));
+    }
+  }
+
+  Status Finish(const analyzer::CriticalPathSummary& summary, std::ostream& os) override {
+    assert(summary.input.ui_url == links_.ui_url && summary.traces == traces_);
+    std::ostringstream out;
+    out << fmt::format("{}**trace-analyze critical path** ({} mode), {} trace(s){}\n",
+                       summary.input.partial ? "⚠️ " : "", summary.cp_mode, summary.traces,
+                       summary.input.partial ? " — **partial results**" : "");
+    if (summary.input.partial) {
+      out << '\n';
+      WriteMarkdownPartial(summary.input, out);
+    }
+    out << traces_text_ << '\n';
+    WriteQuality(summary.input, summary.quality, out);
+    os << TruncateMarkdown(out.str(), kMaxMarkdownChars);
+    return OkStatus();
+  }
+
+ private:
+  analyzer::InputSummary links_;  // only ui_url: where trace ids link
+  std::string traces_text_;
+  uint64_t traces_ = 0;
+};
 
 }  // namespace
 
@@ -130,33 +183,9 @@ void MarkdownWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const W
   os << TruncateMarkdown(out.str(), kMaxMarkdownChars);
 }
 
-void MarkdownWriter::WriteCriticalPath(const analyzer::CriticalPathResult& result,
-                                       const WriteOptions&, std::ostream& os) const {
-  std::ostringstream out;
-  out << fmt::format("{}**trace-analyze critical path** ({} mode), {} trace(s){}\n",
-                     result.input.partial ? "⚠️ " : "", result.cp_mode, result.traces.size(),
-                     result.input.partial ? " — **partial results**" : "");
-  if (result.input.partial) {
-    out << '\n';
-    WriteMarkdownPartial(result.input, out);
-  }
-  for (const analyzer::TracePath& t : result.traces) {
-    out << fmt::format("\n### Trace {}: {} ms, critical path {} ms\n\n",
-                       MarkdownTraceRef(result.input, t.trace_id), FormatMs(t.duration_us),
-                       FormatMs(t.critical_path_us));
-    out << "| on path ms | share | self ms | span |\n|---:|---:|---:|---|\n";
-    for (const analyzer::PathSpan& s : t.spans) {
-      const double share = t.critical_path_us > 0 ? static_cast<double>(s.critical_us) /
-                                                        static_cast<double>(t.critical_path_us)
-                                                  : 0.0;
-      out << fmt::format("| {} | {} | {} | {}{} |\n", FormatMs(s.critical_us), FormatPercent(share),
-                         FormatMs(s.self_us), std::string(std::min<size_t>(s.depth, 10) * 2, '.'),
-                         Op(s.name));
-    }
-  }
-  out << '\n';
-  WriteQuality(result.input, result.quality, out);
-  os << TruncateMarkdown(out.str(), kMaxMarkdownChars);
+std::unique_ptr<CriticalPathSink> MarkdownWriter::NewCriticalPathSink(
+    const WriteOptions&, std::string_view ui_url) const {
+  return std::make_unique<MarkdownCriticalPathSink>(ui_url);
 }
 
 }  // namespace trace_analyze::reports

@@ -18,8 +18,8 @@ class MarkdownWriter : public ReportWriter {
   std::string_view name() const override { return "markdown"; }
   void WriteAnalyze(const analyzer::AnalyzeResult& result, const WriteOptions& options,
                     std::ostream& os) const override;
-  void WriteCriticalPath(const analyzer::CriticalPathResult& result, const WriteOptions& options,
-                         std::ostream& os) const override;
+  std::unique_ptr<CriticalPathSink> NewCriticalPathSink(const WriteOptions& options,
+                                                        std::string_view ui_url) const override;
   void WriteDiff(const analyzer::DiffResult& result, const WriteOptions& options,
                  std::ostream& os) const override;
 };

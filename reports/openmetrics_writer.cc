@@ -5,12 +5,15 @@
 #include <array>
 #include <initializer_list>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "reports/escape.h"
+#include "reports/spill_buffer.h"
 
 namespace trace_analyze::reports {
 namespace {
@@ -46,6 +49,10 @@ class Family {
       : name_(std::move(name)), help_(std::move(help)), unit_(std::move(unit)) {}
   void Add(const Labels& labels, double value) { Add(labels, Number(value)); }
   void Add(const Labels& labels, const std::string& value) {
+    samples_.push_back(Sample(labels, value));
+  }
+  // One sample's line, without its line break.
+  std::string Sample(const Labels& labels, const std::string& value) const {
     std::string line = name_;
     if (!labels.empty()) {
       line += '{';
@@ -55,14 +62,18 @@ class Family {
       }
       line += '}';
     }
-    samples_.push_back(line + ' ' + value);
+    return line + ' ' + value;
+  }
+  // HELP, TYPE and UNIT: what precedes the samples.
+  void WriteHead(std::ostream& out) const {
+    out << "# HELP " << name_ << ' ' << help_ << '\n' << "# TYPE " << name_ << " gauge\n";
+    if (!unit_.empty()) out << "# UNIT " << name_ << ' ' << unit_ << '\n';
   }
   // Nothing when the family has no samples (a family without samples says
   // nothing a dashboard can use).
   void Write(std::ostream& out) const {
     if (samples_.empty()) return;
-    out << "# HELP " << name_ << ' ' << help_ << '\n' << "# TYPE " << name_ << " gauge\n";
-    if (!unit_.empty()) out << "# UNIT " << name_ << ' ' << unit_ << '\n';
+    WriteHead(out);
     for (const std::string& s : samples_) out << s << '\n';
   }
 
@@ -91,6 +102,49 @@ void WriteAll(std::initializer_list<const Family*> families, std::ostream& out) 
   for (const Family* f : families) f->Write(out);
   out << "# EOF\n";
 }
+
+// Two families with a sample per trace: each family's samples must be
+// contiguous, so each has its own spill buffer, written after its head.
+class OpenMetricsCriticalPathSink : public CriticalPathSink {
+ public:
+  explicit OpenMetricsCriticalPathSink(const WriteOptions& o)
+      : durations_(o.spill_bytes), critical_paths_(o.spill_bytes) {}
+
+  void Add(const analyzer::TracePath& t) override {
+    ++traces_;
+    const Labels labels = {{"trace_id", t.trace_id}};
+    durations_.Append(duration_.Sample(labels, Seconds(t.duration_us)) + '\n');
+    critical_paths_.Append(critical_.Sample(labels, Seconds(t.critical_path_us)) + '\n');
+  }
+
+  Status Finish(const analyzer::CriticalPathSummary& summary, std::ostream& out) override {
+    for (const SpillBuffer* samples : {&durations_, &critical_paths_}) {
+      if (Status spilled = samples->status(); !spilled.ok()) return spilled;
+    }
+    Family info("trace_analyze_critical_path_info", "The critical-path mode.");
+    info.Add({{"critical_path_mode", summary.cp_mode},
+              {"partial", summary.input.partial ? "true" : "false"}},
+             1);
+    info.Write(out);
+    if (traces_ > 0) {
+      for (const auto& [family, samples] :
+           {std::pair{&duration_, &durations_}, std::pair{&critical_, &critical_paths_}}) {
+        family->WriteHead(out);
+        if (Status copied = samples->CopyTo(out); !copied.ok()) return copied;
+      }
+    }
+    out << "# EOF\n";
+    return OkStatus();
+  }
+
+ private:
+  const Family duration_{"trace_analyze_trace_duration_seconds", "Each trace's extent.", "seconds"};
+  const Family critical_{"trace_analyze_trace_critical_path_seconds",
+                         "Each trace's critical-path length.", "seconds"};
+  SpillBuffer durations_;
+  SpillBuffer critical_paths_;
+  uint64_t traces_ = 0;
+};
 
 }  // namespace
 
@@ -176,18 +230,9 @@ void OpenMetricsWriter::WriteAnalyze(const analyzer::AnalyzeResult& r, const Wri
            out);
 }
 
-void OpenMetricsWriter::WriteCriticalPath(const analyzer::CriticalPathResult& r,
-                                          const WriteOptions&, std::ostream& out) const {
-  Family info("trace_analyze_critical_path_info", "The critical-path mode.");
-  info.Add({{"critical_path_mode", r.cp_mode}, {"partial", r.input.partial ? "true" : "false"}}, 1);
-  Family duration("trace_analyze_trace_duration_seconds", "Each trace's extent.", "seconds");
-  Family critical("trace_analyze_trace_critical_path_seconds", "Each trace's critical-path length.",
-                  "seconds");
-  for (const analyzer::TracePath& t : r.traces) {
-    duration.Add({{"trace_id", t.trace_id}}, Seconds(t.duration_us));
-    critical.Add({{"trace_id", t.trace_id}}, Seconds(t.critical_path_us));
-  }
-  WriteAll({&info, &duration, &critical}, out);
+std::unique_ptr<CriticalPathSink> OpenMetricsWriter::NewCriticalPathSink(
+    const WriteOptions& options, std::string_view) const {
+  return std::make_unique<OpenMetricsCriticalPathSink>(options);
 }
 
 void OpenMetricsWriter::WriteDiff(const analyzer::DiffResult& r, const WriteOptions&,

@@ -15,8 +15,8 @@ class OpenMetricsWriter : public ReportWriter {
   std::string_view name() const override { return "openmetrics"; }
   void WriteAnalyze(const analyzer::AnalyzeResult& result, const WriteOptions& options,
                     std::ostream& out) const override;
-  void WriteCriticalPath(const analyzer::CriticalPathResult& result, const WriteOptions& options,
-                         std::ostream& out) const override;
+  std::unique_ptr<CriticalPathSink> NewCriticalPathSink(const WriteOptions& options,
+                                                        std::string_view ui_url) const override;
   void WriteDiff(const analyzer::DiffResult& result, const WriteOptions& options,
                  std::ostream& out) const override;
 };

@@ -3,10 +3,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <memory>
+#include <sstream>
 #include <string>
+#include <string_view>
 
 #include "reports/escape.h"
 #include "reports/format.h"
+#include "reports/spill_buffer.h"
 #include "reports/text_table.h"
 #include "reports/text_util.h"
 
@@ -74,6 +78,90 @@ std::string Source(const analyzer::InputSummary& in) {
   return fmt::format("{} ({})", Plural(in.files, "file"), FormatBytes(in.bytes));
 }
 
+// Each trace's waterfall and span table as it comes; the partial-results
+// banner, which comes first, and the data quality at the end.
+class TextCriticalPathSink : public CriticalPathSink {
+ public:
+  explicit TextCriticalPathSink(const WriteOptions& o) : o_(o), spill_(o.spill_bytes) {}
+
+  void Add(const analyzer::TracePath& t) override {
+    static constexpr const char* kPalette[] = {"\x1b[36m", "\x1b[33m", "\x1b[35m",
+                                               "\x1b[32m", "\x1b[34m", "\x1b[31m"};
+    const int bar_width = std::max(20, o_.width - 60);
+    std::ostringstream out;
+    if (traces_++ > 0) out << '\n';
+    out << Heading(o_, fmt::format("Trace {}", Safe(t.trace_id)))
+        << fmt::format("  duration {} ms, critical path {} ms, {}\n", FormatMs(t.duration_us),
+                       FormatMs(t.critical_path_us), Plural(t.sections.size(), "section"));
+
+    // Waterfall: one line per section, bar placed on the trace's time axis.
+    std::vector<std::string> services;  // first-seen order, for colours
+    TextTable table({{"start"},
+                     {"length"},
+                     {"service", Align::kLeft, 24},
+                     {"operation", Align::kLeft, 32},
+                     {"", Align::kLeft, 0}});
+    const double scale = t.duration_us > 0
+                             ? static_cast<double>(bar_width) / static_cast<double>(t.duration_us)
+                             : 0.0;
+    for (const analyzer::PathSection& s : t.sections) {
+      const int from = static_cast<int>(static_cast<double>(s.start_us - t.start_us) * scale);
+      int to = static_cast<int>(static_cast<double>(s.end_us - t.start_us) * scale);
+      to = std::clamp(std::max(to, from + 1), 1, bar_width);
+      const int lead = std::clamp(from, 0, bar_width - 1);
+      std::string bar(1, '|');
+      bar.append(static_cast<size_t>(lead), ' ');
+      std::string fill;
+      for (int i = lead; i < to; ++i) fill += "█";
+      if (o_.color) {
+        auto it = std::find(services.begin(), services.end(), s.name.service);
+        size_t idx = static_cast<size_t>(it - services.begin());
+        if (it == services.end()) services.push_back(s.name.service);
+        fill.insert(0, kPalette[idx % std::size(kPalette)]);
+        fill += "\x1b[0m";
+      }
+      bar += fill;
+      table.AddRow({FormatMs(s.start_us - t.start_us), FormatMs(s.end_us - s.start_us),
+                    Safe(s.name.service), Safe(s.name.operation), bar});
+    }
+    table.Write(out);
+
+    out << "\n  Spans on the critical path (ms)\n";
+    TextTable spans({{"on path"},
+                     {"share"},
+                     {"self"},
+                     {"duration"},
+                     {"service / operation", Align::kLeft, 70},
+                     {"span", Align::kLeft}});
+    for (const analyzer::PathSpan& s : t.spans) {
+      const double share = t.critical_path_us > 0 ? static_cast<double>(s.critical_us) /
+                                                        static_cast<double>(t.critical_path_us)
+                                                  : 0.0;
+      spans.AddRow({FormatMs(s.critical_us), FormatPercent(share), FormatMs(s.self_us),
+                    FormatMs(s.duration_us),
+                    std::string(std::min<size_t>(s.depth, 20) * 2, ' ') +
+                        Safe(s.name.service + " " + s.name.operation),
+                    Safe(s.span_id)});
+    }
+    spans.Write(out, 4);
+    spill_.Append(out.view());
+  }
+
+  Status Finish(const analyzer::CriticalPathSummary& summary, std::ostream& out) override {
+    if (Status spilled = spill_.status(); !spilled.ok()) return spilled;
+    WritePartial(summary.input, o_, out);
+    if (Status copied = spill_.CopyTo(out); !copied.ok()) return copied;
+    if (traces_ == 0) out << "no traces\n";
+    WriteInput(summary.input, summary.quality, o_, out);
+    return OkStatus();
+  }
+
+ private:
+  WriteOptions o_;
+  SpillBuffer spill_;
+  uint64_t traces_ = 0;
+};
+
 }  // namespace
 
 void TextWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const WriteOptions& o,
@@ -139,73 +227,9 @@ void TextWriter::WriteAnalyze(const analyzer::AnalyzeResult& result, const Write
   WriteInput(result.input, result.quality, o, out);
 }
 
-void TextWriter::WriteCriticalPath(const analyzer::CriticalPathResult& result,
-                                   const WriteOptions& o, std::ostream& out) const {
-  static constexpr const char* kPalette[] = {"\x1b[36m", "\x1b[33m", "\x1b[35m",
-                                             "\x1b[32m", "\x1b[34m", "\x1b[31m"};
-  const int bar_width = std::max(20, o.width - 60);
-  WritePartial(result.input, o, out);
-  bool first = true;
-  for (const analyzer::TracePath& t : result.traces) {
-    if (!first) out << '\n';
-    first = false;
-    out << Heading(o, fmt::format("Trace {}", Safe(t.trace_id)))
-        << fmt::format("  duration {} ms, critical path {} ms, {}\n", FormatMs(t.duration_us),
-                       FormatMs(t.critical_path_us), Plural(t.sections.size(), "section"));
-
-    // Waterfall: one line per section, bar placed on the trace's time axis.
-    std::vector<std::string> services;  // first-seen order, for colours
-    TextTable table({{"start"},
-                     {"length"},
-                     {"service", Align::kLeft, 24},
-                     {"operation", Align::kLeft, 32},
-                     {"", Align::kLeft, 0}});
-    const double scale = t.duration_us > 0
-                             ? static_cast<double>(bar_width) / static_cast<double>(t.duration_us)
-                             : 0.0;
-    for (const analyzer::PathSection& s : t.sections) {
-      const int from = static_cast<int>(static_cast<double>(s.start_us - t.start_us) * scale);
-      int to = static_cast<int>(static_cast<double>(s.end_us - t.start_us) * scale);
-      to = std::clamp(std::max(to, from + 1), 1, bar_width);
-      const int lead = std::clamp(from, 0, bar_width - 1);
-      std::string bar(1, '|');
-      bar.append(static_cast<size_t>(lead), ' ');
-      std::string fill;
-      for (int i = lead; i < to; ++i) fill += "█";
-      if (o.color) {
-        auto it = std::find(services.begin(), services.end(), s.name.service);
-        size_t idx = static_cast<size_t>(it - services.begin());
-        if (it == services.end()) services.push_back(s.name.service);
-        fill.insert(0, kPalette[idx % std::size(kPalette)]);
-        fill += "\x1b[0m";
-      }
-      bar += fill;
-      table.AddRow({FormatMs(s.start_us - t.start_us), FormatMs(s.end_us - s.start_us),
-                    Safe(s.name.service), Safe(s.name.operation), bar});
-    }
-    table.Write(out);
-
-    out << "\n  Spans on the critical path (ms)\n";
-    TextTable spans({{"on path"},
-                     {"share"},
-                     {"self"},
-                     {"duration"},
-                     {"service / operation", Align::kLeft, 70},
-                     {"span", Align::kLeft}});
-    for (const analyzer::PathSpan& s : t.spans) {
-      const double share = t.critical_path_us > 0 ? static_cast<double>(s.critical_us) /
-                                                        static_cast<double>(t.critical_path_us)
-                                                  : 0.0;
-      spans.AddRow({FormatMs(s.critical_us), FormatPercent(share), FormatMs(s.self_us),
-                    FormatMs(s.duration_us),
-                    std::string(std::min<size_t>(s.depth, 20) * 2, ' ') +
-                        Safe(s.name.service + " " + s.name.operation),
-                    Safe(s.span_id)});
-    }
-    spans.Write(out, 4);
-  }
-  if (result.traces.empty()) out << "no traces\n";
-  WriteInput(result.input, result.quality, o, out);
+std::unique_ptr<CriticalPathSink> TextWriter::NewCriticalPathSink(const WriteOptions& options,
+                                                                  std::string_view) const {
+  return std::make_unique<TextCriticalPathSink>(options);
 }
 
 }  // namespace trace_analyze::reports

@@ -2,6 +2,7 @@
 // an input, whatever name the input goes by (cli/output.cc).
 #include "cli/output.h"
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "tests/cli/cli_test_util.h"
+#include "tests/testing/scoped_env.h"
 
 namespace trace_analyze::testing {
 namespace {
@@ -104,6 +106,97 @@ TEST(OutputTest, ReplacesAtomicallyAndLeavesNothingBehindOnFailure) {
   const Status missing = cli::WriteFileAtomically((dir.path() / "no" / "r.txt").string(), "x", {});
   ASSERT_FALSE(missing.ok());
   EXPECT_THAT(missing.error().message, HasSubstr("cannot create a temporary file"));
+}
+
+// `count` traces of a root and nine children, as JSON Lines: about 2.5 KB of
+// `critical-path --format json` each.
+std::string ManyTraces(int count) {
+  std::string out;
+  for (int i = 0; i < count; ++i) {
+    std::string spans = fmt::format(
+        R"({{"spanID":"r","operationName":"GET /","startTime":{},"duration":1000,"processID":"p1"}})",
+        1'700'000'000'000'000 + int64_t{i} * 10'000);
+    for (int k = 0; k < 9; ++k) {
+      spans += fmt::format(
+          R"(,{{"spanID":"c{}","operationName":"call {}","startTime":{},"duration":90,)"
+          R"("processID":"p1","references":[{{"refType":"CHILD_OF","traceID":"{:016x}",)"
+          R"("spanID":"r"}}]}})",
+          k, k, 1'700'000'000'000'000 + int64_t{i} * 10'000 + 5 + int64_t{k} * 100, 0xf00 + i);
+    }
+    out +=
+        fmt::format(
+            R"({{"traceID":"{:016x}","spans":[{}],"processes":{{"p1":{{"serviceName":"gw"}}}}}})",
+            0xf00 + i, spans) +
+        "\n";
+  }
+  return out;
+}
+
+TEST(OutputTest, AReportThatCannotBeWrittenLeavesTheOldOneAndNoTemporary) {
+  TempDir dir;
+  const std::string input = dir.File("t.jsonl", ManyTraces(300));
+  const std::string report = dir.File("report.json", "old");
+  CliRun run;
+  {
+    // The report (~750 KB) cannot grow past 128 KB, as on a full disk.
+    const ScopedFileSizeLimit limit(128 << 10);
+    run = RunTool({"critical-path", input, "--format", "json", "-o", report, "--report",
+                   "text=" + (dir.path() / "report.txt").string()});
+  }
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.err, HasSubstr("write failed"));
+  EXPECT_EQ(run.out, "");
+  EXPECT_EQ(ReadFile(report), "old");
+  EXPECT_FALSE(fs::exists(dir.path() / "report.txt"));  // none renamed when one fails
+  EXPECT_EQ(FilesIn(dir.path()), 2u);                   // t.jsonl, report.json
+}
+
+TEST(OutputTest, ASpillThatCannotBeWrittenFailsTheRunBeforeAnyOutput) {
+  TempDir dir;
+  // ~7.5 MB of JSON: more than a report keeps in memory (WriteOptions::spill_bytes).
+  const std::string input = dir.File("t.jsonl", ManyTraces(3000));
+  const ScopedTmpdir tmpdir((dir.path() / "missing").string());
+  const std::string report = (dir.path() / "report.json").string();
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"critical-path", input, "--format", "json", "-o", report},
+        std::vector<std::string>{"critical-path", input, "--format", "json"}}) {
+    const CliRun run = RunTool(args);
+    EXPECT_EQ(run.exit_code, 2);
+    EXPECT_THAT(run.err, HasSubstr("cannot create a temporary file for the report"));
+    EXPECT_EQ(run.out, "");  // stdout gets nothing either
+    EXPECT_EQ(FilesIn(dir.path()), 1u);
+  }
+}
+
+TEST(OutputTest, AFolderWhereNoFileCanBeCreatedIsAnError) {
+  TempDir dir;
+  const std::string input = dir.File("t.json", kTrace);
+  // Root ignores a folder's permissions, not sysfs's.
+  fs::create_directory(dir.path() / "ro");
+  fs::permissions(dir.path() / "ro", fs::perms::owner_read | fs::perms::owner_exec);
+  const fs::path folder = ::geteuid() == 0 ? fs::path("/sys") : dir.path() / "ro";
+  const std::string report = (folder / "trace-analyze-report.json").string();
+  const CliRun run = RunTool({"critical-path", input, "--format", "json", "-o", report});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.err, HasSubstr("cannot create a temporary file"));
+  EXPECT_FALSE(fs::exists(report));
+  fs::permissions(dir.path() / "ro", fs::perms::owner_all);
+}
+
+TEST(OutputTest, AFolderThatVanishesBeforeTheRenameLeavesNothing) {
+  TempDir dir;
+  fs::create_directory(dir.path() / "out");
+  const std::string target = (dir.path() / "out" / "report.txt").string();
+  Result<std::unique_ptr<cli::AtomicFile>> file = cli::AtomicFile::Create(target, {});
+  ASSERT_TRUE(file.ok()) << file.error().message;
+  file.value()->stream() << "report";
+  EXPECT_EQ(FilesIn(dir.path()), 1u);  // the temporary file
+  fs::remove_all(dir.path() / "out");
+  const Status committed = file.value()->Commit();
+  ASSERT_FALSE(committed.ok());
+  EXPECT_THAT(committed.error().message, HasSubstr(target));
+  file.value().reset();
+  EXPECT_TRUE(fs::is_empty(dir.path()));
 }
 
 TEST(OutputTest, NoShellOutsInTheSources) {
