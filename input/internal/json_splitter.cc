@@ -385,7 +385,7 @@ Status JsonSplitter::SplitWholeObject(uint64_t start, UnitType type) {
   // Re-scan from the opening brace: only a few small members were read.
   pos_ = start;
   if (type == UnitType::Format(formats::kJaegerTraceFormat)) {
-    const Status s = SplitJaegerTrace();
+    Status s = SplitJaegerTrace();
     keep_ = pos_;
     return s;
   }
@@ -409,7 +409,7 @@ Status JsonSplitter::SplitJaegerTrace() {
     return OkStatus();
   }
   pos_ = begin;  // still buffered: keep_ is at or before it
-  const Status s = StreamTrace(begin);
+  Status s = StreamTrace(begin);
   // The end of input inside it: name the trace, as when it is held whole.
   if (!s.ok() && eof_ && error_offset_ == end_) return Truncated(begin);
   return s;
