@@ -275,6 +275,22 @@ Status JsonSplitter::ReadKey() {
   }
 }
 
+Status JsonSplitter::ReadMemberHead(uint64_t start, int c, int* value) {
+  if (c == kEof) return stopped_ ? OkStatus() : Status(Truncated(start));
+  if (c != '"') return Unexpected(pos_, "'\"' to start an object key");
+  if (Status s = ReadKey(); !s.ok() || stopped_) return s;
+  Result<int> next = PeekNonSpace();
+  if (!next.ok()) return next.error();
+  if (next.value() == kEof) return stopped_ ? OkStatus() : Status(Truncated(start));
+  if (next.value() != ':') return Unexpected(pos_, "':' after an object key");
+  ++pos_;
+  next = PeekNonSpace();
+  if (!next.ok()) return next.error();
+  if (next.value() == kEof) return stopped_ ? OkStatus() : Status(Truncated(start));
+  *value = next.value();
+  return OkStatus();
+}
+
 Status JsonSplitter::SplitTopObject() {
   const uint64_t start = pos_;
   ++pos_;  // '{'
@@ -292,18 +308,10 @@ Status JsonSplitter::SplitTopObject() {
   if (!c.ok()) return c.error();
   if (c.value() != '}') {
     while (true) {
-      if (c.value() == kEof) return stopped_ ? OkStatus() : Status(Truncated(start));
-      if (c.value() != '"') return Unexpected(pos_, "'\"' to start an object key");
       if (envelope) keep_ = pos_;
-      if (Status s = ReadKey(); !s.ok() || stopped_) return s;
-      c = PeekNonSpace();
-      if (!c.ok()) return c.error();
-      if (c.value() == kEof) return stopped_ ? OkStatus() : Status(Truncated(start));
-      if (c.value() != ':') return Unexpected(pos_, "':' after an object key");
-      ++pos_;
-      c = PeekNonSpace();
-      if (!c.ok()) return c.error();
-      if (c.value() == kEof) return stopped_ ? OkStatus() : Status(Truncated(start));
+      int value = kEof;
+      if (Status s = ReadMemberHead(start, c.value(), &value); !s.ok() || stopped_) return s;
+      c = value;
 
       const bool is_data = key_ == "data";
       if (!envelope) {
@@ -423,20 +431,11 @@ Status JsonSplitter::StreamTrace(uint64_t start) {
   if (!c.ok()) return c.error();
   if (c.value() != '}') {
     while (true) {
-      if (c.value() == kEof) return stopped_ ? OkStatus() : Status(Truncated(start));
-      if (c.value() != '"') return Unexpected(pos_, "'\"' to start an object key");
       const uint64_t member = pos_;
       keep_ = member;
-      if (Status s = ReadKey(); !s.ok() || stopped_) return s;
-      c = PeekNonSpace();
-      if (!c.ok()) return c.error();
-      if (c.value() == kEof) return stopped_ ? OkStatus() : Status(Truncated(start));
-      if (c.value() != ':') return Unexpected(pos_, "':' after an object key");
-      ++pos_;
-      c = PeekNonSpace();
-      if (!c.ok()) return c.error();
-      if (c.value() == kEof) return stopped_ ? OkStatus() : Status(Truncated(start));
-      if (key_ == "spans" && c.value() == '[') {
+      int value = kEof;
+      if (Status s = ReadMemberHead(start, c.value(), &value); !s.ok() || stopped_) return s;
+      if (key_ == "spans" && value == '[') {
         if (Status s = StreamSpans(); !s.ok() || stopped_) return s;
       } else {
         uint64_t begin = 0;

@@ -77,6 +77,11 @@ class JsonSplitter {
   Status ScanValue(uint64_t* begin, uint64_t* end, uint64_t limit = UINT64_MAX,
                    bool* over = nullptr);
   Status ReadKey();
+  // At an object member, pos_ at its first character `c` (peeked): reads
+  // the key into key_ and the ':' after it, and peeks the value's first
+  // character into *value. The end of input is named as inside the object
+  // starting at `start`.
+  Status ReadMemberHead(uint64_t start, int c, int* value);
   // After the document at `doc_start` failed: records it as a kBrokenLine
   // unit and moves to the next "\n{" if both are in the buffer.
   bool SkipBrokenLine(uint64_t doc_start);

@@ -23,6 +23,7 @@
 #include "input/byte_source.h"
 #include "tests/cli/cli_test_util.h"
 #include "tests/testing/render_traces.h"
+#include "tests/testing/scoped_env.h"
 
 namespace trace_analyze::testing {
 namespace {
@@ -81,27 +82,6 @@ std::vector<std::string> DealOtlpSpans(const std::string& document, size_t files
   for (const Json& d : out) texts.push_back(d.dump());
   return texts;
 }
-
-// Points $TMPDIR (where spilled spans go) somewhere else while it lives.
-class ScopedTmpdir {
- public:
-  explicit ScopedTmpdir(const std::string& dir) {
-    if (const char* old = std::getenv("TMPDIR")) old_ = old;
-    ::setenv("TMPDIR", dir.c_str(), 1);
-  }
-  ~ScopedTmpdir() {
-    if (old_) {
-      ::setenv("TMPDIR", old_->c_str(), 1);
-    } else {
-      ::unsetenv("TMPDIR");
-    }
-  }
-  ScopedTmpdir(const ScopedTmpdir&) = delete;
-  ScopedTmpdir& operator=(const ScopedTmpdir&) = delete;
-
- private:
-  std::optional<std::string> old_;
-};
 
 CliRun Tool(std::vector<std::string> args, int expected_exit = 0) {
   CliRun run = RunTool(std::move(args));

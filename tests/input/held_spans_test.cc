@@ -15,6 +15,7 @@
 
 #include "tests/formats/decode_test_util.h"
 #include "tests/testing/render_traces.h"
+#include "tests/testing/scoped_env.h"
 #include "tests/testing/temp_dir.h"
 
 namespace trace_analyze::input::internal {
@@ -22,27 +23,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using formats::testing::DumpTrace;
-
-// Points $TMPDIR somewhere else for the life of the object.
-class ScopedTmpdir {
- public:
-  explicit ScopedTmpdir(const std::string& dir) {
-    if (const char* old = std::getenv("TMPDIR")) old_ = old;
-    ::setenv("TMPDIR", dir.c_str(), 1);
-  }
-  ~ScopedTmpdir() {
-    if (old_) {
-      ::setenv("TMPDIR", old_->c_str(), 1);
-    } else {
-      ::unsetenv("TMPDIR");
-    }
-  }
-  ScopedTmpdir(const ScopedTmpdir&) = delete;
-  ScopedTmpdir& operator=(const ScopedTmpdir&) = delete;
-
- private:
-  std::optional<std::string> old_;
-};
+using trace_analyze::testing::ScopedTmpdir;
 
 struct Added {
   std::string trace_id;
