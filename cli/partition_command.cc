@@ -2,16 +2,12 @@
 // files by trace id, each trace whole in one shard, so that the shards can be
 // analysed apart (docs/scale-out.md). Spans of one trace spread over several
 // inputs are assembled first (input::ReadInputs).
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -29,8 +25,6 @@ namespace fs = std::filesystem;
 
 constexpr size_t kMaxShards = 4096;
 constexpr size_t kMaxListedProblems = 20;
-// Bytes a shard buffers before writing them.
-constexpr size_t kShardBuffer = size_t{64} << 10;
 
 struct PartitionOptions {
   std::vector<std::string> inputs;
@@ -47,32 +41,17 @@ std::string ShardName(size_t shard, size_t shards) {
   return fmt::format("shard-{:0{}}-of-{:0{}}.jsonl", shard, width, shards, width);
 }
 
-// The shard files being written: temporary files in the output folder,
-// streamed into and renamed to their names once every one is complete. Until
-// then (and on any failure) nothing of the run is visible under a shard's
-// name; the destructor removes whatever temporary file is left.
+// The shard files being written, each an AtomicFile: streamed into and
+// renamed to their names once every one is complete. Until then (and on
+// any failure) nothing of the run is visible under a shard's name.
 class ShardFiles {
  public:
-  ShardFiles() = default;
-  ShardFiles(const ShardFiles&) = delete;
-  ShardFiles& operator=(const ShardFiles&) = delete;
-  ~ShardFiles() {
-    for (Shard& shard : shards_) {
-      if (shard.fd >= 0) ::close(shard.fd);
-      if (!shard.temp_path.empty()) ::unlink(shard.temp_path.c_str());
-    }
-  }
-
-  Status Open(const fs::path& dir, size_t count) {
-    shards_.resize(count);
+  Status Open(const fs::path& dir, size_t count, std::span<const std::string> inputs) {
     for (size_t i = 0; i < count; ++i) {
-      Shard& shard = shards_[i];
-      shard.path = (dir / ShardName(i, count)).string();
-      std::string tmpl = (dir / fmt::format(".{}.tmp.XXXXXX", ShardName(i, count))).string();
-      const int fd = ::mkstemp(tmpl.data());
-      if (fd < 0) return Failure(shard.path, "cannot create a temporary file", errno);
-      shard.fd = fd;
-      shard.temp_path = tmpl;
+      const std::string path = (dir / ShardName(i, count)).string();
+      Result<std::unique_ptr<AtomicFile>> file = AtomicFile::Create(path, inputs);
+      if (!file.ok()) return file.error();
+      shards_.push_back({path, std::move(file).value(), 0});
     }
     return OkStatus();
   }
@@ -80,36 +59,25 @@ class ShardFiles {
   // Appends `trace` as one line of Jaeger UI JSON to its shard.
   Status Add(const analyzer::Trace& trace) {
     Shard& shard = shards_[formats::TraceIdHash(trace.trace_id) % shards_.size()];
-    formats::AppendJaegerUiTrace(trace, &shard.buffer);
-    shard.buffer += '\n';
+    line_.clear();
+    formats::AppendJaegerUiTrace(trace, &line_);
+    line_ += '\n';
+    shard.file->stream() << line_;
     ++shard.traces;
-    return shard.buffer.size() >= kShardBuffer ? Flush(shard) : OkStatus();
+    // A failed write (disk full) ends the run now rather than at the end.
+    return shard.file->stream().good() ? OkStatus() : shard.file->Sync();
   }
 
-  // Writes what is buffered, syncs every file and gives each its name. A
-  // shard without traces holds an empty Jaeger document, {"data":[]}, which
-  // reads as no trace (an empty file would be an input error).
+  // Syncs every file and gives each its name. A shard without traces holds
+  // an empty Jaeger document, {"data":[]}, which reads as no trace (an
+  // empty file would be an input error).
   Status Commit() {
-    const mode_t mask = ::umask(0);
-    ::umask(mask);
     for (Shard& shard : shards_) {
-      if (shard.traces == 0) shard.buffer = "{\"data\":[]}\n";
-      if (Status s = Flush(shard); !s.ok()) return s;
-      ::fchmod(shard.fd, 0666 & ~mask);
-      const int fd = shard.fd;
-      shard.fd = -1;
-      if (::fsync(fd) != 0) {
-        const int e = errno;
-        ::close(fd);
-        return Failure(shard.path, "write failed", e);
-      }
-      if (::close(fd) != 0) return Failure(shard.path, "write failed", errno);
+      if (shard.traces == 0) shard.file->stream() << "{\"data\":[]}\n";
+      if (Status s = shard.file->Sync(); !s.ok()) return s;
     }
     for (Shard& shard : shards_) {
-      if (::rename(shard.temp_path.c_str(), shard.path.c_str()) != 0) {
-        return Failure(shard.path, "cannot write", errno);
-      }
-      shard.temp_path.clear();
+      if (Status s = shard.file->Commit(); !s.ok()) return s;
     }
     return OkStatus();
   }
@@ -119,31 +87,12 @@ class ShardFiles {
  private:
   struct Shard {
     std::string path;
-    std::string temp_path;  // "" once renamed
-    int fd = -1;
-    std::string buffer;
+    std::unique_ptr<AtomicFile> file;
     uint64_t traces = 0;
   };
 
-  static Error Failure(const std::string& path, std::string_view what, int err) {
-    return Error{ErrorCode::kInput, fmt::format("{}: {}: {}", path, what, std::strerror(err))};
-  }
-
-  static Status Flush(Shard& shard) {
-    std::string_view rest = shard.buffer;
-    while (!rest.empty()) {
-      const ssize_t n = ::write(shard.fd, rest.data(), rest.size());
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return Failure(shard.path, "write failed", errno);
-      }
-      rest.remove_prefix(static_cast<size_t>(n));
-    }
-    shard.buffer.clear();
-    return OkStatus();
-  }
-
   std::vector<Shard> shards_;
+  std::string line_;  // scratch
 };
 
 int Fail(std::ostream& err, const Error& error) {
@@ -168,7 +117,7 @@ int Run(const PartitionOptions& o, std::ostream& err) {
     }
   }
   ShardFiles files;
-  if (Status s = files.Open(dir, o.shards); !s.ok()) return Fail(err, s.error());
+  if (Status s = files.Open(dir, o.shards, o.inputs); !s.ok()) return Fail(err, s.error());
 
   input::ReadOptions read;
   read.strict = o.strict;
