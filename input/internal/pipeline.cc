@@ -72,8 +72,10 @@ class BatchQueue {
 // A claim is a run of units decoded together by one thread: up to this many
 // Jaeger trace units, or this many bytes of them (at least one unit), so that
 // small traces do not pay a thread hand-off each and big ones balance well.
-constexpr size_t kMaxClaimUnits = 32;
-constexpr size_t kClaimBytes = size_t{256} << 10;
+// Each claim waits for its turn to commit: half a batch per claim keeps those
+// waits rare (docs/performance.md, "Claim size").
+constexpr size_t kMaxClaimUnits = 128;
+constexpr size_t kClaimBytes = size_t{1} << 20;
 
 // Decodes the queue's batches on the calling thread and one helper thread
 // per further decoding lane. All claim runs of units in input order;
