@@ -212,35 +212,22 @@ Status JsonSplitter::SplitTopArray() {
   return SplitArrayElements(ArrayContext::kTopLevel, start);
 }
 
-Status JsonSplitter::SplitArrayElements(ArrayContext context, uint64_t array_start) {
+template <class Fn>
+Status JsonSplitter::WalkArray(uint64_t array_start, Fn&& element) {
   Result<int> c = PeekNonSpace();
   if (!c.ok()) return c.error();
   if (c.value() == kEof) return stopped_ ? OkStatus() : Status(Truncated(array_start));
   if (c.value() == ']') {
     ++pos_;
-    keep_ = pos_;
     return OkStatus();
   }
   while (true) {
-    keep_ = pos_;
-    if (context == ArrayContext::kEnvelopeData && c.value() == '{') {
-      if (Status s = SplitJaegerTrace(); !s.ok() || stopped_) return s;
-    } else {
-      uint64_t begin = 0;
-      uint64_t end = 0;
-      if (Status s = ScanValue(&begin, &end); !s.ok() || stopped_) return s;
-      const std::string_view element(At(begin), static_cast<size_t>(end - begin));
-      Record(context == ArrayContext::kEnvelopeData ? UnitType{} : ClassifyValue(element), begin,
-             end);
-    }
-    keep_ = pos_;
-
+    if (Status s = element(c.value()); !s.ok() || stopped_) return s;
     c = PeekNonSpace();
     if (!c.ok()) return c.error();
     if (c.value() == kEof) return stopped_ ? OkStatus() : Status(Truncated(array_start));
     if (c.value() == ']') {
       ++pos_;
-      keep_ = pos_;
       return OkStatus();
     }
     if (c.value() != ',') return Unexpected(pos_, "',' or ']' after an array element");
@@ -249,6 +236,26 @@ Status JsonSplitter::SplitArrayElements(ArrayContext context, uint64_t array_sta
     if (!c.ok()) return c.error();
     if (c.value() == kEof) return stopped_ ? OkStatus() : Status(Truncated(array_start));
   }
+}
+
+Status JsonSplitter::SplitArrayElements(ArrayContext context, uint64_t array_start) {
+  Status s = WalkArray(array_start, [&](int c) -> Status {
+    keep_ = pos_;
+    if (context == ArrayContext::kEnvelopeData && c == '{') {
+      if (Status st = SplitJaegerTrace(); !st.ok() || stopped_) return st;
+    } else {
+      uint64_t begin = 0;
+      uint64_t end = 0;
+      if (Status st = ScanValue(&begin, &end); !st.ok() || stopped_) return st;
+      const std::string_view element(At(begin), static_cast<size_t>(end - begin));
+      Record(context == ArrayContext::kEnvelopeData ? UnitType{} : ClassifyValue(element), begin,
+             end);
+    }
+    keep_ = pos_;
+    return OkStatus();
+  });
+  if (s.ok() && !stopped_) keep_ = pos_;
+  return s;
 }
 
 Status JsonSplitter::ReadKey() {
@@ -481,15 +488,7 @@ Status JsonSplitter::StreamSpans() {
     in_run = false;
     keep_ = pos_;
   };
-  Result<int> c = PeekNonSpace();
-  if (!c.ok()) return c.error();
-  if (c.value() == kEof) return stopped_ ? OkStatus() : Status(Truncated(array_start));
-  if (c.value() == ']') {
-    ++pos_;
-    keep_ = pos_;
-    return OkStatus();
-  }
-  while (true) {
+  Status s = WalkArray(array_start, [&](int) -> Status {
     const bool batch_full = batch_->size == batch_->buffer.capacity();
     const uint64_t run_size = run_end - run_begin;
     if (in_run &&
@@ -503,22 +502,12 @@ Status JsonSplitter::StreamSpans() {
       keep_ = pos_;
     }
     uint64_t begin = 0;
-    if (Status s = ScanValue(&begin, &run_end); !s.ok() || stopped_) return s;
+    if (Status st = ScanValue(&begin, &run_end); !st.ok() || stopped_) return st;
     ++index;
-    c = PeekNonSpace();
-    if (!c.ok()) return c.error();
-    if (c.value() == kEof) return stopped_ ? OkStatus() : Status(Truncated(array_start));
-    if (c.value() == ']') {
-      ++pos_;
-      close_run();
-      return OkStatus();
-    }
-    if (c.value() != ',') return Unexpected(pos_, "',' or ']' after an array element");
-    ++pos_;
-    c = PeekNonSpace();
-    if (!c.ok()) return c.error();
-    if (c.value() == kEof) return stopped_ ? OkStatus() : Status(Truncated(array_start));
-  }
+    return OkStatus();
+  });
+  if (s.ok() && !stopped_) close_run();
+  return s;
 }
 
 }  // namespace trace_analyze::input::internal

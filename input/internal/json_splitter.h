@@ -66,6 +66,11 @@ class JsonSplitter {
   Status SplitTopArray();
   Status SplitTopObject();
   Status SplitArrayElements(ArrayContext context, uint64_t array_start);
+  // The elements of the array opened at `array_start` (pos_ just past its
+  // '['): `element(c)` scans each one, pos_ at its first character c; the
+  // separators and the closing ']' are read here, pos_ ends past the ']'.
+  template <class Fn>
+  Status WalkArray(uint64_t array_start, Fn&& element);
   Status SplitWholeObject(uint64_t start, UnitType type);
   // The Jaeger trace object at pos_: one unit, or streamed when too long.
   Status SplitJaegerTrace();
