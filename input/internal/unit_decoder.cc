@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <thread>
 #include <utility>
 
@@ -38,21 +39,25 @@ std::string Shorten(std::string_view s, size_t max) {
   return std::string(s.substr(0, cut)) + "…";
 }
 
-// Parses `unit` with `parser`, growing it geometrically (simdjson would
-// otherwise reallocate for every new largest unit).
+// Parses `size` bytes at `data` (`allocated` readable, padding included)
+// with `parser`, growing it geometrically (simdjson would otherwise
+// reallocate for every new largest unit).
+simdjson::error_code Parse(const char* data, size_t size, size_t allocated,
+                           simdjson::ondemand::parser* parser, simdjson::ondemand::document* doc,
+                           simdjson::ondemand::value* root) {
+  if (size > parser->capacity()) {
+    const size_t capacity = std::max(size, 2 * parser->capacity());
+    if (auto ec = parser->allocate(capacity); ec) return ec;
+  }
+  if (auto ec = parser->iterate(data, size, allocated).get(*doc); ec) return ec;
+  return doc->get_value().get(*root);
+}
+
 simdjson::error_code ParseUnit(const Batch& batch, const Unit& unit,
                                simdjson::ondemand::parser* parser,
                                simdjson::ondemand::document* doc, simdjson::ondemand::value* root) {
   const std::string_view bytes = batch.Bytes(unit);
-  if (bytes.size() > parser->capacity()) {
-    const size_t capacity = std::max(bytes.size(), 2 * parser->capacity());
-    if (auto ec = parser->allocate(capacity); ec) return ec;
-  }
-  if (auto ec = parser->iterate(bytes.data(), bytes.size(), batch.CapacityFrom(unit)).get(*doc);
-      ec) {
-    return ec;
-  }
-  return doc->get_value().get(*root);
+  return Parse(bytes.data(), bytes.size(), batch.CapacityFrom(unit), parser, doc, root);
 }
 
 // Parses `bytes` wrapped in `open` and `close` (a piece of a streamed trace
@@ -66,16 +71,19 @@ simdjson::error_code ParseWrapped(std::string_view bytes, char open, char close,
   data[0] = open;
   std::memcpy(data + 1, bytes.data(), bytes.size());
   data[size - 1] = close;
-  if (size > lane->parser.capacity()) {
-    const size_t capacity = std::max(size, 2 * lane->parser.capacity());
-    if (auto ec = lane->parser.allocate(capacity); ec) return ec;
+  return Parse(data, size, lane->scratch.capacity() + PaddedBuffer::kPadding, &lane->parser, doc,
+               root);
+}
+
+// The input offset of `location` when it lies in `unit` (whose bytes start
+// at `unit_begin`), else nullopt.
+std::optional<uint64_t> InputOffset(const Unit& unit, const char* unit_begin,
+                                    const char* location) {
+  const size_t size = unit.end - unit.begin;
+  if (location == nullptr || location < unit_begin || location > unit_begin + size) {
+    return std::nullopt;
   }
-  if (auto ec = lane->parser.iterate(data, size, lane->scratch.capacity() + PaddedBuffer::kPadding)
-                    .get(*doc);
-      ec) {
-    return ec;
-  }
-  return doc->get_value().get(*root);
+  return unit.offset + static_cast<uint64_t>(location - unit_begin);
 }
 
 // `location` in a wrapped copy of `bytes` (ParseWrapped) as a pointer into
@@ -119,12 +127,7 @@ Status UnitDecoder::DecodeBatch(const Batch& batch) {
 
 Status UnitDecoder::Skip(const Unit& unit, const char* unit_begin, const char* location,
                          std::string_view trace_id, std::string_view message) {
-  uint64_t offset = unit.offset;
-  const size_t size = unit.end - unit.begin;
-  if (location != nullptr && location >= unit_begin && location <= unit_begin + size) {
-    offset += static_cast<uint64_t>(location - unit_begin);
-  }
-  return SkipAt(offset, trace_id, message);
+  return SkipAt(InputOffset(unit, unit_begin, location).value_or(unit.offset), trace_id, message);
 }
 
 Status UnitDecoder::SkipAt(uint64_t offset, std::string_view trace_id, std::string_view message) {
@@ -290,11 +293,7 @@ void UnitDecoder::FailStreamed(const Unit& unit, const char* unit_begin, const c
                                std::string message) {
   streamed_failed_ = true;
   // Without a location the trace is named, as when it is decoded whole.
-  streamed_failure_offset_ = streamed_offset_;
-  const size_t size = unit.end - unit.begin;
-  if (location != nullptr && location >= unit_begin && location <= unit_begin + size) {
-    streamed_failure_offset_ = unit.offset + static_cast<uint64_t>(location - unit_begin);
-  }
+  streamed_failure_offset_ = InputOffset(unit, unit_begin, location).value_or(streamed_offset_);
   streamed_failure_trace_id_.assign(streamed_.trace().trace_id);
   streamed_failure_ = std::move(message);
 }
