@@ -157,23 +157,7 @@ bool JaegerJsonDecoder::DecodeTrace(ondemand::value trace_value, Trace* trace, D
       ondemand::json_type type{};
       if (auto ec = v.type().get(type); ec) return fail(Where(v), JsonErrorText(ec));
       if (type == ondemand::json_type::null) continue;
-      ondemand::array spans;
-      if (v.get_array().get(spans)) {
-        return fail(Where(v), "field 'spans': " + Mismatch(v, "an array"));
-      }
-      uint32_t index = 0;
-      for (auto span_result : spans) {
-        ondemand::value& span_value = span_result.value_unsafe();
-        if (auto ec = span_result.error(); ec) {
-          return fail(Where(v), fmt::format("span {}: {}", index, JsonErrorText(ec)));
-        }
-        pending_.emplace_back();
-        if (!DecodeSpanObject(span_value, index, trace, &pending_.back(), error)) return false;
-        if (first_span_trace_id.empty() && pending_.back().has_trace_id) {
-          first_span_trace_id = trace->arena.Store(span_trace_id_);
-        }
-        ++index;
-      }
+      if (!DecodeSpanArray(v, 0, trace, &pending_, &first_span_trace_id, error)) return false;
     } else if (!DecodeTraceMember(key, v, trace, &processes_, /*store_ids=*/false, error)) {
       return false;
     }
@@ -264,14 +248,9 @@ bool JaegerJsonDecoder::DecodeTraceMembers(ondemand::value object, JaegerStreame
   return true;
 }
 
-bool JaegerJsonDecoder::DecodeSpanRun(ondemand::value array, uint32_t first_index, Trace* part,
-                                      std::vector<JaegerPendingSpan>* pending,
-                                      std::string_view* first_trace_id, DecodeError* error) {
-  short_strings_.Clear();
-  processes_.clear();
-  pending->clear();
-  last_stored_trace_id_ = {};
-  *first_trace_id = {};
+bool JaegerJsonDecoder::DecodeSpanArray(ondemand::value array, uint32_t first_index, Trace* trace,
+                                        std::vector<PendingSpan>* pending,
+                                        std::string_view* first_trace_id, DecodeError* error) {
   ondemand::array spans;
   if (array.get_array().get(spans)) {
     error->location = Where(array);
@@ -287,20 +266,35 @@ bool JaegerJsonDecoder::DecodeSpanRun(ondemand::value array, uint32_t first_inde
       return false;
     }
     pending->emplace_back();
-    if (!DecodeSpanObject(span_value, index, part, &pending->back(), error)) return false;
-    JaegerPendingSpan& p = pending->back();
-    if (first_trace_id->empty() && p.has_trace_id)
-      *first_trace_id = part->arena.Store(span_trace_id_);
-    // The document goes before the trace is complete: keep the process id,
-    // and resolve an embedded process now (this decoder's list is per run).
+    if (!DecodeSpanObject(span_value, index, trace, &pending->back(), error)) return false;
+    if (first_trace_id->empty() && pending->back().has_trace_id) {
+      *first_trace_id = trace->arena.Store(span_trace_id_);
+    }
+    ++index;
+  }
+  return true;
+}
+
+bool JaegerJsonDecoder::DecodeSpanRun(ondemand::value array, uint32_t first_index, Trace* part,
+                                      std::vector<JaegerPendingSpan>* pending,
+                                      std::string_view* first_trace_id, DecodeError* error) {
+  short_strings_.Clear();
+  processes_.clear();
+  pending->clear();
+  last_stored_trace_id_ = {};
+  *first_trace_id = {};
+  if (!DecodeSpanArray(array, first_index, part, pending, first_trace_id, error)) return false;
+  // The document goes before the trace is complete: keep the process ids,
+  // and resolve embedded processes now (this decoder's list is per run).
+  for (size_t i = 0; i < pending->size(); ++i) {
+    JaegerPendingSpan& p = (*pending)[i];
     p.process_id = short_strings_.Store(p.process_id, &part->arena);
     if (p.embedded_process >= 0) {
       const Process& process = processes_[static_cast<size_t>(p.embedded_process)];
-      part->spans.back().service = process.service;
-      part->spans.back().host = process.host;
+      part->spans[i].service = process.service;
+      part->spans[i].host = process.host;
       p.embedded_process = JaegerPendingSpan::kProcessResolved;
     }
-    ++index;
   }
   return true;
 }

@@ -114,6 +114,12 @@ class JaegerJsonDecoder final : public FormatDecoder {
   using Process = JaegerProcess;
   using PendingSpan = JaegerPendingSpan;
 
+  // The span objects of a spans array, numbered from `first_index` in
+  // messages, appended to `trace` and their facts to `pending`;
+  // *first_trace_id is set from the first span with a traceID when empty.
+  bool DecodeSpanArray(ondemand::value array, uint32_t first_index, analyzer::Trace* trace,
+                       std::vector<PendingSpan>* pending, std::string_view* first_trace_id,
+                       DecodeError* error);
   bool DecodeSpanObject(ondemand::value span_value, uint32_t index, analyzer::Trace* trace,
                         PendingSpan* pending, DecodeError* error);
   bool DecodeProcess(ondemand::value process_value, analyzer::Trace* trace, Process* process,
