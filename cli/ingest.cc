@@ -35,9 +35,12 @@ Result<IngestResult> Ingest(const IngestOptions& options, analyzer::TraceAnalyze
   JaegerRunResult run;
   // Traces from a server arrive one at a time, decoded by the client: with
   // more than one thread they are analysed on worker lanes, in order.
-  const size_t threads = options.threads > 0 ? options.threads : input::AvailableCores();
+  // (Files and stdin resolve the thread count in ReadInputs.)
   std::optional<input::AnalysisLanes> lanes;
-  if (from_server && threads > 1) lanes.emplace(analyzer, on_trace, threads);
+  if (from_server) {
+    const size_t threads = options.threads > 0 ? options.threads : input::AvailableCores();
+    if (threads > 1) lanes.emplace(analyzer, on_trace, threads);
+  }
   const formats::TraceCallback submit = [&](analyzer::Trace& trace) -> Status {
     if (lanes) {
       lanes->Submit(trace);
