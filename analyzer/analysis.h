@@ -18,6 +18,9 @@
 
 namespace trace_analyze::analyzer {
 
+class StateWriter;  // state_io.h
+class StateReader;
+
 struct AnalysisOptions {
   CpOptions cp;
   bool adjust_clock_skew = false;
@@ -60,6 +63,10 @@ class TraceAnalyzer {
   // Adds what `other` (same options) analysed: the result is the same as if
   // this analyzer had seen all of those traces, in any order.
   void Merge(const TraceAnalyzer& other);
+  // The profile and the findings as values (state_io.h); Load into an
+  // analyzer of the same options.
+  void Save(StateWriter& w) const;
+  void Load(StateReader& r);
 
   const Profile& profile() const { return profile_; }
   const FindingsCollector& findings() const { return findings_; }

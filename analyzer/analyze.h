@@ -22,6 +22,12 @@ struct AnalyzeOptions {
   bool fail_on_findings = false;
 };
 
+// The result of what `analyzer` and `sampler` gathered (one stream, or the
+// merge of shards'), as AnalyzeSession::Finish describes.
+AnalyzeResult BuildAnalyzeResult(const TraceAnalyzer& analyzer, const PathSampler& sampler,
+                                 const AnalyzeOptions& options, InputSummary input,
+                                 const DataQuality& quality);
+
 // Streams one input: each trace goes through analyzer(), then Observe() with
 // its path; Finish() builds the result.
 class AnalyzeSession {

@@ -11,6 +11,7 @@
 #include "absl/container/node_hash_map.h"
 #include "analyzer/parameterize.h"
 #include "analyzer/saturating.h"
+#include "analyzer/state_io.h"
 #include "analyzer/stats.h"
 
 namespace trace_analyze::analyzer {
@@ -146,6 +147,82 @@ class CallPatternState : public DetectorState {
       f.example = p.example;
       detector_.Explain(p, &f);
       out->push_back(std::move(f));
+    }
+  }
+
+  void Save(StateWriter& w) const override {
+    std::vector<uint64_t> fingerprints;
+    fingerprints.reserve(patterns_.size());
+    for (const auto& [fingerprint, p] : patterns_) fingerprints.push_back(fingerprint);
+    std::sort(fingerprints.begin(), fingerprints.end());
+    w.U64(fingerprints.size());
+    for (uint64_t fingerprint : fingerprints) {
+      const CallPattern& p = patterns_.at(fingerprint);
+      w.U64(fingerprint);
+      Write(w, p.parent);
+      Write(w, p.call);
+      w.U64(p.instances);
+      w.U64(p.trace_rows.size());
+      for (const CallPattern::TraceRow& t : p.trace_rows) {
+        for (int64_t v : {t.optimistic, t.realistic, t.optimistic_share_ppm, t.realistic_share_ppm,
+                          t.critical}) {
+          w.I64(v);
+        }
+      }
+      w.U64(p.instance_rows.size());
+      for (const CallPattern::InstanceRow& i : p.instance_rows) {
+        for (int64_t v : {i.calls, i.union_us, i.total_us}) w.I64(v);
+      }
+      w.I64(p.optimistic_total);
+      w.I64(p.realistic_total);
+      w.U64(p.examples.size());
+      for (const auto& [saving, id] : p.examples) {
+        w.I64(saving);
+        w.Str(id);
+      }
+      w.Str(p.example_key);
+      w.U64(p.writes);
+      w.U64(p.no_parameters);
+      Write(w, p.example);
+      w.I64(p.example_saving_us);
+    }
+  }
+
+  void Load(StateReader& r) override {
+    patterns_.clear();
+    const size_t n = r.Count();
+    for (size_t k = 0; k < n && r.ok(); ++k) {
+      const uint64_t fingerprint = r.U64();
+      auto [it, added] = patterns_.try_emplace(fingerprint);
+      if (!added) r.Fail("call patterns: a fingerprint repeats");
+      CallPattern& p = it->second;
+      Read(r, &p.parent);
+      Read(r, &p.call);
+      p.instances = r.U64();
+      p.trace_rows.resize(r.Count());
+      for (CallPattern::TraceRow& t : p.trace_rows) {
+        for (int64_t* v : {&t.optimistic, &t.realistic, &t.optimistic_share_ppm,
+                           &t.realistic_share_ppm, &t.critical}) {
+          *v = r.I64();
+        }
+      }
+      p.instance_rows.resize(r.Count());
+      for (CallPattern::InstanceRow& i : p.instance_rows) {
+        for (int64_t* v : {&i.calls, &i.union_us, &i.total_us}) *v = r.I64();
+      }
+      p.optimistic_total = r.I64();
+      p.realistic_total = r.I64();
+      p.examples.resize(r.Count());
+      for (auto& [saving, id] : p.examples) {
+        saving = r.I64();
+        id = r.Str();
+      }
+      if (p.examples.size() > max_examples_) r.Fail("call patterns: too many examples");
+      p.example_key = r.Str();
+      p.writes = r.U64();
+      p.no_parameters = r.U64();
+      Read(r, &p.example);
+      p.example_saving_us = r.I64();
     }
   }
 

@@ -70,6 +70,11 @@ class DetectorState {
   // Its findings passing its thresholds, with savings, confidence and
   // reasons; FindingsCollector ranks and suppresses them.
   virtual void Build(const DetectorConfig& config, std::vector<Finding>* out) const = 0;
+  // The state as values (state_io.h), for partial results. Load fills an
+  // empty state of the same detector and max_examples, and checks what it
+  // relies on (indices, uniqueness); a failure is the reader's.
+  virtual void Save(StateWriter& w) const = 0;
+  virtual void Load(StateReader& r) = 0;
 };
 
 class Detector {

@@ -31,6 +31,8 @@ const char* ConfidenceName(Confidence confidence);
 
 class Observation;
 class DetectorState;
+class StateWriter;  // state_io.h
+class StateReader;
 
 // Everything the detectors saw in one trace: by_detector[i] is what
 // Detectors()[i] observed (nullptr: nothing, or disabled). Move-only.
@@ -169,6 +171,10 @@ class FindingsCollector {
   // (config.ignore) are flagged and ranked after the others. With `limit` > 0
   // only the first `limit` of that ranking.
   std::vector<Finding> Build(const DetectorConfig& config, size_t limit = 0) const;
+  // Every detector's state as values (state_io.h); Load into a collector of
+  // the same max_examples.
+  void Save(StateWriter& w) const;
+  void Load(StateReader& r);
 
  private:
   size_t max_examples_;

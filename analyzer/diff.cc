@@ -385,26 +385,34 @@ DiffSession::DiffSession(const AnalysisOptions& analysis, DiffOptions options, V
   options_.cp_mode = CpModeName(analysis_.cp.mode);
 }
 
-DiffSideOptions DiffSession::SideOptions() const {
+std::vector<VerifyPlanEntry> PlanFromBaseline(const FindingsCollector& baseline,
+                                              const DiffOptions& options,
+                                              const VerifyConfig& verify) {
+  return PlanVerification(ReportedFindings(baseline, options.detectors),
+                          AllSequentialPatterns(baseline, options.detectors), verify, options.top);
+}
+
+DiffSideOptions SideOptionsFor(const AnalysisOptions& analysis, const DiffOptions& options,
+                               const std::vector<VerifyPlanEntry>& plan) {
   DiffSideOptions o;
-  o.duration_scopes = DurationScopes(options_.targets);
-  o.overlap_tolerance_fraction = analysis_.detectors.sequential.overlap_tolerance_fraction;
-  o.keep_examples = analysis_.detectors.keep_examples;
+  o.patterns = PatternsToObserve(plan);
+  o.duration_scopes = DurationScopes(options.targets);
+  o.overlap_tolerance_fraction = analysis.detectors.sequential.overlap_tolerance_fraction;
+  o.keep_examples = analysis.detectors.keep_examples;
   return o;
 }
+
+DiffSideOptions DiffSession::SideOptions() const { return SideOptionsFor(analysis_, options_, {}); }
 
 void DiffSession::ObserveBaseline(const Trace& trace, const CriticalPath& path) {
   baseline_collector_.Add(trace, path);
 }
 
 void DiffSession::StartCandidate() {
-  plan_ = PlanVerification(ReportedFindings(baseline_.findings(), options_.detectors),
-                           AllSequentialPatterns(baseline_.findings(), options_.detectors), verify_,
-                           options_.top);
-  DiffSideOptions o = SideOptions();
-  o.patterns = PatternsToObserve(plan_);
+  plan_ = PlanFromBaseline(baseline_.findings(), options_, verify_);
   candidate_ = std::make_unique<TraceAnalyzer>(analysis_);
-  candidate_collector_ = std::make_unique<DiffSideCollector>(std::move(o));
+  candidate_collector_ =
+      std::make_unique<DiffSideCollector>(SideOptionsFor(analysis_, options_, plan_));
 }
 
 TraceAnalyzer& DiffSession::candidate_analyzer() {

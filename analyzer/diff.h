@@ -47,6 +47,18 @@ std::vector<Finding> ReportedFindings(const FindingsCollector& findings,
 std::vector<Finding> AllSequentialPatterns(const FindingsCollector& findings,
                                            const DetectorConfig& config);
 
+// The verify plan of a baseline whose findings are `baseline` (what
+// DiffSession::StartCandidate plans; options.detectors and options.top as
+// the session's).
+std::vector<VerifyPlanEntry> PlanFromBaseline(const FindingsCollector& baseline,
+                                              const DiffOptions& options,
+                                              const VerifyConfig& verify);
+// What a side collects besides its TraceAnalyzer, with `analysis`'s
+// detector settings; `plan`'s patterns on the candidate side (empty plan:
+// the baseline).
+DiffSideOptions SideOptionsFor(const AnalysisOptions& analysis, const DiffOptions& options,
+                               const std::vector<VerifyPlanEntry>& plan);
+
 // Builds the whole comparison and evaluates the targets. `plan` is the verify
 // plan made from the baseline (PlanVerification); the candidate's collector
 // must have observed PatternsToObserve(plan). Each expectation in the plan

@@ -17,6 +17,9 @@
 
 namespace trace_analyze::analyzer {
 
+class StateWriter;  // state_io.h
+class StateReader;
+
 struct DiffSideOptions {
   std::vector<PatternDef> patterns;  // to observe (the candidate's verify plan)
   // Operations whose span durations are kept ("service:operation" or
@@ -43,6 +46,10 @@ class DiffSideCollector {
   // Requires Normalize() and `path` computed for `trace` (TraceAnalyzer::Analyze).
   void Add(const Trace& trace, const CriticalPath& path);
   void Merge(const DiffSideCollector& other);
+  // The collected summaries as values (state_io.h); Load into a collector of
+  // the same options.
+  void Save(StateWriter& w) const;
+  void Load(StateReader& r);
 
   uint64_t traces() const { return traces_; }  // traces with spans
   int64_t first_root_start_us() const { return first_start_us_; }

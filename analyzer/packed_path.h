@@ -18,6 +18,9 @@
 
 namespace trace_analyze::analyzer {
 
+class StateWriter;  // state_io.h
+class StateReader;
+
 class PackedPath {
  public:
   PackedPath() = default;
@@ -29,6 +32,10 @@ class PackedPath {
 
   const std::string& trace_id() const { return trace_id_; }
   int64_t duration_us() const { return duration_us_; }
+
+  // The path as values (state_io.h).
+  void Save(StateWriter& w) const;
+  void Load(StateReader& r);
 
  private:
   struct Text {  // a range of text_

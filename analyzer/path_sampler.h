@@ -18,6 +18,9 @@
 
 namespace trace_analyze::analyzer {
 
+class StateWriter;  // state_io.h
+class StateReader;
+
 // Held sections of all sampled paths (about 100 bytes each, packed), so that
 // inputs of many huge traces cannot fill memory with examples.
 inline constexpr size_t kMaxSampledSections = 4'000'000;
@@ -47,6 +50,11 @@ class PathSampler {
   // trace whose duration is closest to it (ties: smaller trace id), labelled
   // "p50", "p95", ... Empty when no path is held.
   std::vector<RepresentativeTrace> Representatives(std::span<const double> ps) const;
+
+  // The sample as values (state_io.h); Load into a sampler of the same
+  // capacity, seed and budget.
+  void Save(StateWriter& w) const;
+  void Load(StateReader& r);
 
  private:
   // (hash of the id, id, duration, sections, hash of the path's span ids).

@@ -23,6 +23,9 @@
 
 namespace trace_analyze::analyzer {
 
+class StateWriter;  // state_io.h
+class StateReader;
+
 // One span's share of a critical path, for the "heaviest spans" list.
 struct HeavySpan {
   std::string trace_id;
@@ -103,6 +106,10 @@ class Profile {
 
   void Add(const TraceSummary& summary);
   void Merge(const Profile& other);
+  // The state as values (state_io.h); Load into a Profile of the same
+  // max_heaviest.
+  void Save(StateWriter& w) const;
+  void Load(StateReader& r);
 
   uint64_t traces() const { return traces_; }
   int64_t critical_path_us() const { return critical_path_us_; }

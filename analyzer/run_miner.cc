@@ -412,6 +412,10 @@ uint32_t RunState::NameId(std::string_view key, MakeName&& name) {
   return static_cast<uint32_t>(names_.size() - 1);
 }
 
+uint32_t RunState::InternName(const OpName& name) {
+  return NameId(NameKey(name), [&] { return name; });
+}
+
 uint32_t RunState::DetailId(const std::string& detail) {
   auto [it, added] = detail_ids_.try_emplace(detail, static_cast<uint32_t>(details_.size()));
   if (added) details_.push_back(detail);
@@ -504,7 +508,7 @@ void RunState::Merge(const DetectorState& other_state) {
   // Other's name, class, detail and trace indices renumbered.
   std::vector<uint32_t> ids;
   for (const OpName& n : other.names_) {
-    ids.push_back(NameId(NameKey(n), [&] { return n; }));
+    ids.push_back(InternName(n));
   }
   const auto trace_base = static_cast<uint32_t>(traces_.size());
   traces_.insert(traces_.end(), other.traces_.begin(), other.traces_.end());

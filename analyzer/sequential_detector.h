@@ -146,6 +146,8 @@ class RunState : public DetectorState {
   void Add(const TraceRef& trace, const Observation& seen) override;
   void Merge(const DetectorState& other) override;
   void Build(const DetectorConfig& config, std::vector<Finding>* out) const override;
+  void Save(StateWriter& w) const override;  // run_state_io.cc
+  void Load(StateReader& r) override;
 
   // Pair keys are (smaller global name id << 32 | larger).
   struct ParentOp {
@@ -188,6 +190,8 @@ class RunState : public DetectorState {
   template <class MakeName>
   uint32_t NameId(std::string_view key, MakeName&& name);
   uint32_t DetailId(const std::string& detail);
+  // NameId of a name held whole (another state's, a loaded one).
+  uint32_t InternName(const OpName& name);
   // A class's key: Σ of its distinct names' hashes (name_hashes_), the same
   // in every state and whatever the order. Two different classes of one
   // operation collide with probability ~n²/2^64 (they would be judged as one).

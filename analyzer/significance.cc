@@ -155,7 +155,11 @@ MeanTest WelchTTest(std::span<const int64_t> baseline, std::span<const int64_t> 
   const size_t n1 = baseline.size(), n2 = candidate.size();
   if (n1 < options.min_samples || n2 < options.min_samples || n1 < 2 || n2 < 2) return out;
   out.tested = true;
-  const auto moments = [](std::span<const int64_t> v) {
+  // Summed in ascending order: the result is a function of the samples, not
+  // of the order traces were read or shards merged in (docs/scale-out.md).
+  const auto moments = [](std::span<const int64_t> samples) {
+    std::vector<int64_t> v(samples.begin(), samples.end());
+    std::sort(v.begin(), v.end());
     double mean = 0;
     for (int64_t x : v) mean += static_cast<double>(x);
     mean /= static_cast<double>(v.size());

@@ -9,6 +9,8 @@
 #include "cli/commands.h"
 #include "cli/config.h"
 #include "cli/ingest.h"
+#include "cli/partial_io.h"
+#include "partial/partial.h"
 #include "reports/writer.h"
 
 namespace trace_analyze::cli {
@@ -23,7 +25,39 @@ struct AnalyzeCommandOptions {
   std::optional<int64_t> min_saving_us;
   std::optional<size_t> n_plus_one_min_calls;
   std::optional<size_t> repeated_min_calls;
+  bool partial = false;  // --partial: write the mergeable state to -o instead of a report
 };
+
+// `analyze --partial`: the state of the analysis of the inputs, as a file
+// that `merge` combines with others (docs/scale-out.md).
+int RunPartial(const AnalyzeCommandOptions& options, const analyzer::AnalysisOptions& analysis,
+               std::ostream& err) {
+  const CommonOptions& common = options.common;
+  if (!common.reports.empty()) {
+    err << "trace-analyze: error: --partial writes no report: drop --report (merge the partials "
+           "with `trace-analyze merge` to render reports)\n";
+    return kExitUsage;
+  }
+  partial::Partial part(partial::Kind::kAnalyze, partial::PartialAnalysisOptions(analysis));
+  IngestOptions ingest{common.inputs, common.strict, common.threads, &common.jaeger};
+  ingest.assembly_memory = common.assembly_memory;
+  Result<IngestResult> read = Ingest(
+      ingest, part.analyzer(),
+      [&](const analyzer::Trace& trace, const analyzer::CriticalPath& path) {
+        part.sampler().Offer(trace, path);
+      },
+      err);
+  if (!read.ok()) {
+    err << "trace-analyze: error: " << read.error().message << '\n';
+    return static_cast<int>(read.error().code);
+  }
+  part.read = ToReadSummary(read.value());
+  const int written = WritePartialOutput(
+      part, common,
+      std::span<const std::string>(&options.config_file, options.config_file.empty() ? 0 : 1), err);
+  if (written != kExitOk) return written;
+  return read.value().incomplete ? kExitBackend : kExitOk;
+}
 
 int Run(const AnalyzeCommandOptions& options, std::ostream& out, std::ostream& err) {
   const CommonOptions& common = options.common;
@@ -44,6 +78,7 @@ int Run(const AnalyzeCommandOptions& options, std::ostream& out, std::ostream& e
     analysis.detectors.repeated.min_calls = *options.repeated_min_calls;
   analysis.detectors.keep_examples =
       common.AnyReportWriter(&reports::ReportWriter::uses_finding_examples);
+  if (options.partial) return RunPartial(options, analysis, err);
 
   analyzer::AnalyzeSession session(analysis, {options.top, options.fail_on_findings});
   IngestOptions ingest{common.inputs, common.strict, common.threads, &common.jaeger};
@@ -104,6 +139,10 @@ Command AddAnalyzeCommand(CLI::App& app) {
                   "Calls of one template under one parent that make an N+1 loop; default 5")
       ->type_name("N")
       ->check(CLI::Range(2, 1000000));
+  cmd->add_flag("--partial", options->partial,
+                "Write the analysis's mergeable state to -o FILE instead of a report; "
+                "`trace-analyze merge` renders the report of many such parts "
+                "(docs/scale-out.md)");
   cmd->add_option("--repeated-min-calls", options->repeated_min_calls,
                   "Identical calls in one trace that make a cache candidate; default 2")
       ->type_name("N")
@@ -118,6 +157,7 @@ Command AddAnalyzeCommand(CLI::App& app) {
   trace-analyze analyze traces/ --fail-on-findings --format junit -o results.xml
   trace-analyze analyze --jaeger http://localhost:16686 --service frontend --since 2h
   trace-analyze analyze --jaeger grpc://jaeger:16685 --trace-ids ids.txt --format json
+  trace-analyze analyze shard-003.jsonl --partial -o shard-003.tap
 
 Exit codes: 0 success, 1 --fail-on-findings and a high-confidence finding, 2 usage
 or input error (nothing readable, or --strict and a trace was skipped), 3 backend error

@@ -53,6 +53,9 @@ void AddCommonOptions(CLI::App& command, CommonOptions& options);
 // Adds --format, -o, --report, AddReadOptions, --cp-mode, --adjust-clock-skew (commands with
 // their own inputs, like diff's --baseline/--candidate).
 void AddReportOptions(CLI::App& command, CommonOptions& options);
+// Adds where reports go: --format, -o, --report (`merge`, which reads no
+// traces).
+void AddOutputOptions(CLI::App& command, CommonOptions& options);
 // Adds how inputs are read: --strict, --threads, --assembly-memory (input::ReadOptions).
 void AddReadOptions(CLI::App& command, bool* strict, size_t* threads, uint64_t* assembly_memory);
 
@@ -99,6 +102,7 @@ Command AddServicesCommand(CLI::App& app);
 Command AddOperationsCommand(CLI::App& app);
 Command AddFetchCommand(CLI::App& app);
 Command AddPartitionCommand(CLI::App& app);  // partition_command.cc
+Command AddMergeCommand(CLI::App& app);      // merge_command.cc
 
 }  // namespace trace_analyze::cli
 

@@ -76,6 +76,20 @@ void AddReadOptions(CLI::App& command, bool* strict, size_t* threads, uint64_t* 
 }
 
 void AddReportOptions(CLI::App& command, CommonOptions& options) {
+  AddOutputOptions(command, options);
+  AddReadOptions(command, &options.strict, &options.threads, &options.assembly_memory);
+  command
+      .add_option("--cp-mode", options.cp_mode,
+                  "Critical-path semantics: jaeger (as Jaeger UI v2.15-v2.20 draws it) or "
+                  "causal (chains back-to-back siblings, FOLLOWS_FROM non-blocking, orphans "
+                  "analysed; see docs/critical-path-modes.md)")
+      ->check(CLI::IsMember({"jaeger", "causal"}))
+      ->capture_default_str();
+  command.add_flag("--adjust-clock-skew", options.adjust_clock_skew,
+                   "Apply Jaeger's clock-skew adjuster before analysis");
+}
+
+void AddOutputOptions(CLI::App& command, CommonOptions& options) {
   command.add_option("--format,-f", options.format, "Report format")
       ->check(CLI::IsMember(reports::ReportWriterNames()))
       ->capture_default_str();
@@ -97,16 +111,6 @@ void AddReportOptions(CLI::App& command, CommonOptions& options) {
         }
         return "";
       });
-  AddReadOptions(command, &options.strict, &options.threads, &options.assembly_memory);
-  command
-      .add_option("--cp-mode", options.cp_mode,
-                  "Critical-path semantics: jaeger (as Jaeger UI v2.15-v2.20 draws it) or "
-                  "causal (chains back-to-back siblings, FOLLOWS_FROM non-blocking, orphans "
-                  "analysed; see docs/critical-path-modes.md)")
-      ->check(CLI::IsMember({"jaeger", "causal"}))
-      ->capture_default_str();
-  command.add_flag("--adjust-clock-skew", options.adjust_clock_skew,
-                   "Apply Jaeger's clock-skew adjuster before analysis");
 }
 
 std::vector<ReportTarget> ReportTargets(const CommonOptions& options, const std::ostream& out) {

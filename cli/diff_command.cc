@@ -5,6 +5,7 @@
 // a search window on a Jaeger server. docs/diff.md.
 #include <fmt/format.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,7 +18,9 @@
 #include "cli/config.h"
 #include "cli/ingest.h"
 #include "cli/jaeger_options.h"
+#include "cli/partial_io.h"
 #include "jaeger_client/time_parse.h"
+#include "partial/partial.h"
 #include "reports/writer.h"
 
 namespace trace_analyze::cli {
@@ -40,6 +43,7 @@ struct DiffCommandOptions {
   std::vector<std::string> budgets;
   std::vector<std::string> expectations;
   size_t top = 10;
+  bool partial = false;  // --partial: write a side's mergeable state to -o
 };
 
 constexpr const char* kFooterTail = R"(
@@ -210,6 +214,108 @@ Result<std::pair<SidePlan, SidePlan>> PlanSides(const DiffCommandOptions& o, int
   return std::pair{std::move(baseline), std::move(candidate)};
 }
 
+// Reads one side into an analyzer (Run's read_side).
+using ReadSide = std::function<int(const SidePlan& side, analyzer::TraceAnalyzer& analyzer,
+                                   const AnalyzedTraceCallback& observe, bool require_traces,
+                                   IngestResult* got)>;
+
+// A side as a partial of `kind`: the merge of its partials (whose settings
+// must be this command's), or what reading its inputs collected.
+Result<std::unique_ptr<partial::Partial>> LoadSide(partial::Kind kind, const SidePlan& side,
+                                                   const analyzer::AnalysisOptions& analysis,
+                                                   analyzer::DiffSideOptions side_options,
+                                                   const ReadSide& read_side, int* code) {
+  auto p = std::make_unique<partial::Partial>(kind, analysis, std::move(side_options));
+  if (ArePartials(side.inputs)) {
+    Result<std::vector<std::string>> paths = partial::ExpandPartialPaths(side.inputs);
+    if (!paths.ok()) return paths.error();
+    Result<std::unique_ptr<partial::Partial>> merged = partial::ReadAndMerge(paths.value(), kind);
+    if (!merged.ok()) return merged.error();
+    const Status s = p->Merge(*merged.value(), paths.value().front(), "this command's options");
+    if (!s.ok()) return s.error();
+    return p;
+  }
+  IngestResult got;
+  *code = read_side(
+      side, p->analyzer(),
+      [&](const analyzer::Trace& t, const analyzer::CriticalPath& path) {
+        p->collector().Add(t, path);
+      },
+      false, &got);
+  if (*code != kExitOk) return Error{ErrorCode::kInput, ""};
+  p->read = ToReadSummary(got);
+  if (side.window) {
+    p->read.window_start = jaeger_client::FormatRfc3339(side.window->start_us);
+    p->read.window_end = jaeger_client::FormatRfc3339(side.window->end_us);
+  }
+  return p;
+}
+
+analyzer::DiffSideSummary SummaryOf(const partial::Partial& p) {
+  analyzer::DiffSideSummary s;
+  s.input = p.read.ToInputSummary();
+  s.quality = p.read.quality;
+  s.window_start = p.read.window_start;
+  s.window_end = p.read.window_end;
+  return s;
+}
+
+// `diff` with partial results on a side, or --partial: the same document as
+// from the traces, since each side's state is their merge.
+int RunViaPartials(const DiffCommandOptions& o, const analyzer::AnalysisOptions& analysis,
+                   analyzer::DiffOptions diff, const analyzer::VerifyConfig& verify,
+                   const std::pair<SidePlan, SidePlan>& sides, const ReadSide& read_side,
+                   std::ostream& out, std::ostream& err) {
+  diff.detectors = analysis.detectors;
+  diff.cp_mode = analyzer::CpModeName(analysis.cp.mode);
+  int code = kExitOk;
+  const auto failed = [&](const Error& e) {
+    if (code != kExitOk) return code;  // read_side printed it
+    err << "trace-analyze: error: " << e.message << '\n';
+    return static_cast<int>(kExitUsage);
+  };
+  const auto write = [&](const partial::Partial& p) {
+    const int written =
+        WritePartialOutput(p, o.common, {&o.config_file, o.config_file.empty() ? 0u : 1u}, err);
+    if (written != kExitOk) return written;
+    return p.read.incomplete ? static_cast<int>(kExitBackend) : static_cast<int>(kExitOk);
+  };
+  Result<std::unique_ptr<partial::Partial>> base =
+      LoadSide(partial::Kind::kBaseline, sides.first, analysis,
+               analyzer::SideOptionsFor(analysis, diff, {}), read_side, &code);
+  if (!base.ok()) return failed(base.error());
+  const partial::Partial& b = *base.value();
+  if (o.partial && sides.second.inputs.empty() && !sides.second.window) return write(b);
+  const std::vector<analyzer::VerifyPlanEntry> plan =
+      analyzer::PlanFromBaseline(b.analyzer().findings(), diff, verify);
+  Result<std::unique_ptr<partial::Partial>> cand =
+      LoadSide(partial::Kind::kCandidate, sides.second, analysis,
+               analyzer::SideOptionsFor(analysis, diff, plan), read_side, &code);
+  if (!cand.ok()) return failed(cand.error());
+  const partial::Partial& c = *cand.value();
+  if (o.partial) return write(c);
+  for (const auto& [side, p] : {std::pair{&sides.first, &b}, std::pair{&sides.second, &c}}) {
+    if (p->analyzer().profile().traces() == 0) {
+      return failed(Error{ErrorCode::kInput, fmt::format("{}: no traces", side->name)});
+    }
+  }
+  analyzer::DiffResult result = analyzer::BuildDiff(
+      {&b.analyzer().profile(), &b.analyzer().findings(), &b.collector(), SummaryOf(b)},
+      {&c.analyzer().profile(), &c.analyzer().findings(), &c.collector(), SummaryOf(c)}, plan,
+      diff);
+  DropUnrequested(o.common, &result);
+  code = EmitReports(
+      o.common,
+      [&](const reports::ReportWriter& writer, std::ostream& os,
+          const reports::WriteOptions& write_options) {
+        writer.WriteDiff(result, write_options, os);
+      },
+      out, err);
+  if (code != kExitOk) return code;
+  if (b.read.incomplete || c.read.incomplete) return kExitBackend;
+  return result.pass ? kExitOk : kExitGateFailed;
+}
+
 int Run(const std::string& command, const DiffCommandOptions& o, std::ostream& out,
         std::ostream& err) {
   const auto fail = [&](const std::string& message) {
@@ -249,14 +355,30 @@ int Run(const std::string& command, const DiffCommandOptions& o, std::ostream& o
   analysis.detectors.keep_examples =
       o.common.AnyReportWriter(&reports::ReportWriter::uses_finding_examples);
 
-  Result<std::pair<SidePlan, SidePlan>> sides = PlanSides(o, jaeger_client::NowUs(), err);
+  // Partial results: a side given as partials, or --partial (write one
+  // side's state). Stage 1 (-b only) writes a baseline part; stage 2 (-c
+  // with the merged baseline) a candidate part (docs/scale-out.md).
+  const bool via_partials = o.partial || ArePartials(o.baseline) || ArePartials(o.candidate);
+  if (via_partials) analysis = partial::PartialAnalysisOptions(analysis);
+  const bool baseline_only = o.partial && o.candidate.empty() && o.candidate_window.empty() &&
+                             o.deploy_time.empty() && o.window.empty();
+  Result<std::pair<SidePlan, SidePlan>> sides =
+      baseline_only ? Result<std::pair<SidePlan, SidePlan>>(Error{ErrorCode::kInput, ""})
+                    : PlanSides(o, jaeger_client::NowUs(), err);
+  if (baseline_only) {
+    Result<SidePlan> b =
+        PlanSide("baseline", o.baseline, o.baseline_window, jaeger_client::NowUs());
+    if (!b.ok()) return fail(b.error().message);
+    sides = std::pair{std::move(b).value(), SidePlan{"candidate", {}, std::nullopt}};
+  }
   if (!sides.ok()) return fail(sides.error().message);
 
-  analyzer::DiffSession session(analysis, std::move(diff), std::move(verify));
   bool incomplete = false;  // a side could not be fetched completely: exit 3 after the reports
+  // Reads one side into `analyzer`; `require_traces` makes a side without
+  // traces an error (a shard of a side may have none).
   const auto read_side = [&](const SidePlan& side, analyzer::TraceAnalyzer& analyzer,
-                             const AnalyzedTraceCallback& observe,
-                             analyzer::DiffSideSummary* summary) -> int {
+                             const AnalyzedTraceCallback& observe, bool require_traces,
+                             IngestResult* got) -> int {
     // A window side runs the --jaeger search with the side's window (the
     // search takes both ends as inclusive; the side excludes its end).
     JaegerCliOptions jaeger;
@@ -273,38 +395,50 @@ int Run(const std::string& command, const DiffCommandOptions& o, std::ostream& o
       err << "trace-analyze: error: " << side.name << ": " << read.error().message << '\n';
       return static_cast<int>(read.error().code);
     }
-    if (analyzer.profile().traces() == 0) {
+    if (require_traces && analyzer.profile().traces() == 0) {
       if (side.window) {
         return fail(fmt::format("{}: no trace of service {} started in {}", side.name,
                                 o.common.jaeger.service, WindowText(*side.window)));
       }
       return fail(fmt::format("{}: no traces", side.name));
     }
-    summary->input = std::move(read.value().input);
-    summary->quality = read.value().quality;
-    if (side.window) {
-      summary->window_start = jaeger_client::FormatRfc3339(side.window->start_us);
-      summary->window_end = jaeger_client::FormatRfc3339(side.window->end_us);
-    }
     incomplete = incomplete || read.value().incomplete;
+    *got = std::move(read).value();
     return kExitOk;
   };
-  analyzer::DiffSideSummary baseline, candidate;
+  const auto summary_of = [](const SidePlan& side, IngestResult read) {
+    analyzer::DiffSideSummary summary;
+    summary.input = std::move(read.input);
+    summary.quality = read.quality;
+    if (side.window) {
+      summary.window_start = jaeger_client::FormatRfc3339(side.window->start_us);
+      summary.window_end = jaeger_client::FormatRfc3339(side.window->end_us);
+    }
+    return summary;
+  };
+  if (via_partials) {
+    return RunViaPartials(o, analysis, diff, verify, sides.value(), read_side, out, err);
+  }
+
+  analyzer::DiffSession session(analysis, std::move(diff), std::move(verify));
+  IngestResult got;
   int code = read_side(
       sides.value().first, session.baseline_analyzer(),
       [&](const analyzer::Trace& t, const analyzer::CriticalPath& p) {
         session.ObserveBaseline(t, p);
       },
-      &baseline);
+      true, &got);
   if (code != kExitOk) return code;
+  analyzer::DiffSideSummary baseline = summary_of(sides.value().first, std::move(got));
   session.StartCandidate();
   code = read_side(
       sides.value().second, session.candidate_analyzer(),
       [&](const analyzer::Trace& t, const analyzer::CriticalPath& p) {
         session.ObserveCandidate(t, p);
       },
-      &candidate);
+      true, &got);
   if (code != kExitOk) return code;
+  analyzer::DiffSideSummary candidate = summary_of(sides.value().second, std::move(got));
 
   const analyzer::DiffResult result = session.Finish(std::move(baseline), std::move(candidate));
   code = EmitReports(
@@ -370,6 +504,10 @@ Command AddCommand(CLI::App& app, const std::string& name, const std::string& de
                   "Rows per critical-path ranking, findings per status, verified baseline "
                   "findings (0 = all)")
       ->capture_default_str();
+  cmd->add_flag("--partial", options->partial,
+                "Write one side's mergeable state to -o FILE instead of a report: with only "
+                "--baseline a baseline part, with --candidate a candidate part collected under "
+                "the (merged) baseline's verify plan (docs/scale-out.md)");
   cmd->footer(examples + kFooterTail);
   return {cmd, [options, name](std::ostream& out, std::ostream& err) -> int {
             DiffCommandOptions o = *options;

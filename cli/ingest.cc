@@ -80,6 +80,7 @@ Result<IngestResult> Ingest(const IngestOptions& options, analyzer::TraceAnalyze
     if (result.input.problems.size() < kMaxListedProblems) {
       err << "trace-analyze: warning: skipped " << text << '\n';
       result.input.problems.push_back(text);
+      result.problem_origins.emplace_back(p.source, p.offset);
     }
   }
   if (stats.problems_total > kMaxListedProblems) {

@@ -5,6 +5,7 @@
 #include <functional>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "analyzer/analysis.h"
@@ -28,6 +29,8 @@ struct IngestOptions {
 struct IngestResult {
   analyzer::InputSummary input;
   analyzer::DataQuality quality;  // decode + normalisation, all traces
+  // Where each of input.problems was found: (source, byte offset).
+  std::vector<std::pair<std::string, uint64_t>> problem_origins;
   // Requested traces could not be fetched (not found, failed calls): the
   // report is labelled partial and the command exits 3 after writing it.
   bool incomplete = false;
