@@ -173,6 +173,11 @@ void ReadRead(ByteReader& r, ReadSummary* s) {
   s->window_end = r.Str();
 }
 
+// "an analyze", "a diff baseline", ...
+std::string KindPhrase(Kind kind) {
+  return fmt::format("{} {}", kind == Kind::kAnalyze ? "an" : "a", KindName(kind));
+}
+
 Error Bad(std::string_view name, std::string_view what) {
   return Error{ErrorCode::kInput, fmt::format("{}: {}", name, what)};
 }
@@ -206,7 +211,6 @@ analyzer::InputSummary ReadSummary::ToInputSummary() const {
 
 Partial::Partial(Kind kind, const AnalysisOptions& analysis, DiffSideOptions side)
     : kind_(kind), analysis_(analysis), side_(std::move(side)) {
-  analysis_.threads = 1;
   analyzer_ = std::make_unique<analyzer::TraceAnalyzer>(analysis_);
   if (kind_ == Kind::kAnalyze) {
     sampler_ = std::make_unique<analyzer::PathSampler>();
@@ -219,8 +223,8 @@ Partial::Partial(Kind kind, const AnalysisOptions& analysis, DiffSideOptions sid
 Status Partial::Merge(const Partial& other, std::string_view other_name,
                       std::string_view this_name) {
   if (other.kind_ != kind_) {
-    return Bad(other_name, fmt::format("a {} partial, where a {} partial is needed",
-                                       KindName(other.kind_), KindName(kind_)));
+    return Bad(other_name, fmt::format("{} partial, where {} partial is needed",
+                                       KindPhrase(other.kind_), KindPhrase(kind_)));
   }
   const std::vector<SettingGroup> mine = SettingGroups(kind_, analysis_, side_);
   const std::vector<SettingGroup> theirs = SettingGroups(other.kind_, other.analysis_, other.side_);
@@ -242,7 +246,9 @@ Status Partial::Merge(const Partial& other, std::string_view other_name,
   return OkStatus();
 }
 
-std::string Partial::Encode() const {
+std::string Partial::Encode() const { return Frame(kind_, EncodePayload()); }
+
+std::string Partial::EncodePayload() const {
   const std::string settings = SettingsBlock(kind_, analysis_, side_);
   ByteWriter w;
   w.Str(settings);
@@ -250,8 +256,12 @@ std::string Partial::Encode() const {
   analyzer_->Save(w);
   if (sampler_) sampler_->Save(w);
   if (collector_) collector_->Save(w);
-  const std::string& payload = w.bytes();
+  return w.Take();
+}
 
+std::string Frame(Kind kind, std::string_view payload) {
+  ByteReader settings(payload);
+  const std::string block = settings.Str();
   std::string compressed(ZSTD_compressBound(payload.size()), '\0');
   const size_t n = ZSTD_compress(compressed.data(), compressed.size(), payload.data(),
                                  payload.size(), kZstdLevel);
@@ -260,8 +270,8 @@ std::string Partial::Encode() const {
 
   std::string out(kMagic.begin(), kMagic.end());
   PutU32(&out, kFormatVersion);
-  PutU32(&out, static_cast<uint32_t>(kind_));
-  PutU64(&out, analyzer::StableHash64(settings));
+  PutU32(&out, static_cast<uint32_t>(kind));
+  PutU64(&out, analyzer::StableHash64(block));
   PutU64(&out, payload.size());
   PutU64(&out, compressed.size());
   out += compressed;
@@ -344,7 +354,6 @@ Result<std::unique_ptr<Partial>> Partial::Decode(std::string_view bytes, std::st
 AnalysisOptions PartialAnalysisOptions(AnalysisOptions analysis) {
   analysis.fold_stacks = true;
   analysis.detectors.keep_examples = true;
-  analysis.threads = 1;
   return analysis;
 }
 
@@ -384,8 +393,8 @@ Result<std::unique_ptr<Partial>> ReadAndMerge(const std::vector<std::string>& pa
     Result<std::unique_ptr<Partial>> part = Partial::Decode(bytes.str(), path);
     if (!part.ok()) return part.error();
     if (part.value()->kind() != want) {
-      return Bad(path, fmt::format("a {} partial, where a {} partial is needed",
-                                   KindName(part.value()->kind()), KindName(want)));
+      return Bad(path, fmt::format("{} partial, where {} partial is needed",
+                                   KindPhrase(part.value()->kind()), KindPhrase(want)));
     }
     if (!merged) {
       merged = std::move(part).value();

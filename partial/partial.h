@@ -69,8 +69,8 @@ struct ReadSummary {
 
 class Partial {
  public:
-  // An empty partial. `analysis.threads` is ignored; `side` only for the
-  // diff kinds.
+  // An empty partial; `side` only for the diff kinds. `analysis.threads`
+  // (how many threads one giant trace's detectors use) is not stored.
   Partial(Kind kind, const analyzer::AnalysisOptions& analysis,
           analyzer::DiffSideOptions side = {});
 
@@ -93,8 +93,10 @@ class Partial {
   // `this_name` (what this partial came from).
   Status Merge(const Partial& other, std::string_view other_name, std::string_view this_name);
 
-  // The file's bytes (docs/scale-out.md#the-partial-format).
+  // The file's bytes (docs/scale-out.md#the-partial-format):
+  // Frame(kind(), EncodePayload()).
   std::string Encode() const;
+  std::string EncodePayload() const;
   // Reads a partial from `bytes`; errors name `name` and what is wrong.
   static Result<std::unique_ptr<Partial>> Decode(std::string_view bytes, std::string_view name);
 
@@ -106,6 +108,11 @@ class Partial {
   std::unique_ptr<analyzer::PathSampler> sampler_;
   std::unique_ptr<analyzer::DiffSideCollector> collector_;
 };
+
+// A partial file of `kind` around `payload` (Partial::Encode's framing;
+// for tests and the fuzzer, which feed Decode payloads that pass the
+// checksum).
+std::string Frame(Kind kind, std::string_view payload);
 
 // The settings of `analyze --partial`: `analysis` keeping everything any
 // report could draw (folded stacks, finding pictures), so that `merge` can

@@ -4,6 +4,7 @@
 // --assembly-memory, and through `partition` + `analyze`. Broken input among
 // them is skipped and counted (fatal under --strict), and the spill folder is
 // gone after every run.
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -194,6 +195,30 @@ TEST_F(AssemblyCliTest, PartitionedShardsAnalyseAsTheInputs) {
     EXPECT_EQ(ReadFile(fs::path(again) / name), ReadFile(fs::path(shards) / name)) << name;
   }
   EXPECT_TRUE(SpillFolderGone());
+}
+
+// The Dask flow on one machine: partition the dealt pieces, analyse each
+// shard into a partial, merge: the report of the shards (byte for byte) and
+// of the original file (but for the input's file count and size).
+TEST_F(AssemblyCliTest, PartitionAnalysePartialsAndMergeIsTheOriginalsReport) {
+  const std::string shards = (dir_.path() / "shards").string();
+  Tool(Concat({"partition", "--shards", "4", "-o", shards}, pieces_));
+  std::vector<std::string> parts;
+  for (int i = 3; i >= 0; --i) {
+    const std::string shard = fmt::format("{}/shard-{:03}-of-004.jsonl", shards, i);
+    parts.push_back((dir_.path() / fmt::format("part-{}.tap", i)).string());
+    Tool({"analyze", shard, "--partial", "-o", parts.back()});
+  }
+  for (const char* format : {"json", "text", "html"}) {
+    const CliRun sharded = Tool({"analyze", shards, "--format", format, "--top", "0"});
+    const CliRun merged = Tool(Concat({"merge", "--format", format, "--top", "0"}, parts));
+    EXPECT_EQ(merged.out, sharded.out) << format;
+  }
+  const CliRun whole = Tool({"analyze", original_, "--format", "json", "--top", "0"});
+  const CliRun merged = Tool(Concat({"merge", "--format", "json", "--top", "0"}, parts));
+  EXPECT_EQ(Json::parse(merged.out)["traces"], kTrainTicketTraces);
+  EXPECT_EQ(Json::parse(merged.out)["input"]["files"], 4);
+  EXPECT_EQ(WithoutInputSize(merged.out), WithoutInputSize(whole.out));
 }
 
 TEST_F(AssemblyCliTest, PartitionWritesEveryShardAndNeverOverAnInput) {

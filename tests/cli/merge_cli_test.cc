@@ -1,0 +1,255 @@
+// `analyze --partial` + `merge` render exactly what `analyze` renders over
+// all the inputs, in every format, for random splits of the traces into 2-16
+// parts merged in random orders and tree shapes; broken, foreign or
+// mismatched parts are exit-2 errors naming the file.
+#include <fmt/format.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "partial/partial.h"
+#include "tests/cli/cli_test_util.h"
+#include "tests/testing/jaeger_json.h"
+#include "tests/testing/render_traces.h"
+#include "tests/testing/trace_builder.h"
+
+namespace trace_analyze::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+constexpr size_t kShards = 16;
+const std::vector<std::string> kFormats = {"json",  "text",      "markdown",   "html",
+                                           "junit", "collapsed", "openmetrics"};
+
+CliRun Tool(std::vector<std::string> args, int expected_exit = 0) {
+  CliRun run = RunTool(std::move(args));
+  EXPECT_EQ(run.exit_code, expected_exit) << run.err;
+  return run;
+}
+
+std::vector<std::string> Concat(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+// 20 traces with a sequential run whose members run in both orders: a
+// high-confidence finding, for the --fail-on-findings gate.
+std::string GateTraces() {
+  std::vector<analyzer::Trace> traces;
+  for (int i = 0; i < 20; ++i) {
+    TraceBuilder b(fmt::format("{:032x}", 0xa000 + i),
+                   1'700'000'000'000'000 + int64_t{i} * 100'000);
+    b.Span("p", "", "api", "handle", 0, 20'000);
+    const bool flip = i % 2 == 1;
+    b.Span("x", "p", "svc", flip ? "SmallY" : "SmallX", 10'100, 600);
+    b.Span("y", "p", "svc", flip ? "SmallX" : "SmallY", 10'710, 600);
+    traces.push_back(b.Build());
+  }
+  return JaegerJson(traces);
+}
+
+// The fixtures' traces dealt by trace id into kShards files (once per suite).
+class MergeCliTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    const std::string shards = (dir_->path() / "shards").string();
+    Tool({"partition", "--shards", std::to_string(kShards), "-o", shards,
+          dir_->File("gate.json", GateTraces()),
+          "fixtures/findings/onlineboutique_faultfree_120traces.json.zst",
+          "fixtures/findings/onlineboutique_productcatalog-delay_120traces.json.zst",
+          "fixtures/findings/dsb-hotelreservation_load25_200traces.json.zst",
+          "fixtures/traces/zipkin-lens_yelp.json"});
+    shards_ = new std::vector<std::string>();
+    for (const fs::directory_entry& e : fs::directory_iterator(shards)) {
+      shards_->push_back(e.path().string());
+    }
+    std::sort(shards_->begin(), shards_->end());
+  }
+  static void TearDownTestSuite() {
+    delete shards_;
+    delete dir_;
+  }
+
+  std::string Out(const std::string& name) const { return (work_.path() / name).string(); }
+
+  // `analyze` over every shard: the reference.
+  CliRun Reference(const std::vector<std::string>& options, int exit = 0) const {
+    return Tool(Concat(Concat({"analyze"}, *shards_), options), exit);
+  }
+
+  // Analyses a random split of the shards into 2-16 parts (with `options`),
+  // then merges them in a random order and tree shape down to at most three
+  // parts; returns those.
+  std::vector<std::string> SplitAndMerge(Rng& rng, const std::vector<std::string>& options) {
+    std::vector<std::string> shards = *shards_;
+    for (size_t i = shards.size(); i > 1; --i) std::swap(shards[i - 1], shards[rng.Below(i)]);
+    const size_t k = 2 + rng.Below(kShards - 1);
+    std::vector<std::vector<std::string>> parts(k);
+    for (size_t i = 0; i < shards.size(); ++i) {
+      parts[i < k ? i : rng.Below(k)].push_back(shards[i]);
+    }
+    std::vector<std::string> taps;
+    for (size_t i = 0; i < k; ++i) {
+      const std::string tap = Out(fmt::format("part-{}-{}.tap", round_, i));
+      Tool(Concat(Concat(Concat({"analyze", "--partial", "-o", tap}, parts[i]), options), {}));
+      taps.push_back(tap);
+    }
+    size_t merges = 0;
+    while (taps.size() > 3) {
+      // Two to four parts, anywhere in the list, become one.
+      const size_t n = std::min<size_t>(taps.size(), 2 + rng.Below(3));
+      std::vector<std::string> group;
+      for (size_t j = 0; j < n; ++j) {
+        const size_t at = rng.Below(taps.size());
+        group.push_back(taps[at]);
+        taps.erase(taps.begin() + static_cast<ptrdiff_t>(at));
+      }
+      const std::string merged = Out(fmt::format("merged-{}-{}.tap", round_, merges++));
+      Tool(Concat({"merge", "--partial", "-o", merged}, group));
+      taps.push_back(merged);
+    }
+    ++round_;
+    return taps;
+  }
+
+  static TempDir* dir_;
+  static std::vector<std::string>* shards_;
+  TempDir work_;
+  int round_ = 0;
+};
+
+TempDir* MergeCliTest::dir_ = nullptr;
+std::vector<std::string>* MergeCliTest::shards_ = nullptr;
+
+TEST_F(MergeCliTest, RandomSplitsMergeToTheReportOfAllInputsInEveryFormat) {
+  ASSERT_EQ(shards_->size(), kShards);
+  Rng rng(20261207);
+  for (const std::vector<std::string>& analysis :
+       {std::vector<std::string>{}, std::vector<std::string>{"--cp-mode", "causal"},
+        std::vector<std::string>{"--min-saving", "100", "--n-plus-one-min-calls", "3"}}) {
+    const std::vector<std::string> parts = SplitAndMerge(rng, analysis);
+    for (const std::string& format : kFormats) {
+      for (const char* top : {"10", "0"}) {
+        const std::vector<std::string> report = {"--format", format, "--top", top};
+        const CliRun expected = Reference(Concat(analysis, report));
+        const CliRun merged = Tool(Concat(Concat({"merge"}, parts), report));
+        EXPECT_EQ(merged.out, expected.out)
+            << format << " --top " << top << " " << (analysis.empty() ? "" : analysis[0]);
+      }
+    }
+  }
+}
+
+TEST_F(MergeCliTest, GateFilesAndTheInputSectionAreThoseOfAnalyze) {
+  Rng rng(7);
+  const std::vector<std::string> parts = SplitAndMerge(rng, {});
+  // --fail-on-findings: the same exit code and report; -o and --report files.
+  const CliRun expected = Reference({"--fail-on-findings", "--format", "junit", "-o", Out("a.xml"),
+                                     "--report", "html=" + Out("a.html")},
+                                    1);
+  const CliRun merged =
+      Tool(Concat(Concat({"merge"}, parts), {"--fail-on-findings", "--format", "junit", "-o",
+                                             Out("b.xml"), "--report", "html=" + Out("b.html")}),
+           1);
+  EXPECT_EQ(merged.err, expected.err);
+  EXPECT_EQ(ReadFile(Out("b.xml")), ReadFile(Out("a.xml")));
+  EXPECT_EQ(ReadFile(Out("b.html")), ReadFile(Out("a.html")));
+  EXPECT_THAT(ReadFile(Out("b.xml")), HasSubstr("<testsuite"));
+  // The input line adds up: 16 files, their bytes.
+  const CliRun text = Tool(Concat(Concat({"merge"}, parts), {"--format", "json"}));
+  EXPECT_THAT(text.out, HasSubstr("\"files\": 16"));
+  // A folder of parts is its *.tap files.
+  const fs::path folder = work_.path() / "parts";
+  fs::create_directories(folder);
+  for (const std::string& p : parts) fs::copy_file(p, folder / fs::path(p).filename());
+  EXPECT_EQ(Tool({"merge", folder.string(), "--format", "json"}).out, text.out);
+}
+
+TEST_F(MergeCliTest, BrokenForeignAndMismatchedPartsAreErrorsNamingTheFile) {
+  const std::string a = Out("a.tap");
+  const std::string causal = Out("causal.tap");
+  Tool({"analyze", (*shards_)[0], "--partial", "-o", a});
+  Tool({"analyze", (*shards_)[1], "--partial", "-o", causal, "--cp-mode", "causal"});
+  const std::string bytes = ReadFile(a);
+
+  const auto merge_error = [&](const std::string& name, const std::string& content) {
+    const std::string path = Out(name);
+    WriteFile(path, content);
+    const CliRun run = Tool({"merge", a, path, "--format", "json"}, 2);
+    EXPECT_EQ(run.out, "");
+    return run.err;
+  };
+  EXPECT_EQ(merge_error("cut.tap", bytes.substr(0, bytes.size() / 2)),
+            fmt::format("trace-analyze: error: {}: truncated partial result: its header announces "
+                        "{} bytes of data, the file holds {}\n",
+                        Out("cut.tap"), bytes.size() - 44, bytes.size() / 2 - 44));
+  std::string flipped = bytes;
+  flipped[bytes.size() / 3] ^= 4;
+  EXPECT_EQ(merge_error("flip.tap", flipped), "trace-analyze: error: " + Out("flip.tap") +
+                                                  ": corrupt partial result: checksum mismatch\n");
+  std::string version = bytes;
+  version[8] = 2;
+  EXPECT_THAT(merge_error("v2.tap", version),
+              HasSubstr(Out("v2.tap") + ": partial format version 2; this trace-analyze reads "
+                                        "version 1"));
+  EXPECT_EQ(merge_error("traces.tap", ReadFile((*shards_)[2])),
+            "trace-analyze: error: " + Out("traces.tap") +
+                ": not a trace-analyze partial result (no partial header)\n");
+  EXPECT_EQ(merge_error("empty.tap", ""),
+            "trace-analyze: error: " + Out("empty.tap") +
+                ": not a trace-analyze partial result (no partial header)\n");
+
+  CliRun mode = Tool({"merge", a, causal}, 2);
+  EXPECT_EQ(mode.err, "trace-analyze: error: " + causal +
+                          ": made with critical-path mode causal, " + a + " with jaeger\n");
+  const std::string saving = Out("saving.tap");
+  Tool({"analyze", (*shards_)[1], "--partial", "-o", saving, "--min-saving", "1"});
+  EXPECT_THAT(Tool({"merge", a, saving}, 2).err,
+              HasSubstr(saving + ": made with other detector settings"));
+  EXPECT_THAT(Tool({"merge", Out("missing.tap")}, 2).err,
+              HasSubstr(Out("missing.tap") + ": no such file or folder"));
+  // --partial needs a file; a failed merge leaves no output.
+  EXPECT_THAT(Tool({"merge", a, "--partial"}, 2).err, HasSubstr("--partial needs -o FILE"));
+  Tool({"merge", a, causal, "--partial", "-o", Out("never.tap")}, 2);
+  EXPECT_FALSE(fs::exists(Out("never.tap")));
+  // analyze --partial refuses report options it cannot honour.
+  EXPECT_THAT(Tool({"analyze", (*shards_)[0], "--partial", "-o", Out("x.tap"), "--report",
+                    "html=" + Out("x.html")},
+                   2)
+                  .err,
+              HasSubstr("--partial writes no report"));
+}
+
+// Every truncation of a part, and flips of its bits, through the CLI: exit 2
+// with the file's name, never a crash or a report.
+TEST_F(MergeCliTest, EveryTruncationAndManyBitFlipsExitTwo) {
+  const std::string a = Out("a.tap");
+  Tool({"analyze", (*shards_)[3], "--partial", "-o", a});
+  const std::string bytes = ReadFile(a);
+  const std::string broken = Out("broken.tap");
+  for (size_t n = 0; n < bytes.size(); n += 1 + n / 32) {
+    WriteFile(broken, bytes.substr(0, n));
+    const CliRun run = Tool({"merge", broken}, 2);
+    EXPECT_THAT(run.err, HasSubstr(broken + ": ")) << n;
+  }
+  Rng rng(3);
+  for (int i = 0; i < 200; ++i) {
+    std::string flipped = bytes;
+    const size_t bit = rng.Below(bytes.size() * 8);
+    flipped[bit / 8] = static_cast<char>(flipped[bit / 8] ^ (1 << (bit % 8)));
+    WriteFile(broken, flipped);
+    const CliRun run = Tool({"merge", broken}, 2);
+    EXPECT_THAT(run.err, HasSubstr(broken + ": ")) << bit;
+  }
+}
+
+}  // namespace
+}  // namespace trace_analyze::testing
