@@ -157,9 +157,10 @@ void RunState::Load(StateReader& r) {
       c.retimed_saving_us = r.I64();
     }
     if (r.Bool()) {
-      ParentOp::Example& e = op.example.emplace();
+      ParentOp::Example e;
       e.optimistic_us = r.I64();
       Read(r, &e.picture);
+      op.example = std::move(e);
     }
   }
 }
