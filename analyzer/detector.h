@@ -6,8 +6,9 @@
 // under its own section of DetectorConfig. FindBottlenecks and
 // FindingsCollector (detectors.h) only loop over Detectors().
 //
-// Adding a detector: one file defining a Detector subclass and its factory,
-// and one line in detector_registry.cc (docs/architecture.md).
+// Adding a detector: one file defining a Detector subclass and its factory
+// (its state's Save/Load included, for partial results), and one line in
+// detector_registry.cc (docs/architecture.md).
 #ifndef TRACE_ANALYZE_ANALYZER_DETECTOR_H_
 #define TRACE_ANALYZE_ANALYZER_DETECTOR_H_
 

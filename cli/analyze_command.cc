@@ -96,26 +96,33 @@ int Run(const AnalyzeCommandOptions& options, std::ostream& out, std::ostream& e
   const analyzer::AnalyzeResult result =
       session.Finish(std::move(read.value().input), read.value().quality);
 
+  return EmitAnalyze(
+      common, result, read.value().incomplete, out, err,
+      std::span<const std::string>(&options.config_file, options.config_file.empty() ? 0 : 1));
+}
+
+}  // namespace
+
+int EmitAnalyze(const CommonOptions& common, const analyzer::AnalyzeResult& result, bool incomplete,
+                std::ostream& out, std::ostream& err,
+                std::span<const std::string> protected_files) {
   const int written = EmitReports(
       common,
       [&](const reports::ReportWriter& writer, std::ostream& os,
           const reports::WriteOptions& write_options) {
         writer.WriteAnalyze(result, write_options, os);
       },
-      out, err,
-      std::span<const std::string>(&options.config_file, options.config_file.empty() ? 0 : 1));
+      out, err, protected_files);
   if (written != kExitOk) return written;
   // A report labelled partial still fails the run: the backend could not
   // deliver everything asked for (this outranks the findings gate).
-  if (read.value().incomplete) return kExitBackend;
+  if (incomplete) return kExitBackend;
   if (!result.pass) {
     err << "trace-analyze: high-confidence findings and --fail-on-findings: exit 1\n";
     return kExitGateFailed;
   }
   return kExitOk;
 }
-
-}  // namespace
 
 Command AddAnalyzeCommand(CLI::App& app) {
   auto options = std::make_shared<AnalyzeCommandOptions>();

@@ -93,6 +93,14 @@ using RenderFn =
 int EmitReports(const CommonOptions& options, const RenderFn& render, std::ostream& out,
                 std::ostream& err, std::span<const std::string> protected_files = {});
 
+// Writes `analyze`'s reports of `result` (EmitReports) and returns the exit
+// code: 3 when `incomplete` (some requested traces could not be fetched:
+// the reports say partial), else 1 when the findings gate failed, else 0
+// (analyze_command.cc; `merge` too).
+int EmitAnalyze(const CommonOptions& common, const analyzer::AnalyzeResult& result, bool incomplete,
+                std::ostream& out, std::ostream& err,
+                std::span<const std::string> protected_files = {});
+
 Command AddAnalyzeCommand(CLI::App& app);
 Command AddCriticalPathCommand(CLI::App& app);
 Command AddDiffCommand(CLI::App& app);    // diff_command.cc

@@ -214,6 +214,23 @@ Result<std::pair<SidePlan, SidePlan>> PlanSides(const DiffCommandOptions& o, int
   return std::pair{std::move(baseline), std::move(candidate)};
 }
 
+// Writes the reports of `result`; the exit code. Reports labelled partial
+// (`incomplete`: a side could not be fetched completely) still fail the
+// run, as in `analyze`: this outranks a failed target.
+int EmitDiff(const CommonOptions& common, const analyzer::DiffResult& result, bool incomplete,
+             std::ostream& out, std::ostream& err) {
+  const int code = EmitReports(
+      common,
+      [&](const reports::ReportWriter& writer, std::ostream& os,
+          const reports::WriteOptions& write_options) {
+        writer.WriteDiff(result, write_options, os);
+      },
+      out, err);
+  if (code != kExitOk) return code;
+  if (incomplete) return kExitBackend;
+  return result.pass ? kExitOk : kExitGateFailed;
+}
+
 // Reads one side into an analyzer (Run's read_side).
 using ReadSide = std::function<int(const SidePlan& side, analyzer::TraceAnalyzer& analyzer,
                                    const AnalyzedTraceCallback& observe, bool require_traces,
@@ -304,16 +321,7 @@ int RunViaPartials(const DiffCommandOptions& o, const analyzer::AnalysisOptions&
       {&c.analyzer().profile(), &c.analyzer().findings(), &c.collector(), SummaryOf(c)}, plan,
       diff);
   DropUnrequested(o.common, &result);
-  code = EmitReports(
-      o.common,
-      [&](const reports::ReportWriter& writer, std::ostream& os,
-          const reports::WriteOptions& write_options) {
-        writer.WriteDiff(result, write_options, os);
-      },
-      out, err);
-  if (code != kExitOk) return code;
-  if (b.read.incomplete || c.read.incomplete) return kExitBackend;
-  return result.pass ? kExitOk : kExitGateFailed;
+  return EmitDiff(o.common, result, b.read.incomplete || c.read.incomplete, out, err);
 }
 
 int Run(const std::string& command, const DiffCommandOptions& o, std::ostream& out,
@@ -441,18 +449,7 @@ int Run(const std::string& command, const DiffCommandOptions& o, std::ostream& o
   analyzer::DiffSideSummary candidate = summary_of(sides.value().second, std::move(got));
 
   const analyzer::DiffResult result = session.Finish(std::move(baseline), std::move(candidate));
-  code = EmitReports(
-      o.common,
-      [&](const reports::ReportWriter& writer, std::ostream& os,
-          const reports::WriteOptions& write_options) {
-        writer.WriteDiff(result, write_options, os);
-      },
-      out, err);
-  if (code != kExitOk) return code;
-  // Reports labelled partial still fail the run, as in `analyze`: the
-  // backend could not deliver everything asked for (this outranks a target).
-  if (incomplete) return kExitBackend;
-  return result.pass ? kExitOk : kExitGateFailed;
+  return EmitDiff(o.common, result, incomplete, out, err);
 }
 
 Command AddCommand(CLI::App& app, const std::string& name, const std::string& description,

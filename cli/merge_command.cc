@@ -47,21 +47,7 @@ int Run(const MergeCommandOptions& options, std::ostream& out, std::ostream& err
       m.analyzer(), m.sampler(), {options.top, options.fail_on_findings}, m.read.ToInputSummary(),
       m.read.quality);
   DropUnrequested(common, &result);
-  const int written = EmitReports(
-      common,
-      [&](const reports::ReportWriter& writer, std::ostream& os,
-          const reports::WriteOptions& write_options) {
-        writer.WriteAnalyze(result, write_options, os);
-      },
-      out, err);
-  if (written != kExitOk) return written;
-  // As `analyze`: parts read from a server incompletely still fail the run.
-  if (m.read.incomplete) return kExitBackend;
-  if (!result.pass) {
-    err << "trace-analyze: high-confidence findings and --fail-on-findings: exit 1\n";
-    return kExitGateFailed;
-  }
-  return kExitOk;
+  return EmitAnalyze(common, result, m.read.incomplete, out, err);
 }
 
 }  // namespace

@@ -5,7 +5,7 @@
 #   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
 #
 # Targets: jaeger_json otlp_json zipkin_json api_v2_proto api_v3_proto config
-# pipeline (default: all).
+# pipeline partial (default: all).
 # The committed seeds in fuzz/corpus/<target>/ are read, never written: new
 # inputs go to build-fuzz/corpus/<target>/ and crashes to
 # build-fuzz/artifacts/<target>/. A crash is fixed in the code and its input
@@ -18,7 +18,7 @@ seconds="${1:-300}"
 shift || true
 targets=("$@")
 if ((${#targets[@]} == 0)); then
-  targets=(jaeger_json otlp_json zipkin_json api_v2_proto api_v3_proto config pipeline)
+  targets=(jaeger_json otlp_json zipkin_json api_v2_proto api_v3_proto config pipeline partial)
 fi
 build_dir="${BUILD_DIR:-build-fuzz}"
 jobs="${JOBS:-2}"

@@ -84,12 +84,6 @@ std::vector<std::string> DealOtlpSpans(const std::string& document, size_t files
   return texts;
 }
 
-CliRun Tool(std::vector<std::string> args, int expected_exit = 0) {
-  CliRun run = RunTool(std::move(args));
-  EXPECT_EQ(run.exit_code, expected_exit) << run.err;
-  return run;
-}
-
 // An analyze JSON report without the input's file count and size, which
 // differ between the original file and its pieces.
 std::string WithoutInputSize(const std::string& report) {
@@ -97,11 +91,6 @@ std::string WithoutInputSize(const std::string& report) {
   doc["input"].erase("files");
   doc["input"].erase("bytes");
   return doc.dump(2);
-}
-
-std::vector<std::string> Concat(std::vector<std::string> a, const std::vector<std::string>& b) {
-  a.insert(a.end(), b.begin(), b.end());
-  return a;
 }
 
 class AssemblyCliTest : public ::testing::Test {

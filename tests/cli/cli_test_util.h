@@ -2,6 +2,8 @@
 #ifndef TRACE_ANALYZE_TESTS_CLI_CLI_TEST_UTIL_H_
 #define TRACE_ANALYZE_TESTS_CLI_CLI_TEST_UTIL_H_
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -29,6 +31,20 @@ inline CliRun RunTool(std::vector<std::string> args) {
   run.out = out.str();
   run.err = err.str();
   return run;
+}
+
+// RunTool, expecting `expected_exit` (else a test failure showing stderr).
+inline CliRun Tool(std::vector<std::string> args, int expected_exit = 0) {
+  CliRun run = RunTool(std::move(args));
+  EXPECT_EQ(run.exit_code, expected_exit) << run.err;
+  return run;
+}
+
+// `a` followed by `b`: arguments built from parts.
+inline std::vector<std::string> Concat(std::vector<std::string> a,
+                                       const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
 }
 
 inline std::string ReadFile(const std::filesystem::path& path) {

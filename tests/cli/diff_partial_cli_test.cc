@@ -18,17 +18,6 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-CliRun Tool(std::vector<std::string> args, int expected_exit = 0) {
-  CliRun run = RunTool(std::move(args));
-  EXPECT_EQ(run.exit_code, expected_exit) << run.err;
-  return run;
-}
-
-std::vector<std::string> Concat(std::vector<std::string> a, const std::vector<std::string>& b) {
-  a.insert(a.end(), b.begin(), b.end());
-  return a;
-}
-
 class DiffPartialCliTest : public ::testing::Test {
  protected:
   void SetUp() override {

@@ -28,17 +28,6 @@ constexpr size_t kShards = 16;
 const std::vector<std::string> kFormats = {"json",  "text",      "markdown",   "html",
                                            "junit", "collapsed", "openmetrics"};
 
-CliRun Tool(std::vector<std::string> args, int expected_exit = 0) {
-  CliRun run = RunTool(std::move(args));
-  EXPECT_EQ(run.exit_code, expected_exit) << run.err;
-  return run;
-}
-
-std::vector<std::string> Concat(std::vector<std::string> a, const std::vector<std::string>& b) {
-  a.insert(a.end(), b.begin(), b.end());
-  return a;
-}
-
 // 20 traces with a sequential run whose members run in both orders: a
 // high-confidence finding, for the --fail-on-findings gate.
 std::string GateTraces() {

@@ -206,7 +206,7 @@ TEST(PartialTest, EveryTruncationAndBitFlipIsAnError) {
     ASSERT_FALSE(p.ok()) << n;
     EXPECT_THAT(p.error().message, StartsWith("t.tap: ")) << n;
   }
-  for (size_t bit = 0; bit < good.size() * 8; bit += bit < 2048 * 8 ? 1 : 7) {
+  for (size_t bit = 0; bit < good.size() * 8; bit += bit < size_t{2048} * 8 ? 1 : 7) {
     std::string bytes = good;
     bytes[bit / 8] = static_cast<char>(bytes[bit / 8] ^ (1 << (bit % 8)));
     Result<std::unique_ptr<Partial>> p = Partial::Decode(bytes, "f.tap");
