@@ -123,9 +123,12 @@ void RunState::Load(StateReader& r) {
     op.visits = r.U64();
     const size_t classes = r.Count();
     for (size_t i = 0; i < classes && r.ok(); ++i) {
-      const uint64_t key = r.U64();
-      if (ClassId(op, key) != i) r.Fail("sequential: a class repeats");
-      op.class_visits[i] = r.U64();
+      const uint32_t cls = ClassId(op, r.U64());
+      if (cls != i) {
+        r.Fail("sequential: a class repeats");
+        break;
+      }
+      op.class_visits[cls] = r.U64();
     }
     const size_t present = r.Count();
     for (size_t i = 0; i < present && r.ok(); ++i) {
