@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,6 +26,9 @@ namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
 constexpr size_t kShards = 16;
+constexpr const char* kHotelSingle =
+    "fixtures/traces/dsb-hotelreservation_single_00202d6c6c17bfe5.json";
+using Json = nlohmann::ordered_json;
 const std::vector<std::string> kFormats = {"json",  "text",      "markdown",   "html",
                                            "junit", "collapsed", "openmetrics"};
 
@@ -215,6 +219,36 @@ TEST_F(MergeCliTest, BrokenForeignAndMismatchedPartsAreErrorsNamingTheFile) {
                    2)
                   .err,
               HasSubstr("--partial writes no report"));
+}
+
+// Skipped traces in three files, 30 problems: the merge lists the first 20
+// in file and byte order, as `analyze` lists them reading the files in
+// that order, and counts all 30.
+TEST_F(MergeCliTest, ListedProblemsAreTheFirstTwentyInFileAndByteOrder) {
+  std::vector<std::string> files, parts;
+  for (int f = 0; f < 3; ++f) {
+    std::string data = "{\"data\": [";
+    for (int i = 0; i < 10; ++i) {
+      // Varying lengths, so byte offsets of one file differ in digits.
+      data += fmt::format("{}{{\"traceID\": \"{:x}\", \"spans\": \"no\"{}}}", i ? ", " : "",
+                          0xbad00 + f * 16 + i, std::string(static_cast<size_t>(i * 40), ' '));
+    }
+    // One trace to read after them (a file of skipped traces alone is an error).
+    const Json trace = Json::parse(ReadFile(kHotelSingle))["data"][0];
+    data += ", " + trace.dump() + "]}";
+    files.push_back(work_.File(fmt::format("p{}.json", f), data));
+  }
+  for (size_t f = 0; f < files.size(); ++f) {
+    parts.push_back(Out(fmt::format("p{}.tap", f)));
+    Tool({"analyze", files[f], "--partial", "-o", parts.back()});
+  }
+  const CliRun expected = Tool(Concat({"analyze", "--format", "json"}, files));
+  std::reverse(parts.begin(), parts.end());
+  const CliRun merged = Tool(Concat({"merge", "--format", "json"}, parts));
+  EXPECT_EQ(merged.out, expected.out);
+  EXPECT_THAT(merged.out, HasSubstr("\"problemsTotal\": 30"));
+  EXPECT_THAT(merged.out, HasSubstr("p1.json: byte 1813: trace 00000000000bad19"));
+  EXPECT_THAT(merged.out, ::testing::Not(HasSubstr("p2.json")));
 }
 
 // Every truncation of a part, and flips of its bits, through the CLI: exit 2
