@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace trace_analyze::analyzer {
@@ -42,6 +43,12 @@ struct RepeatedCallConfig {
 // Suppresses matching findings (reported as suppressed, with the reason).
 // A rule matches by fingerprint, or when every regex given matches (ECMAScript
 // syntax, whole string) the parent or any flagged child.
+// libstdc++'s regex compiler recurses once per alternative or group and
+// overflows a long on a back-reference or repeat count of 19+ digits (UB,
+// found by fuzz/config_fuzzer.cc): every pattern is bounded before it sees
+// it. "" when `pattern` is within the bounds, else why not (findings.cc).
+std::string RegexBoundsError(std::string_view pattern);
+
 struct IgnoreRule {
   std::string fingerprint;
   std::string service_regex;

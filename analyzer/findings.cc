@@ -23,6 +23,9 @@ namespace {
 // still suppresses their findings).
 constexpr size_t kMaxRegexSubjectBytes = 512;
 
+constexpr size_t kMaxRegexBytes = 1000;
+constexpr size_t kMaxRegexDigits = 9;
+
 bool FullMatch(const std::string& pattern, const std::string& text) {
   if (text.size() > kMaxRegexSubjectBytes) return false;
   try {
@@ -56,6 +59,21 @@ const IgnoreRule* FindIgnoreRule(const DetectorConfig& config, const std::string
 }
 
 }  // namespace
+
+std::string RegexBoundsError(std::string_view pattern) {
+  if (pattern.size() > kMaxRegexBytes) {
+    return fmt::format("regular expression longer than {} bytes", kMaxRegexBytes);
+  }
+  size_t digits = 0;
+  for (char c : pattern) {
+    digits = (c >= '0' && c <= '9') ? digits + 1 : 0;
+    if (digits > kMaxRegexDigits) {
+      return fmt::format("invalid regular expression: a number of more than {} digits",
+                         kMaxRegexDigits);
+    }
+  }
+  return "";
+}
 
 std::string DescribeRun(const std::vector<RunStep>& run,
                         const std::function<std::string(const OpName&)>& op,

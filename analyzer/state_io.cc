@@ -311,6 +311,13 @@ void Read(StateReader& r, AnalysisOptions* v) {
       *s = r.Str();
     }
   }
+  for (const IgnoreRule& i : d.ignore) {
+    for (const std::string* regex : {&i.service_regex, &i.operation_regex}) {
+      if (const std::string bounds = RegexBoundsError(*regex); !bounds.empty()) {
+        r.Fail("settings: an ignore rule's " + bounds);
+      }
+    }
+  }
   d.dependencies.resize(r.Count());
   for (DependencyHint& h : d.dependencies) {
     h.first = r.Str();

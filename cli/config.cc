@@ -53,26 +53,12 @@ void Read(const Json& object, const std::string& where, const char* key, T* valu
   }
 }
 
-// libstdc++'s regex compiler recurses once per alternative or group and
-// overflows a long on a back-reference or repeat count of 19+ digits (UB,
-// found by fuzz/config_fuzzer.cc): patterns are bounded before it sees them.
-constexpr size_t kMaxRegexBytes = 1000;
-constexpr size_t kMaxRegexDigits = 9;
-
+// Patterns are bounded before libstdc++'s regex compiler sees them
+// (analyzer::RegexBoundsError).
 void CheckRegex(const std::string& pattern, const std::string& where) {
   if (pattern.empty()) return;
-  if (pattern.size() > kMaxRegexBytes) {
-    throw ConfigError{
-        fmt::format("'{}': regular expression longer than {} bytes", where, kMaxRegexBytes)};
-  }
-  size_t digits = 0;
-  for (char c : pattern) {
-    digits = (c >= '0' && c <= '9') ? digits + 1 : 0;
-    if (digits > kMaxRegexDigits) {
-      throw ConfigError{
-          fmt::format("'{}': invalid regular expression: a number of more than {} digits", where,
-                      kMaxRegexDigits)};
-    }
+  if (const std::string bounds = analyzer::RegexBoundsError(pattern); !bounds.empty()) {
+    throw ConfigError{fmt::format("'{}': {}", where, bounds)};
   }
   try {
     std::regex re(pattern);

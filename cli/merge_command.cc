@@ -31,8 +31,11 @@ int Run(const MergeCommandOptions& options, std::ostream& out, std::ostream& err
   Result<std::vector<std::string>> paths = partial::ExpandPartialPaths(common.inputs);
   if (!paths.ok()) return fail(paths.error());
   common.inputs = paths.value();  // never overwritten by -o or --report
-  Result<std::unique_ptr<partial::Partial>> merged =
-      partial::ReadAndMerge(paths.value(), partial::Kind::kAnalyze);
+  // --partial merges parts of any one kind (diff sides too); a report needs
+  // analyze parts.
+  Result<std::unique_ptr<partial::Partial>> merged = partial::ReadAndMerge(
+      paths.value(),
+      options.partial ? std::nullopt : std::optional<partial::Kind>(partial::Kind::kAnalyze));
   if (!merged.ok()) return fail(merged.error());
   const partial::Partial& m = *merged.value();
   if (options.partial) {
@@ -67,7 +70,7 @@ Command AddMergeCommand(CLI::App& app) {
                 "Exit 1 when a high-confidence finding is not suppressed (as analyze)");
   cmd->add_flag("--partial", options->partial,
                 "Write the merged partial result to -o FILE instead of a report (merging in a "
-                "tree)");
+                "tree; parts of a diff side too)");
   cmd->footer(R"(Examples:
   trace-analyze analyze shard-0.jsonl --partial -o part-0.tap    # on each worker
   trace-analyze merge part-*.tap --format json -o report.json

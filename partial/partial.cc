@@ -383,7 +383,8 @@ Result<std::vector<std::string>> ExpandPartialPaths(const std::vector<std::strin
   return out;
 }
 
-Result<std::unique_ptr<Partial>> ReadAndMerge(const std::vector<std::string>& paths, Kind want) {
+Result<std::unique_ptr<Partial>> ReadAndMerge(const std::vector<std::string>& paths,
+                                              std::optional<Kind> want) {
   std::unique_ptr<Partial> merged;
   for (const std::string& path : paths) {
     std::ifstream in(path, std::ios::binary);
@@ -392,9 +393,10 @@ Result<std::unique_ptr<Partial>> ReadAndMerge(const std::vector<std::string>& pa
     if (!in || in.bad()) return Bad(path, "cannot read the file");
     Result<std::unique_ptr<Partial>> part = Partial::Decode(bytes.str(), path);
     if (!part.ok()) return part.error();
-    if (part.value()->kind() != want) {
+    if (!want) want = part.value()->kind();
+    if (part.value()->kind() != *want) {
       return Bad(path, fmt::format("{} partial, where {} partial is needed",
-                                   KindPhrase(part.value()->kind()), KindPhrase(want)));
+                                   KindPhrase(part.value()->kind()), KindPhrase(*want)));
     }
     if (!merged) {
       merged = std::move(part).value();

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -125,8 +126,9 @@ analyzer::AnalysisOptions PartialAnalysisOptions(analyzer::AnalysisOptions analy
 Result<std::vector<std::string>> ExpandPartialPaths(const std::vector<std::string>& args);
 
 // Reads the files and merges them in order; every error names its file.
-// `want` is the kind the caller needs.
-Result<std::unique_ptr<Partial>> ReadAndMerge(const std::vector<std::string>& paths, Kind want);
+// `want` is the kind the caller needs (nullopt: the first file's).
+Result<std::unique_ptr<Partial>> ReadAndMerge(const std::vector<std::string>& paths,
+                                              std::optional<Kind> want);
 
 }  // namespace trace_analyze::partial
 

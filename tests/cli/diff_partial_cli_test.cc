@@ -47,8 +47,12 @@ class DiffPartialCliTest : public ::testing::Test {
       b.push_back(Out("b-" + std::to_string(i) + ".tap"));
       Tool(Concat({"diff", "-b", base_[i], "--partial", "-o", b.back()}, options));
     }
+    // The baseline's parts merged by diff (which checks them against its
+    // options), or by merge --partial, to the same bytes.
     const std::string merged = Out("base.tap");
     Tool(Concat(Concat({"diff", "--partial", "-o", merged, "-b"}, b), options));
+    Tool(Concat({"merge", "--partial", "-o", Out("base-by-merge.tap")}, b));
+    EXPECT_EQ(ReadFile(Out("base-by-merge.tap")), ReadFile(merged));
     for (size_t i = 0; i < cand_.size(); ++i) {
       c.push_back(Out("c-" + std::to_string(i) + ".tap"));
       Tool(Concat({"diff", "-b", merged, "-c", cand_[i], "--partial", "-o", c.back()}, options));
