@@ -530,6 +530,9 @@ Command AddDiffCommand(CLI::App& app) {
       --baseline-window 2024-05-01T09:00:00Z..2024-05-01T10:00:00Z --candidate-window 1h
   trace-analyze diff --jaeger http://jaeger:16686 --service frontend \
       --deploy-time 2024-05-01T10:00:00Z --window 30m --max-traces 1000
+  trace-analyze diff -b before/shard-1.jsonl --partial -o base-1.tap      # stage 1, per shard
+  trace-analyze diff -b base-*.tap -c after/shard-1.jsonl --partial -o cand-1.tap   # stage 2
+  trace-analyze diff -b base-*.tap -c cand-*.tap --format json -o diff.json   # docs/scale-out.md
 )");
 }
 
