@@ -213,6 +213,10 @@ TEST_F(MergeCliTest, BrokenForeignAndMismatchedPartsAreErrorsNamingTheFile) {
   EXPECT_THAT(Tool({"merge", a, "--partial"}, 2).err, HasSubstr("--partial needs -o FILE"));
   Tool({"merge", a, causal, "--partial", "-o", Out("never.tap")}, 2);
   EXPECT_FALSE(fs::exists(Out("never.tap")));
+  // Never over a part.
+  EXPECT_THAT(Tool({"merge", a, "--partial", "-o", a}, 2).err,
+              HasSubstr(a + ": refusing to overwrite an input file"));
+  EXPECT_EQ(ReadFile(a), bytes);
   // analyze --partial refuses report options it cannot honour.
   EXPECT_THAT(Tool({"analyze", (*shards_)[0], "--partial", "-o", Out("x.tap"), "--report",
                     "html=" + Out("x.html")},
