@@ -11,6 +11,7 @@
 #ifndef TRACE_ANALYZE_ANALYZER_DETECTOR_H_
 #define TRACE_ANALYZE_ANALYZER_DETECTOR_H_
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -22,6 +23,7 @@
 #include "analyzer/detector_config.h"
 #include "analyzer/detectors.h"
 #include "analyzer/model.h"
+#include "analyzer/name_memo.h"
 
 namespace trace_analyze::analyzer {
 
@@ -30,6 +32,9 @@ namespace trace_analyze::analyzer {
 struct Call {
   std::string_view text;
   bool from_attribute = false;
+  // std::hash of `text` when from_attribute, else 0: the N+1 and repeated-call
+  // detectors both compare statements and URLs by it.
+  uint64_t text_hash = 0;
 };
 
 // One analysed trace (Normalize()d, critical path computed in `cp`'s mode),
@@ -96,9 +101,22 @@ namespace internal {
 Call CallOf(const Trace& trace, const Span& span);
 // The values of the identity attributes of a call (http.method, rpc.service,
 // db.name, …), in a fixed order, "" where absent.
-std::vector<std::string_view> KeyAttributeValues(const Trace& trace, const Span& span);
+using KeyAttributes = std::array<std::string_view, 8>;
+KeyAttributes KeyAttributeValues(const Trace& trace, const Span& span);
 // Service and parameterised operation name.
 OpName NameOf(const Span& span);
+// NameOf, computed once per distinct (service, operation) of a trace: the
+// instances of a pattern mostly share their parent's and call's names.
+class NameCache {
+ public:
+  // Forgets the previous trace's names (call it for each trace).
+  void Clear();
+  const OpName& Of(const Span& span);
+
+ private:
+  NameMemo<uint32_t> memo_;  // by the strings' addresses, into names_
+  std::vector<OpName> names_;
+};
 // An instance as a picture (FindingExample, re-timed by `model`): the
 // parent's children and the `members` (deeper spans too), in start order, at
 // most 80 around the members.

@@ -1,6 +1,7 @@
 // Helpers shared by the detectors (declared in detector.h).
 #include <algorithm>
 #include <array>
+#include <functional>
 
 #include "analyzer/detector.h"
 #include "analyzer/parameterize.h"
@@ -17,7 +18,7 @@ constexpr std::string_view kCallAttributes[] = {
     "db.statement", "db.query.text", "http.url", "url.full", "http.target", "url.path",
 };
 // Attributes that, with the call text, make two calls identical.
-constexpr std::string_view kKeyAttributes[] = {
+constexpr std::string_view kKeyAttributes[std::tuple_size_v<KeyAttributes>] = {
     "http.method", "http.request.method", "rpc.service",           "rpc.method",
     "db.name",     "db.namespace",        "messaging.destination", "messaging.destination.name",
 };
@@ -58,18 +59,30 @@ bool HintMatches(const std::string& name, const OpName& op) {
 
 Call CallOf(const Trace& trace, const Span& span) {
   for (std::string_view v : FirstValues(trace, span, kCallAttributes)) {
-    if (!v.empty()) return {v, true};
+    if (!v.empty()) return {v, true, std::hash<std::string_view>{}(v)};
   }
-  return {span.operation, false};
+  return {span.operation, false, 0};
 }
 
-std::vector<std::string_view> KeyAttributeValues(const Trace& trace, const Span& span) {
-  const auto values = FirstValues(trace, span, kKeyAttributes);
-  return {values.begin(), values.end()};
+KeyAttributes KeyAttributeValues(const Trace& trace, const Span& span) {
+  return FirstValues(trace, span, kKeyAttributes);
 }
 
 OpName NameOf(const Span& span) {
   return {std::string(span.service), Parameterize(span.operation)};
+}
+
+void NameCache::Clear() {
+  memo_.Clear();
+  names_.clear();
+}
+
+const OpName& NameCache::Of(const Span& span) {
+  const uint32_t i = memo_.Get(span.service, span.operation, [&] {
+    names_.push_back(NameOf(span));
+    return static_cast<uint32_t>(names_.size() - 1);
+  });
+  return names_[i];
 }
 
 FindingExample ExamplePicture(const Trace& t, std::span<const int64_t> critical, SpanIndex parent,

@@ -55,6 +55,8 @@ std::unique_ptr<Observation> NPlusOneDetector::Observe(const DetectorContext& ct
   // A call's group key (service, parameterised call text) by its strings.
   thread_local NameMemo<uint64_t> memo;
   memo.Clear();
+  thread_local NameCache names;
+  names.Clear();
   std::string& templ = scratch.templ;
   KeyedSpans& keyed = scratch.keyed;
   std::vector<SpanIndex>& members = scratch.members;
@@ -90,7 +92,9 @@ std::unique_ptr<Observation> NPlusOneDetector::Observe(const DetectorContext& ct
         const SpanIndex c = children[keyed[k].second];
         members.push_back(c);
         positions.push_back(keyed[k].second);
-        params.push_back(std::hash<std::string_view>{}(ctx.calls[c].text));
+        const Call& call = ctx.calls[c];
+        params.push_back(call.from_attribute ? call.text_hash
+                                             : std::hash<std::string_view>{}(call.text));
         any_parameters |= ctx.calls[c].from_attribute;
       }
       std::sort(members.begin(), members.end());  // input order: a deterministic first member
@@ -123,8 +127,8 @@ std::unique_ptr<Observation> NPlusOneDetector::Observe(const DetectorContext& ct
         no_parameters = true;
       }
       FindingInstance f;
-      f.parent = NameOf(t.spans[p]);
-      f.call = NameOf(t.spans[members.front()]);
+      f.parent = names.Of(t.spans[p]);
+      f.call = names.Of(t.spans[members.front()]);
       intervals.clear();
       int64_t longest = 0;
       for (SpanIndex c : members) {

@@ -49,6 +49,8 @@ std::unique_ptr<Observation> RepeatedCallDetector::Observe(const DetectorContext
     std::string templ;
   };
   thread_local Scratch scratch;
+  thread_local NameCache names;
+  names.Clear();
   KeyedSpans& keyed = scratch.keyed;
   // The identity of a call (service, operation, call text, key attributes) as
   // a hash; 0 when the call text has no parameters (then "identical" cannot
@@ -56,7 +58,7 @@ std::unique_ptr<Observation> RepeatedCallDetector::Observe(const DetectorContext
   // at least min_calls spans share get one (most texts carry a unique value).
   keyed.clear();
   for (SpanIndex i = 0; i < t.spans.size(); ++i) {
-    if (ctx.calls[i].from_attribute) keyed.emplace_back(AddToKey(0, ctx.calls[i].text), i);
+    if (ctx.calls[i].from_attribute) keyed.emplace_back(ctx.calls[i].text_hash, i);
   }
   std::sort(keyed.begin(), keyed.end());
   std::vector<uint64_t>& identity = scratch.identity;
@@ -96,8 +98,8 @@ std::unique_ptr<Observation> RepeatedCallDetector::Observe(const DetectorContext
     const Span& first = t.spans[members.front()];
     FindingInstance f;
     const SpanIndex parent = t.topology.tree_parent[members.front()];
-    f.parent = parent == kNoSpan ? OpName{} : NameOf(t.spans[parent]);
-    f.call = NameOf(first);
+    if (parent != kNoSpan) f.parent = names.Of(t.spans[parent]);
+    f.call = names.Of(first);
     const std::string_view text = ctx.calls[members.front()].text;
     intervals.clear();
     int64_t max_critical = 0;
