@@ -32,9 +32,6 @@ namespace trace_analyze::analyzer {
 struct Call {
   std::string_view text;
   bool from_attribute = false;
-  // std::hash of `text` when from_attribute, else 0: the N+1 and repeated-call
-  // detectors both compare statements and URLs by it.
-  uint64_t text_hash = 0;
 };
 
 // One analysed trace (Normalize()d, critical path computed in `cp`'s mode),

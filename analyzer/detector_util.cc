@@ -1,7 +1,6 @@
 // Helpers shared by the detectors (declared in detector.h).
 #include <algorithm>
 #include <array>
-#include <functional>
 
 #include "analyzer/detector.h"
 #include "analyzer/parameterize.h"
@@ -59,9 +58,9 @@ bool HintMatches(const std::string& name, const OpName& op) {
 
 Call CallOf(const Trace& trace, const Span& span) {
   for (std::string_view v : FirstValues(trace, span, kCallAttributes)) {
-    if (!v.empty()) return {v, true, std::hash<std::string_view>{}(v)};
+    if (!v.empty()) return {v, true};
   }
-  return {span.operation, false, 0};
+  return {span.operation, false};
 }
 
 KeyAttributes KeyAttributeValues(const Trace& trace, const Span& span) {

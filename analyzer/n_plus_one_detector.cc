@@ -92,9 +92,7 @@ std::unique_ptr<Observation> NPlusOneDetector::Observe(const DetectorContext& ct
         const SpanIndex c = children[keyed[k].second];
         members.push_back(c);
         positions.push_back(keyed[k].second);
-        const Call& call = ctx.calls[c];
-        params.push_back(call.from_attribute ? call.text_hash
-                                             : std::hash<std::string_view>{}(call.text));
+        params.push_back(std::hash<std::string_view>{}(ctx.calls[c].text));
         any_parameters |= ctx.calls[c].from_attribute;
       }
       std::sort(members.begin(), members.end());  // input order: a deterministic first member

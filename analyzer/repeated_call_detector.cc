@@ -58,7 +58,7 @@ std::unique_ptr<Observation> RepeatedCallDetector::Observe(const DetectorContext
   // at least min_calls spans share get one (most texts carry a unique value).
   keyed.clear();
   for (SpanIndex i = 0; i < t.spans.size(); ++i) {
-    if (ctx.calls[i].from_attribute) keyed.emplace_back(ctx.calls[i].text_hash, i);
+    if (ctx.calls[i].from_attribute) keyed.emplace_back(AddToKey(0, ctx.calls[i].text), i);
   }
   std::sort(keyed.begin(), keyed.end());
   std::vector<uint64_t>& identity = scratch.identity;
