@@ -28,10 +28,19 @@
 namespace trace_analyze::analyzer {
 
 // What a span calls: its DB statement, else its URL, else its operation name
-// (`from_attribute` tells which).
-struct Call {
-  std::string_view text;
-  bool from_attribute = false;
+// (from_attribute() tells which). 16 bytes: FindBottlenecks keeps one per
+// span, and a million-span trace is analysed within its file's size.
+class Call {
+ public:
+  Call(std::string_view text, bool from_attribute)
+      : data_(text.data()), size_and_flag_(text.size() | (from_attribute ? kFromAttribute : 0)) {}
+  std::string_view text() const { return {data_, size_and_flag_ & ~kFromAttribute}; }
+  bool from_attribute() const { return (size_and_flag_ & kFromAttribute) != 0; }
+
+ private:
+  static constexpr size_t kFromAttribute = size_t{1} << 63;  // no text is that long
+  const char* data_;
+  size_t size_and_flag_;
 };
 
 // One analysed trace (Normalize()d, critical path computed in `cp`'s mode),
