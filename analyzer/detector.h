@@ -23,7 +23,6 @@
 #include "analyzer/detector_config.h"
 #include "analyzer/detectors.h"
 #include "analyzer/model.h"
-#include "analyzer/name_memo.h"
 
 namespace trace_analyze::analyzer {
 
@@ -111,18 +110,6 @@ using KeyAttributes = std::array<std::string_view, 8>;
 KeyAttributes KeyAttributeValues(const Trace& trace, const Span& span);
 // Service and parameterised operation name.
 OpName NameOf(const Span& span);
-// NameOf, computed once per distinct (service, operation) of a trace: the
-// instances of a pattern mostly share their parent's and call's names.
-class NameCache {
- public:
-  // Forgets the previous trace's names (call it for each trace).
-  void Clear();
-  const OpName& Of(const Span& span);
-
- private:
-  NameMemo<uint32_t> memo_;  // by the strings' addresses, into names_
-  std::vector<OpName> names_;
-};
 // An instance as a picture (FindingExample, re-timed by `model`): the
 // parent's children and the `members` (deeper spans too), in start order, at
 // most 80 around the members.

@@ -71,19 +71,6 @@ OpName NameOf(const Span& span) {
   return {std::string(span.service), Parameterize(span.operation)};
 }
 
-void NameCache::Clear() {
-  memo_.Clear();
-  names_.clear();
-}
-
-const OpName& NameCache::Of(const Span& span) {
-  const uint32_t i = memo_.Get(span.service, span.operation, [&] {
-    names_.push_back(NameOf(span));
-    return static_cast<uint32_t>(names_.size() - 1);
-  });
-  return names_[i];
-}
-
 FindingExample ExamplePicture(const Trace& t, std::span<const int64_t> critical, SpanIndex parent,
                               std::vector<SpanIndex> members, RetimeModel model) {
   constexpr size_t kMaxPictureSpans = 80, kContext = 3;

@@ -55,8 +55,6 @@ std::unique_ptr<Observation> NPlusOneDetector::Observe(const DetectorContext& ct
   // A call's group key (service, parameterised call text) by its strings.
   thread_local NameMemo<uint64_t> memo;
   memo.Clear();
-  thread_local NameCache names;
-  names.Clear();
   std::string& templ = scratch.templ;
   KeyedSpans& keyed = scratch.keyed;
   std::vector<SpanIndex>& members = scratch.members;
@@ -125,8 +123,8 @@ std::unique_ptr<Observation> NPlusOneDetector::Observe(const DetectorContext& ct
         no_parameters = true;
       }
       FindingInstance f;
-      f.parent = names.Of(t.spans[p]);
-      f.call = names.Of(t.spans[members.front()]);
+      f.parent = NameOf(t.spans[p]);
+      f.call = NameOf(t.spans[members.front()]);
       intervals.clear();
       int64_t longest = 0;
       for (SpanIndex c : members) {

@@ -49,8 +49,6 @@ std::unique_ptr<Observation> RepeatedCallDetector::Observe(const DetectorContext
     std::string templ;
   };
   thread_local Scratch scratch;
-  thread_local NameCache names;
-  names.Clear();
   KeyedSpans& keyed = scratch.keyed;
   // The identity of a call (service, operation, call text, key attributes) as
   // a hash; 0 when the call text has no parameters (then "identical" cannot
@@ -98,8 +96,8 @@ std::unique_ptr<Observation> RepeatedCallDetector::Observe(const DetectorContext
     const Span& first = t.spans[members.front()];
     FindingInstance f;
     const SpanIndex parent = t.topology.tree_parent[members.front()];
-    if (parent != kNoSpan) f.parent = names.Of(t.spans[parent]);
-    f.call = names.Of(first);
+    f.parent = parent == kNoSpan ? OpName{} : NameOf(t.spans[parent]);
+    f.call = NameOf(first);
     const std::string_view text = ctx.calls[members.front()].text();
     intervals.clear();
     int64_t max_critical = 0;

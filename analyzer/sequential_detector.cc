@@ -116,16 +116,7 @@ constexpr std::string_view kNotData[] = {
     "sampler.param",
 };
 
-// Bit L set: some key of kNotData is L bytes long (all are shorter than 64).
-constexpr uint64_t kNotDataLengths = [] {
-  uint64_t bits = 0;
-  for (std::string_view k : kNotData) bits |= uint64_t{1} << k.size();
-  return bits;
-}();
-
 bool IsData(std::string_view key) {
-  // Most keys are told apart by their length alone.
-  if (key.size() >= 64 || (kNotDataLengths >> key.size() & 1) == 0) return true;
   return std::find(std::begin(kNotData), std::end(kNotData), key) == std::end(kNotData);
 }
 
