@@ -12,6 +12,7 @@
 #ifndef TRACE_ANALYZE_ANALYZER_DETECTOR_H_
 #define TRACE_ANALYZE_ANALYZER_DETECTOR_H_
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -27,10 +28,19 @@
 namespace trace_analyze::analyzer {
 
 // What a span calls: its DB statement, else its URL, else its operation name
-// (`from_attribute` tells which).
-struct Call {
-  std::string_view text;
-  bool from_attribute = false;
+// (from_attribute() tells which). 16 bytes: FindBottlenecks keeps one per
+// span, and a million-span trace is analysed within its file's size.
+class Call {
+ public:
+  Call(std::string_view text, bool from_attribute)
+      : data_(text.data()), size_and_flag_(text.size() | (from_attribute ? kFromAttribute : 0)) {}
+  std::string_view text() const { return {data_, size_and_flag_ & ~kFromAttribute}; }
+  bool from_attribute() const { return (size_and_flag_ & kFromAttribute) != 0; }
+
+ private:
+  static constexpr size_t kFromAttribute = size_t{1} << 63;  // no text is that long
+  const char* data_;
+  size_t size_and_flag_;
 };
 
 // One analysed trace (Normalize()d, critical path computed in `cp`'s mode),
@@ -102,7 +112,8 @@ namespace internal {
 Call CallOf(const Trace& trace, const Span& span);
 // The values of the identity attributes of a call (http.method, rpc.service,
 // db.name, …), in a fixed order, "" where absent.
-std::vector<std::string_view> KeyAttributeValues(const Trace& trace, const Span& span);
+using KeyAttributes = std::array<std::string_view, 8>;
+KeyAttributes KeyAttributeValues(const Trace& trace, const Span& span);
 // Service and parameterised operation name.
 OpName NameOf(const Span& span);
 // An instance as a picture (FindingExample, re-timed by `model`): the

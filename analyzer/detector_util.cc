@@ -17,7 +17,7 @@ constexpr std::string_view kCallAttributes[] = {
     "db.statement", "db.query.text", "http.url", "url.full", "http.target", "url.path",
 };
 // Attributes that, with the call text, make two calls identical.
-constexpr std::string_view kKeyAttributes[] = {
+constexpr std::string_view kKeyAttributes[std::tuple_size_v<KeyAttributes>] = {
     "http.method", "http.request.method", "rpc.service",           "rpc.method",
     "db.name",     "db.namespace",        "messaging.destination", "messaging.destination.name",
 };
@@ -63,9 +63,8 @@ Call CallOf(const Trace& trace, const Span& span) {
   return {span.operation, false};
 }
 
-std::vector<std::string_view> KeyAttributeValues(const Trace& trace, const Span& span) {
-  const auto values = FirstValues(trace, span, kKeyAttributes);
-  return {values.begin(), values.end()};
+KeyAttributes KeyAttributeValues(const Trace& trace, const Span& span) {
+  return FirstValues(trace, span, kKeyAttributes);
 }
 
 OpName NameOf(const Span& span) {

@@ -71,7 +71,7 @@ std::unique_ptr<Observation> NPlusOneDetector::Observe(const DetectorContext& ct
     significant.assign(1, 0);
     for (size_t k = 0; k < children.size(); ++k) {
       const SpanIndex c = children[k];
-      const std::string_view service = t.spans[c].service, text = ctx.calls[c].text;
+      const std::string_view service = t.spans[c].service, text = ctx.calls[c].text();
       const uint64_t key = memo.Get(service, text, [&] {
         ParameterizeInto(text, &templ);
         return AddToKey(AddToKey(0, service), templ);
@@ -90,8 +90,8 @@ std::unique_ptr<Observation> NPlusOneDetector::Observe(const DetectorContext& ct
         const SpanIndex c = children[keyed[k].second];
         members.push_back(c);
         positions.push_back(keyed[k].second);
-        params.push_back(std::hash<std::string_view>{}(ctx.calls[c].text));
-        any_parameters |= ctx.calls[c].from_attribute;
+        params.push_back(std::hash<std::string_view>{}(ctx.calls[c].text()));
+        any_parameters |= ctx.calls[c].from_attribute();
       }
       std::sort(members.begin(), members.end());  // input order: a deterministic first member
       // Distinct texts, counted by hash (a collision, ~n²/2^64, would count
@@ -141,7 +141,7 @@ std::unique_ptr<Observation> NPlusOneDetector::Observe(const DetectorContext& ct
       f.optimistic_us = std::max<int64_t>(0, f.union_us - longest);
       f.realistic_us = std::clamp<int64_t>(f.critical_us - longest, 0, f.optimistic_us);
       f.no_parameters = no_parameters;
-      const std::string call = Parameterize(ctx.calls[members.front()].text);
+      const std::string call = Parameterize(ctx.calls[members.front()].text());
       if (!no_parameters) f.example_key = call;  // else it is the operation name
       f.fingerprint = PatternFingerprint(
           {"n_plus_one", f.parent.service, f.parent.operation, f.call.service, call});

@@ -9,36 +9,29 @@ namespace {
 
 // Character classes by table: this runs over every span name and attribute
 // value, and the <cctype> functions are calls into the C locale.
-enum : uint8_t { kDigit = 1, kHexLetter = 2, kWord = 4 };
+enum : uint8_t { kDigit = 1, kHex = 2, kWord = 4 };
 
 constexpr std::array<uint8_t, 256> MakeClasses() {
   std::array<uint8_t, 256> t{};
-  for (int c = '0'; c <= '9'; ++c) t[c] = kDigit | kWord;
-  for (int c = 'a'; c <= 'z'; ++c) t[c] = kWord | (c <= 'f' ? kHexLetter : 0);
-  for (int c = 'A'; c <= 'Z'; ++c) t[c] = kWord | (c <= 'F' ? kHexLetter : 0);
+  for (int c = '0'; c <= '9'; ++c) t[c] = kDigit | kHex | kWord;
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = kWord | (c <= 'f' ? kHex : 0);
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = kWord | (c <= 'F' ? kHex : 0);
   t['_'] = kWord;
   return t;
 }
 constexpr std::array<uint8_t, 256> kClasses = MakeClasses();
 
 uint8_t ClassOf(char c) { return kClasses[static_cast<unsigned char>(c)]; }
-bool IsHex(char c) { return (ClassOf(c) & (kDigit | kHexLetter)) != 0; }
-bool IsWordChar(char c) { return (ClassOf(c) & kWord) != 0; }
 
-// Length of a UUID (8-4-4-4-12 hex) at text[i], or 0.
-size_t UuidLength(std::string_view text, size_t i) {
-  static constexpr size_t kGroups[] = {8, 4, 4, 4, 12};
-  size_t p = i;
-  for (size_t g = 0; g < 5; ++g) {
-    for (size_t k = 0; k < kGroups[g]; ++k, ++p) {
-      if (p >= text.size() || !IsHex(text[p])) return 0;
-    }
-    if (g < 4) {
-      if (p >= text.size() || text[p] != '-') return 0;
-      ++p;
-    }
+// Whether text[i, i + 36) is a UUID (8-4-4-4-12 hex digits) and ends a word.
+bool IsUuidAt(std::string_view text, size_t i) {
+  static constexpr size_t kDashes[] = {8, 13, 18, 23};
+  if (text.size() - i < 36) return false;
+  for (size_t k = 0; k < 36; ++k) {
+    const bool dash = k == kDashes[0] || k == kDashes[1] || k == kDashes[2] || k == kDashes[3];
+    if (dash ? text[i + k] != '-' : (ClassOf(text[i + k]) & kHex) == 0) return false;
   }
-  return p - i;
+  return i + 36 == text.size() || (ClassOf(text[i + 36]) & kWord) == 0;
 }
 
 // The kinds of value a text can hold; everything else is other text.
@@ -46,16 +39,17 @@ enum class Value { kUuid, kHex, kNumber, kLiteral };
 
 // Calls on_value(kind, begin, length) for each value of `text`, in order.
 // Words (runs of word characters) are taken whole: only a word that is
-// entirely digits or hex, or a UUID, is a value, so "v2" and "utf8" are not.
-// One pass; a word that starts with a letter other than a-f skips at once.
+// entirely digits (a number), or hex digits with a digit and at least 8 long
+// (an id), or a UUID starting at a word, is a value, so "v2" and "utf8" are
+// not; a quoted literal is one value. One pass, each character classified
+// once by table.
 template <class OnValue>
 void ForEachValue(std::string_view text, OnValue&& on_value) {
   const size_t n = text.size();
   size_t i = 0;
   while (i < n) {
     const char c = text[i];
-    const uint8_t cls = ClassOf(c);
-    if ((cls & kWord) == 0) {
+    if ((ClassOf(c) & kWord) == 0) {
       if (c == '\'' || c == '"') {
         const size_t end = text.find(c, i + 1);
         if (end != std::string_view::npos) {
@@ -67,31 +61,22 @@ void ForEachValue(std::string_view text, OnValue&& on_value) {
       ++i;
       continue;
     }
-    if ((cls & (kDigit | kHexLetter)) == 0) {  // neither a number nor hex
-      while (i < n && IsWordChar(text[i])) ++i;
-      continue;
+    // A word: the classes all its characters share (`all`) and any has.
+    const size_t begin = i;
+    uint8_t all = kDigit | kHex, any = 0;
+    for (uint8_t k; i < n && ((k = ClassOf(text[i])) & kWord) != 0; ++i) {
+      all &= k;
+      any |= k;
     }
-    if (size_t u = UuidLength(text, i); u > 0 && (i + u == n || !IsWordChar(text[i + u]))) {
-      on_value(Value::kUuid, i, u);
-      i += u;
-      continue;
+    const size_t length = i - begin;
+    if ((all & kHex) != 0 && length == 8 && i < n && text[i] == '-' && IsUuidAt(text, begin)) {
+      on_value(Value::kUuid, begin, 36);
+      i = begin + 36;
+    } else if ((all & kDigit) != 0) {
+      on_value(Value::kNumber, begin, length);
+    } else if ((all & kHex) != 0 && (any & kDigit) != 0 && length >= 8) {
+      on_value(Value::kHex, begin, length);
     }
-    size_t end = i;
-    bool all_digits = true, all_hex = true, has_digit = false;
-    for (; end < n; ++end) {
-      const uint8_t k = ClassOf(text[end]);
-      if ((k & kWord) == 0) break;
-      all_digits = all_digits && (k & kDigit) != 0;
-      all_hex = all_hex && (k & (kDigit | kHexLetter)) != 0;
-      has_digit = has_digit || (k & kDigit) != 0;
-    }
-    const size_t length = end - i;
-    if (all_digits) {
-      on_value(Value::kNumber, i, length);
-    } else if (all_hex && has_digit && length >= 8) {
-      on_value(Value::kHex, i, length);
-    }
-    i = end;
   }
 }
 

@@ -56,7 +56,7 @@ std::unique_ptr<Observation> RepeatedCallDetector::Observe(const DetectorContext
   // at least min_calls spans share get one (most texts carry a unique value).
   keyed.clear();
   for (SpanIndex i = 0; i < t.spans.size(); ++i) {
-    if (ctx.calls[i].from_attribute) keyed.emplace_back(AddToKey(0, ctx.calls[i].text), i);
+    if (ctx.calls[i].from_attribute()) keyed.emplace_back(AddToKey(0, ctx.calls[i].text()), i);
   }
   std::sort(keyed.begin(), keyed.end());
   std::vector<uint64_t>& identity = scratch.identity;
@@ -70,7 +70,7 @@ std::unique_ptr<Observation> RepeatedCallDetector::Observe(const DetectorContext
   for (SpanIndex i = 0; i < t.spans.size(); ++i) {
     if (identity[i] == 0) continue;
     const Span& s = t.spans[i];
-    uint64_t h = AddToKey(AddToKey(AddToKey(0, s.service), s.operation), ctx.calls[i].text);
+    uint64_t h = AddToKey(AddToKey(AddToKey(0, s.service), s.operation), ctx.calls[i].text());
     for (std::string_view v : KeyAttributeValues(t, s)) h = AddToKey(h, v);
     identity[i] = h == 0 ? 1 : h;
   }
@@ -98,7 +98,7 @@ std::unique_ptr<Observation> RepeatedCallDetector::Observe(const DetectorContext
     const SpanIndex parent = t.topology.tree_parent[members.front()];
     f.parent = parent == kNoSpan ? OpName{} : NameOf(t.spans[parent]);
     f.call = NameOf(first);
-    const std::string_view text = ctx.calls[members.front()].text;
+    const std::string_view text = ctx.calls[members.front()].text();
     intervals.clear();
     int64_t max_critical = 0;
     for (SpanIndex c : members) {

@@ -65,13 +65,13 @@ TEST(CallOfTest, PrefersStatementThenUrlFirstOccurrenceElseOperation) {
                 .Build();
   auto call = [&](size_t i) { return internal::CallOf(t, t.spans[i]); };
   ASSERT_EQ(t.spans.size(), 4u);
-  EXPECT_EQ(call(0).text, "SELECT 1");
-  EXPECT_TRUE(call(0).from_attribute);
-  EXPECT_EQ(call(1).text, "/p");
-  EXPECT_TRUE(call(1).from_attribute);
-  EXPECT_EQ(call(2).text, "op-c");
-  EXPECT_FALSE(call(2).from_attribute);
-  EXPECT_EQ(call(3).text, "/first-preferred");  // http.url is preferred to url.full
+  EXPECT_EQ(call(0).text(), "SELECT 1");
+  EXPECT_TRUE(call(0).from_attribute());
+  EXPECT_EQ(call(1).text(), "/p");
+  EXPECT_TRUE(call(1).from_attribute());
+  EXPECT_EQ(call(2).text(), "op-c");
+  EXPECT_FALSE(call(2).from_attribute());
+  EXPECT_EQ(call(3).text(), "/first-preferred");  // http.url is preferred to url.full
 }
 
 TEST(SequentialDetectorTest, FlagsBackToBackChainWithSavings) {

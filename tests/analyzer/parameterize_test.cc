@@ -18,6 +18,15 @@ TEST(ParameterizeTest, ReplacesValuesNotWords) {
   // Letters are kept: versions, words with digits, short hex-looking words.
   EXPECT_EQ(Parameterize("utf8 v2 beef cafe"), "utf8 v2 beef cafe");
   EXPECT_EQ(Parameterize("deadbeef"), "deadbeef");  // hex needs a digit
+  // A UUID starts a word and ends one; an 8-digit group alone is an id.
+  EXPECT_EQ(Parameterize("k=123e4567-e89b-12d3-a456-426614174000"), "k={uuid}");
+  EXPECT_EQ(Parameterize("123e4567-e89b-12d3-a456-426614174000x"),
+            "{id}-e89b-12d3-a456-426614174000x");
+  EXPECT_EQ(Parameterize("x123e4567-e89b-12d3-a456-426614174000"), "x123e4567-e89b-12d3-a456-{n}");
+  EXPECT_EQ(Parameterize("12345678-abc"), "{n}-abc");
+  // An unterminated quote is plain text.
+  EXPECT_EQ(Parameterize("name = 'bob"), "name = 'bob");
+  EXPECT_EQ(Parameterize(""), "");
 }
 
 TEST(ParameterizeTest, ValueTokens) {
