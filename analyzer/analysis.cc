@@ -12,7 +12,7 @@ const char* CpModeName(CpMode mode) { return mode == CpMode::kJaeger ? "jaeger" 
 
 TraceAnalyzer::TraceAnalyzer(const AnalysisOptions& options)
     : options_(options),
-      profile_(options.max_heaviest),
+      profile_(options.max_heaviest, options.approx_quantiles),
       findings_(options.detectors.max_examples) {}
 
 const CriticalPath& TraceAnalyzer::Analyze(Trace& trace) {

@@ -30,6 +30,9 @@ struct AnalysisOptions {
   // them (ReportWriter::uses_stacks); without them the profile has none.
   bool fold_stacks = true;
   bool find_bottlenecks = true;
+  // Latency and per-operation percentiles from QuantileSketches (bounded,
+  // within 0.5 %) instead of every trace's sample (`--approx-quantiles`).
+  bool approx_quantiles = false;
   DetectorConfig detectors;
   // Threads one big trace's detectors may use at once (FindBottlenecks).
   size_t threads = 1;

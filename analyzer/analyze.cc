@@ -6,7 +6,9 @@
 namespace trace_analyze::analyzer {
 
 AnalyzeSession::AnalyzeSession(const AnalysisOptions& analysis, AnalyzeOptions options)
-    : options_(options), analyzer_(analysis) {}
+    : options_(options),
+      analyzer_(analysis),
+      sampler_(kSampleCapacity, kSampleSeed, kMaxSampledSections, analysis.approx_quantiles) {}
 
 void AnalyzeSession::Observe(const Trace& trace, const CriticalPath& path) {
   sampler_.Offer(trace, path);

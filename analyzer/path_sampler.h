@@ -14,6 +14,7 @@
 #include "analyzer/critical_path.h"
 #include "analyzer/model.h"
 #include "analyzer/packed_path.h"
+#include "analyzer/quantile_sketch.h"
 #include "analyzer/results.h"
 
 namespace trace_analyze::analyzer {
@@ -24,6 +25,8 @@ class StateReader;
 // Held sections of all sampled paths (about 100 bytes each, packed), so that
 // inputs of many huge traces cannot fill memory with examples.
 inline constexpr size_t kMaxSampledSections = 4'000'000;
+inline constexpr size_t kSampleCapacity = 512;
+inline constexpr uint64_t kSampleSeed = 20261123;
 
 // The sample is a bottom-k sample: the `capacity` traces with the smallest
 // keys, a key being a hash of the trace id (then the id, duration and path as
@@ -37,8 +40,10 @@ inline constexpr size_t kMaxSampledSections = 4'000'000;
 // the sorted members can only grow when members are added).
 class PathSampler {
  public:
-  explicit PathSampler(size_t capacity = 512, uint64_t seed = 20261123,
-                       size_t max_sections = kMaxSampledSections);
+  // With `approx_quantiles` the durations whose percentiles the
+  // representatives are closest to go into a QuantileSketch.
+  explicit PathSampler(size_t capacity = kSampleCapacity, uint64_t seed = kSampleSeed,
+                       size_t max_sections = kMaxSampledSections, bool approx_quantiles = false);
 
   // Offers one analysed trace; resolves its path only when it is held.
   void Offer(const Trace& trace, const CriticalPath& path);
@@ -71,7 +76,9 @@ class PathSampler {
   size_t capacity_;
   uint64_t seed_;
   size_t max_sections_;
-  std::vector<int64_t> durations_;  // of every offered trace
+  bool approx_quantiles_;
+  std::vector<int64_t> durations_;  // of every offered trace (exact quantiles)
+  QuantileSketch duration_sketch_;  // the same (approximate quantiles)
   std::map<Key, Member> members_;
   uint64_t sections_ = 0;  // of all members, held or not
 };

@@ -23,11 +23,26 @@ void KeepTop(std::vector<HeavySpan>& ranked, size_t max) {
 }
 
 // Adds one trace's sample to `e`: its critical and self time and spans.
-void AddTraceSample(Profile::Entry& e, int64_t critical_us, int64_t self_us, uint64_t spans) {
+void AddTraceSample(Profile::Entry& e, int64_t critical_us, int64_t self_us, uint64_t spans,
+                    bool approx) {
   e.critical_us = SatAdd(e.critical_us, critical_us);
   e.self_us = SatAdd(e.self_us, self_us);
   e.spans += spans;
-  e.per_trace_critical_us.push_back(critical_us);
+  if (approx) {
+    e.sketch.Add(critical_us);
+  } else {
+    e.per_trace_critical_us.push_back(critical_us);
+  }
+}
+
+// The percentiles `ps` of the samples of one key: exact, or from its sketch.
+template <size_t N>
+std::vector<int64_t> PercentilesOf(const std::vector<int64_t>& exact, const QuantileSketch& sketch,
+                                   const std::array<double, N>& ps) {
+  if (sketch.count() == 0) return Percentiles(exact, ps);
+  std::vector<int64_t> out;
+  for (double p : ps) out.push_back(sketch.Percentile(p));
+  return out;
 }
 
 void MergeEntry(Profile::Entry& into, const Profile::Entry& from) {
@@ -37,6 +52,7 @@ void MergeEntry(Profile::Entry& into, const Profile::Entry& from) {
   into.per_trace_critical_us.insert(into.per_trace_critical_us.end(),
                                     from.per_trace_critical_us.begin(),
                                     from.per_trace_critical_us.end());
+  into.sketch.Merge(from.sketch);
 }
 
 ProfileRow MakeRow(OpName name, const Profile::Entry& e, int64_t total_critical_us) {
@@ -46,24 +62,25 @@ ProfileRow MakeRow(OpName name, const Profile::Entry& e, int64_t total_critical_
   row.share = total_critical_us > 0
                   ? static_cast<double>(e.critical_us) / static_cast<double>(total_critical_us)
                   : 0.0;
-  row.traces = e.per_trace_critical_us.size();
+  row.traces = e.traces();
   row.spans = e.spans;
   row.self_us = e.self_us;
   static constexpr std::array<double, 3> kPs = {50, 95, 99};
-  const std::vector<int64_t> p = Percentiles(e.per_trace_critical_us, kPs);
+  const std::vector<int64_t> p = PercentilesOf(e.per_trace_critical_us, e.sketch, kPs);
   row.p50_us = p[0];
   row.p95_us = p[1];
   row.p99_us = p[2];
   return row;
 }
 
-RootLatencyRow MakeRootRow(OpName root, const std::vector<int64_t>& durations, uint64_t errors) {
+RootLatencyRow MakeRootRow(OpName root, const std::vector<int64_t>& durations,
+                           const QuantileSketch& sketch, uint64_t errors) {
   RootLatencyRow row;
   row.root = std::move(root);
-  row.traces = durations.size();
+  row.traces = durations.size() + sketch.count();
   row.errors = errors;
   static constexpr std::array<double, 5> kPs = {50, 90, 95, 99, 100};
-  const std::vector<int64_t> p = Percentiles(durations, kPs);
+  const std::vector<int64_t> p = PercentilesOf(durations, sketch, kPs);
   row.p50_us = p[0];
   row.p90_us = p[1];
   row.p95_us = p[2];
@@ -279,17 +296,23 @@ void Profile::Add(const TraceSummary& summary) {
     uint64_t service_spans = 0;
     for (; i < summary.ops.size() && summary.ops[i].name.service == service; ++i) {
       const TraceSummary::Op& op = summary.ops[i];
-      AddTraceSample(FindOrAdd(by_operation_, op.name), op.critical_us, op.self_us, op.spans);
+      AddTraceSample(FindOrAdd(by_operation_, op.name), op.critical_us, op.self_us, op.spans,
+                     approx_quantiles_);
       service_critical_us = SatAdd(service_critical_us, op.critical_us);
       service_self_us = SatAdd(service_self_us, op.self_us);
       service_spans += op.spans;
     }
-    AddTraceSample(by_service_[service], service_critical_us, service_self_us, service_spans);
+    AddTraceSample(by_service_[service], service_critical_us, service_self_us, service_spans,
+                   approx_quantiles_);
   }
 
   if (!summary.ops.empty()) {
     RootEntry& root = FindOrAdd(by_root_, summary.root);
-    root.durations_us.push_back(summary.duration_us);
+    if (approx_quantiles_) {
+      root.sketch.Add(summary.duration_us);
+    } else {
+      root.durations_us.push_back(summary.duration_us);
+    }
     if (summary.error) ++root.errors;
   }
   AddHeavy(summary.heaviest);
@@ -326,6 +349,7 @@ void Profile::Merge(const Profile& other) {
   for (const auto& [key, e] : other.by_root_) {
     RootEntry& into = by_root_[key];
     into.durations_us.insert(into.durations_us.end(), e.durations_us.begin(), e.durations_us.end());
+    into.sketch.Merge(e.sketch);
     into.errors += e.errors;
   }
   AddHeavy(other.heaviest_);
@@ -338,18 +362,20 @@ ProfileReport BuildProfileReport(const Profile& profile, size_t top_n) {
   report.critical_path_us = profile.critical_path_us();
 
   std::vector<int64_t> all_durations;
+  QuantileSketch all_sketch;
   uint64_t all_errors = 0;
   std::vector<RootLatencyRow> roots;
   for (const auto& [key, e] : profile.by_root()) {
     all_durations.insert(all_durations.end(), e.durations_us.begin(), e.durations_us.end());
+    all_sketch.Merge(e.sketch);
     all_errors += e.errors;
-    roots.push_back(MakeRootRow(key, e.durations_us, e.errors));
+    roots.push_back(MakeRootRow(key, e.durations_us, e.sketch, e.errors));
   }
   std::stable_sort(roots.begin(), roots.end(),
                    [](const RootLatencyRow& a, const RootLatencyRow& b) {
                      return a.traces > b.traces;  // ties keep the map's (service, operation) order
                    });
-  report.root_latency.push_back(MakeRootRow({"", "all"}, all_durations, all_errors));
+  report.root_latency.push_back(MakeRootRow({"", "all"}, all_durations, all_sketch, all_errors));
   report.root_latency.insert(report.root_latency.end(), roots.begin(), roots.end());
 
   for (const auto& [service, e] : profile.by_service()) {

@@ -20,6 +20,7 @@
 #include "analyzer/data_quality.h"
 #include "analyzer/model.h"
 #include "analyzer/op_name.h"
+#include "analyzer/quantile_sketch.h"
 
 namespace trace_analyze::analyzer {
 
@@ -79,11 +80,15 @@ class Profile {
     int64_t self_us = 0;
     uint64_t spans = 0;
     // One sample per trace in which the key has spans: its critical-path µs in
-    // that trace (0 when none of its time was critical).
+    // that trace (0 when none of its time was critical); with approximate
+    // quantiles in `sketch` instead.
     std::vector<int64_t> per_trace_critical_us;
+    QuantileSketch sketch;
+    uint64_t traces() const { return per_trace_critical_us.size() + sketch.count(); }
   };
   struct RootEntry {
-    std::vector<int64_t> durations_us;  // one per trace
+    std::vector<int64_t> durations_us;  // one per trace (exact quantiles)
+    QuantileSketch sketch;              // the same (approximate quantiles)
     uint64_t errors = 0;                // traces with an error span
   };
   using OpKey = OpName;
@@ -102,7 +107,10 @@ class Profile {
   using OpMap = std::map<OpKey, Entry, OpKeyLess>;
   using RootMap = std::map<OpKey, RootEntry, OpKeyLess>;
 
-  explicit Profile(size_t max_heaviest = 20) : max_heaviest_(max_heaviest) {}
+  // With `approx_quantiles` the per-trace samples go into QuantileSketches
+  // (bounded; percentiles within QuantileSketch::kRelativeAccuracy).
+  explicit Profile(size_t max_heaviest = 20, bool approx_quantiles = false)
+      : max_heaviest_(max_heaviest), approx_quantiles_(approx_quantiles) {}
 
   void Add(const TraceSummary& summary);
   void Merge(const Profile& other);
@@ -126,6 +134,7 @@ class Profile {
   void AddHeavy(const std::vector<HeavySpan>& spans);
 
   size_t max_heaviest_;
+  bool approx_quantiles_;
   uint64_t traces_ = 0;
   int64_t critical_path_us_ = 0;
   DataQuality quality_;

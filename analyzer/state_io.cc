@@ -36,6 +36,7 @@ void Write(StateWriter& w, const Profile::Entry& e) {
   w.I64(e.self_us);
   w.U64(e.spans);
   WriteSamples(w, e.per_trace_critical_us);
+  e.sketch.Save(w);
 }
 
 void Read(StateReader& r, Profile::Entry* e) {
@@ -43,6 +44,7 @@ void Read(StateReader& r, Profile::Entry* e) {
   e->self_us = r.I64();
   e->spans = r.U64();
   ReadSamples(r, &e->per_trace_critical_us);
+  e->sketch.Load(r);
 }
 
 void Write(StateWriter& w, const HeavySpan& s) {
@@ -250,6 +252,7 @@ void Write(StateWriter& w, const AnalysisOptions& v) {
   w.U64(v.max_heaviest);
   w.Bool(v.fold_stacks);
   w.Bool(v.find_bottlenecks);
+  w.Bool(v.approx_quantiles);
   const DetectorConfig& d = v.detectors;
   w.Bool(d.sequential.enabled);
   w.U64(d.sequential.min_chain_length);
@@ -290,6 +293,7 @@ void Read(StateReader& r, AnalysisOptions* v) {
   v->max_heaviest = r.U64();
   v->fold_stacks = r.Bool();
   v->find_bottlenecks = r.Bool();
+  v->approx_quantiles = r.Bool();
   DetectorConfig& d = v->detectors;
   d.sequential.enabled = r.Bool();
   d.sequential.min_chain_length = r.U64();
@@ -367,6 +371,7 @@ void Read(StateReader& r, DiffSideOptions* v) {
 
 void Profile::Save(StateWriter& w) const {
   w.U64(max_heaviest_);
+  w.Bool(approx_quantiles_);
   w.U64(traces_);
   w.I64(critical_path_us_);
   Write(w, quality_);
@@ -384,6 +389,7 @@ void Profile::Save(StateWriter& w) const {
   for (const auto& [name, e] : by_root_) {
     Write(w, name);
     WriteSamples(w, e.durations_us);
+    e.sketch.Save(w);
     w.U64(e.errors);
   }
   w.U64(heaviest_.size());
@@ -399,6 +405,7 @@ void Profile::Save(StateWriter& w) const {
 
 void Profile::Load(StateReader& r) {
   if (r.U64() != max_heaviest_) r.Fail("profile: another number of heaviest spans");
+  if (r.Bool() != approx_quantiles_) r.Fail("profile: another kind of quantiles");
   traces_ = r.U64();
   critical_path_us_ = r.I64();
   Read(r, &quality_);
@@ -421,6 +428,7 @@ void Profile::Load(StateReader& r) {
       },
       [&](RootEntry* e) {
         ReadSamples(r, &e->durations_us);
+        e->sketch.Load(r);
         e->errors = r.U64();
       });
   heaviest_.resize(r.Count());
@@ -499,6 +507,7 @@ void PathSampler::Save(StateWriter& w) const {
   w.U64(seed_);
   w.U64(max_sections_);
   WriteSamples(w, durations_);
+  duration_sketch_.Save(w);
   w.U64(members_.size());
   for (const auto& [key, member] : members_) {
     const auto& [id_hash, id, duration, sections, path_hash] = key;
@@ -518,6 +527,11 @@ void PathSampler::Load(StateReader& r) {
     r.Fail("path sample: another capacity, seed or budget");
   }
   ReadSamples(r, &durations_);
+  duration_sketch_.Load(r);
+  if ((duration_sketch_.count() > 0 && !approx_quantiles_) ||
+      (!durations_.empty() && approx_quantiles_)) {
+    r.Fail("path sample: another kind of quantiles");
+  }
   members_.clear();
   sections_ = 0;
   const size_t n = r.Count();

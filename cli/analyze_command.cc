@@ -26,6 +26,7 @@ struct AnalyzeCommandOptions {
   std::optional<size_t> n_plus_one_min_calls;
   std::optional<size_t> repeated_min_calls;
   bool partial = false;  // --partial: write the mergeable state to -o instead of a report
+  bool approx_quantiles = false;
 };
 
 // `analyze --partial`: the state of the analysis of the inputs, as a file
@@ -63,6 +64,7 @@ int Run(const AnalyzeCommandOptions& options, std::ostream& out, std::ostream& e
   const CommonOptions& common = options.common;
   analyzer::AnalysisOptions analysis = common.ToAnalysisOptions();
   analysis.find_bottlenecks = !options.no_findings;
+  analysis.approx_quantiles = options.approx_quantiles;
   if (!options.config_file.empty()) {
     const Status loaded = LoadConfigFile(options.config_file, &analysis.detectors);
     if (!loaded.ok()) {
@@ -150,6 +152,10 @@ Command AddAnalyzeCommand(CLI::App& app) {
                 "Write the analysis's mergeable state to -o FILE instead of a report; "
                 "`trace-analyze merge` renders the report of many such parts "
                 "(docs/scale-out.md)");
+  cmd->add_flag("--approx-quantiles", options->approx_quantiles,
+                "Latency and per-operation percentiles from mergeable sketches, within 0.5 % "
+                "of the exact ones, instead of one sample per trace: bounded memory and "
+                "partials (docs/scale-out.md)");
   cmd->add_option("--repeated-min-calls", options->repeated_min_calls,
                   "Identical calls in one trace that make a cache candidate; default 2")
       ->type_name("N")

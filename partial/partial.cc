@@ -85,6 +85,9 @@ std::vector<SettingGroup> SettingGroups(Kind kind, const AnalysisOptions& a,
       },
       "");
   group(
+      "quantiles", [&](ByteWriter& w) { w.Bool(a.approx_quantiles); },
+      a.approx_quantiles ? "--approx-quantiles" : "exact");
+  group(
       "detector settings (--config, --min-saving, --n-plus-one-min-calls, "
       "--repeated-min-calls)",
       [&](ByteWriter& w) {
@@ -213,7 +216,9 @@ Partial::Partial(Kind kind, const AnalysisOptions& analysis, DiffSideOptions sid
     : kind_(kind), analysis_(analysis), side_(std::move(side)) {
   analyzer_ = std::make_unique<analyzer::TraceAnalyzer>(analysis_);
   if (kind_ == Kind::kAnalyze) {
-    sampler_ = std::make_unique<analyzer::PathSampler>();
+    sampler_ = std::make_unique<analyzer::PathSampler>(
+        analyzer::kSampleCapacity, analyzer::kSampleSeed, analyzer::kMaxSampledSections,
+        analysis_.approx_quantiles);
     side_ = {};
   } else {
     collector_ = std::make_unique<analyzer::DiffSideCollector>(side_);

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -127,7 +128,8 @@ TEST_F(MergeCliTest, RandomSplitsMergeToTheReportOfAllInputsInEveryFormat) {
   Rng rng(20261207);
   for (const std::vector<std::string>& analysis :
        {std::vector<std::string>{}, std::vector<std::string>{"--cp-mode", "causal"},
-        std::vector<std::string>{"--min-saving", "100", "--n-plus-one-min-calls", "3"}}) {
+        std::vector<std::string>{"--min-saving", "100", "--n-plus-one-min-calls", "3"},
+        std::vector<std::string>{"--approx-quantiles"}}) {
     const std::vector<std::string> parts = SplitAndMerge(rng, analysis);
     for (const std::string& format : kFormats) {
       for (const char* top : {"10", "0"}) {
@@ -139,6 +141,36 @@ TEST_F(MergeCliTest, RandomSplitsMergeToTheReportOfAllInputsInEveryFormat) {
       }
     }
   }
+}
+
+// --approx-quantiles: every latency and per-service/operation percentile
+// within 0.5 % (+ rounding to whole µs) of the exact one; the rest of the
+// report is the same.
+TEST_F(MergeCliTest, ApproximateQuantilesAreWithinTheirBound) {
+  Json exact = Json::parse(Reference({"--format", "json", "--top", "0"}).out);
+  Json approx =
+      Json::parse(Reference({"--format", "json", "--top", "0", "--approx-quantiles"}).out);
+  size_t compared = 0;
+  for (const char* section : {"latency", "services", "operations"}) {
+    ASSERT_EQ(exact[section].size(), approx[section].size()) << section;
+    for (size_t i = 0; i < exact[section].size(); ++i) {
+      for (auto& [key, value] : exact[section][i].items()) {
+        const Json& other = approx[section][i][key];
+        const bool percentile = key.size() > 3 && key[0] == 'p' && key.ends_with("Us");
+        if (!percentile) {
+          EXPECT_EQ(other, value) << section << " " << key;
+          continue;
+        }
+        const auto e = value.get<double>();
+        EXPECT_LE(std::abs(other.get<double>() - e), 0.005 * e + 0.5) << section << " " << key;
+        ++compared;
+      }
+    }
+    exact.erase(section);
+    approx.erase(section);
+  }
+  EXPECT_GT(compared, 300u);
+  EXPECT_EQ(approx.dump(), exact.dump());
 }
 
 TEST_F(MergeCliTest, GateFilesAndTheInputSectionAreThoseOfAnalyze) {
@@ -189,10 +221,11 @@ TEST_F(MergeCliTest, BrokenForeignAndMismatchedPartsAreErrorsNamingTheFile) {
   EXPECT_EQ(merge_error("flip.tap", flipped), "trace-analyze: error: " + Out("flip.tap") +
                                                   ": corrupt partial result: checksum mismatch\n");
   std::string version = bytes;
-  version[8] = 2;
+  version[8] = 9;
   EXPECT_THAT(merge_error("v2.tap", version),
-              HasSubstr(Out("v2.tap") + ": partial format version 2; this trace-analyze reads "
-                                        "version 1"));
+              HasSubstr(Out("v2.tap") + fmt::format(": partial format version 9; this "
+                                                    "trace-analyze reads version {} ",
+                                                    partial::kFormatVersion)));
   EXPECT_EQ(merge_error("traces.tap", ReadFile((*shards_)[2])),
             "trace-analyze: error: " + Out("traces.tap") +
                 ": not a trace-analyze partial result (no partial header)\n");
@@ -203,6 +236,11 @@ TEST_F(MergeCliTest, BrokenForeignAndMismatchedPartsAreErrorsNamingTheFile) {
   CliRun mode = Tool({"merge", a, causal}, 2);
   EXPECT_EQ(mode.err, "trace-analyze: error: " + causal +
                           ": made with critical-path mode causal, " + a + " with jaeger\n");
+  const std::string approx = Out("approx.tap");
+  Tool({"analyze", (*shards_)[1], "--partial", "-o", approx, "--approx-quantiles"});
+  EXPECT_EQ(Tool({"merge", a, approx}, 2).err, "trace-analyze: error: " + approx +
+                                                   ": made with quantiles --approx-quantiles, " +
+                                                   a + " with exact\n");
   const std::string saving = Out("saving.tap");
   Tool({"analyze", (*shards_)[1], "--partial", "-o", saving, "--min-saving", "1"});
   EXPECT_THAT(Tool({"merge", a, saving}, 2).err,

@@ -26,8 +26,10 @@ constexpr const char* kFindings = "fixtures/findings/onlineboutique_faultfree_12
 // A partial of `kind` over the fixture's traces (every `stride`-th from
 // `first`), with pictures and stacks kept as `analyze --partial` keeps them.
 std::unique_ptr<Partial> MakePartial(Kind kind, size_t first = 0, size_t stride = 1,
-                                     const analyzer::DiffSideOptions& side = {}) {
+                                     const analyzer::DiffSideOptions& side = {},
+                                     bool approx_quantiles = false) {
   analyzer::AnalysisOptions options = PartialAnalysisOptions({});
+  options.approx_quantiles = approx_quantiles;
   auto p = std::make_unique<Partial>(kind, options, side);
   size_t index = 0;
   const std::vector<std::string> inputs = {kFindings};
@@ -99,8 +101,10 @@ TEST(CodecTest, ValuesRoundTripAndBadLengthsFail) {
 }
 
 TEST(PartialTest, DecodedPartialEncodesToTheSameBytes) {
-  for (Kind kind : {Kind::kAnalyze, Kind::kBaseline}) {
-    const std::unique_ptr<Partial> p = MakePartial(kind);
+  for (const auto& [kind, approx] :
+       {std::pair{Kind::kAnalyze, false}, std::pair{Kind::kBaseline, false},
+        std::pair{Kind::kAnalyze, true}}) {
+    const std::unique_ptr<Partial> p = MakePartial(kind, 0, 1, {}, approx);
     const std::string bytes = p->Encode();
     const std::unique_ptr<Partial> back = Decoded(bytes);
     ASSERT_NE(back, nullptr);
@@ -186,8 +190,10 @@ TEST(PartialTest, HeaderErrorsNameTheFile) {
             "x.tap: not a trace-analyze partial result (no partial header)");
   std::string version = good;
   version[8] = 9;  // checked before the checksum: the version says why
-  EXPECT_THAT(error(version), StartsWith("x.tap: partial format version 9; this trace-analyze "
-                                         "reads version 1"));
+  EXPECT_THAT(error(version),
+              StartsWith(fmt::format(
+                  "x.tap: partial format version 9; this trace-analyze reads version {} ",
+                  kFormatVersion)));
   EXPECT_THAT(error(good.substr(0, good.size() - 10)), StartsWith("x.tap: truncated partial"));
   EXPECT_THAT(error(good.substr(0, 20)), StartsWith("x.tap: truncated partial result: 20 bytes"));
   EXPECT_THAT(error(good + "x"), StartsWith("x.tap: malformed partial result"));
