@@ -41,6 +41,7 @@ std::vector<int64_t> PercentilesOf(const std::vector<int64_t>& exact, const Quan
                                    const std::array<double, N>& ps) {
   if (sketch.count() == 0) return Percentiles(exact, ps);
   std::vector<int64_t> out;
+  out.reserve(N);
   for (double p : ps) out.push_back(sketch.Percentile(p));
   return out;
 }
