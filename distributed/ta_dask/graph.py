@@ -20,6 +20,9 @@ from ta_dask import tasks
 from ta_dask import tool
 
 
+_WARNING = ': warning: '  # the tool's warnings; its other notes are not relayed
+
+
 class Failure(Exception):
     """The run failed: what to print, and the exit code."""
 
@@ -32,7 +35,7 @@ class Failure(Exception):
 class Result:
     """The partials the final merge reads, and what the shards said."""
     parts: list  # Outcomes with payloads, at most fan_in
-    warnings: list  # (label, stderr) of successful tasks that warned, in plan order
+    warnings: list  # (label, warning lines) of successful tasks, in plan order
     partial_input: bool  # a shard was labelled partial (a server missed traces)
     stats: dict  # label -> Outcome without payload, for measurements
 
@@ -131,9 +134,11 @@ class GraphRunner:
             raise
         finally:
             progress.close()
-        warnings = [(self._tasks[key].label, outcomes[key].stderr)
-                    for key in sorted(outcomes, key=lambda k: self._tasks[k].order)
-                    if outcomes[key].stderr and self._tasks[key].kind != 'merges']
+        warnings = []
+        for key in sorted(outcomes, key=lambda k: self._tasks[k].order):
+            lines = [line for line in outcomes[key].stderr.splitlines() if _WARNING in line]
+            if lines:
+                warnings.append((self._tasks[key].label, '\n'.join(lines)))
         partial_input = any(o.code == tool.BACKEND_ERROR for o in outcomes.values())
         stats = {self._tasks[k].label: o for k, o in outcomes.items()}
         return Result(parts, warnings, partial_input, stats)

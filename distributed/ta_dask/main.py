@@ -56,7 +56,7 @@ def _client(driver):
         return
     workers = driver.local_workers or len(os.sched_getaffinity(0))
     with distributed.LocalCluster(n_workers=workers, threads_per_worker=driver.threads_per_worker,
-                                  processes=True, dashboard_address=None,
+                                  processes=True, dashboard_address='127.0.0.1:0',
                                   silence_logs=logging.ERROR) as cluster:
         with distributed.Client(cluster) as client:
             yield client
@@ -90,7 +90,7 @@ def _print_plan(plan):
     total = len(plan.shards)
     if plan.partition:
         p = plan.partition
-        print(f'partition {len(p.inputs)} span files into {p.shards} shards in {p.folder}:')
+        print(f'partition: {len(p.inputs)} span files into {p.shards} shards in {p.folder}')
         for path in p.inputs:
             print(f'  {path}')
     for shard in plan.shards:

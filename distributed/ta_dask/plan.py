@@ -2,9 +2,11 @@
 
 - Whole-trace files (Jaeger UI JSON) are grouped by size: largest first into
   the lightest group (a file is never split: `partition` it beforehand).
-- Span files (OTLP, Zipkin, bare Jaeger spans) are shuffled by one
-  `trace-analyze partition --shards N` task into N shard files of whole
-  traces, one analyze task each (sniff.py says which files hold spans).
+- Span files (OTLP, Zipkin, bare Jaeger spans; sniff.py) are one analyze
+  task when they are one task's share of the bytes or less (one analyze
+  assembles spans across its inputs); else one `trace-analyze partition
+  --shards N` task shuffles them into N shard files of whole traces, one
+  analyze task each.
 - A `--jaeger` search is split into N time windows, one fetch+analyze each;
   trace ids (`--trace-id`, `--trace-ids`) are dealt into N chunks.
 The target N is shared between the two kinds of files by their sizes.
@@ -51,6 +53,10 @@ def _short_list(items, limit=3):
     return ', '.join(names) + (', \u2026' if len(items) > limit else '')
 
 
+def _count(items, noun):
+    return f'{len(items)} {noun}' + ('s' if len(items) != 1 else '')
+
+
 def group_by_size(files, sizes, groups):
     """Files dealt into `groups` lists of about equal size, deterministically.
 
@@ -80,6 +86,16 @@ def _share(target, span_bytes, whole_bytes):
     return spans, max(1, target - spans)
 
 
+# Compressed trace JSON is about 8-20 times smaller (zstd, gzip): sizes are
+# weighed as if decompressed, roughly, so that groups take similar times.
+_COMPRESSED_WEIGHT = 8
+
+
+def weight(path):
+    size = os.path.getsize(path)
+    return size * _COMPRESSED_WEIGHT if path.endswith(('.gz', '.zst')) else size
+
+
 def plan_files(inputs, target, scratch_folder):
     """Plan for files and folders; scratch_folder() makes the partition folder."""
     files = sniff.expand(inputs)
@@ -87,7 +103,7 @@ def plan_files(inputs, target, scratch_folder):
         raise sniff.InputError(f'{", ".join(inputs)}: no trace file (*.json, *.jsonl, '
                                '*.ndjson, optionally .gz/.zst)')
     kinds = [sniff.classify(f) for f in files]
-    sizes = [os.path.getsize(f) for f in files]
+    sizes = [weight(f) for f in files]
     whole = [(f, s) for f, s, k in zip(files, sizes, kinds) if k == sniff.WHOLE]
     spans = [f for f, k in zip(files, kinds) if k == sniff.SPANS]
     span_bytes = sum(s for f, s, k in zip(files, sizes, kinds) if k == sniff.SPANS)
@@ -96,16 +112,19 @@ def plan_files(inputs, target, scratch_folder):
     shards = []
     if whole:
         for group in group_by_size([f for f, _ in whole], [s for _, s in whole], n_whole):
-            count = f'{len(group)} file' + ('s' if len(group) > 1 else '')
-            shards.append(Shard(len(shards), f'{count}: {_short_list(group)}', tuple(group)))
+            shards.append(Shard(len(shards), f'{_count(group, "file")}: {_short_list(group)}',
+                                tuple(group)))
     partition = None
-    if spans:
+    if len(spans) > 1 and n_spans > 1:
         partition = Partition(tuple(spans), scratch_folder(), n_spans)
         for i in range(n_spans):
             shards.append(
-                Shard(len(shards), f'partition shard {i + 1}/{n_spans} of {len(spans)} span '
-                      f'file{"s" if len(spans) > 1 else ""}: {_short_list(spans)}',
-                      partition_index=i))
+                Shard(len(shards), f'partition shard {i + 1}/{n_spans} of {_count(spans, "span file")}: '
+                      f'{_short_list(spans)}', partition_index=i))
+    elif spans:
+        # One task's worth: one analyze assembles the spans across its files.
+        shards.append(Shard(len(shards), f'{_count(spans, "span file")}: {_short_list(spans)}',
+                            tuple(spans)))
     return Plan(tuple(shards), partition)
 
 
@@ -150,7 +169,7 @@ def plan_server(command, target, now_us):
         for c in range(chunks):
             chunk = ids[len(ids) * c // chunks:len(ids) * (c + 1) // chunks]
             args = [a for i in chunk for a in ('--trace-id', i)]
-            what = f'{len(chunk)} trace id{"s" if len(chunk) > 1 else ""}: {_short_list(chunk)}'
+            what = f'{_count(chunk, "trace id")}: {_short_list(chunk)}'
             shards.append(Shard(c, what, server_args=tuple(args)))
         return Plan(tuple(shards))
     start, end = timespec.search_window(command.window, now_us)

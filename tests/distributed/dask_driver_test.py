@@ -1,0 +1,277 @@
+#!/usr/bin/python3
+"""Tests of distributed/trace-analyze-dask on a local Dask cluster.
+
+Usage: dask_driver_test.py [TRACE_ANALYZE_BINARY]  (else $TRACE_ANALYZE, else
+build/cli/trace-analyze), from the project root. Exits 77 (skipped, for
+ctest) when Dask's `distributed` cannot be imported; scripts/setup.sh
+installs it (python3-distributed), so CI runs these tests.
+
+The cluster tests run the contract of issue 19 (`analyze --partial`,
+`merge`): a local cluster of 2 worker processes analyses the fixtures,
+including an OTLP trace dealt over three files, and the reports are
+byte-identical to one `trace-analyze analyze` run, in JSON and text; also
+when a worker is killed in the middle of a task.
+"""
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import unittest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DRIVER = os.path.join(ROOT, 'distributed', 'trace-analyze-dask')
+FIXTURES = os.path.join(ROOT, 'fixtures')
+TRAINTICKET = os.path.join(FIXTURES, 'assembly',
+                           'nezha-trainticket_faultfree_2023-01-30T11-39_62traces.otlp.json.zst')
+SKIPPED = 77
+
+try:
+    import distributed
+    from distributed.diagnostics.plugin import WorkerPlugin
+except ImportError as e:
+    print(f'skipped: Dask distributed is not importable ({e}); apt-get install '
+          'python3-distributed (scripts/setup.sh installs it)')
+    sys.exit(SKIPPED)
+
+sys.path.insert(0, os.path.join(ROOT, 'distributed'))
+from ta_dask import options  # pylint: disable=wrong-import-position
+from ta_dask import plan  # pylint: disable=wrong-import-position
+from ta_dask import sniff  # pylint: disable=wrong-import-position
+from ta_dask import timespec  # pylint: disable=wrong-import-position
+
+BINARY = os.path.abspath(
+    sys.argv.pop(1) if len(sys.argv) > 1 else os.environ.get(
+        'TRACE_ANALYZE', os.path.join(ROOT, 'build', 'cli', 'trace-analyze')))
+
+
+class KillOnce(WorkerPlugin):
+    """Kills its worker process while it runs the first analyze task it sees.
+
+    The marker file makes it happen once in the whole cluster: the worker the
+    nanny starts again gets the plugin too, and must not die again.
+    """
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def transition(self, key, start, finish, **kwargs):
+        if finish != 'executing' or not str(key).startswith('analyze-'):
+            return
+        try:
+            fd = os.open(self.marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            return
+        os.write(fd, str(key).encode())
+        os.close(fd)
+        # Mid-task: the tool is running when the worker goes.
+        threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGKILL)).start()
+
+
+def deal_otlp_spans(document, files, seed):
+    """The spans of an OTLP document dealt at random into `files` documents."""
+    rng = random.Random(seed)
+    pieces = [{'resourceSpans': []} for _ in range(files)]
+    for resource_spans in document['resourceSpans']:
+        for scope_spans in resource_spans['scopeSpans']:
+            dealt = [[] for _ in range(files)]
+            for span in scope_spans['spans']:
+                dealt[rng.randrange(files)].append(span)
+            for piece, spans in zip(pieces, dealt):
+                if spans:
+                    piece['resourceSpans'].append({
+                        'resource': resource_spans.get('resource', {}),
+                        'scopeSpans': [{'scope': scope_spans.get('scope', {}), 'spans': spans}]
+                    })
+    return pieces
+
+
+def run(argv, **kwargs):
+    return subprocess.run(argv, capture_output=True, text=True, cwd=ROOT, check=False, **kwargs)
+
+
+class Inputs:
+    """The fixtures' traces plus the TrainTicket OTLP file dealt over three files."""
+
+    def __init__(self, folder):
+        document = json.loads(
+            subprocess.run(['zstd', '-dc', TRAINTICKET], capture_output=True,
+                           check=True).stdout)
+        self.dealt = []
+        for i, piece in enumerate(deal_otlp_spans(document, 3, 19)):
+            path = os.path.join(folder, f'trainticket-{i}.otlp.json')
+            with open(path, 'w', encoding='utf-8') as f:
+                json.dump(piece, f)
+            self.dealt.append(path)
+        self.paths = [os.path.join(FIXTURES, 'traces'), os.path.join(FIXTURES, 'findings')
+                     ] + self.dealt
+
+
+class PlanningTest(unittest.TestCase):
+    """What needs no cluster and no partials."""
+
+    def test_fixture_formats_are_sniffed_like_the_tool(self):
+        traces = os.path.join(FIXTURES, 'traces')
+        kinds = {name: sniff.classify(os.path.join(traces, name))
+                 for name in sorted(os.listdir(traces)) if sniff.is_trace_file(name)}
+        self.assertEqual(kinds, {
+            'dsb-hotelreservation_single_00202d6c6c17bfe5.json': sniff.WHOLE,
+            'dsb-mediamicroservices_load25_500traces.json.zst': sniff.WHOLE,
+            'jaeger-ui_otlp2jaeger-multi-in.ndjson.json': sniff.SPANS,
+            'zipkin-lens_ascend.json': sniff.SPANS,
+            'zipkin-lens_yelp.json': sniff.SPANS,
+        })
+
+    def test_sniffing_shapes(self):
+        cases = {
+            '{"data":[{"traceID":"a","spans":[]}]}': sniff.WHOLE,
+            '{"total":0,"errors":null,"data":{"traceID":"a","processes":{}}}': sniff.WHOLE,
+            '{"data":[]}': sniff.WHOLE,
+            '': sniff.WHOLE,
+            '[{"traceID":"a","spanID":"b"}]': sniff.SPANS,  # bare Jaeger spans
+            '{"resourceSpans":[]}': sniff.SPANS,
+            '[[{"traceId":"a","id":"b"}]]': sniff.SPANS,
+            '{"traceID":"a","spans":[' + ' ' * 10: sniff.WHOLE,
+            '{"traceID":"' + 'a' * 50: sniff.SPANS,  # undecided: shuffled, to be safe
+        }
+        for text, kind in cases.items():
+            self.assertEqual(sniff.classify_text(text), kind, text)
+
+    def test_groups_are_balanced_and_deterministic(self):
+        groups = plan.group_by_size(['a', 'b', 'c', 'd', 'e'], [5, 1, 4, 2, 3], 2)
+        self.assertEqual(groups, [['a', 'b', 'd'], ['c', 'e']])
+        self.assertEqual(plan.group_by_size(['a'], [1], 4), [['a']])
+
+    def test_windows_tile_the_search_once(self):
+        start = timespec.parse_time_us('2024-05-01T10:00:00Z', 0)
+        end = timespec.parse_time_us('2024-05-01T11:00:00.5+01:00', 0)
+        windows = timespec.split_window(start, end, 7)
+        self.assertEqual(windows[0][0], start)
+        self.assertEqual(windows[-1][1], end)
+        for (_, last), (first, _) in zip(windows, windows[1:]):
+            self.assertEqual(first, last + 1)
+        self.assertEqual(timespec.format_rfc3339(start), '2024-05-01T10:00:00Z')
+        self.assertEqual(timespec.parse_duration_us('1h30m'), 5_400_000_000)
+
+    def test_options_cover_analyze_help(self):
+        """Every analyze option has a role, and takes a value as the tool says."""
+        help_text = run([BINARY, 'analyze', '--help']).stdout
+        seen = {}
+        for line in help_text.splitlines():
+            if not line.startswith('  -') or line.startswith('   '):
+                continue
+            names = line.split()[0].rstrip(',').split(',')
+            rest = line.strip()[len(line.split()[0]):]
+            takes_value = rest.startswith(' ') and not rest.startswith('  ') and rest.strip() != ''
+            for name in names:
+                if name not in ('-h', '--help'):
+                    seen[name] = takes_value
+        table = {n: o.takes_value for o in options.OPTIONS for n in o.names}
+        self.assertEqual({n: table.get(n) for n in seen}, seen)
+
+    def test_command_split(self):
+        command = options.parse_analyze([
+            'analyze', 'a.json', '--format=json', '-o', 'r.json', '--strict', '--top', '0',
+            '--cp-mode', 'causal', '--config', 'c.json', 'b/'
+        ])
+        self.assertEqual(command.inputs, [os.path.abspath('a.json'), os.path.abspath('b/')])
+        self.assertEqual(command.report, ['--format', 'json', '-o', 'r.json', '--top', '0'])
+        self.assertEqual(command.analysis,
+                         ['--strict', '--cp-mode', 'causal', '--config',
+                          os.path.abspath('c.json')])
+        self.assertEqual(command.partition, ['--strict'])
+        with self.assertRaises(options.UsageError):
+            options.parse_analyze(['diff', 'a.json'])
+        with self.assertRaises(options.UsageError):
+            options.parse_analyze(['analyze', '-'])
+
+
+class ClusterTest(unittest.TestCase):
+    """A local cluster of 2 worker processes against the single run."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory(prefix='ta-dask-test-')
+        cls.inputs = Inputs(cls.tmp.name)
+        cls.cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                               dashboard_address='127.0.0.1:0',
+                                               silence_logs=50)
+        cls.client = distributed.Client(cls.cluster)
+        cls.single = cls.reports('single', [BINARY, 'analyze', *cls.inputs.paths])
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.client.close()
+        cls.cluster.close()
+        cls.tmp.cleanup()
+
+    @classmethod
+    def reports(cls, name, argv, code=0):
+        """Runs argv with JSON and text reports; returns (json, text, run)."""
+        out_json = os.path.join(cls.tmp.name, f'{name}.json')
+        out_text = os.path.join(cls.tmp.name, f'{name}.txt')
+        done = run([
+            *argv, '--top', '0', '--format', 'json', '-o', out_json, '--report',
+            f'text={out_text}'
+        ])
+        assert done.returncode == code, f'{argv}: exit {done.returncode}\n{done.stderr}'
+        if code != 0:
+            return None, None, done
+        with open(out_json, 'rb') as j, open(out_text, 'rb') as t:
+            return j.read(), t.read(), done
+
+    def driver(self, *driver_args):
+        return [
+            DRIVER, '--scheduler', self.cluster.scheduler_address, '--binary', BINARY,
+            '--scratch', self.tmp.name, *driver_args, '--', 'analyze'
+        ]
+
+    def assert_same_reports(self, got):
+        self.assertEqual(json.loads(got[0])['traces'], json.loads(self.single[0])['traces'])
+        self.assertEqual(got[0], self.single[0], 'JSON report differs from the single run')
+        self.assertEqual(got[1], self.single[1], 'text report differs from the single run')
+
+    def test_dealt_trace_is_whole(self):
+        one, _, _ = self.reports('dealt', [BINARY, 'analyze', *self.inputs.dealt])
+        self.assertEqual(json.loads(one)['traces'], 62)
+
+    def test_cluster_report_equals_single_run(self):
+        got = self.reports('cluster', [*self.driver('--shards', '5', '--fan-in', '2'),
+                                       *self.inputs.paths])
+        self.assert_same_reports(got)
+
+    def test_local_workers_report_equals_single_run(self):
+        got = self.reports('local', [
+            DRIVER, '--local-workers', '2', '--binary', BINARY, '--', 'analyze',
+            *self.inputs.paths
+        ])
+        self.assert_same_reports(got)
+
+    def test_killed_worker_loses_nothing(self):
+        marker = os.path.join(self.tmp.name, 'killed')
+        self.client.register_worker_plugin(KillOnce(marker), name='kill-once')
+        got = self.reports('killed', [*self.driver('--shards', '4'), *self.inputs.paths])
+        self.assertTrue(os.path.exists(marker), 'no worker was killed')
+        self.assert_same_reports(got)
+        self.client.wait_for_workers(2, timeout=30)
+
+    def test_failing_shard_is_named_and_exits_2(self):
+        corrupt = os.path.join(self.tmp.name, 'corrupt', 'broken-trace.json')
+        os.makedirs(os.path.dirname(corrupt), exist_ok=True)
+        with open(corrupt, 'w', encoding='utf-8') as f:
+            f.write('{"data":[{"traceID":"ab","spans":[{"traceID":"ab","spanID":7,'
+                    '"startTime":"x"}],"processes":{}}]}')
+        _, _, done = self.reports(
+            'corrupt', [*self.driver('--shards', '3'), '--strict', *self.inputs.paths, corrupt],
+            code=2)
+        self.assertRegex(done.stderr, r'shard \d+/\d+ \(1 file: broken-trace.json\)')
+        self.assertIn(corrupt, done.stderr)  # the tool's own message, naming the file
+        self.assertFalse(os.path.exists(os.path.join(self.tmp.name, 'corrupt.json')))
+
+
+if __name__ == '__main__':
+    unittest.main(verbosity=2)
