@@ -53,7 +53,7 @@ def indent(text):
 
 def _failure_of_outcome(label, outcome):
     code = outcome.code if outcome.code in (tool.GATE_FAILED, tool.INPUT_ERROR,
-                                            tool.BACKEND_ERROR) else tool.INPUT_ERROR
+                                            tool.BACKEND_ERROR) else tool.BACKEND_ERROR
     return Failure(f'{label}: trace-analyze exited with {outcome.code}:\n'
                    f'{indent(outcome.stderr)}', code)
 
@@ -64,8 +64,8 @@ def _failure_of_exception(label, error, retries):
         return Failure(f'{label}: the worker running it died each time it was tried '
                        f'({error}); see the worker logs (memory?)', tool.BACKEND_ERROR)
     if name == 'ToolKilled':
-        return Failure(f'{label}: {error}, {retries + 1} times (out of memory?)',
-                       tool.BACKEND_ERROR)
+        return Failure(f'{label}: {error}, on each of {retries + 1} attempts (out of memory? '
+                       'see the worker\'s kernel log)', tool.BACKEND_ERROR)
     if name == 'BinaryMissing':
         return Failure(f'{label}: {error}', tool.INPUT_ERROR)
     return Failure(f'{label}: {name}: {error}', tool.BACKEND_ERROR)

@@ -57,7 +57,6 @@ OPTIONS = (
     _opt('--report', True, Role.REPORT),
     _opt('--top', True, Role.REPORT),
     _opt('--fail-on-findings', False, Role.REPORT),
-    _opt('--jaeger-ui-url', True, Role.REPORT),
     # The Jaeger server and how to talk to it.
     _opt('--jaeger', True, Role.SERVER),
     _opt('--api', True, Role.SERVER),
@@ -77,6 +76,7 @@ OPTIONS = (
     _opt('--cache-dir', True, Role.SERVER, path=True),
     _opt('--no-cache', False, Role.SERVER),
     _opt('--cache-settle', True, Role.SERVER),
+    _opt('--jaeger-ui-url', True, Role.SERVER),  # the partial records it for the links
     # The search: the same terms in every window.
     _opt('--service', True, Role.SEARCH),
     _opt('--operation', True, Role.SEARCH),

@@ -2,14 +2,16 @@
 
 Exit codes are the tool's: 0 ok, 1 a gate failed, 2 usage or input error,
 3 backend error (after writing a partial labelled partial, when a Jaeger
-server could not deliver every trace). A process killed by a signal (the
-OOM killer, a lost machine) raises ToolKilled, which Dask's `retries=`
-reruns; an exit code is an answer and is never retried.
+server could not deliver every trace). A process killed from outside
+(SIGKILL from the OOM killer, SIGTERM, ...) raises ToolKilled, which Dask's
+`retries=` reruns; an exit code is an answer and is never retried, nor is a
+crash (SIGSEGV, SIGABRT: code 128 + signal), which would crash again.
 """
 
 import dataclasses
 import os
 import shutil
+import signal
 import subprocess
 import time
 
@@ -17,6 +19,9 @@ OK = 0
 GATE_FAILED = 1
 INPUT_ERROR = 2
 BACKEND_ERROR = 3
+CRASHED = 128  # + the signal
+
+_KILLS = (signal.SIGKILL, signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 
 _MAX_STDERR_CHARS = 16_000
 
@@ -89,7 +94,12 @@ def run(argv, output=None, cwd=None):
         raise BinaryMissing(f'{argv[0]}: cannot run: {e.strerror}') from e
     seconds = time.monotonic() - start
     if done.returncode < 0:
-        raise ToolKilled(f'{argv[0]} {argv[1]} was killed by signal {-done.returncode}')
+        name = signal.Signals(-done.returncode).name
+        if -done.returncode in _KILLS:
+            raise ToolKilled(f'{argv[0]} {argv[1]} was killed by {name}')
+        return Outcome(CRASHED - done.returncode,
+                       _tail(done.stderr.decode('utf-8', errors='replace')) +
+                       f'{argv[0]} {argv[1]} crashed: {name}\n', None, time.monotonic() - start)
     payload = None
     if output is not None and done.returncode in (OK, BACKEND_ERROR) and os.path.exists(output):
         with open(output, 'rb') as f:
