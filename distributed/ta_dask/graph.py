@@ -37,7 +37,7 @@ class Result:
     parts: list  # Outcomes with payloads, at most fan_in
     warnings: list  # (label, warning lines) of successful tasks, in plan order
     partial_input: bool  # a shard was labelled partial (a server missed traces)
-    stats: dict  # label -> Outcome without payload, for measurements
+    stats: list  # per task, in submission order: label, kind, seconds, partial bytes
 
 
 @dataclasses.dataclass
@@ -140,7 +140,12 @@ class GraphRunner:
             if lines:
                 warnings.append((self._tasks[key].label, '\n'.join(lines)))
         partial_input = any(o.code == tool.BACKEND_ERROR for o in outcomes.values())
-        stats = {self._tasks[k].label: o for k, o in outcomes.items()}
+        stats = [{
+            'task': self._tasks[k].label,
+            'kind': self._tasks[k].kind,
+            'seconds': round(outcomes[k].seconds, 3),
+            'partialBytes': outcomes[k].detail.get('partial_bytes'),
+        } for k in sorted(outcomes, key=lambda k: self._tasks[k].order)]
         return Result(parts, warnings, partial_input, stats)
 
     def _follow(self, progress):

@@ -1,6 +1,7 @@
 """trace-analyze-dask: plan, run on the cluster, merge where the client runs."""
 
 import contextlib
+import json
 import logging
 import os
 import shutil
@@ -115,6 +116,18 @@ def _final_merge(binary, parts, report_args):
                               check=False).returncode
 
 
+def _write_stats(path, result, merge_seconds, wall_seconds):
+    stats = {
+        'tasks': result.stats,
+        'finalMerge': {'parts': len(result.parts), 'seconds': round(merge_seconds, 3),
+                       'partialBytes': [len(p.payload) for p in result.parts]},
+        'wallSeconds': round(wall_seconds, 3),
+    }
+    with open(path, 'w', encoding='utf-8') as f:
+        json.dump(stats, f, indent=1)
+        f.write('\n')
+
+
 def run(argv):
     """The whole command; returns the exit code."""
     driver, command = options_mod.parse(argv)
@@ -135,6 +148,7 @@ def run(argv):
         _print_plan(_make_plan(driver, command, target, lambda: '<scratch>'))
         return tool.OK
     tool.locate(binary)
+    start = time.monotonic()
     _ship_code()
     try:
         with _client(driver) as client:
@@ -147,7 +161,11 @@ def run(argv):
             result = runner.run(plan, command)
         for label, stderr in result.warnings:
             _say(f'{label}:\n{graph.indent(stderr)}'.rstrip('\n'))
+        merge_start = time.monotonic()
         code = _final_merge(binary, result.parts, command.report)
+        if driver.stats:
+            _write_stats(driver.stats, result, time.monotonic() - merge_start,
+                         time.monotonic() - start)
     finally:
         for folder in scratch_made:
             shutil.rmtree(folder, ignore_errors=True)

@@ -24,6 +24,7 @@ class Role(enum.Enum):
     SEARCH = 'search'  # Jaeger search terms: every window's analyze
     WINDOW = 'window'  # --since/--from/--to: replaced by each window's
     IDS = 'ids'  # --trace-id/--trace-ids: dealt over the tasks
+    REFUSED = 'refused'  # the driver's own business
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,6 +91,7 @@ OPTIONS = (
     _opt('--to', True, Role.WINDOW),
     _opt('--trace-id', True, Role.IDS),
     _opt('--trace-ids', True, Role.IDS, path=True),
+    _opt('--partial', False, Role.REFUSED),  # the driver makes and merges the partials
 )
 
 _BY_NAME = {name: option for option in OPTIONS for name in option.names}
@@ -152,6 +154,9 @@ def parse_analyze(argv):
             if name in ('-h', '--help'):
                 raise UsageError('see trace-analyze analyze --help for the command\'s options')
             raise UsageError(f'unknown analyze option {name}')
+        if option.role is Role.REFUSED:
+            raise UsageError(f'{name} is the driver\'s to give: it writes the report '
+                             '(merge its partials yourself with trace-analyze merge)')
         if not option.takes_value:
             if value is not None:
                 raise UsageError(f'{name} takes no value')
@@ -255,6 +260,9 @@ def driver_parser():
     parser.add_argument('--retries', metavar='N', type=_non_negative, default=2,
                         help='reruns of a task whose tool process was killed '
                         '(default 2; a task whose worker died is rerun by the scheduler)')
+    parser.add_argument('--stats', metavar='FILE',
+                        help='write each task\'s time and partial size, and the final '
+                        'merge\'s time, to FILE as JSON (for measurements)')
     parser.add_argument('--dry-run', action='store_true',
                         help='print the shards and exit, without a cluster (the number of '
                         'shards is --shards, else 2 per local worker)')
