@@ -117,8 +117,11 @@ def _final_merge(binary, parts, report_args):
 
 
 def _write_stats(path, result, merge_seconds, wall_seconds):
+    analyses = [t for t in result.stats if t['kind'] == 'shards analysed']
     stats = {
         'tasks': result.stats,
+        'analysisSeconds': round(max(t['ended'] for t in analyses) -
+                                 min(t['started'] for t in analyses), 3),
         'finalMerge': {'parts': len(result.parts), 'seconds': round(merge_seconds, 3),
                        'partialBytes': [len(p.payload) for p in result.parts]},
         'wallSeconds': round(wall_seconds, 3),

@@ -87,6 +87,7 @@ def _tail(text):
 def run(argv, output=None, cwd=None):
     """Runs argv; returns an Outcome with `output`'s bytes if it was written."""
     start = time.monotonic()
+    started = time.time()
     try:
         done = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, cwd=cwd, check=False)
@@ -106,4 +107,5 @@ def run(argv, output=None, cwd=None):
             payload = f.read()
     stderr = done.stderr.decode('utf-8', errors='replace') + done.stdout.decode(
         'utf-8', errors='replace')
-    return Outcome(done.returncode, _tail(stderr), payload, seconds)
+    return Outcome(done.returncode, _tail(stderr), payload, seconds,
+                   {'started': started, 'ended': time.time()})
