@@ -13,6 +13,7 @@ byte-identical to one `trace-analyze analyze` run, in JSON and text; also
 when a worker is killed in the middle of a task.
 """
 
+import http.server
 import json
 import os
 import random
@@ -23,6 +24,7 @@ import tempfile
 import threading
 import time
 import unittest
+import urllib.parse
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DRIVER = os.path.join(ROOT, 'distributed', 'trace-analyze-dask')
@@ -106,6 +108,40 @@ def deal_otlp_spans(document, files, seed):
                         'scopeSpans': [{'scope': scope_spans.get('scope', {}), 'spans': spans}]
                     })
     return pieces
+
+
+class FakeJaeger(http.server.ThreadingHTTPServer):
+    """Jaeger's HTTP /api search on loopback: traces whose first span starts in [start, end]."""
+
+    def __init__(self, traces):
+        self.traces = [(min(s['startTime'] for s in t['spans']), t) for t in traces]
+        super().__init__(('127.0.0.1', 0), _FakeJaegerHandler)
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    @property
+    def url(self):
+        return f'http://127.0.0.1:{self.server_address[1]}'
+
+
+class _FakeJaegerHandler(http.server.BaseHTTPRequestHandler):
+
+    def do_GET(self):  # pylint: disable=invalid-name
+        url = urllib.parse.urlparse(self.path)
+        query = urllib.parse.parse_qs(url.query)
+        found = []
+        if url.path == '/api/traces':
+            start, end = int(query['start'][0]), int(query['end'][0])
+            found = [t for first, t in self.server.traces if start <= first <= end]
+            found = found[:int(query['limit'][0])]
+        body = json.dumps({'data': found}).encode()
+        self.send_response(200)
+        self.send_header('Content-Type', 'application/json')
+        self.send_header('Content-Length', str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):  # pylint: disable=arguments-differ
+        pass
 
 
 def run(argv, **kwargs):
@@ -277,6 +313,33 @@ class ClusterTest(unittest.TestCase):
         del want['input']['bytes']
         self.assertEqual(got, want)
         self.assertEqual(text.split(b'\n')[1:], self.single[1].split(b'\n')[1:])
+
+    def test_jaeger_search_windows_equal_one_search_but_the_bytes(self):
+        """The windows tile the search: the same traces, each once.
+
+        The bytes received differ (one response envelope per window call).
+        """
+        fixture = os.path.join(FIXTURES, 'findings', 'onlineboutique_faultfree_120traces.json.zst')
+        server = FakeJaeger(
+            json.loads(subprocess.run(['zstd', '-dc', fixture], capture_output=True,
+                                      check=True).stdout)['data'])
+        search = [
+            '--jaeger', server.url, '--api', 'http', '--service', 'frontend', '--from',
+            '2022-08-23T16:59:27.991908Z', '--to', '2022-08-23T17:00:23.387420Z', '--limit',
+            '1000', '--no-cache'
+        ]
+        try:
+            one, one_text, _ = self.reports('jaeger-one', [BINARY, 'analyze', *search])
+            got, got_text, _ = self.reports('jaeger-dask',
+                                            [*self.driver('--shards', '5'), *search])
+        finally:
+            server.shutdown()
+            server.server_close()
+        one, got = json.loads(one), json.loads(got)
+        self.assertEqual(got['traces'], 118)
+        del one['input']['bytes'], got['input']['bytes']
+        self.assertEqual(got, one)
+        self.assertEqual(got_text.split(b'\n')[1:], one_text.split(b'\n')[1:])
 
     def test_local_workers_report_equals_single_run(self):
         got = self.reports('local', [
