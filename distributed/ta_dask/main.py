@@ -131,6 +131,17 @@ def _write_stats(path, result, merge_seconds, wall_seconds):
         f.write('\n')
 
 
+def _share_local_cores(driver, command):
+    """On a local cluster, the tasks running at once share the cores."""
+    if driver.scheduler or '--threads' in command.analysis:
+        return
+    cores = len(os.sched_getaffinity(0))
+    at_once = (driver.local_workers or cores) * driver.threads_per_worker
+    threads = ['--threads', str(max(1, cores // at_once))]
+    command.analysis += threads
+    command.partition += threads
+
+
 def run(argv):
     """The whole command; returns the exit code."""
     driver, command = options_mod.parse(argv)
@@ -151,6 +162,7 @@ def run(argv):
         _print_plan(_make_plan(driver, command, target, lambda: '<scratch>'))
         return tool.OK
     tool.locate(binary)
+    _share_local_cores(driver, command)
     start = time.monotonic()
     _ship_code()
     try:

@@ -117,10 +117,10 @@ def plan_files(inputs, target, scratch_folder):
     partition = None
     if len(spans) > 1 and n_spans > 1:
         partition = Partition(tuple(spans), scratch_folder(), n_spans)
+        source = f'{_count(spans, "span file")}: {_short_list(spans)}'
         for i in range(n_spans):
-            shards.append(
-                Shard(len(shards), f'partition shard {i + 1}/{n_spans} of {_count(spans, "span file")}: '
-                      f'{_short_list(spans)}', partition_index=i))
+            shards.append(Shard(len(shards), f'partition shard {i + 1}/{n_spans} of {source}',
+                                partition_index=i))
     elif spans:
         # One task's worth: one analyze assembles the spans across its files.
         shards.append(Shard(len(shards), f'{_count(spans, "span file")}: {_short_list(spans)}',
