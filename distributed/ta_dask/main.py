@@ -105,12 +105,7 @@ def _print_plan(plan):
 def _final_merge(binary, parts, report_args):
     """The report where the client runs: merge writes every file atomically."""
     with tempfile.TemporaryDirectory(prefix='ta-dask-final-') as folder:
-        paths = []
-        for i, part in enumerate(parts):
-            path = os.path.join(folder, f'part-{i:05d}.tap')
-            with open(path, 'wb') as f:
-                f.write(part.payload)
-            paths.append(path)
+        paths = tasks.write_parts(folder, parts)
         sys.stdout.flush()
         return subprocess.run([tool.locate(binary), 'merge', *report_args, '--', *paths],
                               check=False).returncode

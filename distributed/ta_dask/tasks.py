@@ -62,7 +62,8 @@ def analyze(binary, inputs, args, partition_outcome=None, partition_index=-1):
     return outcome
 
 
-def _write_parts(folder, outcomes):
+def write_parts(folder, outcomes):
+    """Each outcome's partial as a file in `folder`; their paths, in order."""
     paths = []
     for i, outcome in enumerate(outcomes):
         path = os.path.join(folder, f'in-{i:05d}.tap')
@@ -77,7 +78,7 @@ def merge(binary, *outcomes):
     if not all(o.ok for o in outcomes):
         return _skipped('an input of this merge failed')
     with _work_folder() as folder:
-        parts = _write_parts(folder, outcomes)
+        parts = write_parts(folder, outcomes)
         output = os.path.join(folder, PARTIAL_NAME)
         outcome = tool.run([binary, 'merge', '--partial', '-o', output, '--', *parts],
                            output=output)
