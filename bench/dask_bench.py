@@ -99,7 +99,7 @@ def main():
         print(f'merge --format json of {len(parts)}: {seconds:.3f} s')
 
         inputs = [shards] * args.copies
-        walls, phases, per_task, final = [], [], [], []
+        walls, phases, per_task, final, merges = [], [], [], [], []
         for _ in range(args.repeat):
             stats_path = os.path.join(tmp, 'stats.json')
             walls.append(timed([
@@ -113,8 +113,9 @@ def main():
             per_task.append(
                 sum(t['seconds'] for t in stats['tasks'] if t['kind'] == 'shards analysed'))
             final.append(stats['finalMerge']['seconds'])
-        subprocess.run([binary, 'analyze', *inputs, '--format', 'json', '-o',
-                        os.path.join(tmp, 'one.json')], check=True)
+            merges += [t['seconds'] for t in stats['tasks'] if t['kind'] == 'merges']
+        one = median_time([binary, 'analyze', *inputs, '--format', 'json', '-o',
+                           os.path.join(tmp, 'one.json')], args.repeat)
         same = open(os.path.join(tmp, 'dask.json'), 'rb').read() == open(
             os.path.join(tmp, 'one.json'), 'rb').read()
         all_spans = spans * args.copies
@@ -123,8 +124,11 @@ def main():
               f'analysis phase {statistics.median(phases):.2f} s = '
               f'{all_spans / statistics.median(phases) / 1e6:.2f} M spans/s; '
               f'{all_spans / statistics.median(per_task) / 1e6:.2f} M spans per task-second '
-              f'(per worker); final merge {statistics.median(final):.3f} s; '
-              f'report identical to one analyze: {same}')
+              f'(per worker); merge tasks (--partial, 8 parts) '
+              f'{statistics.median(merges) if merges else 0:.3f} s, final merge '
+              f'{statistics.median(final):.3f} s; report identical to one analyze: {same}')
+        print(f'one analyze over the same inputs (all cores): {one:.2f} s = '
+              f'{all_spans / one / 1e6:.2f} M spans/s')
     print(f'load after: {load()}')
 
 

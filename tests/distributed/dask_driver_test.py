@@ -14,6 +14,7 @@ when a worker is killed in the middle of a task.
 """
 
 import http.server
+import io
 import json
 import os
 import random
@@ -44,6 +45,7 @@ except ImportError as e:
 sys.path.insert(0, os.path.join(ROOT, 'distributed'))
 from ta_dask import options  # pylint: disable=wrong-import-position
 from ta_dask import plan  # pylint: disable=wrong-import-position
+from ta_dask import progress  # pylint: disable=wrong-import-position
 from ta_dask import sniff  # pylint: disable=wrong-import-position
 from ta_dask import timespec  # pylint: disable=wrong-import-position
 
@@ -211,11 +213,11 @@ class PlanningTest(unittest.TestCase):
         self.assertEqual(timespec.format_rfc3339(start), '2024-05-01T10:00:00Z')
         self.assertEqual(timespec.parse_duration_us('1h30m'), 5_400_000_000)
 
-    def test_options_cover_analyze_help(self):
-        """Every analyze option has a role, and takes a value as the tool says."""
-        help_text = run([BINARY, 'analyze', '--help']).stdout
+    @staticmethod
+    def help_options(command):
+        """{option name: takes a value} of `trace-analyze COMMAND --help`."""
         seen = {}
-        for line in help_text.splitlines():
+        for line in run([BINARY, command, '--help']).stdout.splitlines():
             if not line.startswith('  -') or line.startswith('   '):
                 continue
             names = line.split()[0].rstrip(',').split(',')
@@ -224,8 +226,30 @@ class PlanningTest(unittest.TestCase):
             for name in names:
                 if name not in ('-h', '--help'):
                     seen[name] = takes_value
+        return seen
+
+    def test_options_cover_analyze_help(self):
+        """Every analyze option has a role, and takes a value as the tool says."""
+        seen = self.help_options('analyze')
         table = {n: o.takes_value for o in options.OPTIONS for n in o.names}
         self.assertEqual({n: table.get(n) for n in seen}, seen)
+
+    def test_merge_takes_the_report_options(self):
+        merge = self.help_options('merge')
+        for option in options.OPTIONS:
+            if option.role is options.Role.REPORT:
+                for name in option.names:
+                    self.assertEqual(merge.get(name), option.takes_value, name)
+
+    def test_progress_lines_when_asked(self):
+        stream = io.StringIO()
+        line = progress.Progress({'partition': 0, 'shards analysed': 2}, True, stream)
+        line.done('shards analysed')
+        line.close()
+        self.assertRegex(stream.getvalue(), r'^trace-analyze-dask: 1/2 shards analysed, \d+ s\n$')
+        quiet = io.StringIO()
+        progress.Progress({'merges': 1}, None, quiet).done('merges')
+        self.assertEqual(quiet.getvalue(), '')  # not a terminal, not asked
 
     def test_command_split(self):
         command = options.parse_analyze([
