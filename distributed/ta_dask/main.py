@@ -87,6 +87,15 @@ def _make_plan(driver, command, target, scratch):
     return plan_mod.plan_files(command.inputs, target, scratch)
 
 
+def _check_targets(command):
+    """As analyze: a report never overwrites an input (the merge sees only partials)."""
+    inputs = {os.path.realpath(f) for f in sniff.expand(command.inputs)}
+    for target in options_mod.report_targets(command):
+        if os.path.realpath(target) in inputs:
+            raise options_mod.UsageError(
+                f'{target}: refusing to overwrite an input file with the report')
+
+
 def _print_plan(plan):
     total = len(plan.shards)
     if plan.partition:
@@ -157,6 +166,7 @@ def run(argv):
         _print_plan(_make_plan(driver, command, target, lambda: '<scratch>'))
         return tool.OK
     tool.locate(binary)
+    _check_targets(command)
     _share_local_cores(driver, command)
     start = time.monotonic()
     _ship_code()

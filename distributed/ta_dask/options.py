@@ -197,6 +197,18 @@ def _add(command, option, name, value):
         command.trace_id_files.append(value)
 
 
+def report_targets(command):
+    """The files the final merge writes: -o FILE and each --report FORMAT=FILE."""
+    targets = []
+    args = command.report
+    for name, value in zip(args, args[1:]):
+        if name in ('-o', '--output'):
+            targets.append(value)
+        elif name == '--report' and '=' in value:
+            targets.append(value.split('=', 1)[1])
+    return targets
+
+
 def check_sources(command):
     """Files or a server, not both, not neither (as analyze itself rules)."""
     if command.from_server and command.inputs:

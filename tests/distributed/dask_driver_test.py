@@ -365,6 +365,16 @@ class ClusterTest(unittest.TestCase):
         self.assertEqual(got, one)
         self.assertEqual(got_text.split(b'\n')[1:], one_text.split(b'\n')[1:])
 
+    def test_report_never_overwrites_an_input(self):
+        target = self.inputs.dealt[0]
+        with open(target, 'rb') as f:
+            before = f.read()
+        done = run([*self.driver(), *self.inputs.paths, '--report', f'json={target}'])
+        self.assertEqual(done.returncode, 2)
+        self.assertIn('refusing to overwrite an input file', done.stderr)
+        with open(target, 'rb') as f:
+            self.assertEqual(f.read(), before)
+
     def test_local_workers_report_equals_single_run(self):
         got = self.reports('local', [
             DRIVER, '--local-workers', '2', '--binary', BINARY, '--', 'analyze',
