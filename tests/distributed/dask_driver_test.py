@@ -328,10 +328,10 @@ class ClusterTest(unittest.TestCase):
         The shards' partials count the partition's shard files, not the span
         files read (docs/scale-out.md, known gap): all else is identical.
         """
-        argv = [*self.driver('--shards', '12', '--dry-run'), *self.inputs.paths]
+        argv = [*self.driver('--shards', '24', '--dry-run'), *self.inputs.paths]
         self.assertIn('partition: 6 span files into', run(argv).stdout)
         json_report, text, _ = self.reports(
-            'shuffled', [*self.driver('--shards', '12'), *self.inputs.paths])
+            'shuffled', [*self.driver('--shards', '24'), *self.inputs.paths])
         got, want = json.loads(json_report), json.loads(self.single[0])
         del got['input']['files'], got['input']['bytes'], want['input']['files']
         del want['input']['bytes']
