@@ -146,7 +146,7 @@ class GraphRunner:
             'seconds': round(outcomes[k].seconds, 3),
             'started': round(outcomes[k].detail['started'], 3),
             'ended': round(outcomes[k].detail['ended'], 3),
-            'partialBytes': outcomes[k].detail.get('partial_bytes'),
+            'partialBytes': outcomes[k].detail.get('output_bytes'),
         } for k in sorted(outcomes, key=lambda k: self._tasks[k].order)]
         return Result(parts, warnings, partial_input, stats)
 

@@ -57,8 +57,6 @@ def analyze(binary, inputs, args, partition_outcome=None, partition_index=-1):
         output = os.path.join(folder, PARTIAL_NAME)
         outcome = tool.run([binary, 'analyze', *args, '--partial', '-o', output, '--', *inputs],
                            output=output)
-    if outcome.payload is not None:
-        outcome.detail['partial_bytes'] = len(outcome.payload)
     return outcome
 
 
@@ -85,8 +83,6 @@ def merge(binary, *outcomes):
     # A backend error of a shard (a partial labelled partial) stays visible.
     if outcome.code == tool.OK and any(o.code == tool.BACKEND_ERROR for o in outcomes):
         outcome.code = tool.BACKEND_ERROR
-    if outcome.payload is not None:
-        outcome.detail['partial_bytes'] = len(outcome.payload)
     return outcome
 
 

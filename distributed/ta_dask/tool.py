@@ -70,9 +70,13 @@ class Outcome:
     detail: dict = dataclasses.field(default_factory=dict)
 
     @property
+    def wrote_output(self):
+        return self.detail.get('output_bytes') is not None
+
+    @property
     def ok(self):
         """Usable: success, or a backend error that still wrote its output."""
-        return self.code == OK or (self.code == BACKEND_ERROR and self.payload is not None)
+        return self.code == OK or (self.code == BACKEND_ERROR and self.wrote_output)
 
     def without_payload(self):
         return dataclasses.replace(self, payload=None)
@@ -107,5 +111,7 @@ def run(argv, output=None, cwd=None):
             payload = f.read()
     stderr = done.stderr.decode('utf-8', errors='replace') + done.stdout.decode(
         'utf-8', errors='replace')
-    return Outcome(done.returncode, _tail(stderr), payload, seconds,
-                   {'started': started, 'ended': time.time()})
+    detail = {'started': started, 'ended': time.time()}
+    if payload is not None:
+        detail['output_bytes'] = len(payload)
+    return Outcome(done.returncode, _tail(stderr), payload, seconds, detail)

@@ -113,7 +113,8 @@ def deal_otlp_spans(document, files, seed):
 
 
 class FakeJaeger(http.server.ThreadingHTTPServer):
-    """Jaeger's HTTP /api search on loopback: traces whose first span starts in [start, end]."""
+    """Jaeger's HTTP /api on loopback: a search finds the traces whose first span starts in
+    [start, end]; /api/traces/ID answers 404 with Jaeger's error body for an unknown id."""
 
     def __init__(self, traces):
         self.traces = [(min(s['startTime'] for s in t['spans']), t) for t in traces]
@@ -130,13 +131,20 @@ class _FakeJaegerHandler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):  # pylint: disable=invalid-name
         url = urllib.parse.urlparse(self.path)
         query = urllib.parse.parse_qs(url.query)
-        found = []
+        status = 200
         if url.path == '/api/traces':
             start, end = int(query['start'][0]), int(query['end'][0])
             found = [t for first, t in self.server.traces if start <= first <= end]
-            found = found[:int(query['limit'][0])]
-        body = json.dumps({'data': found}).encode()
-        self.send_response(200)
+            body = {'data': found[:int(query['limit'][0])]}
+        else:
+            trace_id = url.path.rsplit('/', 1)[1]
+            found = [t for _, t in self.server.traces if t['traceID'] == trace_id]
+            body = {'data': found}
+            if not found:
+                status = 404
+                body = {'data': None, 'errors': [{'code': 404, 'msg': 'trace not found'}]}
+        body = json.dumps(body).encode()
+        self.send_response(status)
         self.send_header('Content-Type', 'application/json')
         self.send_header('Content-Length', str(len(body)))
         self.end_headers()
@@ -297,7 +305,7 @@ class ClusterTest(unittest.TestCase):
             f'text={out_text}'
         ])
         assert done.returncode == code, f'{argv}: exit {done.returncode}\n{done.stderr}'
-        if code != 0:
+        if not os.path.exists(out_json):
             return None, None, done
         with open(out_json, 'rb') as j, open(out_text, 'rb') as t:
             return j.read(), t.read(), done
@@ -338,15 +346,33 @@ class ClusterTest(unittest.TestCase):
         self.assertEqual(got, want)
         self.assertEqual(text.split(b'\n')[1:], self.single[1].split(b'\n')[1:])
 
+    def jaeger_fixture(self):
+        fixture = os.path.join(FIXTURES, 'findings', 'onlineboutique_faultfree_120traces.json.zst')
+        return FakeJaeger(json.loads(subprocess.run(['zstd', '-dc', fixture], capture_output=True,
+                                                    check=True).stdout)['data'])
+
+    def test_missing_trace_id_labels_the_report_partial_and_exits_3(self):
+        server = self.jaeger_fixture()
+        ids = [t['traceID'] for _, t in server.traces[:4]]
+        ids.insert(2, 'deadbeef')
+        fetch = ['--jaeger', server.url, '--api', 'http', '--no-cache']
+        fetch += [a for i in ids for a in ('--trace-id', i)]
+        try:
+            one = self.reports('ids-one', [BINARY, 'analyze', *fetch], code=3)
+            got = self.reports('ids-dask', [*self.driver('--shards', '2'), *fetch], code=3)
+        finally:
+            server.shutdown()
+            server.server_close()
+        self.assertTrue(json.loads(got[0])['input']['partial'])
+        self.assertEqual(json.loads(got[0])['traces'], 4)
+        self.assertEqual(got[:2], one[:2])
+
     def test_jaeger_search_windows_equal_one_search_but_the_bytes(self):
         """The windows tile the search: the same traces, each once.
 
         The bytes received differ (one response envelope per window call).
         """
-        fixture = os.path.join(FIXTURES, 'findings', 'onlineboutique_faultfree_120traces.json.zst')
-        server = FakeJaeger(
-            json.loads(subprocess.run(['zstd', '-dc', fixture], capture_output=True,
-                                      check=True).stdout)['data'])
+        server = self.jaeger_fixture()
         search = [
             '--jaeger', server.url, '--api', 'http', '--service', 'frontend', '--from',
             '2022-08-23T16:59:27.991908Z', '--to', '2022-08-23T17:00:23.387420Z', '--limit',
