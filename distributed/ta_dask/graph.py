@@ -48,6 +48,7 @@ class _Task:
 
 
 def indent(text):
+    """Each line of text, indented by two spaces (under a message that names it)."""
     return ''.join(f'  {line}\n' for line in text.rstrip('\n').split('\n')) if text else ''
 
 
