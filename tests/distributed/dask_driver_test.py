@@ -49,9 +49,11 @@ from ta_dask import progress  # pylint: disable=wrong-import-position
 from ta_dask import sniff  # pylint: disable=wrong-import-position
 from ta_dask import timespec  # pylint: disable=wrong-import-position
 
-BINARY = os.path.abspath(
-    sys.argv.pop(1) if len(sys.argv) > 1 else os.environ.get(
-        'TRACE_ANALYZE', os.path.join(ROOT, 'build', 'cli', 'trace-analyze')))
+if len(sys.argv) > 1 and os.path.isfile(sys.argv[1]):
+    BINARY = os.path.abspath(sys.argv.pop(1))
+else:
+    BINARY = os.path.abspath(
+        os.environ.get('TRACE_ANALYZE', os.path.join(ROOT, 'build', 'cli', 'trace-analyze')))
 
 
 class KillOnce(WorkerPlugin):
