@@ -35,6 +35,7 @@ packages=(
   libcpp-httplib-dev libssl-dev
   nghttp2-server  # nghttpd: an HTTP/2-only TLS server, to test that HTTP/2 is negotiated
   clang libclang-rt-14-dev  # libFuzzer for scripts/fuzz.sh (clang-14's compiler-rt)
+  python3-distributed  # Dask: distributed/trace-analyze-dask and its tests (tests/distributed/)
 )
 
 missing=()
