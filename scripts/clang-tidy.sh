@@ -35,7 +35,8 @@ cmake --build "$build_dir" --target ta_jaeger_proto >/dev/null
 mapfile -t files < <(python3 - "$build_dir" "$@" <<'PY'
 import json, os, re, sys
 build, patterns = sys.argv[1], sys.argv[2:]
-folders = ("analyzer", "bench", "cli", "formats", "fuzz", "input", "jaeger_client", "reports", "tests")
+folders = ("analyzer", "bench", "cli", "formats", "fuzz", "input", "jaeger_client", "partial", "reports",
+           "tests")
 with open(os.path.join(build, "CMakeCache.txt")) as cache:
     src = next(l.split("=", 1)[1].strip() for l in cache if l.startswith("CMAKE_HOME_DIRECTORY:"))
 with open(os.path.join(build, "compile_commands.json")) as db:
