@@ -154,8 +154,9 @@ Command AddAnalyzeCommand(CLI::App& app) {
                 "(docs/scale-out.md)");
   cmd->add_flag("--approx-quantiles", options->approx_quantiles,
                 "Latency and per-operation percentiles from mergeable sketches, within 0.5 % "
-                "of the exact ones, instead of one sample per trace: bounded memory and "
-                "partials (docs/scale-out.md)");
+                "of the exact ones, instead of one sample per trace: the profile's memory and "
+                "its part of a partial stay bounded (the detectors' states do not; "
+                "docs/scale-out.md)");
   cmd->add_option("--repeated-min-calls", options->repeated_min_calls,
                   "Identical calls in one trace that make a cache candidate; default 2")
       ->type_name("N")
