@@ -5,11 +5,13 @@
 #include <algorithm>
 #include <array>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "analyzer/call_patterns.h"
 #include "analyzer/name_memo.h"
 #include "analyzer/parameterize.h"
@@ -44,7 +46,7 @@ std::unique_ptr<Observation> NPlusOneDetector::Observe(const DetectorContext& ct
     std::string templ;
     KeyedSpans keyed;
     std::vector<SpanIndex> members;
-    std::vector<uint64_t> params;  // hashes of the calls' texts
+    absl::flat_hash_set<std::string_view> texts;  // a group's distinct call texts
     std::vector<std::pair<int64_t, int64_t>> intervals;
     std::vector<uint32_t> positions;  // of a group's calls among the parent's children
     // significant[k]: children[0, k) that are not noise (min_span_us) and
@@ -58,7 +60,7 @@ std::unique_ptr<Observation> NPlusOneDetector::Observe(const DetectorContext& ct
   std::string& templ = scratch.templ;
   KeyedSpans& keyed = scratch.keyed;
   std::vector<SpanIndex>& members = scratch.members;
-  std::vector<uint64_t>& params = scratch.params;
+  absl::flat_hash_set<std::string_view>& texts = scratch.texts;
   std::vector<std::pair<int64_t, int64_t>>& intervals = scratch.intervals;
   std::vector<uint32_t>& positions = scratch.positions;
   std::vector<uint32_t>& significant = scratch.significant;
@@ -81,26 +83,28 @@ std::unique_ptr<Observation> NPlusOneDetector::Observe(const DetectorContext& ct
       significant.push_back(significant.back() + (counts ? 1 : 0));
     }
     std::sort(keyed.begin(), keyed.end());
+    std::optional<OpName> parent_name;  // NameOf(p), once a group needs it
     ForEachGroup(keyed, cfg.min_calls, [&](size_t begin, size_t end) {
       members.clear();
-      params.clear();
       positions.clear();
       bool any_parameters = false;  // a call recorded a statement or URL
       for (size_t k = begin; k < end; ++k) {
         const SpanIndex c = children[keyed[k].second];
         members.push_back(c);
         positions.push_back(keyed[k].second);
-        params.push_back(std::hash<std::string_view>{}(ctx.calls[c].text()));
         any_parameters |= ctx.calls[c].from_attribute();
       }
       std::sort(members.begin(), members.end());  // input order: a deterministic first member
-      // Distinct texts, counted by hash (a collision, ~n²/2^64, would count
-      // two texts as one).
-      std::sort(params.begin(), params.end());
-      const size_t distinct =
-          static_cast<size_t>(std::unique(params.begin(), params.end()) - params.begin());
+      // Whether the texts are distinct enough: counted until they are (a
+      // loop over items usually shows it by its second call).
+      texts.clear();
+      for (SpanIndex c : members) {
+        if (texts.insert(ctx.calls[c].text()).second && texts.size() >= cfg.min_distinct_params) {
+          break;
+        }
+      }
       bool no_parameters = false;
-      if (distinct < cfg.min_distinct_params) {
+      if (texts.size() < cfg.min_distinct_params) {
         // Identical calls with a statement or URL are repeated calls (a cache
         // fits); calls that record none (most RPC spans) cannot show their
         // parameters, so a loop is recognised by its shape instead: at least
@@ -123,7 +127,8 @@ std::unique_ptr<Observation> NPlusOneDetector::Observe(const DetectorContext& ct
         no_parameters = true;
       }
       FindingInstance f;
-      f.parent = NameOf(t.spans[p]);
+      if (!parent_name) parent_name = NameOf(t.spans[p]);
+      f.parent = *parent_name;
       f.call = NameOf(t.spans[members.front()]);
       intervals.clear();
       int64_t longest = 0;
