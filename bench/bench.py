@@ -2,10 +2,12 @@
 """End-to-end benchmark: `trace-analyze analyze` vs Python's json.load.
 
 Generates (once) a Jaeger UI JSON file of ~1,000,000 spans, then times, in the
-same run and on the same file in the page cache, each command REPEAT times:
+same run and on the same file in the page cache, each command REPEAT times
+(round-robin: every command once per round, so that a change in the host's
+load weighs on all of them alike):
   baseline:  python3 -c 'import json,sys; json.load(open(sys.argv[1]))'
   ours:      trace-analyze analyze FILE --format json -o /dev/null-like temp
-and prints median wall time, MB/s, spans/s, peak RSS and the ratios against
+and prints median wall and CPU time, MB/s, spans/s, peak RSS and the ratios against
 the targets (>= 50x faster than the Python parse; peak RSS <= 1/4 of the input;
 the bottleneck detectors cost <= 1.5x the analysis without them, --no-findings),
 and `critical-path --format json` on the same file (peak RSS <= 1/4 of the input,
@@ -32,7 +34,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def run(cmd):
-    """Runs cmd, returns (wall seconds, peak RSS bytes of the child)."""
+    """Runs cmd, returns (wall seconds, peak RSS bytes, CPU seconds: user + system)."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -41,16 +43,28 @@ def run(cmd):
     proc.stderr.close()
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit("benchmark command failed: %s\n%s" % (" ".join(cmd), err))
-    return wall, usage.ru_maxrss * 1024
+    return wall, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime
+
+
+def measure_all(commands, repeat):
+    """Times each (name, cmd) `repeat` times, round-robin: a change in the
+    machine's load during the run then weighs on every command alike, and the
+    ratios between them stay meaningful on a shared host. Returns one row per
+    command: median wall and CPU seconds, max peak RSS."""
+    samples = [([], [], []) for _ in commands]
+    for _ in range(repeat):
+        for (_, cmd), (walls, rss, cpus) in zip(commands, samples):
+            w, r, c = run(cmd)
+            walls.append(w)
+            rss.append(r)
+            cpus.append(c)
+    return [{"name": name, "wall": statistics.median(walls), "cpu": statistics.median(cpus),
+             "rss": max(rss), "walls": walls}
+            for (name, _), (walls, rss, cpus) in zip(commands, samples)]
 
 
 def measure(name, cmd, repeat):
-    walls, rss = [], []
-    for _ in range(repeat):
-        w, r = run(cmd)
-        walls.append(w)
-        rss.append(r)
-    return {"name": name, "wall": statistics.median(walls), "rss": max(rss), "walls": walls}
+    return measure_all([(name, cmd)], repeat)[0]
 
 
 def giant(args):
@@ -64,16 +78,15 @@ def giant(args):
         while f.read(1 << 24):
             pass
     out = os.path.join(tempfile.gettempdir(), "ta-bench-giant-report.json")
-    rows = [measure("analyze", [args.binary, "analyze", path, "--format", "json", "-o", out],
-                    args.repeat),
-            measure("analyze --no-findings", [args.binary, "analyze", path, "--format", "json",
-                                              "-o", out, "--no-findings"], args.repeat),
-            measure("critical-path --format json", [args.binary, "critical-path", path,
-                                                    "--format", "json", "-o", out], args.repeat)]
-    bare = None
+    commands = [("analyze", [args.binary, "analyze", path, "--format", "json", "-o", out]),
+                ("analyze --no-findings", [args.binary, "analyze", path, "--format", "json",
+                                           "-o", out, "--no-findings"]),
+                ("critical-path --format json", [args.binary, "critical-path", path,
+                                                 "--format", "json", "-o", out])]
     if os.path.exists(args.bare_scan):
-        bare = measure("bare simdjson scan (1 thread)", [args.bare_scan, path], args.repeat)
-        rows.append(bare)
+        commands.append(("bare simdjson scan (1 thread)", [args.bare_scan, path]))
+    rows = measure_all(commands, args.repeat)
+    bare = rows[3] if len(rows) > 3 else None
     with open("/proc/cpuinfo") as f:
         cpu = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), "?")
     print("file: %s (%.1f MB, one trace of %d spans); cpus: %d (%s)" % (
@@ -115,24 +128,23 @@ def main():
     out = os.path.join(tempfile.gettempdir(), "ta-bench-report.json")
     ours_cmd = [args.binary, "analyze", args.file, "--format", "json", "-o", out] + \
         args.extra_args.split()
-    ours = measure("trace-analyze analyze", ours_cmd, args.repeat)
+    # Issue 18's "2,000 traces x 500 spans" case: every trace's critical path
+    # as one JSON document, streamed to the file.
+    cp_out = os.path.join(tempfile.gettempdir(), "ta-bench-critical-path.json")
+    commands = [("trace-analyze analyze", ours_cmd),
+                ("analyze --no-findings", ours_cmd + ["--no-findings"]),
+                ("critical-path --format json",
+                 [args.binary, "critical-path", args.file, "--format", "json", "-o", cp_out] +
+                 args.extra_args.split())]
+    if os.path.exists(args.bare_scan):
+        commands.append(("bare simdjson scan (1 thread)", [args.bare_scan, args.file]))
+    results = measure_all(commands, args.repeat)
+    ours, no_findings, critical_path = results[:3]
+    bare = results[3] if len(results) > 3 else None
     with open(out) as f:
         report = json.load(f)
     spans = report["dataQuality"]["spans"]
     traces = report["traces"]
-
-    no_findings = measure("analyze --no-findings", ours_cmd + ["--no-findings"], args.repeat)
-    # Issue 18's "2,000 traces x 500 spans" case: every trace's critical path
-    # as one JSON document, streamed to the file.
-    cp_out = os.path.join(tempfile.gettempdir(), "ta-bench-critical-path.json")
-    critical_path = measure("critical-path --format json",
-                            [args.binary, "critical-path", args.file, "--format", "json", "-o",
-                             cp_out] + args.extra_args.split(), args.repeat)
-    results = [ours, no_findings, critical_path]
-    bare = None
-    if os.path.exists(args.bare_scan):
-        bare = measure("bare simdjson scan (1 thread)", [args.bare_scan, args.file], args.repeat)
-        results.append(bare)
     if not args.no_baseline:
         base_cmd = [sys.executable, "-c", "import json,sys; json.load(open(sys.argv[1]))", args.file]
         results.append(measure("python3 json.load", base_cmd, max(1, min(args.repeat, 2))))
@@ -148,8 +160,9 @@ def main():
             r["name"], r["wall"], size / 1e6 / r["wall"], spans / r["wall"], r["rss"] / 1e6,
             r["rss"] / size, "%.2f" % (r["wall"] / bare["wall"]) if bare else "-"))
     print("trace-analyze peak RSS / input size: %.3f (target <= 0.25)" % (ours["rss"] / size))
-    print("bottleneck detectors cost: %.2fx the analysis without them (target <= 1.5x)" % (
-        ours["wall"] / no_findings["wall"]))
+    print("bottleneck detectors cost: %.2fx the analysis without them (target <= 1.5x); "
+          "in CPU time (user + system): %.2fx" % (ours["wall"] / no_findings["wall"],
+                                                  ours["cpu"] / no_findings["cpu"]))
     if bare is not None:
         print("vs the bare single-threaded simdjson scan (load + visit every span's keys and "
               "values): %.2fx with detectors, %.2fx without" % (
