@@ -298,6 +298,22 @@ Status JsonSplitter::ReadMemberHead(uint64_t start, int c, int* value) {
   return OkStatus();
 }
 
+Result<JsonSplitter::AfterMember> JsonSplitter::NextMember(uint64_t start, int* next) {
+  Result<int> c = PeekNonSpace();
+  if (!c.ok()) return c.error();
+  if (c.value() == kEof) {
+    if (stopped_) return AfterMember::kStopped;
+    return Truncated(start);
+  }
+  if (c.value() == '}') return AfterMember::kClose;
+  if (c.value() != ',') return Unexpected(pos_, "',' or '}' after an object member");
+  ++pos_;
+  c = PeekNonSpace();
+  if (!c.ok()) return c.error();
+  *next = c.value();
+  return AfterMember::kNext;
+}
+
 Status JsonSplitter::SplitTopObject() {
   const uint64_t start = pos_;
   ++pos_;  // '{'
@@ -369,14 +385,12 @@ Status JsonSplitter::SplitTopObject() {
       }
       if (envelope) keep_ = pos_;
 
-      c = PeekNonSpace();
-      if (!c.ok()) return c.error();
-      if (c.value() == kEof) return stopped_ ? OkStatus() : Status(Truncated(start));
-      if (c.value() == '}') break;
-      if (c.value() != ',') return Unexpected(pos_, "',' or '}' after an object member");
-      ++pos_;
-      c = PeekNonSpace();
-      if (!c.ok()) return c.error();
+      int next = kEof;
+      const Result<AfterMember> after = NextMember(start, &next);
+      if (!after.ok()) return after.error();
+      if (after.value() == AfterMember::kStopped) return OkStatus();
+      if (after.value() == AfterMember::kClose) break;
+      c = next;
     }
   }
   ++pos_;  // '}'
@@ -451,14 +465,12 @@ Status JsonSplitter::StreamTrace(uint64_t start) {
         Record(UnitType::Structure(UnitKind::kTraceMember), member, end);
       }
       keep_ = pos_;
-      c = PeekNonSpace();
-      if (!c.ok()) return c.error();
-      if (c.value() == kEof) return stopped_ ? OkStatus() : Status(Truncated(start));
-      if (c.value() == '}') break;
-      if (c.value() != ',') return Unexpected(pos_, "',' or '}' after an object member");
-      ++pos_;
-      c = PeekNonSpace();
-      if (!c.ok()) return c.error();
+      int next = kEof;
+      const Result<AfterMember> after = NextMember(start, &next);
+      if (!after.ok()) return after.error();
+      if (after.value() == AfterMember::kStopped) return OkStatus();
+      if (after.value() == AfterMember::kClose) break;
+      c = next;
     }
   }
   Record(UnitType::Structure(UnitKind::kTraceClose), pos_, pos_ + 1);

@@ -87,6 +87,13 @@ class JsonSplitter {
   // character into *value. The end of input is named as inside the object
   // starting at `start`.
   Status ReadMemberHead(uint64_t start, int c, int* value);
+  // After an object member's value: past the ',' to the next member, its
+  // first character peeked into *next (kNext); or at the object's '}'
+  // (kClose, pos_ on it); or kStopped when the end of input is reached after
+  // the callback stopped the split. Otherwise the end of input is named as
+  // inside the object starting at `start`.
+  enum class AfterMember { kNext, kClose, kStopped };
+  Result<AfterMember> NextMember(uint64_t start, int* next);
   // After the document at `doc_start` failed: records it as a kBrokenLine
   // unit and moves to the next "\n{" if both are in the buffer.
   bool SkipBrokenLine(uint64_t doc_start);
