@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <utility>
 
 namespace trace_analyze::input::internal {
@@ -14,6 +15,12 @@ std::string Describe(int c) {
   if (c < 0) return "end of input";
   if (c >= 0x20 && c < 0x7f) return fmt::format("'{}'", static_cast<char>(c));
   return fmt::format("byte 0x{:02x}", c);
+}
+
+// ReadMembers' `member` returning on `s`: its error, else stop.
+Result<bool> Leave(const Status& s) {
+  if (!s.ok()) return s.error();
+  return false;
 }
 
 }  // namespace
@@ -298,20 +305,27 @@ Status JsonSplitter::ReadMemberHead(uint64_t start, int c, int* value) {
   return OkStatus();
 }
 
-Result<JsonSplitter::AfterMember> JsonSplitter::NextMember(uint64_t start, int* next) {
+template <class Member>
+Result<bool> JsonSplitter::ReadMembers(uint64_t start, Member&& member) {
   Result<int> c = PeekNonSpace();
   if (!c.ok()) return c.error();
-  if (c.value() == kEof) {
-    if (stopped_) return AfterMember::kStopped;
-    return Truncated(start);
+  if (c.value() == '}') return true;
+  while (true) {
+    const Result<bool> go_on = member(c.value());
+    if (!go_on.ok()) return go_on.error();
+    if (!go_on.value() || stopped_) return false;
+    c = PeekNonSpace();
+    if (!c.ok()) return c.error();
+    if (c.value() == kEof) {
+      if (stopped_) return false;
+      return Truncated(start);
+    }
+    if (c.value() == '}') return true;
+    if (c.value() != ',') return Unexpected(pos_, "',' or '}' after an object member");
+    ++pos_;
+    c = PeekNonSpace();
+    if (!c.ok()) return c.error();
   }
-  if (c.value() == '}') return AfterMember::kClose;
-  if (c.value() != ',') return Unexpected(pos_, "',' or '}' after an object member");
-  ++pos_;
-  c = PeekNonSpace();
-  if (!c.ok()) return c.error();
-  *next = c.value();
-  return AfterMember::kNext;
 }
 
 Status JsonSplitter::SplitTopObject() {
@@ -326,73 +340,69 @@ Status JsonSplitter::SplitTopObject() {
   bool have_errors = false;
   uint64_t errors_begin = 0;
   uint64_t errors_end = 0;
+  // Set when a key shows the object is one unit of a known kind: the
+  // members loop stops there and the object is split whole.
+  std::optional<UnitType> whole;
 
-  Result<int> c = PeekNonSpace();
-  if (!c.ok()) return c.error();
-  if (c.value() != '}') {
-    while (true) {
-      if (envelope) keep_ = pos_;
-      int value = kEof;
-      if (Status s = ReadMemberHead(start, c.value(), &value); !s.ok() || stopped_) return s;
-      c = value;
+  const Result<bool> closed = ReadMembers(start, [&](int first) -> Result<bool> {
+    if (envelope) keep_ = pos_;
+    int value = kEof;
+    if (Status s = ReadMemberHead(start, first, &value); !s.ok() || stopped_) return Leave(s);
 
-      const bool is_data = key_ == "data";
-      if (!envelope) {
-        if (is_data) {
-          envelope = true;
-          if (have_errors)
-            Record(UnitType::Structure(UnitKind::kEnvelopeErrors), errors_begin, errors_end);
-          keep_ = pos_;
-        } else if (IsEnvelopeKey(key_)) {
-          envelope_keys = true;
-        } else if (const UnitType kind = KindOfKey(key_); kind.kind != UnitKind::kUnknown) {
-          return SplitWholeObject(start, kind);
-        }
+    const bool is_data = key_ == "data";
+    if (!envelope) {
+      if (is_data) {
+        envelope = true;
+        if (have_errors)
+          Record(UnitType::Structure(UnitKind::kEnvelopeErrors), errors_begin, errors_end);
+        keep_ = pos_;
+      } else if (IsEnvelopeKey(key_)) {
+        envelope_keys = true;
+      } else if (const UnitType kind = KindOfKey(key_); kind.kind != UnitKind::kUnknown) {
+        whole = kind;
+        return false;
       }
+    }
 
-      if (is_data && !data_done) {
-        data_done = true;
-        if (c.value() == '[') {
-          const uint64_t array_start = pos_;
-          ++pos_;
-          keep_ = pos_;
-          if (Status s = SplitArrayElements(ArrayContext::kEnvelopeData, array_start);
-              !s.ok() || stopped_) {
-            return s;
-          }
-        } else if (c.value() == '{') {
-          // {"data": {trace}} (Jaeger UI's internal model, some tools).
-          if (Status s = SplitJaegerTrace(); !s.ok() || stopped_) return s;
-        } else {
-          // null means no traces.
-          uint64_t begin = 0;
-          uint64_t end = 0;
-          if (Status s = ScanValue(&begin, &end); !s.ok() || stopped_) return s;
+    if (is_data && !data_done) {
+      data_done = true;
+      if (value == '[') {
+        const uint64_t array_start = pos_;
+        ++pos_;
+        keep_ = pos_;
+        if (Status s = SplitArrayElements(ArrayContext::kEnvelopeData, array_start);
+            !s.ok() || stopped_) {
+          return Leave(s);
         }
+      } else if (value == '{') {
+        // {"data": {trace}} (Jaeger UI's internal model, some tools).
+        if (Status s = SplitJaegerTrace(); !s.ok() || stopped_) return Leave(s);
       } else {
+        // null means no traces.
         uint64_t begin = 0;
         uint64_t end = 0;
-        if (Status s = ScanValue(&begin, &end); !s.ok() || stopped_) return s;
-        if (key_ == "errors") {
-          if (envelope) {
-            Record(UnitType::Structure(UnitKind::kEnvelopeErrors), begin, end);
-          } else {
-            have_errors = true;
-            errors_begin = begin;
-            errors_end = end;
-          }
+        if (Status s = ScanValue(&begin, &end); !s.ok() || stopped_) return Leave(s);
+      }
+    } else {
+      uint64_t begin = 0;
+      uint64_t end = 0;
+      if (Status s = ScanValue(&begin, &end); !s.ok() || stopped_) return Leave(s);
+      if (key_ == "errors") {
+        if (envelope) {
+          Record(UnitType::Structure(UnitKind::kEnvelopeErrors), begin, end);
+        } else {
+          have_errors = true;
+          errors_begin = begin;
+          errors_end = end;
         }
       }
-      if (envelope) keep_ = pos_;
-
-      int next = kEof;
-      const Result<AfterMember> after = NextMember(start, &next);
-      if (!after.ok()) return after.error();
-      if (after.value() == AfterMember::kStopped) return OkStatus();
-      if (after.value() == AfterMember::kClose) break;
-      c = next;
     }
-  }
+    if (envelope) keep_ = pos_;
+    return true;
+  });
+  if (!closed.ok()) return closed.error();
+  if (whole) return SplitWholeObject(start, *whole);
+  if (!closed.value()) return OkStatus();
   ++pos_;  // '}'
   if (!envelope) {
     if (!envelope_keys) {
@@ -448,31 +458,24 @@ Status JsonSplitter::StreamTrace(uint64_t start) {
   Record(UnitType::Structure(UnitKind::kTraceOpen), start, start);
   ++pos_;  // '{'
   keep_ = pos_;
-  Result<int> c = PeekNonSpace();
-  if (!c.ok()) return c.error();
-  if (c.value() != '}') {
-    while (true) {
-      const uint64_t member = pos_;
-      keep_ = member;
-      int value = kEof;
-      if (Status s = ReadMemberHead(start, c.value(), &value); !s.ok() || stopped_) return s;
-      if (key_ == "spans" && value == '[') {
-        if (Status s = StreamSpans(); !s.ok() || stopped_) return s;
-      } else {
-        uint64_t begin = 0;
-        uint64_t end = 0;
-        if (Status s = ScanValue(&begin, &end); !s.ok() || stopped_) return s;
-        Record(UnitType::Structure(UnitKind::kTraceMember), member, end);
-      }
-      keep_ = pos_;
-      int next = kEof;
-      const Result<AfterMember> after = NextMember(start, &next);
-      if (!after.ok()) return after.error();
-      if (after.value() == AfterMember::kStopped) return OkStatus();
-      if (after.value() == AfterMember::kClose) break;
-      c = next;
+  const Result<bool> closed = ReadMembers(start, [&](int first) -> Result<bool> {
+    const uint64_t member = pos_;
+    keep_ = member;
+    int value = kEof;
+    if (Status s = ReadMemberHead(start, first, &value); !s.ok() || stopped_) return Leave(s);
+    if (key_ == "spans" && value == '[') {
+      if (Status s = StreamSpans(); !s.ok() || stopped_) return Leave(s);
+    } else {
+      uint64_t begin = 0;
+      uint64_t end = 0;
+      if (Status s = ScanValue(&begin, &end); !s.ok() || stopped_) return Leave(s);
+      Record(UnitType::Structure(UnitKind::kTraceMember), member, end);
     }
-  }
+    keep_ = pos_;
+    return true;
+  });
+  if (!closed.ok()) return closed.error();
+  if (!closed.value()) return OkStatus();
   Record(UnitType::Structure(UnitKind::kTraceClose), pos_, pos_ + 1);
   ++pos_;  // '}'
   keep_ = pos_;

@@ -87,13 +87,13 @@ class JsonSplitter {
   // character into *value. The end of input is named as inside the object
   // starting at `start`.
   Status ReadMemberHead(uint64_t start, int c, int* value);
-  // After an object member's value: past the ',' to the next member, its
-  // first character peeked into *next (kNext); or at the object's '}'
-  // (kClose, pos_ on it); or kStopped when the end of input is reached after
-  // the callback stopped the split. Otherwise the end of input is named as
-  // inside the object starting at `start`.
-  enum class AfterMember { kNext, kClose, kStopped };
-  Result<AfterMember> NextMember(uint64_t start, int* next);
+  // Reads the members of the object whose '{' is at `start` (pos_ just past
+  // it): `member(c)` reads one, pos_ at its first character `c` (peeked), and
+  // returns whether to go on. Returns true at the object's '}' (pos_ on it),
+  // false when `member` said to stop or the split was stopped; the end of input
+  // before the '}' is named as inside the object.
+  template <class Member>
+  Result<bool> ReadMembers(uint64_t start, Member&& member);
   // After the document at `doc_start` failed: records it as a kBrokenLine
   // unit and moves to the next "\n{" if both are in the buffer.
   bool SkipBrokenLine(uint64_t doc_start);
