@@ -8,7 +8,6 @@
 #include "formats/span_assembler.h"
 #include "jaeger_client/net/api_v2_convert.h"
 #include "jaeger_client/net/grpc_common.h"
-#include "jaeger_client/redact.h"
 #include "jaeger_client/retry.h"
 
 namespace trace_analyze::jaeger_client::net {
@@ -20,14 +19,17 @@ namespace pb = ::jaeger::api_v2;
 constexpr const char* kGetTrace = "/jaeger.api_v2.QueryService/GetTrace";
 constexpr const char* kFindTraces = "/jaeger.api_v2.QueryService/FindTraces";
 
+// A message of either stream: up to 10 spans, of any traces.
+void StageChunk(const pb::SpansResponseChunk& chunk, formats::SpanAssembler* assembler) {
+  for (const pb::Span& span : chunk.spans()) StageApiV2Span(span, assembler);
+  assembler->Commit();
+}
+
 }  // namespace
 
 GrpcApiV2Source::GrpcApiV2Source(const ClientOptions& options,
                                  std::shared_ptr<grpc::Channel> channel)
-    : options_(options),
-      channel_(std::move(channel)),
-      secrets_(SecretsOf(options)),
-      stub_(pb::QueryService::NewStub(channel_)) {}
+    : options_(options), channel_(std::move(channel)), stub_(pb::QueryService::NewStub(channel_)) {}
 
 std::string GrpcApiV2Source::Describe() const {
   return fmt::format("{} ({})", options_.server.Display(), ApiLabel(ApiKind::kGrpcV2));
@@ -86,26 +88,11 @@ CallResult<size_t> GrpcApiV2Source::Search(const SearchQuery& query,
   if (query.max_duration_us > 0) SetDuration(query.max_duration_us, q->mutable_duration_max());
   q->set_search_depth(query.limit);
   const std::string call = fmt::format("FindTraces(service={})", query.service);
-  formats::SpanAssembler assembler;
-  CallStatus status = WithRetries<Ok>(options_.retry, options_.log, [&]() -> CallStatus {
-    assembler = formats::SpanAssembler();
-    grpc::ClientContext context;
-    PrepareGrpcContext(options_, &context);
-    pb::SpansResponseChunk chunk;
-    return ReadGrpcStream(
-        channel_.get(), kFindTraces, request, &context, &chunk,
-        [&] {
-          for (const pb::Span& span : chunk.spans()) StageApiV2Span(span, &assembler);
-          assembler.Commit();
-        },
-        options_, Describe(), call);
-  });
-  if (!status.ok()) return status.error();
-  const size_t n = assembler.size();
-  if (Status s = assembler.Deliver(Describe() + " " + call, on_trace); !s.ok()) {
-    return CallError{CallErrorKind::kServer, ScrubSecrets(s.error().message, secrets_)};
-  }
-  return n;
+  pb::SpansResponseChunk chunk;
+  return FetchGrpcTraces(
+      channel_.get(), kFindTraces, request, &chunk,
+      [&](formats::SpanAssembler* assembler) { StageChunk(chunk, assembler); }, options_,
+      Describe(), call, on_trace);
 }
 
 CallStatus GrpcApiV2Source::GetTrace(const std::string& trace_id,
@@ -113,27 +100,15 @@ CallStatus GrpcApiV2Source::GetTrace(const std::string& trace_id,
   pb::GetTraceRequest request;
   request.set_trace_id(ApiV2TraceIdBytes(trace_id));
   const std::string call = "GetTrace(" + trace_id + ")";
-  formats::SpanAssembler assembler;
-  CallStatus status = WithRetries<Ok>(options_.retry, options_.log, [&]() -> CallStatus {
-    assembler = formats::SpanAssembler();
-    grpc::ClientContext context;
-    PrepareGrpcContext(options_, &context);
-    pb::SpansResponseChunk chunk;
-    return ReadGrpcStream(
-        channel_.get(), kGetTrace, request, &context, &chunk,
-        [&] {
-          for (const pb::Span& span : chunk.spans()) StageApiV2Span(span, &assembler);
-          assembler.Commit();
-        },
-        options_, Describe(), call);
-  });
-  if (!status.ok()) return status;
-  if (assembler.size() == 0) {
+  pb::SpansResponseChunk chunk;
+  const CallResult<size_t> n = FetchGrpcTraces(
+      channel_.get(), kGetTrace, request, &chunk,
+      [&](formats::SpanAssembler* assembler) { StageChunk(chunk, assembler); }, options_,
+      Describe(), call, on_trace);
+  if (!n.ok()) return n.error();
+  if (n.value() == 0) {
     return CallError{CallErrorKind::kNotFound,
                      fmt::format("{}: {}: trace not found (empty stream)", Describe(), call)};
-  }
-  if (Status s = assembler.Deliver(Describe() + " " + call, on_trace); !s.ok()) {
-    return CallError{CallErrorKind::kServer, ScrubSecrets(s.error().message, secrets_)};
   }
   return CallOk();
 }

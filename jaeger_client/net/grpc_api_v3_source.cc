@@ -8,7 +8,6 @@
 #include "formats/span_assembler.h"
 #include "jaeger_client/net/grpc_common.h"
 #include "jaeger_client/net/otlp_proto_convert.h"
-#include "jaeger_client/redact.h"
 #include "jaeger_client/retry.h"
 
 namespace trace_analyze::jaeger_client::net {
@@ -25,10 +24,7 @@ constexpr const char* kFindTraces = "/jaeger.api_v3.QueryService/FindTraces";
 
 GrpcApiV3Source::GrpcApiV3Source(const ClientOptions& options,
                                  std::shared_ptr<grpc::Channel> channel)
-    : options_(options),
-      channel_(std::move(channel)),
-      secrets_(SecretsOf(options)),
-      stub_(pb::QueryService::NewStub(channel_)) {}
+    : options_(options), channel_(std::move(channel)), stub_(pb::QueryService::NewStub(channel_)) {}
 
 std::string GrpcApiV3Source::Describe() const {
   return fmt::format("{} ({})", options_.server.Display(), ApiLabel(ApiKind::kGrpcV3));
@@ -84,22 +80,11 @@ CallResult<size_t> GrpcApiV3Source::Search(const SearchQuery& query,
   if (query.max_duration_us > 0) SetDuration(query.max_duration_us, q->mutable_duration_max());
   q->set_search_depth(query.limit);  // always > 0: servers up to v2.20 pass 0 through
   const std::string call = fmt::format("FindTraces(service={})", query.service);
-  formats::SpanAssembler assembler;
-  CallStatus status = WithRetries<Ok>(options_.retry, options_.log, [&]() -> CallStatus {
-    assembler = formats::SpanAssembler();
-    grpc::ClientContext context;
-    PrepareGrpcContext(options_, &context);
-    TracesData data;
-    return ReadGrpcStream(
-        channel_.get(), kFindTraces, request, &context, &data,
-        [&] { AddOtlpTracesData(data, &assembler); }, options_, Describe(), call);
-  });
-  if (!status.ok()) return status.error();
-  const size_t n = assembler.size();
-  if (Status s = assembler.Deliver(Describe() + " " + call, on_trace); !s.ok()) {
-    return CallError{CallErrorKind::kServer, ScrubSecrets(s.error().message, secrets_)};
-  }
-  return n;
+  TracesData data;
+  return FetchGrpcTraces(
+      channel_.get(), kFindTraces, request, &data,
+      [&](formats::SpanAssembler* assembler) { AddOtlpTracesData(data, assembler); }, options_,
+      Describe(), call, on_trace);
 }
 
 CallStatus GrpcApiV3Source::GetTrace(const std::string& trace_id,
@@ -107,23 +92,15 @@ CallStatus GrpcApiV3Source::GetTrace(const std::string& trace_id,
   pb::GetTraceRequest request;
   request.set_trace_id(trace_id);
   const std::string call = "GetTrace(" + trace_id + ")";
-  formats::SpanAssembler assembler;
-  CallStatus status = WithRetries<Ok>(options_.retry, options_.log, [&]() -> CallStatus {
-    assembler = formats::SpanAssembler();
-    grpc::ClientContext context;
-    PrepareGrpcContext(options_, &context);
-    TracesData data;
-    return ReadGrpcStream(
-        channel_.get(), kGetTrace, request, &context, &data,
-        [&] { AddOtlpTracesData(data, &assembler); }, options_, Describe(), call);
-  });
-  if (!status.ok()) return status;
-  if (assembler.size() == 0) {
+  TracesData data;
+  const CallResult<size_t> n = FetchGrpcTraces(
+      channel_.get(), kGetTrace, request, &data,
+      [&](formats::SpanAssembler* assembler) { AddOtlpTracesData(data, assembler); }, options_,
+      Describe(), call, on_trace);
+  if (!n.ok()) return n.error();
+  if (n.value() == 0) {
     return CallError{CallErrorKind::kNotFound,
                      fmt::format("{}: {}: trace not found (empty stream)", Describe(), call)};
-  }
-  if (Status s = assembler.Deliver(Describe() + " " + call, on_trace); !s.ok()) {
-    return CallError{CallErrorKind::kServer, ScrubSecrets(s.error().message, secrets_)};
   }
   return CallOk();
 }

@@ -32,7 +32,6 @@ class GrpcApiV3Source : public TraceSource {
  private:
   const ClientOptions& options_;
   std::shared_ptr<grpc::Channel> channel_;
-  std::vector<std::string> secrets_;  // scrubbed from every message (redact.h)
   std::unique_ptr<::jaeger::api_v3::QueryService::Stub> stub_;
 };
 

@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "jaeger_client/redact.h"
+#include "jaeger_client/retry.h"
 
 namespace trace_analyze::jaeger_client::net {
 namespace {
@@ -251,6 +252,29 @@ CallStatus ReadGrpcStream(grpc::Channel* channel, const char* method,
   const grpc::Status finished = reader->Finish();
   if (!finished.ok()) return GrpcError(finished, describe, call, options);
   return CallOk();
+}
+
+CallResult<size_t> FetchGrpcTraces(grpc::Channel* channel, const char* method,
+                                   const google::protobuf::Message& request,
+                                   google::protobuf::Message* message,
+                                   const std::function<void(formats::SpanAssembler*)>& stage,
+                                   const ClientOptions& options, std::string_view describe,
+                                   std::string_view call, const formats::TraceCallback& on_trace) {
+  formats::SpanAssembler assembler;
+  const CallStatus status = WithRetries<Ok>(options.retry, options.log, [&]() -> CallStatus {
+    assembler = formats::SpanAssembler();
+    grpc::ClientContext context;
+    PrepareGrpcContext(options, &context);
+    return ReadGrpcStream(
+        channel, method, request, &context, message, [&] { stage(&assembler); }, options, describe,
+        call);
+  });
+  if (!status.ok()) return status.error();
+  const size_t n = assembler.size();
+  if (Status s = assembler.Deliver(fmt::format("{} {}", describe, call), on_trace); !s.ok()) {
+    return CallError{CallErrorKind::kServer, ScrubSecrets(s.error().message, SecretsOf(options))};
+  }
+  return n;
 }
 
 void SetTimestamp(int64_t us, google::protobuf::Timestamp* out) {

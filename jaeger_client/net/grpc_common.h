@@ -1,7 +1,7 @@
 // What the two gRPC APIs share: the channel (TLS or plaintext, a receive limit
 // big enough for api_v3's one-message-per-trace responses), per-call contexts
 // (deadline, headers as metadata, bearer token, tenant), request timestamps,
-// and gRPC status -> CallError.
+// gRPC status -> CallError, and fetching traces as a stream of span messages.
 #ifndef TRACE_ANALYZE_JAEGER_CLIENT_NET_GRPC_COMMON_H_
 #define TRACE_ANALYZE_JAEGER_CLIENT_NET_GRPC_COMMON_H_
 
@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "analyzer/status.h"
+#include "formats/span_assembler.h"
 #include "google/protobuf/duration.pb.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "jaeger_client/call_result.h"
@@ -58,6 +59,17 @@ CallStatus ReadGrpcStream(grpc::Channel* channel, const char* method,
                           const std::function<void()>& on_message, const ClientOptions& options,
                           std::string_view describe, std::string_view call);
 
+// Fetches traces with the server-streaming `method`, with retries
+// (options.retry): each attempt stages every message's spans, parsed into
+// *message, with stage(assembler) into a fresh assembler; then the assembled
+// traces go to on_trace. Returns how many there were; a trace the assembler
+// cannot deliver is a kServer error (credentials scrubbed).
+CallResult<size_t> FetchGrpcTraces(grpc::Channel* channel, const char* method,
+                                   const google::protobuf::Message& request,
+                                   google::protobuf::Message* message,
+                                   const std::function<void(formats::SpanAssembler*)>& stage,
+                                   const ClientOptions& options, std::string_view describe,
+                                   std::string_view call, const formats::TraceCallback& on_trace);
 // µs since the epoch as a Timestamp / Duration. Callers leave "unset" fields
 // absent: an explicit Timestamp{0,0} is 1970-01-01, a real bound (§3.4).
 void SetTimestamp(int64_t us, google::protobuf::Timestamp* out);
