@@ -90,8 +90,9 @@ struct RunRow {
   std::vector<uint32_t> members;         // sorted name ids
   std::map<uint32_t, uint64_t> parents;  // parent name id → instances
   uint64_t instances = 0;
-  // Instances each weighted by its parent operation's RunState::Scale: the
-  // estimated instances among all visits (== instances when all are kept).
+  // Σ over `parents` of instances × the operation's RunState::Scale, added
+  // in name order (the same in every state): the estimated instances among
+  // all visits (== instances when every visit is kept). Set by Estimate.
   double estimated = 0;
   std::map<uint32_t, TraceSums> traces;    // by trace row
   std::map<std::string, OrderRow> orders;  // by a key of names
@@ -105,7 +106,8 @@ struct RunRow {
 // left out (an optional call skipped, or one gap too long in a few traces):
 // its instances are added to the larger run. Smaller sets merge first, so a
 // chain of subsets ends in the largest.
-void MergeSubsetRuns(std::map<std::string, RunRow>& runs) {
+void MergeSubsetRuns(std::map<std::string, RunRow>& runs,
+                     const std::function<void(RunRow&)>& estimate) {
   std::vector<std::map<std::string, RunRow>::iterator> order;
   std::unordered_map<uint32_t, std::vector<RunRow*>> by_parent;  // parent name id → its runs
   for (auto it = runs.begin(); it != runs.end(); ++it) {
@@ -136,7 +138,7 @@ void MergeSubsetRuns(std::map<std::string, RunRow>& runs) {
     if (into == nullptr) continue;
     for (const auto& [p, n] : a.parents) into->parents[p] += n;
     into->instances += a.instances;
-    into->estimated += a.estimated;
+    estimate(*into);
     for (const auto& [t, sums] : a.traces) {
       TraceSums& mine = into->traces[t];
       mine.optimistic = SatAdd(mine.optimistic, sums.optimistic);
@@ -488,7 +490,7 @@ void RunState::Compact() {
   uint32_t kept = 0;
   for (size_t i = 0; i < traces_.size(); ++i) {
     if (trace_ids[i] == UINT32_MAX) continue;
-    traces_[kept] = std::move(traces_[i]);
+    if (kept != i) traces_[kept] = std::move(traces_[i]);
     trace_ids[i] = kept++;
   }
   traces_.resize(kept);
@@ -729,7 +731,6 @@ void RunState::Build(const DetectorConfig& config, std::vector<Finding>* out) co
     // other visits say), and adjacent in a chain in at least kRecurrence of
     // the visits of their class (or, in a class of fewer than
     // kMinClassVisits, of every visit that had both).
-    const double scale = Scale(op);
     const auto linked = [&](uint32_t a, uint32_t b, uint32_t cls) {
       if (a == b) return true;
       const uint64_t key = PairKey(a, b);
@@ -770,7 +771,6 @@ void RunState::Build(const DetectorConfig& config, std::vector<Finding>* out) co
         run.members = members;
         ++run.parents[parent];
         ++run.instances;
-        run.estimated += scale;
         int64_t total = 0, longest = 0, critical = 0, longest_critical = 0, calls = 0;
         bool flows = false, intervenes = false;
         for (size_t k = w.i; k <= w.j; ++k) {
@@ -821,7 +821,18 @@ void RunState::Build(const DetectorConfig& config, std::vector<Finding>* out) co
     }
   }
 
-  MergeSubsetRuns(runs);
+  const auto estimate = [&](RunRow& run) {
+    std::vector<std::pair<const OpName*, double>> terms;
+    for (const auto& [p, n] : run.parents) {
+      terms.emplace_back(&names_[p], static_cast<double>(n) * Scale(parent_ops_.at(p)));
+    }
+    std::sort(terms.begin(), terms.end(),
+              [](const auto& a, const auto& b) { return *a.first < *b.first; });
+    run.estimated = 0;
+    for (const auto& [name, v] : terms) run.estimated += v;
+  };
+  for (auto& [fingerprint, run] : runs) estimate(run);
+  MergeSubsetRuns(runs, estimate);
 
   const std::function<double(const ParentOp&)> scale = [&](const ParentOp& op) {
     return Scale(op);

@@ -143,9 +143,9 @@ TEST_F(MergeCliTest, RandomSplitsMergeToTheReportOfAllInputsInEveryFormat) {
   }
 }
 
-// --approx-quantiles: every latency and per-service/operation percentile
-// within 0.5 % (+ rounding to whole µs) of the exact one; the rest of the
-// report is the same.
+// --approx-quantiles: every latency, per-service/operation and call-pattern
+// saving percentile within 0.5 % (+ rounding to whole µs) of the exact one;
+// the rest of the report is the same.
 TEST_F(MergeCliTest, ApproximateQuantilesAreWithinTheirBound) {
   Json exact = Json::parse(Reference({"--format", "json", "--top", "0"}).out);
   Json approx =
@@ -170,6 +170,45 @@ TEST_F(MergeCliTest, ApproximateQuantilesAreWithinTheirBound) {
     approx.erase(section);
   }
   EXPECT_GT(compared, 300u);
+  // Findings: call patterns' savings percentiles from sketches (shares
+  // within 0.5 % plus the rounding to 4 decimals), the numbers in their
+  // sentences too; sequential findings (fewer visits than the sample holds)
+  // exactly.
+  const auto digitless = [](std::string text) {
+    std::erase_if(text, [](char c) { return c >= '0' && c <= '9'; });
+    return text;
+  };
+  size_t findings = 0;
+  ASSERT_EQ(exact["findings"].size(), approx["findings"].size());
+  for (size_t i = 0; i < exact["findings"].size(); ++i) {
+    Json& e = exact["findings"][i];
+    Json& a = approx["findings"][i];
+    if (e["kind"] == "sequential") continue;
+    ++findings;
+    for (const char* saving : {"optimistic", "realistic"}) {
+      for (auto& [key, value] : e["savings"][saving].items()) {
+        Json& other = a["savings"][saving][key];
+        const auto v = value.get<double>();
+        const double bound = key.ends_with("Us") ? 0.005 * v + 0.5 : 0.005 * v + 1e-4;
+        if (key != "totalUs") {
+          EXPECT_LE(std::abs(other.get<double>() - v), bound) << key;
+        }
+        other = value;
+      }
+    }
+    for (const char* key : {"callsP50", "callsMax"}) {
+      const auto v = e[key].get<double>();
+      EXPECT_LE(std::abs(a[key].get<double>() - v), 0.005 * v + 0.5) << key;
+      a[key] = e[key];
+    }
+    ASSERT_EQ(e["reasons"].size(), a["reasons"].size());
+    for (size_t r = 0; r < e["reasons"].size(); ++r) {
+      EXPECT_EQ(digitless(a["reasons"][r].get<std::string>()),
+                digitless(e["reasons"][r].get<std::string>()));
+      a["reasons"][r] = e["reasons"][r];
+    }
+  }
+  EXPECT_GT(findings, 5u);
   EXPECT_EQ(approx.dump(), exact.dump());
 }
 
