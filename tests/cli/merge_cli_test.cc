@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -210,6 +211,47 @@ TEST_F(MergeCliTest, ApproximateQuantilesAreWithinTheirBound) {
   }
   EXPECT_GE(findings, 4u);
   EXPECT_EQ(approx.dump(), exact.dump());
+}
+
+// --approx-quantiles with more visits of a parent operation than the
+// sequential detector's sample holds (4,096): parts sample and evict, and
+// still merge, in any tree, to the report of one run over all the inputs.
+TEST_F(MergeCliTest, SampledRunsMergeToTheSingleRunInJsonAndText) {
+  constexpr int kTraces = 9'000;
+  constexpr size_t kParts = 5;
+  Rng rng(20261208);
+  std::vector<std::vector<analyzer::Trace>> parts(kParts);
+  for (int i = 0; i < kTraces; ++i) {
+    TraceBuilder b(fmt::format("{:032x}", 0x5a3e0000 + i),
+                   1'700'000'000'000'000 + int64_t{i} * 100'000);
+    const int64_t d = 600 + (i * 7919) % 300;
+    b.Span("p", "", "api", "handle", 0, 10 * d);
+    const std::array<const char*, 3> ops = {"GetCart", "ListProducts", "Convert"};
+    for (int k = 0; k < 3; ++k) {
+      b.Span(fmt::format("c{}", k), "p", "svc", ops[(k + i) % 3], 100 + k * (d + 10), d + k * 37);
+    }
+    parts[rng.Below(kParts)].push_back(b.Build());
+  }
+  std::vector<std::string> files, taps;
+  for (size_t i = 0; i < kParts; ++i) {
+    files.push_back(work_.File(fmt::format("sampled-{}.json", i), JaegerJson(parts[i])));
+    taps.push_back(Out(fmt::format("sampled-{}.tap", i)));
+    Tool({"analyze", files.back(), "--partial", "--approx-quantiles", "-o", taps.back()});
+  }
+  for (size_t merges = 0; taps.size() > 2; ++merges) {
+    const size_t at = rng.Below(taps.size() - 1);
+    const std::string merged = Out(fmt::format("sampled-merged-{}.tap", merges));
+    Tool({"merge", "--partial", "-o", merged, taps[at + 1], taps[at]});
+    taps.erase(taps.begin() + static_cast<ptrdiff_t>(at), taps.begin() + static_cast<ptrdiff_t>(at) + 2);
+    taps.push_back(merged);
+  }
+  for (const char* format : {"json", "text"}) {
+    const std::vector<std::string> report = {"--format", format, "--top", "0"};
+    const CliRun expected = Tool(Concat(Concat(Concat({"analyze"}, files), {"--approx-quantiles"}), report));
+    EXPECT_THAT(expected.out, HasSubstr("Estimated from the chains of a sample of whole traces "
+                                        "(4096 of the 9000 visits"));
+    EXPECT_EQ(Tool(Concat(Concat({"merge"}, taps), report)).out, expected.out) << format;
+  }
 }
 
 TEST_F(MergeCliTest, GateFilesAndTheInputSectionAreThoseOfAnalyze) {
