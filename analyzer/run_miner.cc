@@ -181,6 +181,42 @@ uint64_t PairKey(uint32_t a, uint32_t b) {
   return uint64_t{a} << 32 | b;
 }
 
+}  // namespace
+
+uint64_t RunState::TraceHash(std::string_view trace_id) { return Mix(StableHash64(trace_id)); }
+
+template <class NameHash>
+uint64_t RunState::ChainHash(uint64_t h, uint64_t class_key, int64_t retimed_saving_us,
+                             std::span<const ChainElement> elements,
+                             const std::vector<std::string>& details, NameHash&& name_hash) {
+  h = Mix(h ^ class_key);
+  h = Mix(h ^ static_cast<uint64_t>(retimed_saving_us));
+  for (const ChainElement& e : elements) {
+    h = Mix(h ^ name_hash(e.name));
+    h = Mix(h ^ (uint64_t{e.calls} << 1 | (e.intervening ? 1 : 0)));
+    h = Mix(h ^ static_cast<uint64_t>(e.extent_us));
+    h = Mix(h ^ static_cast<uint64_t>(e.critical_us));
+    if (e.value_flow != ChainElement::kNoDetail) h = StableHash64(details[e.value_flow], h);
+  }
+  return h;
+}
+
+absl::flat_hash_map<uint32_t, uint64_t> RunState::ContentHashes(const ParentOp& op) const {
+  std::vector<uint64_t> class_keys(op.class_visits.size());
+  for (const auto& [key, index] : op.class_ids) class_keys[index] = key;
+  absl::flat_hash_map<uint32_t, uint64_t> out;
+  for (const auto& [key, sampled] : op.sample) out[sampled.trace] = kStableHashSeed;
+  for (const ParentOp::Chain& c : op.chains) {
+    uint64_t& h = out.try_emplace(c.trace, kStableHashSeed).first->second;
+    h = ChainHash(h, class_keys[c.cls], c.retimed_saving_us,
+                  {elements_.data() + c.begin, elements_.data() + c.end}, details_,
+                  [&](uint32_t n) { return name_hashes_[n]; });
+  }
+  return out;
+}
+
+namespace {
+
 // What a finding of a run is built from.
 struct RunContext {
   const DetectorConfig& config;
@@ -612,29 +648,18 @@ void RunState::Add(const TraceRef& trace_ref, const Observation& seen) {
     by_parent.emplace_back(ids[in.visits[i].parent], static_cast<uint32_t>(i));
   }
   std::sort(by_parent.begin(), by_parent.end());
-  const uint64_t id_hash = Mix(StableHash64(trace_ref.id));
+  const uint64_t id_hash = TraceHash(trace_ref.id);
   uint32_t trace = UINT32_MAX;  // its row, once a sample takes it
   for (size_t i = 0; i < by_parent.size();) {
     size_t j = i;
     while (j < by_parent.size() && by_parent[j].first == by_parent[i].first) ++j;
     ParentOp& op = parent_ops_[by_parent[i].first];
-    // The tie-break: a hash of the visits' classes and chains, by stable
-    // name hashes and detail texts.
     uint64_t content = kStableHashSeed;
     for (size_t k = i; k < j; ++k) {
       const uint32_t v = by_parent[k].second;
-      content = Mix(content ^ class_keys[v]);
       for (const VisitChain& chain : in.ChainsOf(in.visits[v])) {
-        content = Mix(content ^ static_cast<uint64_t>(chain.retimed_saving_us));
-        for (const ChainElement& e : in.ElementsOf(chain)) {
-          content = Mix(content ^ name_hashes_[ids[e.name]]);
-          content = Mix(content ^ (uint64_t{e.calls} << 1 | (e.intervening ? 1 : 0)));
-          content = Mix(content ^ static_cast<uint64_t>(e.extent_us));
-          content = Mix(content ^ static_cast<uint64_t>(e.critical_us));
-          if (e.value_flow != ChainElement::kNoDetail) {
-            content = StableHash64(in.details[e.value_flow], content);
-          }
-        }
+        content = ChainHash(content, class_keys[v], chain.retimed_saving_us, in.ElementsOf(chain),
+                            in.details, [&](uint32_t n) { return name_hashes_[ids[n]]; });
       }
     }
     ParentOp::SampleKey key(id_hash, trace_ref.id, trace_ref.duration_us, content);

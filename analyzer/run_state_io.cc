@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "analyzer/parameterize.h"
 #include "analyzer/sequential_detector.h"
 #include "analyzer/state_io.h"
 
@@ -93,8 +94,6 @@ void RunState::SaveTables(StateWriter& w) const {
     }
     w.U64(op.sample.size());
     for (const auto& [key, sampled] : op.sample) {
-      w.U64(std::get<0>(key));
-      w.U64(std::get<3>(key));
       w.U64(sampled.trace);
       w.U64(sampled.visits);
     }
@@ -199,25 +198,22 @@ void RunState::Load(StateReader& r) {
     }
     const size_t sampled = r.Count();
     if (sampled > 0 && !options_.bounded) r.Fail("sequential: a sample in an exact state");
+    std::vector<ParentOp::Sampled> sample;  // in key order
     std::vector<bool> in_sample(traces_.size());
     for (size_t i = 0; i < sampled && r.ok(); ++i) {
-      const uint64_t id_hash = r.U64();
-      const uint64_t content = r.U64();
       const uint32_t trace = r.Index(traces_.size(), "sequential: sampled trace");
       const uint64_t visits = r.U64();
       if (!r.ok()) break;
-      ParentOp::SampleKey key(id_hash, traces_[trace].id, traces_[trace].duration_us, content);
-      if (!op.sample.empty() && !(op.sample.rbegin()->first < key)) {
-        r.Fail("sequential: sampled traces out of order");
-      }
-      if (visits == 0 || visits > op.visits - std::min(op.visits, op.sampled_visits)) {
+      if (visits == 0 || visits > op.visits - std::min(op.visits, op.sampled_visits) ||
+          in_sample[trace]) {
         r.Fail("sequential: sampled visits do not add up");
+        break;
       }
-      op.sample.emplace_hint(op.sample.end(), std::move(key), ParentOp::Sampled{trace, visits});
+      sample.push_back({trace, visits});
       op.sampled_visits += visits;
       in_sample[trace] = true;
     }
-    if (op.sample.size() > 1 && op.sampled_visits > options_.sampled_visits) {
+    if (sample.size() > 1 && op.sampled_visits > options_.sampled_visits) {
       r.Fail("sequential: a sample beyond its size");
     }
     op.chains.resize(r.Count());
@@ -233,6 +229,20 @@ void RunState::Load(StateReader& r) {
         r.Fail("sequential: a chain of a trace not sampled");
       }
       c.retimed_saving_us = r.I64();
+    }
+    const absl::flat_hash_map<uint32_t, uint64_t> content =
+        r.ok() ? ContentHashes(op) : absl::flat_hash_map<uint32_t, uint64_t>{};
+    for (const ParentOp::Sampled& t : sample) {
+      if (!r.ok()) break;
+      const auto it = content.find(t.trace);
+      ParentOp::SampleKey key(TraceHash(traces_[t.trace].id), traces_[t.trace].id,
+                              traces_[t.trace].duration_us,
+                              it == content.end() ? kStableHashSeed : it->second);
+      if (!op.sample.empty() && !(op.sample.rbegin()->first < key)) {
+        r.Fail("sequential: sampled traces out of order");
+        break;
+      }
+      op.sample.emplace_hint(op.sample.end(), std::move(key), t);
     }
     if (r.Bool()) {
       ParentOp::Example e;

@@ -184,9 +184,9 @@ class RunState : public DetectorState {
       int64_t retimed_saving_us;  // VisitChain's
     };
     std::vector<Chain> chains;
-    // Bounded: the sampled traces by key: (hash of the trace id, id,
-    // duration, hash of its chains under this operation), the last two
-    // only breaking ties.
+    // Bounded: the sampled traces by key: (TraceHash of the id, id,
+    // duration, ContentHash of its chains under this operation), the last
+    // two only breaking ties.
     using SampleKey = std::tuple<uint64_t, std::string, int64_t, uint64_t>;
     struct Sampled {
       uint32_t trace;       // index into traces_
@@ -246,6 +246,17 @@ class RunState : public DetectorState {
   void MaybeCompact();
   // Save's tables, as they are (Save compacts a bounded state first).
   void SaveTables(StateWriter& w) const;
+  // The sample key's parts computed from the trace: a hash of its id, and
+  // of its chains under one operation (in order: each chain's class key,
+  // re-timed saving and elements, by stable name hashes and detail texts).
+  // Neither is saved: Load computes them again.
+  static uint64_t TraceHash(std::string_view trace_id);
+  template <class NameHash>
+  static uint64_t ChainHash(uint64_t h, uint64_t class_key, int64_t retimed_saving_us,
+                            std::span<const ChainElement> elements,
+                            const std::vector<std::string>& details, NameHash&& name_hash);
+  // The chain hash of each trace with chains in `op`, by trace row.
+  absl::flat_hash_map<uint32_t, uint64_t> ContentHashes(const ParentOp& op) const;
   // A parent operation's scale: its visits / its sampled visits (1 when
   // every visit is kept).
   double Scale(const ParentOp& op) const;
