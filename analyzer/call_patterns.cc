@@ -44,6 +44,19 @@ void KeepNames(CallPattern& p, const OpName& parent, const OpName& call) {
   }
 }
 
+// The pattern's Samples (const when `p` is), in the order they are saved.
+template <class P>
+auto Columns(P& p) {
+  return std::array{&p.optimistic,
+                    &p.realistic,
+                    &p.optimistic_share_ppm,
+                    &p.realistic_share_ppm,
+                    &p.critical,
+                    &p.calls,
+                    &p.union_us,
+                    &p.total_us};
+}
+
 class CallPatternState : public DetectorState {
  public:
   CallPatternState(const CallPatternDetector& detector, const StateOptions& options)
@@ -205,16 +218,6 @@ class CallPatternState : public DetectorState {
   CallPattern& Pattern(uint64_t fingerprint) {
     return patterns_.try_emplace(fingerprint, sketched_).first->second;
   }
-  // The pattern's Samples, in the order they are saved.
-  static std::array<Samples*, 8> Columns(CallPattern& p) {
-    return {&p.optimistic, &p.realistic, &p.optimistic_share_ppm, &p.realistic_share_ppm,
-            &p.critical,   &p.calls,     &p.union_us,             &p.total_us};
-  }
-  static std::array<const Samples*, 8> Columns(const CallPattern& p) {
-    return {&p.optimistic, &p.realistic, &p.optimistic_share_ppm, &p.realistic_share_ppm,
-            &p.critical,   &p.calls,     &p.union_us,             &p.total_us};
-  }
-
   const CallPatternDetector& detector_;
   size_t max_examples_;
   bool sketched_;  // StateOptions::bounded

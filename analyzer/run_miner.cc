@@ -92,7 +92,7 @@ struct RunRow {
   uint64_t instances = 0;
   // Σ over `parents` of instances × the operation's RunState::Scale, added
   // in name order (the same in every state): the estimated instances among
-  // all visits (== instances when every visit is kept). Set by Estimate.
+  // all visits (== instances when every visit is kept), set in Build.
   double estimated = 0;
   std::map<uint32_t, TraceSums> traces;    // by trace row
   std::map<std::string, OrderRow> orders;  // by a key of names
@@ -501,7 +501,8 @@ void RunState::AppendChain(ParentOp& op, std::span<const ChainElement> elements,
   op.chains.push_back(chain);
 }
 
-bool RunState::JoinsSample(const ParentOp& op, const ParentOp::SampleKey& key, uint64_t visits) const {
+bool RunState::JoinsSample(const ParentOp& op, const ParentOp::SampleKey& key,
+                           uint64_t visits) const {
   if (op.sample.contains(key)) return false;  // the same trace twice
   return op.sample.empty() || key < op.sample.rbegin()->first ||
          op.sampled_visits + visits <= options_.sampled_visits;
@@ -638,7 +639,8 @@ void RunState::Add(const TraceRef& trace_ref, const Observation& seen) {
   if (!options_.bounded) {
     traces_.push_back({trace_ref.id, trace_ref.duration_us});
     const auto trace = static_cast<uint32_t>(traces_.size() - 1);
-    for (size_t i = 0; i < in.visits.size(); ++i) append(parent_ops_[ids[in.visits[i].parent]], i, trace);
+    for (size_t i = 0; i < in.visits.size(); ++i)
+      append(parent_ops_[ids[in.visits[i].parent]], i, trace);
     return;
   }
   // Bounded: per parent operation, the trace's visits join its sample or

@@ -185,8 +185,8 @@ class RunState : public DetectorState {
     };
     std::vector<Chain> chains;
     // Bounded: the sampled traces by key: (TraceHash of the id, id,
-    // duration, ContentHash of its chains under this operation), the last
-    // two only breaking ties.
+    // duration, hash of its chains under this operation: ChainHash), the
+    // last two only breaking ties.
     using SampleKey = std::tuple<uint64_t, std::string, int64_t, uint64_t>;
     struct Sampled {
       uint32_t trace;       // index into traces_

@@ -242,12 +242,14 @@ TEST_F(MergeCliTest, SampledRunsMergeToTheSingleRunInJsonAndText) {
     const size_t at = rng.Below(taps.size() - 1);
     const std::string merged = Out(fmt::format("sampled-merged-{}.tap", merges));
     Tool({"merge", "--partial", "-o", merged, taps[at + 1], taps[at]});
-    taps.erase(taps.begin() + static_cast<ptrdiff_t>(at), taps.begin() + static_cast<ptrdiff_t>(at) + 2);
+    taps.erase(taps.begin() + static_cast<ptrdiff_t>(at),
+               taps.begin() + static_cast<ptrdiff_t>(at) + 2);
     taps.push_back(merged);
   }
   for (const char* format : {"json", "text"}) {
     const std::vector<std::string> report = {"--format", format, "--top", "0"};
-    const CliRun expected = Tool(Concat(Concat(Concat({"analyze"}, files), {"--approx-quantiles"}), report));
+    const CliRun expected =
+        Tool(Concat(Concat(Concat({"analyze"}, files), {"--approx-quantiles"}), report));
     EXPECT_THAT(expected.out, HasSubstr("Estimated from the chains of a sample of whole traces "
                                         "(4096 of the 9000 visits"));
     EXPECT_EQ(Tool(Concat(Concat({"merge"}, taps), report)).out, expected.out) << format;

@@ -113,7 +113,8 @@ std::string Text(const std::vector<analyzer::Finding>& findings) {
 std::vector<std::unique_ptr<analyzer::TraceAnalyzer>> Analyse(
     const analyzer::AnalysisOptions& options, const std::vector<size_t>& part, size_t parts) {
   std::vector<std::unique_ptr<analyzer::TraceAnalyzer>> out;
-  for (size_t i = 0; i < parts; ++i) out.push_back(std::make_unique<analyzer::TraceAnalyzer>(options));
+  for (size_t i = 0; i < parts; ++i)
+    out.push_back(std::make_unique<analyzer::TraceAnalyzer>(options));
   size_t index = 0;
   input::ReadStats stats;
   input::ReadOptions read;
@@ -203,8 +204,8 @@ TEST(BoundedStatesTest, EstimatesAreWithinTheirBounds) {
     EXPECT_EQ(b[i].traces, e[i].traces);
     EXPECT_EQ(b[i].calls_max, e[i].calls_max);
     EXPECT_EQ(b[i].confidence, e[i].confidence);
-    for (const auto& [x, y] : {std::pair{b[i].optimistic, e[i].optimistic},
-                               std::pair{b[i].realistic, e[i].realistic}}) {
+    for (const auto& [x, y] :
+         {std::pair{b[i].optimistic, e[i].optimistic}, std::pair{b[i].realistic, e[i].realistic}}) {
       EXPECT_EQ(x.total_us, y.total_us);
       EXPECT_TRUE(near(x.p50_us, y.p50_us)) << x.p50_us << " " << y.p50_us;
       EXPECT_TRUE(near(x.p95_us, y.p95_us)) << x.p95_us << " " << y.p95_us;
