@@ -508,8 +508,8 @@ bool RunState::JoinsSample(const ParentOp& op, const ParentOp::SampleKey& key,
          op.sampled_visits + visits <= options_.sampled_visits;
 }
 
-void RunState::Trim(ParentOp& op) {
-  while (op.sample.size() > 1 && op.sampled_visits > options_.sampled_visits) {
+void RunState::Trim(ParentOp& op, size_t sampled_visits) {
+  while (op.sample.size() > 1 && op.sampled_visits > sampled_visits) {
     const auto last = std::prev(op.sample.end());
     const uint32_t trace = last->second.trace;
     op.sampled_visits -= last->second.visits;
@@ -674,7 +674,7 @@ void RunState::Add(const TraceRef& trace_ref, const Observation& seen) {
       for (size_t k = i; k < j; ++k) append(op, by_parent[k].second, trace);
       op.sample.emplace(std::move(key), ParentOp::Sampled{trace, visits});
       op.sampled_visits += visits;
-      Trim(op);
+      Trim(op, options_.sampled_visits);
     }
     i = j;
   }
@@ -729,7 +729,7 @@ void RunState::Merge(const DetectorState& other_state) {
       AppendChain(op, {other.elements_.data() + c.begin, other.elements_.data() + c.end}, ids,
                   other.details_, {class_map[c.cls], trace_id(c.trace), 0, 0, c.retimed_saving_us});
     }
-    if (options_.bounded) Trim(op);
+    if (options_.bounded) Trim(op, options_.sampled_visits);
   }
   MaybeCompact();
 }

@@ -237,8 +237,8 @@ class RunState : public DetectorState {
   // its sample (then the caller appends its chains and calls Trim).
   bool JoinsSample(const ParentOp& op, const ParentOp::SampleKey& key, uint64_t visits) const;
   // Bounded: drops the sample's last traces (and their chains) while it
-  // holds more than one trace and more than sampled_visits visits.
-  void Trim(ParentOp& op);
+  // holds more than one trace and more than `sampled_visits` visits.
+  static void Trim(ParentOp& op, size_t sampled_visits);
   // Bounded: drops the elements, traces and details no chain or sample
   // refers to, keeping the order of the others.
   void Compact();

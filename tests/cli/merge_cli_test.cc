@@ -227,7 +227,7 @@ TEST_F(MergeCliTest, SampledRunsMergeToTheSingleRunInJsonAndText) {
     const int64_t d = 600 + (i * 7919) % 300;
     b.Span("p", "", "api", "handle", 0, 10 * d);
     const std::array<const char*, 3> ops = {"GetCart", "ListProducts", "Convert"};
-    for (int k = 0; k < 3; ++k) {
+    for (int64_t k = 0; k < 3; ++k) {
       b.Span(fmt::format("c{}", k), "p", "svc", ops[(k + i) % 3], 100 + k * (d + 10), d + k * 37);
     }
     parts[rng.Below(kParts)].push_back(b.Build());

@@ -49,11 +49,11 @@ analyzer::Trace ShapedTrace(int i) {
   b.Span("a", "p", "cart", "GetCart", 100, d);
   b.Span("b", "p", "catalog", "ListProducts", 200 + d, d);
   b.Span("c", "p", "currency", "Convert", 300 + 2 * d, d);
-  for (int k = 0; k < 6; ++k) {
+  for (int64_t k = 0; k < 6; ++k) {
     b.Span(fmt::format("q{}", k), "p", "db", "query", 400 + 3 * d + k * 200, 150)
         .Attr("db.statement", fmt::format("SELECT * FROM items WHERE id = {}", 1000 + k));
   }
-  for (int k = 0; k < 2; ++k) {
+  for (int64_t k = 0; k < 2; ++k) {
     b.Span(fmt::format("r{}", k), "p", "auth", "check", 2000 + 3 * d + k * 300, 200)
         .Attr("http.url", "http://auth/check?user=7");
   }
