@@ -2,7 +2,8 @@
 // per-trace half (sequential_detector.cc) records, for every parent span, its
 // elements and the chains of elements that ran back to back; its cross-trace
 // half (run_miner.cc) keeps them per parent operation and mines the runs
-// that recur. Rules: docs/detectors.md §1.
+// that recur, from chains kept whole or sampled (run_sample.cc). Rules:
+// docs/detectors.md §1.
 #ifndef TRACE_ANALYZE_ANALYZER_SEQUENTIAL_DETECTOR_H_
 #define TRACE_ANALYZE_ANALYZER_SEQUENTIAL_DETECTOR_H_
 
@@ -250,11 +251,12 @@ class RunState : public DetectorState {
   // of its chains under one operation (in order: each chain's class key,
   // re-timed saving and elements, by stable name hashes and detail texts).
   // Neither is saved: Load computes them again.
+  // ChainHash extends `h` by one chain whose names are `ids[name]` (this
+  // state's ids; the names themselves when `ids` is empty).
   static uint64_t TraceHash(std::string_view trace_id);
-  template <class NameHash>
-  static uint64_t ChainHash(uint64_t h, uint64_t class_key, int64_t retimed_saving_us,
-                            std::span<const ChainElement> elements,
-                            const std::vector<std::string>& details, NameHash&& name_hash);
+  uint64_t ChainHash(uint64_t h, uint64_t class_key, int64_t retimed_saving_us,
+                     std::span<const ChainElement> elements,
+                     const std::vector<std::string>& details, std::span<const uint32_t> ids) const;
   // The chain hash of each trace with chains in `op`, by trace row.
   absl::flat_hash_map<uint32_t, uint64_t> ContentHashes(const ParentOp& op) const;
   // A parent operation's scale: its visits / its sampled visits (1 when
