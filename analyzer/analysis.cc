@@ -13,7 +13,9 @@ const char* CpModeName(CpMode mode) { return mode == CpMode::kJaeger ? "jaeger" 
 TraceAnalyzer::TraceAnalyzer(const AnalysisOptions& options)
     : options_(options),
       profile_(options.max_heaviest, options.approx_quantiles),
-      findings_(options.detectors.max_examples) {}
+      findings_(StateOptions{.max_examples = options.detectors.max_examples,
+                             .bounded = options.approx_quantiles,
+                             .sampled_visits = options.sampled_visits}) {}
 
 const CriticalPath& TraceAnalyzer::Analyze(Trace& trace) {
   Prepare(trace, cp_, &analysis_);

@@ -31,8 +31,11 @@ struct AnalysisOptions {
   bool fold_stacks = true;
   bool find_bottlenecks = true;
   // Latency and per-operation percentiles from QuantileSketches (bounded,
-  // within 0.5 %) instead of every trace's sample (`--approx-quantiles`).
+  // within 0.5 %) instead of every trace's sample, and bounded detector
+  // states (StateOptions::bounded) (`--approx-quantiles`).
   bool approx_quantiles = false;
+  // With approx_quantiles: StateOptions::sampled_visits (tests lower it).
+  size_t sampled_visits = StateOptions{}.sampled_visits;
   DetectorConfig detectors;
   // Threads one big trace's detectors may use at once (FindBottlenecks).
   size_t threads = 1;

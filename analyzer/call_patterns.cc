@@ -22,15 +22,6 @@ using internal::MakeSaving;
 using internal::OfferExample;
 using internal::SharePpm;
 
-// One field of every row, for Percentiles.
-template <class Row>
-std::vector<int64_t> Column(const std::vector<Row>& rows, int64_t Row::*field) {
-  std::vector<int64_t> out;
-  out.reserve(rows.size());
-  for (const Row& r : rows) out.push_back(r.*field);
-  return out;
-}
-
 // Keeps `candidate` (an instance saving `saving` µs) as p's example when it
 // beats the one kept: more saving, then the smaller trace id.
 void OfferPicture(CallPattern& p, const FindingExample& candidate, int64_t saving) {
@@ -53,10 +44,23 @@ void KeepNames(CallPattern& p, const OpName& parent, const OpName& call) {
   }
 }
 
+// The pattern's Samples (const when `p` is), in the order they are saved.
+template <class P>
+auto Columns(P& p) {
+  return std::array{&p.optimistic,
+                    &p.realistic,
+                    &p.optimistic_share_ppm,
+                    &p.realistic_share_ppm,
+                    &p.critical,
+                    &p.calls,
+                    &p.union_us,
+                    &p.total_us};
+}
+
 class CallPatternState : public DetectorState {
  public:
-  CallPatternState(const CallPatternDetector& detector, size_t max_examples)
-      : detector_(detector), max_examples_(max_examples) {}
+  CallPatternState(const CallPatternDetector& detector, const StateOptions& options)
+      : detector_(detector), max_examples_(options.max_examples), sketched_(options.bounded) {}
 
   std::unique_ptr<DetectorState> Clone() const override {
     return std::make_unique<CallPatternState>(*this);
@@ -70,14 +74,16 @@ class CallPatternState : public DetectorState {
     };
     std::vector<TraceSaving> per_trace;
     for (const FindingInstance& f : static_cast<const InstanceObservation&>(seen).instances) {
-      CallPattern& p = patterns_[f.fingerprint];
+      CallPattern& p = Pattern(f.fingerprint);
       KeepNames(p, f.parent, f.call);
       ++p.instances;
       p.optimistic_total = SatAdd(p.optimistic_total, f.optimistic_us);
       p.realistic_total = SatAdd(p.realistic_total, f.realistic_us);
       if (!f.read_only) ++p.writes;
       if (f.no_parameters) ++p.no_parameters;
-      p.instance_rows.push_back({f.calls, f.union_us, f.total_us});
+      p.calls.Add(f.calls);
+      p.union_us.Add(f.union_us);
+      p.total_us.Add(f.total_us);
       if (!f.example_key.empty() && (p.example_key.empty() || f.example_key < p.example_key)) {
         p.example_key = f.example_key;
       }
@@ -91,9 +97,11 @@ class CallPatternState : public DetectorState {
     }
     for (const TraceSaving& saving : per_trace) {
       CallPattern& p = *saving.pattern;
-      p.trace_rows.push_back({saving.optimistic, saving.realistic,
-                              SharePpm(saving.optimistic, trace.duration_us),
-                              SharePpm(saving.realistic, trace.duration_us), saving.critical});
+      p.optimistic.Add(saving.optimistic);
+      p.realistic.Add(saving.realistic);
+      p.optimistic_share_ppm.Add(SharePpm(saving.optimistic, trace.duration_us));
+      p.realistic_share_ppm.Add(SharePpm(saving.realistic, trace.duration_us));
+      p.critical.Add(saving.critical);
       OfferExample(&p.examples, saving.realistic, trace.id, max_examples_);
     }
   }
@@ -101,11 +109,12 @@ class CallPatternState : public DetectorState {
   void Merge(const DetectorState& other_state) override {
     const auto& other = static_cast<const CallPatternState&>(other_state);
     for (const auto& [fingerprint, o] : other.patterns_) {
-      CallPattern& p = patterns_[fingerprint];
+      CallPattern& p = Pattern(fingerprint);
       if (o.instances > 0) KeepNames(p, o.parent, o.call);
       p.instances += o.instances;
-      p.trace_rows.insert(p.trace_rows.end(), o.trace_rows.begin(), o.trace_rows.end());
-      p.instance_rows.insert(p.instance_rows.end(), o.instance_rows.begin(), o.instance_rows.end());
+      const std::array<Samples*, 8> into = Columns(p);
+      const std::array<const Samples*, 8> from = Columns(o);
+      for (size_t i = 0; i < into.size(); ++i) into[i]->Merge(*from[i]);
       p.optimistic_total = SatAdd(p.optimistic_total, o.optimistic_total);
       p.realistic_total = SatAdd(p.realistic_total, o.realistic_total);
       p.writes += o.writes;
@@ -120,30 +129,22 @@ class CallPatternState : public DetectorState {
   }
 
   void Build(const DetectorConfig&, std::vector<Finding>* out) const override {
-    using TraceRow = CallPattern::TraceRow;
-    using InstanceRow = CallPattern::InstanceRow;
-    static constexpr std::array<double, 1> kP50 = {50};
     for (const auto& [fingerprint, p] : patterns_) {
       Finding f;
       f.kind = detector_.kind();
       f.fingerprint = fmt::format("{:016x}", fingerprint);
       f.parent = p.parent;
       f.sequence = {p.call};
-      f.optimistic =
-          MakeSaving(Column(p.trace_rows, &TraceRow::optimistic),
-                     Column(p.trace_rows, &TraceRow::optimistic_share_ppm), p.optimistic_total);
-      f.realistic =
-          MakeSaving(Column(p.trace_rows, &TraceRow::realistic),
-                     Column(p.trace_rows, &TraceRow::realistic_share_ppm), p.realistic_total);
+      f.optimistic = MakeSaving(p.optimistic, p.optimistic_share_ppm, p.optimistic_total);
+      f.realistic = MakeSaving(p.realistic, p.realistic_share_ppm, p.realistic_total);
       f.instances = p.instances;
-      f.traces = p.trace_rows.size();
+      f.traces = p.traces();
       for (const auto& [saving, id] : p.examples) f.example_trace_ids.push_back(id);
       f.orders = 1;
-      const std::vector<int64_t> calls = Column(p.instance_rows, &InstanceRow::calls);
-      f.calls_p50 = Percentiles(calls, kP50)[0];
-      f.calls_max = calls.empty() ? 0 : *std::max_element(calls.begin(), calls.end());
+      f.calls_p50 = p.calls.Percentile(50);
+      f.calls_max = p.calls.Percentile(100);
       f.example_key = p.example_key;
-      f.critical_p50_us = Percentiles(Column(p.trace_rows, &TraceRow::critical), kP50)[0];
+      f.critical_p50_us = p.critical.Percentile(50);
       f.example = p.example;
       detector_.Explain(p, &f);
       out->push_back(std::move(f));
@@ -162,17 +163,7 @@ class CallPatternState : public DetectorState {
       Write(w, p.parent);
       Write(w, p.call);
       w.U64(p.instances);
-      w.U64(p.trace_rows.size());
-      for (const CallPattern::TraceRow& t : p.trace_rows) {
-        for (int64_t v : {t.optimistic, t.realistic, t.optimistic_share_ppm, t.realistic_share_ppm,
-                          t.critical}) {
-          w.I64(v);
-        }
-      }
-      w.U64(p.instance_rows.size());
-      for (const CallPattern::InstanceRow& i : p.instance_rows) {
-        for (int64_t v : {i.calls, i.union_us, i.total_us}) w.I64(v);
-      }
+      for (const Samples* column : Columns(p)) column->Save(w);
       w.I64(p.optimistic_total);
       w.I64(p.realistic_total);
       w.U64(p.examples.size());
@@ -193,22 +184,19 @@ class CallPatternState : public DetectorState {
     const size_t n = r.Count();
     for (size_t k = 0; k < n && r.ok(); ++k) {
       const uint64_t fingerprint = r.U64();
-      auto [it, added] = patterns_.try_emplace(fingerprint);
+      auto [it, added] = patterns_.try_emplace(fingerprint, sketched_);
       if (!added) r.Fail("call patterns: a fingerprint repeats");
       CallPattern& p = it->second;
       Read(r, &p.parent);
       Read(r, &p.call);
       p.instances = r.U64();
-      p.trace_rows.resize(r.Count());
-      for (CallPattern::TraceRow& t : p.trace_rows) {
-        for (int64_t* v : {&t.optimistic, &t.realistic, &t.optimistic_share_ppm,
-                           &t.realistic_share_ppm, &t.critical}) {
-          *v = r.I64();
-        }
-      }
-      p.instance_rows.resize(r.Count());
-      for (CallPattern::InstanceRow& i : p.instance_rows) {
-        for (int64_t* v : {&i.calls, &i.union_us, &i.total_us}) *v = r.I64();
+      for (Samples* column : Columns(p)) column->Load(r);
+      const uint64_t traces = p.traces();
+      for (const Samples* column : Columns(p)) {
+        const uint64_t per = column == &p.calls || column == &p.union_us || column == &p.total_us
+                                 ? p.instances
+                                 : traces;
+        if (column->count() != per) r.Fail("call patterns: counts do not add up");
       }
       p.optimistic_total = r.I64();
       p.realistic_total = r.I64();
@@ -227,8 +215,12 @@ class CallPatternState : public DetectorState {
   }
 
  private:
+  CallPattern& Pattern(uint64_t fingerprint) {
+    return patterns_.try_emplace(fingerprint, sketched_).first->second;
+  }
   const CallPatternDetector& detector_;
   size_t max_examples_;
+  bool sketched_;  // StateOptions::bounded
   // By fingerprint (StableHash64); nodes, since Add holds pointers to
   // several patterns.
   absl::node_hash_map<uint64_t, CallPattern> patterns_;
@@ -256,8 +248,8 @@ uint64_t PatternFingerprint(std::initializer_list<std::string_view> parts) {
 
 }  // namespace internal
 
-std::unique_ptr<DetectorState> CallPatternDetector::NewState(size_t max_examples) const {
-  return std::make_unique<CallPatternState>(*this, max_examples);
+std::unique_ptr<DetectorState> CallPatternDetector::NewState(const StateOptions& options) const {
+  return std::make_unique<CallPatternState>(*this, options);
 }
 
 }  // namespace trace_analyze::analyzer

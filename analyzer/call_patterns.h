@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "analyzer/detector.h"
+#include "analyzer/samples.h"
 
 namespace trace_analyze::analyzer {
 
@@ -41,22 +42,27 @@ class InstanceObservation : public Observation {
   std::vector<FindingInstance> instances;
 };
 
-// Everything kept of one pattern.
+// Everything kept of one pattern. Its size depends on the number of traces
+// only through its Samples, which are bounded when `sketched`.
 struct CallPattern {
+  explicit CallPattern(bool sketched = false)
+      : optimistic(sketched),
+        realistic(sketched),
+        optimistic_share_ppm(sketched),
+        realistic_share_ppm(sketched),
+        critical(sketched),
+        calls(sketched),
+        union_us(sketched),
+        total_us(sketched) {}
+
   OpName parent;
   OpName call;
   uint64_t instances = 0;
-  // One row per trace with the pattern, one per instance.
-  struct TraceRow {
-    int64_t optimistic, realistic;                      // µs saved in the trace
-    int64_t optimistic_share_ppm, realistic_share_ppm;  // of its duration
-    int64_t critical;                                   // Σ FindingInstance::critical_us
-  };
-  struct InstanceRow {
-    int64_t calls, union_us, total_us;
-  };
-  std::vector<TraceRow> trace_rows;
-  std::vector<InstanceRow> instance_rows;
+  // One value per trace with the pattern: µs saved in the trace, as parts
+  // per million of its duration, and Σ FindingInstance::critical_us.
+  Samples optimistic, realistic, optimistic_share_ppm, realistic_share_ppm, critical;
+  // One value per instance: FindingInstance's calls, union_us, total_us.
+  Samples calls, union_us, total_us;
   int64_t optimistic_total = 0, realistic_total = 0;
   std::vector<std::pair<int64_t, std::string>> examples;  // (realistic, trace id)
   std::string example_key;                                // smallest non-empty
@@ -66,11 +72,13 @@ struct CallPattern {
   // smallest trace id), and that saving.
   std::optional<FindingExample> example;
   int64_t example_saving_us = 0;
+
+  uint64_t traces() const { return optimistic.count(); }
 };
 
 class CallPatternDetector : public Detector {
  public:
-  std::unique_ptr<DetectorState> NewState(size_t max_examples) const override;
+  std::unique_ptr<DetectorState> NewState(const StateOptions& options) const override;
   // Sets f's confidence and reasons; its numbers are filled in.
   virtual void Explain(const CallPattern& p, Finding* f) const = 0;
 };

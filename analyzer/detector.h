@@ -24,6 +24,7 @@
 #include "analyzer/detector_config.h"
 #include "analyzer/detectors.h"
 #include "analyzer/model.h"
+#include "analyzer/samples.h"
 
 namespace trace_analyze::analyzer {
 
@@ -96,8 +97,8 @@ class Detector {
   // Observes one trace; nullptr when there is nothing to keep. Touches
   // nothing shared: any number of threads may call it at once.
   virtual std::unique_ptr<Observation> Observe(const DetectorContext& ctx) const = 0;
-  // An empty state; findings keep at most `max_examples` example trace ids.
-  virtual std::unique_ptr<DetectorState> NewState(size_t max_examples) const = 0;
+  // An empty state.
+  virtual std::unique_ptr<DetectorState> NewState(const StateOptions& options) const = 0;
 };
 
 // Every detector, in the order they observe a trace (detector_registry.cc).
@@ -129,8 +130,8 @@ int64_t UnionLength(std::vector<std::pair<int64_t, int64_t>>& intervals);
 bool BlocksParent(const Trace& trace, SpanIndex child);
 
 int64_t SharePpm(int64_t us, int64_t trace_us);  // parts per million of the trace
-Saving MakeSaving(const std::vector<int64_t>& per_trace, const std::vector<int64_t>& share_ppm,
-                  int64_t total);
+// p50 and p95 of the per-trace savings (µs) and shares (ppm), and the total.
+Saving MakeSaving(const Samples& per_trace, const Samples& share_ppm, int64_t total);
 // Example trace ids: (saving, id) pairs kept sorted, largest saving first,
 // then id, at most `max`.
 void KeepExamples(std::vector<std::pair<int64_t, std::string>>* examples, size_t max);

@@ -162,11 +162,10 @@ int64_t SharePpm(int64_t us, int64_t trace_us) {
              : 0;
 }
 
-Saving MakeSaving(const std::vector<int64_t>& per_trace, const std::vector<int64_t>& share_ppm,
-                  int64_t total) {
+Saving MakeSaving(const Samples& per_trace, const Samples& share_ppm, int64_t total) {
   static constexpr std::array<double, 2> kPs = {50, 95};
-  const std::vector<int64_t> us = Percentiles(per_trace, kPs);
-  const std::vector<int64_t> share = Percentiles(share_ppm, kPs);
+  const std::vector<int64_t> us = per_trace.Percentiles(kPs);
+  const std::vector<int64_t> share = share_ppm.Percentiles(kPs);
   return {us[0], us[1], static_cast<double>(share[0]) / kPpm, static_cast<double>(share[1]) / kPpm,
           total};
 }

@@ -155,10 +155,25 @@ struct Finding {
   std::string suppressed_reason;
 };
 
+// How a detector's state keeps what grows with the number of traces.
+struct StateOptions {
+  size_t max_examples = 3;  // example trace ids per finding
+  // Bounded (`--approx-quantiles`): a state's size depends on the patterns
+  // and operations seen, not on the number of traces. Per-trace and
+  // per-instance values go into QuantileSketches, and the sequential
+  // detector keeps the chains of a sample of traces per parent operation
+  // (docs/scale-out.md, "Bounded detector states").
+  bool bounded = false;
+  // Bounded: the sampled traces' visits kept per parent operation (whole
+  // traces, at least one).
+  size_t sampled_visits = 4096;
+};
+
 // Mergeable across shards, like Profile.
 class FindingsCollector {
  public:
   explicit FindingsCollector(size_t max_examples = 3);
+  explicit FindingsCollector(const StateOptions& options);
   FindingsCollector(const FindingsCollector& other);
   FindingsCollector& operator=(const FindingsCollector& other);
   FindingsCollector(FindingsCollector&&) noexcept;
@@ -172,12 +187,12 @@ class FindingsCollector {
   // only the first `limit` of that ranking.
   std::vector<Finding> Build(const DetectorConfig& config, size_t limit = 0) const;
   // Every detector's state as values (state_io.h); Load into a collector of
-  // the same max_examples.
+  // the same options.
   void Save(StateWriter& w) const;
   void Load(StateReader& r);
 
  private:
-  size_t max_examples_;
+  StateOptions options_;
   std::vector<std::unique_ptr<DetectorState>> states_;  // indexed like Detectors()
 };
 

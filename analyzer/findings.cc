@@ -242,12 +242,14 @@ TraceFindings FindBottlenecks(const Trace& trace, const CriticalPath& path,
   return out;
 }
 
-FindingsCollector::FindingsCollector(size_t max_examples) : max_examples_(max_examples) {
-  for (const Detector* d : Detectors()) states_.push_back(d->NewState(max_examples));
+FindingsCollector::FindingsCollector(size_t max_examples)
+    : FindingsCollector(StateOptions{.max_examples = max_examples}) {}
+
+FindingsCollector::FindingsCollector(const StateOptions& options) : options_(options) {
+  for (const Detector* d : Detectors()) states_.push_back(d->NewState(options));
 }
 
-FindingsCollector::FindingsCollector(const FindingsCollector& other)
-    : max_examples_(other.max_examples_) {
+FindingsCollector::FindingsCollector(const FindingsCollector& other) : options_(other.options_) {
   for (const auto& s : other.states_) states_.push_back(s->Clone());
 }
 

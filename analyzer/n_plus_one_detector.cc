@@ -161,14 +161,8 @@ std::unique_ptr<Observation> NPlusOneDetector::Observe(const DetectorContext& ct
 }
 
 void NPlusOneDetector::Explain(const CallPattern& p, Finding* f) const {
-  static constexpr std::array<double, 1> kP50 = {50};
-  std::vector<int64_t> unions, totals;
-  for (const CallPattern::InstanceRow& r : p.instance_rows) {
-    unions.push_back(r.union_us);
-    totals.push_back(r.total_us);
-  }
-  const int64_t union_p50 = Percentiles(unions, kP50)[0];
-  const int64_t total_p50 = Percentiles(totals, kP50)[0];
+  const int64_t union_p50 = p.union_us.Percentile(50);
+  const int64_t total_p50 = p.total_us.Percentile(50);
   const bool sequential_loop = union_p50 * 10 >= total_p50 * 8;
   // Without recorded parameters the loop may repeat one identical call (then
   // a cache fits better than a batch): one step less sure.

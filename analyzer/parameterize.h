@@ -32,6 +32,14 @@ std::string StableHash(std::string_view text);
 // StableHash64(b, StableHash64(a)) == StableHash64(a + b).
 inline constexpr uint64_t kStableHashSeed = 14695981039346656037ull;
 uint64_t StableHash64(std::string_view text, uint64_t seed = kStableHashSeed);
+// splitmix64's finaliser: spreads FNV's weak high bits over the whole word,
+// so that the smallest of many hashes are a uniform sample and sums of a few
+// spread well.
+inline uint64_t Mix64(uint64_t x) {
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
 
 }  // namespace trace_analyze::analyzer
 

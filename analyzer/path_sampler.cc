@@ -11,20 +11,6 @@
 #include "analyzer/stats.h"
 
 namespace trace_analyze::analyzer {
-namespace {
-
-// splitmix64's finaliser: spreads FNV's weak high bits over the whole word, so
-// the smallest hashes are a uniform sample.
-uint64_t Mix(uint64_t x) {
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  x ^= x >> 31;
-  return x;
-}
-
-}  // namespace
 
 PathSampler::PathSampler(size_t capacity, uint64_t seed, size_t max_sections, bool approx_quantiles)
     : capacity_(capacity),
@@ -40,7 +26,7 @@ void PathSampler::Offer(const Trace& trace, const CriticalPath& path) {
     durations_.push_back(duration);
   }
   if (capacity_ == 0) return;
-  const uint64_t id_hash = Mix(StableHash64(trace.trace_id) ^ seed_);
+  const uint64_t id_hash = Mix64(StableHash64(trace.trace_id) ^ seed_);
   // Most traces lose on the hash alone once the sample is full.
   if (members_.size() >= capacity_ && id_hash > std::get<0>(members_.rbegin()->first)) return;
   uint64_t path_hash = kStableHashSeed;

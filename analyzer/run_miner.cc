@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <map>
 #include <optional>
 #include <unordered_map>
@@ -89,6 +90,10 @@ struct RunRow {
   std::vector<uint32_t> members;         // sorted name ids
   std::map<uint32_t, uint64_t> parents;  // parent name id → instances
   uint64_t instances = 0;
+  // Σ over `parents` of instances × the operation's RunState::Scale, added
+  // in name order (the same in every state): the estimated instances among
+  // all visits (== instances when every visit is kept), set in Build.
+  double estimated = 0;
   std::map<uint32_t, TraceSums> traces;    // by trace row
   std::map<std::string, OrderRow> orders;  // by a key of names
   std::vector<int64_t> calls;              // spans per instance
@@ -101,7 +106,8 @@ struct RunRow {
 // left out (an optional call skipped, or one gap too long in a few traces):
 // its instances are added to the larger run. Smaller sets merge first, so a
 // chain of subsets ends in the largest.
-void MergeSubsetRuns(std::map<std::string, RunRow>& runs) {
+void MergeSubsetRuns(std::map<std::string, RunRow>& runs,
+                     const std::function<void(RunRow&)>& estimate) {
   std::vector<std::map<std::string, RunRow>::iterator> order;
   std::unordered_map<uint32_t, std::vector<RunRow*>> by_parent;  // parent name id → its runs
   for (auto it = runs.begin(); it != runs.end(); ++it) {
@@ -117,14 +123,14 @@ void MergeSubsetRuns(std::map<std::string, RunRow>& runs) {
     for (const auto& [parent, n] : a.parents) {
       for (RunRow* b : by_parent[parent]) {
         if (b == &a || b->instances == 0 || b->service != a.service ||
-            b->members.size() <= a.members.size() || b->instances <= a.instances ||
+            b->members.size() <= a.members.size() || b->estimated <= a.estimated ||
             !std::includes(b->members.begin(), b->members.end(), a.members.begin(),
                            a.members.end())) {
           continue;
         }
         // The most frequent, then the first by fingerprint (runs is ordered).
-        if (into == nullptr || b->instances > into->instances ||
-            (b->instances == into->instances && b->fingerprint < into->fingerprint)) {
+        if (into == nullptr || b->estimated > into->estimated ||
+            (b->estimated == into->estimated && b->fingerprint < into->fingerprint)) {
           into = b;
         }
       }
@@ -132,6 +138,7 @@ void MergeSubsetRuns(std::map<std::string, RunRow>& runs) {
     if (into == nullptr) continue;
     for (const auto& [p, n] : a.parents) into->parents[p] += n;
     into->instances += a.instances;
+    estimate(*into);
     for (const auto& [t, sums] : a.traces) {
       TraceSums& mine = into->traces[t];
       mine.optimistic = SatAdd(mine.optimistic, sums.optimistic);
@@ -167,45 +174,10 @@ uint64_t PairKey(uint32_t a, uint32_t b) {
   return uint64_t{a} << 32 | b;
 }
 
-// How many visits of one parent operation had each pair of names adjacent in
-// one of their chains: over every visit, and per class for the classes of at
-// least kMinClassVisits visits (the only ones judged on their own). Keys are
-// PairKey()s.
-struct Adjacency {
-  absl::flat_hash_map<uint64_t, uint64_t> op;
-  absl::flat_hash_map<std::pair<uint32_t, uint64_t>, uint64_t> by_class;
-};
-
-Adjacency CountAdjacency(const RunState::ParentOp& op, const std::vector<ChainElement>& elements) {
-  Adjacency out;
-  std::vector<uint64_t> keys;  // one visit's, each pair once
-  for (size_t i = 0; i < op.chains.size();) {
-    keys.clear();
-    size_t j = i;
-    for (; j < op.chains.size() && op.chains[j].visit == op.chains[i].visit; ++j) {
-      const RunState::ParentOp::Chain& c = op.chains[j];
-      for (uint32_t k = c.begin; k + 1 < c.end; ++k) {
-        if (elements[k].name != elements[k + 1].name) {
-          keys.push_back(PairKey(elements[k].name, elements[k + 1].name));
-        }
-      }
-    }
-    std::sort(keys.begin(), keys.end());
-    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-    const uint32_t cls = op.chains[i].cls;
-    const bool own = op.class_visits[cls] >= kMinClassVisits;
-    for (uint64_t key : keys) {
-      ++out.op[key];
-      if (own) ++out.by_class[{cls, key}];
-    }
-    i = j;
-  }
-  return out;
-}
-
 // What a finding of a run is built from.
 struct RunContext {
   const DetectorConfig& config;
+  const std::function<double(const RunState::ParentOp&)>& scale;  // RunState::Scale
   const std::vector<OpName>& names;
   const absl::flat_hash_map<std::string, uint32_t>& name_ids;
   const std::vector<RunState::TraceRow>& traces;
@@ -268,7 +240,7 @@ void ExplainRun(const RunRow& run, const RunState::ParentOp& main, const RunCont
         "Each pair of neighbouring members ran in both orders across the parent's visits: their "
         "order does not matter, strong evidence that they are independent ({} of the run, "
         "{} order{}).",
-        Instances(run.instances), run.orders.size(), run.orders.size() == 1 ? "" : "s"));
+        Instances(f.instances), run.orders.size(), run.orders.size() == 1 ? "" : "s"));
   } else if (!varied.empty()) {
     std::string v, x;
     for (const auto& [a, b] : varied) {
@@ -285,7 +257,7 @@ void ExplainRun(const RunRow& run, const RunState::ParentOp& main, const RunCont
     f.reasons.push_back(fmt::format(
         "The members always ran in the same order ({}); timing alone cannot show whether one "
         "needs the other's result.",
-        Instances(run.instances)));
+        Instances(f.instances)));
   }
   if (run.value_flow > 0) {
     f.reasons.push_back(fmt::format(
@@ -314,29 +286,37 @@ std::optional<Finding> RunFinding(
     const std::string& fingerprint, const RunRow& run,
     const absl::flat_hash_map<uint32_t, RunState::ParentOp>& parent_ops, const RunContext& ctx) {
   static constexpr std::array<double, 1> kP50 = {50};
-  std::vector<int64_t> optimistic, realistic, optimistic_ppm, realistic_ppm, critical, total;
+  Samples optimistic, realistic, optimistic_ppm, realistic_ppm;
+  std::vector<int64_t> critical, total;
   int64_t optimistic_total = 0, realistic_total = 0;
   std::vector<std::pair<int64_t, std::string>> examples;
   for (const auto& [trace, sums] : run.traces) {
     const RunState::TraceRow& t = ctx.traces[trace];
-    optimistic.push_back(sums.optimistic);
-    realistic.push_back(sums.realistic);
-    optimistic_ppm.push_back(SharePpm(sums.optimistic, t.duration_us));
-    realistic_ppm.push_back(SharePpm(sums.realistic, t.duration_us));
+    optimistic.Add(sums.optimistic);
+    realistic.Add(sums.realistic);
+    optimistic_ppm.Add(SharePpm(sums.optimistic, t.duration_us));
+    realistic_ppm.Add(SharePpm(sums.realistic, t.duration_us));
     critical.push_back(sums.critical);
     total.push_back(sums.total);
     optimistic_total = SatAdd(optimistic_total, sums.optimistic);
     realistic_total = SatAdd(realistic_total, sums.realistic);
     examples.emplace_back(sums.realistic, t.id);
   }
-  if (Percentiles(optimistic, kP50)[0] < ctx.config.sequential.min_saving_us) return std::nullopt;
+  if (optimistic.Percentile(50) < ctx.config.sequential.min_saving_us) return std::nullopt;
+  // Counts and totals of sampled parent operations are scaled up to all
+  // their visits; the percentiles are the sampled traces'.
+  const bool sampled = run.estimated != static_cast<double>(run.instances);
+  const double factor = sampled ? run.estimated / static_cast<double>(run.instances) : 1;
+  const auto scaled = [&](int64_t v) {
+    return sampled ? SatFromDouble(std::round(static_cast<double>(v) * factor)) : v;
+  };
   Finding f;
   f.kind = FindingKind::kSequential;
   f.fingerprint = fingerprint;
-  f.optimistic = MakeSaving(optimistic, optimistic_ppm, optimistic_total);
-  f.realistic = MakeSaving(realistic, realistic_ppm, realistic_total);
-  f.instances = run.instances;
-  f.traces = run.traces.size();
+  f.optimistic = MakeSaving(optimistic, optimistic_ppm, scaled(optimistic_total));
+  f.realistic = MakeSaving(realistic, realistic_ppm, scaled(realistic_total));
+  f.instances = sampled ? static_cast<uint64_t>(std::llround(run.estimated)) : run.instances;
+  f.traces = static_cast<uint64_t>(scaled(static_cast<int64_t>(run.traces.size())));
   f.critical_p50_us = Percentiles(critical, kP50)[0];
   f.member_p50_us = Percentiles(total, kP50)[0];
   f.calls_p50 = Percentiles(run.calls, kP50)[0];
@@ -344,9 +324,11 @@ std::optional<Finding> RunFinding(
   f.orders = run.orders.size();
   KeepExamples(&examples, ctx.max_examples);
   for (const auto& [saving, id] : examples) f.example_trace_ids.push_back(id);
-  // Parents by instances, then name.
-  std::vector<std::pair<uint64_t, uint32_t>> parents;
-  for (const auto& [p, n] : run.parents) parents.emplace_back(n, p);
+  // Parents by (estimated) instances, then name.
+  std::vector<std::pair<double, uint32_t>> parents;
+  for (const auto& [p, n] : run.parents) {
+    parents.emplace_back(static_cast<double>(n) * ctx.scale(parent_ops.at(p)), p);
+  }
   std::sort(parents.begin(), parents.end(), [&](const auto& a, const auto& b) {
     return a.first != b.first ? a.first > b.first : ctx.names[a.second] < ctx.names[b.second];
   });
@@ -391,6 +373,19 @@ std::optional<Finding> RunFinding(
     }
   }
   ExplainRun(run, main, ctx, f);
+  if (sampled) {
+    uint64_t visits = 0, kept = 0;
+    for (const auto& [n, p] : parents) {
+      const RunState::ParentOp& op = parent_ops.at(p);
+      visits += op.visits;
+      kept += ctx.scale(op) == 1 ? op.visits : op.sampled_visits;
+    }
+    f.reasons.push_back(fmt::format(
+        "Estimated from the chains of a sample of whole traces ({} of the {} visits of the parent "
+        "operation{}; --approx-quantiles): instances, traces and totals are scaled up, "
+        "percentiles and shares are the sampled traces'.",
+        kept, visits, parents.size() == 1 ? "" : "s"));
+  }
   return f;
 }
 
@@ -404,11 +399,7 @@ uint32_t RunState::NameId(std::string_view key, MakeName&& name) {
   }
   name_ids_.emplace(key, static_cast<uint32_t>(names_.size()));
   names_.push_back(name());
-  // Finalised (splitmix64) so that sums of a few name hashes spread well.
-  uint64_t h = StableHash64(key);
-  h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ull;
-  h = (h ^ (h >> 27)) * 0x94d049bb133111ebull;
-  name_hashes_.push_back(h ^ (h >> 31));
+  name_hashes_.push_back(Mix64(StableHash64(key)));
   return static_cast<uint32_t>(names_.size() - 1);
 }
 
@@ -469,38 +460,101 @@ void RunState::AppendChain(ParentOp& op, std::span<const ChainElement> elements,
 
 void RunState::Add(const TraceRef& trace_ref, const Observation& seen) {
   const SequentialVisits& in = static_cast<const SequentialObservation&>(seen).visits;
-  traces_.push_back({trace_ref.id, trace_ref.duration_us});
-  const auto trace = static_cast<uint32_t>(traces_.size() - 1);
   std::vector<uint32_t> ids;
   ids.reserve(in.names.size());
   for (const VisitName& n : in.names) {
     ids.push_back(NameId(in.KeyOf(n), [&] { return in.NameOf(n); }));
   }
+  // The counters of every visit, and each visit's class.
+  std::vector<uint32_t> classes(in.visits.size());
+  std::vector<uint64_t> class_keys(in.visits.size());
   std::vector<uint32_t> names;  // a visit's class, in global ids
+  std::vector<uint64_t> keys;   // its adjacent pairs, each once
   size_t next_example = 0;      // in.examples are in chain order
-  for (const Visit& v : in.visits) {
+  for (size_t i = 0; i < in.visits.size(); ++i) {
+    const Visit& v = in.visits[i];
     ParentOp& op = parent_ops_[ids[v.parent]];
-    const uint64_t visit = op.visits++;
+    ++op.visits;
     names.clear();
     for (uint32_t n : in.NamesOf(v)) names.push_back(ids[n]);
-    const uint32_t cls = ClassId(op, ClassKey(names));
+    class_keys[i] = ClassKey(names);
+    const uint32_t cls = ClassId(op, class_keys[i]);
+    classes[i] = cls;
     ++op.class_visits[cls];
     for (uint32_t n : names) ++op.presence[n];
     for (const VisitPair& pair : in.PairsOf(v)) {
       AddPairStats(op, ids[pair.first], ids[pair.second],
                    pair.overlap ? ParentOp::PairStats{0, 0, 1} : ParentOp::PairStats{1, 0, 0});
     }
+    keys.clear();
     for (const VisitChain& chain : in.ChainsOf(v)) {
-      AppendChain(op, in.ElementsOf(chain), ids, in.details,
-                  {cls, trace, visit, 0, 0, chain.retimed_saving_us});
+      const std::span<const ChainElement> e = in.ElementsOf(chain);
+      for (size_t k = 0; k + 1 < e.size(); ++k) {
+        if (e[k].name != e[k + 1].name) keys.push_back(PairKey(ids[e[k].name], ids[e[k + 1].name]));
+      }
       const auto chain_index = static_cast<uint32_t>(&chain - in.chains.data());
       for (; next_example < in.examples.size() && in.examples[next_example].chain == chain_index;
            ++next_example) {
-        const VisitExample& e = in.examples[next_example];
-        OfferExample(op, {e.optimistic_us, e.picture});
+        const VisitExample& ex = in.examples[next_example];
+        OfferExample(op, {ex.optimistic_us, ex.picture});
       }
     }
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    for (uint64_t key : keys) {
+      ++op.adjacent[key];
+      ++op.adjacent_by_class[{cls, key}];
+    }
   }
+  const auto append = [&](ParentOp& op, size_t i, uint32_t trace) {
+    for (const VisitChain& chain : in.ChainsOf(in.visits[i])) {
+      AppendChain(op, in.ElementsOf(chain), ids, in.details,
+                  {classes[i], trace, 0, 0, chain.retimed_saving_us});
+    }
+  };
+  if (!options_.bounded) {
+    traces_.push_back({trace_ref.id, trace_ref.duration_us});
+    const auto trace = static_cast<uint32_t>(traces_.size() - 1);
+    for (size_t i = 0; i < in.visits.size(); ++i)
+      append(parent_ops_[ids[in.visits[i].parent]], i, trace);
+    return;
+  }
+  // Bounded: per parent operation, the trace's visits join its sample or
+  // not, all together.
+  std::vector<std::pair<uint32_t, uint32_t>> by_parent;  // (parent id, visit index)
+  for (size_t i = 0; i < in.visits.size(); ++i) {
+    by_parent.emplace_back(ids[in.visits[i].parent], static_cast<uint32_t>(i));
+  }
+  std::sort(by_parent.begin(), by_parent.end());
+  const uint64_t id_hash = TraceHash(trace_ref.id);
+  uint32_t trace = UINT32_MAX;  // its row, once a sample takes it
+  for (size_t i = 0; i < by_parent.size();) {
+    size_t j = i;
+    while (j < by_parent.size() && by_parent[j].first == by_parent[i].first) ++j;
+    ParentOp& op = parent_ops_[by_parent[i].first];
+    uint64_t content = kStableHashSeed;
+    for (size_t k = i; k < j; ++k) {
+      const uint32_t v = by_parent[k].second;
+      for (const VisitChain& chain : in.ChainsOf(in.visits[v])) {
+        content = ChainHash(content, class_keys[v], chain.retimed_saving_us, in.ElementsOf(chain),
+                            in.details, ids);
+      }
+    }
+    ParentOp::SampleKey key(id_hash, trace_ref.id, trace_ref.duration_us, content);
+    const uint64_t visits = j - i;
+    if (JoinsSample(op, key, visits)) {
+      if (trace == UINT32_MAX) {
+        traces_.push_back({trace_ref.id, trace_ref.duration_us});
+        trace = static_cast<uint32_t>(traces_.size() - 1);
+      }
+      for (size_t k = i; k < j; ++k) append(op, by_parent[k].second, trace);
+      op.sample.emplace(std::move(key), ParentOp::Sampled{trace, visits});
+      op.sampled_visits += visits;
+      Trim(op, options_.sampled_visits);
+    }
+    i = j;
+  }
+  MaybeCompact();
 }
 
 void RunState::Merge(const DetectorState& other_state) {
@@ -510,11 +564,16 @@ void RunState::Merge(const DetectorState& other_state) {
   for (const OpName& n : other.names_) {
     ids.push_back(InternName(n));
   }
-  const auto trace_base = static_cast<uint32_t>(traces_.size());
-  traces_.insert(traces_.end(), other.traces_.begin(), other.traces_.end());
+  std::vector<uint32_t> trace_ids(other.traces_.size(), UINT32_MAX);
+  const auto trace_id = [&](uint32_t t) {
+    if (trace_ids[t] == UINT32_MAX) {
+      trace_ids[t] = static_cast<uint32_t>(traces_.size());
+      traces_.push_back(other.traces_[t]);
+    }
+    return trace_ids[t];
+  };
   for (const auto& [parent, o] : other.parent_ops_) {
     ParentOp& op = parent_ops_[ids[parent]];
-    const uint64_t visit_base = op.visits;
     op.visits += o.visits;
     std::vector<uint32_t> class_map(o.class_visits.size());
     for (const auto& [key, index] : o.class_ids) {
@@ -525,14 +584,30 @@ void RunState::Merge(const DetectorState& other_state) {
     for (const auto& [key, st] : o.pairs) {
       AddPairStats(op, ids[key >> 32], ids[key & 0xffffffffu], st);
     }
-    if (o.example) OfferExample(op, *o.example);
-    for (const ParentOp::Chain& c : o.chains) {
-      AppendChain(op, {other.elements_.data() + c.begin, other.elements_.data() + c.end}, ids,
-                  other.details_,
-                  {class_map[c.cls], trace_base + c.trace, visit_base + c.visit, 0, 0,
-                   c.retimed_saving_us});
+    for (const auto& [key, n] : o.adjacent) {
+      op.adjacent[PairKey(ids[key >> 32], ids[key & 0xffffffffu])] += n;
     }
+    for (const auto& [key, n] : o.adjacent_by_class) {
+      op.adjacent_by_class[{class_map[key.first],
+                            PairKey(ids[key.second >> 32], ids[key.second & 0xffffffffu])}] += n;
+    }
+    if (o.example) OfferExample(op, *o.example);
+    // Bounded: the traces of other's sample that join this one's.
+    std::vector<bool> joins(other.traces_.size(), !options_.bounded);
+    for (const auto& [key, sampled] : o.sample) {
+      if (!JoinsSample(op, key, sampled.visits)) continue;
+      joins[sampled.trace] = true;
+      op.sample.emplace(key, ParentOp::Sampled{trace_id(sampled.trace), sampled.visits});
+      op.sampled_visits += sampled.visits;
+    }
+    for (const ParentOp::Chain& c : o.chains) {
+      if (!joins[c.trace]) continue;
+      AppendChain(op, {other.elements_.data() + c.begin, other.elements_.data() + c.end}, ids,
+                  other.details_, {class_map[c.cls], trace_id(c.trace), 0, 0, c.retimed_saving_us});
+    }
+    if (options_.bounded) Trim(op, options_.sampled_visits);
   }
+  MaybeCompact();
 }
 
 void RunState::Build(const DetectorConfig& config, std::vector<Finding>* out) const {
@@ -559,7 +634,6 @@ void RunState::Build(const DetectorConfig& config, std::vector<Finding>* out) co
     // other visits say), and adjacent in a chain in at least kRecurrence of
     // the visits of their class (or, in a class of fewer than
     // kMinClassVisits, of every visit that had both).
-    const Adjacency adjacent = CountAdjacency(op, elements_);
     const auto linked = [&](uint32_t a, uint32_t b, uint32_t cls) {
       if (a == b) return true;
       const uint64_t key = PairKey(a, b);
@@ -569,10 +643,10 @@ void RunState::Build(const DetectorConfig& config, std::vector<Finding>* out) co
       }
       const uint64_t class_visits = op.class_visits[cls];
       if (class_visits >= kMinClassVisits) {
-        return static_cast<double>(count(adjacent.by_class, std::pair(cls, key))) >=
+        return static_cast<double>(count(op.adjacent_by_class, std::pair(cls, key))) >=
                kRecurrence * static_cast<double>(class_visits);
       }
-      return static_cast<double>(count(adjacent.op, key)) >=
+      return static_cast<double>(count(op.adjacent, key)) >=
              kRecurrence * static_cast<double>(together(a, b));
     };
 
@@ -650,9 +724,23 @@ void RunState::Build(const DetectorConfig& config, std::vector<Finding>* out) co
     }
   }
 
-  MergeSubsetRuns(runs);
+  const auto estimate = [&](RunRow& run) {
+    std::vector<std::pair<const OpName*, double>> terms;
+    for (const auto& [p, n] : run.parents) {
+      terms.emplace_back(&names_[p], static_cast<double>(n) * Scale(parent_ops_.at(p)));
+    }
+    std::sort(terms.begin(), terms.end(),
+              [](const auto& a, const auto& b) { return *a.first < *b.first; });
+    run.estimated = 0;
+    for (const auto& [name, v] : terms) run.estimated += v;
+  };
+  for (auto& [fingerprint, run] : runs) estimate(run);
+  MergeSubsetRuns(runs, estimate);
 
-  const RunContext ctx{config, names_, name_ids_, traces_, max_examples_};
+  const std::function<double(const ParentOp&)> scale = [&](const ParentOp& op) {
+    return Scale(op);
+  };
+  const RunContext ctx{config, scale, names_, name_ids_, traces_, options_.max_examples};
   for (const auto& [fingerprint, run] : runs) {
     if (std::optional<Finding> f = RunFinding(fingerprint, run, parent_ops_, ctx)) {
       out->push_back(std::move(*f));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "analyzer/parameterize.h"
 #include "analyzer/sequential_detector.h"
 #include "analyzer/state_io.h"
 
@@ -22,6 +23,17 @@ std::vector<typename Map::key_type> SortedKeys(const Map& map) {
 }  // namespace
 
 void RunState::Save(StateWriter& w) const {
+  if (!options_.bounded) {
+    SaveTables(w);
+    return;
+  }
+  // Without the rows no sample holds any more: the same state, canonical.
+  RunState compact(*this);
+  compact.Compact();
+  compact.SaveTables(w);
+}
+
+void RunState::SaveTables(StateWriter& w) const {
   w.U64(names_.size());
   for (const OpName& n : names_) Write(w, n);
   Write(w, details_);
@@ -67,11 +79,28 @@ void RunState::Save(StateWriter& w) const {
       w.U64(st.second_before);
       w.U64(st.overlap);
     }
+    const std::vector<uint64_t> adjacent = SortedKeys(op.adjacent);
+    w.U64(adjacent.size());
+    for (uint64_t key : adjacent) {
+      w.U64(key);
+      w.U64(op.adjacent.at(key));
+    }
+    const std::vector<std::pair<uint32_t, uint64_t>> by_class = SortedKeys(op.adjacent_by_class);
+    w.U64(by_class.size());
+    for (const std::pair<uint32_t, uint64_t>& key : by_class) {
+      w.U64(key.first);
+      w.U64(key.second);
+      w.U64(op.adjacent_by_class.at(key));
+    }
+    w.U64(op.sample.size());
+    for (const auto& [key, sampled] : op.sample) {
+      w.U64(sampled.trace);
+      w.U64(sampled.visits);
+    }
     w.U64(op.chains.size());
     for (const ParentOp::Chain& c : op.chains) {
       w.U64(c.cls);
       w.U64(c.trace);
-      w.U64(c.visit);
       w.U64(c.begin);
       w.U64(c.end);
       w.I64(c.retimed_saving_us);
@@ -147,17 +176,73 @@ void RunState::Load(StateReader& r) {
       st.overlap = r.U64();
       if (!op.pairs.emplace(key, st).second) r.Fail("sequential: a pair repeats");
     }
+    const auto pair_names = [&](uint64_t key) {
+      if ((key >> 32) >= names_.size() || (key & 0xffffffffu) >= names_.size()) {
+        r.Fail("sequential: adjacency of unknown names");
+      }
+    };
+    const size_t adjacent = r.Count();
+    for (size_t i = 0; i < adjacent && r.ok(); ++i) {
+      const uint64_t key = r.U64();
+      pair_names(key);
+      if (!op.adjacent.emplace(key, r.U64()).second) r.Fail("sequential: an adjacency repeats");
+    }
+    const size_t by_class = r.Count();
+    for (size_t i = 0; i < by_class && r.ok(); ++i) {
+      const uint32_t cls = r.Index(op.class_visits.size(), "sequential: adjacency class");
+      const uint64_t key = r.U64();
+      pair_names(key);
+      if (!op.adjacent_by_class.emplace(std::pair(cls, key), r.U64()).second) {
+        r.Fail("sequential: an adjacency repeats");
+      }
+    }
+    const size_t sampled = r.Count();
+    if (sampled > 0 && !options_.bounded) r.Fail("sequential: a sample in an exact state");
+    std::vector<ParentOp::Sampled> sample;  // in key order
+    std::vector<bool> in_sample(traces_.size());
+    for (size_t i = 0; i < sampled && r.ok(); ++i) {
+      const uint32_t trace = r.Index(traces_.size(), "sequential: sampled trace");
+      const uint64_t visits = r.U64();
+      if (!r.ok()) break;
+      if (visits == 0 || visits > op.visits - std::min(op.visits, op.sampled_visits) ||
+          in_sample[trace]) {
+        r.Fail("sequential: sampled visits do not add up");
+        break;
+      }
+      sample.push_back({trace, visits});
+      op.sampled_visits += visits;
+      in_sample[trace] = true;
+    }
+    if (sample.size() > 1 && op.sampled_visits > options_.sampled_visits) {
+      r.Fail("sequential: a sample beyond its size");
+    }
     op.chains.resize(r.Count());
     for (ParentOp::Chain& c : op.chains) {
       c.cls = r.Index(op.class_visits.size(), "sequential: chain class");
       c.trace = r.Index(traces_.size(), "sequential: chain trace");
-      c.visit = r.U64();
       c.begin = r.U32();
       c.end = r.U32();
-      if (c.visit >= op.visits || c.begin > c.end || c.end > elements_.size()) {
+      if (c.begin > c.end || c.end > elements_.size()) {
         r.Fail("sequential: a chain out of range");
       }
+      if (options_.bounded && r.ok() && !in_sample[c.trace]) {
+        r.Fail("sequential: a chain of a trace not sampled");
+      }
       c.retimed_saving_us = r.I64();
+    }
+    const absl::flat_hash_map<uint32_t, uint64_t> content =
+        r.ok() ? ContentHashes(op) : absl::flat_hash_map<uint32_t, uint64_t>{};
+    for (const ParentOp::Sampled& t : sample) {
+      if (!r.ok()) break;
+      const auto it = content.find(t.trace);
+      ParentOp::SampleKey key(TraceHash(traces_[t.trace].id), traces_[t.trace].id,
+                              traces_[t.trace].duration_us,
+                              it == content.end() ? kStableHashSeed : it->second);
+      if (!op.sample.empty() && !(op.sample.rbegin()->first < key)) {
+        r.Fail("sequential: sampled traces out of order");
+        break;
+      }
+      op.sample.emplace_hint(op.sample.end(), std::move(key), t);
     }
     if (r.Bool()) {
       ParentOp::Example e;
@@ -166,6 +251,7 @@ void RunState::Load(StateReader& r) {
       op.example = std::move(e);
     }
   }
+  rows_after_compaction_ = elements_.size() + traces_.size() + details_.size();
 }
 
 }  // namespace trace_analyze::analyzer

@@ -569,8 +569,8 @@ class SequentialDetector : public Detector {
     if (seen->visits.visits.empty()) return nullptr;
     return seen;
   }
-  std::unique_ptr<DetectorState> NewState(size_t max_examples) const override {
-    return std::make_unique<RunState>(max_examples);
+  std::unique_ptr<DetectorState> NewState(const StateOptions& options) const override {
+    return std::make_unique<RunState>(options);
   }
 };
 

@@ -2,16 +2,19 @@
 // per-trace half (sequential_detector.cc) records, for every parent span, its
 // elements and the chains of elements that ran back to back; its cross-trace
 // half (run_miner.cc) keeps them per parent operation and mines the runs
-// that recur. Rules: docs/detectors.md §1.
+// that recur, from chains kept whole or sampled (run_sample.cc). Rules:
+// docs/detectors.md §1.
 #ifndef TRACE_ANALYZE_ANALYZER_SEQUENTIAL_DETECTOR_H_
 #define TRACE_ANALYZE_ANALYZER_SEQUENTIAL_DETECTOR_H_
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -138,10 +141,18 @@ class SequentialObservation : public Observation {
 void ObserveVisits(const DetectorContext& ctx, SequentialVisits* out);
 
 // What the sequential detector keeps across traces, per parent operation,
-// until Build mines the runs.
+// until Build mines the runs. Counters (visits, classes, presence, pairs,
+// adjacency) cover every visit. Chains are kept for every visit, or, when
+// StateOptions::bounded, for the visits of a sample of traces per parent
+// operation: the traces with the smallest keys (a hash of the trace id
+// first) while their visits add up to at most `sampled_visits` (always at
+// least one trace). The sample depends only on the set of traces, never on
+// their order or split, so merged states equal one state fed everything
+// (the rule of PathSampler). Build scales what it counts in the sample by
+// visits / sampled visits.
 class RunState : public DetectorState {
  public:
-  explicit RunState(size_t max_examples) : max_examples_(max_examples) {}
+  explicit RunState(const StateOptions& options) : options_(options) {}
   std::unique_ptr<DetectorState> Clone() const override;
   void Add(const TraceRef& trace, const Observation& seen) override;
   void Merge(const DetectorState& other) override;
@@ -161,16 +172,29 @@ class RunState : public DetectorState {
       uint64_t first_before = 0, second_before = 0, overlap = 0;
     };
     absl::flat_hash_map<uint64_t, PairStats> pairs;
-    // Chains in visit order (those of one visit are contiguous); which pairs
-    // of names ran adjacent is counted from them when the runs are mined.
+    // Visits in which two names were adjacent in one of their chains (either
+    // order), by pair key: over every visit, and per (class, pair key).
+    absl::flat_hash_map<uint64_t, uint64_t> adjacent;
+    absl::flat_hash_map<std::pair<uint32_t, uint64_t>, uint64_t> adjacent_by_class;
+    // The chains of the visits kept (all, or the sampled traces'), in no
+    // particular order.
     struct Chain {
       uint32_t cls;               // index into class_visits
       uint32_t trace;             // index into traces_
-      uint64_t visit;             // ordinal among the operation's visits
       uint32_t begin, end;        // into elements_
       int64_t retimed_saving_us;  // VisitChain's
     };
     std::vector<Chain> chains;
+    // Bounded: the sampled traces by key: (TraceHash of the id, id,
+    // duration, hash of its chains under this operation: ChainHash), the
+    // last two only breaking ties.
+    using SampleKey = std::tuple<uint64_t, std::string, int64_t, uint64_t>;
+    struct Sampled {
+      uint32_t trace;       // index into traces_
+      uint64_t visits = 0;  // its visits of this operation
+    };
+    std::map<SampleKey, Sampled> sample;
+    uint64_t sampled_visits = 0;  // Σ Sampled::visits
     // The picture of the visit with the largest chain (optimistic saving;
     // ties: the smallest trace id).
     struct Example {
@@ -210,8 +234,37 @@ class RunState : public DetectorState {
   void AppendChain(ParentOp& op, std::span<const ChainElement> elements,
                    const std::vector<uint32_t>& ids, const std::vector<std::string>& details,
                    ParentOp::Chain chain);
+  // Bounded: whether a trace with this key and `visits` visits of `op` joins
+  // its sample (then the caller appends its chains and calls Trim).
+  bool JoinsSample(const ParentOp& op, const ParentOp::SampleKey& key, uint64_t visits) const;
+  // Bounded: drops the sample's last traces (and their chains) while it
+  // holds more than one trace and more than `sampled_visits` visits.
+  static void Trim(ParentOp& op, size_t sampled_visits);
+  // Bounded: drops the elements, traces and details no chain or sample
+  // refers to, keeping the order of the others.
+  void Compact();
+  // Compact()s when the dropped rows have grown to the live ones' size.
+  void MaybeCompact();
+  // Save's tables, as they are (Save compacts a bounded state first).
+  void SaveTables(StateWriter& w) const;
+  // The sample key's parts computed from the trace: a hash of its id, and
+  // of its chains under one operation (in order: each chain's class key,
+  // re-timed saving and elements, by stable name hashes and detail texts).
+  // Neither is saved: Load computes them again.
+  // ChainHash extends `h` by one chain whose names are `ids[name]` (this
+  // state's ids; the names themselves when `ids` is empty).
+  static uint64_t TraceHash(std::string_view trace_id);
+  uint64_t ChainHash(uint64_t h, uint64_t class_key, int64_t retimed_saving_us,
+                     std::span<const ChainElement> elements,
+                     const std::vector<std::string>& details, std::span<const uint32_t> ids) const;
+  // The chain hash of each trace with chains in `op`, by trace row.
+  absl::flat_hash_map<uint32_t, uint64_t> ContentHashes(const ParentOp& op) const;
+  // A parent operation's scale: its visits / its sampled visits (1 when
+  // every visit is kept).
+  double Scale(const ParentOp& op) const;
 
-  size_t max_examples_;
+  StateOptions options_;
+  size_t rows_after_compaction_ = 0;  // elements_, traces_, details_
   std::vector<OpName> names_;
   std::vector<uint64_t> name_hashes_;                    // of each name's key, for ClassKey
   absl::flat_hash_map<std::string, uint32_t> name_ids_;  // service + '\x1f' + operation

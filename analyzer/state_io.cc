@@ -253,6 +253,7 @@ void Write(StateWriter& w, const AnalysisOptions& v) {
   w.Bool(v.fold_stacks);
   w.Bool(v.find_bottlenecks);
   w.Bool(v.approx_quantiles);
+  w.U64(v.approx_quantiles ? v.sampled_visits : 0);
   const DetectorConfig& d = v.detectors;
   w.Bool(d.sequential.enabled);
   w.U64(d.sequential.min_chain_length);
@@ -294,6 +295,9 @@ void Read(StateReader& r, AnalysisOptions* v) {
   v->fold_stacks = r.Bool();
   v->find_bottlenecks = r.Bool();
   v->approx_quantiles = r.Bool();
+  const uint64_t sampled_visits = r.U64();
+  if ((sampled_visits == 0) == v->approx_quantiles) r.Fail("a bad sample size");
+  if (v->approx_quantiles) v->sampled_visits = sampled_visits;
   DetectorConfig& d = v->detectors;
   d.sequential.enabled = r.Bool();
   d.sequential.min_chain_length = r.U64();
@@ -558,19 +562,25 @@ void PathSampler::Load(StateReader& r) {
 }
 
 void FindingsCollector::Save(StateWriter& w) const {
-  w.U64(max_examples_);
+  w.U64(options_.max_examples);
+  w.Bool(options_.bounded);
+  w.U64(options_.bounded ? options_.sampled_visits : 0);
   w.U64(states_.size());
   for (const auto& state : states_) state->Save(w);
 }
 
 void FindingsCollector::Load(StateReader& r) {
-  if (r.U64() != max_examples_) r.Fail("findings: another number of examples");
+  if (r.U64() != options_.max_examples) r.Fail("findings: another number of examples");
+  if (r.Bool() != options_.bounded) r.Fail("findings: another kind of state");
+  if (r.U64() != (options_.bounded ? options_.sampled_visits : 0)) {
+    r.Fail("findings: another sample size");
+  }
   if (r.Count() != states_.size()) {
     r.Fail("findings: another set of detectors");
     return;
   }
   for (size_t i = 0; i < states_.size() && r.ok(); ++i) {
-    states_[i] = Detectors()[i]->NewState(max_examples_);
+    states_[i] = Detectors()[i]->NewState(options_);
     states_[i]->Load(r);
   }
 }

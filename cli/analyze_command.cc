@@ -153,10 +153,10 @@ Command AddAnalyzeCommand(CLI::App& app) {
                 "`trace-analyze merge` renders the report of many such parts "
                 "(docs/scale-out.md)");
   cmd->add_flag("--approx-quantiles", options->approx_quantiles,
-                "Latency and per-operation percentiles from mergeable sketches, within 0.5 % "
-                "of the exact ones, instead of one sample per trace: the profile's memory and "
-                "its part of a partial stay bounded (the detectors' states do not; "
-                "docs/scale-out.md)");
+                "Percentiles from mergeable sketches, within 0.5 % of the exact ones, instead "
+                "of one sample per trace, and sequential runs mined from a sample of at most "
+                "4096 visits per parent operation: memory and partials stay bounded whatever "
+                "the number of traces (docs/scale-out.md)");
   cmd->add_option("--repeated-min-calls", options->repeated_min_calls,
                   "Identical calls in one trace that make a cache candidate; default 2")
       ->type_name("N")

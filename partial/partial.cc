@@ -85,7 +85,11 @@ std::vector<SettingGroup> SettingGroups(Kind kind, const AnalysisOptions& a,
       },
       "");
   group(
-      "quantiles", [&](ByteWriter& w) { w.Bool(a.approx_quantiles); },
+      "quantiles",
+      [&](ByteWriter& w) {
+        w.Bool(a.approx_quantiles);
+        if (a.approx_quantiles) w.U64(a.sampled_visits);
+      },
       a.approx_quantiles ? "--approx-quantiles" : "exact");
   group(
       "detector settings (--config, --min-saving, --n-plus-one-min-calls, "

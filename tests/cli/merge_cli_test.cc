@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -143,9 +144,9 @@ TEST_F(MergeCliTest, RandomSplitsMergeToTheReportOfAllInputsInEveryFormat) {
   }
 }
 
-// --approx-quantiles: every latency and per-service/operation percentile
-// within 0.5 % (+ rounding to whole µs) of the exact one; the rest of the
-// report is the same.
+// --approx-quantiles: every latency, per-service/operation and call-pattern
+// saving percentile within 0.5 % (+ rounding to whole µs) of the exact one;
+// the rest of the report is the same.
 TEST_F(MergeCliTest, ApproximateQuantilesAreWithinTheirBound) {
   Json exact = Json::parse(Reference({"--format", "json", "--top", "0"}).out);
   Json approx =
@@ -170,7 +171,89 @@ TEST_F(MergeCliTest, ApproximateQuantilesAreWithinTheirBound) {
     approx.erase(section);
   }
   EXPECT_GT(compared, 300u);
+  // Findings: call patterns' savings percentiles from sketches (shares
+  // within 0.5 % plus the rounding to 4 decimals), the numbers in their
+  // sentences too; sequential findings (fewer visits than the sample holds)
+  // exactly.
+  const auto digitless = [](std::string text) {
+    std::erase_if(text, [](char c) { return c >= '0' && c <= '9'; });
+    return text;
+  };
+  size_t findings = 0;
+  ASSERT_EQ(exact["findings"].size(), approx["findings"].size());
+  for (size_t i = 0; i < exact["findings"].size(); ++i) {
+    Json& e = exact["findings"][i];
+    Json& a = approx["findings"][i];
+    if (e["kind"] == "sequential") continue;
+    ++findings;
+    for (const char* saving : {"optimistic", "realistic"}) {
+      for (auto& [key, value] : e["savings"][saving].items()) {
+        Json& other = a["savings"][saving][key];
+        const auto v = value.get<double>();
+        const double bound = key.ends_with("Us") ? 0.005 * v + 0.5 : 0.005 * v + 1e-4;
+        if (key != "totalUs") {
+          EXPECT_LE(std::abs(other.get<double>() - v), bound) << key;
+        }
+        other = value;
+      }
+    }
+    for (const char* key : {"callsP50", "callsMax"}) {
+      const auto v = e[key].get<double>();
+      EXPECT_LE(std::abs(a[key].get<double>() - v), 0.005 * v + 0.5) << key;
+      a[key] = e[key];
+    }
+    ASSERT_EQ(e["reasons"].size(), a["reasons"].size());
+    for (size_t r = 0; r < e["reasons"].size(); ++r) {
+      EXPECT_EQ(digitless(a["reasons"][r].get<std::string>()),
+                digitless(e["reasons"][r].get<std::string>()));
+      a["reasons"][r] = e["reasons"][r];
+    }
+  }
+  EXPECT_GE(findings, 4u);
   EXPECT_EQ(approx.dump(), exact.dump());
+}
+
+// --approx-quantiles with more visits of a parent operation than the
+// sequential detector's sample holds (4,096): parts sample and evict, and
+// still merge, in any tree, to the report of one run over all the inputs.
+TEST_F(MergeCliTest, SampledRunsMergeToTheSingleRunInJsonAndText) {
+  constexpr int kTraces = 9'000;
+  constexpr size_t kParts = 5;
+  Rng rng(20261208);
+  std::vector<std::vector<analyzer::Trace>> parts(kParts);
+  for (int i = 0; i < kTraces; ++i) {
+    TraceBuilder b(fmt::format("{:032x}", 0x5a3e0000 + i),
+                   1'700'000'000'000'000 + int64_t{i} * 100'000);
+    const int64_t d = 600 + (i * 7919) % 300;
+    b.Span("p", "", "api", "handle", 0, 10 * d);
+    const std::array<const char*, 3> ops = {"GetCart", "ListProducts", "Convert"};
+    for (int64_t k = 0; k < 3; ++k) {
+      b.Span(fmt::format("c{}", k), "p", "svc", ops[(k + i) % 3], 100 + k * (d + 10), d + k * 37);
+    }
+    parts[rng.Below(kParts)].push_back(b.Build());
+  }
+  std::vector<std::string> files, taps;
+  for (size_t i = 0; i < kParts; ++i) {
+    files.push_back(work_.File(fmt::format("sampled-{}.json", i), JaegerJson(parts[i])));
+    taps.push_back(Out(fmt::format("sampled-{}.tap", i)));
+    Tool({"analyze", files.back(), "--partial", "--approx-quantiles", "-o", taps.back()});
+  }
+  for (size_t merges = 0; taps.size() > 2; ++merges) {
+    const size_t at = rng.Below(taps.size() - 1);
+    const std::string merged = Out(fmt::format("sampled-merged-{}.tap", merges));
+    Tool({"merge", "--partial", "-o", merged, taps[at + 1], taps[at]});
+    taps.erase(taps.begin() + static_cast<ptrdiff_t>(at),
+               taps.begin() + static_cast<ptrdiff_t>(at) + 2);
+    taps.push_back(merged);
+  }
+  for (const char* format : {"json", "text"}) {
+    const std::vector<std::string> report = {"--format", format, "--top", "0"};
+    const CliRun expected =
+        Tool(Concat(Concat(Concat({"analyze"}, files), {"--approx-quantiles"}), report));
+    EXPECT_THAT(expected.out, HasSubstr("Estimated from the chains of a sample of whole traces "
+                                        "(4096 of the 9000 visits"));
+    EXPECT_EQ(Tool(Concat(Concat({"merge"}, taps), report)).out, expected.out) << format;
+  }
 }
 
 TEST_F(MergeCliTest, GateFilesAndTheInputSectionAreThoseOfAnalyze) {
