@@ -501,10 +501,7 @@ void RunState::Add(const TraceRef& trace_ref, const Observation& seen) {
     }
     std::sort(keys.begin(), keys.end());
     keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-    for (uint64_t key : keys) {
-      ++op.adjacent[key];
-      ++op.adjacent_by_class[{cls, key}];
-    }
+    for (uint64_t key : keys) ++op.adjacent_by_class[{cls, key}];
   }
   const auto append = [&](ParentOp& op, size_t i, uint32_t trace) {
     for (const VisitChain& chain : in.ChainsOf(in.visits[i])) {
@@ -584,9 +581,6 @@ void RunState::Merge(const DetectorState& other_state) {
     for (const auto& [key, st] : o.pairs) {
       AddPairStats(op, ids[key >> 32], ids[key & 0xffffffffu], st);
     }
-    for (const auto& [key, n] : o.adjacent) {
-      op.adjacent[PairKey(ids[key >> 32], ids[key & 0xffffffffu])] += n;
-    }
     for (const auto& [key, n] : o.adjacent_by_class) {
       op.adjacent_by_class[{class_map[key.first],
                             PairKey(ids[key.second >> 32], ids[key.second & 0xffffffffu])}] += n;
@@ -634,6 +628,8 @@ void RunState::Build(const DetectorConfig& config, std::vector<Finding>* out) co
     // other visits say), and adjacent in a chain in at least kRecurrence of
     // the visits of their class (or, in a class of fewer than
     // kMinClassVisits, of every visit that had both).
+    absl::flat_hash_map<uint64_t, uint64_t> adjacent;  // over every visit, by pair key
+    for (const auto& [key, n] : op.adjacent_by_class) adjacent[key.second] += n;
     const auto linked = [&](uint32_t a, uint32_t b, uint32_t cls) {
       if (a == b) return true;
       const uint64_t key = PairKey(a, b);
@@ -646,7 +642,7 @@ void RunState::Build(const DetectorConfig& config, std::vector<Finding>* out) co
         return static_cast<double>(count(op.adjacent_by_class, std::pair(cls, key))) >=
                kRecurrence * static_cast<double>(class_visits);
       }
-      return static_cast<double>(count(op.adjacent, key)) >=
+      return static_cast<double>(count(adjacent, key)) >=
              kRecurrence * static_cast<double>(together(a, b));
     };
 

@@ -79,12 +79,6 @@ void RunState::SaveTables(StateWriter& w) const {
       w.U64(st.second_before);
       w.U64(st.overlap);
     }
-    const std::vector<uint64_t> adjacent = SortedKeys(op.adjacent);
-    w.U64(adjacent.size());
-    for (uint64_t key : adjacent) {
-      w.U64(key);
-      w.U64(op.adjacent.at(key));
-    }
     const std::vector<std::pair<uint32_t, uint64_t>> by_class = SortedKeys(op.adjacent_by_class);
     w.U64(by_class.size());
     for (const std::pair<uint32_t, uint64_t>& key : by_class) {
@@ -181,12 +175,6 @@ void RunState::Load(StateReader& r) {
         r.Fail("sequential: adjacency of unknown names");
       }
     };
-    const size_t adjacent = r.Count();
-    for (size_t i = 0; i < adjacent && r.ok(); ++i) {
-      const uint64_t key = r.U64();
-      pair_names(key);
-      if (!op.adjacent.emplace(key, r.U64()).second) r.Fail("sequential: an adjacency repeats");
-    }
     const size_t by_class = r.Count();
     for (size_t i = 0; i < by_class && r.ok(); ++i) {
       const uint32_t cls = r.Index(op.class_visits.size(), "sequential: adjacency class");

@@ -173,8 +173,8 @@ class RunState : public DetectorState {
     };
     absl::flat_hash_map<uint64_t, PairStats> pairs;
     // Visits in which two names were adjacent in one of their chains (either
-    // order), by pair key: over every visit, and per (class, pair key).
-    absl::flat_hash_map<uint64_t, uint64_t> adjacent;
+    // order), by (class, pair key); a pair's count over every visit is the
+    // sum over the classes.
     absl::flat_hash_map<std::pair<uint32_t, uint64_t>, uint64_t> adjacent_by_class;
     // The chains of the visits kept (all, or the sampled traces'), in no
     // particular order.
