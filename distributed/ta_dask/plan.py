@@ -7,8 +7,8 @@
   assembles spans across its inputs); else one `trace-analyze partition
   --shards N` task shuffles them into N shard files of whole traces, one
   analyze task each.
-- A `--jaeger` search is split into N time windows, one fetch+analyze each;
-  trace ids (`--trace-id`, `--trace-ids`) are dealt into N chunks.
+- A `--jaeger` search is split into N time windows, one fetch+analyze each,
+  each keeping only the traces it owns (`--split-search-from`); trace ids (`--trace-id`, `--trace-ids`) are dealt into N chunks.
 The target N is shared between the two kinds of files by their sizes.
 """
 
@@ -174,8 +174,14 @@ def plan_server(command, target, now_us):
         return Plan(tuple(shards))
     start, end = timespec.search_window(command.window, now_us)
     shards = []
+    # Jaeger returns a trace to every window in which one of its matching spans
+    # starts: --split-search-from makes each window skip the traces an earlier
+    # window owns, so that every trace is analysed once.
+    search_start = timespec.format_rfc3339(start)
     for i, (a, b) in enumerate(timespec.split_window(start, end, target)):
         first, last = timespec.format_rfc3339(a), timespec.format_rfc3339(b)
         shards.append(
-            Shard(i, f'window {first} .. {last}', server_args=('--from', first, '--to', last)))
+            Shard(i, f'window {first} .. {last}',
+                  server_args=('--from', first, '--to', last, '--split-search-from',
+                               search_start)))
     return Plan(tuple(shards))

@@ -115,13 +115,24 @@ def deal_otlp_spans(document, files, seed):
 
 
 class FakeJaeger(http.server.ThreadingHTTPServer):
-    """Jaeger's HTTP /api on loopback: a search finds the traces whose first span starts in
-    [start, end]; /api/traces/ID answers 404 with Jaeger's error body for an unknown id."""
+    """Jaeger's HTTP /api on loopback: a search finds, as Jaeger's storage does, the traces
+    with a span of the service that starts in [start, end] (so a trace whose spans of the
+    service start on both sides of a window boundary is found by both windows);
+    /api/traces/ID answers 404 with Jaeger's error body for an unknown id."""
 
     def __init__(self, traces):
-        self.traces = [(min(s['startTime'] for s in t['spans']), t) for t in traces]
+        self.traces = [(self.span_starts(t), t) for t in traces]
         super().__init__(('127.0.0.1', 0), _FakeJaegerHandler)
         threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    @staticmethod
+    def span_starts(trace):
+        """{service: start times of its spans} of a Jaeger UI trace."""
+        starts = {}
+        for span in trace['spans']:
+            service = trace['processes'][span['processID']]['serviceName']
+            starts.setdefault(service, []).append(span['startTime'])
+        return starts
 
     @property
     def url(self):
@@ -136,7 +147,11 @@ class _FakeJaegerHandler(http.server.BaseHTTPRequestHandler):
         status = 200
         if url.path == '/api/traces':
             start, end = int(query['start'][0]), int(query['end'][0])
-            found = [t for first, t in self.server.traces if start <= first <= end]
+            service = query['service'][0]
+            found = [
+                t for starts, t in self.server.traces
+                if any(start <= s <= end for s in starts.get(service, ()))
+            ]
             body = {'data': found[:int(query['limit'][0])]}
         else:
             trace_id = url.path.rsplit('/', 1)[1]
@@ -370,16 +385,25 @@ class ClusterTest(unittest.TestCase):
         self.assertEqual(got[:2], one[:2])
 
     def test_jaeger_search_windows_equal_one_search_but_the_bytes(self):
-        """The windows tile the search: the same traces, each once.
+        """The windows tile the search: the same traces, each once, also a trace whose
+        frontend spans start on both sides of a window boundary (both windows receive it).
 
         The bytes received differ (one response envelope per window call).
         """
         server = self.jaeger_fixture()
+        start, end = '2022-08-23T16:59:27.991908Z', '2022-08-23T17:00:23.387420Z'
         search = [
-            '--jaeger', server.url, '--api', 'http', '--service', 'frontend', '--from',
-            '2022-08-23T16:59:27.991908Z', '--to', '2022-08-23T17:00:23.387420Z', '--limit',
-            '1000', '--no-cache'
+            '--jaeger', server.url, '--api', 'http', '--service', 'frontend', '--from', start,
+            '--to', end, '--limit', '1000', '--no-cache'
         ]
+        windows = timespec.split_window(timespec.parse_time_us(start, 0),
+                                        timespec.parse_time_us(end, 0), 5)
+        straddling = [
+            t['traceID'] for starts, t in server.traces
+            if len({i for i, (a, b) in enumerate(windows)
+                    for s in starts['frontend'] if a <= s <= b}) > 1
+        ]
+        self.assertTrue(straddling, 'no trace straddles a window boundary: the test is moot')
         try:
             one, one_text, _ = self.reports('jaeger-one', [BINARY, 'analyze', *search])
             got, got_text, _ = self.reports('jaeger-dask',
