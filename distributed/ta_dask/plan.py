@@ -2,7 +2,8 @@
 
 - Whole-trace files (Jaeger UI JSON) are grouped by size: largest first into
   the lightest group (a file is never split: `partition` it beforehand).
-- Span files (OTLP, Zipkin, bare Jaeger spans; sniff.py) are one analyze
+- Span files (OTLP, Zipkin, bare Jaeger spans; `trace-analyze sniff` says
+  which, sniff.py) are one analyze
   task when they are one task's share of the bytes or less (one analyze
   assembles spans across its inputs); else one `trace-analyze partition
   --shards N` task shuffles them into N shard files of whole traces, one
@@ -96,13 +97,14 @@ def weight(path):
     return size * _COMPRESSED_WEIGHT if path.endswith(('.gz', '.zst')) else size
 
 
-def plan_files(inputs, target, scratch_folder):
-    """Plan for files and folders; scratch_folder() makes the partition folder."""
-    files = sniff.expand(inputs)
-    if not files:
+def plan_files(inputs, classified, target, scratch_folder):
+    """Plan for files and folders; `classified` is sniff.classify(binary, inputs);
+    scratch_folder() makes the partition folder."""
+    if not classified:
         raise sniff.InputError(f'{", ".join(inputs)}: no trace file (*.json, *.jsonl, '
                                '*.ndjson, optionally .gz/.zst)')
-    kinds = [sniff.classify(f) for f in files]
+    files = [f for f, _ in classified]
+    kinds = [k for _, k in classified]
     sizes = [weight(f) for f in files]
     whole = [(f, s) for f, s, k in zip(files, sizes, kinds) if k == sniff.WHOLE]
     spans = [f for f, k in zip(files, kinds) if k == sniff.SPANS]

@@ -195,10 +195,9 @@ class Inputs:
 class PlanningTest(unittest.TestCase):
     """What needs no cluster and no partials."""
 
-    def test_fixture_formats_are_sniffed_like_the_tool(self):
+    def test_fixture_formats_are_sniffed_by_the_tool(self):
         traces = os.path.join(FIXTURES, 'traces')
-        kinds = {name: sniff.classify(os.path.join(traces, name))
-                 for name in sorted(os.listdir(traces)) if sniff.is_trace_file(name)}
+        kinds = {os.path.basename(f): k for f, k in sniff.classify(BINARY, [traces])}
         self.assertEqual(kinds, {
             'dsb-hotelreservation_single_00202d6c6c17bfe5.json': sniff.WHOLE,
             'dsb-mediamicroservices_load25_500traces.json.zst': sniff.WHOLE,
@@ -212,15 +211,25 @@ class PlanningTest(unittest.TestCase):
             '{"data":[{"traceID":"a","spans":[]}]}': sniff.WHOLE,
             '{"total":0,"errors":null,"data":{"traceID":"a","processes":{}}}': sniff.WHOLE,
             '{"data":[]}': sniff.WHOLE,
-            '': sniff.WHOLE,
+            '': sniff.WHOLE,  # empty: no trace wherever it is read
             '[{"traceID":"a","spanID":"b"}]': sniff.SPANS,  # bare Jaeger spans
             '{"resourceSpans":[]}': sniff.SPANS,
             '[[{"traceId":"a","id":"b"}]]': sniff.SPANS,
             '{"traceID":"a","spans":[' + ' ' * 10: sniff.WHOLE,
-            '{"traceID":"' + 'a' * 50: sniff.SPANS,  # undecided: shuffled, to be safe
+            '[{"foo":1},{"traceId":"a","id":"b"}]': sniff.SPANS,  # the first trace unit decides
+            'garbage': sniff.WHOLE,  # unreadable from its start: no trace
         }
-        for text, kind in cases.items():
-            self.assertEqual(sniff.classify_text(text), kind, text)
+        with tempfile.TemporaryDirectory(prefix='ta-dask-sniff-') as folder:
+            paths = []
+            for i, text in enumerate(cases):
+                paths.append(os.path.join(folder, f'case-{i:02d}.json'))
+                with open(paths[-1], 'w', encoding='utf-8') as f:
+                    f.write(text)
+            got = dict(sniff.classify(BINARY, [folder]))
+            for path, (text, kind) in zip(paths, cases.items()):
+                self.assertEqual(got[path], kind, text)
+            with self.assertRaisesRegex(sniff.InputError, 'missing.json: cannot open'):
+                sniff.classify(BINARY, [os.path.join(folder, 'missing.json')])
 
     def test_groups_are_balanced_and_deterministic(self):
         groups = plan.group_by_size(['a', 'b', 'c', 'd', 'e'], [5, 1, 4, 2, 3], 2)
