@@ -19,10 +19,11 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
       "Exit codes: 0 success, 1 a gate/target failed, 2 usage or input error, "
       "3 backend/network error.");
 
-  const std::vector<Command> commands = {
-      AddAnalyzeCommand(app),    AddCriticalPathCommand(app), AddServicesCommand(app),
-      AddOperationsCommand(app), AddFetchCommand(app),        AddDiffCommand(app),
-      AddVerifyCommand(app),     AddPartitionCommand(app),    AddMergeCommand(app)};
+  const std::vector<Command> commands = {AddAnalyzeCommand(app),  AddCriticalPathCommand(app),
+                                         AddServicesCommand(app), AddOperationsCommand(app),
+                                         AddFetchCommand(app),    AddDiffCommand(app),
+                                         AddVerifyCommand(app),   AddPartitionCommand(app),
+                                         AddMergeCommand(app),    AddSniffCommand(app)};
 
   try {
     app.parse(argc, argv);

@@ -111,6 +111,7 @@ Command AddOperationsCommand(CLI::App& app);
 Command AddFetchCommand(CLI::App& app);
 Command AddPartitionCommand(CLI::App& app);  // partition_command.cc
 Command AddMergeCommand(CLI::App& app);      // merge_command.cc
+Command AddSniffCommand(CLI::App& app);      // sniff_command.cc
 
 }  // namespace trace_analyze::cli
 

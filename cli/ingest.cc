@@ -5,16 +5,12 @@
 #include <optional>
 
 #include "cli/jaeger_options.h"
+#include "cli/partition_record.h"
 #include "input/analysis_lanes.h"
 #include "input/input.h"
 #include "input/threads.h"
 
 namespace trace_analyze::cli {
-namespace {
-
-constexpr size_t kMaxListedProblems = 20;
-
-}  // namespace
 
 Result<IngestResult> Ingest(const IngestOptions& options, analyzer::TraceAnalyzer& analyzer,
                             const AnalyzedTraceCallback& on_trace, std::ostream& err) {
@@ -33,6 +29,7 @@ Result<IngestResult> Ingest(const IngestOptions& options, analyzer::TraceAnalyze
   read.assembly_memory = options.assembly_memory;
   input::ReadStats stats;
   JaegerRunResult run;
+  PartitionShards shards;  // among the input files
   // Traces from a server arrive one at a time, decoded by the client: with
   // more than one thread they are analysed on worker lanes, in order.
   // (Files and stdin resolve the thread count in ReadInputs.)
@@ -62,6 +59,22 @@ Result<IngestResult> Ingest(const IngestOptions& options, analyzer::TraceAnalyze
                                stats.problems.size() - 1)};
     }
   } else {
+    Result<PartitionShards> found = FindPartitionShards(options.inputs);
+    if (!found.ok()) return found.error();
+    shards = std::move(found).value();
+    if (options.strict) {
+      for (size_t i = 0; i < shards.records.size(); ++i) {
+        const PartitionRecord& r = shards.records[i];
+        if (r.problems_total == 0) continue;
+        return Error{ErrorCode::kInput,
+                     fmt::format("--strict: {}: partition skipped {} of its inputs, the first: {}",
+                                 shards.record_paths[i], r.problems_total,
+                                 r.problems.empty() ? "" : r.problems.front().ToString())};
+      }
+    }
+    for (const std::string& note : shards.mismatched) {
+      err << "trace-analyze: warning: " << note << ": read as an input of its own\n";
+    }
     const Status status = input::ReadInputs(options.inputs, read, analyzer, on_trace, &stats);
     if (!status.ok()) return status.error();
   }
@@ -86,6 +99,22 @@ Result<IngestResult> Ingest(const IngestOptions& options, analyzer::TraceAnalyze
   if (stats.problems_total > kMaxListedProblems) {
     err << fmt::format("trace-analyze: warning: … and {} more skipped\n",
                        stats.problems_total - kMaxListedProblems);
+  }
+  // Partition shards count as the inputs `partition` read, once per
+  // partition (with its first shard); their problems were warned about by
+  // `partition`.
+  result.input.files -= shards.files;
+  result.input.bytes -= shards.bytes;
+  for (const PartitionRecord& r : shards.records) {
+    result.input.files += r.files;
+    result.input.bytes += r.bytes;
+    result.input.problems_total += r.problems_total;
+    for (const input::InputProblem& p : r.problems) {
+      if (result.input.problems.size() == kMaxListedProblems) break;
+      result.input.problems.push_back(p.ToString());
+      result.problem_origins.emplace_back(p.source, p.offset);
+    }
+    stats.quality.Merge(r.quality);
   }
   result.quality = analyzer.profile().quality();
   result.quality.Merge(stats.quality);

@@ -268,6 +268,12 @@ void AddJaegerOptions(CLI::App& cmd, JaegerCliOptions& o, JaegerFlags flags) {
     cmd.add_option("--to", o.to, "Search: window end, RFC 3339 or relative (default now)")
         ->type_name("TIME")
         ->group(kQueryGroup);
+    cmd.add_option("--split-search-from", o.split_search_from,
+                   "Search: this window is one of a search from TIME split into windows; skip "
+                   "traces with a span matching the search in [TIME, --from): an earlier "
+                   "window has them (trace-analyze-dask sets it)")
+        ->type_name("TIME")
+        ->group(kQueryGroup);
   }
   cmd.add_option("--min-duration", o.min_duration, "Search: minimum trace duration (e.g. 100ms)")
       ->type_name("DURATION")
@@ -396,8 +402,21 @@ Result<JaegerRunResult> RunJaegerQuery(const JaegerCliOptions& o,
     if (!q.ok()) return q.error();
     query = q.value();
   } else if (!o.operation.empty() || !o.tags.empty() || !o.since.empty() || !o.from.empty() ||
-             !o.min_duration.empty() || !o.max_duration.empty()) {
+             !o.min_duration.empty() || !o.max_duration.empty() || !o.split_search_from.empty()) {
     return Usage("search options (--operation, --tag, --since, ...) need --service");
+  }
+  std::optional<int64_t> split_search_start;
+  if (!o.split_search_from.empty()) {
+    split_search_start = jaeger_client::ParseTimeUs(o.split_search_from, now);
+    if (!split_search_start) {
+      return Usage(fmt::format("--split-search-from '{}': expected RFC 3339 or a relative time",
+                               o.split_search_from));
+    }
+    if (*split_search_start > query->start_us) {
+      return Usage(fmt::format("--split-search-from {} is after the window's start {}",
+                               jaeger_client::FormatRfc3339(*split_search_start),
+                               jaeger_client::FormatRfc3339(query->start_us)));
+    }
   }
   Result<int64_t> settle = Duration(o.cache_settle, "--cache-settle");
   if (!settle.ok()) return settle.error();
@@ -420,6 +439,7 @@ Result<JaegerRunResult> RunJaegerQuery(const JaegerCliOptions& o,
   jaeger_client::FetchOptions fetch;
   fetch.concurrency = o.concurrency;
   fetch.max_traces = o.max_traces;
+  fetch.split_search_start_us = split_search_start;
   fetch.cache = cache.get();
   fetch.log = conn.value()->client->log;
   // A progress line only on a terminal: never in logs, pipes or tests.
@@ -455,9 +475,13 @@ Result<JaegerRunResult> RunJaegerQuery(const JaegerCliOptions& o,
     err << "trace-analyze: warning: " << side << "partial results: " << reason << '\n';
   }
   if (o.verbose) {
+    const std::string skipped =
+        split_search_start
+            ? fmt::format(", {} skipped as an earlier window's", report.earlier_window)
+            : "";
     err << fmt::format(
-        "trace-analyze: jaeger: {} traces from {} ({} from the cache, {} search calls)\n",
-        report.traces, result.server, report.cache_hits, report.search_calls);
+        "trace-analyze: jaeger: {} traces from {} ({} from the cache, {} search calls{})\n",
+        report.traces, result.server, report.cache_hits, report.search_calls, skipped);
   }
   return result;
 }

@@ -38,6 +38,9 @@ struct JaegerCliOptions {
   std::string since;              // default 1h when no --from/--to
   std::string from;
   std::string to;
+  // --split-search-from: the search is one window of a search from this time
+  // split into windows; traces an earlier window owns are skipped.
+  std::string split_search_from;
   std::string min_duration;
   std::string max_duration;
   int limit = 100;

@@ -1,7 +1,8 @@
 // `trace-analyze partition`: splits the traces of the inputs into N shard
 // files by trace id, each trace whole in one shard, so that the shards can be
 // analysed apart (docs/scale-out.md). Spans of one trace spread over several
-// inputs are assembled first (input::ReadInputs).
+// inputs are assembled first (input::ReadInputs). Beside the shards it writes
+// the record of what it read (partition_record.h).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "cli/partition_record.h"
 #include "formats/ids.h"
 #include "formats/jaeger_json_writer.h"
 #include "input/input.h"
@@ -24,7 +26,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr size_t kMaxShards = 4096;
-constexpr size_t kMaxListedProblems = 20;
 
 struct PartitionOptions {
   std::vector<std::string> inputs;
@@ -35,12 +36,6 @@ struct PartitionOptions {
   uint64_t assembly_memory = input::ReadOptions{}.assembly_memory;
 };
 
-// "shard-003-of-016.jsonl": numbered from 0, at least three digits.
-std::string ShardName(size_t shard, size_t shards) {
-  const size_t width = std::max<size_t>(3, fmt::format("{}", shards).size());
-  return fmt::format("shard-{:0{}}-of-{:0{}}.jsonl", shard, width, shards, width);
-}
-
 // The shard files being written, each an AtomicFile: streamed into and
 // renamed to their names once every one is complete. Until then (and on
 // any failure) nothing of the run is visible under a shard's name.
@@ -48,7 +43,7 @@ class ShardFiles {
  public:
   Status Open(const fs::path& dir, size_t count, std::span<const std::string> inputs) {
     for (size_t i = 0; i < count; ++i) {
-      const std::string path = (dir / ShardName(i, count)).string();
+      const std::string path = (dir / PartitionShardName(i, count)).string();
       Result<std::unique_ptr<AtomicFile>> file = AtomicFile::Create(path, inputs);
       if (!file.ok()) return file.error();
       shards_.push_back({path, std::move(file).value(), 0});
@@ -63,23 +58,36 @@ class ShardFiles {
     formats::AppendJaegerUiTrace(trace, &line_);
     line_ += '\n';
     shard.file->stream() << line_;
+    shard.bytes += line_.size();
     ++shard.traces;
     // A failed write (disk full) ends the run now rather than at the end.
     return shard.file->stream().good() ? OkStatus() : shard.file->Sync();
   }
 
-  // Syncs every file and gives each its name. A shard without traces holds
-  // an empty Jaeger document, {"data":[]}, which reads as no trace (an
-  // empty file would be an input error).
-  Status Commit() {
+  // Syncs every file and gives each its name, then writes `record` (what
+  // was read, and each shard's name and size) to its own name in `dir`:
+  // last, so that a record always describes shards that exist. A shard
+  // without traces holds an empty Jaeger document, {"data":[]}, which reads
+  // as no trace (an empty file would be an input error).
+  Status Commit(const fs::path& dir, PartitionRecord record, std::span<const std::string> inputs) {
+    constexpr std::string_view kEmpty = "{\"data\":[]}\n";
     for (Shard& shard : shards_) {
-      if (shard.traces == 0) shard.file->stream() << "{\"data\":[]}\n";
+      if (shard.traces == 0) {
+        shard.file->stream() << kEmpty;
+        shard.bytes += kEmpty.size();
+      }
       if (Status s = shard.file->Sync(); !s.ok()) return s;
+      record.shards.emplace_back(fs::path(shard.path).filename().string(), shard.bytes);
     }
+    Result<std::unique_ptr<AtomicFile>> record_file =
+        AtomicFile::Create((dir / PartitionRecordName(shards_.size())).string(), inputs);
+    if (!record_file.ok()) return record_file.error();
+    record_file.value()->stream() << EncodePartitionRecord(record);
+    if (Status s = record_file.value()->Sync(); !s.ok()) return s;
     for (Shard& shard : shards_) {
       if (Status s = shard.file->Commit(); !s.ok()) return s;
     }
-    return OkStatus();
+    return record_file.value()->Commit();
   }
 
   const std::string& path(size_t i) const { return shards_[i].path; }
@@ -89,6 +97,7 @@ class ShardFiles {
     std::string path;
     std::unique_ptr<AtomicFile> file;
     uint64_t traces = 0;
+    uint64_t bytes = 0;  // written
   };
 
   std::vector<Shard> shards_;
@@ -108,8 +117,10 @@ int Run(const PartitionOptions& o, std::ostream& err) {
     return Fail(err, Error{ErrorCode::kInput, fmt::format("{}: cannot make the output folder: {}",
                                                           o.output_dir, ec.message())});
   }
-  for (size_t i = 0; i < o.shards; ++i) {
-    const std::string path = (dir / ShardName(i, o.shards)).string();
+  for (size_t i = 0; i <= o.shards; ++i) {
+    const std::string path =
+        (dir / (i < o.shards ? PartitionShardName(i, o.shards) : PartitionRecordName(o.shards)))
+            .string();
     if (const std::string why = OverwritesInput(path, o.inputs); !why.empty()) {
       return Fail(err,
                   Error{ErrorCode::kInput,
@@ -147,7 +158,17 @@ int Run(const PartitionOptions& o, std::ostream& err) {
                            fmt::format("no trace could be read ({} skipped); first problem: {}",
                                        stats.problems_total, stats.problems.front().ToString())});
   }
-  if (Status s = files.Commit(); !s.ok()) return Fail(err, s.error());
+  PartitionRecord record;
+  record.files = stats.files;
+  record.bytes = stats.bytes;
+  record.problems_total = stats.problems_total;
+  record.problems.assign(stats.problems.begin(),
+                         stats.problems.begin() + static_cast<std::ptrdiff_t>(std::min(
+                                                      stats.problems.size(), kMaxListedProblems)));
+  record.quality = stats.quality;
+  if (Status s = files.Commit(dir, std::move(record), o.inputs); !s.ok()) {
+    return Fail(err, s.error());
+  }
   err << fmt::format("trace-analyze: wrote {} trace{} to {} shard{}: {} … {}\n", traces,
                      traces == 1 ? "" : "s", o.shards, o.shards == 1 ? "" : "s", files.path(0),
                      files.path(o.shards - 1));
@@ -184,6 +205,9 @@ FNV-1a-64(trace id) mod N, its id normalised (lower-case hex, padded to 16 or 32
 digits): the same shard on every machine and run. Spans of one trace spread over
 several inputs are assembled first. Files are written to temporary names in DIR
 and renamed when all are complete; a shard without traces holds {"data":[]}.
+DIR/shard-inputs-of-NNN.ta-inputs records what was read (files, bytes, skipped
+input): analyze and analyze --partial of the shards report it in place of the
+shard files, so their report has the input section of INPUTS.
 Exit codes: 0 success, 2 usage or input error (nothing readable, an output that
 would overwrite an input, or --strict and a trace was skipped). docs/scale-out.md.)");
   return {cmd, [o](std::ostream& /*out*/, std::ostream& err) { return Run(*o, err); }};

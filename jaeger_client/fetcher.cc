@@ -9,6 +9,7 @@
 #include <thread>
 #include <utility>
 
+#include "jaeger_client/search_match.h"
 #include "jaeger_client/time_parse.h"
 
 namespace trace_analyze::jaeger_client {
@@ -195,9 +196,12 @@ namespace {
 
 class WindowSearch {
  public:
-  WindowSearch(TraceSource& source, const FetchOptions& options,
+  // `whole` is the query of the first call: sub-windows split from it keep
+  // its owner rule.
+  WindowSearch(TraceSource& source, const SearchQuery& whole, const FetchOptions& options,
                const formats::TraceCallback& on_trace, FetchReport* report, size_t max_traces)
       : source_(source),
+        whole_(whole),
         options_(options),
         on_trace_(on_trace),
         report_(report),
@@ -237,6 +241,11 @@ class WindowSearch {
  private:
   Status Deliver(analyzer::Trace& trace) {
     if (delivered_ >= max_traces_) return OkStatus();
+    if (options_.split_search_start_us &&
+        TraceOwnedByEarlierWindow(trace, whole_, *options_.split_search_start_us)) {
+      if (skipped_.insert(std::string(trace.trace_id)).second) ++report_->earlier_window;
+      return OkStatus();
+    }
     if (!report_->seen.insert(std::string(trace.trace_id)).second) return OkStatus();
     if (options_.cache != nullptr) options_.cache->Store(trace, Now(options_));
     ++delivered_;
@@ -247,11 +256,13 @@ class WindowSearch {
   }
 
   TraceSource& source_;
+  const SearchQuery& whole_;
   const FetchOptions& options_;
   const formats::TraceCallback& on_trace_;
   FetchReport* report_;
   size_t max_traces_;
   size_t delivered_ = 0;
+  std::unordered_set<std::string> skipped_;  // ids an earlier window owns
 };
 
 }  // namespace
@@ -261,7 +272,7 @@ CallStatus SearchTraces(TraceSource& source, const SearchQuery& query, const Fet
   const size_t max_traces =
       options.max_traces > 0 ? options.max_traces : static_cast<size_t>(std::max(query.limit, 1));
   report->max_traces = max_traces;
-  WindowSearch search(source, options, on_trace, report, max_traces);
+  WindowSearch search(source, query, options, on_trace, report, max_traces);
   return search.Run(query, 0);
 }
 

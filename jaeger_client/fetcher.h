@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -34,6 +35,10 @@ struct FetchOptions {
   int max_split_depth = 12;      // search: window halvings (12 -> 4096 sub-windows)
   int64_t min_window_us = 1000;  // search: windows are not split below this
   TraceCache* cache = nullptr;   // may be null (--no-cache)
+  // Search: the query is one window of a search that started at this time
+  // and was split into windows; traces an earlier window owns are skipped
+  // (TraceOwnedByEarlierWindow, search_match.h). Unset: every trace is kept.
+  std::optional<int64_t> split_search_start_us;
   // Called on the calling thread after each delivered trace: (done, total);
   // total is 0 when unknown.
   std::function<void(size_t done, size_t total)> progress;
@@ -45,6 +50,7 @@ struct FetchReport {
   size_t traces = 0;      // delivered
   size_t cache_hits = 0;  // of those, read from the cache
   size_t search_calls = 0;
+  size_t earlier_window = 0;             // search: skipped, an earlier window owns them
   std::vector<std::string> not_found;    // requested ids the server does not have
   std::vector<std::string> failed;       // messages of failed calls (after retries)
   bool search_truncated = false;         // a window still returned `limit` traces at max depth
@@ -76,7 +82,8 @@ CallStatus FetchByIds(TraceSource& source, std::span<const std::string> requeste
                       FetchReport* report);
 
 // Searches [query.start_us, query.end_us], delivering at most
-// options.max_traces distinct traces. An error of the first call is
+// options.max_traces distinct traces (those an earlier window owns, with
+// options.split_search_start_us, are neither delivered nor counted). An error of the first call is
 // returned; errors of later sub-window calls make the result partial.
 CallStatus SearchTraces(TraceSource& source, const SearchQuery& query, const FetchOptions& options,
                         const formats::TraceCallback& on_trace, FetchReport* report);

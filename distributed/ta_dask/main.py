@@ -81,15 +81,15 @@ def _worker_threads(client):
     return max(1, sum(w.get('nthreads', 1) for w in workers))
 
 
-def _make_plan(driver, command, target, scratch):
+def _make_plan(command, classified, target, scratch):
     if command.from_server:
         return plan_mod.plan_server(command, target, int(time.time() * 1_000_000))
-    return plan_mod.plan_files(command.inputs, target, scratch)
+    return plan_mod.plan_files(command.inputs, classified, target, scratch)
 
 
-def _check_targets(command):
+def _check_targets(command, classified):
     """As analyze: a report never overwrites an input (the merge sees only partials)."""
-    inputs = {os.path.realpath(f) for f in sniff.expand(command.inputs)}
+    inputs = {os.path.realpath(f) for f, _ in classified}
     for target in options_mod.report_targets(command):
         if os.path.realpath(target) in inputs:
             raise options_mod.UsageError(
@@ -161,12 +161,14 @@ def run(argv):
         scratch_made.append(folder)
         return folder
 
+    local_binary = tool.locate(binary)
+    # The tool's own reading of the inputs: its file list and formats.
+    classified = [] if command.from_server else sniff.classify(local_binary, command.inputs)
     if driver.dry_run:
         target = driver.shards or 2 * (driver.local_workers or len(os.sched_getaffinity(0)))
-        _print_plan(_make_plan(driver, command, target, lambda: '<scratch>'))
+        _print_plan(_make_plan(command, classified, target, lambda: '<scratch>'))
         return tool.OK
-    tool.locate(binary)
-    _check_targets(command)
+    _check_targets(command, classified)
     _share_local_cores(driver, command)
     start = time.monotonic()
     _ship_code()
@@ -174,7 +176,7 @@ def run(argv):
         with _client(driver) as client:
             _preflight(client, binary)
             target = driver.shards or 2 * _worker_threads(client)
-            plan = _make_plan(driver, command, target, scratch)
+            plan = _make_plan(command, classified, target, scratch)
             runner = graph.GraphRunner(
                 client, binary, driver.fan_in, driver.retries,
                 lambda totals: progress_mod.Progress(totals, enabled=driver.progress))

@@ -34,6 +34,7 @@ class Option:
     role: Role
     path: bool = False  # a file the workers read: made absolute
     partition: bool = False  # `partition` takes it too
+    refusal: str = ''  # Role.REFUSED: why the driver gives it itself
 
 
 def _opt(names, takes_value, role, **kwargs):
@@ -90,9 +91,12 @@ OPTIONS = (
     _opt('--since', True, Role.WINDOW),
     _opt('--from', True, Role.WINDOW),
     _opt('--to', True, Role.WINDOW),
+    _opt('--split-search-from', True, Role.REFUSED,
+         refusal='it splits the search into windows and sets it on each'),
     _opt('--trace-id', True, Role.IDS),
     _opt('--trace-ids', True, Role.IDS, path=True),
-    _opt('--partial', False, Role.REFUSED),  # the driver makes and merges the partials
+    _opt('--partial', False, Role.REFUSED,
+         refusal='it writes the report (merge its partials yourself with trace-analyze merge)'),
 )
 
 _BY_NAME = {name: option for option in OPTIONS for name in option.names}
@@ -156,8 +160,7 @@ def parse_analyze(argv):
                 raise UsageError('see trace-analyze analyze --help for the command\'s options')
             raise UsageError(f'unknown analyze option {name}')
         if option.role is Role.REFUSED:
-            raise UsageError(f'{name} is the driver\'s to give: it writes the report '
-                             '(merge its partials yourself with trace-analyze merge)')
+            raise UsageError(f'{name} is the driver\'s to give: {option.refusal}')
         if not option.takes_value:
             if value is not None:
                 raise UsageError(f'{name} takes no value')

@@ -2,13 +2,14 @@
 
 - Whole-trace files (Jaeger UI JSON) are grouped by size: largest first into
   the lightest group (a file is never split: `partition` it beforehand).
-- Span files (OTLP, Zipkin, bare Jaeger spans; sniff.py) are one analyze
+- Span files (OTLP, Zipkin, bare Jaeger spans; `trace-analyze sniff` says
+  which, sniff.py) are one analyze
   task when they are one task's share of the bytes or less (one analyze
   assembles spans across its inputs); else one `trace-analyze partition
   --shards N` task shuffles them into N shard files of whole traces, one
   analyze task each.
-- A `--jaeger` search is split into N time windows, one fetch+analyze each;
-  trace ids (`--trace-id`, `--trace-ids`) are dealt into N chunks.
+- A `--jaeger` search is split into N time windows, one fetch+analyze each,
+  each keeping only the traces it owns (`--split-search-from`); trace ids (`--trace-id`, `--trace-ids`) are dealt into N chunks.
 The target N is shared between the two kinds of files by their sizes.
 """
 
@@ -96,13 +97,14 @@ def weight(path):
     return size * _COMPRESSED_WEIGHT if path.endswith(('.gz', '.zst')) else size
 
 
-def plan_files(inputs, target, scratch_folder):
-    """Plan for files and folders; scratch_folder() makes the partition folder."""
-    files = sniff.expand(inputs)
-    if not files:
+def plan_files(inputs, classified, target, scratch_folder):
+    """Plan for files and folders; `classified` is sniff.classify(binary, inputs);
+    scratch_folder() makes the partition folder."""
+    if not classified:
         raise sniff.InputError(f'{", ".join(inputs)}: no trace file (*.json, *.jsonl, '
                                '*.ndjson, optionally .gz/.zst)')
-    kinds = [sniff.classify(f) for f in files]
+    files = [f for f, _ in classified]
+    kinds = [k for _, k in classified]
     sizes = [weight(f) for f in files]
     whole = [(f, s) for f, s, k in zip(files, sizes, kinds) if k == sniff.WHOLE]
     spans = [f for f, k in zip(files, kinds) if k == sniff.SPANS]
@@ -174,8 +176,14 @@ def plan_server(command, target, now_us):
         return Plan(tuple(shards))
     start, end = timespec.search_window(command.window, now_us)
     shards = []
+    # Jaeger returns a trace to every window in which one of its matching spans
+    # starts: --split-search-from makes each window skip the traces an earlier
+    # window owns, so that every trace is analysed once.
+    search_start = timespec.format_rfc3339(start)
     for i, (a, b) in enumerate(timespec.split_window(start, end, target)):
         first, last = timespec.format_rfc3339(a), timespec.format_rfc3339(b)
         shards.append(
-            Shard(i, f'window {first} .. {last}', server_args=('--from', first, '--to', last)))
+            Shard(i, f'window {first} .. {last}',
+                  server_args=('--from', first, '--to', last, '--split-search-from',
+                               search_start)))
     return Plan(tuple(shards))

@@ -173,6 +173,12 @@ bool JsonSplitter::SkipBrokenLine(uint64_t doc_start) {
   return true;
 }
 
+bool JsonSplitter::Announce(UnitType type) {
+  if (!type_hook_ || type.kind != UnitKind::kFormat || type_hook_(type)) return true;
+  stopped_ = true;
+  return false;
+}
+
 void JsonSplitter::Record(UnitType type, uint64_t begin, uint64_t end, uint32_t first_span) {
   batch_->units.push_back(Unit{type, static_cast<size_t>(begin - base_),
                                static_cast<size_t>(end - base_), begin, first_span});
@@ -255,8 +261,10 @@ Status JsonSplitter::SplitArrayElements(ArrayContext context, uint64_t array_sta
       uint64_t end = 0;
       if (Status st = ScanValue(&begin, &end); !st.ok() || stopped_) return st;
       const std::string_view element(At(begin), static_cast<size_t>(end - begin));
-      Record(context == ArrayContext::kEnvelopeData ? UnitType{} : ClassifyValue(element), begin,
-             end);
+      const UnitType type =
+          context == ArrayContext::kEnvelopeData ? UnitType{} : ClassifyValue(element);
+      if (!Announce(type)) return OkStatus();
+      Record(type, begin, end);
     }
     keep_ = pos_;
     return OkStatus();
@@ -423,6 +431,7 @@ Status JsonSplitter::SplitTopObject() {
 Status JsonSplitter::SplitWholeObject(uint64_t start, UnitType type) {
   // Re-scan from the opening brace: only a few small members were read.
   pos_ = start;
+  if (type != UnitType::Format(formats::kJaegerTraceFormat) && !Announce(type)) return OkStatus();
   if (type == UnitType::Format(formats::kJaegerTraceFormat)) {
     Status s = SplitJaegerTrace();
     keep_ = pos_;
@@ -437,6 +446,7 @@ Status JsonSplitter::SplitWholeObject(uint64_t start, UnitType type) {
 }
 
 Status JsonSplitter::SplitJaegerTrace() {
+  if (!Announce(UnitType::Format(formats::kJaegerTraceFormat))) return OkStatus();
   uint64_t begin = 0;
   uint64_t end = 0;
   bool over = false;

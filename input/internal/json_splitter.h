@@ -29,6 +29,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "analyzer/status.h"
 #include "input/byte_source.h"
@@ -52,8 +53,17 @@ class JsonSplitter {
                uint64_t stream_trace_bytes = uint64_t{8} << 20);
 
   // Splits the whole input. Errors carry no source name: "empty input" or
-  // "byte N: <what>". Returns OkStatus when `emit` asked to stop.
+  // "byte N: <what>". Returns OkStatus when `emit` or the type hook asked to
+  // stop.
   Status Run(const EmitFn& emit);
+
+  // Called with the type of each unit of a trace format (UnitKind::kFormat)
+  // as soon as the splitter knows it: for an object at its first deciding
+  // key, before the rest of it is read; for an array element once it is
+  // scanned. Returning false stops the split as `emit` returning false does.
+  // Set before Run; may be empty.
+  using TypeHook = std::function<bool(UnitType)>;
+  void set_type_hook(TypeHook hook) { type_hook_ = std::move(hook); }
 
   uint64_t bytes_read() const { return bytes_read_; }
   // After Run() failed: the input offset the error names ("byte N").
@@ -104,6 +114,9 @@ class JsonSplitter {
   Result<bool> More();
   Status Rotate();
   void Record(UnitType type, uint64_t begin, uint64_t end, uint32_t first_span = 0);
+  // Tells the type hook about a unit of `type`; false (and stopped_) when it
+  // asked to stop.
+  bool Announce(UnitType type);
 
   const char* At(uint64_t offset) const { return batch_->buffer.data() + (offset - base_); }
   // Both record the offset they name in error_offset_.
@@ -116,7 +129,8 @@ class JsonSplitter {
   uint64_t max_unit_bytes_;
   uint64_t stream_trace_bytes_;
   const EmitFn* emit_ = nullptr;
-  bool stopped_ = false;  // emit_ returned false
+  TypeHook type_hook_;
+  bool stopped_ = false;  // emit_ or type_hook_ returned false
 
   std::unique_ptr<Batch> batch_;
   // All positions are offsets in the input stream; batch_ holds [base_, end_).

@@ -158,7 +158,9 @@ TEST_F(AssemblyCliTest, PartitionedShardsAnalyseAsTheInputs) {
   }
   std::sort(names.begin(), names.end());
   EXPECT_EQ(names, (std::vector<std::string>{"shard-000-of-004.jsonl", "shard-001-of-004.jsonl",
-                                             "shard-002-of-004.jsonl", "shard-003-of-004.jsonl"}));
+                                             "shard-002-of-004.jsonl", "shard-003-of-004.jsonl",
+                                             "shard-inputs-of-004.ta-inputs"}));
+  names.pop_back();
   // Every trace whole in the shard its id's FNV-1a hash names.
   std::set<std::string> seen;
   for (size_t shard = 0; shard < names.size(); ++shard) {
@@ -172,42 +174,78 @@ TEST_F(AssemblyCliTest, PartitionedShardsAnalyseAsTheInputs) {
   }
   EXPECT_EQ(seen.size(), kTrainTicketTraces);
 
-  const CliRun whole = Tool({"analyze", original_, "--format", "json", "--top", "0"});
+  // The shards' report is the pieces' (the input section too: the record
+  // stands for the shard files), and the original file's but for its size.
+  const CliRun pieces = Tool(Concat({"analyze", "--format", "json", "--top", "0"}, pieces_));
   const CliRun sharded = Tool({"analyze", shards, "--format", "json", "--top", "0"});
+  EXPECT_EQ(sharded.out, pieces.out);
+  const CliRun whole = Tool({"analyze", original_, "--format", "json", "--top", "0"});
   EXPECT_EQ(WithoutInputSize(sharded.out), WithoutInputSize(whole.out));
 
   // Spilling while partitioning writes the same shards.
   ScopedTmpdir tmpdir(Tmp());
   const std::string again = (dir_.path() / "again").string();
   Tool(Concat({"partition", "-n", "4", "--assembly-memory", "8K", "-o", again}, pieces_));
+  names.push_back("shard-inputs-of-004.ta-inputs");
   for (const std::string& name : names) {
     EXPECT_EQ(ReadFile(fs::path(again) / name), ReadFile(fs::path(shards) / name)) << name;
   }
   EXPECT_TRUE(SpillFolderGone());
 }
 
-// The Dask flow on one machine: partition the dealt pieces, analyse each
-// shard into a partial, merge: the report of the shards (byte for byte) and
-// of the original file (but for the input's file count and size).
-TEST_F(AssemblyCliTest, PartitionAnalysePartialsAndMergeIsTheOriginalsReport) {
+// The Dask flow on one machine: partition the dealt pieces and a broken
+// file, analyse each shard into a partial, merge in any order: byte for byte
+// the report of the inputs, with their files, bytes and skipped trace (named
+// by its file), and of the shards.
+TEST_F(AssemblyCliTest, PartitionAnalysePartialsAndMergeIsTheInputsReport) {
+  const std::string broken = dir_.File(
+      "piece-3-broken.otlp.json",
+      R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"00000000000000000000000000abcdef","spanId":"0000000000000002","name":"bad","startTimeUnixNano":{}}]}]}]})"
+      "\n");
+  const std::vector<std::string> inputs = Concat(pieces_, {broken});
   const std::string shards = (dir_.path() / "shards").string();
-  Tool(Concat({"partition", "--shards", "4", "-o", shards}, pieces_));
+  const CliRun partition = Tool(Concat({"partition", "--shards", "4", "-o", shards}, inputs));
+  EXPECT_THAT(partition.err, HasSubstr("warning: skipped " + broken + ": byte"));
   std::vector<std::string> parts;
   for (int i = 3; i >= 0; --i) {
     const std::string shard = fmt::format("{}/shard-{:03}-of-004.jsonl", shards, i);
     parts.push_back((dir_.path() / fmt::format("part-{}.tap", i)).string());
-    Tool({"analyze", shard, "--partial", "-o", parts.back()});
+    const CliRun part = Tool({"analyze", shard, "--partial", "-o", parts.back()});
+    EXPECT_EQ(part.err, "") << "partition warned about the skipped trace already";
   }
+  const std::string merged_parts = (dir_.path() / "part-30.tap").string();
+  Tool({"merge", "--partial", "-o", merged_parts, parts[0], parts[3]});
   for (const char* format : {"json", "text", "html"}) {
+    const CliRun single = Tool(Concat({"analyze", "--format", format, "--top", "0"}, inputs));
     const CliRun sharded = Tool({"analyze", shards, "--format", format, "--top", "0"});
     const CliRun merged = Tool(Concat({"merge", "--format", format, "--top", "0"}, parts));
-    EXPECT_EQ(merged.out, sharded.out) << format;
+    const CliRun tree =
+        Tool({"merge", "--format", format, "--top", "0", parts[2], merged_parts, parts[1]});
+    EXPECT_EQ(merged.out, single.out) << format;
+    EXPECT_EQ(tree.out, single.out) << format;
+    EXPECT_EQ(sharded.out, single.out) << format;
   }
-  const CliRun whole = Tool({"analyze", original_, "--format", "json", "--top", "0"});
-  const CliRun merged = Tool(Concat({"merge", "--format", "json", "--top", "0"}, parts));
-  EXPECT_EQ(Json::parse(merged.out)["traces"], kTrainTicketTraces);
-  EXPECT_EQ(Json::parse(merged.out)["input"]["files"], 4);
-  EXPECT_EQ(WithoutInputSize(merged.out), WithoutInputSize(whole.out));
+  const Json report =
+      Json::parse(Tool(Concat({"merge", "--format", "json", "--top", "0"}, parts)).out);
+  EXPECT_EQ(report["traces"], kTrainTicketTraces);
+  EXPECT_EQ(report["input"]["files"], 4);
+  EXPECT_EQ(report["input"]["problemsTotal"], 1);
+  EXPECT_THAT(report["input"]["problems"][0].get<std::string>(), HasSubstr(broken + ": byte"));
+  EXPECT_EQ(report["dataQuality"]["skippedTraces"], 1);
+
+  // --strict refuses shards of inputs that had a trace skipped, as it
+  // refuses the inputs.
+  const CliRun strict = Tool({"analyze", "--strict", shards}, /*expected_exit=*/2);
+  EXPECT_THAT(strict.err, HasSubstr("shard-inputs-of-004.ta-inputs: partition skipped 1 of its "
+                                    "inputs, the first: " +
+                                    broken + ": byte"));
+  // A shard changed since: an input of its own, and said so.
+  const std::string first = fmt::format("{}/shard-000-of-004.jsonl", shards);
+  WriteFile(first, ReadFile(first) + "\n");
+  const CliRun changed = Tool({"analyze", first, "--format", "json"});
+  EXPECT_THAT(changed.err, HasSubstr(first + ": not the shard"));
+  EXPECT_EQ(Json::parse(changed.out)["input"]["files"], 1);
+  EXPECT_EQ(Json::parse(changed.out)["input"]["problemsTotal"], 0);
 }
 
 TEST_F(AssemblyCliTest, PartitionWritesEveryShardAndNeverOverAnInput) {
@@ -216,10 +254,11 @@ TEST_F(AssemblyCliTest, PartitionWritesEveryShardAndNeverOverAnInput) {
   size_t files = 0;
   for (const fs::directory_entry& e : fs::directory_iterator(shards)) {
     EXPECT_THAT(e.path().filename().string(),
-                ::testing::MatchesRegex("shard-[0-9]{3}-of-100\\.jsonl"));
+                ::testing::MatchesRegex("shard-[0-9]{3}-of-100\\.jsonl|"
+                                        "shard-inputs-of-100\\.ta-inputs"));
     ++files;
   }
-  EXPECT_EQ(files, 100u);
+  EXPECT_EQ(files, 101u);
   // Shards without traces read as no trace, without a problem.
   const Json report = Json::parse(Tool({"analyze", shards, "--format", "json"}).out);
   EXPECT_EQ(report["traces"], kTrainTicketTraces);

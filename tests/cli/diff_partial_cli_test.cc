@@ -30,7 +30,7 @@ class DiffPartialCliTest : public ::testing::Test {
     Tool({"partition", "--shards", "3", input, "-o", out});
     std::vector<std::string> files;
     for (const fs::directory_entry& e : fs::directory_iterator(out)) {
-      files.push_back(e.path().string());
+      if (e.path().extension() == ".jsonl") files.push_back(e.path().string());  // not the record
     }
     std::sort(files.begin(), files.end());
     return files;

@@ -104,7 +104,16 @@ std::vector<const FakeTrace*> FakeJaegerStore::Find(const FakeSearch& search) co
         if (k == "error" && v == "true" && s.error) found = true;
         tags_ok &= found;
       }
+      if (span_level_search_) {
+        tags_ok &= s.start_us >= search.start_us && s.start_us <= search.end_us;
+        tags_ok &= search.min_duration_us == 0 || s.duration_us >= search.min_duration_us;
+        tags_ok &= search.max_duration_us == 0 || s.duration_us <= search.max_duration_us;
+      }
       match |= tags_ok;
+    }
+    if (span_level_search_) {
+      if (match) out.push_back(&t);
+      continue;
     }
     const int64_t start = t.StartUs();
     if (!match || start < search.start_us || start > search.end_us) continue;

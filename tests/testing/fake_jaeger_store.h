@@ -66,13 +66,18 @@ class FakeJaegerStore {
   // By normalised id (64-bit ids match their 128-bit zero-padded spelling).
   const FakeTrace* Get(const std::string& trace_id) const;
   // Traces with a span of the service (and operation, and all tags), whose
-  // start lies in [start, end], newest first, at most `limit`.
+  // start lies in [start, end], newest first, at most `limit`. With
+  // set_span_level_search(true), as Jaeger's storage backends search: traces
+  // with one span that matches the service, operation and tags, whose own
+  // start lies in [start, end] and whose own duration is within the bounds.
   std::vector<const FakeTrace*> Find(const FakeSearch& search) const;
+  void set_span_level_search(bool on) { span_level_search_ = on; }
   std::vector<std::string> Services() const;
   std::vector<std::pair<std::string, std::string>> Operations(const std::string& service) const;
 
  private:
   std::vector<FakeTrace> traces_;
+  bool span_level_search_ = false;
 };
 
 // {"traceID","spans","processes","warnings"} as Jaeger's /api returns it.
