@@ -569,12 +569,22 @@ void RunState::Merge(const DetectorState& other_state) {
     }
     return trace_ids[t];
   };
-  for (const auto& [parent, o] : other.parent_ops_) {
+  // Other's parent operations in id order and their classes in index order:
+  // traces, elements, details and classes are then appended in an order fixed
+  // by the two states, so a merged state saves to the same bytes every run.
+  std::vector<uint32_t> parents;
+  parents.reserve(other.parent_ops_.size());
+  for (const auto& [parent, o] : other.parent_ops_) parents.push_back(parent);
+  std::sort(parents.begin(), parents.end());
+  for (const uint32_t parent : parents) {
+    const ParentOp& o = other.parent_ops_.at(parent);
     ParentOp& op = parent_ops_[ids[parent]];
     op.visits += o.visits;
+    std::vector<uint64_t> class_keys(o.class_visits.size());
+    for (const auto& [key, index] : o.class_ids) class_keys[index] = key;
     std::vector<uint32_t> class_map(o.class_visits.size());
-    for (const auto& [key, index] : o.class_ids) {
-      class_map[index] = ClassId(op, key);
+    for (size_t index = 0; index < class_keys.size(); ++index) {
+      class_map[index] = ClassId(op, class_keys[index]);
       op.class_visits[class_map[index]] += o.class_visits[index];
     }
     for (const auto& [name, n] : o.presence) op.presence[ids[name]] += n;

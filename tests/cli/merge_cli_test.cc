@@ -256,6 +256,29 @@ TEST_F(MergeCliTest, SampledRunsMergeToTheSingleRunInJsonAndText) {
   }
 }
 
+// A merged part is an output like any other: the same parts merge to the same
+// bytes in every run, although each process hashes in its own order.
+TEST_F(MergeCliTest, MergedPartsAreTheSameBytesInEveryRun) {
+  for (const std::vector<std::string>& analysis :
+       {std::vector<std::string>{}, std::vector<std::string>{"--approx-quantiles"}}) {
+    std::vector<std::vector<std::string>> groups(4);
+    for (size_t i = 0; i < shards_->size(); ++i) groups[i % groups.size()].push_back((*shards_)[i]);
+    std::vector<std::string> taps;
+    for (size_t i = 0; i < groups.size(); ++i) {
+      taps.push_back(Out(fmt::format("same-{}.tap", i)));
+      Tool(Concat(Concat({"analyze", "--partial", "-o", taps.back()}, groups[i]), analysis));
+    }
+    const std::string first = Out("same-merged-0.tap");
+    Tool(Concat({"merge", "--partial", "-o", first}, taps));
+    for (int run = 1; run < 4; ++run) {
+      const std::string again = Out(fmt::format("same-merged-{}.tap", run));
+      Tool(Concat({"merge", "--partial", "-o", again}, taps));
+      EXPECT_EQ(ReadFile(again), ReadFile(first))
+          << "run " << run << (analysis.empty() ? "" : " --approx-quantiles");
+    }
+  }
+}
+
 TEST_F(MergeCliTest, GateFilesAndTheInputSectionAreThoseOfAnalyze) {
   Rng rng(7);
   const std::vector<std::string> parts = SplitAndMerge(rng, {});
