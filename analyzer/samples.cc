@@ -7,14 +7,6 @@
 
 namespace trace_analyze::analyzer {
 
-void Samples::Add(int64_t v) {
-  if (sketched_) {
-    sketch_.Add(v);
-  } else {
-    values_.push_back(v);
-  }
-}
-
 void Samples::Merge(const Samples& other) {
   values_.insert(values_.end(), other.values_.begin(), other.values_.end());
   sketch_.Merge(other.sketch_);

@@ -20,7 +20,13 @@ class Samples {
  public:
   explicit Samples(bool sketched = false) : sketched_(sketched) {}
 
-  void Add(int64_t v);
+  void Add(int64_t v) {
+    if (sketched_) {
+      sketch_.Add(v);
+    } else {
+      values_.push_back(v);
+    }
+  }
   // `other` has the same mode.
   void Merge(const Samples& other);
 
