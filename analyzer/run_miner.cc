@@ -554,6 +554,14 @@ void RunState::Add(const TraceRef& trace_ref, const Observation& seen) {
   MaybeCompact();
 }
 
+std::vector<uint32_t> RunState::ParentIds() const {
+  std::vector<uint32_t> ids;
+  ids.reserve(parent_ops_.size());
+  for (const auto& [parent, op] : parent_ops_) ids.push_back(parent);
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
 void RunState::Merge(const DetectorState& other_state) {
   const auto& other = static_cast<const RunState&>(other_state);
   // Other's name, class, detail and trace indices renumbered.
@@ -572,16 +580,11 @@ void RunState::Merge(const DetectorState& other_state) {
   // Other's parent operations in id order and their classes in index order:
   // traces, elements, details and classes are then appended in an order fixed
   // by the two states, so a merged state saves to the same bytes every run.
-  std::vector<uint32_t> parents;
-  parents.reserve(other.parent_ops_.size());
-  for (const auto& [parent, o] : other.parent_ops_) parents.push_back(parent);
-  std::sort(parents.begin(), parents.end());
-  for (const uint32_t parent : parents) {
+  for (const uint32_t parent : other.ParentIds()) {
     const ParentOp& o = other.parent_ops_.at(parent);
     ParentOp& op = parent_ops_[ids[parent]];
     op.visits += o.visits;
-    std::vector<uint64_t> class_keys(o.class_visits.size());
-    for (const auto& [key, index] : o.class_ids) class_keys[index] = key;
+    const std::vector<uint64_t> class_keys = o.ClassKeys();
     std::vector<uint32_t> class_map(o.class_visits.size());
     for (size_t index = 0; index < class_keys.size(); ++index) {
       class_map[index] = ClassId(op, class_keys[index]);
@@ -619,10 +622,7 @@ void RunState::Build(const DetectorConfig& config, std::vector<Finding>* out) co
   std::map<std::string, RunRow> runs;  // by fingerprint
   // Parent operations in id order (runs do not depend on it; the order is
   // fixed all the same).
-  std::vector<uint32_t> parent_ids;
-  for (const auto& [parent, op] : parent_ops_) parent_ids.push_back(parent);
-  std::sort(parent_ids.begin(), parent_ids.end());
-  for (const uint32_t parent : parent_ids) {
+  for (const uint32_t parent : ParentIds()) {
     const ParentOp& op = parent_ops_.at(parent);
     const auto count = [](const auto& counts, auto key) {
       auto it = counts.find(key);

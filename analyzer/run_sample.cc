@@ -112,8 +112,7 @@ uint64_t RunState::ChainHash(uint64_t h, uint64_t class_key, int64_t retimed_sav
 }
 
 absl::flat_hash_map<uint32_t, uint64_t> RunState::ContentHashes(const ParentOp& op) const {
-  std::vector<uint64_t> class_keys(op.class_visits.size());
-  for (const auto& [key, index] : op.class_ids) class_keys[index] = key;
+  const std::vector<uint64_t> class_keys = op.ClassKeys();
   absl::flat_hash_map<uint32_t, uint64_t> out;
   for (const auto& [key, sampled] : op.sample) out[sampled.trace] = kStableHashSeed;
   for (const ParentOp::Chain& c : op.chains) {

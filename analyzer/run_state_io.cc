@@ -51,14 +51,13 @@ void RunState::SaveTables(StateWriter& w) const {
     w.U64(e.value_flow);
     w.Bool(e.intervening);
   }
-  const std::vector<uint32_t> parents = SortedKeys(parent_ops_);
+  const std::vector<uint32_t> parents = ParentIds();
   w.U64(parents.size());
   for (uint32_t parent : parents) {
     const ParentOp& op = parent_ops_.at(parent);
     w.U64(parent);
     w.U64(op.visits);
-    std::vector<uint64_t> class_keys(op.class_visits.size());
-    for (const auto& [key, index] : op.class_ids) class_keys[index] = key;
+    const std::vector<uint64_t> class_keys = op.ClassKeys();
     w.U64(class_keys.size());
     for (size_t i = 0; i < class_keys.size(); ++i) {
       w.U64(class_keys[i]);

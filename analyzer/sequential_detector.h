@@ -167,6 +167,12 @@ class RunState : public DetectorState {
     // a handler): ClassKey → index into class_visits.
     absl::flat_hash_map<uint64_t, uint32_t> class_ids;
     std::vector<uint64_t> class_visits;
+    // The class keys by index (class_ids inverted).
+    std::vector<uint64_t> ClassKeys() const {
+      std::vector<uint64_t> keys(class_visits.size());
+      for (const auto& [key, index] : class_ids) keys[index] = key;
+      return keys;
+    }
     absl::flat_hash_map<uint32_t, uint64_t> presence;  // visits that had the name
     struct PairStats {
       uint64_t first_before = 0, second_before = 0, overlap = 0;
@@ -259,6 +265,9 @@ class RunState : public DetectorState {
                      const std::vector<std::string>& details, std::span<const uint32_t> ids) const;
   // The chain hash of each trace with chains in `op`, by trace row.
   absl::flat_hash_map<uint32_t, uint64_t> ContentHashes(const ParentOp& op) const;
+  // The parent operations' name ids, ascending: an order fixed by the state,
+  // not by the hash map's (which absl seeds per process).
+  std::vector<uint32_t> ParentIds() const;
   // A parent operation's scale: its visits / its sampled visits (1 when
   // every visit is kept).
   double Scale(const ParentOp& op) const;
