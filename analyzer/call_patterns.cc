@@ -230,11 +230,6 @@ class CallPatternState : public DetectorState {
 
 namespace internal {
 
-uint64_t AddToKey(uint64_t h, std::string_view part) {
-  const uint64_t v = std::hash<std::string_view>{}(part);
-  return h ^ (v + 0x9e3779b97f4a7c15ull + (h << 12) + (h >> 4));
-}
-
 uint64_t PatternFingerprint(std::initializer_list<std::string_view> parts) {
   uint64_t h = kStableHashSeed;
   bool first = true;

@@ -7,10 +7,12 @@
 #define TRACE_ANALYZE_ANALYZER_CALL_PATTERNS_H_
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -95,8 +97,12 @@ using KeyedSpans = std::vector<std::pair<uint64_t, SpanIndex>>;
 // equal for equal parts within one run (they are never stored or shown, and
 // groups are visited in key order only to be emitted in a fixed order), so
 // they use the library's word-at-a-time string hash rather than the
-// byte-at-a-time StableHash64, which costs more on every span.
-uint64_t AddToKey(uint64_t h, std::string_view part);
+// byte-at-a-time StableHash64, which costs more on every span. An empty
+// part (most identity attributes of most calls) is not hashed at all.
+inline uint64_t AddToKey(uint64_t h, std::string_view part) {
+  const uint64_t v = part.empty() ? 0 : std::hash<std::string_view>{}(part);
+  return h ^ (v + 0x9e3779b97f4a7c15ull + (h << 12) + (h >> 4));
+}
 
 // The fingerprint of a call pattern: StableHash64 of `parts` joined by '\x1f'
 // (the first part names the detector), hashed piece by piece.
