@@ -50,7 +50,7 @@ void Rank(std::vector<CpShiftRow>& rows, size_t top) {
 // Per-trace samples of one key, padded with 0 for the side's other traces.
 std::vector<int64_t> Padded(const Profile::Entry* e, uint64_t traces) {
   std::vector<int64_t> v;
-  if (e != nullptr) v = e->per_trace_critical_us;
+  if (e != nullptr) v = e->per_trace_critical_us.values();
   if (v.size() < traces) v.resize(traces, 0);
   return v;
 }

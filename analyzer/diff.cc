@@ -32,13 +32,13 @@ std::vector<RootSamples> CollectRoots(const Profile& b, const Profile& c) {
   RootSamples all{{"", "all"}, {}, {}};
   for (const auto& [key, e] : b.by_root()) {
     RootSamples& r = by_key[key];
-    r.baseline = e.durations_us;
-    all.baseline.insert(all.baseline.end(), e.durations_us.begin(), e.durations_us.end());
+    r.baseline = e.durations_us.values();
+    all.baseline.insert(all.baseline.end(), r.baseline.begin(), r.baseline.end());
   }
   for (const auto& [key, e] : c.by_root()) {
     RootSamples& r = by_key[key];
-    r.candidate = e.durations_us;
-    all.candidate.insert(all.candidate.end(), e.durations_us.begin(), e.durations_us.end());
+    r.candidate = e.durations_us.values();
+    all.candidate.insert(all.candidate.end(), r.candidate.begin(), r.candidate.end());
   }
   std::vector<RootSamples> out;
   out.push_back(std::move(all));
@@ -129,11 +129,11 @@ ErrorRateChange BuildErrorRate(const Profile& b, const Profile& c,
                                const SignificanceOptions& stats) {
   ErrorRateChange e;
   for (const auto& [key, r] : b.by_root()) {
-    e.baseline_traces += r.durations_us.size();
+    e.baseline_traces += r.durations_us.count();
     e.baseline_errors += r.errors;
   }
   for (const auto& [key, r] : c.by_root()) {
-    e.candidate_traces += r.durations_us.size();
+    e.candidate_traces += r.durations_us.count();
     e.candidate_errors += r.errors;
   }
   const auto share = [](uint64_t x, uint64_t n) -> std::optional<double> {
@@ -267,7 +267,7 @@ std::vector<int64_t> DistributionOf(const Profile& p) {
   std::vector<int64_t> all;
   all.reserve(p.traces());
   for (const auto& [key, e] : p.by_root()) {
-    all.insert(all.end(), e.durations_us.begin(), e.durations_us.end());
+    all.insert(all.end(), e.durations_us.values().begin(), e.durations_us.values().end());
   }
   if (all.empty()) return {};
   std::sort(all.begin(), all.end());

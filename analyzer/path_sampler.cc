@@ -8,7 +8,6 @@
 
 #include "analyzer/analysis.h"
 #include "analyzer/parameterize.h"
-#include "analyzer/stats.h"
 
 namespace trace_analyze::analyzer {
 
@@ -16,15 +15,12 @@ PathSampler::PathSampler(size_t capacity, uint64_t seed, size_t max_sections, bo
     : capacity_(capacity),
       seed_(seed),
       max_sections_(max_sections),
-      approx_quantiles_(approx_quantiles) {}
+      approx_quantiles_(approx_quantiles),
+      durations_(approx_quantiles) {}
 
 void PathSampler::Offer(const Trace& trace, const CriticalPath& path) {
   const int64_t duration = trace.EndUs() - trace.StartUs();
-  if (approx_quantiles_) {
-    duration_sketch_.Add(duration);
-  } else {
-    durations_.push_back(duration);
-  }
+  durations_.Add(duration);
   if (capacity_ == 0) return;
   const uint64_t id_hash = Mix64(StableHash64(trace.trace_id) ^ seed_);
   // Most traces lose on the hash alone once the sample is full.
@@ -55,8 +51,7 @@ void PathSampler::Offer(const Trace& trace, const CriticalPath& path) {
 }
 
 void PathSampler::Merge(PathSampler&& other) {
-  durations_.insert(durations_.end(), other.durations_.begin(), other.durations_.end());
-  duration_sketch_.Merge(other.duration_sketch_);
+  durations_.Merge(other.durations_);
   members_.merge(other.members_);  // keys already here stay as they are
   sections_ = 0;
   for (const auto& [key, member] : members_) sections_ += member.sections;
@@ -84,12 +79,7 @@ std::vector<RepresentativeTrace> PathSampler::Representatives(std::span<const do
   bool any_held = false;
   for (const auto& [key, member] : members_) any_held = any_held || member.held;
   if (!any_held) return out;
-  std::vector<int64_t> targets;
-  if (approx_quantiles_) {
-    for (double p : ps) targets.push_back(duration_sketch_.Percentile(p));
-  } else {
-    targets = Percentiles(durations_, ps);
-  }
+  const std::vector<int64_t> targets = durations_.Percentiles(ps);
   for (size_t k = 0; k < ps.size(); ++k) {
     const PackedPath* best = nullptr;
     for (const auto& [key, member] : members_) {

@@ -14,8 +14,8 @@
 #include "analyzer/critical_path.h"
 #include "analyzer/model.h"
 #include "analyzer/packed_path.h"
-#include "analyzer/quantile_sketch.h"
 #include "analyzer/results.h"
+#include "analyzer/samples.h"
 
 namespace trace_analyze::analyzer {
 
@@ -77,8 +77,7 @@ class PathSampler {
   uint64_t seed_;
   size_t max_sections_;
   bool approx_quantiles_;
-  std::vector<int64_t> durations_;  // of every offered trace (exact quantiles)
-  QuantileSketch duration_sketch_;  // the same (approximate quantiles)
+  Samples durations_;  // of every offered trace
   std::map<Key, Member> members_;
   uint64_t sections_ = 0;  // of all members, held or not
 };

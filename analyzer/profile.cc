@@ -10,7 +10,6 @@
 
 #include "analyzer/parameterize.h"
 #include "analyzer/saturating.h"
-#include "analyzer/stats.h"
 
 namespace trace_analyze::analyzer {
 namespace {
@@ -23,37 +22,18 @@ void KeepTop(std::vector<HeavySpan>& ranked, size_t max) {
 }
 
 // Adds one trace's sample to `e`: its critical and self time and spans.
-void AddTraceSample(Profile::Entry& e, int64_t critical_us, int64_t self_us, uint64_t spans,
-                    bool approx) {
+void AddTraceSample(Profile::Entry& e, int64_t critical_us, int64_t self_us, uint64_t spans) {
   e.critical_us = SatAdd(e.critical_us, critical_us);
   e.self_us = SatAdd(e.self_us, self_us);
   e.spans += spans;
-  if (approx) {
-    e.sketch.Add(critical_us);
-  } else {
-    e.per_trace_critical_us.push_back(critical_us);
-  }
-}
-
-// The percentiles `ps` of the samples of one key: exact, or from its sketch.
-template <size_t N>
-std::vector<int64_t> PercentilesOf(const std::vector<int64_t>& exact, const QuantileSketch& sketch,
-                                   const std::array<double, N>& ps) {
-  if (sketch.count() == 0) return Percentiles(exact, ps);
-  std::vector<int64_t> out;
-  out.reserve(N);
-  for (double p : ps) out.push_back(sketch.Percentile(p));
-  return out;
+  e.per_trace_critical_us.Add(critical_us);
 }
 
 void MergeEntry(Profile::Entry& into, const Profile::Entry& from) {
   into.critical_us = SatAdd(into.critical_us, from.critical_us);
   into.self_us = SatAdd(into.self_us, from.self_us);
   into.spans += from.spans;
-  into.per_trace_critical_us.insert(into.per_trace_critical_us.end(),
-                                    from.per_trace_critical_us.begin(),
-                                    from.per_trace_critical_us.end());
-  into.sketch.Merge(from.sketch);
+  into.per_trace_critical_us.Merge(from.per_trace_critical_us);
 }
 
 ProfileRow MakeRow(OpName name, const Profile::Entry& e, int64_t total_critical_us) {
@@ -67,21 +47,20 @@ ProfileRow MakeRow(OpName name, const Profile::Entry& e, int64_t total_critical_
   row.spans = e.spans;
   row.self_us = e.self_us;
   static constexpr std::array<double, 3> kPs = {50, 95, 99};
-  const std::vector<int64_t> p = PercentilesOf(e.per_trace_critical_us, e.sketch, kPs);
+  const std::vector<int64_t> p = e.per_trace_critical_us.Percentiles(kPs);
   row.p50_us = p[0];
   row.p95_us = p[1];
   row.p99_us = p[2];
   return row;
 }
 
-RootLatencyRow MakeRootRow(OpName root, const std::vector<int64_t>& durations,
-                           const QuantileSketch& sketch, uint64_t errors) {
+RootLatencyRow MakeRootRow(OpName root, const Samples& durations, uint64_t errors) {
   RootLatencyRow row;
   row.root = std::move(root);
-  row.traces = durations.size() + sketch.count();
+  row.traces = durations.count();
   row.errors = errors;
   static constexpr std::array<double, 5> kPs = {50, 90, 95, 99, 100};
-  const std::vector<int64_t> p = PercentilesOf(durations, sketch, kPs);
+  const std::vector<int64_t> p = durations.Percentiles(kPs);
   row.p50_us = p[0];
   row.p90_us = p[1];
   row.p95_us = p[2];
@@ -161,10 +140,10 @@ void AddStacks(const Trace& trace, const std::vector<int64_t>& critical,
 
 // The entry of `name`, added if missing; the key is copied only then.
 template <class Map>
-typename Map::mapped_type& FindOrAdd(Map& map, const OpName& name) {
+typename Map::mapped_type& FindOrAdd(Map& map, const OpName& name, bool sketched) {
   auto it = map.lower_bound(name);
   if (it == map.end() || map.key_comp()(name, it->first)) {
-    it = map.emplace_hint(it, name, typename Map::mapped_type{});
+    it = map.emplace_hint(it, name, typename Map::mapped_type(sketched));
   }
   return it->second;
 }
@@ -297,23 +276,19 @@ void Profile::Add(const TraceSummary& summary) {
     uint64_t service_spans = 0;
     for (; i < summary.ops.size() && summary.ops[i].name.service == service; ++i) {
       const TraceSummary::Op& op = summary.ops[i];
-      AddTraceSample(FindOrAdd(by_operation_, op.name), op.critical_us, op.self_us, op.spans,
-                     approx_quantiles_);
+      AddTraceSample(FindOrAdd(by_operation_, op.name, approx_quantiles_), op.critical_us,
+                     op.self_us, op.spans);
       service_critical_us = SatAdd(service_critical_us, op.critical_us);
       service_self_us = SatAdd(service_self_us, op.self_us);
       service_spans += op.spans;
     }
-    AddTraceSample(by_service_[service], service_critical_us, service_self_us, service_spans,
-                   approx_quantiles_);
+    AddTraceSample(by_service_.try_emplace(service, approx_quantiles_).first->second,
+                   service_critical_us, service_self_us, service_spans);
   }
 
   if (!summary.ops.empty()) {
-    RootEntry& root = FindOrAdd(by_root_, summary.root);
-    if (approx_quantiles_) {
-      root.sketch.Add(summary.duration_us);
-    } else {
-      root.durations_us.push_back(summary.duration_us);
-    }
+    RootEntry& root = FindOrAdd(by_root_, summary.root, approx_quantiles_);
+    root.durations_us.Add(summary.duration_us);
     if (summary.error) ++root.errors;
   }
   AddHeavy(summary.heaviest);
@@ -345,12 +320,15 @@ void Profile::Merge(const Profile& other) {
   traces_ += other.traces_;
   critical_path_us_ = SatAdd(critical_path_us_, other.critical_path_us_);
   quality_.Merge(other.quality_);
-  for (const auto& [key, e] : other.by_service_) MergeEntry(by_service_[key], e);
-  for (const auto& [key, e] : other.by_operation_) MergeEntry(by_operation_[key], e);
+  for (const auto& [key, e] : other.by_service_) {
+    MergeEntry(by_service_.try_emplace(key, approx_quantiles_).first->second, e);
+  }
+  for (const auto& [key, e] : other.by_operation_) {
+    MergeEntry(FindOrAdd(by_operation_, key, approx_quantiles_), e);
+  }
   for (const auto& [key, e] : other.by_root_) {
-    RootEntry& into = by_root_[key];
-    into.durations_us.insert(into.durations_us.end(), e.durations_us.begin(), e.durations_us.end());
-    into.sketch.Merge(e.sketch);
+    RootEntry& into = FindOrAdd(by_root_, key, approx_quantiles_);
+    into.durations_us.Merge(e.durations_us);
     into.errors += e.errors;
   }
   AddHeavy(other.heaviest_);
@@ -362,21 +340,19 @@ ProfileReport BuildProfileReport(const Profile& profile, size_t top_n) {
   report.traces = profile.traces();
   report.critical_path_us = profile.critical_path_us();
 
-  std::vector<int64_t> all_durations;
-  QuantileSketch all_sketch;
+  Samples all_durations(profile.approx_quantiles());
   uint64_t all_errors = 0;
   std::vector<RootLatencyRow> roots;
   for (const auto& [key, e] : profile.by_root()) {
-    all_durations.insert(all_durations.end(), e.durations_us.begin(), e.durations_us.end());
-    all_sketch.Merge(e.sketch);
+    all_durations.Merge(e.durations_us);
     all_errors += e.errors;
-    roots.push_back(MakeRootRow(key, e.durations_us, e.sketch, e.errors));
+    roots.push_back(MakeRootRow(key, e.durations_us, e.errors));
   }
   std::stable_sort(roots.begin(), roots.end(),
                    [](const RootLatencyRow& a, const RootLatencyRow& b) {
                      return a.traces > b.traces;  // ties keep the map's (service, operation) order
                    });
-  report.root_latency.push_back(MakeRootRow({"", "all"}, all_durations, all_sketch, all_errors));
+  report.root_latency.push_back(MakeRootRow({"", "all"}, all_durations, all_errors));
   report.root_latency.insert(report.root_latency.end(), roots.begin(), roots.end());
 
   for (const auto& [service, e] : profile.by_service()) {

@@ -20,7 +20,7 @@
 #include "analyzer/data_quality.h"
 #include "analyzer/model.h"
 #include "analyzer/op_name.h"
-#include "analyzer/quantile_sketch.h"
+#include "analyzer/samples.h"
 
 namespace trace_analyze::analyzer {
 
@@ -75,21 +75,21 @@ TraceSummary Summarize(const Trace& trace, const CriticalPath& path, size_t max_
 class Profile {
  public:
   // Per service or per operation.
+  // Entries are made in the Profile's mode (`sketched`: approx_quantiles).
   struct Entry {
+    explicit Entry(bool sketched = false) : per_trace_critical_us(sketched) {}
     int64_t critical_us = 0;
     int64_t self_us = 0;
     uint64_t spans = 0;
     // One sample per trace in which the key has spans: its critical-path µs in
-    // that trace (0 when none of its time was critical); with approximate
-    // quantiles in `sketch` instead.
-    std::vector<int64_t> per_trace_critical_us;
-    QuantileSketch sketch;
-    uint64_t traces() const { return per_trace_critical_us.size() + sketch.count(); }
+    // that trace (0 when none of its time was critical).
+    Samples per_trace_critical_us;
+    uint64_t traces() const { return per_trace_critical_us.count(); }
   };
   struct RootEntry {
-    std::vector<int64_t> durations_us;  // one per trace (exact quantiles)
-    QuantileSketch sketch;              // the same (approximate quantiles)
-    uint64_t errors = 0;                // traces with an error span
+    explicit RootEntry(bool sketched = false) : durations_us(sketched) {}
+    Samples durations_us;  // one per trace
+    uint64_t errors = 0;   // traces with an error span
   };
   using OpKey = OpName;
   // Orders OpKeys as std::less does, and finds them by (service, operation)
@@ -119,6 +119,7 @@ class Profile {
   void Save(StateWriter& w) const;
   void Load(StateReader& r);
 
+  bool approx_quantiles() const { return approx_quantiles_; }
   uint64_t traces() const { return traces_; }
   int64_t critical_path_us() const { return critical_path_us_; }
   const DataQuality& quality() const { return quality_; }

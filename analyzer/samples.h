@@ -30,7 +30,10 @@ class Samples {
   // `other` has the same mode.
   void Merge(const Samples& other);
 
+  bool sketched() const { return sketched_; }
   uint64_t count() const { return sketched_ ? sketch_.count() : values_.size(); }
+  // Every value added, in order (exact mode; empty when sketched).
+  const std::vector<int64_t>& values() const { return values_; }
   // The nearest-rank percentiles `ps` (each in [0, 100]), in order; 0 when
   // empty. p = 0 and p = 100 are exact in both modes.
   std::vector<int64_t> Percentiles(std::span<const double> ps) const;

@@ -35,16 +35,14 @@ void Write(StateWriter& w, const Profile::Entry& e) {
   w.I64(e.critical_us);
   w.I64(e.self_us);
   w.U64(e.spans);
-  WriteSamples(w, e.per_trace_critical_us);
-  e.sketch.Save(w);
+  e.per_trace_critical_us.Save(w);
 }
 
 void Read(StateReader& r, Profile::Entry* e) {
   e->critical_us = r.I64();
   e->self_us = r.I64();
   e->spans = r.U64();
-  ReadSamples(r, &e->per_trace_critical_us);
-  e->sketch.Load(r);
+  e->per_trace_critical_us.Load(r);
 }
 
 void Write(StateWriter& w, const HeavySpan& s) {
@@ -392,8 +390,7 @@ void Profile::Save(StateWriter& w) const {
   w.U64(by_root_.size());
   for (const auto& [name, e] : by_root_) {
     Write(w, name);
-    WriteSamples(w, e.durations_us);
-    e.sketch.Save(w);
+    e.durations_us.Save(w);
     w.U64(e.errors);
   }
   w.U64(heaviest_.size());
@@ -414,7 +411,11 @@ void Profile::Load(StateReader& r) {
   critical_path_us_ = r.I64();
   Read(r, &quality_);
   ReadSortedMap(
-      r, "profile services", &by_service_, [&] { return r.Str(); }, [&](Entry* e) { Read(r, e); });
+      r, "profile services", &by_service_, [&] { return r.Str(); },
+      [&](Entry* e) {
+        *e = Entry(approx_quantiles_);
+        Read(r, e);
+      });
   ReadSortedMap(
       r, "profile operations", &by_operation_,
       [&] {
@@ -422,7 +423,10 @@ void Profile::Load(StateReader& r) {
         Read(r, &n);
         return n;
       },
-      [&](Entry* e) { Read(r, e); });
+      [&](Entry* e) {
+        *e = Entry(approx_quantiles_);
+        Read(r, e);
+      });
   ReadSortedMap(
       r, "profile roots", &by_root_,
       [&] {
@@ -431,8 +435,8 @@ void Profile::Load(StateReader& r) {
         return n;
       },
       [&](RootEntry* e) {
-        ReadSamples(r, &e->durations_us);
-        e->sketch.Load(r);
+        *e = RootEntry(approx_quantiles_);
+        e->durations_us.Load(r);
         e->errors = r.U64();
       });
   heaviest_.resize(r.Count());
@@ -510,8 +514,8 @@ void PathSampler::Save(StateWriter& w) const {
   w.U64(capacity_);
   w.U64(seed_);
   w.U64(max_sections_);
-  WriteSamples(w, durations_);
-  duration_sketch_.Save(w);
+  w.Bool(approx_quantiles_);
+  durations_.Save(w);
   w.U64(members_.size());
   for (const auto& [key, member] : members_) {
     const auto& [id_hash, id, duration, sections, path_hash] = key;
@@ -530,12 +534,9 @@ void PathSampler::Load(StateReader& r) {
   if (r.U64() != capacity_ || r.U64() != seed_ || r.U64() != max_sections_) {
     r.Fail("path sample: another capacity, seed or budget");
   }
-  ReadSamples(r, &durations_);
-  duration_sketch_.Load(r);
-  if ((duration_sketch_.count() > 0 && !approx_quantiles_) ||
-      (!durations_.empty() && approx_quantiles_)) {
-    r.Fail("path sample: another kind of quantiles");
-  }
+  if (r.Bool() != approx_quantiles_) r.Fail("path sample: another kind of quantiles");
+  durations_ = Samples(approx_quantiles_);
+  durations_.Load(r);
   members_.clear();
   sections_ = 0;
   const size_t n = r.Count();

@@ -25,7 +25,7 @@ namespace trace_analyze::partial {
 
 // The version this build writes and reads; any change of the payload's
 // layout or meaning increments it.
-inline constexpr uint32_t kFormatVersion = 3;
+inline constexpr uint32_t kFormatVersion = 4;
 // The first bytes of every partial file.
 inline constexpr std::string_view kMagic{
     "\x89"

@@ -34,9 +34,9 @@ std::string Digest(const TraceAnalyzer& analyzer) {
   std::string out = fmt::format("traces {} critical {}\n", analyzer.profile().traces(),
                                 analyzer.profile().critical_path_us());
   for (const auto& [op, e] : analyzer.profile().by_operation()) {
-    out +=
-        fmt::format("{}/{} critical {} self {} spans {} per-trace {}\n", op.service, op.operation,
-                    e.critical_us, e.self_us, e.spans, fmt::join(e.per_trace_critical_us, ","));
+    out += fmt::format("{}/{} critical {} self {} spans {} per-trace {}\n", op.service,
+                       op.operation, e.critical_us, e.self_us, e.spans,
+                       fmt::join(e.per_trace_critical_us.values(), ","));
   }
   for (const HeavySpan& h : analyzer.profile().heaviest()) {
     out += fmt::format("heavy {} {} {}\n", h.trace_id, h.span_id, h.critical_us);

@@ -32,7 +32,7 @@ TEST(ProfileTest, SummarizeAttributesCriticalTimeToOperations) {
   EXPECT_EQ(p.by_service().at("db").critical_us, 30);
   EXPECT_EQ(p.by_service().at("cache").critical_us, 10);
   EXPECT_EQ(p.by_operation().at({"db", "query"}).spans, 1u);
-  EXPECT_EQ(p.by_root().at({"gw", "GET /"}).durations_us, (std::vector<int64_t>{100}));
+  EXPECT_EQ(p.by_root().at({"gw", "GET /"}).durations_us.values(), (std::vector<int64_t>{100}));
 }
 
 TEST(ProfileTest, ReportRanksAndComputesShares) {

@@ -51,11 +51,12 @@ std::string Digest(const analyzer::TraceAnalyzer& analyzer) {
   std::string out = fmt::format("traces {}\n", analyzer.profile().traces());
   for (const auto& [service, e] : analyzer.profile().by_service()) {
     out += fmt::format("service {} critical {} self {} spans {} per-trace {}\n", service,
-                       e.critical_us, e.self_us, e.spans, fmt::join(e.per_trace_critical_us, ","));
+                       e.critical_us, e.self_us, e.spans,
+                       fmt::join(e.per_trace_critical_us.values(), ","));
   }
   for (const auto& [root, e] : analyzer.profile().by_root()) {
     out += fmt::format("root {}/{} durations {}\n", root.service, root.operation,
-                       fmt::join(e.durations_us, ","));
+                       fmt::join(e.durations_us.values(), ","));
   }
   for (const analyzer::Finding& f : analyzer.findings().Build(analyzer.options().detectors)) {
     out += fmt::format("finding {} instances {} traces {} realistic {} optimistic {} examples {}\n",
