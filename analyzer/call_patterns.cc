@@ -8,6 +8,7 @@
 #include <map>
 #include <tuple>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/node_hash_map.h"
 #include "analyzer/parameterize.h"
 #include "analyzer/saturating.h"
@@ -229,6 +230,24 @@ class CallPatternState : public DetectorState {
 }  // namespace
 
 namespace internal {
+
+void KeepGroupsOfAtLeast(KeyedSpans& keyed, size_t min) {
+  if (min <= 1) return;
+  if (keyed.size() > kMaxCountedKeys) {
+    std::sort(keyed.begin(), keyed.end());
+    size_t kept = 0;
+    ForEachGroup(keyed, min, [&](size_t begin, size_t end) {
+      for (size_t k = begin; k < end; ++k) keyed[kept++] = keyed[k];
+    });
+    keyed.resize(kept);
+    return;
+  }
+  thread_local absl::flat_hash_map<uint64_t, uint32_t> counts;
+  counts.clear();  // frees a large table: reserve() allocates once per call
+  counts.reserve(keyed.size());
+  for (const auto& entry : keyed) ++counts[entry.first];
+  std::erase_if(keyed, [&](const auto& entry) { return counts.find(entry.first)->second < min; });
+}
 
 uint64_t PatternFingerprint(std::initializer_list<std::string_view> parts) {
   uint64_t h = kStableHashSeed;

@@ -108,6 +108,15 @@ inline uint64_t AddToKey(uint64_t h, std::string_view part) {
 // (the first part names the detector), hashed piece by piece.
 uint64_t PatternFingerprint(std::initializer_list<std::string_view> parts);
 
+// Drops the entries of `keyed` whose key has fewer than `min` entries; the
+// others stay, in no particular order. Most call texts of a trace carry a
+// unique value: counting keys in a hash table costs a fraction of sorting
+// them (a branch miss per comparison). Above kMaxCountedKeys entries they
+// are sorted instead, in place: a table for a million-span trace would cost
+// more memory than the trace's spans.
+inline constexpr size_t kMaxCountedKeys = size_t{1} << 16;
+void KeepGroupsOfAtLeast(KeyedSpans& keyed, size_t min);
+
 // Calls `fn(begin, end)` for each run of equal keys of at least `min` spans
 // in `keyed` (sorted).
 template <class Fn>

@@ -58,15 +58,13 @@ std::unique_ptr<Observation> RepeatedCallDetector::Observe(const DetectorContext
   for (SpanIndex i = 0; i < t.spans.size(); ++i) {
     if (ctx.calls[i].from_attribute()) keyed.emplace_back(AddToKey(0, ctx.calls[i].text()), i);
   }
-  std::sort(keyed.begin(), keyed.end());
+  KeepGroupsOfAtLeast(keyed, cfg.min_calls);
   std::vector<uint64_t>& identity = scratch.identity;
   identity.assign(t.spans.size(), 0);
-  // Marked in hash order, computed in span order: the spans and their
-  // attributes are read front to back, not at random (a big trace's spans
-  // do not fit in any cache).
-  ForEachGroup(keyed, cfg.min_calls, [&](size_t begin, size_t end) {
-    for (size_t k = begin; k < end; ++k) identity[keyed[k].second] = 1;
-  });
+  // Marked, then computed in span order: the spans and their attributes are
+  // read front to back, not at random (a big trace's spans do not fit in any
+  // cache).
+  for (const auto& [text_key, span] : keyed) identity[span] = 1;
   for (SpanIndex i = 0; i < t.spans.size(); ++i) {
     if (identity[i] == 0) continue;
     const Span& s = t.spans[i];
