@@ -2,15 +2,20 @@
 // compression and the trace format of its first unit), as JSON, without
 // decoding it. Tools that plan how to split inputs (trace-analyze-dask) ask
 // this instead of copying the rule (input/detect.h).
+#include <fmt/format.h>
+
+#include <iterator>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "formats/trace_format.h"
 #include "input/detect.h"
+#include "reports/escape.h"
 
 namespace trace_analyze::cli {
 namespace {
@@ -31,6 +36,14 @@ const char* CompressionName(input::Compression c) {
   return "none";
 }
 
+// Two lower-case hex digits per byte.
+std::string HexBytes(std::string_view bytes) {
+  std::string out;
+  out.reserve(2 * bytes.size());
+  for (unsigned char c : bytes) fmt::format_to(std::back_inserter(out), "{:02x}", c);
+  return out;
+}
+
 int Run(const SniffOptions& o, std::ostream& out, std::ostream& err) {
   Result<std::vector<input::DetectedInput>> detected = input::DetectInputs(o.inputs);
   if (!detected.ok()) {
@@ -39,11 +52,14 @@ int Run(const SniffOptions& o, std::ostream& out, std::ostream& err) {
   }
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   for (const input::DetectedInput& d : detected.value()) {
-    nlohmann::ordered_json entry = {{"path", d.path},
-                                    {"compression", CompressionName(d.compression)},
-                                    {"format", nullptr},
-                                    {"assembly", nullptr},
-                                    {"problem", nullptr}};
+    nlohmann::ordered_json entry = {{"path", d.path}};
+    // JSON text is UTF-8: a name that is not loses bytes in "path" (replaced
+    // by U+FFFD), so its bytes are given whole too.
+    if (reports::ToValidUtf8(d.path) != d.path) entry["pathBytes"] = HexBytes(d.path);
+    entry["compression"] = CompressionName(d.compression);
+    entry["format"] = nullptr;
+    entry["assembly"] = nullptr;
+    entry["problem"] = nullptr;
     if (d.format != formats::kNoFormat) {
       const formats::TraceFormat& f = formats::TraceFormats()[d.format];
       entry["format"] = f.name;
@@ -72,7 +88,8 @@ Command AddSniffCommand(CLI::App& app) {
 
 Prints {"inputs": [{"path", "compression", "format", "assembly", "problem"}]},
 one entry per file in the order analyze reads them (folders recursively, by
-path). "format" is the trace format of the file's first unit (by its first
+path). A path that is not valid UTF-8 has U+FFFD for its bad bytes in "path"
+and also "pathBytes": every byte of it, as two hex digits each. "format" is the trace format of the file's first unit (by its first
 deciding key, as the reader splits it; later units are not read): "Jaeger UI
 trace", "Jaeger span", "OTLP/JSON document", "Zipkin v2 span", "Zipkin v2 span
 list"; "assembly" is "whole-trace" (each unit one whole trace) or "spans" (spans

@@ -14,6 +14,7 @@ split from its start (it gives no trace wherever it is read), is whole.
 """
 
 import json
+import os
 import subprocess
 
 WHOLE = 'whole'
@@ -37,4 +38,12 @@ def classify(binary, inputs):
         raise InputError(message.removeprefix(_ERROR_PREFIX) or
                          f'{binary} sniff exited with {done.returncode}')
     entries = json.loads(done.stdout)['inputs']
-    return [(e['path'], SPANS if e['assembly'] == 'spans' else WHOLE) for e in entries]
+    return [(_path(e), SPANS if e['assembly'] == 'spans' else WHOLE) for e in entries]
+
+
+def _path(entry):
+    """The file's name as Python spells it: a name that is not UTF-8 comes as its
+    bytes ("pathBytes"), decoded the way os.listdir would (surrogate escapes)."""
+    if 'pathBytes' in entry:
+        return os.fsdecode(bytes.fromhex(entry['pathBytes']))
+    return entry['path']

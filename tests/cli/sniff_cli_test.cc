@@ -1,6 +1,7 @@
 // `trace-analyze sniff`: the reader's own view of each input (compression,
 // the first unit's trace format), which trace-analyze-dask asks for instead
 // of copying the rule.
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -76,6 +77,22 @@ TEST(SniffCliTest, NoTraceUnitAndProblemsAreNull) {
   EXPECT_TRUE(inputs[2]["assembly"].is_null());
   const CliRun missing = Tool({"sniff", (dir.path() / "missing.json").string()}, 2);
   EXPECT_THAT(missing.err, HasSubstr("missing.json: cannot open"));
+}
+
+TEST(SniffCliTest, ANameThatIsNotUtf8ComesWithItsBytes) {
+  TempDir dir;
+  // Latin-1 "é" (0xe9) then a stray continuation byte: not UTF-8.
+  const std::string bad = dir.File("caf\xe9-\x80.json", R"({"data":[]})");
+  const std::string good = dir.File("café.json", R"({"data":[]})");
+  const Json inputs = Json::parse(Tool({"sniff", bad, good}).out)["inputs"];
+  ASSERT_EQ(inputs.size(), 2u);
+  std::string hex;
+  for (unsigned char c : bad) hex += fmt::format("{:02x}", c);
+  EXPECT_EQ(inputs[0]["pathBytes"], hex);
+  EXPECT_EQ(inputs[0]["path"], (dir.path() / "caf\uFFFD-\uFFFD.json").string());
+  EXPECT_EQ(inputs[0]["format"], nullptr);
+  EXPECT_EQ(inputs[1]["path"], good);
+  EXPECT_FALSE(inputs[1].contains("pathBytes"));
 }
 
 }  // namespace

@@ -231,6 +231,16 @@ class PlanningTest(unittest.TestCase):
             with self.assertRaisesRegex(sniff.InputError, 'missing.json: cannot open'):
                 sniff.classify(BINARY, [os.path.join(folder, 'missing.json')])
 
+    def test_a_name_that_is_not_utf8_is_found_again(self):
+        with tempfile.TemporaryDirectory(prefix='ta-dask-sniff-') as folder:
+            name = os.fsdecode(b'caf\xe9.json')  # Latin-1: not UTF-8
+            with open(os.path.join(folder, name), 'w', encoding='utf-8') as f:
+                f.write('{"data":[]}')
+            [(path, kind)] = sniff.classify(BINARY, [folder])
+            self.assertEqual(path, os.path.join(folder, name))
+            self.assertTrue(os.path.exists(path))
+            self.assertEqual(kind, sniff.WHOLE)
+
     def test_groups_are_balanced_and_deterministic(self):
         groups = plan.group_by_size(['a', 'b', 'c', 'd', 'e'], [5, 1, 4, 2, 3], 2)
         self.assertEqual(groups, [['a', 'b', 'd'], ['c', 'e']])
