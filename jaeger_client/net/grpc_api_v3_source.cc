@@ -2,13 +2,11 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <utility>
 
 #include "formats/span_assembler.h"
 #include "jaeger_client/net/grpc_common.h"
 #include "jaeger_client/net/otlp_proto_convert.h"
-#include "jaeger_client/retry.h"
 
 namespace trace_analyze::jaeger_client::net {
 namespace {
@@ -31,39 +29,13 @@ std::string GrpcApiV3Source::Describe() const {
 }
 
 CallResult<std::vector<std::string>> GrpcApiV3Source::Services() {
-  return WithRetries<std::vector<std::string>>(
-      options_.retry, options_.log, [&]() -> CallResult<std::vector<std::string>> {
-        grpc::ClientContext context;
-        PrepareGrpcContext(options_, &context);
-        pb::GetServicesResponse response;
-        const grpc::Status status =
-            stub_->GetServices(&context, pb::GetServicesRequest(), &response);
-        if (!status.ok()) return GrpcError(status, Describe(), "GetServices", options_);
-        std::vector<std::string> out(response.services().begin(), response.services().end());
-        std::sort(out.begin(), out.end());
-        return out;
-      });
+  return FetchGrpcServices<pb::GetServicesRequest, pb::GetServicesResponse>(*stub_, options_,
+                                                                            Describe());
 }
 
 CallResult<std::vector<OperationInfo>> GrpcApiV3Source::Operations(const std::string& service) {
-  return WithRetries<std::vector<OperationInfo>>(
-      options_.retry, options_.log, [&]() -> CallResult<std::vector<OperationInfo>> {
-        grpc::ClientContext context;
-        PrepareGrpcContext(options_, &context);
-        pb::GetOperationsRequest request;
-        request.set_service(service);
-        pb::GetOperationsResponse response;
-        const grpc::Status status = stub_->GetOperations(&context, request, &response);
-        if (!status.ok()) return GrpcError(status, Describe(), "GetOperations", options_);
-        std::vector<OperationInfo> out;
-        for (const pb::Operation& op : response.operations()) {
-          out.push_back({op.name(), op.span_kind()});
-        }
-        std::sort(out.begin(), out.end(), [](const OperationInfo& a, const OperationInfo& b) {
-          return a.name != b.name ? a.name < b.name : a.span_kind < b.span_kind;
-        });
-        return out;
-      });
+  return FetchGrpcOperations<pb::GetOperationsRequest, pb::GetOperationsResponse>(
+      *stub_, service, options_, Describe());
 }
 
 CallResult<size_t> GrpcApiV3Source::Search(const SearchQuery& query,
@@ -97,12 +69,7 @@ CallStatus GrpcApiV3Source::GetTrace(const std::string& trace_id,
       channel_.get(), kGetTrace, request, &data,
       [&](formats::SpanAssembler* assembler) { AddOtlpTracesData(data, assembler); }, options_,
       Describe(), call, on_trace);
-  if (!n.ok()) return n.error();
-  if (n.value() == 0) {
-    return CallError{CallErrorKind::kNotFound,
-                     fmt::format("{}: {}: trace not found (empty stream)", Describe(), call)};
-  }
-  return CallOk();
+  return TraceFound(n, Describe(), call);
 }
 
 }  // namespace trace_analyze::jaeger_client::net

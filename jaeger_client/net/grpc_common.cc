@@ -277,6 +277,16 @@ CallResult<size_t> FetchGrpcTraces(grpc::Channel* channel, const char* method,
   return n;
 }
 
+CallStatus TraceFound(const CallResult<size_t>& n, std::string_view describe,
+                      std::string_view call) {
+  if (!n.ok()) return n.error();
+  if (n.value() == 0) {
+    return CallError{CallErrorKind::kNotFound,
+                     fmt::format("{}: {}: trace not found (empty stream)", describe, call)};
+  }
+  return CallOk();
+}
+
 void SetTimestamp(int64_t us, google::protobuf::Timestamp* out) {
   int64_t secs = us / 1000000;
   int64_t rem = us % 1000000;

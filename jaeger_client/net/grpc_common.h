@@ -7,6 +7,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -20,6 +21,8 @@
 #include "google/protobuf/timestamp.pb.h"
 #include "jaeger_client/call_result.h"
 #include "jaeger_client/client_options.h"
+#include "jaeger_client/query.h"
+#include "jaeger_client/retry.h"
 
 namespace trace_analyze::jaeger_client::net {
 
@@ -70,6 +73,58 @@ CallResult<size_t> FetchGrpcTraces(grpc::Channel* channel, const char* method,
                                    const std::function<void(formats::SpanAssembler*)>& stage,
                                    const ClientOptions& options, std::string_view describe,
                                    std::string_view call, const formats::TraceCallback& on_trace);
+// GetServices and GetOperations of either API, with retries: api_v2 and
+// api_v3 declare the same messages and methods, each in its own package.
+// Sorted; an api_v2 server that fills only the deprecated list of operation
+// names gets its names without span kinds.
+template <class Request, class Response, class Stub>
+CallResult<std::vector<std::string>> FetchGrpcServices(Stub& stub, const ClientOptions& options,
+                                                       const std::string& describe) {
+  return WithRetries<std::vector<std::string>>(
+      options.retry, options.log, [&]() -> CallResult<std::vector<std::string>> {
+        grpc::ClientContext context;
+        PrepareGrpcContext(options, &context);
+        Response response;
+        const grpc::Status status = stub.GetServices(&context, Request(), &response);
+        if (!status.ok()) return GrpcError(status, describe, "GetServices", options);
+        std::vector<std::string> out(response.services().begin(), response.services().end());
+        std::sort(out.begin(), out.end());
+        return out;
+      });
+}
+
+template <class Request, class Response, class Stub>
+CallResult<std::vector<OperationInfo>> FetchGrpcOperations(Stub& stub, const std::string& service,
+                                                           const ClientOptions& options,
+                                                           const std::string& describe) {
+  return WithRetries<std::vector<OperationInfo>>(
+      options.retry, options.log, [&]() -> CallResult<std::vector<OperationInfo>> {
+        grpc::ClientContext context;
+        PrepareGrpcContext(options, &context);
+        Request request;
+        request.set_service(service);
+        Response response;
+        const grpc::Status status = stub.GetOperations(&context, request, &response);
+        if (!status.ok()) return GrpcError(status, describe, "GetOperations", options);
+        std::vector<OperationInfo> out;
+        for (const auto& op : response.operations()) out.push_back({op.name(), op.span_kind()});
+        if constexpr (requires { response.operationnames(); }) {
+          if (out.empty()) {
+            for (const std::string& name : response.operationnames()) out.push_back({name, ""});
+          }
+        }
+        std::sort(out.begin(), out.end(), [](const OperationInfo& a, const OperationInfo& b) {
+          return a.name != b.name ? a.name < b.name : a.span_kind < b.span_kind;
+        });
+        return out;
+      });
+}
+
+// `n` traces fetched for GetTrace: none is kNotFound (a server answers an
+// unknown id with an empty stream).
+CallStatus TraceFound(const CallResult<size_t>& n, std::string_view describe,
+                      std::string_view call);
+
 // µs since the epoch as a Timestamp / Duration. Callers leave "unset" fields
 // absent: an explicit Timestamp{0,0} is 1970-01-01, a real bound (§3.4).
 void SetTimestamp(int64_t us, google::protobuf::Timestamp* out);
