@@ -29,6 +29,8 @@ struct OperationInfo {
   std::string span_kind;  // "server", "client", ... or "" when the server does not say
 
   bool operator==(const OperationInfo&) const = default;
+  // By name, then span kind: how every source lists them.
+  auto operator<=>(const OperationInfo&) const = default;
 };
 
 }  // namespace trace_analyze::jaeger_client

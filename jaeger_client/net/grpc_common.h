@@ -113,9 +113,7 @@ CallResult<std::vector<OperationInfo>> FetchGrpcOperations(Stub& stub, const std
             for (const std::string& name : response.operationnames()) out.push_back({name, ""});
           }
         }
-        std::sort(out.begin(), out.end(), [](const OperationInfo& a, const OperationInfo& b) {
-          return a.name != b.name ? a.name < b.name : a.span_kind < b.span_kind;
-        });
+        std::sort(out.begin(), out.end());
         return out;
       });
 }

@@ -119,6 +119,15 @@ CallError HttpApiBase::StatusError(const HttpResponse& response, std::string_vie
   return Fail(kind, call, what);
 }
 
+CallStatus HttpApiBase::ExpectJsonAnswer(const HttpResponse& response,
+                                         std::string_view call) const {
+  if (response.status != 200) return StatusError(response, call);
+  if (IsHtml(response)) {
+    return Fail(CallErrorKind::kNotServed, call, "got an HTML page instead of JSON");
+  }
+  return CallOk();
+}
+
 CallResult<size_t> HttpApiBase::DecodeTraces(const HttpResponse& response, std::string_view call,
                                              const formats::TraceCallback& on_trace,
                                              input::ReadStats* stats) const {

@@ -51,6 +51,10 @@ class HttpApiBase {
   // callers that know better handle 404 first).
   CallError StatusError(const HttpResponse& response, std::string_view call) const;
 
+  // OK for a 200 answer of `call` that is not an HTML page (which a UI
+  // serves for paths it does not know: kNotServed); else the error.
+  CallStatus ExpectJsonAnswer(const HttpResponse& response, std::string_view call) const;
+
   // Decodes a 200 trace body (any format the file reader knows), delivering
   // traces only once the whole body decoded. Returns the trace count.
   CallResult<size_t> DecodeTraces(const HttpResponse& response, std::string_view call,

@@ -32,10 +32,7 @@ CallResult<std::vector<std::string>> HttpApiV1Source::Services() {
   const std::string call = "GET " + path;
   CallResult<HttpResponse> r = Get(path);
   if (!r.ok()) return r.error();
-  if (r.value().status != 200) return StatusError(r.value(), call);
-  if (IsHtml(r.value())) {
-    return Fail(CallErrorKind::kNotServed, call, "got an HTML page instead of JSON");
-  }
+  if (CallStatus answer = ExpectJsonAnswer(r.value(), call); !answer.ok()) return answer.error();
   CallResult<nlohmann::json> data = EnvelopeData(r.value());
   if (!data.ok()) return Fail(data.error().kind, call, data.error().message);
   std::vector<std::string> out;
@@ -62,10 +59,7 @@ CallResult<std::vector<OperationInfo>> HttpApiV1Source::Operations(const std::st
     if (!r.ok()) return r.error();
     legacy = true;
   }
-  if (r.value().status != 200) return StatusError(r.value(), call);
-  if (IsHtml(r.value())) {
-    return Fail(CallErrorKind::kNotServed, call, "got an HTML page instead of JSON");
-  }
+  if (CallStatus answer = ExpectJsonAnswer(r.value(), call); !answer.ok()) return answer.error();
   CallResult<nlohmann::json> data = EnvelopeData(r.value());
   if (!data.ok()) return Fail(data.error().kind, call, data.error().message);
   std::vector<OperationInfo> out;
@@ -80,9 +74,7 @@ CallResult<std::vector<OperationInfo>> HttpApiV1Source::Operations(const std::st
       }
     }
   }
-  std::sort(out.begin(), out.end(), [](const OperationInfo& a, const OperationInfo& b) {
-    return a.name != b.name ? a.name < b.name : a.span_kind < b.span_kind;
-  });
+  std::sort(out.begin(), out.end());
   return out;
 }
 

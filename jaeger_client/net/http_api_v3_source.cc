@@ -35,10 +35,7 @@ CallResult<std::vector<std::string>> HttpApiV3Source::Services() {
   const std::string call = "GET " + path;
   CallResult<HttpResponse> r = Get(path);
   if (!r.ok()) return r.error();
-  if (r.value().status != 200) return StatusError(r.value(), call);
-  if (IsHtml(r.value())) {
-    return Fail(CallErrorKind::kNotServed, call, "got an HTML page instead of JSON");
-  }
+  if (CallStatus answer = ExpectJsonAnswer(r.value(), call); !answer.ok()) return answer.error();
   CallResult<nlohmann::json> doc = JsonObject(r.value());
   if (!doc.ok()) return Fail(doc.error().kind, call, doc.error().message);
   std::vector<std::string> out;
@@ -59,10 +56,7 @@ CallResult<std::vector<OperationInfo>> HttpApiV3Source::Operations(const std::st
   const std::string call = "GET " + path;
   CallResult<HttpResponse> r = Get(path);
   if (!r.ok()) return r.error();
-  if (r.value().status != 200) return StatusError(r.value(), call);
-  if (IsHtml(r.value())) {
-    return Fail(CallErrorKind::kNotServed, call, "got an HTML page instead of JSON");
-  }
+  if (CallStatus answer = ExpectJsonAnswer(r.value(), call); !answer.ok()) return answer.error();
   CallResult<nlohmann::json> doc = JsonObject(r.value());
   if (!doc.ok()) return Fail(doc.error().kind, call, doc.error().message);
   std::vector<OperationInfo> out;
@@ -74,9 +68,7 @@ CallResult<std::vector<OperationInfo>> HttpApiV3Source::Operations(const std::st
       out.push_back({op["name"].get<std::string>(), kind});
     }
   }
-  std::sort(out.begin(), out.end(), [](const OperationInfo& a, const OperationInfo& b) {
-    return a.name != b.name ? a.name < b.name : a.span_kind < b.span_kind;
-  });
+  std::sort(out.begin(), out.end());
   return out;
 }
 
