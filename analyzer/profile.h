@@ -74,8 +74,8 @@ TraceSummary Summarize(const Trace& trace, const CriticalPath& path, size_t max_
 
 class Profile {
  public:
-  // Per service or per operation.
-  // Entries are made in the Profile's mode (`sketched`: approx_quantiles).
+  // Per service or per operation; made in the Profile's mode (`sketched`:
+  // approx_quantiles), like RootEntry.
   struct Entry {
     explicit Entry(bool sketched = false) : per_trace_critical_us(sketched) {}
     int64_t critical_us = 0;

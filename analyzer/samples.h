@@ -30,7 +30,6 @@ class Samples {
   // `other` has the same mode.
   void Merge(const Samples& other);
 
-  bool sketched() const { return sketched_; }
   uint64_t count() const { return sketched_ ? sketch_.count() : values_.size(); }
   // Every value added, in order (exact mode; empty when sketched).
   const std::vector<int64_t>& values() const { return values_; }
