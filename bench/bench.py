@@ -59,7 +59,7 @@ def measure_all(commands, repeat):
             rss.append(r)
             cpus.append(c)
     return [{"name": name, "wall": statistics.median(walls), "cpu": statistics.median(cpus),
-             "rss": max(rss), "walls": walls}
+             "rss": max(rss), "walls": walls, "cpus": cpus}
             for (name, _), (walls, rss, cpus) in zip(commands, samples)]
 
 
@@ -163,6 +163,13 @@ def main():
     print("bottleneck detectors cost: %.2fx the analysis without them (target <= 1.5x); "
           "in CPU time (user + system): %.2fx" % (ours["wall"] / no_findings["wall"],
                                                   ours["cpu"] / no_findings["cpu"]))
+    # The two runs of one round follow each other: their ratio cancels a
+    # load that drifts over the benchmark, and its spread shows the noise.
+    paired = sorted(w / n for w, n in zip(ours["walls"], no_findings["walls"]))
+    paired_cpu = sorted(w / n for w, n in zip(ours["cpus"], no_findings["cpus"]))
+    print("  paired by round: wall %.2fx (%.2f-%.2f), CPU %.2fx (%.2f-%.2f) over %d rounds" % (
+        statistics.median(paired), paired[0], paired[-1], statistics.median(paired_cpu),
+        paired_cpu[0], paired_cpu[-1], len(paired)))
     if bare is not None:
         print("vs the bare single-threaded simdjson scan (load + visit every span's keys and "
               "values): %.2fx with detectors, %.2fx without" % (
