@@ -2,17 +2,14 @@
 // compression and the trace format of its first unit), as JSON, without
 // decoding it. Tools that plan how to split inputs (trace-analyze-dask) ask
 // this instead of copying the rule (input/detect.h).
-#include <fmt/format.h>
-
-#include <iterator>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "formats/span_assembler.h"
 #include "formats/trace_format.h"
 #include "input/detect.h"
 #include "reports/escape.h"
@@ -36,14 +33,6 @@ const char* CompressionName(input::Compression c) {
   return "none";
 }
 
-// Two lower-case hex digits per byte.
-std::string HexBytes(std::string_view bytes) {
-  std::string out;
-  out.reserve(2 * bytes.size());
-  for (unsigned char c : bytes) fmt::format_to(std::back_inserter(out), "{:02x}", c);
-  return out;
-}
-
 int Run(const SniffOptions& o, std::ostream& out, std::ostream& err) {
   Result<std::vector<input::DetectedInput>> detected = input::DetectInputs(o.inputs);
   if (!detected.ok()) {
@@ -55,7 +44,7 @@ int Run(const SniffOptions& o, std::ostream& out, std::ostream& err) {
     nlohmann::ordered_json entry = {{"path", d.path}};
     // JSON text is UTF-8: a name that is not loses bytes in "path" (replaced
     // by U+FFFD), so its bytes are given whole too.
-    if (reports::ToValidUtf8(d.path) != d.path) entry["pathBytes"] = HexBytes(d.path);
+    if (reports::ToValidUtf8(d.path) != d.path) entry["pathBytes"] = formats::BytesToHex(d.path);
     entry["compression"] = CompressionName(d.compression);
     entry["format"] = nullptr;
     entry["assembly"] = nullptr;
