@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "analyzer/model.h"
+#include "formats/bytes_equal.h"
 
 namespace trace_analyze::formats {
 
@@ -49,24 +50,6 @@ inline std::string_view RawKey(ondemand::field& field) {
 template <size_t N>
 inline bool KeyIs(std::string_view key, const char (&literal)[N]) {
   return key.size() == N - 1 && std::memcmp(key.data(), literal, N - 1) == 0;
-}
-
-// a == b for short runtime strings (ids, process keys) without a memcmp
-// call: 8 bytes at a time.
-inline bool BytesEqual(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  size_t i = 0;
-  for (; i + 8 <= a.size(); i += 8) {
-    uint64_t x;
-    uint64_t y;
-    std::memcpy(&x, a.data() + i, 8);
-    std::memcpy(&y, b.data() + i, 8);
-    if (x != y) return false;
-  }
-  for (; i < a.size(); ++i) {
-    if (a[i] != b[i]) return false;
-  }
-  return true;
 }
 
 // "array", "object", "number", "string", "boolean", "null".

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "analyzer/string_arena.h"
+#include "formats/bytes_equal.h"
 
 namespace trace_analyze::formats {
 
@@ -32,8 +33,7 @@ class ShortStrings {
   std::string_view Store(std::string_view s, analyzer::StringArena* arena) {
     if (s.empty() || s.size() > kMaxBytes) return arena->Store(s);
     Slot& slot = slots_[Index(s)];
-    if (slot.generation == generation_ && slot.text.size() == s.size() &&
-        std::memcmp(slot.text.data(), s.data(), s.size()) == 0) {
+    if (slot.generation == generation_ && BytesEqual(slot.text, s)) {
       return slot.text;
     }
     slot = {arena->Store(s), generation_};

@@ -3,8 +3,8 @@
 // real parsing): it lets us cut a multi-hundred-MB `{"data":[...]}` into
 // per-trace slices without parsing it. It tracks strings, escapes and the
 // bracket depth (a counter, so 100k nested '[' cost nothing), 64 bytes at a
-// time with AVX-512 or SSE2, whichever the CPU has. It does not validate: "[}" is "balanced";
-// simdjson rejects such slices later.
+// time with AVX-512, AVX2 or SSE2, the widest the CPU has. It does not validate: "[}" is
+// "balanced"; simdjson rejects such slices later.
 #ifndef TRACE_ANALYZE_INPUT_INTERNAL_VALUE_SCANNER_H_
 #define TRACE_ANALYZE_INPUT_INTERNAL_VALUE_SCANNER_H_
 
@@ -31,10 +31,14 @@ class ValueScanner {
 
   bool IsScalar() const { return mode_ == Mode::kScalar; }
 
-  // Containers are scanned with AVX-512 (and PCLMUL for the string masks)
-  // when the CPU has them, which is the default. Returns whether the wide
-  // kernel is now in use; `false` forces the baseline (for tests).
-  bool UseWideKernel(bool enable);
+  // How containers are scanned: 64 bytes per step with SSE2 (every x86-64),
+  // AVX2 or AVX-512 (both with PCLMUL and POPCNT for the string masks).
+  enum class Kernel : uint8_t { kBaseline, kAvx2, kAvx512 };
+  // The widest kernel this CPU runs: every scanner's default.
+  static Kernel BestKernel();
+  // Scans with `kernel` from now on (for tests and benchmarks); false, and
+  // nothing changes, when the CPU lacks it.
+  bool UseKernel(Kernel kernel);
 
  private:
   enum class Mode : uint8_t { kContainer, kString, kScalar };
@@ -48,7 +52,7 @@ class ValueScanner {
   int64_t depth_ = 0;            // open brackets, container mode
   uint64_t in_string_ = 0;       // all-ones when the previous block ended inside a string
   bool escape_pending_ = false;  // the previous byte was an unescaped backslash
-  bool use_wide_kernel_ = UseWideKernel(true);
+  Kernel kernel_ = BestKernel();
 };
 
 // Length of the JSON value that starts at json[0] (not whitespace), or

@@ -6,13 +6,25 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "input/sniff.h"
 
 namespace trace_analyze::input {
 namespace {
 
-constexpr size_t kNotFound = input::internal::ValueScanner::kNotFound;
+using input::internal::ValueScanner;
+constexpr size_t kNotFound = ValueScanner::kNotFound;
+
+// The kernels this CPU runs, narrowest first.
+std::vector<ValueScanner::Kernel> AvailableKernels() {
+  std::vector<ValueScanner::Kernel> kernels;
+  for (const auto kernel : {ValueScanner::Kernel::kBaseline, ValueScanner::Kernel::kAvx2,
+                            ValueScanner::Kernel::kAvx512}) {
+    if (ValueScanner().UseKernel(kernel)) kernels.push_back(kernel);
+  }
+  return kernels;
+}
 
 TEST(FindValueEndTest, FindsTheEndOfContainersStringsAndScalars) {
   EXPECT_EQ(input::internal::FindValueEnd(R"({"a":[1,2]},{"b":2})"), 11u);
@@ -48,9 +60,9 @@ TEST(FindValueEndTest, HandlesDeepNestingWithoutRecursion) {
 // whatever the piece size: strings, escapes and 64-byte blocks straddle the
 // boundaries.
 // Scans `input` in pieces of `piece` bytes; the end of the value or kNotFound.
-size_t ScanInPieces(std::string_view input, size_t piece, bool wide) {
-  input::internal::ValueScanner scanner;
-  scanner.UseWideKernel(wide);
+size_t ScanInPieces(std::string_view input, size_t piece, ValueScanner::Kernel kernel) {
+  ValueScanner scanner;
+  EXPECT_TRUE(scanner.UseKernel(kernel));
   scanner.Start(input[0]);
   for (size_t from = 0; from < input.size(); from += piece) {
     const size_t n = std::min(piece, input.size() - from);
@@ -70,18 +82,20 @@ TEST(ValueScannerTest, ChunkedScanningMatchesWholeScanning) {
   const size_t whole = input::internal::FindValueEnd(input);
   ASSERT_EQ(whole, json.size());
   for (size_t piece = 1; piece <= 130; ++piece) {
-    for (const bool wide : {false, true}) {
-      EXPECT_EQ(ScanInPieces(input, piece, wide), whole) << "piece size " << piece;
+    for (const ValueScanner::Kernel kernel : AvailableKernels()) {
+      EXPECT_EQ(ScanInPieces(input, piece, kernel), whole)
+          << "piece size " << piece << " kernel " << static_cast<int>(kernel);
     }
   }
 }
 
-// The AVX-512 kernel (used where the CPU has it) must agree with the baseline
-// on every input: random mixes of quotes, backslashes and brackets, scanned
-// in random pieces, so that escapes, strings and depth cross block edges.
-TEST(ValueScannerTest, WideKernelAgreesWithTheBaseline) {
-  if (!input::internal::ValueScanner().UseWideKernel(true))
-    GTEST_SKIP() << "no AVX-512 on this CPU";
+// The wide kernels (AVX2, AVX-512: each tested where the CPU has it) must
+// agree with the baseline on every input: random mixes of quotes,
+// backslashes and brackets, scanned in random pieces, so that escapes,
+// strings and depth cross block edges.
+TEST(ValueScannerTest, WideKernelsAgreeWithTheBaseline) {
+  const std::vector<ValueScanner::Kernel> kernels = AvailableKernels();
+  if (kernels.size() == 1) GTEST_SKIP() << "neither AVX2 nor AVX-512 on this CPU";
   std::mt19937 rng(20261123);
   const std::string alphabet = R"(""\[]{}{}ab ,:)";
   size_t found = 0;
@@ -90,13 +104,20 @@ TEST(ValueScannerTest, WideKernelAgreesWithTheBaseline) {
     const size_t size = 1 + rng() % 400;
     for (size_t i = 0; i < size; ++i) input += alphabet[rng() % alphabet.size()];
     const size_t piece = 1 + rng() % 150;
-    const size_t baseline = ScanInPieces(input, piece, false);
-    ASSERT_EQ(ScanInPieces(input, piece, true), baseline)
-        << "input " << input << " piece " << piece;
+    const size_t baseline = ScanInPieces(input, piece, ValueScanner::Kernel::kBaseline);
+    for (size_t k = 1; k < kernels.size(); ++k) {
+      ASSERT_EQ(ScanInPieces(input, piece, kernels[k]), baseline)
+          << "input " << input << " piece " << piece << " kernel " << static_cast<int>(kernels[k]);
+    }
     found += baseline != kNotFound;
   }
   EXPECT_GT(found, 300u);  // both outcomes are exercised
   EXPECT_LT(found, 2700u);
+}
+
+TEST(ValueScannerTest, TheDefaultIsTheWidestKernelTheCpuHas) {
+  EXPECT_EQ(ValueScanner::BestKernel(), AvailableKernels().back());
+  EXPECT_TRUE(ValueScanner().UseKernel(ValueScanner::Kernel::kBaseline));
 }
 
 TEST(ClassifyValueTest, RecognisesEachShapeByItsKeys) {
