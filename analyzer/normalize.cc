@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "analyzer/bytes_equal.h"
+
 namespace trace_analyze::analyzer {
 namespace {
 
@@ -44,7 +46,8 @@ class SpanIdTable {
     for (size_t pos = h & mask_;; pos = (pos + 1) & mask_) {
       const Slot& s = slots_[pos];
       if (s.index == kNoSpan) return kNoSpan;
-      if (s.hash == static_cast<uint32_t>(h) && spans_[s.index].span_id == id) return s.index;
+      if (s.hash == static_cast<uint32_t>(h) && BytesEqual(spans_[s.index].span_id, id))
+        return s.index;
     }
   }
 
@@ -66,7 +69,8 @@ class SpanIdTable {
         ++size_;
         return i;
       }
-      if (s.hash == static_cast<uint32_t>(h) && spans_[s.index].span_id == id) return s.index;
+      if (s.hash == static_cast<uint32_t>(h) && BytesEqual(spans_[s.index].span_id, id))
+        return s.index;
     }
   }
 
@@ -234,7 +238,7 @@ void ResolveParents(Trace& trace, const SpanIdTable& table) {
       // A reference without a trace id is taken to be same-trace (Jaeger UI
       // compares the reference's traceID with the span's, and both are absent
       // in hand-written files).
-      const bool same_trace = r.trace_id.empty() || r.trace_id == trace.trace_id;
+      const bool same_trace = r.trace_id.empty() || BytesEqual(r.trace_id, trace.trace_id);
       if (!same_trace) ++cross_trace;
       const SpanIndex target = table.Find(r.span_id);
       // Tree parent: the trace id is deliberately not checked (Jaeger UI §1.1).

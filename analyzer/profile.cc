@@ -8,6 +8,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "analyzer/name_memo.h"
 #include "analyzer/parameterize.h"
 #include "analyzer/saturating.h"
 
@@ -148,6 +149,31 @@ typename Map::mapped_type& FindOrAdd(Map& map, const OpName& name, bool sketched
   return it->second;
 }
 
+// FindOrAdd for names visited in the map's order: the search starts at
+// `*from` (the place after the previous name's on return) and walks a few
+// entries before it falls back to a search of the whole map. Correct from
+// any `*from` (emplace_hint finds an existing key wherever the hint is);
+// fast when names come in the map's order.
+// A trace's operations are a dense subset of those seen before, so most
+// lookups take one or two comparisons instead of log2(size).
+template <class Map>
+typename Map::mapped_type& FindOrAddFrom(Map& map, typename Map::iterator* from, const OpName& name,
+                                         bool sketched) {
+  constexpr int kWalk = 4;
+  auto it = *from;
+  for (int step = 0; it != map.end() && map.key_comp()(it->first, name); ++it) {
+    if (++step > kWalk) {
+      it = map.lower_bound(name);
+      break;
+    }
+  }
+  if (it == map.end() || map.key_comp()(name, it->first)) {
+    it = map.emplace_hint(it, name, typename Map::mapped_type(sketched));
+  }
+  *from = std::next(it);
+  return it->second;
+}
+
 }  // namespace
 
 bool HeavySpan::RanksBefore(const HeavySpan& o) const {
@@ -176,9 +202,11 @@ TraceSummary Summarize(const Trace& trace, const CriticalPath& path, size_t max_
   const std::vector<int64_t> self = SelfTimePerSpan(trace);
 
   // Group spans by (service, operation) in a small open-addressing table: one
-  // hash and one probe per span, no sort of all the spans (a trace can hold a
-  // million); then order the few groups by name. A slot matches only when the
-  // names are equal, so a hash collision never merges two operations.
+  // hash and one probe per distinct name (spans of one operation mostly share
+  // their strings' addresses: NameMemo), no sort of all the spans (a trace
+  // can hold a million); then order the few groups by name. A slot matches
+  // only when the names are equal, so a hash collision never merges two
+  // operations.
   struct Group {
     std::string_view service, operation;
     int64_t critical_us = 0, self_us = 0;
@@ -191,32 +219,19 @@ TraceSummary Summarize(const Trace& trace, const CriticalPath& path, size_t max_
   std::vector<Group> groups;
   std::vector<Slot> table(64);
   const std::hash<std::string_view> hasher;
-  // Spans of one process share their service's bytes: each run of spans with
-  // the same service view hashes it once.
-  std::string_view last_service;
-  size_t service_hash = hasher(last_service);
-  for (SpanIndex i = 0; i < trace.spans.size(); ++i) {
-    const Span& span = trace.spans[i];
-    s.error = s.error || span.error;
-    if (span.service.data() != last_service.data() || span.service.size() != last_service.size()) {
-      last_service = span.service;
-      service_hash = hasher(last_service);
-    }
-    const size_t h = hasher(span.operation) ^ (service_hash * 0x9e3779b97f4a7c15ULL);
+  const auto group_of = [&](const Span& span) -> uint32_t {
+    const size_t h = hasher(span.operation) ^ (hasher(span.service) * 0x9e3779b97f4a7c15ULL);
     const size_t mask = table.size() - 1;
     size_t k = h & mask;
     for (; table[k].group != UINT32_MAX; k = (k + 1) & mask) {
       const Group& g = groups[table[k].group];
-      if (table[k].hash == h && g.service == span.service && g.operation == span.operation) break;
+      if (table[k].hash == h && g.service == span.service && g.operation == span.operation) {
+        return table[k].group;
+      }
     }
-    if (table[k].group == UINT32_MAX) {
-      table[k] = {h, static_cast<uint32_t>(groups.size())};
-      groups.push_back({span.service, span.operation});
-    }
-    Group& g = groups[table[k].group];
-    g.critical_us = SatAdd(g.critical_us, critical[i]);
-    g.self_us = SatAdd(g.self_us, self[i]);
-    ++g.spans;
+    const auto index = static_cast<uint32_t>(groups.size());
+    table[k] = {h, index};
+    groups.push_back({span.service, span.operation});
     if (groups.size() * 2 > table.size()) {  // keep the table at most half full
       std::vector<Slot> bigger(table.size() * 2);
       for (const Slot& slot : table) {
@@ -227,6 +242,17 @@ TraceSummary Summarize(const Trace& trace, const CriticalPath& path, size_t max_
       }
       table.swap(bigger);
     }
+    return index;
+  };
+  thread_local NameMemo<uint32_t> memo;
+  memo.Clear();
+  for (SpanIndex i = 0; i < trace.spans.size(); ++i) {
+    const Span& span = trace.spans[i];
+    s.error = s.error || span.error;
+    Group& g = groups[memo.Get(span.service, span.operation, [&] { return group_of(span); })];
+    g.critical_us = SatAdd(g.critical_us, critical[i]);
+    g.self_us = SatAdd(g.self_us, self[i]);
+    ++g.spans;
   }
   std::sort(groups.begin(), groups.end(), [](const Group& a, const Group& b) {
     return std::tie(a.service, a.operation) < std::tie(b.service, b.operation);
@@ -268,7 +294,9 @@ void Profile::Add(const TraceSummary& summary) {
   critical_path_us_ = SatAdd(critical_path_us_, summary.critical_path_us);
   quality_.Merge(summary.quality);
 
-  // ops are sorted by service, so each service's ops are contiguous.
+  // ops are sorted by service, so each service's ops are contiguous, and in
+  // by_operation_'s order.
+  auto from = by_operation_.begin();
   for (size_t i = 0; i < summary.ops.size();) {
     const std::string& service = summary.ops[i].name.service;
     int64_t service_critical_us = 0;
@@ -276,8 +304,8 @@ void Profile::Add(const TraceSummary& summary) {
     uint64_t service_spans = 0;
     for (; i < summary.ops.size() && summary.ops[i].name.service == service; ++i) {
       const TraceSummary::Op& op = summary.ops[i];
-      AddTraceSample(FindOrAdd(by_operation_, op.name, approx_quantiles_), op.critical_us,
-                     op.self_us, op.spans);
+      AddTraceSample(FindOrAddFrom(by_operation_, &from, op.name, approx_quantiles_),
+                     op.critical_us, op.self_us, op.spans);
       service_critical_us = SatAdd(service_critical_us, op.critical_us);
       service_self_us = SatAdd(service_self_us, op.self_us);
       service_spans += op.spans;

@@ -12,10 +12,12 @@
 #include <string>
 #include <string_view>
 
+#include "analyzer/bytes_equal.h"
 #include "analyzer/model.h"
-#include "formats/bytes_equal.h"
 
 namespace trace_analyze::formats {
+
+using analyzer::BytesEqual;
 
 namespace ondemand = simdjson::ondemand;
 

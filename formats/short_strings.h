@@ -12,10 +12,12 @@
 #include <cstring>
 #include <string_view>
 
+#include "analyzer/bytes_equal.h"
 #include "analyzer/string_arena.h"
-#include "formats/bytes_equal.h"
 
 namespace trace_analyze::formats {
+
+using analyzer::BytesEqual;
 
 class ShortStrings {
  public:

@@ -1,14 +1,14 @@
 // BytesEqual: a == b for short runtime strings (ids, process keys, attribute
 // keys and values), inlined: string_view's operator== and memcmp are library
 // calls, which cost more than the comparison itself at these sizes.
-#ifndef TRACE_ANALYZE_FORMATS_BYTES_EQUAL_H_
-#define TRACE_ANALYZE_FORMATS_BYTES_EQUAL_H_
+#ifndef TRACE_ANALYZE_ANALYZER_BYTES_EQUAL_H_
+#define TRACE_ANALYZE_ANALYZER_BYTES_EQUAL_H_
 
 #include <cstdint>
 #include <cstring>
 #include <string_view>
 
-namespace trace_analyze::formats {
+namespace trace_analyze::analyzer {
 
 namespace bytes_internal {
 template <class T>
@@ -41,6 +41,6 @@ inline bool BytesEqual(std::string_view a, std::string_view b) {
   return p[0] == q[0] && p[n / 2] == q[n / 2] && p[n - 1] == q[n - 1];
 }
 
-}  // namespace trace_analyze::formats
+}  // namespace trace_analyze::analyzer
 
-#endif  // TRACE_ANALYZE_FORMATS_BYTES_EQUAL_H_
+#endif  // TRACE_ANALYZE_ANALYZER_BYTES_EQUAL_H_

@@ -1,10 +1,10 @@
-#include "formats/bytes_equal.h"
+#include "analyzer/bytes_equal.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace trace_analyze::formats {
+namespace trace_analyze::analyzer {
 namespace {
 
 // Every length the word and half-word paths split at, a difference at every
@@ -26,4 +26,4 @@ TEST(BytesEqualTest, AgreesWithStringEqualityAtEveryLengthAndPosition) {
 }
 
 }  // namespace
-}  // namespace trace_analyze::formats
+}  // namespace trace_analyze::analyzer
