@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -71,9 +73,8 @@ class BatchQueue {
 
 // A claim is a run of units decoded together by one thread: up to this many
 // Jaeger trace units, or this many bytes of them (at least one unit), so that
-// small traces do not pay a thread hand-off each and big ones balance well.
-// Each claim waits for its turn to commit: half a batch per claim keeps those
-// waits rare (docs/performance.md, "Claim size").
+// small traces do not pay a thread hand-off each and big ones balance well
+// (docs/performance.md, "Claim size").
 constexpr size_t kMaxClaimUnits = 128;
 constexpr size_t kClaimBytes = size_t{1} << 20;
 
@@ -85,10 +86,16 @@ constexpr size_t kClaimBytes = size_t{1} << 20;
 // claimed only by the calling thread and decoded in turn. So the decoder's
 // callback and shared state see exactly the serial sequence of calls, one at
 // a time, whatever the number of lanes.
+//
+// A decoded claim does not wait for its turn: it is left ready (in one of
+// its lane's two slot sets) and committed by whichever thread commits the
+// claim before it, while its lane decodes its next claim. Only a lane whose
+// two sets both wait for their turn stops; so a lane that finished early
+// keeps working instead of idling until a slower lane's claim is committed.
 class LaneDecoder {
  public:
   LaneDecoder(BatchQueue* queue, BatchPool* pool, UnitDecoder* decoder)
-      : queue_(queue), pool_(pool), decoder_(decoder) {}
+      : queue_(queue), pool_(pool), decoder_(decoder), sets_busy_(decoder->lanes()) {}
 
   // Decodes everything; returns the first failed commit's status (the rest of
   // the input is then dropped and the queue cancelled).
@@ -105,6 +112,7 @@ class LaneDecoder {
     }
     for (Active& a : active_) pool_->Release(std::move(a.batch));
     active_.clear();
+    ready_.clear();
     return status_;
   }
 
@@ -121,7 +129,10 @@ class LaneDecoder {
     size_t count = 0;
     uint64_t seq = 0;  // of the first unit
     bool ahead = false;
+    size_t lane = 0;  // whose slot set `set` holds the decoded units (ahead)
+    size_t set = 0;
   };
+  static constexpr size_t kNoSet = 2;
 
   // The batch holding the next unclaimed unit, or null. Requires mu_.
   Active* NextUnclaimed() {
@@ -131,46 +142,55 @@ class LaneDecoder {
     return nullptr;
   }
 
-  // Whether a helper could claim now. Requires mu_.
-  bool HelperCanClaim() {
-    if (stop_) return true;
-    Active* a = NextUnclaimed();
-    if (a == nullptr) return input_done_;
-    return UnitDecoder::CanDecodeAhead(a->batch->units[a->claimed]);
+  // A slot set of `lane` not holding a claim, or kNoSet. Requires mu_.
+  size_t FreeSet(size_t lane) const {
+    for (size_t set = 0; set < kNoSet; ++set) {
+      if (!sets_busy_[lane][set]) return set;
+    }
+    return kNoSet;
   }
 
   // Claims the next run of units; false when there are none left (or after
-  // a failure). Only the main thread pops batches off the queue.
-  bool ClaimNext(bool main, Claim* claim) {
+  // a failure). Any thread pops the next batch off the queue when every unit
+  // is claimed; only the main thread claims units that cannot be decoded
+  // ahead, and a claim to decode ahead needs a free slot set of the
+  // claiming lane.
+  bool ClaimNext(bool main, size_t lane, Claim* claim) {
     std::unique_lock lock(mu_);
     for (;;) {
       if (stop_) return false;
       Active* a = NextUnclaimed();
-      if (a == nullptr && main) {
-        if (input_done_) return false;
+      if (a == nullptr && !input_done_ && !popping_) {
+        // One thread at a time pops, so batches join active_ in input order.
+        popping_ = true;
         lock.unlock();
         std::unique_ptr<Batch> batch = queue_->Pop();
         lock.lock();
+        popping_ = false;
         if (batch == nullptr || stop_) {
           if (batch != nullptr) pool_->Release(std::move(batch));
           input_done_ = true;
-          if (helpers_waiting_ > 0) work_.notify_all();
+          changed_.notify_all();
           return false;
         }
         if (batch->units.empty()) {
           pool_->Release(std::move(batch));
+          changed_.notify_all();  // another thread may pop now
           continue;
         }
         const size_t n = batch->units.size();
         active_.push_back({std::move(batch), 0, 0, next_seq_});
         next_seq_ += n;
+        changed_.notify_all();
         continue;
       }
       if (a != nullptr) {
         const std::vector<Unit>& units = a->batch->units;
         const bool ahead = UnitDecoder::CanDecodeAhead(units[a->claimed]);
-        if (ahead || main) {
-          *claim = {a->batch.get(), a->claimed, 0, a->first_seq + a->claimed, ahead};
+        const size_t set = ahead ? FreeSet(lane) : kNoSet;
+        if ((ahead && set != kNoSet) || (!ahead && main)) {
+          *claim = {a->batch.get(), a->claimed, 0, a->first_seq + a->claimed, ahead, lane, set};
+          if (ahead) sets_busy_[lane][set] = true;
           size_t bytes = 0;
           do {
             bytes += units[a->claimed].end - units[a->claimed].begin;
@@ -178,16 +198,15 @@ class LaneDecoder {
             ++claim->count;
           } while (ahead && a->claimed < units.size() && claim->count < kMaxClaimUnits &&
                    bytes < kClaimBytes && UnitDecoder::CanDecodeAhead(units[a->claimed]));
-          // Whoever claims wakes the next waiting helper while work is left.
-          if (helpers_waiting_ > 0 && HelperCanClaim()) work_.notify_one();
+          changed_.notify_all();  // the next claim may be another thread's
           return true;
         }
       } else if (input_done_) {
         return false;
       }
-      ++helpers_waiting_;
-      work_.wait(lock, [&] { return HelperCanClaim(); });
-      --helpers_waiting_;
+      // Nothing this thread may claim yet: commit what is ready meanwhile
+      // (its own sets free up so), else wait for a change.
+      if (!CommitReady(lock)) changed_.wait(lock);
     }
   }
 
@@ -196,38 +215,76 @@ class LaneDecoder {
   void Work(bool main, size_t lane_index) {
     UnitDecoder::Lane* lane = decoder_->lane(lane_index);
     Claim claim;
-    while (ClaimNext(main, &claim)) {
+    while (ClaimNext(main, lane_index, &claim)) {
       if (claim.ahead) {
-        if (lane->slots.size() < claim.count) lane->slots.resize(claim.count);
+        std::vector<UnitDecoder::Decoded>& slots = lane->slot_sets[claim.set];
+        if (slots.size() < claim.count) slots.resize(claim.count);
         for (size_t i = 0; i < claim.count; ++i) {
           UnitDecoder::DecodeAhead(*claim.batch, claim.batch->units[claim.first + i], lane,
-                                   &lane->slots[i]);
-          decoder_->PrepareAhead(lane_index, &lane->slots[i]);
+                                   &slots[i]);
+          decoder_->PrepareAhead(lane_index, &slots[i]);
         }
+        std::unique_lock lock(mu_);
+        ready_.emplace(claim.seq, claim);
+        CommitReady(lock);
+      } else if (!CommitInTurn(claim)) {
+        return;
       }
-      if (!Commit(claim, lane)) return;
     }
   }
 
-  // Waits for the claim's turn and commits its units; false after a failure.
-  bool Commit(const Claim& claim, UnitDecoder::Lane* lane) {
-    {
-      std::unique_lock lock(mu_);
-      if (!stop_ && next_commit_ != claim.seq) {
-        ++turn_waiters_;
-        turn_.wait(lock, [&] { return stop_ || next_commit_ == claim.seq; });
-        --turn_waiters_;
+  // Commits the ready claims from next_commit_ on, in order, unless another
+  // thread is committing: every thread that ends a commit calls this again,
+  // so a claim left ready is never forgotten. Returns whether it committed
+  // any. Requires `lock` on mu_; releases it while committing.
+  bool CommitReady(std::unique_lock<std::mutex>& lock) {
+    bool any = false;
+    for (auto it = ready_.find(next_commit_); !committing_ && !stop_ && it != ready_.end();
+         it = ready_.find(next_commit_)) {
+      const Claim claim = it->second;
+      ready_.erase(it);
+      committing_ = true;
+      lock.unlock();
+      std::vector<UnitDecoder::Decoded>& slots = decoder_->lane(claim.lane)->slot_sets[claim.set];
+      Status status = OkStatus();
+      for (size_t i = 0; i < claim.count && status.ok(); ++i) {
+        status =
+            decoder_->CommitAhead(*claim.batch, claim.batch->units[claim.first + i], &slots[i]);
       }
-      if (stop_) return false;
+      lock.lock();
+      sets_busy_[claim.lane][claim.set] = false;
+      Committed(claim, std::move(status));
+      any = true;
     }
-    // Our turn: the other thread cannot commit until next_commit_ moves on.
+    return any;
+  }
+
+  // Waits for the turn of `claim` (not decoded ahead: the main thread's),
+  // committing ready claims before it meanwhile, and decodes its units in
+  // turn; false after a failure.
+  bool CommitInTurn(const Claim& claim) {
+    std::unique_lock lock(mu_);
+    while (!stop_ && (committing_ || next_commit_ != claim.seq)) {
+      if (!CommitReady(lock)) changed_.wait(lock);
+    }
+    if (stop_) return false;
+    committing_ = true;
+    lock.unlock();
     Status status = OkStatus();
     for (size_t i = 0; i < claim.count && status.ok(); ++i) {
-      const Unit& unit = claim.batch->units[claim.first + i];
-      status = claim.ahead ? decoder_->CommitAhead(*claim.batch, unit, &lane->slots[i])
-                           : decoder_->DecodeUnit(*claim.batch, unit);
+      status = decoder_->DecodeUnit(*claim.batch, claim.batch->units[claim.first + i]);
     }
-    std::lock_guard lock(mu_);
+    lock.lock();
+    Committed(claim, std::move(status));
+    // Claims made ready meanwhile found the commit taken: commit them now.
+    CommitReady(lock);
+    return !stop_;
+  }
+
+  // Records that `claim` was committed with `status`. Requires mu_ and
+  // committing_ (cleared).
+  void Committed(const Claim& claim, Status status) {
+    committing_ = false;
     next_commit_ += claim.count;
     Active& front = active_.front();  // commits go in order: the claim is in it
     front.committed += claim.count;
@@ -238,27 +295,28 @@ class LaneDecoder {
     if (!status.ok()) {
       status_ = std::move(status);
       stop_ = true;
-      work_.notify_all();
-      turn_.notify_all();
-      return false;
     }
-    if (turn_waiters_ > 0) turn_.notify_all();
-    return true;
+    changed_.notify_all();
   }
 
   BatchQueue* queue_;
   BatchPool* pool_;
   UnitDecoder* decoder_;
   std::mutex mu_;
-  std::condition_variable work_;  // helpers wait for a unit they may claim
-  std::condition_variable turn_;  // a thread waits for its claim's turn to commit
-  std::deque<Active> active_;     // popped batches not fully committed, in order
-  uint64_t next_seq_ = 0;         // sequence number of the next popped batch's first unit
-  uint64_t next_commit_ = 0;      // sequence number of the next unit to commit
-  int turn_waiters_ = 0;
-  int helpers_waiting_ = 0;
-  bool input_done_ = false;  // the queue is drained (or abandoned)
-  bool stop_ = false;        // a commit failed: status_
+  // Any change a waiting thread may wait for: a batch, a claim, a commit, the
+  // end of the input, a failure.
+  std::condition_variable changed_;
+  std::deque<Active> active_;  // popped batches not fully committed, in order
+  // Claims decoded ahead and waiting for their turn, by sequence number.
+  std::map<uint64_t, Claim> ready_;
+  // Per lane, whether each of its slot sets holds a claim (decoding or ready).
+  std::vector<std::array<bool, kNoSet>> sets_busy_;
+  uint64_t next_seq_ = 0;     // sequence number of the next popped batch's first unit
+  uint64_t next_commit_ = 0;  // sequence number of the next unit to commit
+  bool committing_ = false;   // a thread is committing (the decoder's serial side)
+  bool popping_ = false;      // a thread is popping the next batch
+  bool input_done_ = false;   // the queue is drained (or abandoned)
+  bool stop_ = false;         // a commit failed: status_
   Status status_ = OkStatus();
 };
 

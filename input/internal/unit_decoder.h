@@ -73,8 +73,10 @@ class UnitDecoder {
   };
   struct Lane {
     simdjson::ondemand::parser parser;
-    PaddedBuffer scratch;        // a piece of a streamed trace made a JSON document
-    std::vector<Decoded> slots;  // for the lane's user; kept warm across inputs
+    PaddedBuffer scratch;  // a piece of a streamed trace made a JSON document
+    // For the lane's user: two claims in flight (one decoding, one waiting
+    // for its turn to commit); kept warm across inputs.
+    std::array<std::vector<Decoded>, 2> slot_sets;
 
     // The lane's decoder of `format`, made on first use.
     formats::FormatDecoder& decoder(formats::FormatId format);
