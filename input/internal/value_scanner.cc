@@ -179,11 +179,26 @@ size_t ScanBaseline(const char* data, size_t n, int64_t* depth, uint64_t* in_str
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
+#define TA_CARRYLESS_TARGET __attribute__((target("pclmul,popcnt")))
 #define TA_AVX512_TARGET __attribute__((target("avx512f,avx512bw,pclmul,popcnt")))
+#define TA_AVX2_TARGET __attribute__((target("avx2,pclmul,popcnt")))
 
-// One 64-byte load and four compares into masks; the prefix XOR is a
-// carry-less multiplication by all-ones.
-struct Avx512Kernel {
+// What the wide kernels share: the prefix XOR as a carry-less
+// multiplication by all-ones, and a hardware popcount. (A function may
+// inline these: its target includes theirs.)
+struct CarrylessOps {
+  TA_CARRYLESS_TARGET static uint64_t PrefixXor(uint64_t x) {
+    const __m128i product =
+        _mm_clmulepi64_si128(_mm_set_epi64x(0, static_cast<int64_t>(x)), _mm_set1_epi8(-1), 0);
+    return static_cast<uint64_t>(_mm_cvtsi128_si64(product));
+  }
+  TA_CARRYLESS_TARGET static int PopCount(uint64_t x) {
+    return static_cast<int>(_mm_popcnt_u64(x));
+  }
+};
+
+// One 64-byte load and four compares into masks.
+struct Avx512Kernel : CarrylessOps {
   TA_AVX512_TARGET static BlockMasks ComputeMasks(const char* p) {
     const __m512i v = _mm512_loadu_si512(p);
     const __m512i folded = _mm512_or_si512(v, _mm512_set1_epi8(0x20));
@@ -194,12 +209,6 @@ struct Avx512Kernel {
     m.close = _mm512_cmpeq_epi8_mask(folded, _mm512_set1_epi8('}'));
     return m;
   }
-  TA_AVX512_TARGET static uint64_t PrefixXor(uint64_t x) {
-    const __m128i product =
-        _mm_clmulepi64_si128(_mm_set_epi64x(0, static_cast<int64_t>(x)), _mm_set1_epi8(-1), 0);
-    return static_cast<uint64_t>(_mm_cvtsi128_si64(product));
-  }
-  TA_AVX512_TARGET static int PopCount(uint64_t x) { return static_cast<int>(_mm_popcnt_u64(x)); }
 };
 
 // flatten: the kernel's functions inline here, where AVX-512 is allowed.
@@ -210,11 +219,9 @@ struct Avx512Kernel {
   return ScanBlocks<Avx512Kernel>(data, n, depth, in_string, escape_pending);
 }
 
-#define TA_AVX2_TARGET __attribute__((target("avx2,pclmul,popcnt")))
-
 // Two 32-byte loads per block (AMD EPYC and older Intel have AVX2 without
-// AVX-512); the prefix XOR and the count are those of the AVX-512 kernel.
-struct Avx2Kernel {
+// AVX-512).
+struct Avx2Kernel : CarrylessOps {
   TA_AVX2_TARGET static uint64_t Mask(__m256i low, __m256i high, __m256i c) {
     const auto lo = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(low, c)));
     const auto hi = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(high, c)));
@@ -233,12 +240,6 @@ struct Avx2Kernel {
     m.close = Mask(low_folded, high_folded, _mm256_set1_epi8('}'));
     return m;
   }
-  TA_AVX2_TARGET static uint64_t PrefixXor(uint64_t x) {
-    const __m128i product =
-        _mm_clmulepi64_si128(_mm_set_epi64x(0, static_cast<int64_t>(x)), _mm_set1_epi8(-1), 0);
-    return static_cast<uint64_t>(_mm_cvtsi128_si64(product));
-  }
-  TA_AVX2_TARGET static int PopCount(uint64_t x) { return static_cast<int>(_mm_popcnt_u64(x)); }
 };
 
 [[gnu::flatten]] TA_AVX2_TARGET size_t ScanAvx2(const char* data, size_t n, int64_t* depth,
