@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <tuple>
 #include <utility>
 
 #include "input/internal/json_splitter.h"
@@ -132,7 +133,9 @@ class LaneDecoder {
     size_t lane = 0;  // whose slot set `set` holds the decoded units (ahead)
     size_t set = 0;
   };
-  static constexpr size_t kNoSet = 2;
+  // A lane's slot sets: claims it may have in flight.
+  static constexpr size_t kSets = std::tuple_size_v<decltype(UnitDecoder::Lane::slot_sets)>;
+  static constexpr size_t kNoSet = kSets;
 
   // The batch holding the next unclaimed unit, or null. Requires mu_.
   Active* NextUnclaimed() {
@@ -144,7 +147,7 @@ class LaneDecoder {
 
   // A slot set of `lane` not holding a claim, or kNoSet. Requires mu_.
   size_t FreeSet(size_t lane) const {
-    for (size_t set = 0; set < kNoSet; ++set) {
+    for (size_t set = 0; set < kSets; ++set) {
       if (!sets_busy_[lane][set]) return set;
     }
     return kNoSet;
@@ -310,7 +313,7 @@ class LaneDecoder {
   // Claims decoded ahead and waiting for their turn, by sequence number.
   std::map<uint64_t, Claim> ready_;
   // Per lane, whether each of its slot sets holds a claim (decoding or ready).
-  std::vector<std::array<bool, kNoSet>> sets_busy_;
+  std::vector<std::array<bool, kSets>> sets_busy_;
   uint64_t next_seq_ = 0;     // sequence number of the next popped batch's first unit
   uint64_t next_commit_ = 0;  // sequence number of the next unit to commit
   bool committing_ = false;   // a thread is committing (the decoder's serial side)

@@ -1,5 +1,6 @@
 #include "input/internal/value_scanner.h"
 
+#include <array>
 #include <bit>
 #include <cstring>
 
@@ -124,8 +125,9 @@ uint64_t PrefixXor(uint64_t x) {
 }
 
 // The container scan, over 64-byte blocks, parameterised by the kernel that
-// classifies a block, so that one loop serves the baseline and the AVX-512
-// build of it. `state` is the scanner's (depth, in_string, escape_pending).
+// classifies a block, so that one loop serves the baseline and the wide
+// (AVX2, AVX-512) builds of it. `state` is the scanner's (depth, in_string,
+// escape_pending).
 template <typename Kernel>
 [[gnu::always_inline]] inline size_t ScanBlocks(const char* data, size_t n, int64_t* depth,
                                                 uint64_t* in_string, bool* escape_pending) {
@@ -262,6 +264,17 @@ bool CpuHas(ValueScanner::Kernel kernel) {
 }
 #endif
 
+// Whether this CPU runs `kernel` (probed once).
+bool Runs(ValueScanner::Kernel kernel) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  static const std::array<bool, 3> kRuns = {true, CpuHas(ValueScanner::Kernel::kAvx2),
+                                            CpuHas(ValueScanner::Kernel::kAvx512)};
+  return kRuns[static_cast<size_t>(kernel)];
+#else
+  return kernel == ValueScanner::Kernel::kBaseline;
+#endif
+}
+
 }  // namespace
 
 void ValueScanner::Start(char first) {
@@ -291,23 +304,14 @@ size_t ValueScanner::Scan(const char* data, size_t n) {
 }
 
 ValueScanner::Kernel ValueScanner::BestKernel() {
-#if defined(__x86_64__) && defined(__GNUC__)
-  static const Kernel kBest = CpuHas(Kernel::kAvx512) ? Kernel::kAvx512
-                              : CpuHas(Kernel::kAvx2) ? Kernel::kAvx2
-                                                      : Kernel::kBaseline;
+  static const Kernel kBest = Runs(Kernel::kAvx512) ? Kernel::kAvx512
+                              : Runs(Kernel::kAvx2) ? Kernel::kAvx2
+                                                    : Kernel::kBaseline;
   return kBest;
-#else
-  return Kernel::kBaseline;
-#endif
 }
 
 bool ValueScanner::UseKernel(Kernel kernel) {
-#if defined(__x86_64__) && defined(__GNUC__)
-  static const bool kHas[] = {true, CpuHas(Kernel::kAvx2), CpuHas(Kernel::kAvx512)};
-  if (!kHas[static_cast<size_t>(kernel)]) return false;
-#else
-  if (kernel != Kernel::kBaseline) return false;
-#endif
+  if (!Runs(kernel)) return false;
   kernel_ = kernel;
   return true;
 }
